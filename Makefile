@@ -1,0 +1,54 @@
+# Every target sets itself up from nothing: a fresh clone needs only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data
+PORT ?= 8866
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test test-fast bench check chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: set up, create the demo trainings in ./data and start the apps (Ctrl+C stops)
+demo: $(STAMP)
+	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
+
+## test: set up, make sure Chromium is there, and run the whole suite (browser tests included)
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -q
+
+## test-fast: everything except the browser tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+## check: validate every content file
+check: $(STAMP)
+	$(BIN)/pztraining check
+
+## bench: print the benchmark tables
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "Chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Chromium ontbreekt: installeren met apt-get…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium ontbreekt voor de browsertests. Installeer het als root met:"; \
+		echo "    sudo apt-get install chromium"; \
+		echo "of wijs een andere Chromium aan met: make test CHROMIUM=/pad/naar/chromium"; \
+		exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,212 @@
+"""The ``pztraining`` command: thin glue that turns library errors into one Dutch sentence."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Sequence
+
+from . import agenda as agenda_lib
+from . import content, demo as demo_lib, server
+from .schedule import ScheduleError
+from .store import Store, StoreError
+from .texts import t
+
+
+class UsageError(Exception):
+    """Wrong arguments on the command line."""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=t("cli.usage") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Dutch and raises instead of exiting on bad input."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("cli.arguments")
+        self._optionals.title = t("cli.options")
+        self.add_argument("-h", "--help", action="help", help=t("cli.help"))
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(_dutch_argparse(message))
+
+
+def _dutch_argparse(message: str) -> str:
+    # argparse's own messages are English; translate the few a user meets.
+    replacements = {
+        "the following arguments are required": "dit ontbreekt",
+        "unrecognized arguments": "onbekende argumenten",
+        "invalid int value": "geen geheel getal",
+        "invalid choice": "ongeldige keuze",
+        "expected one argument": "verwacht een waarde",
+        "choose from": "kies uit",
+        "argument ": "",
+    }
+    for english, dutch in replacements.items():
+        message = message.replace(english, dutch)
+    return message
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(prog="pztraining", description=t("cli.description"))
+    commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="OPDRACHT",
+                                     parser_class=_Parser)
+
+    def with_store_options(sub: _Parser) -> None:
+        sub.add_argument("--db", metavar="URL", help=t("cli.opt.db"))
+        sub.add_argument("--data-dir", metavar="MAP", type=Path, help=t("cli.opt.data_dir"))
+
+    def with_server_options(sub: _Parser) -> None:
+        sub.add_argument("--host", default="127.0.0.1", help=t("cli.opt.host"))
+        sub.add_argument("--port", type=int, default=8866, metavar="N", help=t("cli.opt.port"))
+        sub.add_argument("--token", help=t("cli.opt.token"))
+
+    serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
+    with_store_options(serve)
+    with_server_options(serve)
+
+    check = commands.add_parser("check", help=t("cli.check"), description=t("cli.check"))
+    check.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.paths"))
+
+    agenda = commands.add_parser("agenda", help=t("cli.agenda"), description=t("cli.agenda"))
+    agenda.add_argument("program", metavar="PROGRAMMA", help=t("cli.opt.program"))
+    agenda.add_argument("--meeting", type=int, default=1, metavar="N", help=t("cli.opt.meeting"))
+    agenda.add_argument("--minutes", type=int, metavar="M", help=t("cli.opt.minutes"))
+    agenda.add_argument("--start", default="09:00", metavar="UU:MM", help=t("cli.opt.start"))
+
+    demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
+    with_store_options(demo)
+    with_server_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help=t("cli.opt.no_serve"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 failure, 2 wrong usage)."""
+    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(args_list)
+    except UsageError as exc:
+        command = next((a + " " for a in args_list if a in _commands(parser)), "")
+        print(t("cli.bad_args", message=exc, command=command), file=sys.stderr)
+        return 2
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo}
+    try:
+        return handler[args.command](args)
+    except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
+            server.ServerError) as exc:
+        print(t("cli.error", message=str(exc).strip("'\"")), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # the edge: a user sees a sentence, never a traceback
+        print(t("cli.error", message=t("unexpected", error=type(exc).__name__)), file=sys.stderr)
+        return 1
+
+
+def _commands(parser: _Parser) -> set[str]:
+    return {"serve", "check", "agenda", "demo"}
+
+
+# ------------------------------------------------------------------------- commands
+
+
+def cmd_check(args) -> int:
+    roots = args.paths or [None]
+    files: list[Path] = []
+    for root in roots:
+        if root is not None and root.is_file():
+            files.append(root)
+            continue
+        if root is not None and not root.exists():
+            print(t("cli.check.no_files", path=root), file=sys.stderr)
+            return 1
+        files.extend(content.content_files(root))
+    if not files:
+        print(t("cli.check.no_files", path=", ".join(map(str, args.paths))), file=sys.stderr)
+        return 1
+    problems = content.check_files(files)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(t("cli.check.failed", count=len(problems)), file=sys.stderr)
+        return 1
+    print(t("cli.check.ok", count=len(files)))
+    return 0
+
+
+def cmd_agenda(args) -> int:
+    program = content.load_program(args.program)
+    meeting = agenda_lib.find_meeting(program, args.meeting)
+    clock = agenda_lib.parse_clock(args.start)
+    rows = agenda_lib.plan_meeting(meeting, agenda_lib.start_on(None, clock), args.minutes)
+    sys.stdout.write(agenda_lib.format_agenda(program, meeting, rows))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    store = Store.open(args.db, args.data_dir)  # creates or migrates before the apps start
+    store.close()
+    return _serve_until_interrupted(store.url, args)
+
+
+def cmd_demo(args) -> int:
+    data_dir = args.data_dir
+    store = Store.open(args.db, data_dir)
+    from .clock import utc_now
+
+    for training, created in demo_lib.ensure_demo_trainings(store, utc_now()):
+        key = "cli.demo.created" if created else "cli.demo.exists"
+        print(t(key, name=training.name, program=training.program_id))
+    store.close()
+    if args.no_serve:
+        return 0
+    return _serve_until_interrupted(store.url, args)
+
+
+def _serve_until_interrupted(db_url: str, args) -> int:
+    print(t("cli.serve.starting"), flush=True)
+    log_dir = _log_dir(db_url, args)
+    apps = server.serve(db_url, host=args.host, port=args.port, token=args.token, log_dir=log_dir)
+    try:
+        print(t("cli.serve.ready"))
+        print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
+        print(t("cli.serve.database", url=db_url))
+        print(t("cli.serve.stop"), flush=True)
+        while all(s.process.poll() is None for s in apps.servers):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 0
+    finally:
+        apps.stop()
+
+
+def _log_dir(db_url: str, args) -> Path | None:
+    folder = args.data_dir
+    if folder is None and db_url.startswith("sqlite:///"):
+        folder = Path(db_url[len("sqlite:///"):]).parent
+    if folder is None:
+        return None
+    folder = Path(folder) / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

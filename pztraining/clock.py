@@ -1,0 +1,25 @@
+"""The edge where the wall clock is read. Only the UI and the CLI import this module."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def utc_now() -> datetime:
+    """The current moment, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def local_zone() -> ZoneInfo | timezone:
+    """The zone clock times are shown in: $PZTRAINING_TZ, default Europe/Amsterdam."""
+    try:
+        return ZoneInfo(os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` converted to the local zone (for display)."""
+    return moment.astimezone(local_zone())

@@ -1,0 +1,147 @@
+"""Load and validate content files (programs, checklists, and later cases and forms).
+
+This is the only module that parses YAML. Every file declares ``schema_version`` and
+``kind``; the matching model in :mod:`pztraining.content.schema` validates it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import ValidationError
+
+from . import schema
+from .errors import ContentError, ContentProblem, display_name, problems_from_validation
+
+
+def builtin_content_dir() -> Path:
+    """The folder with the content shipped inside the package."""
+    return Path(str(resources.files("pztraining") / "content"))
+
+
+def content_files(root: Path | None = None) -> list[Path]:
+    """All ``*.yaml`` files under ``root`` (default: the shipped content), sorted."""
+    root = builtin_content_dir() if root is None else root
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def _read_yaml(path: Path) -> Any:
+    name = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentError([ContentProblem(name, "", "is geen UTF-8-tekst")]) from None
+    except OSError as exc:
+        raise ContentError([ContentProblem(name, "", f"kan niet gelezen worden ({exc.strerror})")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "onleesbare YAML"
+        raise ContentError([ContentProblem(name, where, f"ongeldige YAML: {problem}")]) from None
+
+
+def validate_data(data: Any, name: str) -> schema.BaseModel:
+    """Validate already-parsed YAML ``data`` from file ``name``; raise ContentError."""
+    if not isinstance(data, dict):
+        raise ContentError([ContentProblem(name, "", "moet een verzameling velden zijn (sleutel: waarde)")])
+    version = data.get("schema_version")
+    if version is None:
+        raise ContentError([ContentProblem(name, "schema_version", "ontbreekt")])
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ContentError([ContentProblem(name, "schema_version", f"moet een geheel getal zijn, niet {version!r}")])
+    if version > schema.SCHEMA_VERSION:
+        raise ContentError([ContentProblem(
+            name, "schema_version",
+            f"versie {version} is nieuwer dan deze pztraining kent ({schema.SCHEMA_VERSION}); werk pztraining bij",
+        )])
+    if version < 1:
+        raise ContentError([ContentProblem(name, "schema_version", f"versie {version} bestaat niet; de oudste is 1")])
+    kind = data.get("kind")
+    model = schema.MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        known = ", ".join(sorted(schema.MODELS))
+        raise ContentError([ContentProblem(name, "kind", f"moet een van deze zijn: {known}; niet {kind!r}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(problems_from_validation(name, exc)) from None
+
+
+def load_file(path: Path) -> schema.BaseModel:
+    """Read and validate one content file; raise ContentError with every problem."""
+    return validate_data(_read_yaml(path), display_name(path))
+
+
+def check_files(paths: list[Path]) -> list[ContentProblem]:
+    """Validate ``paths`` and the references between them; return all problems found."""
+    problems: list[ContentProblem] = []
+    loaded: list[tuple[Path, Any]] = []
+    for path in paths:
+        try:
+            loaded.append((path, load_file(path)))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_cross_file_problems(loaded))
+    return problems
+
+
+def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProblem]:
+    programs: dict[str, Path] = {}
+    for path, item in loaded:
+        if isinstance(item, schema.Program):
+            if item.id in programs:
+                yield ContentProblem(display_name(path), "id",
+                                     f"programma-id '{item.id}' staat ook in {display_name(programs[item.id])}")
+            programs[item.id] = path
+    for path, item in loaded:
+        if isinstance(item, schema.Checklist) and item.program not in programs:
+            yield ContentProblem(display_name(path), "program", f"onbekend programma '{item.program}'")
+
+
+@lru_cache(maxsize=None)
+def _builtin() -> tuple[dict[str, schema.Program], dict[str, schema.Checklist]]:
+    programs: dict[str, schema.Program] = {}
+    checklists: dict[str, schema.Checklist] = {}
+    for path in content_files():
+        item = load_file(path)
+        if isinstance(item, schema.Program):
+            programs[item.id] = item
+        elif isinstance(item, schema.Checklist):
+            checklists[item.program] = item
+    return programs, checklists
+
+
+class UnknownProgram(KeyError):
+    """No program with this id is shipped."""
+
+    def __init__(self, program_id: str):
+        super().__init__(program_id)
+        self.program_id = program_id
+
+    def __str__(self) -> str:
+        known = ", ".join(sorted(_builtin()[0]))
+        return f"Onbekend programma '{self.program_id}'. Kies uit: {known}."
+
+
+def programs() -> dict[str, schema.Program]:
+    """Every shipped program by id (validated once per process)."""
+    return dict(_builtin()[0])
+
+
+def load_program(program_id: str) -> schema.Program:
+    """The shipped program with this id; UnknownProgram when there is none."""
+    try:
+        return _builtin()[0][program_id]
+    except KeyError:
+        raise UnknownProgram(program_id) from None
+
+
+def load_checklist(program_id: str) -> schema.Checklist | None:
+    """The preparation checklist of a program, or None when it has none."""
+    return _builtin()[1].get(program_id)

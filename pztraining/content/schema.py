@@ -1,0 +1,188 @@
+"""The versioned content schema (``schema_version: 1``) for programs and checklists.
+
+The models are strict (unknown fields are errors) so that a typo in a YAML file is
+reported instead of silently ignored. Validation messages that we raise ourselves are
+Dutch; pydantic's own messages are translated in :mod:`pztraining.content.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+#: Who can lead or take part in a block. Keys are what content files use.
+ROLES = (
+    "trainer",
+    "vertegenwoordiger organisatie",
+    "facilitator",
+    "simulant",
+    "deelnemers",
+    "ervaringsdeskundige",
+    "kartrekker",
+)
+
+Role = Literal[
+    "trainer",
+    "vertegenwoordiger organisatie",
+    "facilitator",
+    "simulant",
+    "deelnemers",
+    "ervaringsdeskundige",
+    "kartrekker",
+]
+
+Identifier = str  # lower-case ids such as "oefenen"; checked by _check_id below
+
+
+def _check_id(value: str) -> str:
+    if not value or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value):
+        raise ValueError("moet een id zijn van kleine letters, cijfers, '-' of '_'")
+    if value != value.lower():
+        raise ValueError("moet een id zijn van kleine letters, cijfers, '-' of '_'")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Block(_Strict):
+    """One part of a meeting's draaiboek."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    minutes: int = Field(gt=0, strict=True)
+    #: The shortest this block may become when a meeting is shortened (equal to
+    #: ``minutes`` when it may not be shortened). Defaults to ``minutes``.
+    min_minutes: int | None = Field(default=None, ge=0, strict=True)
+    leads: tuple[Role, ...] = Field(min_length=1)
+    goal: str = Field(min_length=1)
+    instructions: tuple[str, ...] = Field(min_length=1)
+    materials: tuple[str, ...] = ()
+    cases: tuple[Identifier, ...] = ()
+    forms: tuple[Identifier, ...] = ()
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _minimum_not_above_planned(self) -> "Block":
+        if self.min_minutes is not None and self.min_minutes > self.minutes:
+            raise ValueError(
+                f"min_minutes ({self.min_minutes}) is groter dan minutes ({self.minutes})"
+            )
+        return self
+
+    @property
+    def minimum(self) -> int:
+        """The shortest allowed length of this block, in minutes."""
+        return self.minutes if self.min_minutes is None else self.min_minutes
+
+
+class Assignment(_Strict):
+    """A workplace assignment participants do between this meeting and the next."""
+
+    title: str = Field(min_length=1)
+    instructions: tuple[str, ...] = Field(min_length=1)
+    form: Identifier | None = None
+
+
+class Meeting(_Strict):
+    """A bijeenkomst: a list of blocks that must add up to ``minutes``."""
+
+    number: int = Field(ge=1, strict=True)
+    title: str = Field(min_length=1)
+    minutes: int = Field(gt=0, strict=True)
+    #: Planned gap to the previous meeting, in weeks (None for the first meeting).
+    weeks_after_previous: int | None = Field(default=None, ge=0, strict=True)
+    goal: str = Field(min_length=1)
+    blocks: tuple[Block, ...] = Field(min_length=1)
+    assignment: Assignment | None = None
+
+    @model_validator(mode="after")
+    def _blocks_add_up(self) -> "Meeting":
+        total = sum(block.minutes for block in self.blocks)
+        if total != self.minutes:
+            raise ValueError(
+                f"de blokken duren samen {total} minuten, maar de bijeenkomst is {self.minutes} minuten"
+            )
+        seen: set[str] = set()
+        for block in self.blocks:
+            if block.id in seen:
+                raise ValueError(f"blok-id '{block.id}' komt twee keer voor")
+            seen.add(block.id)
+        return self
+
+    @property
+    def minimum_minutes(self) -> int:
+        """The shortest this meeting can be made, in minutes (sum of block minima)."""
+        return sum(block.minimum for block in self.blocks)
+
+
+class Program(_Strict):
+    """A training program: one or more meetings, with its source credited."""
+
+    schema_version: Literal[1]
+    kind: Literal["program"]
+    id: Identifier
+    title: str = Field(min_length=1)
+    audience: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    minutes: int = Field(gt=0, strict=True)
+    source: str = Field(min_length=1)
+    design_note: str | None = None
+    meetings: tuple[Meeting, ...] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _meetings_add_up(self) -> "Program":
+        total = sum(meeting.minutes for meeting in self.meetings)
+        if total != self.minutes:
+            raise ValueError(
+                f"de bijeenkomsten duren samen {total} minuten, maar het programma is {self.minutes} minuten"
+            )
+        numbers = [meeting.number for meeting in self.meetings]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("bijeenkomsten moeten genummerd zijn 1, 2, 3, … in volgorde")
+        return self
+
+    def meeting(self, number: int) -> Meeting:
+        """The meeting with this number (1-based); KeyError when there is none."""
+        for meeting in self.meetings:
+            if meeting.number == number:
+                return meeting
+        raise KeyError(number)
+
+
+class ChecklistItem(_Strict):
+    id: Identifier
+    text: str = Field(min_length=1)
+    #: When to do it, e.g. "3 weken vooraf" (free text for the trainer).
+    when: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class Checklist(_Strict):
+    """The preparation checklist of a program, ticked off by the trainer."""
+
+    schema_version: Literal[1]
+    kind: Literal["checklist"]
+    program: Identifier
+    title: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    items: tuple[ChecklistItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> "Checklist":
+        ids = [item.id for item in self.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"item-id '{duplicates[0]}' komt twee keer voor")
+        return self
+
+
+MODELS: dict[str, type[_Strict]] = {"program": Program, "checklist": Checklist}
