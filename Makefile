@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 ## test: set up, make sure Chromium is there, and run the whole suite (browser tests included)
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -q
+	PZ_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q
 
 ## test-fast: everything except the browser tests
 test-fast: $(STAMP)

@@ -77,7 +77,14 @@ def problems_from_validation(file: str, exc: ValidationError) -> list[ContentPro
     return [
         ContentProblem(file, format_location(err["loc"]), _dutch(err))
         for err in exc.errors(include_url=False)
+        if not _echo_of_item_errors(err)
     ]
+
+
+def _echo_of_item_errors(error: dict[str, Any]) -> bool:
+    # pydantic adds "at least 1 item after validation, not 0" to a non-empty list whose
+    # items all failed; the item errors already say what is wrong.
+    return error["type"] == "too_short" and bool(error.get("input"))
 
 
 def display_name(path: Path) -> str:

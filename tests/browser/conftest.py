@@ -1,0 +1,260 @@
+"""Fixtures for the browser tests: a real ``pztraining serve`` and a headless Chromium.
+
+Every test in this folder gets the ``browser`` marker, so ``pytest -m "not browser"`` skips
+them. The server runs with an empty Jupyter configuration and its own temporary database;
+Chromium is Debian's (``PZ_CHROMIUM``, default ``/usr/bin/chromium``) because
+``playwright install`` cannot download on the build machines.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+#: Waits for things the kernel renders (a Voila kernel needs seconds to start on 2 cores).
+FIRST_RENDER_MS = 60_000
+SERVER_START_SECONDS = 90
+SERVER_STOP_SECONDS = 30
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+_TRAINER_LINE = re.compile(r"Draaiboek \(trainer\): (\S+)")
+_HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not browser" deselects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# ------------------------------------------------------------------------- the server
+
+
+@dataclass
+class RunningApps:
+    """What a test needs to know about the running ``pztraining serve``."""
+
+    trainer_url: str
+    db_url: str
+    process: subprocess.Popen
+    output: list[str]
+
+    def log(self) -> str:
+        return "".join(self.output)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, read from /proc (Linux)."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ..." — comm may contain spaces or parentheses.
+        fields = stat.rsplit(")", 1)[1].split()
+        tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid``, with its command line (to recognise it later)."""
+    tree, found, todo = _children(), {}, [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found[child] = _cmdline(child)
+            todo.append(child)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int, cmdline: str) -> bool:
+    """True while ``pid`` still runs the same command (not a zombie, not a reused pid)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z" and _cmdline(pid) == cmdline
+
+
+def _stop_server(apps: RunningApps) -> None:
+    """Stop ``pztraining serve`` as Ctrl+C would, and make sure nothing it started lives on."""
+    process = apps.process
+    started = _descendants(process.pid)  # the Voila server and its kernels
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # KeyboardInterrupt: its finally stops Voila
+        try:
+            process.wait(timeout=SERVER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+    deadline = time.monotonic() + SERVER_STOP_SECONDS
+    left = {pid: cmd for pid, cmd in started.items() if _alive(pid, cmd)}
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = {pid: cmd for pid, cmd in left.items() if _alive(pid, cmd)}
+    serve_survived = process.poll() is None
+    # Clean up whatever is left, then report it: a leak is a bug, not something to hide.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=10)
+    problems = []
+    if serve_survived:
+        problems.append(f"pztraining serve did not stop within {SERVER_STOP_SECONDS} s of SIGINT")
+    if left:
+        problems.append("processes left behind after pztraining serve stopped:\n  "
+                        + "\n  ".join(f"{pid}: {cmd}" for pid, cmd in left.items()))
+    assert not problems, "\n".join(problems) + "\n--- server output ---\n" + apps.log()
+
+
+def _start_server(tmp: Path) -> RunningApps:
+    config_dir = tmp / "jupyter-config"
+    data_dir = tmp / "jupyter-data"
+    ipython_dir = tmp / "ipython"
+    for folder in (config_dir, data_dir, ipython_dir):
+        folder.mkdir()
+    db_url = f"sqlite:///{tmp / 'pz.db'}"
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON"))}
+    env.update(
+        # Tests never read the developer's Jupyter or IPython set-up.
+        JUPYTER_CONFIG_DIR=str(config_dir),
+        JUPYTER_DATA_DIR=str(data_dir),
+        JUPYTER_RUNTIME_DIR=str(data_dir / "runtime"),
+        IPYTHONDIR=str(ipython_dir),
+        PZTRAINING_TZ="Europe/Amsterdam",
+        PYTHONUNBUFFERED="1",
+    )
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pztraining", "serve", "--db", db_url, "--port", str(port),
+         "--host", "127.0.0.1"],
+        cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    output: list[str] = []
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:  # keeps draining the pipe for the whole session
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, name="pztraining-serve-output", daemon=True).start()
+    apps = RunningApps("", db_url, process, output)
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            line = lines.get(timeout=max(remaining, 0.01))
+        except queue.Empty:
+            line = ""
+        if line is None or (line == "" and time.monotonic() >= deadline):
+            reason = (f"exited with status {process.poll()}" if line is None
+                      else f"printed no trainer URL within {SERVER_START_SECONDS} s")
+            try:
+                _stop_server(apps)
+            except AssertionError:
+                pass
+            pytest.fail(f"pztraining serve {reason}.\n--- output ---\n{apps.log()}", pytrace=False)
+        match = _TRAINER_LINE.search(line or "")
+        if match:
+            apps.trainer_url = match.group(1)
+            return apps
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[RunningApps]:
+    """A ``pztraining serve`` with a fresh, empty database (one per test module)."""
+    apps = _start_server(tmp_path_factory.mktemp("pzserve"))
+    try:
+        yield apps
+    finally:
+        _stop_server(apps)
+
+
+# ------------------------------------------------------------------------- the browser
+
+
+def chromium_path() -> str:
+    path = os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(
+            f"Chromium ontbreekt ({path}). Installeer het met `sudo apt-get install chromium` "
+            "(of `make chromium`), of wijs een andere aan met PZ_CHROMIUM=/pad/naar/chromium.\n"
+            f"Chromium is missing ({path}). Install it with `sudo apt-get install chromium`, "
+            "or point PZ_CHROMIUM at another Chromium binary.",
+            pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
+                                  timezone_id="Europe/Amsterdam")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # shown by the tests when they fail, for diagnosis
+    try:
+        yield page
+    finally:
+        context.close()

@@ -1,0 +1,44 @@
+"""Fixtures shared by all tests: a real SQLite store in a temporary folder and a fake clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pztraining.store import Store
+
+
+class FakeClock:
+    """A clock the test moves by hand (UTC)."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    s = Store(f"sqlite:///{tmp_path / 'pz.db'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path_factory):
+    # Tests never read the developer's database, data folder or Jupyter config.
+    monkeypatch.delenv("PZTRAINING_DB", raising=False)
+    monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path_factory.mktemp("jupyter-config")))
+    monkeypatch.setenv("PZTRAINING_TZ", "Europe/Amsterdam")

@@ -1,0 +1,110 @@
+"""The CLI, invoked in-process: exact output, Dutch errors, help for every command."""
+
+import pytest
+
+from pztraining.cli import build_parser, main
+
+AGENDA_90 = """\
+mySupport – proactieve zorgplanning bij dementie
+Bijeenkomst 1: Trainingsbijeenkomst mySupport
+90 min (gepland 120 min, minimaal 90 min)
+
+Tijd         Min  Blok                                          Wie
+09:00-09:05    5  Welkom                                        Vertegenwoordiger organisatie
+09:05-09:10    5  Terugkoppeling voorbereiding en doel          Trainer (was 10)
+09:10-09:20   10  Gesprek om de informatiegids te introduceren  Trainer (was 15)
+09:20-10:05   45  Oefenen                                       Trainer, deelnemers en simulant (was 60)
+10:05-10:20   15  Afsluiting en evaluatie                       Trainer (was 20)
+10:20-10:30   10  Vervolg                                       Vertegenwoordiger organisatie
+
+Einde 10:30, totaal 90 min
+"""
+
+
+def test_agenda_prints_the_shortened_draaiboek_with_clock_times(capsys):
+    assert main(["agenda", "mysupport", "--minutes", "90", "--start", "09:00"]) == 0
+    assert capsys.readouterr().out == AGENDA_90
+
+
+def test_agenda_defaults_to_the_planned_length_of_meeting_1(capsys):
+    assert main(["agenda", "ggz", "--start", "13:00"]) == 0
+    out = capsys.readouterr().out
+    assert "Bijeenkomst 1:" in out and "180 min (gepland 180 min" in out and "(was" not in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: ggz, mysupport."),
+    (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
+    (["agenda", "mysupport", "--minutes", "80"],
+     "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),
+    (["agenda", "mysupport", "--minutes", "130"], "Fout: De doellengte 130 min is langer dan gepland (120 min)."),
+    (["agenda", "mysupport", "--start", "9 uur"],
+     "Fout: De begintijd '9 uur' is geen tijd als UU:MM, bijvoorbeeld 09:00."),
+    (["agenda", "mysupport", "--start", "25:00"],
+     "Fout: De begintijd '25:00' is geen tijd als UU:MM, bijvoorbeeld 09:00."),
+])
+def test_bad_input_gives_one_dutch_sentence_and_a_failing_exit(capsys, args, message):
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == message
+
+
+def test_wrong_usage_is_explained_in_dutch_with_exit_2(capsys):
+    assert main(["agenda", "mysupport", "--meeting", "een"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fout: --meeting: geen geheel getal: 'een'.")
+    assert "pztraining agenda --help" in err and "Traceback" not in err
+
+
+def test_a_database_in_a_file_where_a_folder_should_be_is_refused(capsys, tmp_path):
+    blocker = tmp_path / "bestand"
+    blocker.write_text("geen map")
+    assert main(["demo", "--no-serve", "--db", f"sqlite:///{blocker}/pz.db"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Fout: Kan de map") and "Traceback" not in err
+
+
+def test_demo_without_serving_creates_the_demo_trainings_once(capsys, tmp_path):
+    assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
+    first = capsys.readouterr().out
+    assert first.count("aangemaakt") == 2
+    assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.count("bestaat al") == 2
+    assert (tmp_path / "pztraining.db").exists()
+
+
+def test_check_accepts_the_shipped_content(capsys):
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("Alle ")
+
+
+COMMANDS = ["serve", "check", "agenda", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_dutch_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Gebruik: pztraining {command}")
+    assert "toon deze hulp en stop" in out
+
+
+def test_the_top_level_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command in out
+    subcommands = build_parser()._subparsers._group_actions[0].choices
+    assert sorted(subcommands) == sorted(COMMANDS)
+
+
+def test_every_command_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"pztraining {command}" in readme, command
