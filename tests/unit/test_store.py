@@ -1,0 +1,128 @@
+"""The store on a real SQLite file: trainings, runs, checklist ticks, migration, concurrency."""
+
+import multiprocessing
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from pztraining import store as store_module
+from pztraining.store import MissingEntry, Store, StoreError
+
+
+def test_a_training_is_stored_with_its_meeting_dates(store, clock):
+    training = store.add_training("  Team De Linde ", "ggz", clock(), "Zorggroep",
+                                  (date(2026, 12, 1), date(2026, 12, 29), None))
+    found = store.find_training(training.id)
+    assert found.name == "Team De Linde" and found.program_id == "ggz"
+    assert found.meeting_date(2) == date(2026, 12, 29) and found.meeting_date(3) is None
+    assert found.created_at == clock()
+
+
+def test_trainings_are_listed_newest_first(store, clock):
+    first = store.add_training("A", "mysupport", clock())
+    second = store.add_training("B", "mysupport", clock.advance(minutes=1))
+    assert [t.id for t in store.list_trainings()] == [second.id, first.id]
+
+
+def test_a_training_without_a_name_is_refused_in_dutch(store, clock):
+    with pytest.raises(StoreError, match="Geef de training een naam"):
+        store.add_training("   ", "mysupport", clock())
+    assert store.list_trainings() == []
+
+
+def test_a_missing_training_is_named(store):
+    with pytest.raises(MissingEntry, match="Training 42 bestaat niet"):
+        store.find_training(42)
+
+
+def test_the_run_state_survives_reopening_the_database(tmp_path, clock):
+    url = f"sqlite:///{tmp_path / 'pz.db'}"
+    first = Store(url)
+    training = first.add_training("A", "mysupport", clock())
+    first.save_run(training.id, 1, {"current": 2, "x": [1, 2]}, clock())
+    first.save_run(training.id, 1, {"current": 3}, clock())
+    first.close()
+    again = Store(url)
+    assert again.load_run(training.id, 1) == {"current": 3}
+    assert again.load_run(training.id, 2) is None
+
+
+def test_checklist_ticks_can_be_set_and_cleared(store, clock):
+    training = store.add_training("A", "mysupport", clock())
+    store.set_checklist_tick(training.id, "zalen", True, clock())
+    store.set_checklist_tick(training.id, "beamer", True, clock())
+    store.set_checklist_tick(training.id, "beamer", False, clock())
+    assert store.checklist_ticks(training.id) == {"zalen": clock()}
+
+
+def test_removing_a_training_deletes_everything_stored_for_it(store, clock):
+    keep = store.add_training("Blijft", "mysupport", clock())
+    gone = store.add_training("Weg", "ggz", clock(), meeting_dates=(date(2026, 1, 1),))
+    for training in (keep, gone):
+        store.save_run(training.id, 1, {"current": 0}, clock())
+        store.set_checklist_tick(training.id, "x", True, clock())
+    store.remove_training(gone.id)
+    with store.engine.connect() as conn:
+        for table in ("meeting_runs", "checklist_ticks", "meeting_dates", "trainings"):
+            ids = {row[0] for row in conn.execute(text(f"select {'id' if table == 'trainings' else 'training_id'} from {table}"))}
+            assert gone.id not in ids, table
+    assert store.load_run(keep.id, 1) == {"current": 0}
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_a_new_database_gets_the_current_schema_version(store):
+    assert store.schema_version() == store_module.SCHEMA_VERSION
+
+
+def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, clock):
+    url = f"sqlite:///{tmp_path / 'pz.db'}"
+    Store(url).add_training("A", "mysupport", clock())
+    applied = []
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store_module.MIGRATIONS, 2, lambda conn: applied.append(conn))
+    reopened = Store(url)
+    assert len(applied) == 1 and reopened.schema_version() == 2
+    assert [t.name for t in reopened.list_trainings()] == ["A"]
+
+
+def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'pz.db'}"
+    Store(url)
+    with Store(url).engine.begin() as conn:
+        conn.exec_driver_sql("update pz_schema set version = 99")
+    with pytest.raises(StoreError, match="schemaversie 99, nieuwer dan deze pztraining"):
+        Store(url)
+
+
+def test_an_unknown_database_url_is_refused_in_dutch():
+    with pytest.raises(StoreError, match="Onbekend database-adres"):
+        Store("geen url")
+
+
+def _tick_many(url: str, training_id: int, worker: int) -> None:
+    from datetime import datetime, timezone
+
+    s = Store(url)
+    for i in range(40):
+        s.set_checklist_tick(training_id, f"w{worker}-{i}", True, datetime.now(timezone.utc))
+    s.close()
+
+
+def test_kernels_writing_at_the_same_time_lose_nothing(tmp_path, clock):
+    # Every Voila page is its own process; four of them write to one SQLite file at once.
+    url = f"sqlite:///{tmp_path / 'pz.db'}"
+    training = Store(url).add_training("A", "mysupport", clock())
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_tick_many, args=(url, training.id, n)) for n in range(4)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    assert len(Store(url).checklist_ticks(training.id)) == 160

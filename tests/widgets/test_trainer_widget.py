@@ -1,0 +1,159 @@
+"""The trainer page as widgets, without a browser: render, click, assert (solara style)."""
+
+import re
+from datetime import date
+
+import pytest
+
+from pztraining.ui.trainer import TrainerApp
+
+
+def _press(button):
+    button.click()
+
+
+def _create(app, program="mysupport", name="Team De Linde"):
+    app.program_select.value = program
+    app.group_name.value = name
+    _press(app.create_button)
+
+
+@pytest.fixture
+def app(store, clock):
+    return TrainerApp(store, clock=clock)
+
+
+def test_an_empty_database_opens_the_new_training_form(app):
+    assert app.new_training_box.layout.display is None
+    assert app.planner.layout.display == "none"
+    assert "Nog geen training" in app.message.value
+
+
+def test_creating_a_training_shows_its_draaiboek(app, store):
+    _create(app)
+    [training] = store.list_trainings()
+    assert app.training_select.value == training.id
+    assert app.planner.layout.display is None
+    assert app.new_training_box.layout.display == "none"
+    titles = re.findall(r"<td>([^<]+)</td><td>[^<]*</td></tr>", app.timeline.value)
+    assert titles[0] == "Welkom" and titles[-1] == "Vervolg"
+    assert "Totaal 120 min" in app.timeline.value
+
+
+def test_meeting_dates_are_asked_for_every_meeting_of_the_program(app, store):
+    app.program_select.value = "ggz"
+    assert len(app.dates_box.children) == 3
+    app.dates_box.children[0].value = date(2026, 12, 1)
+    _create(app, "ggz")
+    assert store.list_trainings()[0].meeting_dates == (date(2026, 12, 1), None, None)
+
+
+def test_a_training_without_a_group_name_is_refused_and_nothing_is_stored(app, store):
+    _create(app, name="  ")
+    assert "groepsnaam" in app.message.value
+    assert store.list_trainings() == []
+
+
+def test_a_target_outside_the_allowed_range_is_explained_and_blocks_starting(app):
+    _create(app)
+    app.target.value = 80
+    assert "tussen 90 en 120" in app.plan_message.value
+    assert app.start_button.disabled
+    app.target.value = 90
+    assert not app.start_button.disabled
+    assert "Totaal 90 min" in app.timeline.value
+
+
+def test_a_start_time_that_is_not_hhmm_is_explained(app):
+    _create(app)
+    app.start_time.value = "negen uur"
+    assert "UU:MM" in app.plan_message.value and app.start_button.disabled
+
+
+def test_starting_shows_the_first_block_with_its_deadline(app, clock):
+    _create(app)
+    _press(app.start_button)
+    assert "Welkom" in app.current_block.value
+    assert app.countdown.deadline_ms == pytest.approx((clock().timestamp() + 300) * 1000)
+    assert app.runner.layout.display is None and app.planner.layout.display == "none"
+
+
+def test_next_extend_and_skip_replan_the_rest(app, clock):
+    _create(app)
+    _press(app.start_button)
+    clock.advance(minutes=4)
+    _press(app.next_button)
+    assert "Terugkoppeling voorbereiding en doel" in app.current_block.value
+    _press(app.extend_button)
+    assert app.countdown.deadline_ms == pytest.approx((clock().timestamp() + 15 * 60) * 1000)
+    _press(app.skip_button)  # drops "Gesprek om de informatiegids te introduceren"
+    assert "informatiegids te introduceren" not in app.upcoming.value
+    assert "Oefenen" in app.upcoming.value
+
+
+def test_keeping_the_end_time_shortens_later_blocks(app, clock):
+    _create(app)
+    _press(app.start_button)
+    _press(app.extend_button)
+    app.keep_end.value = True
+    assert "(was 60)" in app.upcoming.value or "(was 15)" in app.upcoming.value
+    assert "op tijd" in app.end_summary.value
+
+
+def test_a_reopened_page_resumes_the_same_block(app, store, clock):
+    _create(app)
+    _press(app.start_button)
+    clock.advance(minutes=5)
+    _press(app.next_button)
+    clock.advance(minutes=3)
+    reopened = TrainerApp(store, clock=clock)
+    assert "Terugkoppeling voorbereiding en doel" in reopened.current_block.value
+    remaining_ms = reopened.countdown.deadline_ms - clock().timestamp() * 1000
+    assert remaining_ms == pytest.approx(7 * 60 * 1000)
+
+
+def test_another_tab_moving_on_is_picked_up_on_refresh(app, store, clock):
+    _create(app)
+    _press(app.start_button)
+    other = TrainerApp(store, clock=clock)
+    _press(other.next_button)
+    app.refresh()
+    assert "Terugkoppeling voorbereiding en doel" in app.current_block.value
+
+
+def test_the_last_block_ends_the_meeting_with_a_summary(app, clock):
+    _create(app)
+    _press(app.start_button)
+    for _ in range(6):
+        clock.advance(minutes=10)
+        _press(app.next_button)
+    assert app.done.layout.display is None
+    assert "De bijeenkomst is afgerond om" in app.finished.value
+    _press(app.again_button)
+    assert app.planner.layout.display is None
+
+
+def test_stopping_a_run_needs_a_second_click(app, store):
+    _create(app)
+    _press(app.start_button)
+    _press(app.reset_button)
+    assert app.runner.layout.display is None
+    _press(app.reset_button)
+    assert app.planner.layout.display is None
+    assert store.load_run(store.list_trainings()[0].id, 1) is None
+
+
+def test_checklist_ticks_are_stored(app, store):
+    _create(app)
+    first = app.checklist_box.children[0]
+    first.value = True
+    training = store.list_trainings()[0]
+    assert len(store.checklist_ticks(training.id)) == 1
+    assert "(1 van" in app.checklist_title.value
+
+
+def test_names_and_content_are_shown_escaped(app):
+    _create(app, name="<script>alert(1)</script>")
+    assert app.training_select.options[0][0].startswith("<script>")  # a <select> option is plain text
+    _press(app.start_button)
+    assert "<script>" not in app.current_block.value + app.upcoming.value + app.timeline.value
