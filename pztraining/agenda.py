@@ -37,8 +37,7 @@ def find_meeting(program: Program, number: int) -> Meeting:
 
 def plan_meeting(meeting: Meeting, start: datetime, target: int | None = None) -> list[AgendaRow]:
     """The blocks of ``meeting`` on the clock from ``start``, shortened to ``target`` minutes."""
-    lengths = shorten([b.minutes for b in meeting.blocks], [b.minimum for b in meeting.blocks],
-                      meeting.minutes if target is None else target)
+    lengths = shorten(*meeting.lengths(), meeting.minutes if target is None else target)
     return [AgendaRow(block, slot.start, slot.end, slot.minutes)
             for block, slot in zip(meeting.blocks, timeline(lengths, start))]
 

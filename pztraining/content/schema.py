@@ -115,6 +115,10 @@ class Meeting(_Strict):
             seen.add(block.id)
         return self
 
+    def lengths(self) -> tuple[list[int], list[int]]:
+        """The planned and the minimum length of every block, in minutes."""
+        return [b.minutes for b in self.blocks], [b.minimum for b in self.blocks]
+
     @property
     def minimum_minutes(self) -> int:
         """The shortest this meeting can be made, in minutes (sum of block minima)."""

@@ -353,8 +353,7 @@ class TrainerApp:
         if target is None:
             return
         now = self.clock()
-        run = schedule.start([b.minutes for b in meeting.blocks], [b.minimum for b in meeting.blocks],
-                             target, now)
+        run = schedule.start(*meeting.lengths(), target, now)
         try:
             self.store.save_run(self.training.id, meeting.number, run.to_dict(), now)
         except StoreError as exc:
