@@ -7,7 +7,7 @@ DATA ?= data
 PORT ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test test-fast bench check chromium clean
+.PHONY: demo test test-fast bench check chromium postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
 
 ## test: set up, make sure Chromium is there, and run the whole suite (browser tests included)
-test: $(STAMP) chromium
+test: $(STAMP) chromium postgres
 	PZ_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q
 
 ## test-fast: everything except the browser tests
@@ -42,12 +42,25 @@ chromium:
 		echo "Chromium: $(CHROMIUM)"; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "Chromium ontbreekt: installeren met apt-get…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
 	else \
 		echo "Chromium ontbreekt voor de browsertests. Installeer het als root met:"; \
 		echo "    sudo apt-get install chromium"; \
 		echo "of wijs een andere Chromium aan met: make test CHROMIUM=/pad/naar/chromium"; \
 		exit 1; \
+	fi
+
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then \
+		echo "PostgreSQL: aanwezig (de store-tests draaien ook op PostgreSQL)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "PostgreSQL ontbreekt: installeren met apt-get (voor de store-tests)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; \
+	else \
+		echo "PostgreSQL ontbreekt: de PostgreSQL-varianten van de store-tests worden overgeslagen."; \
+		echo "Installeer het met: sudo apt-get install postgresql"; \
 	fi
 
 clean:

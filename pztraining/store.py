@@ -118,9 +118,9 @@ def database_url(db: str | None = None, data_dir: Path | None = None) -> str:
 
 def _utc(value: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; everything we store is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _prepare_sqlite_folder(url: str) -> None:

@@ -35,6 +35,31 @@ def store(tmp_path) -> Store:
     s.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster; skipped (with the reason) where PostgreSQL is not installed."""
+    from tests.postgres import Cluster, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL ontbreekt (apt-get install postgresql); `make test` installs it as root")
+    cluster = Cluster(bin_dir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    """The store on SQLite and on PostgreSQL: the same code must work on both."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'pz.db'}"
+    else:
+        url = request.getfixturevalue("postgres_cluster").new_database()
+    s = Store(url)
+    yield s
+    s.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path_factory):
     # Tests never read the developer's database, data folder or Jupyter config.

@@ -1,4 +1,4 @@
-"""The store on a real SQLite file: trainings, runs, checklist ticks, migration, concurrency."""
+"""The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
 
 import multiprocessing
 from datetime import date
@@ -10,7 +10,8 @@ from pztraining import store as store_module
 from pztraining.store import MissingEntry, Store, StoreError
 
 
-def test_a_training_is_stored_with_its_meeting_dates(store, clock):
+def test_a_training_is_stored_with_its_meeting_dates(any_store, clock):
+    store = any_store
     training = store.add_training("  Team De Linde ", "ggz", clock(), "Zorggroep",
                                   (date(2026, 12, 1), date(2026, 12, 29), None))
     found = store.find_training(training.id)
@@ -19,19 +20,22 @@ def test_a_training_is_stored_with_its_meeting_dates(store, clock):
     assert found.created_at == clock()
 
 
-def test_trainings_are_listed_newest_first(store, clock):
+def test_trainings_are_listed_newest_first(any_store, clock):
+    store = any_store
     first = store.add_training("A", "mysupport", clock())
     second = store.add_training("B", "mysupport", clock.advance(minutes=1))
     assert [t.id for t in store.list_trainings()] == [second.id, first.id]
 
 
-def test_a_training_without_a_name_is_refused_in_dutch(store, clock):
+def test_a_training_without_a_name_is_refused_in_dutch(any_store, clock):
+    store = any_store
     with pytest.raises(StoreError, match="Geef de training een naam"):
         store.add_training("   ", "mysupport", clock())
     assert store.list_trainings() == []
 
 
-def test_a_missing_training_is_named(store):
+def test_a_missing_training_is_named(any_store):
+    store = any_store
     with pytest.raises(MissingEntry, match="Training 42 bestaat niet"):
         store.find_training(42)
 
@@ -48,7 +52,8 @@ def test_the_run_state_survives_reopening_the_database(tmp_path, clock):
     assert again.load_run(training.id, 2) is None
 
 
-def test_checklist_ticks_can_be_set_and_cleared(store, clock):
+def test_checklist_ticks_can_be_set_and_cleared(any_store, clock):
+    store = any_store
     training = store.add_training("A", "mysupport", clock())
     store.set_checklist_tick(training.id, "zalen", True, clock())
     store.set_checklist_tick(training.id, "beamer", True, clock())
@@ -56,7 +61,8 @@ def test_checklist_ticks_can_be_set_and_cleared(store, clock):
     assert store.checklist_ticks(training.id) == {"zalen": clock()}
 
 
-def test_removing_a_training_deletes_everything_stored_for_it(store, clock):
+def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
+    store = any_store
     keep = store.add_training("Blijft", "mysupport", clock())
     gone = store.add_training("Weg", "ggz", clock(), meeting_dates=(date(2026, 1, 1),))
     for training in (keep, gone):
@@ -76,7 +82,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_a_new_database_gets_the_current_schema_version(store):
+def test_a_new_database_gets_the_current_schema_version(any_store):
+    store = any_store
     assert store.schema_version() == store_module.SCHEMA_VERSION
 
 
