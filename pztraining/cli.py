@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Sequence
 
@@ -178,7 +178,17 @@ def cmd_demo(args) -> int:
     return _serve_until_interrupted(store.url, args)
 
 
+def _stop_on_sigterm() -> None:
+    # A service manager (or a test) stops us with SIGTERM: treat it like Ctrl+C so the
+    # Voila servers are stopped too instead of being orphaned on their ports.
+    def _raise(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def _serve_until_interrupted(db_url: str, args) -> int:
+    _stop_on_sigterm()
     print(t("cli.serve.starting"), flush=True)
     log_dir = _log_dir(db_url, args)
     apps = server.serve(db_url, host=args.host, port=args.port, token=args.token, log_dir=log_dir)

@@ -100,7 +100,7 @@ def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | No
     server = VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path)
     try:
         _wait_until_up(server, timeout=60)
-    except ServerError:
+    except BaseException:  # also Ctrl+C or SIGTERM while waiting: never leave Voila behind
         server.stop()
         raise
     return server

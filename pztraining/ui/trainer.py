@@ -117,10 +117,10 @@ class TrainerApp:
         self.meeting_select = named(w.Dropdown(description=t("meeting.choose"),
                                                layout=w.Layout(width="min(100%, 520px)")), "meeting")
         self.meeting_select.observe(lambda _: self._on_meeting_chosen(), names="value")
-        self.target = named(w.IntText(description=t("meeting.target"), layout=w.Layout(width="200px")),
-                            "target")
-        self.start_time = named(w.Text(description=t("meeting.start_time"), layout=w.Layout(width="200px")),
-                                "start-time")
+        self.target = named(w.IntText(description=t("meeting.target"), layout=w.Layout(width="220px"),
+                                      style={"description_width": "initial"}), "target")
+        self.start_time = named(w.Text(description=t("meeting.start_time"), layout=w.Layout(width="220px"),
+                                       style={"description_width": "initial"}), "start-time")
         self.target.observe(lambda _: self._render_plan(), names="value")
         self.start_time.observe(lambda _: self._render_plan(), names="value")
         self.plan_note = w.HTML()

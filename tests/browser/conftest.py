@@ -116,7 +116,7 @@ def _stop_server(apps: RunningApps) -> None:
     process = apps.process
     started = _descendants(process.pid)  # the Voila server and its kernels
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)  # KeyboardInterrupt: its finally stops Voila
+        process.send_signal(signal.SIGTERM)  # as a service manager stops it: its finally stops Voila
         try:
             process.wait(timeout=SERVER_STOP_SECONDS)
         except subprocess.TimeoutExpired:
@@ -140,7 +140,7 @@ def _stop_server(apps: RunningApps) -> None:
     process.wait(timeout=10)
     problems = []
     if serve_survived:
-        problems.append(f"pztraining serve did not stop within {SERVER_STOP_SECONDS} s of SIGINT")
+        problems.append(f"pztraining serve did not stop within {SERVER_STOP_SECONDS} s of SIGTERM")
     if left:
         problems.append("processes left behind after pztraining serve stopped:\n  "
                         + "\n  ".join(f"{pid}: {cmd}" for pid, cmd in left.items()))
