@@ -195,6 +195,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
     try:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
+        print(t("cli.serve.facilitator", url=apps.trainer.url("facilitator.ipynb")))
         print(t("cli.serve.database", url=db_url))
         print(t("cli.serve.stop"), flush=True)
         while all(s.process.poll() is None for s in apps.servers):

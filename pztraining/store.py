@@ -14,17 +14,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine,
+    Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    create_engine,
     delete, event, insert, select, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -66,12 +67,43 @@ checklist_ticks = Table(
 )
 
 
+roleplay_groups = Table(
+    "roleplay_groups", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("state", Text, nullable=False),  # roleplay.RolePlay.to_dict() as JSON
+    Column("version", Integer, nullable=False),  # bumped on every change: who pressed first wins
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("training_id", "meeting", "name", name="uq_roleplay_group_name"),
+)
+
+roleplay_turns = Table(
+    "roleplay_turns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_id", Integer, ForeignKey("roleplay_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("turn", Integer, nullable=False),
+    Column("member", String(200), nullable=False),
+    Column("variant", String(20), nullable=False),
+    Column("planned_seconds", Integer, nullable=False),
+    Column("actual_seconds", Integer, nullable=False),
+    Column("paused_seconds", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[trainings, meeting_date_rows, meeting_runs, checklist_ticks])
 
 
+def _migrate_to_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[roleplay_groups, roleplay_turns])
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 class StoreError(Exception):
@@ -96,6 +128,22 @@ class Training:
     def meeting_date(self, number: int) -> date | None:
         """The planned date of meeting ``number`` (1-based), if known."""
         return self.meeting_dates[number - 1] if 0 < number <= len(self.meeting_dates) else None
+
+
+@dataclass(frozen=True)
+class RolePlayRow:
+    """A practice group as stored: its state (``RolePlay.to_dict()``) and version."""
+
+    id: int
+    training_id: int
+    meeting: int
+    name: str
+    state: dict
+    version: int
+
+
+def _roleplay_row(row: Any) -> RolePlayRow:
+    return RolePlayRow(row.id, row.training_id, row.meeting, row.name, json.loads(row.state), row.version)
 
 
 def default_data_dir() -> Path:
@@ -265,7 +313,9 @@ class Store:
     def remove_training(self, training_id: int) -> None:
         """Delete a training and everything stored for it (AVG: the right to be forgotten)."""
         with self._write() as conn:
-            for table in (checklist_ticks, meeting_runs, meeting_date_rows):
+            groups = select(roleplay_groups.c.id).where(roleplay_groups.c.training_id == training_id)
+            conn.execute(delete(roleplay_turns).where(roleplay_turns.c.group_id.in_(groups)))
+            for table in (roleplay_groups, checklist_ticks, meeting_runs, meeting_date_rows):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
@@ -324,6 +374,69 @@ class Store:
             if ticked:
                 conn.execute(insert(checklist_ticks).values(
                     training_id=training_id, item_id=item_id, ticked_at=now))
+
+    # ------------------------------------------------------------------ role-play
+
+    def add_roleplay_group(self, training_id: int, meeting: int, name: str, state: dict,
+                           now: datetime) -> "RolePlayRow":
+        """Create a practice group for a meeting; its name is unique within the meeting."""
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            taken = conn.execute(select(roleplay_groups.c.id).where(
+                roleplay_groups.c.training_id == training_id, roleplay_groups.c.meeting == meeting,
+                roleplay_groups.c.name == name)).first()
+            if taken:
+                raise StoreError(f"Er is al een groep '{name}' in deze bijeenkomst.")
+            group_id = conn.execute(insert(roleplay_groups).values(
+                training_id=training_id, meeting=meeting, name=name, state=json.dumps(state),
+                version=1, updated_at=now)).inserted_primary_key[0]
+        return self.find_roleplay_group(group_id)
+
+    def find_roleplay_group(self, group_id: int) -> "RolePlayRow":
+        """The practice group with this id; MissingEntry when there is none."""
+        with self._read() as conn:
+            row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)).first()
+        if row is None:
+            raise MissingEntry(f"Oefengroep {group_id} bestaat niet.")
+        return _roleplay_row(row)
+
+    def list_roleplay_groups(self, training_id: int, meeting: int) -> list["RolePlayRow"]:
+        """The practice groups of a meeting, in the order they were made."""
+        with self._read() as conn:
+            rows = conn.execute(select(roleplay_groups).where(
+                roleplay_groups.c.training_id == training_id, roleplay_groups.c.meeting == meeting,
+            ).order_by(roleplay_groups.c.id)).all()
+        return [_roleplay_row(row) for row in rows]
+
+    def update_roleplay(self, group_id: int, change: Callable[[dict], tuple[dict, list[dict]]],
+                        now: datetime, expected_version: int | None = None) -> tuple["RolePlayRow", bool]:
+        """Apply ``change`` to a group's latest state under a lock and log the turns it returns.
+
+        ``change(state) -> (new_state, turns)``. When ``expected_version`` is given and the
+        group has moved on since (another facilitator pressed first), nothing is changed and
+        ``(latest, False)`` is returned: the store decides, and both pages converge on it.
+        """
+        with self._write() as conn:
+            row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)
+                               .with_for_update()).first()
+            if row is None:
+                raise MissingEntry(f"Oefengroep {group_id} bestaat niet.")
+            if expected_version is not None and row.version != expected_version:
+                return _roleplay_row(row), False
+            state, turns = change(json.loads(row.state))
+            conn.execute(update(roleplay_groups).where(roleplay_groups.c.id == group_id).values(
+                state=json.dumps(state), version=row.version + 1, updated_at=now))
+            for turn in turns:
+                conn.execute(insert(roleplay_turns).values(group_id=group_id, **turn))
+        return self.find_roleplay_group(group_id), True
+
+    def roleplay_turns(self, group_id: int) -> list[dict]:
+        """The logged turns of a group, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(select(roleplay_turns).where(roleplay_turns.c.group_id == group_id)
+                                .order_by(roleplay_turns.c.id)).all()
+        return [{**row._asdict(), "started_at": _utc(row.started_at), "ended_at": _utc(row.ended_at)}
+                for row in rows]
 
     @staticmethod
     def _require_training(conn: Connection, training_id: int) -> None:

@@ -6,6 +6,7 @@ This is the only module that parses YAML. Every file declares ``schema_version``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -92,29 +93,56 @@ def check_files(paths: list[Path]) -> list[ContentProblem]:
 
 
 def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProblem]:
-    programs: dict[str, Path] = {}
+    """Ids that files use to point at each other must exist (programs, cases)."""
+    by_kind: dict[type, dict[str, Path]] = {}
     for path, item in loaded:
-        if isinstance(item, schema.Program):
-            if item.id in programs:
-                yield ContentProblem(display_name(path), "id",
-                                     f"programma-id '{item.id}' staat ook in {display_name(programs[item.id])}")
-            programs[item.id] = path
+        key = item.program if isinstance(item, schema.Checklist) else item.id
+        known = by_kind.setdefault(type(item), {})
+        if key in known and not isinstance(item, schema.Checklist):
+            yield ContentProblem(display_name(path), "id",
+                                 f"id '{key}' staat ook in {display_name(known[key])}")
+        known[key] = path
+    programs, cases = by_kind.get(schema.Program, {}), by_kind.get(schema.Case, {})
     for path, item in loaded:
-        if isinstance(item, schema.Checklist) and item.program not in programs:
-            yield ContentProblem(display_name(path), "program", f"onbekend programma '{item.program}'")
+        name = display_name(path)
+        if isinstance(item, (schema.Checklist, schema.Case)) and item.program not in programs:
+            yield ContentProblem(name, "program", f"onbekend programma '{item.program}'")
+        if isinstance(item, schema.Program) and cases:
+            # Only when cases are part of the checked set (a single program file is checked alone).
+            for m, meeting in enumerate(item.meetings):
+                for b, block in enumerate(meeting.blocks):
+                    for c, case_id in enumerate(block.cases):
+                        if case_id not in cases:
+                            yield ContentProblem(name, f"meetings[{m}].blocks[{b}].cases[{c}]",
+                                                 f"onbekende casus '{case_id}'")
+
+
+@dataclass(frozen=True)
+class Library:
+    """All shipped content, validated."""
+
+    programs: dict[str, schema.Program]
+    checklists: dict[str, schema.Checklist]
+    cases: dict[str, schema.Case]
 
 
 @lru_cache(maxsize=None)
-def _builtin() -> tuple[dict[str, schema.Program], dict[str, schema.Checklist]]:
-    programs: dict[str, schema.Program] = {}
-    checklists: dict[str, schema.Checklist] = {}
-    for path in content_files():
+def library() -> Library:
+    """The shipped content, loaded and validated once per process."""
+    files = content_files()
+    problems = check_files(files)
+    if problems:
+        raise ContentError(problems)
+    lib = Library({}, {}, {})
+    for path in files:
         item = load_file(path)
         if isinstance(item, schema.Program):
-            programs[item.id] = item
+            lib.programs[item.id] = item
         elif isinstance(item, schema.Checklist):
-            checklists[item.program] = item
-    return programs, checklists
+            lib.checklists[item.program] = item
+        elif isinstance(item, schema.Case):
+            lib.cases[item.id] = item
+    return lib
 
 
 class UnknownProgram(KeyError):
@@ -125,23 +153,47 @@ class UnknownProgram(KeyError):
         self.program_id = program_id
 
     def __str__(self) -> str:
-        known = ", ".join(sorted(_builtin()[0]))
+        known = ", ".join(sorted(library().programs))
         return f"Onbekend programma '{self.program_id}'. Kies uit: {known}."
 
 
 def programs() -> dict[str, schema.Program]:
     """Every shipped program by id (validated once per process)."""
-    return dict(_builtin()[0])
+    return dict(library().programs)
 
 
 def load_program(program_id: str) -> schema.Program:
     """The shipped program with this id; UnknownProgram when there is none."""
     try:
-        return _builtin()[0][program_id]
+        return library().programs[program_id]
     except KeyError:
         raise UnknownProgram(program_id) from None
 
 
 def load_checklist(program_id: str) -> schema.Checklist | None:
     """The preparation checklist of a program, or None when it has none."""
-    return _builtin()[1].get(program_id)
+    return library().checklists.get(program_id)
+
+
+class UnknownCase(KeyError):
+    """No case with this id is shipped."""
+
+    def __init__(self, case_id: str):
+        super().__init__(case_id)
+        self.case_id = case_id
+
+    def __str__(self) -> str:
+        return f"Onbekende casus '{self.case_id}'. Kies uit: {', '.join(sorted(library().cases))}."
+
+
+def load_case(case_id: str) -> schema.Case:
+    """The shipped case with this id; UnknownCase when there is none."""
+    try:
+        return library().cases[case_id]
+    except KeyError:
+        raise UnknownCase(case_id) from None
+
+
+def cases_for(program_id: str) -> list[schema.Case]:
+    """The shipped cases of a program, by id."""
+    return sorted((c for c in library().cases.values() if c.program == program_id), key=lambda c: c.id)

@@ -64,6 +64,8 @@ class Block(_Strict):
     materials: tuple[str, ...] = ()
     cases: tuple[Identifier, ...] = ()
     forms: tuple[Identifier, ...] = ()
+    #: Questions the facilitator asks after each role-play turn in this block.
+    reflection_questions: tuple[str, ...] = ()
 
     _id = field_validator("id")(_check_id)
 
@@ -189,4 +191,76 @@ class Checklist(_Strict):
         return self
 
 
-MODELS: dict[str, type[_Strict]] = {"program": Program, "checklist": Checklist}
+#: The five steps of the mySupport conversation card (gesprekskaartje), in order.
+CONVERSATION_STEPS = (
+    "Introductie",
+    "Benoem het doel",
+    "Verken wat naasten al weten",
+    "Bespreek wat naasten nog willen weten en geef informatie",
+    "Afronding",
+)
+
+
+class Person(_Strict):
+    """The resident or client a case is about."""
+
+    name: str = Field(min_length=1)
+    age: int = Field(gt=0, lt=130, strict=True)
+    situation: tuple[str, ...] = Field(min_length=1)
+
+
+class SimulantBriefing(_Strict):
+    """Everything the simulant (or the trainer playing the naaste) needs, and nothing more."""
+
+    role: str = Field(min_length=1)  # e.g. "Anne, dochter van mevrouw De Vries"
+    knows: tuple[str, ...] = Field(min_length=1)
+    feels: tuple[str, ...] = Field(min_length=1)
+    asks: tuple[str, ...] = Field(min_length=1)
+    #: How to start: participants are new to this and nervous.
+    start_mild: str = Field(min_length=1)
+    #: The sharper variant for later turns ("moeilijker").
+    harder: tuple[str, ...] = Field(min_length=1)
+
+
+class CaseStep(_Strict):
+    """One step of the conversation (mySupport) or of the Toolkit (ggz), applied to this case."""
+
+    title: str = Field(min_length=1)
+    guidance: str = Field(min_length=1)
+    questions: tuple[str, ...] = ()
+
+
+class Case(_Strict):
+    """A case scenario for role-play or case discussion."""
+
+    schema_version: Literal[1]
+    kind: Literal["case"]
+    id: Identifier
+    program: Identifier
+    title: str = Field(min_length=1)
+    fictional: bool
+    source: str = Field(min_length=1)
+    summary: str = Field(min_length=1)  # a few sentences for the screen (plenary)
+    person: Person
+    participant_briefing: tuple[str, ...] = Field(min_length=1)
+    simulant_briefing: SimulantBriefing | None = None
+    learning_goals: tuple[str, ...] = Field(min_length=1)
+    steps: tuple[CaseStep, ...] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _mysupport_cases_follow_the_conversation_card(self) -> "Case":
+        if self.program == "mysupport":
+            titles = tuple(step.title for step in self.steps)
+            if titles != CONVERSATION_STEPS:
+                raise ValueError(
+                    "een mySupport-casus volgt de vijf stappen van het gesprekskaartje: "
+                    + "; ".join(CONVERSATION_STEPS)
+                )
+            if self.simulant_briefing is None:
+                raise ValueError("een mySupport-casus heeft een simulant_briefing (rollenspel)")
+        return self
+
+
+MODELS: dict[str, type[_Strict]] = {"program": Program, "checklist": Checklist, "case": Case}

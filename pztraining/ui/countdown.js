@@ -12,13 +12,59 @@ function format(seconds) {
   return seconds < 0 ? `+${body}` : body;
 }
 
+// One AudioContext per page, unlocked by the first touch or click (browsers refuse sound
+// before a user gesture).
+let audio = null;
+function unlockAudio() {
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    if (audio.state === "suspended") audio.resume();
+  } catch (e) { audio = null; }
+}
+document.addEventListener("pointerdown", unlockAudio, { capture: true });
+
+function beep() {
+  if (!audio) return;
+  const t0 = audio.currentTime;
+  [0, 0.28].forEach((offset, i) => {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = i === 0 ? 880 : 660;
+    gain.gain.setValueAtTime(0.0001, t0 + offset);
+    gain.gain.exponentialRampToValueAtTime(0.4, t0 + offset + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + offset + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(t0 + offset);
+    osc.stop(t0 + offset + 0.26);
+  });
+}
+
+const MUTE_KEY = "pz-countdown-muted";
+
 function render({ model, el }) {
   el.classList.add("pz-countdown-root");
   const digits = document.createElement("div");
   digits.className = "pz-countdown-digits";
   const caption = document.createElement("div");
   caption.className = "pz-countdown-caption";
-  el.append(digits, caption);
+  const over = document.createElement("ul");
+  over.className = "pz-countdown-over";
+  const mute = document.createElement("button");
+  mute.className = "pz-mute";
+  mute.type = "button";
+  const muted = () => localStorage.getItem(MUTE_KEY) === "1";
+  const showMute = () => {
+    mute.textContent = muted() ? model.get("unmute_label") : model.get("mute_label");
+    mute.setAttribute("aria-pressed", muted() ? "true" : "false");
+  };
+  mute.addEventListener("click", () => {
+    localStorage.setItem(MUTE_KEY, muted() ? "0" : "1");
+    showMute();
+  });
+  el.append(digits, caption, over);
+  if (model.get("sound")) { el.append(mute); showMute(); }
+  let lastState = null;
+  let lastDeadline = null;
 
   let offset = 0; // kernel clock minus browser clock, in ms
   const syncClock = () => {
@@ -47,6 +93,21 @@ function render({ model, el }) {
     el.dataset.state = state;
     const label = state === "over" ? model.get("over_label") : model.get("label");
     if (caption.textContent !== label) caption.textContent = label;
+    // The reflection questions appear the moment time is up, without a kernel round trip.
+    const lines = state === "over" ? model.get("over_lines") : [];
+    if (over.dataset.count !== String(lines.length)) {
+      over.replaceChildren(...lines.map((line) => {
+        const li = document.createElement("li");
+        li.textContent = line; // text, never HTML
+        return li;
+      }));
+      over.dataset.count = String(lines.length);
+    }
+    // Sound once when a running countdown crosses zero (not when a page opens late).
+    if (state === "over" && lastState && lastState !== "over" && lastState !== "idle"
+        && lastDeadline === deadline && model.get("sound") && !muted()) beep();
+    lastState = state;
+    lastDeadline = deadline;
   };
 
   tick();
@@ -57,12 +118,14 @@ function render({ model, el }) {
   model.on("change:server_now_ms", onChange);
   model.on("change:paused_remaining_ms", tick);
   model.on("change:label", tick);
+  model.on("change:over_lines", tick);
   return () => {
     clearInterval(timer);
     model.off("change:deadline_ms", onChange);
     model.off("change:server_now_ms", onChange);
     model.off("change:paused_remaining_ms", tick);
     model.off("change:label", tick);
+    model.off("change:over_lines", tick);
   };
 }
 

@@ -28,6 +28,12 @@ class Countdown(anywidget.AnyWidget):
     warn_seconds = traitlets.Int(120).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     over_label = traitlets.Unicode("").tag(sync=True)
+    #: Lines shown when time is up (e.g. the reflection questions), as plain text.
+    over_lines = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
+    #: Beep when time is up (Web Audio); the page has a mute button then.
+    sound = traitlets.Bool(False).tag(sync=True)
+    mute_label = traitlets.Unicode("Geluid uit").tag(sync=True)
+    unmute_label = traitlets.Unicode("Geluid aan").tag(sync=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -40,6 +46,10 @@ class Countdown(anywidget.AnyWidget):
             self.server_now_ms = epoch_ms(now)
             self.deadline_ms = epoch_ms(deadline)
             self.label = label
+
+    def pause_at(self, remaining_seconds: float) -> None:
+        """Show a frozen remaining time (a paused turn)."""
+        self.paused_remaining_ms = remaining_seconds * 1000.0
 
     def clear(self) -> None:
         """Show no time."""

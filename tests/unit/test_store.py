@@ -68,11 +68,17 @@ def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
     for training in (keep, gone):
         store.save_run(training.id, 1, {"current": 0}, clock())
         store.set_checklist_tick(training.id, "x", True, clock())
+        group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
+        store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
+                                                        "planned_seconds": 1, "actual_seconds": 1,
+                                                        "paused_seconds": 0, "started_at": clock(),
+                                                        "ended_at": clock()}]), clock())
     store.remove_training(gone.id)
     with store.engine.connect() as conn:
-        for table in ("meeting_runs", "checklist_ticks", "meeting_dates", "trainings"):
+        for table in ("meeting_runs", "checklist_ticks", "meeting_dates", "roleplay_groups", "trainings"):
             ids = {row[0] for row in conn.execute(text(f"select {'id' if table == 'trainings' else 'training_id'} from {table}"))}
             assert gone.id not in ids, table
+        assert conn.execute(text("select count(*) from roleplay_turns")).scalar() == 1
     assert store.load_run(keep.id, 1) == {"current": 0}
 
 
@@ -91,11 +97,23 @@ def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, cl
     url = f"sqlite:///{tmp_path / 'pz.db'}"
     Store(url).add_training("A", "mysupport", clock())
     applied = []
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_module.MIGRATIONS, 2, lambda conn: applied.append(conn))
+    newer = store_module.SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
+    monkeypatch.setitem(store_module.MIGRATIONS, newer, lambda conn: applied.append(conn))
     reopened = Store(url)
-    assert len(applied) == 1 and reopened.schema_version() == 2
+    assert len(applied) == 1 and reopened.schema_version() == newer
     assert [t.name for t in reopened.list_trainings()] == ["A"]
+
+
+def test_a_version_1_database_gets_the_role_play_tables(tmp_path, monkeypatch, clock):
+    url = f"sqlite:///{tmp_path / 'pz.db'}"
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    training = Store(url).add_training("A", "mysupport", clock())
+    monkeypatch.undo()
+    reopened = Store(url)
+    assert reopened.schema_version() == 2
+    row = reopened.add_roleplay_group(training.id, 1, "Groep 1", {"x": 1}, clock())
+    assert reopened.find_roleplay_group(row.id).state == {"x": 1}
 
 
 def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
@@ -105,6 +123,35 @@ def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
         conn.exec_driver_sql("update pz_schema set version = 99")
     with pytest.raises(StoreError, match="schemaversie 99, nieuwer dan deze pztraining"):
         Store(url)
+
+
+def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any_store, clock):
+    store = any_store
+    training = store.add_training("A", "mysupport", clock())
+    group = store.add_roleplay_group(training.id, 1, "Groep 1", {"n": 0}, clock())
+    turn = {"turn": 1, "member": "Bram", "variant": "basis", "planned_seconds": 120, "actual_seconds": 118,
+            "paused_seconds": 0, "started_at": clock(), "ended_at": clock()}
+    updated, applied = store.update_roleplay(group.id, lambda s: ({"n": s["n"] + 1}, [turn]), clock())
+    assert applied and updated.state == {"n": 1} and updated.version == 2
+    [logged] = store.roleplay_turns(group.id)
+    assert logged["member"] == "Bram" and logged["actual_seconds"] == 118
+
+
+def test_a_press_on_a_stale_version_changes_nothing_and_returns_the_latest(any_store, clock):
+    store = any_store
+    training = store.add_training("A", "mysupport", clock())
+    group = store.add_roleplay_group(training.id, 1, "Groep 1", {"n": 0}, clock())
+    store.update_roleplay(group.id, lambda s: ({"n": 1}, []), clock(), expected_version=1)
+    latest, applied = store.update_roleplay(group.id, lambda s: ({"n": 99}, []), clock(), expected_version=1)
+    assert not applied and latest.state == {"n": 1} and latest.version == 2
+
+
+def test_group_names_are_unique_within_a_meeting(any_store, clock):
+    store = any_store
+    training = store.add_training("A", "mysupport", clock())
+    store.add_roleplay_group(training.id, 1, "Groep 1", {}, clock())
+    with pytest.raises(StoreError, match="al een groep 'Groep 1'"):
+        store.add_roleplay_group(training.id, 1, "Groep 1", {}, clock())
 
 
 def test_an_unknown_database_url_is_refused_in_dutch():

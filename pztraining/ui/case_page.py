@@ -1,0 +1,30 @@
+"""A page with one case for one audience: ``?case=de-vries&view=simulant`` (or participant, screen)."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from ..content import UnknownCase, load_case
+from ..texts import t
+from .case_view import participant_html, screen_html, simulant_html
+from .common import Message, named, stylesheet
+
+VIEWS = {"simulant": simulant_html, "participant": participant_html, "screen": screen_html}
+
+
+def case_app(query: str | None = None) -> w.Widget:
+    """The case page; ``query`` defaults to the URL's query string (Voila's QUERY_STRING)."""
+    params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+    case_id = params.get("case", [""])[0]
+    view = params.get("view", ["simulant"])[0]
+    try:
+        case = load_case(case_id)
+    except UnknownCase:
+        message = Message()
+        message.error(t("case.unknown"))
+        return named(w.VBox([stylesheet(), message]), "case-app", "pz-app")
+    html = VIEWS.get(view, simulant_html)(case)
+    return named(w.VBox([stylesheet(), named(w.HTML(html), "case-view")]), "case-app", "pz-app")

@@ -1,0 +1,384 @@
+"""The facilitator's role-play timer: a thin view over :mod:`pztraining.roleplay`.
+
+Every press goes through the store under a lock (``Store.update_roleplay``) with the version
+this page last saw, so two facilitators pressing at once cannot both act: the first wins and
+the other page shows the latest state. The page re-reads the store every few seconds, so a
+second device or a reload shows the same member, phase and remaining time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Callable
+
+import ipywidgets as w
+
+from .. import roleplay, schedule
+from ..clock import utc_now
+from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program, programs
+from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
+from ..store import RolePlayRow, Store, StoreError
+from ..texts import t
+from .case_view import screen_html
+from .common import Message, esc, named, stylesheet
+from .countdown import Countdown
+
+#: How often the page re-reads the group from the store, in seconds.
+REFRESH_SECONDS = 2.0
+BIG = w.Layout(width="auto", min_width="7.5em", height="3.6em")
+
+
+def practice_block(meeting: Meeting) -> Block | None:
+    """The block of a meeting in which cases are practised (mySupport: "Oefenen")."""
+    return next((b for b in meeting.blocks if b.cases), None)
+
+
+class FacilitatorApp:
+    """The facilitator page. ``clock`` returns the current UTC time (injectable for tests)."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+        self.store = store
+        self.clock = clock
+        self.program: Program | None = None
+        self.row: RolePlayRow | None = None
+        self._refresher: asyncio.Task | None = None
+        self.message = Message()
+        self._build_pickers()
+        self._build_new_group_form()
+        self._build_play()
+        self.root = named(w.VBox([
+            stylesheet(),
+            w.HTML(f"<h1>{esc(t('app.facilitator.title'))}</h1>"
+                   f"<div class='pz-sub'>{esc(t('app.facilitator.subtitle'))}</div>"),
+            w.HBox([self.training_select, self.meeting_select], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.group_select, self.new_group_button], layout=w.Layout(flex_flow="row wrap")),
+            self.new_group_box, self.message, self.play,
+        ]), "facilitator-app", "pz-app")
+        self._fill_trainings()
+
+    # ================================================================ building
+
+    def _build_pickers(self) -> None:
+        wide = w.Layout(width="min(100%, 420px)")
+        self.training_select = named(w.Dropdown(description=t("training.choose"), layout=wide), "training-select")
+        self.meeting_select = named(w.Dropdown(description=t("meeting.choose"), layout=wide), "meeting")
+        self.group_select = named(w.Dropdown(description=t("fac.group"), layout=wide), "group-select")
+        self.new_group_button = named(w.Button(description=t("fac.new_group"), icon="plus"), "new-group")
+        self.training_select.observe(lambda _: self._on_training(), names="value")
+        self.meeting_select.observe(lambda _: self._on_meeting(), names="value")
+        self.group_select.observe(lambda _: self._on_group(), names="value")
+        self.new_group_button.on_click(lambda _: self._show_new_group(True))
+
+    def _build_new_group_form(self) -> None:
+        style = {"description_width": "170px"}
+        wide = w.Layout(width="min(100%, 520px)")
+        self.group_name = named(w.Text(description=t("fac.group_name"), style=style, layout=wide), "group-name")
+        self.members = named(w.Textarea(description=t("fac.members"), placeholder=t("fac.members.placeholder"),
+                                        style=style, layout=w.Layout(width="min(100%, 520px)", height="9em")),
+                             "members")
+        self.facilitator = named(w.Text(description=t("fac.facilitator"), style=style, layout=wide), "facilitator")
+        self.case_select = named(w.Dropdown(description=t("fac.case"), style=style, layout=wide), "case")
+        self.turn_length = named(w.Text(value="2:00", description=t("fac.turn_length"), style=style,
+                                        layout=wide), "turn-length")
+        self.reflection_length = named(w.Text(value="", description=t("fac.reflection_length"), style=style,
+                                              layout=wide), "reflection-length")
+        self.group_advice = named(w.HTML(), "group-advice")
+        self.members.observe(lambda _: self._show_group_advice(), names="value")
+        self.create_button = named(w.Button(description=t("fac.create"), button_style="primary", layout=BIG),
+                                   "create-group")
+        self.create_button.on_click(lambda _: self._on_create_group())
+        self.new_group_box = named(w.VBox([
+            w.HTML(f"<h3>{esc(t('fac.new_group.title'))}</h3>"), self.group_name, self.members,
+            self.group_advice, self.facilitator, self.case_select, self.turn_length,
+            self.reflection_length, self.create_button,
+        ], layout=w.Layout(display="none")), "new-group-form", "pz-card")
+
+    def _build_play(self) -> None:
+        self.turn_header = named(w.HTML(), "turn-header")
+        self.member_box = named(w.HTML(), "member")
+        self.countdown = Countdown(warn_seconds=30, sound=True, over_label=t("fac.time_up"))
+        self.reflection = named(w.HTML(), "reflection")
+        self.block_info = named(w.HTML(), "block-info")
+        self.variant = named(w.ToggleButtons(options=[(t("fac.variant.herhalen"), "herhalen"),
+                                                      (t("fac.variant.moeilijker"), "moeilijker")],
+                                             description=t("fac.variant")), "variant")
+        self.variant.observe(self._on_variant, names="value")
+        self.buttons = {}
+        for action, label, style in (("start", "fac.start", "success"), ("stop", "fac.stop", "danger"),
+                                     ("pause", "fac.pause", ""), ("resume", "fac.resume", ""),
+                                     ("extend", "fac.extend", ""), ("next", "fac.next", "primary"),
+                                     ("skip", "fac.skip", ""), ("end", "fac.end", "")):
+            button = named(w.Button(description=t(label), button_style=style, layout=BIG), action)
+            button.on_click(lambda _, a=action: self.dispatch(a))
+            self.buttons[action] = button
+        self.case_box = named(w.HTML(), "case-view")
+        self.turns_played = named(w.HTML(), "turns-played")
+        self.play_message = Message("play-message")
+        self.play = named(w.VBox([
+            self.turn_header, self.member_box, self.countdown, self.reflection,
+            named(w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap")),
+                  "play-buttons", "pz-buttons"),
+            self.variant, self.play_message, self.block_info, self.turns_played,
+            w.Accordion(children=[self.case_box], titles=(t("fac.case"),)),
+        ], layout=w.Layout(display="none")), "play", "pz-card")
+
+    # ================================================================ choosing
+
+    def _fill_trainings(self) -> None:
+        titles = {p.id: p.title for p in programs().values()}
+        trainings = self.store.list_trainings()
+        self.training_select.options = [
+            (t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
+            for tr in trainings]
+        if not trainings:
+            self.message.ok(t("training.none"))
+
+    def _on_training(self) -> None:
+        if self.training_select.value is None:
+            return
+        training = self.store.find_training(self.training_select.value)
+        self.program = load_program(training.program_id)
+        self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
+                                        m.number) for m in self.program.meetings]
+        self._on_meeting()
+
+    @property
+    def meeting(self) -> Meeting | None:
+        if self.program is None or self.meeting_select.value is None:
+            return None
+        return self.program.meeting(self.meeting_select.value)
+
+    def _on_meeting(self) -> None:
+        meeting = self.meeting
+        if meeting is None:
+            return
+        block = practice_block(meeting)
+        if block is None:
+            self.message.error(t("fac.no_practice_block"))
+            self.case_select.options = []
+        else:
+            self.message.clear()
+            self.case_select.options = [(load_case(c).title, c) for c in block.cases]
+        self._fill_groups()
+
+    def _fill_groups(self, select: int | None = None) -> None:
+        meeting = self.meeting
+        rows = self.store.list_roleplay_groups(self.training_select.value, meeting.number) if meeting else []
+        self.group_select.options = [(row.name, row.id) for row in rows]
+        if not rows:
+            self.row = None
+            self._show_new_group(True)
+            self.message.ok(t("fac.no_groups"))
+            self._render()
+            return
+        wanted = select if select in [r.id for r in rows] else rows[0].id
+        if self.group_select.value == wanted:
+            self._on_group()
+        else:
+            self.group_select.value = wanted
+
+    def _on_group(self) -> None:
+        if self.group_select.value is None:
+            return
+        self.row = self.store.find_roleplay_group(self.group_select.value)
+        self._render()
+
+    def _show_new_group(self, show: bool) -> None:
+        self.new_group_box.layout.display = None if show else "none"
+        if show and not self.group_name.value:
+            self.group_name.value = f"Groep {len(self.group_select.options) + 1}"
+
+    def _member_names(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.members.value.splitlines() if line.strip())
+
+    def _show_group_advice(self) -> None:
+        names = self._member_names()
+        if len(names) < 2:
+            self.group_advice.value = ""
+            return
+        plan = split_groups(len(names), simulants=1)
+        self.group_advice.value = "".join(
+            f"<div class='pz-note'>{esc(t('fac.warn', warning=warning))}</div>" for warning in plan.warnings)
+
+    def _on_create_group(self) -> None:
+        meeting = self.meeting
+        if meeting is None or self.training_select.value is None:
+            return
+        try:
+            turn = parse_duration(self.turn_length.value)
+            reflection = parse_duration(self.reflection_length.value) if self.reflection_length.value.strip() else None
+            if not self.case_select.value:
+                raise RolePlayError(t("fac.no_practice_block"))
+            group = Group(self.group_name.value.strip(), self._member_names(), self.facilitator.value.strip(),
+                          self.case_select.value, turn, reflection)
+            row = self.store.add_roleplay_group(self.training_select.value, meeting.number, group.name,
+                                                RolePlay(group).to_dict(), self.clock())
+        except (RolePlayError, StoreError) as exc:
+            self.message.error(str(exc))
+            return
+        self.members.value = self.group_name.value = ""
+        self._show_new_group(False)
+        self.message.ok(t("fac.created", name=row.name))
+        self._fill_groups(select=row.id)
+
+    # ================================================================ playing
+
+    def dispatch(self, action: str) -> None:
+        """Apply ``action`` to the group's latest stored state (the store decides who was first)."""
+        if self.row is None:
+            return
+        now = self.clock()
+        try:
+            row, applied = self.store.update_roleplay(
+                self.row.id, lambda state: roleplay.step(state, action, now), now,
+                expected_version=self.row.version)
+        except (RolePlayError, StoreError) as exc:
+            self.play_message.error(str(exc))
+            self.refresh()
+            return
+        self.row = row
+        if applied:
+            self.play_message.clear()
+        else:
+            self.play_message.error(t("fac.conflict"))
+        self._render()
+
+    def _on_variant(self, change) -> None:
+        if self.row is not None and change["new"] and change["new"] != self.row.state["variant"]:
+            self.dispatch(change["new"])
+
+    def _state(self, now: datetime) -> RolePlay:
+        """The stored state with the end of the practice block from the trainer's run."""
+        state = RolePlay.from_dict(self.row.state)
+        meeting = self.meeting
+        saved = self.store.load_run(self.row.training_id, self.row.meeting)
+        if saved and meeting is not None:
+            run = schedule.Run.from_dict(saved)
+            block = practice_block(meeting)
+            if run.current is not None and block is not None and meeting.blocks[run.current].id == block.id:
+                from dataclasses import replace
+                state = replace(state, block_ends_at=schedule.project(run, now).current.end)
+        return state
+
+    def _render(self) -> None:
+        if self.row is None:
+            self.play.layout.display = "none"
+            self._stop_refresher()
+            return
+        self._show_new_group(False) if self.group_select.options else None
+        self.play.layout.display = None
+        now = self.clock()
+        state = self._state(now)
+        questions = self._questions()
+        phase = state.phase
+        number = esc(t("fac.turn", number=state.turn))
+        variant = esc(t(f"fac.variant.{state.variant}"))
+        self.turn_header.value = f"<div class='pz-turn'>{number} · {variant}</div>"
+        who = esc(t("fac.now") if phase == "turn" else t("fac.up"))
+        self.member_box.value = (
+            f"<div class='pz-member-now'><span class='pz-note'>{who}</span> "
+            f"<b class='pz-member-name'>{esc(state.member)}</b></div>"
+            f"<div class='pz-member-next'><span class='pz-note'>{esc(t('fac.after'))}</span> "
+            f"{esc(state.next_member)}</div>")
+        deadline = state.deadline()
+        self.countdown.over_lines = questions if phase == "turn" else []
+        if phase == "turn" and state.is_paused:
+            self.countdown.pause_at(state.remaining_seconds(now))
+            self.countdown.label = t("fac.paused")
+        elif deadline is not None:
+            label = state.member if phase == "turn" else t("fac.reflection.timer")
+            self.countdown.count_to(deadline, now, label=label)
+        else:
+            self.countdown.clear()
+        self.reflection.value = (
+            f"<div class='pz-reflection'><h2>{esc(t('fac.reflection'))}: {esc(state.member)}</h2><ol>"
+            + "".join(f"<li>{esc(q)}</li>" for q in questions) + "</ol></div>") if phase == "reflection" else ""
+        visible = {
+            "ready": {"start", "skip", "end"},
+            "turn": {"stop", "extend", "end"} | ({"resume"} if state.is_paused else {"pause"}),
+            "reflection": {"next", "start", "end"},
+            "done": set(),
+        }[phase]
+        for action, button in self.buttons.items():
+            button.layout.display = None if action in visible else "none"
+        self.variant.layout.display = None if state.can_choose_variant else "none"
+        if state.can_choose_variant and self.variant.value != state.variant and state.variant != "basis":
+            self.variant.value = state.variant
+        self._render_block_info(state, now)
+        played = self.store.roleplay_turns(self.row.id)
+        self.turns_played.value = (f"<div class='pz-note'>{esc(t('fac.turns_played', count=len(played)))}</div>")
+        if phase == "done":
+            self.play_message.ok(t("fac.done", count=len(played)))
+        try:
+            self.case_box.value = screen_html(load_case(state.group.case_id))
+        except UnknownCase:
+            self.case_box.value = esc(t("case.unknown"))
+        if phase == "done":
+            self._stop_refresher()
+        else:
+            self._start_refresher()
+
+    def _questions(self) -> list[str]:
+        meeting = self.meeting
+        block = practice_block(meeting) if meeting else None
+        return list(block.reflection_questions) if block else []
+
+    def _render_block_info(self, state: RolePlay, now: datetime) -> None:
+        fits = state.turns_that_fit(now)
+        if fits is None:
+            self.block_info.value = ""
+        elif fits == 0:
+            self.block_info.value = f"<div class='pz-late'>{esc(t('fac.block_full'))}</div>"
+        else:
+            minutes = max(state.block_remaining_seconds(now), 0) // 60
+            self.block_info.value = f"<div class='pz-note'>{esc(t('fac.block_left', minutes=minutes, turns=fits))}</div>"
+
+    # ================================================================ live refresh
+
+    def refresh(self) -> None:
+        """Re-read the group from the store; re-render when another page changed it."""
+        if self.row is None:
+            return
+        latest = self.store.find_roleplay_group(self.row.id)
+        if latest.version != self.row.version:
+            self.row = latest
+            self._render()
+        else:
+            self._render_block_info(self._state(self.clock()), self.clock())
+
+    def _start_refresher(self) -> None:
+        if self._refresher is not None and not self._refresher.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._refresher = loop.create_task(self._refresh_forever())
+
+    def _stop_refresher(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            self._refresher = None
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                self.refresh()
+            except StoreError:
+                pass
+
+
+def facilitator_app(db: str | None = None) -> w.Widget:
+    """The facilitator page as a widget (what ``notebooks/facilitator.ipynb`` shows)."""
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        message = Message()
+        message.error(str(exc))
+        return message
+    return FacilitatorApp(store).root
+
+
+__all__ = ["FacilitatorApp", "facilitator_app", "practice_block"]
