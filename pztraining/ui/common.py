@@ -46,3 +46,18 @@ class Message(w.HTML):
 
     def clear(self) -> None:
         self.value = ""
+
+
+def set_options(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
+    """Replace a dropdown's options and keep a valid selection (the first when needed).
+
+    ipywidgets 8 leaves a dropdown without a value after its options change; our pages
+    always want something chosen when there is something to choose.
+    """
+    current = dropdown.value
+    dropdown.options = options
+    values = [value for _, value in options]
+    if values and current not in values:
+        dropdown.value = values[0]
+    elif values and dropdown.value != current:
+        dropdown.value = current

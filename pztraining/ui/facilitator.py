@@ -21,12 +21,14 @@ from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_gro
 from ..store import RolePlayRow, Store, StoreError
 from ..texts import t
 from .case_view import screen_html
-from .common import Message, esc, named, stylesheet
+from .common import Message, esc, named, set_options, stylesheet
 from .countdown import Countdown
 
 #: How often the page re-reads the group from the store, in seconds.
 REFRESH_SECONDS = 2.0
-BIG = w.Layout(width="auto", min_width="7.5em", height="3.6em")
+def big() -> w.Layout:
+    """A thumb-sized button layout (each widget needs its own Layout object)."""
+    return w.Layout(width="auto", min_width="7.5em", height="3.6em")
 
 
 def practice_block(meeting: Meeting) -> Block | None:
@@ -85,7 +87,7 @@ class FacilitatorApp:
                                               layout=wide), "reflection-length")
         self.group_advice = named(w.HTML(), "group-advice")
         self.members.observe(lambda _: self._show_group_advice(), names="value")
-        self.create_button = named(w.Button(description=t("fac.create"), button_style="primary", layout=BIG),
+        self.create_button = named(w.Button(description=t("fac.create"), button_style="primary", layout=big()),
                                    "create-group")
         self.create_button.on_click(lambda _: self._on_create_group())
         self.new_group_box = named(w.VBox([
@@ -109,7 +111,7 @@ class FacilitatorApp:
                                      ("pause", "fac.pause", ""), ("resume", "fac.resume", ""),
                                      ("extend", "fac.extend", ""), ("next", "fac.next", "primary"),
                                      ("skip", "fac.skip", ""), ("end", "fac.end", "")):
-            button = named(w.Button(description=t(label), button_style=style, layout=BIG), action)
+            button = named(w.Button(description=t(label), button_style=style, layout=big()), action)
             button.on_click(lambda _, a=action: self.dispatch(a))
             self.buttons[action] = button
         self.case_box = named(w.HTML(), "case-view")
@@ -133,6 +135,16 @@ class FacilitatorApp:
             for tr in trainings]
         if not trainings:
             self.message.ok(t("training.none"))
+            return
+        self._choose(self.training_select, trainings[0].id, self._on_training)
+
+    @staticmethod
+    def _choose(dropdown: w.Dropdown, value, on_change: Callable[[], None]) -> None:
+        """Select ``value``; run ``on_change`` even when it was already selected."""
+        if dropdown.value == value:
+            on_change()
+        else:
+            dropdown.value = value  # its observer runs on_change
 
     def _on_training(self) -> None:
         if self.training_select.value is None:
@@ -141,7 +153,8 @@ class FacilitatorApp:
         self.program = load_program(training.program_id)
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
                                         m.number) for m in self.program.meetings]
-        self._on_meeting()
+        first_practice = next((m.number for m in self.program.meetings if practice_block(m)), 1)
+        self._choose(self.meeting_select, first_practice, self._on_meeting)
 
     @property
     def meeting(self) -> Meeting | None:
@@ -156,10 +169,10 @@ class FacilitatorApp:
         block = practice_block(meeting)
         if block is None:
             self.message.error(t("fac.no_practice_block"))
-            self.case_select.options = []
+            set_options(self.case_select, [])
         else:
             self.message.clear()
-            self.case_select.options = [(load_case(c).title, c) for c in block.cases]
+            set_options(self.case_select, [(load_case(c).title, c) for c in block.cases])
         self._fill_groups()
 
     def _fill_groups(self, select: int | None = None) -> None:
@@ -173,10 +186,7 @@ class FacilitatorApp:
             self._render()
             return
         wanted = select if select in [r.id for r in rows] else rows[0].id
-        if self.group_select.value == wanted:
-            self._on_group()
-        else:
-            self.group_select.value = wanted
+        self._choose(self.group_select, wanted, self._on_group)
 
     def _on_group(self) -> None:
         if self.group_select.value is None:
