@@ -109,9 +109,14 @@ class RolePlay:
         return self.group.members[(self.position + 1) % len(self.group.members)]
 
     @property
+    def upcoming_turn(self) -> int:
+        """The number of the turn that is about to be played."""
+        return self.turn + 1 if self.phase == "reflection" else self.turn
+
+    @property
     def can_choose_variant(self) -> bool:
-        """From the third turn on, "herhalen" or "moeilijker" may be chosen."""
-        return self.turn >= CHOICE_FROM_TURN and self.phase in ("ready", "reflection")
+        """Before the third and later turns, "herhalen" or "moeilijker" may be chosen."""
+        return self.upcoming_turn >= CHOICE_FROM_TURN and self.phase in ("ready", "reflection")
 
     @property
     def is_paused(self) -> bool:
@@ -270,8 +275,7 @@ def _skip(state: RolePlay, now: datetime):
 
 def _choose(variant: Variant):
     def handler(state: RolePlay, now: datetime):
-        upcoming = state.turn if state.phase == "ready" else state.turn + 1
-        if upcoming < CHOICE_FROM_TURN or state.phase == "turn":
+        if not state.can_choose_variant:
             raise RolePlayError("Herhalen of moeilijker kies je vanaf de derde beurt, vóór de beurt begint.")
         return replace(state, variant=variant), []
     return handler

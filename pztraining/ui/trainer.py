@@ -16,10 +16,11 @@ import ipywidgets as w
 from .. import schedule
 from ..agenda import leads_label, parse_clock, plan_meeting
 from ..clock import local, utc_now
-from ..content import Meeting, Program, load_checklist, load_program, programs
+from ..content import Meeting, Program, load_case, load_checklist, load_program, programs
 from ..schedule import Projection, Run, ScheduleError
 from ..store import Store, StoreError, Training
 from ..texts import t
+from .case_view import screen_html
 from .common import Message, esc, named, stylesheet
 from .countdown import Countdown
 
@@ -157,6 +158,10 @@ class TrainerApp:
         self.skip_button.on_click(lambda _: self._dispatch(self._skip_next))
         self.keep_end.observe(self._on_keep_end, names="value")
         self.reset_button.on_click(self._on_reset)
+        self.show_case = named(w.ToggleButton(description=t("case.show"), icon="eye",
+                                              layout=w.Layout(width="auto")), "show-case")
+        self.show_case.observe(lambda _: self._render_case(), names="value")
+        self.case_screen = named(w.HTML(), "case-screen")
         self.end_summary = named(w.HTML(), "end-summary")
         self.upcoming = named(w.HTML(), "upcoming")
         self.run_message = Message("run-message")
@@ -164,7 +169,8 @@ class TrainerApp:
             self.block_header, self.countdown, self.current_block,
             named(w.HBox([self.next_button, self.extend_button, self.skip_button, self.keep_end],
                          layout=w.Layout(flex_flow="row wrap")), "run-buttons", "pz-buttons"),
-            self.run_message, self.end_summary, self.upcoming, self.reset_button,
+            self.run_message, self.show_case, self.case_screen, self.end_summary, self.upcoming,
+            self.reset_button,
         ])
         self.finished = named(w.HTML(), "finished")
         self.again_button = named(w.Button(description=t("run.again")), "again")
@@ -457,6 +463,24 @@ class TrainerApp:
             self.keep_end.value = run.keep_end
         self.end_summary.value = self._end_html(projection)
         self.upcoming.value = self._upcoming_html(meeting, projection)
+        self.show_case.layout.display = None if block.cases else "none"
+        self._render_case()
+
+    def _render_case(self) -> None:
+        """The cases of the current block, for the screen (plenary), with links for the simulant."""
+        meeting, run = self.meeting, self.run
+        block = meeting.blocks[run.current] if meeting and run and run.current is not None else None
+        self.show_case.description = t("case.hide") if self.show_case.value else t("case.show")
+        if block is None or not block.cases or not self.show_case.value:
+            self.case_screen.value = ""
+            return
+        parts = []
+        for case_id in block.cases:
+            case = load_case(case_id)
+            link = f"case.ipynb?case={case.id}&view=simulant"
+            parts.append(screen_html(case) + f"<p><a href='{esc(link)}' target='_blank'>"
+                         f"{esc(t('case.simulant'))}: {esc(case.title)}</a></p>")
+        self.case_screen.value = "<hr>".join(parts)
 
     @staticmethod
     def _block_html(block) -> str:
