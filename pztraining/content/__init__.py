@@ -4,7 +4,9 @@ from .errors import ContentError, ContentProblem
 from .loader import (
     Library,
     UnknownCase,
+    UnknownForm,
     UnknownProgram,
+    load_form,
     cases_for,
     library,
     load_case,
@@ -16,10 +18,12 @@ from .loader import (
     programs,
 )
 from .schema import (
-    CONVERSATION_STEPS, ROLES, SCHEMA_VERSION, Block, Case, Checklist, Meeting, Program,
+    AGREEMENT_LABELS, CONVERSATION_STEPS, ROLES, SCHEMA_VERSION, Block, Case, Checklist, Form,
+    FormItem, Meeting, Program,
 )
 
 __all__ = [
+    "AGREEMENT_LABELS", "Form", "FormItem", "UnknownForm", "load_form",
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",

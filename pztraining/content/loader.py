@@ -102,19 +102,32 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
             yield ContentProblem(display_name(path), "id",
                                  f"id '{key}' staat ook in {display_name(known[key])}")
         known[key] = path
-    programs, cases = by_kind.get(schema.Program, {}), by_kind.get(schema.Case, {})
+    programs = by_kind.get(schema.Program, {})
+    cases, forms = by_kind.get(schema.Case, {}), by_kind.get(schema.Form, {})
     for path, item in loaded:
         name = display_name(path)
-        if isinstance(item, (schema.Checklist, schema.Case)) and item.program not in programs:
+        if isinstance(item, (schema.Checklist, schema.Case, schema.Form)) and item.program not in programs:
             yield ContentProblem(name, "program", f"onbekend programma '{item.program}'")
-        if isinstance(item, schema.Program) and cases:
-            # Only when cases are part of the checked set (a single program file is checked alone).
-            for m, meeting in enumerate(item.meetings):
-                for b, block in enumerate(meeting.blocks):
-                    for c, case_id in enumerate(block.cases):
-                        if case_id not in cases:
-                            yield ContentProblem(name, f"meetings[{m}].blocks[{b}].cases[{c}]",
-                                                 f"onbekende casus '{case_id}'")
+        if isinstance(item, schema.Program):
+            yield from _reference_problems(name, item, cases, forms)
+
+
+def _reference_problems(name: str, program: schema.Program, cases: dict, forms: dict) -> Iterator[ContentProblem]:
+    # Only checked when that kind is part of the checked set: a program file checked on
+    # its own cannot know the cases and forms.
+    for m, meeting in enumerate(program.meetings):
+        where = f"meetings[{m}]"
+        if forms and meeting.preparation_form and meeting.preparation_form not in forms:
+            yield ContentProblem(name, f"{where}.preparation_form", f"onbekend formulier '{meeting.preparation_form}'")
+        if forms and meeting.assignment and meeting.assignment.form and meeting.assignment.form not in forms:
+            yield ContentProblem(name, f"{where}.assignment.form", f"onbekend formulier '{meeting.assignment.form}'")
+        for b, block in enumerate(meeting.blocks):
+            for c, case_id in enumerate(block.cases):
+                if cases and case_id not in cases:
+                    yield ContentProblem(name, f"{where}.blocks[{b}].cases[{c}]", f"onbekende casus '{case_id}'")
+            for f, form_id in enumerate(block.forms):
+                if forms and form_id not in forms:
+                    yield ContentProblem(name, f"{where}.blocks[{b}].forms[{f}]", f"onbekend formulier '{form_id}'")
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,7 @@ class Library:
     programs: dict[str, schema.Program]
     checklists: dict[str, schema.Checklist]
     cases: dict[str, schema.Case]
+    forms: dict[str, schema.Form]
 
 
 @lru_cache(maxsize=None)
@@ -133,7 +147,7 @@ def library() -> Library:
     problems = check_files(files)
     if problems:
         raise ContentError(problems)
-    lib = Library({}, {}, {})
+    lib = Library({}, {}, {}, {})
     for path in files:
         item = load_file(path)
         if isinstance(item, schema.Program):
@@ -142,6 +156,8 @@ def library() -> Library:
             lib.checklists[item.program] = item
         elif isinstance(item, schema.Case):
             lib.cases[item.id] = item
+        elif isinstance(item, schema.Form):
+            lib.forms[item.id] = item
     return lib
 
 
@@ -192,6 +208,25 @@ def load_case(case_id: str) -> schema.Case:
         return library().cases[case_id]
     except KeyError:
         raise UnknownCase(case_id) from None
+
+
+class UnknownForm(KeyError):
+    """No form with this id is shipped."""
+
+    def __init__(self, form_id: str):
+        super().__init__(form_id)
+        self.form_id = form_id
+
+    def __str__(self) -> str:
+        return f"Onbekend formulier '{self.form_id}'."
+
+
+def load_form(form_id: str) -> schema.Form:
+    """The shipped form with this id; UnknownForm when there is none."""
+    try:
+        return library().forms[form_id]
+    except KeyError:
+        raise UnknownForm(form_id) from None
 
 
 def cases_for(program_id: str) -> list[schema.Case]:

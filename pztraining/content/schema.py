@@ -102,6 +102,8 @@ class Meeting(_Strict):
     goal: str = Field(min_length=1)
     blocks: tuple[Block, ...] = Field(min_length=1)
     assignment: Assignment | None = None
+    #: The pre-assignment form participants fill before this meeting.
+    preparation_form: Identifier | None = None
 
     @model_validator(mode="after")
     def _blocks_add_up(self) -> "Meeting":
@@ -120,6 +122,14 @@ class Meeting(_Strict):
     def lengths(self) -> tuple[list[int], list[int]]:
         """The planned and the minimum length of every block, in minutes."""
         return [b.minutes for b in self.blocks], [b.minimum for b in self.blocks]
+
+    def form_ids(self) -> list[str]:
+        """Every form this meeting uses, in order: preparation, blocks, assignment."""
+        ids = [self.preparation_form] if self.preparation_form else []
+        ids += [f for block in self.blocks for f in block.forms]
+        if self.assignment and self.assignment.form:
+            ids.append(self.assignment.form)
+        return list(dict.fromkeys(ids))
 
     @property
     def minimum_minutes(self) -> int:
@@ -263,4 +273,81 @@ class Case(_Strict):
         return self
 
 
-MODELS: dict[str, type[_Strict]] = {"program": Program, "checklist": Checklist, "case": Case}
+ItemType = Literal["agreement", "scale10", "single", "multiple", "short_text", "long_text"]
+
+#: The labelled five-point agreement scale, from 1 to 5.
+AGREEMENT_LABELS = ("helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens")
+#: Default maximum lengths of free text, in characters.
+TEXT_LIMITS = {"short_text": 200, "long_text": 2000}
+
+
+class FormItem(_Strict):
+    """One question of a form."""
+
+    id: Identifier
+    type: ItemType
+    text: str = Field(min_length=1)
+    help: str | None = None
+    required: bool = True
+    options: tuple[str, ...] = ()  # for single and multiple choice
+    max_length: int | None = Field(default=None, gt=0, le=10000, strict=True)  # text items
+    low_label: str | None = None  # scale10: what 0 means
+    high_label: str | None = None  # scale10: what 10 means
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _fits_its_type(self) -> "FormItem":
+        choice = self.type in ("single", "multiple")
+        if choice and len(self.options) < 2:
+            raise ValueError(f"een vraag van type {self.type} heeft minstens twee options nodig")
+        if not choice and self.options:
+            raise ValueError(f"een vraag van type {self.type} heeft geen options")
+        if choice and len(set(self.options)) != len(self.options):
+            raise ValueError("options mogen niet dubbel voorkomen")
+        if self.max_length is not None and self.type not in TEXT_LIMITS:
+            raise ValueError("max_length hoort alleen bij short_text en long_text")
+        return self
+
+    @property
+    def limit(self) -> int | None:
+        """The maximum length of a text answer, in characters (None for other types)."""
+        return self.max_length or TEXT_LIMITS.get(self.type)
+
+
+class Form(_Strict):
+    """A questionnaire: pre-assignment, workplace assignment, reflection or evaluation."""
+
+    schema_version: Literal[1]
+    kind: Literal["form"]
+    id: Identifier
+    program: Identifier
+    title: str = Field(min_length=1)
+    purpose: Literal["voorbereiding", "werkplekopdracht", "reflectie", "evaluatie"]
+    intro: str = Field(min_length=1)
+    #: Evaluations are anonymous unless the trainer chooses otherwise when opening them.
+    anonymous_by_default: bool = False
+    source: str = Field(min_length=1)
+    items: tuple[FormItem, ...] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> "Form":
+        ids = [item.id for item in self.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"vraag-id '{duplicates[0]}' komt twee keer voor")
+        return self
+
+    def item(self, item_id: str) -> FormItem:
+        """The item with this id; KeyError when there is none."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+
+MODELS: dict[str, type[_Strict]] = {
+    "program": Program, "checklist": Checklist, "case": Case, "form": Form,
+}
