@@ -68,7 +68,11 @@ def build_parser() -> _Parser:
     def with_server_options(sub: _Parser) -> None:
         sub.add_argument("--host", default="127.0.0.1", help=t("cli.opt.host"))
         sub.add_argument("--port", type=int, default=8866, metavar="N", help=t("cli.opt.port"))
+        sub.add_argument("--participant-port", type=int, default=8867, metavar="N",
+                         help=t("cli.opt.participant_port"))
+        sub.add_argument("--trainer-host", default="127.0.0.1", help=t("cli.opt.trainer_host"))
         sub.add_argument("--token", help=t("cli.opt.token"))
+        sub.add_argument("--pool-size", type=int, default=4, metavar="N", help=t("cli.opt.pool"))
 
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
@@ -191,11 +195,14 @@ def _serve_until_interrupted(db_url: str, args) -> int:
     _stop_on_sigterm()
     print(t("cli.serve.starting"), flush=True)
     log_dir = _log_dir(db_url, args)
-    apps = server.serve(db_url, host=args.host, port=args.port, token=args.token, log_dir=log_dir)
+    apps = server.serve(db_url, host=args.host, port=args.port, participant_port=args.participant_port,
+                        trainer_host=args.trainer_host, token=args.token, pool_size=args.pool_size,
+                        log_dir=log_dir)
     try:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
         print(t("cli.serve.facilitator", url=apps.trainer.url("facilitator.ipynb")))
+        print(t("cli.serve.participant", url=apps.participant_url))
         print(t("cli.serve.database", url=db_url))
         print(t("cli.serve.stop"), flush=True)
         while all(s.process.poll() is None for s in apps.servers):

@@ -60,17 +60,23 @@ class Apps:
     """The running servers of ``pztraining serve``."""
 
     trainer: VoilaServer
+    participant: VoilaServer | None = None
     servers: list[VoilaServer] = field(default_factory=list)
+
+    @property
+    def participant_url(self) -> str | None:
+        """The address participants open (single-notebook mode serves it at the root)."""
+        return self.participant.base_url + "/" if self.participant else None
 
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
 
 
-def voila_command(folder: Path, host: str, port: int, token: str) -> list[str]:
-    """The command line that serves the notebooks in ``folder``."""
+def voila_command(target: Path, host: str, port: int, token: str) -> list[str]:
+    """The command line that serves the notebooks in a folder (trainer side)."""
     return [
-        sys.executable, "-m", "voila", str(folder),
+        sys.executable, "-m", "voila", str(target),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -83,27 +89,79 @@ def voila_command(folder: Path, host: str, port: int, token: str) -> list[str]:
     ]
 
 
+def participant_command(notebook: Path, host: str, port: int, pool_size: int) -> list[str]:
+    """The command line of the participant server: one notebook, preheated kernels, culling.
+
+    Single-notebook mode serves only this notebook, so a participant URL can never reach
+    the trainer, facilitator or results pages. Kernels are started before anyone asks
+    (twenty phones join in the same minute); idle kernels of phones that went away are
+    reclaimed (their drafts are in the store and in the phone's browser).
+    """
+    return [
+        sys.executable, "-m", "voila", str(notebook),
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--Voila.token=",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+
+
+def lan_address() -> str:
+    """This computer's address on the room's network (no packet is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
 def _display_host(host: str) -> str:
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return lan_address() if host in ("0.0.0.0", "::", "") else host
+
+
+def _launch(command: list[str], db_url: str, host: str, port: int, token: str, log_path: Path | None,
+            extra_env: dict[str, str] | None) -> VoilaServer:
+    env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}))
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path)
+
+
+def _started(servers: list[VoilaServer]) -> list[VoilaServer]:
+    try:
+        for server in servers:
+            _wait_until_up(server, timeout=90)
+    except BaseException:  # also Ctrl+C or SIGTERM while waiting: never leave Voila behind
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+def trainer_token(host: str, token: str | None) -> str:
+    """The access token of the trainer server: none on localhost, else given or generated."""
+    if token is not None:
+        return token
+    # Anyone on the network could otherwise open trainer pages.
+    return "" if host in LOCAL_HOSTS else secrets.token_urlsafe(12)
 
 
 def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | None = None,
                 log_path: Path | None = None, extra_env: dict[str, str] | None = None) -> VoilaServer:
     """Start a Voila server for ``folder``; returns once it answers HTTP."""
-    if token is None:
-        # Anyone on the network could otherwise open trainer pages.
-        token = "" if host in LOCAL_HOSTS else secrets.token_urlsafe(12)
-    env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}))
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(voila_command(folder, host, port, token), env=env,
-                               stdout=out, stderr=subprocess.STDOUT)
-    server = VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path)
-    try:
-        _wait_until_up(server, timeout=60)
-    except BaseException:  # also Ctrl+C or SIGTERM while waiting: never leave Voila behind
-        server.stop()
-        raise
-    return server
+    token = trainer_token(host, token)
+    server = _launch(voila_command(folder, host, port, token), db_url, host, port, token, log_path, extra_env)
+    return _started([server])[0]
 
 
 def _wait_until_up(server: VoilaServer, timeout: float) -> None:
@@ -123,9 +181,16 @@ def _wait_until_up(server: VoilaServer, timeout: float) -> None:
     raise ServerError(f"Voila reageert niet binnen {timeout:.0f} seconden op {server.base_url}.")
 
 
-def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, token: str | None = None,
+def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_port: int = 8867,
+          trainer_host: str = "127.0.0.1", token: str | None = None, pool_size: int = 4,
           log_dir: Path | None = None) -> Apps:
-    """Start the trainer-side apps and return the running servers."""
-    log_path = (log_dir / "voila-trainer.log") if log_dir else None
-    trainer = start_voila(notebooks_dir(), db_url, host, port, token, log_path)
-    return Apps(trainer=trainer, servers=[trainer])
+    """Start the participant server (on ``host``) and the trainer-side server (on ``trainer_host``)."""
+    folder = notebooks_dir()
+    log = (lambda name: log_dir / f"voila-{name}.log") if log_dir else (lambda name: None)
+    participant = _launch(participant_command(folder / "participant.ipynb", host, participant_port, pool_size),
+                          db_url, host, participant_port, "", log("participant"), None)
+    token = trainer_token(trainer_host, token)
+    trainer = _launch(voila_command(folder, trainer_host, port, token), db_url, trainer_host, port, token,
+                      log("trainer"), {"PZTRAINING_PARTICIPANT_URL": participant.base_url + "/"})
+    servers = _started([participant, trainer])
+    return Apps(trainer=trainer, participant=participant, servers=servers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -17,15 +18,18 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    create_engine,
-    delete, event, insert, select, update,
+    Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, create_engine, delete, event, func, insert, inspect, select, text, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+#: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
 
 metadata = MetaData()
 
@@ -42,6 +46,7 @@ trainings = Table(
     Column("program_id", String(64), nullable=False),
     Column("organisation", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("join_code", String(12), nullable=True, unique=True),  # since schema 3
 )
 
 meeting_date_rows = Table(
@@ -94,6 +99,59 @@ roleplay_turns = Table(
 )
 
 
+participants = Table(
+    "participants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),  # a name or pseudonym, as typed
+    Column("device_hash", String(64), nullable=False),  # sha256 of the device's secret
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("training_id", "device_hash", name="uq_participant_device"),
+)
+
+form_sessions = Table(
+    "form_sessions", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting", Integer, primary_key=True),
+    Column("form_id", String(64), primary_key=True),
+    Column("anonymous", Boolean, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+)
+
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting", Integer, nullable=False),
+    Column("form_id", String(64), nullable=False),
+    # "p:<participant id>", an anonymous device key, or "papier:<n>": one submission per key,
+    # so a double click or a resent submit replaces instead of adding.
+    Column("respondent_key", String(80), nullable=False),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),  # None for anonymous forms
+    Column("paper", Boolean, nullable=False, default=False),
+    UniqueConstraint("training_id", "meeting", "form_id", "respondent_key", name="uq_submission"),
+)
+
+answers = Table(
+    "answers", metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON: a number, a text as typed, or a list of options
+)
+
+drafts = Table(
+    "drafts", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting", Integer, primary_key=True),
+    Column("form_id", String(64), primary_key=True),
+    Column("respondent_key", String(80), primary_key=True),
+    Column("answers", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[trainings, meeting_date_rows, meeting_runs, checklist_ticks])
 
@@ -102,8 +160,34 @@ def _migrate_to_2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[roleplay_groups, roleplay_turns])
 
 
+def _migrate_to_3(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("trainings")}
+    if "join_code" not in columns:
+        conn.execute(text("ALTER TABLE trainings ADD COLUMN join_code VARCHAR(12)"))
+        conn.execute(text("CREATE UNIQUE INDEX ix_trainings_join_code ON trainings (join_code)"))
+    taken: set[str] = set()
+    for (training_id,) in conn.execute(select(trainings.c.id).where(trainings.c.join_code.is_(None))).all():
+        code = new_join_code(taken)
+        taken.add(code)
+        conn.execute(update(trainings).where(trainings.c.id == training_id).values(join_code=code))
+    metadata.create_all(conn, tables=[participants, form_sessions, submissions, answers, drafts])
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+
+
+def new_join_code(taken: set[str] = frozenset()) -> str:
+    """A random join code of unambiguous characters, not in ``taken``."""
+    while True:
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
+def normalize_join_code(text_: str) -> str:
+    """What a participant typed, as a join code: upper case, no spaces or dashes."""
+    return "".join(ch for ch in text_.upper() if ch.isalnum())
 
 
 class StoreError(Exception):
@@ -112,6 +196,10 @@ class StoreError(Exception):
 
 class MissingEntry(StoreError):
     """The asked-for record does not exist."""
+
+
+class FormClosed(StoreError):
+    """A participant tried to submit a form that is not open."""
 
 
 @dataclass(frozen=True)
@@ -124,10 +212,41 @@ class Training:
     organisation: str
     meeting_dates: tuple[date | None, ...]
     created_at: datetime
+    join_code: str = ""
 
     def meeting_date(self, number: int) -> date | None:
         """The planned date of meeting ``number`` (1-based), if known."""
         return self.meeting_dates[number - 1] if 0 < number <= len(self.meeting_dates) else None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone taking part in a training, known by the name or pseudonym they gave."""
+
+    id: int
+    training_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FormSession:
+    """A form the trainer opened for a meeting."""
+
+    training_id: int
+    meeting: int
+    form_id: str
+    anonymous: bool
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def _session(row: Any) -> FormSession:
+    return FormSession(row.training_id, row.meeting, row.form_id, bool(row.anonymous), _utc(row.opened_at),
+                       _utc(row.closed_at))
 
 
 @dataclass(frozen=True)
@@ -287,8 +406,10 @@ class Store:
         if not name:
             raise StoreError("Geef de training een naam.")
         with self._write() as conn:
+            taken = set(conn.execute(select(trainings.c.join_code)).scalars())
             training_id = conn.execute(insert(trainings).values(
                 name=name, program_id=program_id, organisation=organisation.strip(), created_at=now,
+                join_code=new_join_code(taken),
             )).inserted_primary_key[0]
             for number, day in enumerate(meeting_dates, start=1):
                 conn.execute(insert(meeting_date_rows).values(
@@ -315,7 +436,10 @@ class Store:
         with self._write() as conn:
             groups = select(roleplay_groups.c.id).where(roleplay_groups.c.training_id == training_id)
             conn.execute(delete(roleplay_turns).where(roleplay_turns.c.group_id.in_(groups)))
-            for table in (roleplay_groups, checklist_ticks, meeting_runs, meeting_date_rows):
+            sent = select(submissions.c.id).where(submissions.c.training_id == training_id)
+            conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
+            for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
+                          checklist_ticks, meeting_runs, meeting_date_rows):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
@@ -327,7 +451,7 @@ class Store:
             .where(meeting_date_rows.c.training_id == row.id).order_by(meeting_date_rows.c.meeting)
         ).all()
         return Training(row.id, row.name, row.program_id, row.organisation,
-                        tuple(d.date for d in days), _utc(row.created_at))
+                        tuple(d.date for d in days), _utc(row.created_at), row.join_code or "")
 
     # ------------------------------------------------------------------ meeting runs
 
@@ -374,6 +498,177 @@ class Store:
             if ticked:
                 conn.execute(insert(checklist_ticks).values(
                     training_id=training_id, item_id=item_id, ticked_at=now))
+
+    # ------------------------------------------------------------------ participants
+
+    def find_training_by_code(self, code: str) -> Training:
+        """The training with this join code (as typed: case and spaces do not matter)."""
+        with self._read() as conn:
+            row = conn.execute(select(trainings).where(trainings.c.join_code == normalize_join_code(code))).first()
+            if row is None:
+                raise MissingEntry("Deze code hoort bij geen enkele training. Kijk de code nog eens na.")
+            return self._training(conn, row)
+
+    def add_participant(self, training_id: int, name: str, device_hash: str, now: datetime) -> Participant:
+        """Register a participant (name or pseudonym) on a device; the same device gets the same one."""
+        name = name.strip()
+        if not name:
+            raise StoreError("Vul een naam of schuilnaam in.")
+        if len(name) > 100:
+            raise StoreError("Een naam is hoogstens 100 tekens.")
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            row = conn.execute(select(participants).where(
+                participants.c.training_id == training_id, participants.c.device_hash == device_hash)).first()
+            if row is None:
+                conn.execute(insert(participants).values(training_id=training_id, name=name,
+                                                         device_hash=device_hash, created_at=now))
+            else:
+                conn.execute(update(participants).where(participants.c.id == row.id).values(name=name))
+        return self.find_participant(training_id, device_hash)
+
+    def find_participant(self, training_id: int, device_hash: str) -> Participant | None:
+        """The participant registered on this device for this training, or None."""
+        with self._read() as conn:
+            row = conn.execute(select(participants).where(
+                participants.c.training_id == training_id, participants.c.device_hash == device_hash)).first()
+        return Participant(row.id, row.training_id, row.name) if row else None
+
+    def list_participants(self, training_id: int) -> list[Participant]:
+        """The participants of a training, by name."""
+        with self._read() as conn:
+            rows = conn.execute(select(participants).where(participants.c.training_id == training_id)
+                                .order_by(participants.c.name, participants.c.id)).all()
+        return [Participant(r.id, r.training_id, r.name) for r in rows]
+
+    # ------------------------------------------------------------------ forms
+
+    def open_form(self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime) -> FormSession:
+        """Open a form for the participants of a meeting (again, when it was closed).
+
+        Whether a form is anonymous is fixed once someone has answered it.
+        """
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            key = self._session_key(training_id, meeting, form_id)
+            row = conn.execute(select(form_sessions).where(*key)).first()
+            if row is None:
+                conn.execute(insert(form_sessions).values(training_id=training_id, meeting=meeting,
+                                                          form_id=form_id, anonymous=anonymous, opened_at=now))
+            else:
+                answered = conn.execute(select(submissions.c.id).where(
+                    submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+                    submissions.c.form_id == form_id)).first()
+                conn.execute(update(form_sessions).where(*key).values(
+                    closed_at=None, anonymous=row.anonymous if answered else anonymous))
+        return self.form_session(training_id, meeting, form_id)
+
+    def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:
+        """Close a form: no new answers or corrections from participants after this."""
+        with self._write() as conn:
+            conn.execute(update(form_sessions).where(*self._session_key(training_id, meeting, form_id))
+                         .values(closed_at=now))
+
+    def form_session(self, training_id: int, meeting: int, form_id: str) -> FormSession | None:
+        """Whether and how a form is (or was) open, or None when it was never opened."""
+        with self._read() as conn:
+            row = conn.execute(select(form_sessions).where(*self._session_key(training_id, meeting, form_id))).first()
+        return _session(row) if row else None
+
+    def form_sessions(self, training_id: int, meeting: int | None = None) -> list[FormSession]:
+        """The forms ever opened in a training (or one meeting), open ones first."""
+        query = select(form_sessions).where(form_sessions.c.training_id == training_id)
+        if meeting is not None:
+            query = query.where(form_sessions.c.meeting == meeting)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(form_sessions.c.meeting, form_sessions.c.opened_at)).all()
+        return sorted((_session(r) for r in rows), key=lambda s: not s.is_open)
+
+    @staticmethod
+    def _session_key(training_id: int, meeting: int, form_id: str):
+        return (form_sessions.c.training_id == training_id, form_sessions.c.meeting == meeting,
+                form_sessions.c.form_id == form_id)
+
+    def save_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str,
+                   values: dict, now: datetime) -> None:
+        """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing)."""
+        payload = json.dumps(values, ensure_ascii=False)
+        key = (drafts.c.training_id == training_id, drafts.c.meeting == meeting,
+               drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)
+        with self._write() as conn:
+            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=now)).rowcount:
+                conn.execute(insert(drafts).values(training_id=training_id, meeting=meeting, form_id=form_id,
+                                                   respondent_key=respondent_key, answers=payload, updated_at=now))
+
+    def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
+        """A saved draft, or None."""
+        with self._read() as conn:
+            value = conn.execute(select(drafts.c.answers).where(
+                drafts.c.training_id == training_id, drafts.c.meeting == meeting,
+                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)).scalar()
+        return json.loads(value) if value else None
+
+    def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str, values: dict,
+               now: datetime, participant_id: int | None = None, paper: bool = False) -> int:
+        """Store a submitted form, replacing an earlier submission with the same key.
+
+        Participants can only submit while the form is open; paper forms (entered by the
+        trainer) also afterwards. On an anonymous form no participant and no time are kept.
+        Returns the submission id.
+        """
+        with self._write() as conn:
+            session = conn.execute(select(form_sessions).where(*self._session_key(training_id, meeting, form_id))).first()
+            if not paper and (session is None or session.closed_at is not None):
+                raise FormClosed("Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.")
+            anonymous = bool(session and session.anonymous)
+            key = (submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+                   submissions.c.form_id == form_id, submissions.c.respondent_key == respondent_key)
+            row = conn.execute(select(submissions.c.id).where(*key)).first()
+            fields = {"participant_id": None if anonymous else participant_id,
+                      "submitted_at": None if anonymous else now, "paper": paper}
+            if row is None:
+                submission_id = conn.execute(insert(submissions).values(
+                    training_id=training_id, meeting=meeting, form_id=form_id,
+                    respondent_key=respondent_key, **fields)).inserted_primary_key[0]
+            else:
+                submission_id = row.id
+                conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
+                conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
+            for item_id, value in values.items():
+                conn.execute(insert(answers).values(submission_id=submission_id, item_id=item_id,
+                                                    value=json.dumps(value, ensure_ascii=False)))
+            conn.execute(delete(drafts).where(
+                drafts.c.training_id == training_id, drafts.c.meeting == meeting,
+                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key))
+        return submission_id
+
+    def load_submission(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
+        """The submitted answers of one respondent (item id → value), or None."""
+        with self._read() as conn:
+            submission_id = conn.execute(select(submissions.c.id).where(
+                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+                submissions.c.form_id == form_id, submissions.c.respondent_key == respondent_key)).scalar()
+            if submission_id is None:
+                return None
+            rows = conn.execute(select(answers.c.item_id, answers.c.value)
+                                .where(answers.c.submission_id == submission_id)).all()
+        return {r.item_id: json.loads(r.value) for r in rows}
+
+    def response_counts(self, training_id: int, meeting: int) -> dict[str, int]:
+        """Submitted forms per form id in a meeting."""
+        with self._read() as conn:
+            rows = conn.execute(select(submissions.c.form_id, func.count()).where(
+                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+            ).group_by(submissions.c.form_id)).all()
+        return {form_id: count for form_id, count in rows}
+
+    def respondents(self, training_id: int, meeting: int, form_id: str) -> set[int]:
+        """Ids of the participants who submitted a (non-anonymous, non-paper) form."""
+        with self._read() as conn:
+            ids = conn.execute(select(submissions.c.participant_id).where(
+                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+                submissions.c.form_id == form_id, submissions.c.participant_id.is_not(None))).scalars()
+            return set(ids)
 
     # ------------------------------------------------------------------ role-play
 

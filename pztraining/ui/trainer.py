@@ -23,6 +23,7 @@ from ..texts import t
 from .case_view import screen_html
 from .common import Message, esc, named, stylesheet
 from .countdown import Countdown
+from .forms_panel import FormsPanel
 
 #: How often a running page re-reads the store (another tab may have moved on) and
 #: refreshes the re-planned times, in seconds. The countdown itself runs in the browser.
@@ -53,6 +54,7 @@ class TrainerApp:
         self._build_new_training_form()
         self._build_planner()
         self._build_runner()
+        self.forms = FormsPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
@@ -62,6 +64,7 @@ class TrainerApp:
             self.message,
             self.planner,
             self.runner,
+            self.forms.root,
         ]), "trainer-app", "pz-app")
         self._refresh_trainings()
 
@@ -208,6 +211,7 @@ class TrainerApp:
             self.training = self.program = None
             self.planner.layout.display = "none"
             self.runner.layout.display = "none"
+            self.forms.show(None, None)
             return
         try:
             self.training = self.store.find_training(training_id)
@@ -269,6 +273,7 @@ class TrainerApp:
         if meeting is None:
             return
         self.target.value = meeting.minutes
+        self.forms.show(self.training, meeting)
         now = local(self.clock())
         rounded = (now + timedelta(minutes=4)).replace(second=0, microsecond=0)
         rounded -= timedelta(minutes=rounded.minute % 5)

@@ -105,15 +105,33 @@ def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, cl
     assert [t.name for t in reopened.list_trainings()] == ["A"]
 
 
-def test_a_version_1_database_gets_the_role_play_tables(tmp_path, monkeypatch, clock):
-    url = f"sqlite:///{tmp_path / 'pz.db'}"
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
-    training = Store(url).add_training("A", "mysupport", clock())
-    monkeypatch.undo()
-    reopened = Store(url)
-    assert reopened.schema_version() == 2
-    row = reopened.add_roleplay_group(training.id, 1, "Groep 1", {"x": 1}, clock())
-    assert reopened.find_roleplay_group(row.id).state == {"x": 1}
+def test_a_version_1_database_is_migrated_to_the_current_schema(tmp_path, clock):
+    # The shape a pztraining of schema 1 wrote, before role-play groups and join codes.
+    path = tmp_path / "oud.db"
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.executescript("""
+            CREATE TABLE pz_schema (id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+            INSERT INTO pz_schema VALUES (1, 1);
+            CREATE TABLE trainings (id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL,
+                program_id VARCHAR(64) NOT NULL, organisation VARCHAR(200) NOT NULL,
+                created_at DATETIME NOT NULL);
+            CREATE TABLE meeting_dates (training_id INTEGER, meeting INTEGER, date DATE,
+                PRIMARY KEY (training_id, meeting));
+            CREATE TABLE meeting_runs (training_id INTEGER, meeting INTEGER, state TEXT NOT NULL,
+                updated_at DATETIME NOT NULL, PRIMARY KEY (training_id, meeting));
+            CREATE TABLE checklist_ticks (training_id INTEGER, item_id VARCHAR(64),
+                ticked_at DATETIME NOT NULL, PRIMARY KEY (training_id, item_id));
+            INSERT INTO trainings VALUES (1, 'Oud', 'mysupport', '', '2026-01-01 09:00:00');
+            INSERT INTO trainings VALUES (2, 'Ouder', 'ggz', '', '2026-01-02 09:00:00');
+        """)
+    store = Store(f"sqlite:///{path}")
+    assert store.schema_version() == store_module.SCHEMA_VERSION
+    codes = [t.join_code for t in store.list_trainings()]
+    assert len(set(codes)) == 2 and all(len(code) == 6 for code in codes)
+    group = store.add_roleplay_group(1, 1, "Groep 1", {"x": 1}, clock())
+    assert store.find_roleplay_group(group.id).state == {"x": 1}
 
 
 def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):

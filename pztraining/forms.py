@@ -1,0 +1,98 @@
+"""Questionnaire answers: validation of what a participant typed or ticked. Pure functions.
+
+Free text is kept exactly as typed (never stripped or cleaned): it is personal data and
+what the participant wrote. Empty answers are left out. Messages are Dutch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .content import AGREEMENT_LABELS, Form, FormItem
+
+Answer = int | str | list[str]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of checking a set of answers against a form."""
+
+    values: dict[str, Answer] = field(default_factory=dict)  # what will be stored
+    errors: dict[str, str] = field(default_factory=dict)  # item id → Dutch message
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def is_empty(value: Any) -> bool:
+    """No answer given: None, blank text or nothing ticked."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return False
+
+
+def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
+    kind = item.type
+    if kind in ("agreement", "scale10"):
+        low, high = (1, 5) if kind == "agreement" else (0, 10)
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return None, "Kies een waarde op de schaal."
+        try:
+            number = int(value)
+        except ValueError:
+            return None, "Kies een waarde op de schaal."
+        if not low <= number <= high:
+            return None, f"Kies een waarde van {low} tot en met {high}."
+        return number, None
+    if kind == "single":
+        if value not in item.options:
+            return None, "Kies een van de mogelijkheden."
+        return value, None
+    if kind == "multiple":
+        if not isinstance(value, (list, tuple)) or any(v not in item.options for v in value):
+            return None, "Kies uit de mogelijkheden."
+        # Keep the order of the form, once each.
+        return [option for option in item.options if option in value], None
+    if not isinstance(value, str):
+        return None, "Vul tekst in."
+    if item.limit is not None and len(value) > item.limit:
+        return None, f"Maximaal {item.limit} tekens; nu {len(value)}. Je tekst is bewaard: maak hem korter."
+    return value, None
+
+
+def validate_answers(form: Form, answers: dict[str, Any]) -> Validation:
+    """Check ``answers`` (item id → value) against ``form``; unknown item ids are ignored."""
+    values: dict[str, Answer] = {}
+    errors: dict[str, str] = {}
+    for item in form.items:
+        value = answers.get(item.id)
+        if is_empty(value):
+            if item.required:
+                errors[item.id] = "Deze vraag is verplicht."
+            continue
+        clean, problem = _check(item, value)
+        if problem:
+            errors[item.id] = problem
+        else:
+            values[item.id] = clean
+    return Validation(values, errors)
+
+
+def form_spec(form: Form) -> dict:
+    """The form as plain data for the browser-side form widget."""
+    items = []
+    for item in form.items:
+        spec = {"id": item.id, "type": item.type, "text": item.text, "help": item.help or "",
+                "required": item.required, "options": list(item.options), "limit": item.limit}
+        if item.type == "agreement":
+            spec["options"] = list(AGREEMENT_LABELS)
+        if item.type == "scale10":
+            spec["low_label"], spec["high_label"] = item.low_label or "", item.high_label or ""
+        items.append(spec)
+    return {"id": form.id, "title": form.title, "intro": form.intro, "items": items}

@@ -1,0 +1,214 @@
+// A questionnaire rendered in the browser. Every edit is kept in localStorage at once and
+// sent to the kernel shortly after, so a locked phone, a closed tab, a dropped Wi-Fi or a
+// culled kernel loses nothing: the page restores the newest of the two on reopening.
+// Text is always set with textContent/value, never as HTML.
+
+const SYNC_DELAY_MS = 400;
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function render({ model, el: root }) {
+  root.classList.add("pz-form-root");
+  const key = () => model.get("storage_key");
+  const texts = () => model.get("texts");
+  let values = {};
+  let syncTimer = null;
+
+  // ---------------------------------------------------------------- local draft
+  const readLocal = () => {
+    try { return JSON.parse(localStorage.getItem(key()) || "null"); } catch (e) { return null; }
+  };
+  const writeLocal = (dirty) => {
+    try {
+      localStorage.setItem(key(), JSON.stringify({ values, dirty, at: Date.now() }));
+    } catch (e) { /* storage full or blocked: the kernel copy still counts */ }
+  };
+  const pushToKernel = () => {
+    syncTimer = null;
+    model.set("values", { ...values });
+    model.save_changes();
+  };
+  const edited = () => {
+    writeLocal(true);
+    status.textContent = texts().saving;
+    if (syncTimer) clearTimeout(syncTimer);
+    syncTimer = setTimeout(pushToKernel, SYNC_DELAY_MS);
+  };
+
+  // ---------------------------------------------------------------- layout
+  const title = el("h2", "pz-form-title");
+  const intro = el("p", "pz-form-intro");
+  const list = el("div", "pz-form-items");
+  const status = el("div", "pz-form-status");
+  status.setAttribute("role", "status");
+  const submit = el("button", "pz-form-submit");
+  submit.type = "button";
+  root.append(title, intro, list, submit, status);
+
+  const inputs = {}; // item id → function(value) that shows a value
+
+  function buildItem(item) {
+    const box = el("fieldset", `pz-item pz-item-${item.type}`);
+    box.dataset.item = item.id;
+    const legend = el("legend", "pz-item-text", item.text + (item.required ? " *" : ""));
+    box.append(legend);
+    if (item.help) box.append(el("div", "pz-item-help", item.help));
+    const error = el("div", "pz-item-error");
+    error.setAttribute("aria-live", "polite");
+    let show;
+    if (item.type === "short_text" || item.type === "long_text") {
+      const input = item.type === "short_text" ? el("input", "pz-input") : el("textarea", "pz-input");
+      if (item.type === "short_text") input.type = "text";
+      else input.rows = 4;
+      const counter = el("div", "pz-item-counter");
+      input.addEventListener("input", () => {
+        values[item.id] = input.value; // as typed; the kernel checks the length
+        counter.textContent = item.limit ? `${input.value.length} / ${item.limit}` : "";
+        counter.classList.toggle("pz-too-long", !!item.limit && input.value.length > item.limit);
+        edited();
+      });
+      show = (v) => {
+        input.value = typeof v === "string" ? v : "";
+        counter.textContent = item.limit ? `${input.value.length} / ${item.limit}` : "";
+        counter.classList.toggle("pz-too-long", !!item.limit && input.value.length > item.limit);
+      };
+      box.append(input, counter);
+    } else if (item.type === "multiple") {
+      const boxes = item.options.map((option) => {
+        const label = el("label", "pz-choice");
+        const input = el("input");
+        input.type = "checkbox";
+        input.value = option;
+        input.addEventListener("change", () => {
+          values[item.id] = boxes.filter((b) => b.checked).map((b) => b.value);
+          edited();
+        });
+        label.append(input, el("span", "", option));
+        box.append(label);
+        return input;
+      });
+      show = (v) => boxes.forEach((b) => { b.checked = Array.isArray(v) && v.includes(b.value); });
+    } else {
+      // agreement (1–5, labelled), scale10 (0–10) and single choice: radio buttons.
+      const scale = item.type === "scale10"
+        ? Array.from({ length: 11 }, (_, i) => [i, String(i)])
+        : item.type === "agreement"
+          ? item.options.map((label, i) => [i + 1, label])
+          : item.options.map((label) => [label, label]);
+      const row = el("div", item.type === "scale10" ? "pz-scale pz-scale10" : "pz-scale");
+      const name = `${model.get("storage_key")}-${item.id}`;
+      const radios = scale.map(([value, label]) => {
+        const choice = el("label", "pz-choice");
+        const input = el("input");
+        input.type = "radio";
+        input.name = name;
+        input.value = String(value);
+        input.addEventListener("change", () => {
+          values[item.id] = typeof value === "number" ? value : label;
+          edited();
+        });
+        choice.append(input, el("span", "", label));
+        row.append(choice);
+        return [input, value];
+      });
+      box.append(row);
+      if (item.type === "scale10" && (item.low_label || item.high_label)) {
+        const ends = el("div", "pz-scale-ends");
+        ends.append(el("span", "", `0 = ${item.low_label}`), el("span", "", `10 = ${item.high_label}`));
+        box.append(ends);
+      }
+      show = (v) => radios.forEach(([input, value]) => { input.checked = v === value; });
+    }
+    box.append(error);
+    inputs[item.id] = { show, error, box };
+    return box;
+  }
+
+  function build() {
+    const form = model.get("form");
+    title.textContent = form.title || "";
+    intro.textContent = form.intro || "";
+    list.replaceChildren(...(form.items || []).map(buildItem));
+  }
+
+  function showValues() {
+    Object.entries(inputs).forEach(([id, input]) => input.show(values[id]));
+  }
+
+  function showErrors() {
+    const errors = model.get("errors") || {};
+    let first = null;
+    Object.entries(inputs).forEach(([id, input]) => {
+      input.error.textContent = errors[id] || "";
+      input.box.classList.toggle("pz-has-error", !!errors[id]);
+      if (errors[id] && !first) first = input.box;
+    });
+    if (first && model.get("status") === "invalid") first.scrollIntoView({ block: "center" });
+  }
+
+  function showStatus() {
+    const state = model.get("status");
+    const t = texts();
+    submit.textContent = state === "submitted" ? t.resubmit : t.submit;
+    submit.disabled = state === "closed" || state === "sending";
+    root.dataset.status = state;
+    const messages = { submitted: t.submitted, closed: t.closed, invalid: t.invalid, sending: t.sending,
+                       draft: model.get("saved_message") };
+    status.textContent = messages[state] || "";
+    list.querySelectorAll("input, textarea").forEach((input) => { input.disabled = state === "closed"; });
+  }
+
+  submit.addEventListener("click", () => {
+    if (syncTimer) { clearTimeout(syncTimer); syncTimer = null; }
+    model.set("status", "sending");
+    showStatus();
+    // One message carries the values: the kernel validates and stores them (idempotently).
+    model.send({ type: "submit", values: { ...values } });
+  });
+
+  // ---------------------------------------------------------------- start
+  build();
+  values = { ...(model.get("values") || {}) };
+  const local = readLocal();
+  if (local && local.dirty && local.values) {
+    // Edits that never reached the kernel (offline, tab closed): they win, and go up now.
+    values = { ...local.values };
+    pushToKernel();
+  }
+  showValues();
+  showErrors();
+  showStatus();
+
+  const onValues = () => {
+    // The kernel confirms a save by echoing "saved_message"; a newer local copy stays.
+    if (!syncTimer) writeLocal(false);
+  };
+  const onKernelValues = () => {
+    if (syncTimer) return; // the user is typing: keep their values
+    const incoming = model.get("values") || {};
+    if (JSON.stringify(incoming) !== JSON.stringify(values)) {
+      values = { ...incoming };
+      showValues();
+    }
+  };
+  const onStatus = () => {
+    showStatus();
+    if (model.get("status") === "submitted") writeLocal(false);
+  };
+  model.on("change:saved_message", onValues);
+  model.on("change:saved_message", showStatus);
+  model.on("change:errors", showErrors);
+  model.on("change:status", onStatus);
+  model.on("change:form", () => { build(); showValues(); showErrors(); showStatus(); });
+  model.on("change:values", onKernelValues);
+  return () => {
+    if (syncTimer) { clearTimeout(syncTimer); pushToKernel(); }
+  };
+}
+
+export default { render };

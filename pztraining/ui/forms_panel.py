@@ -1,0 +1,167 @@
+"""The trainer's side of the forms: the join code and QR, open and close forms, live counts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import datetime
+from typing import Callable
+
+import ipywidgets as w
+
+from ..content import Meeting, load_form
+from ..store import FormSession, Store, StoreError, Training
+from ..texts import t
+from .common import Message, esc, named
+
+#: How often the counts are re-read while the panel is shown, in seconds.
+REFRESH_SECONDS = 3.0
+
+
+def participant_url(code: str, base: str | None = None) -> str | None:
+    """The link a participant opens (``$PZTRAINING_PARTICIPANT_URL`` with the code), if known."""
+    base = base if base is not None else os.environ.get("PZTRAINING_PARTICIPANT_URL", "")
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/?code={code}"
+
+
+def qr_svg(data: str) -> str:
+    """A QR code as inline SVG (no images, no network)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode")
+
+
+class FormsPanel:
+    """Join instructions and one row per form of the chosen meeting."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]):
+        self.store = store
+        self.clock = clock
+        self.training: Training | None = None
+        self.meeting: Meeting | None = None
+        self._refresher: asyncio.Task | None = None
+        self.join = named(w.HTML(), "join-info")
+        self.rows = named(w.VBox(), "form-rows")
+        self.message = Message("forms-message")
+        self.people = named(w.HTML(), "participant-count")
+        self.root = named(w.VBox([w.HTML(f"<h3>{esc(t('panel.title'))}</h3>"), self.join, self.people,
+                                  self.message, self.rows], layout=w.Layout(display="none")), "forms-panel", "pz-card")
+        self._widgets: dict[str, dict] = {}
+
+    def show(self, training: Training | None, meeting: Meeting | None) -> None:
+        """Show the panel for a training's meeting (or hide it)."""
+        self.training, self.meeting = training, meeting
+        if training is None or meeting is None:
+            self.root.layout.display = "none"
+            self._stop_refresher()
+            return
+        self.root.layout.display = None
+        url = participant_url(training.join_code)
+        code = f"<b class='pz-join-code'>{esc(training.join_code)}</b>"
+        if url:
+            self.join.value = (f"<div class='pz-join'><div class='pz-qr'>{qr_svg(url)}</div><div>"
+                               f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p></div></div>")
+        else:
+            self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
+        self._build_rows()
+        self.refresh()
+        self._start_refresher()
+
+    def _build_rows(self) -> None:
+        assert self.meeting
+        self._widgets = {}
+        rows = []
+        for form_id in self.meeting.form_ids():
+            form = load_form(form_id)
+            status = named(w.HTML(), "form-status")
+            anonymous = named(w.Checkbox(description=t("panel.form.anonymous"), value=form.anonymous_by_default,
+                                         indent=False, layout=w.Layout(width="auto")), "form-anonymous")
+            toggle = named(w.Button(layout=w.Layout(width="auto", min_width="7em")), "form-toggle")
+            toggle.on_click(lambda _, f=form_id: self.toggle(f))
+            missing = named(w.HTML(), "form-missing")
+            title = w.HTML(f"<b>{esc(form.title)}</b> <span class='pz-note'>"
+                           f"({esc(t('panel.purpose.' + form.purpose))})</span>")
+            row = named(w.VBox([w.HBox([title, status], layout=w.Layout(flex_flow="row wrap")),
+                                w.HBox([toggle, anonymous]), missing]), "form-row", f"pz-form-row-{form_id}")
+            self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing}
+            rows.append(row)
+        self.rows.children = rows
+
+    def toggle(self, form_id: str) -> None:
+        """Open a form (with the anonymity chosen) or close it."""
+        assert self.training and self.meeting
+        session = self.store.form_session(self.training.id, self.meeting.number, form_id)
+        try:
+            if session is not None and session.is_open:
+                self.store.close_form(self.training.id, self.meeting.number, form_id, self.clock())
+            else:
+                anonymous = self._widgets[form_id]["anonymous"].value
+                self.store.open_form(self.training.id, self.meeting.number, form_id, anonymous, self.clock())
+        except StoreError as exc:
+            self.message.error(str(exc))
+            return
+        self.message.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read sessions, counts and who has not answered yet."""
+        if self.training is None or self.meeting is None:
+            return
+        sessions = {s.form_id: s for s in self.store.form_sessions(self.training.id, self.meeting.number)}
+        counts = self.store.response_counts(self.training.id, self.meeting.number)
+        people = self.store.list_participants(self.training.id)
+        for form_id, parts in self._widgets.items():
+            session: FormSession | None = sessions.get(form_id)
+            count = counts.get(form_id, 0)
+            state = (t("panel.form.never") if session is None else
+                     t("panel.form.open") if session.is_open else t("panel.form.closed"))
+            counted = t("panel.form.count_of", count=count, total=len(people)) if people else t(
+                "panel.form.count", count=count)
+            _set(parts["status"], f"<span class='pz-form-state'> · {esc(state)} · "
+                                  f"<span class='pz-form-count'>{esc(counted)}</span></span>")
+            parts["toggle"].description = t("panel.close") if session and session.is_open else t("panel.open")
+            parts["toggle"].button_style = "warning" if session and session.is_open else "success"
+            if session is not None:
+                parts["anonymous"].value = session.anonymous
+            # Anonymity is fixed once the form is open; who has not answered is never shown for it.
+            parts["anonymous"].disabled = session is not None and (session.is_open or count > 0)
+            if session is not None and not session.anonymous and people:
+                done = self.store.respondents(self.training.id, self.meeting.number, form_id)
+                names = [p.name for p in people if p.id not in done]
+                _set(parts["missing"], f"<div class='pz-note'>{esc(t('panel.form.missing', names=', '.join(names)))}</div>"
+                     if names else "")
+            else:
+                _set(parts["missing"], "")
+        _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
+
+    def _start_refresher(self) -> None:
+        if self._refresher is not None and not self._refresher.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._refresher = loop.create_task(self._refresh_forever())
+
+    def _stop_refresher(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            self._refresher = None
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                self.refresh()
+            except StoreError:
+                pass
+
+
+def _set(widget: w.HTML, value: str) -> None:
+    # Only send a change when something changed: these refresh every few seconds.
+    if widget.value != value:
+        widget.value = value
