@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 
 _TRAINER_LINE = re.compile(r"Draaiboek \(trainer\): (\S+)")
+_PARTICIPANT_LINE = re.compile(r"Deelnemers \(telefoon\): (\S+)")
 _HERE = Path(__file__).resolve().parent
 
 
@@ -58,6 +59,8 @@ class RunningApps:
     db_url: str
     process: subprocess.Popen
     output: list[str]
+    #: The participant server (single-notebook mode) at its root, ending in "/".
+    participant_url: str = ""
 
     def log(self) -> str:
         return "".join(self.output)
@@ -166,8 +169,12 @@ def _start_server(tmp: Path) -> RunningApps:
         PYTHONUNBUFFERED="1",
     )
     port = _free_port()
+    participant_port = _free_port()
+    while participant_port == port:
+        participant_port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "pztraining", "serve", "--db", db_url, "--port", str(port),
+         "--participant-port", str(participant_port), "--pool-size", "2",
          "--host", "127.0.0.1"],
         cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -192,7 +199,7 @@ def _start_server(tmp: Path) -> RunningApps:
             line = ""
         if line is None or (line == "" and time.monotonic() >= deadline):
             reason = (f"exited with status {process.poll()}" if line is None
-                      else f"printed no trainer URL within {SERVER_START_SECONDS} s")
+                      else f"printed no trainer and participant URLs within {SERVER_START_SECONDS} s")
             try:
                 _stop_server(apps)
             except AssertionError:
@@ -201,6 +208,10 @@ def _start_server(tmp: Path) -> RunningApps:
         match = _TRAINER_LINE.search(line or "")
         if match:
             apps.trainer_url = match.group(1)
+        match = _PARTICIPANT_LINE.search(line or "")
+        if match:
+            apps.participant_url = match.group(1)
+        if apps.trainer_url and apps.participant_url:
             return apps
 
 
