@@ -6,11 +6,13 @@ import argparse
 import signal
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
+from .errors import ExportError, ScopeError
 from .schedule import ScheduleError
 from .store import Store, StoreError
 from .texts import t
@@ -87,6 +89,16 @@ def build_parser() -> _Parser:
     agenda.add_argument("--minutes", type=int, metavar="M", help=t("cli.opt.minutes"))
     agenda.add_argument("--start", default="09:00", metavar="UU:MM", help=t("cli.opt.start"))
 
+    export = commands.add_parser("export", help=t("cli.export"), description=t("cli.export"))
+    with_store_options(export)
+    export.add_argument("--training", metavar="TRAINING", help=t("cli.opt.training"))
+    export.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
+    export.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
+    export.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))
+    export.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "html"), help=t("cli.opt.format"))
+    export.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
+    export.add_argument("--with-names", action="store_true", help=t("cli.opt.with_names"))
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -107,11 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo}
+    handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
+               "export": cmd_export}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError) as exc:
+            server.ServerError, ScopeError, ExportError) as exc:
         print(t("cli.error", message=str(exc).strip("'\"")), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -123,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo"}
+    return {"serve", "check", "agenda", "demo", "export"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -159,6 +172,36 @@ def cmd_agenda(args) -> int:
     clock = agenda_lib.parse_clock(args.start)
     rows = agenda_lib.plan_meeting(meeting, agenda_lib.start_on(None, clock), args.minutes)
     sys.stdout.write(agenda_lib.format_agenda(program, meeting, rows))
+    return 0
+
+
+def _date(text: str | None):
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ScopeError(t("export.date", text=text))
+
+
+def cmd_export(args) -> int:
+    from . import export, results  # pandas: only for this command
+    from .clock import local, utc_now
+
+    if not args.training and not args.program:
+        raise ScopeError(t("export.need_scope"))
+    store = Store.open(args.db, args.data_dir)
+    if args.training:
+        scope = results.training_scope(store, args.training)
+    else:
+        scope = results.program_scope(store, args.program, _date(args.date_from), _date(args.date_to))
+    bundle = results.build(store, scope, with_names=args.with_names)
+    export.write(bundle, args.format, args.out, args.with_names, local(utc_now()))
+    if bundle.tidy.empty:
+        print(t("export.empty"), file=sys.stderr)
+    print(t("export.written", path=args.out))
     return 0
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -117,6 +117,9 @@ form_sessions = Table(
     Column("anonymous", Boolean, nullable=False),
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True), nullable=True),
+    # The form as it was asked (forms.form_spec, JSON), so a later change of the content
+    # file is reported by the results instead of merged silently (since schema 4).
+    Column("form_spec", Text, nullable=True),
 )
 
 submissions = Table(
@@ -173,8 +176,14 @@ def _migrate_to_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[participants, form_sessions, submissions, answers, drafts])
 
 
+def _migrate_to_4(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("form_sessions")}
+    if "form_spec" not in columns:
+        conn.execute(text("ALTER TABLE form_sessions ADD COLUMN form_spec TEXT"))
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
 
 
 def new_join_code(taken: set[str] = frozenset()) -> str:
@@ -543,24 +552,29 @@ class Store:
 
     # ------------------------------------------------------------------ forms
 
-    def open_form(self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime) -> FormSession:
+    def open_form(self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime,
+                  spec: dict | None = None) -> FormSession:
         """Open a form for the participants of a meeting (again, when it was closed).
 
-        Whether a form is anonymous is fixed once someone has answered it.
+        Whether a form is anonymous is fixed once someone has answered it. ``spec`` is the
+        form as asked (kept from the first opening on).
         """
+        spec_json = json.dumps(spec, ensure_ascii=False) if spec is not None else None
         with self._write() as conn:
             self._require_training(conn, training_id)
             key = self._session_key(training_id, meeting, form_id)
             row = conn.execute(select(form_sessions).where(*key)).first()
             if row is None:
                 conn.execute(insert(form_sessions).values(training_id=training_id, meeting=meeting,
-                                                          form_id=form_id, anonymous=anonymous, opened_at=now))
+                                                          form_id=form_id, anonymous=anonymous, opened_at=now,
+                                                          form_spec=spec_json))
             else:
                 answered = conn.execute(select(submissions.c.id).where(
                     submissions.c.training_id == training_id, submissions.c.meeting == meeting,
                     submissions.c.form_id == form_id)).first()
                 conn.execute(update(form_sessions).where(*key).values(
-                    closed_at=None, anonymous=row.anonymous if answered else anonymous))
+                    closed_at=None, anonymous=row.anonymous if answered else anonymous,
+                    form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec))
         return self.form_session(training_id, meeting, form_id)
 
     def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:
@@ -669,6 +683,55 @@ class Store:
                 submissions.c.training_id == training_id, submissions.c.meeting == meeting,
                 submissions.c.form_id == form_id, submissions.c.participant_id.is_not(None))).scalars()
             return set(ids)
+
+    # ------------------------------------------------------------------ reading for reports
+
+    def answer_rows(self, training_ids: list[int]) -> list[dict]:
+        """Every stored answer of these trainings, one dict per answer (for ``report``).
+
+        Participant names are not included; ``participant_id`` links to :meth:`participant_codes`.
+        """
+        if not training_ids:
+            return []
+        query = (select(submissions.c.id.label("submission"), submissions.c.training_id, submissions.c.meeting,
+                        submissions.c.form_id, submissions.c.participant_id, submissions.c.paper,
+                        submissions.c.submitted_at, answers.c.item_id, answers.c.value,
+                        form_sessions.c.anonymous, form_sessions.c.form_spec)
+                 .join(answers, answers.c.submission_id == submissions.c.id)
+                 .outerjoin(form_sessions, (form_sessions.c.training_id == submissions.c.training_id)
+                            & (form_sessions.c.meeting == submissions.c.meeting)
+                            & (form_sessions.c.form_id == submissions.c.form_id))
+                 .where(submissions.c.training_id.in_(training_ids))
+                 .order_by(submissions.c.training_id, submissions.c.meeting, submissions.c.form_id,
+                           submissions.c.id, answers.c.item_id))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [{**row._asdict(), "value": json.loads(row.value), "submitted_at": _utc(row.submitted_at),
+                 "anonymous": bool(row.anonymous),
+                 "form_spec": json.loads(row.form_spec) if row.form_spec else None}
+                for row in rows]
+
+    def participant_codes(self, training_id: int) -> dict[int, tuple[str, str]]:
+        """participant id → (stable pseudonym code, name) for one training.
+
+        The code ("D03") is the order of joining, so it does not change and says nothing
+        about the person; exports carry it instead of the name unless names are asked for.
+        """
+        people = sorted(self.list_participants(training_id), key=lambda p: p.id)
+        return {p.id: (f"D{n:02d}", p.name) for n, p in enumerate(people, start=1)}
+
+    def roleplay_rows(self, training_ids: list[int]) -> list[dict]:
+        """Every logged role-play turn of these trainings, with its group."""
+        if not training_ids:
+            return []
+        query = (select(roleplay_groups.c.training_id, roleplay_groups.c.meeting, roleplay_groups.c.name.label("group"),
+                        roleplay_turns.c.turn, roleplay_turns.c.variant, roleplay_turns.c.planned_seconds,
+                        roleplay_turns.c.actual_seconds, roleplay_turns.c.paused_seconds)
+                 .join(roleplay_turns, roleplay_turns.c.group_id == roleplay_groups.c.id)
+                 .where(roleplay_groups.c.training_id.in_(training_ids))
+                 .order_by(roleplay_groups.c.training_id, roleplay_groups.c.id, roleplay_turns.c.id))
+        with self._read() as conn:
+            return [row._asdict() for row in conn.execute(query).all()]
 
     # ------------------------------------------------------------------ role-play
 

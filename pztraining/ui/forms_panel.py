@@ -10,6 +10,7 @@ from typing import Callable
 import ipywidgets as w
 
 from ..content import Meeting, load_form
+from ..forms import form_spec
 from ..store import FormSession, Store, StoreError, Training
 from ..texts import t
 from .common import Message, esc, named
@@ -100,7 +101,8 @@ class FormsPanel:
                 self.store.close_form(self.training.id, self.meeting.number, form_id, self.clock())
             else:
                 anonymous = self._widgets[form_id]["anonymous"].value
-                self.store.open_form(self.training.id, self.meeting.number, form_id, anonymous, self.clock())
+                self.store.open_form(self.training.id, self.meeting.number, form_id, anonymous, self.clock(),
+                                     spec=form_spec(load_form(form_id)))
         except StoreError as exc:
             self.message.error(str(exc))
             return

@@ -13,6 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_program
@@ -271,3 +272,32 @@ def test_bad_group_input_shows_dutch_errors_and_creates_nothing(page: Page, serv
     expect(page.locator(".pz-members textarea")).to_have_value("\n".join(MEMBERS))
     expect(page.locator(".pz-group-select select option")).to_have_count(0)
     expect(page.locator(".pz-play")).to_be_hidden()
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "app bug: countdown.js takes server_now_ms - Date.now() at render time as the clock skew, so a "
+    "page's own load time (kernel stamp -> widget view render, 1-4 s here) is added to the time shown "
+    "on a freshly opened second device"))
+def test_second_device_shows_the_same_remaining_time(page: Page, served, browser):
+    label = add_training(served, "Timer zelfde tijd")
+    open_facilitator(page, served, label)
+    create_group(page, "Groep Zelfde Tijd", turn="5:00")
+    started = start_turn(page, 300)
+
+    other_context = browser.new_context()
+    try:
+        other = other_context.new_page()
+        # A slower device (a phone): its page takes longer between the kernel's render and its own.
+        other_context.new_cdp_session(other).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        open_facilitator(other, served, label)
+        expect(other.locator(".pz-member-name")).to_have_text(MEMBERS[0])
+        expect(other.locator(".pz-countdown")).to_have_attribute("data-state", "ok")
+        # Both pages run in one browser (one clock); sample both at once, after a tick.
+        other.wait_for_timeout(500)
+        first, second = page.evaluate(
+            "() => Number(document.querySelector('.pz-countdown').dataset.seconds)"), seconds_left(other)
+        truth = 300 - (time.monotonic() - started)
+        assert abs(second - first) <= 1 and abs(second - math.ceil(truth)) <= 1, (
+            f"first device shows {first} s, second device {second} s, truly left {truth:.1f} s")
+    finally:
+        other_context.close()
