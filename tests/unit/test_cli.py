@@ -79,7 +79,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
