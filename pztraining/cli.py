@@ -245,6 +245,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
         print(t("cli.serve.facilitator", url=apps.trainer.url("facilitator.ipynb")))
+        print(t("cli.serve.results", url=apps.trainer.url("results.ipynb")))
         print(t("cli.serve.participant", url=apps.participant_url))
         print(t("cli.serve.database", url=db_url))
         print(t("cli.serve.stop"), flush=True)

@@ -1,0 +1,258 @@
+"""The results page (trainer side): counts live, charts, tables, exports and paper forms.
+
+A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import tempfile
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from .. import export, results
+from ..clock import local, utc_now
+from ..content import library, load_form, load_program
+from ..errors import ExportError, ScopeError
+from ..forms import form_spec, validate_answers
+from ..store import Store, StoreError
+from ..texts import t
+from .common import Message, esc, named, set_options, stylesheet
+from .form_widget import FormWidget
+
+REFRESH_SECONDS = 5.0
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "html": "text/html", "csv": "application/zip"}
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """A frame as an escaped HTML table with Dutch headers."""
+    if frame.empty:
+        return f"<p class='pz-note'>{esc(t('html.no_answers'))}</p>"
+    labelled = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _labels()})
+    return labelled.to_html(index=False, escape=True, na_rep="", classes="pz-table",
+                            float_format=lambda v: f"{v:.2f}".replace(".", ","))
+
+
+def _labels() -> set[str]:
+    from ..texts import NL
+
+    return set(NL)
+
+
+class ResultsApp:
+    """The results page. ``clock`` returns the current UTC time (injectable for tests)."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+        self.store = store
+        self.clock = clock
+        self.bundle: results.Bundle | None = None
+        self._refresher: asyncio.Task | None = None
+        self.message = Message()
+        wide = w.Layout(width="min(100%, 460px)")
+        self.mode = named(w.ToggleButtons(options=[(t("res.scope.training"), "training"),
+                                                   (t("res.scope.period"), "period")]), "scope-mode")
+        self.training_select = named(w.Dropdown(description=t("training.choose"), layout=wide), "training-select")
+        self.meeting_select = named(w.Dropdown(description=t("meeting.choose"), layout=wide), "meeting")
+        self.form_select = named(w.Dropdown(description=t("col.form"), layout=wide), "form-select")
+        self.program_select = named(w.Dropdown(description=t("training.program"), layout=wide,
+                                               options=[(p.title, p.id) for p in library().programs.values()]),
+                                    "program")
+        self.date_from = named(w.DatePicker(description=t("res.from")), "from")
+        self.date_to = named(w.DatePicker(description=t("res.to")), "to")
+        self.show_button = named(w.Button(description=t("res.show"), button_style="primary", icon="bar-chart"), "show")
+        self.show_button.on_click(lambda _: self.show())
+        self.training_box = w.VBox([self.training_select, self.meeting_select, self.form_select])
+        self.period_box = w.VBox([self.program_select, w.HBox([self.date_from, self.date_to])],
+                                 layout=w.Layout(display="none"))
+        self.mode.observe(lambda _: self._on_mode(), names="value")
+        self.training_select.observe(lambda _: self._on_training(), names="value")
+        self.meeting_select.observe(lambda _: self._on_meeting(), names="value")
+        self.live_counts = named(w.HTML(), "live-counts")
+        self.output = named(w.HTML(), "results")
+        self.export_format = named(w.Dropdown(options=["xlsx", "csv", "html"], description="Formaat"), "export-format")
+        self.with_names = named(w.Checkbox(description=t("cli.opt.with_names"), indent=False), "with-names")
+        self.export_button = named(w.Button(description=t("res.export"), icon="download"), "export")
+        self.export_button.on_click(lambda _: self.export())
+        self.download = named(w.HTML(), "download")
+        self.paper_button = named(w.Button(description=t("res.paper"), icon="pencil"), "paper")
+        self.paper_button.on_click(lambda _: self.start_paper())
+        self.paper_box = named(w.VBox(), "paper-form")
+        self.paper_message = Message("paper-message")
+        self.root = named(w.VBox([
+            stylesheet(),
+            w.HTML(f"<h1>{esc(t('app.results.title'))}</h1><div class='pz-sub'>{esc(t('app.results.subtitle'))}</div>"),
+            self.mode, self.training_box, self.period_box, self.show_button, self.message, self.live_counts,
+            named(w.HBox([self.export_format, self.with_names, self.export_button],
+                         layout=w.Layout(flex_flow="row wrap")), "export-bar"),
+            self.download, self.output,
+            named(w.VBox([self.paper_button, self.paper_message, self.paper_box]), "paper-entry", "pz-card"),
+        ]), "results-app", "pz-app")
+        self._fill_trainings()
+
+    # ================================================================ choosing
+
+    def _fill_trainings(self) -> None:
+        titles = {p.id: p.title for p in library().programs.values()}
+        set_options(self.training_select, [
+            (t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
+            for tr in self.store.list_trainings()])
+        self._on_training()
+
+    def _on_mode(self) -> None:
+        training = self.mode.value == "training"
+        self.training_box.layout.display = None if training else "none"
+        self.period_box.layout.display = "none" if training else None
+
+    def _on_training(self) -> None:
+        if self.training_select.value is None:
+            return
+        training = self.store.find_training(self.training_select.value)
+        program = load_program(training.program_id)
+        set_options(self.meeting_select, [(t("res.all_meetings"), 0)] + [
+            (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
+            for m in program.meetings])
+        self._on_meeting()
+        self._start_refresher()
+
+    def _on_meeting(self) -> None:
+        training = self.store.find_training(self.training_select.value) if self.training_select.value else None
+        if training is None:
+            return
+        program = load_program(training.program_id)
+        meetings = [program.meeting(self.meeting_select.value)] if self.meeting_select.value else program.meetings
+        forms = list(dict.fromkeys(f for m in meetings for f in m.form_ids()))
+        set_options(self.form_select, [(t("res.all_forms"), "")] + [(load_form(f).title, f) for f in forms])
+        self.refresh()
+
+    def scope(self) -> results.Scope:
+        """What the page's choices cover."""
+        if self.mode.value == "period":
+            return results.program_scope(self.store, self.program_select.value, self.date_from.value,
+                                         self.date_to.value)
+        return results.training_scope(self.store, str(self.training_select.value),
+                                      meeting=self.meeting_select.value or None, form=self.form_select.value or None)
+
+    # ================================================================ showing
+
+    def show(self) -> None:
+        """Build the report for the current choice and show charts and tables."""
+        try:
+            self.bundle = results.build(self.store, self.scope())
+        except (ScopeError, StoreError) as exc:
+            self.message.error(str(exc))
+            return
+        self.message.clear()
+        bundle = self.bundle
+        open_list = "".join(
+            f"<li><b>{esc(row.item_text)}</b> <span class='pz-note'>({esc(row.participant or 'anoniem')})</span>: "
+            f"{esc(row.value_text)}</li>" for row in bundle.open.itertuples())
+        notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in bundle.notes)
+        self.output.value = (
+            f"<div class='pz-results'>{notes}{export.chart_section(bundle)}"
+            f"<h3>{esc(t('sheet.items'))}</h3>{_table(bundle.summary)}"
+            f"<h3>{esc(t('res.before_after'))}</h3>{_table(bundle.before_after)}"
+            f"<h3>{esc(t('res.open_answers'))}</h3><ul class='pz-open-answers'>{open_list}</ul>"
+            f"<h3>{esc(t('res.response'))}</h3>{_table(bundle.response)}"
+            f"<h3>{esc(t('res.roleplay'))}</h3>{_table(bundle.roleplay)}</div>")
+
+    def refresh(self) -> None:
+        """The live count of answers per form for the chosen training and meeting."""
+        if self.training_select.value is None:
+            self.live_counts.value = ""
+            return
+        training = self.store.find_training(self.training_select.value)
+        program = load_program(training.program_id)
+        meetings = [self.meeting_select.value] if self.meeting_select.value else [m.number for m in program.meetings]
+        counts = []
+        for number in meetings:
+            for form_id, count in sorted(self.store.response_counts(training.id, number).items()):
+                counts.append(f"{load_form(form_id).title}: {count}")
+        value = f"<p class='pz-live'>{esc(t('res.counts', counts=', '.join(counts) or '0'))}</p>"
+        if self.live_counts.value != value:
+            self.live_counts.value = value
+
+    # ================================================================ exporting
+
+    def export(self) -> None:
+        """Write the chosen export and offer it as a download link (no file server needed)."""
+        fmt = self.export_format.value
+        try:
+            bundle = results.build(self.store, self.scope(), with_names=self.with_names.value)
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / ("export" if fmt == "csv" else f"export.{fmt}")
+                export.write(bundle, fmt, target, self.with_names.value, local(self.clock()))
+                if fmt == "csv":
+                    import shutil
+
+                    target = Path(shutil.make_archive(str(Path(folder) / "export-csv"), "zip", target))
+                payload = base64.b64encode(target.read_bytes()).decode()
+        except (ScopeError, ExportError, StoreError) as exc:
+            self.message.error(str(exc))
+            return
+        name = f"pztraining-{local(self.clock()):%Y%m%d-%H%M}.{'zip' if fmt == 'csv' else fmt}"
+        self.download.value = (f"<a class='pz-download-link' download='{esc(name)}' "
+                               f"href='data:{MIME[fmt]};base64,{payload}'>{esc(t('res.download', name=name))}</a>")
+
+    # ================================================================ paper forms
+
+    def start_paper(self) -> None:
+        """Enter a printed form through the same form screen, marked as from paper."""
+        if not self.training_select.value or not self.form_select.value:
+            self.paper_message.error(t("res.paper.choose"))
+            return
+        training_id = self.training_select.value
+        form = load_form(self.form_select.value)
+        program = load_program(self.store.find_training(training_id).program_id)
+        meeting = self.meeting_select.value or next(
+            (m.number for m in program.meetings if form.id in m.form_ids()), 1)
+        key = f"papier:{uuid.uuid4().hex[:12]}"
+
+        def on_submit(values: dict) -> tuple[str, dict]:
+            result = validate_answers(form, values)
+            if not result.ok:
+                return "invalid", result.errors
+            self.store.submit(training_id, meeting, form.id, key, result.values, self.clock(), paper=True)
+            entered = self.store.response_counts(training_id, meeting).get(form.id, 0)
+            self.paper_message.ok(t("res.paper.saved", count=entered))
+            self.refresh()
+            return "submitted", {}
+
+        self.paper_form = FormWidget(form_spec(form), {}, f"pz-paper-{key}", "draft", lambda values: "", on_submit)
+        self.paper_box.children = [self.paper_form]
+
+    # ================================================================ live refresh
+
+    def _start_refresher(self) -> None:
+        if self._refresher is not None and not self._refresher.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._refresher = loop.create_task(self._refresh_forever())
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                self.refresh()
+            except StoreError:
+                pass
+
+
+def results_app(db: str | None = None) -> w.Widget:
+    """The results page as a widget (what ``notebooks/results.ipynb`` shows)."""
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        message = Message()
+        message.error(str(exc))
+        return message
+    return ResultsApp(store).root
