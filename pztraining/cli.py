@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
             server.ServerError, ScopeError, ExportError) as exc:
-        print(t("cli.error", message=str(exc).strip("'\"")), file=sys.stderr)
+        print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)

@@ -104,6 +104,9 @@ def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         raise ExportError(t("export.cannot_write", path=path, reason=exc.strerror or exc)) from None
+    except Exception as exc:  # a writer that fails half-way: still nothing half-written
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
+        raise ExportError(t("export.cannot_write", path=path, reason=getattr(cause, "strerror", None) or cause)) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
