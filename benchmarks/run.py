@@ -36,7 +36,7 @@ def row(what: str, value: float, unit: str) -> None:
 
 def bench_schedule() -> None:
     meeting = load_program("mysupport").meeting(1)
-    planned, minima = meeting.lengths()
+    planned, minima = meeting.lengths()  # noqa: E501
     started = time.perf_counter()
     n = 0
     for _ in range(200):
@@ -156,6 +156,58 @@ def bench_trainer_page(folder: Path, chromium: str) -> None:
         server.wait(timeout=30)
 
 
+def bench_participants_joining(folder: Path, chromium: str, phones: int = 20, pool: int = 4) -> None:
+    """``phones`` participant pages opened at once against a server with ``pool`` preheated kernels."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    port, participant_port = _free_port(), _free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "phones"
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "jupyter"))
+    server = subprocess.Popen([sys.executable, "-m", "pztraining", "demo", "--data-dir", str(data), "--port", str(port),
+                               "--participant-port", str(participant_port), "--pool-size", str(pool)],
+                              env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        url = None
+        for line in server.stdout:
+            if "Deelnemers" in line:
+                url = line.split(": ", 1)[1].strip()
+                break
+        assert url, "server did not start"
+        code = Store(f"sqlite:///{data / 'pztraining.db'}").list_trainings()[0].join_code
+        time.sleep(5 + pool * 1.5)  # let the pool fill, as it has long before a training starts
+
+        async def one(browser) -> float:
+            context = await browser.new_context()
+            page = await context.new_page()
+            started = time.perf_counter()
+            await page.goto(f"{url}?code={code}", timeout=300_000)
+            await page.wait_for_selector(".pz-participant-name input", timeout=300_000)
+            return time.perf_counter() - started
+
+        async def all_phones() -> list[float]:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=chromium, args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"])
+                times = await asyncio.gather(*(one(browser) for _ in range(phones)))
+                await browser.close()
+                return times
+
+        times = sorted(asyncio.run(all_phones()))
+        row(f"{phones} phones at once, pool {pool}: median time to name prompt", median(times), "s")
+        row(f"{phones} phones at once, pool {pool}: slowest phone", times[-1], "s")
+        pids = _kernel_pids(server.pid)
+        row(f"participant + trainer kernels running afterwards", len(pids), "")
+        if pids:
+            row("participant kernel memory (RSS, median)", median(_rss_mb(pid) for pid in pids), "MB")
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-browser", action="store_true")
@@ -168,6 +220,8 @@ def main() -> None:
         bench_store(folder)
         if not args.no_browser:
             bench_trainer_page(folder, args.chromium)
+            for pool in (4, 10):
+                bench_participants_joining(folder / f"pool{pool}", args.chromium, pool=pool)
     width = max(len(r[0]) for r in ROWS)
     print("\n| what | value | unit |\n|---|---:|---|")
     for what, value, unit in ROWS:

@@ -1,6 +1,8 @@
 // A countdown computed in the browser from a deadline: it never drifts and never waits
-// for the kernel. The kernel only sends the deadline (ms since epoch, UTC) and, with it,
-// its own clock reading, so a browser whose clock is off still shows the right time.
+// for the kernel. The kernel only sends the deadline (ms since epoch, UTC). A device whose
+// clock is off would show the wrong time, so the page measures the difference with the
+// kernel's clock the way NTP does: a few pings, and the one with the shortest round trip
+// gives the offset (its error is at most half that round trip).
 
 function format(seconds) {
   const s = Math.abs(seconds);
@@ -67,11 +69,22 @@ function render({ model, el }) {
   let lastDeadline = null;
 
   let offset = 0; // kernel clock minus browser clock, in ms
-  const syncClock = () => {
-    const serverNow = model.get("server_now_ms");
-    if (serverNow) offset = serverNow - Date.now();
+  let bestRoundTrip = Infinity;
+  const onPong = (message) => {
+    if (!message || message.type !== "pong") return;
+    const now = Date.now();
+    const roundTrip = now - message.t0;
+    if (roundTrip >= 0 && roundTrip <= bestRoundTrip) {
+      bestRoundTrip = roundTrip;
+      offset = message.server - (message.t0 + now) / 2;
+      tick();
+    }
   };
-  syncClock();
+  model.on("msg:custom", onPong);
+  const ping = () => model.send({ type: "ping", t0: Date.now() });
+  const pings = [0, 700, 1500, 3000].map((delay) => setTimeout(ping, delay));
+  // Clocks drift and kernels get busy: measure again now and then, keeping the best.
+  const repings = setInterval(() => { bestRoundTrip = bestRoundTrip * 1.5 + 50; ping(); }, 60000);
 
   const tick = () => {
     const deadline = model.get("deadline_ms");
@@ -113,16 +126,17 @@ function render({ model, el }) {
   tick();
   // A timer (not requestAnimationFrame) so the display keeps going in a background tab.
   const timer = setInterval(tick, 200);
-  const onChange = () => { syncClock(); tick(); };
+  const onChange = () => tick();
   model.on("change:deadline_ms", onChange);
-  model.on("change:server_now_ms", onChange);
   model.on("change:paused_remaining_ms", tick);
   model.on("change:label", tick);
   model.on("change:over_lines", tick);
   return () => {
     clearInterval(timer);
+    clearInterval(repings);
+    pings.forEach(clearTimeout);
+    model.off("msg:custom", onPong);
     model.off("change:deadline_ms", onChange);
-    model.off("change:server_now_ms", onChange);
     model.off("change:paused_remaining_ms", tick);
     model.off("change:label", tick);
     model.off("change:over_lines", tick);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,6 @@ class Countdown(anywidget.AnyWidget):
     _css = _HERE / "countdown.css"
 
     deadline_ms = traitlets.Float(0.0).tag(sync=True)
-    server_now_ms = traitlets.Float(0.0).tag(sync=True)
     paused_remaining_ms = traitlets.Float(None, allow_none=True).tag(sync=True)
     warn_seconds = traitlets.Int(120).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
@@ -35,15 +35,21 @@ class Countdown(anywidget.AnyWidget):
     mute_label = traitlets.Unicode("Geluid uit").tag(sync=True)
     unmute_label = traitlets.Unicode("Geluid aan").tag(sync=True)
 
-    def __init__(self, **kwargs):
+    def __init__(self, clock=time.time, **kwargs):
         super().__init__(**kwargs)
         self.add_class("pz-countdown")
+        self._clock = clock  # seconds since the epoch; the edge where the widget reads time
+        self.on_msg(self._answer_ping)
 
-    def count_to(self, deadline: datetime, now: datetime, label: str = "") -> None:
-        """Run towards ``deadline``; ``now`` is the kernel's clock, used to correct browser skew."""
+    def _answer_ping(self, _widget, content, _buffers) -> None:
+        # The browser measures its clock against ours (see countdown.js).
+        if isinstance(content, dict) and content.get("type") == "ping":
+            self.send({"type": "pong", "t0": content.get("t0"), "server": self._clock() * 1000.0})
+
+    def count_to(self, deadline: datetime, label: str = "") -> None:
+        """Run towards ``deadline`` (aware datetime)."""
         with self.hold_sync():
             self.paused_remaining_ms = None
-            self.server_now_ms = epoch_ms(now)
             self.deadline_ms = epoch_ms(deadline)
             self.label = label
 

@@ -298,7 +298,7 @@ class FacilitatorApp:
             self.countdown.label = t("fac.paused")
         elif deadline is not None:
             label = state.member if phase == "turn" else t("fac.reflection.timer")
-            self.countdown.count_to(deadline, now, label=label)
+            self.countdown.count_to(deadline, label=label)
         else:
             self.countdown.clear()
         self.reflection.value = (

@@ -18,6 +18,7 @@ function render({ model, el: root }) {
   const texts = () => model.get("texts");
   let values = {};
   let syncTimer = null;
+  let sending = false; // browser-only: never synced, cleared by the kernel's reply
 
   // ---------------------------------------------------------------- local draft
   const readLocal = () => {
@@ -152,7 +153,7 @@ function render({ model, el: root }) {
   }
 
   function showStatus() {
-    const state = model.get("status");
+    const state = sending ? "sending" : model.get("status");
     const t = texts();
     submit.textContent = state === "submitted" ? t.resubmit : t.submit;
     submit.disabled = state === "closed" || state === "sending";
@@ -165,7 +166,7 @@ function render({ model, el: root }) {
 
   submit.addEventListener("click", () => {
     if (syncTimer) { clearTimeout(syncTimer); syncTimer = null; }
-    model.set("status", "sending");
+    sending = true;
     showStatus();
     // One message carries the values: the kernel validates and stores them (idempotently).
     model.send({ type: "submit", values: { ...values } });
@@ -203,10 +204,19 @@ function render({ model, el: root }) {
   model.on("change:saved_message", onValues);
   model.on("change:saved_message", showStatus);
   model.on("change:errors", showErrors);
+  const onReply = (message) => {
+    if (message && message.type === "handled") {
+      sending = false;
+      showStatus();
+      if (message.status === "submitted") writeLocal(false);
+    }
+  };
+  model.on("msg:custom", onReply);
   model.on("change:status", onStatus);
   model.on("change:form", () => { build(); showValues(); showErrors(); showStatus(); });
   model.on("change:values", onKernelValues);
   return () => {
+    model.off("msg:custom", onReply);
     if (syncTimer) { clearTimeout(syncTimer); pushToKernel(); }
   };
 }

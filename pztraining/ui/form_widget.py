@@ -56,6 +56,9 @@ class FormWidget(anywidget.AnyWidget):
         with self.hold_sync():
             self.errors = errors
             self.status = status
+        # Always answer, also when nothing changed (the same answers sent again): the
+        # browser leaves its "sending" state on this reply, not on a change of status.
+        self.send({"type": "handled", "status": status})
 
     def submit(self, values: dict) -> None:
         """What the browser's submit button does (for tests without a browser)."""

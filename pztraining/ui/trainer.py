@@ -459,7 +459,7 @@ class TrainerApp:
         self.block_header.value = (
             f"<div class='pz-note'>{esc(t('run.block_of', number=run.current + 1, total=len(meeting.blocks)))}"
             f" · {_hhmm(projection.current.start)}–{_hhmm(projection.current.end)}</div>")
-        self.countdown.count_to(projection.current.end, now, label=block.title)
+        self.countdown.count_to(projection.current.end, label=block.title)
         self.current_block.value = self._block_html(block)
         is_last = not projection.upcoming
         self.next_button.description = t("run.last") if is_last else t("run.next")
