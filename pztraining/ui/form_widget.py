@@ -45,7 +45,8 @@ class FormWidget(anywidget.AnyWidget):
         if self.status == "closed":
             return
         self.saved_message = self._on_draft(dict(change["new"]))
-        if self.status in ("invalid", "sending"):
+        # An edit after sending (or after a refusal) is a draft again until it is sent.
+        if self.status in ("invalid", "sending", "submitted"):
             self.status = "draft"
 
     def _message(self, _widget, content, _buffers) -> None:

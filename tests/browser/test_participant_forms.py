@@ -450,10 +450,6 @@ def test_the_participant_address_cannot_reach_trainer_pages(page: Page, served, 
     assert "trainer_app" not in page.content() and "facilitator_app" not in page.content()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: FormWidget._message (pztraining/ui/form_widget.py) sets status to the value it "
-    "already has, so no update reaches the browser, which stays on 'sending' (form.js sets it "
-    "locally on click); remove this mark once the kernel always answers a submit"))
 @pytest.mark.parametrize("before", ["submitted", "invalid"])
 def test_sending_again_is_confirmed_on_the_page(page: Page, served, store: Store, before: str):
     """Tapping send again without changing anything ends in the confirmation (or the errors)
