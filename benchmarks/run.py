@@ -200,7 +200,7 @@ def bench_participants_joining(folder: Path, chromium: str, phones: int = 20, po
         row(f"{phones} phones at once, pool {pool}: median time to name prompt", median(times), "s")
         row(f"{phones} phones at once, pool {pool}: slowest phone", times[-1], "s")
         pids = _kernel_pids(server.pid)
-        row(f"participant + trainer kernels running afterwards", len(pids), "")
+        row("participant + trainer kernels running afterwards", len(pids), "")
         if pids:
             row("participant kernel memory (RSS, median)", median(_rss_mb(pid) for pid in pids), "MB")
     finally:

@@ -137,21 +137,26 @@ class Meeting(_Strict):
         return sum(block.minimum for block in self.blocks)
 
 
-class Program(_Strict):
-    """A training program: one or more meetings, with its source credited."""
+class _Document(_Strict):
+    """What every content file with an id has: version, id, title and its source credited."""
 
     schema_version: Literal[1]
-    kind: Literal["program"]
     id: Identifier
     title: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+
+class Program(_Document):
+    """A training program: one or more meetings, with its source credited."""
+
+    kind: Literal["program"]
     audience: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     minutes: int = Field(gt=0, strict=True)
-    source: str = Field(min_length=1)
     design_note: str | None = None
     meetings: tuple[Meeting, ...] = Field(min_length=1)
-
-    _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
     def _meetings_add_up(self) -> "Program":
@@ -240,24 +245,18 @@ class CaseStep(_Strict):
     questions: tuple[str, ...] = ()
 
 
-class Case(_Strict):
+class Case(_Document):
     """A case scenario for role-play or case discussion."""
 
-    schema_version: Literal[1]
     kind: Literal["case"]
-    id: Identifier
     program: Identifier
-    title: str = Field(min_length=1)
     fictional: bool
-    source: str = Field(min_length=1)
     summary: str = Field(min_length=1)  # a few sentences for the screen (plenary)
     person: Person
     participant_briefing: tuple[str, ...] = Field(min_length=1)
     simulant_briefing: SimulantBriefing | None = None
     learning_goals: tuple[str, ...] = Field(min_length=1)
     steps: tuple[CaseStep, ...] = Field(min_length=1)
-
-    _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
     def _mysupport_cases_follow_the_conversation_card(self) -> "Case":
@@ -315,22 +314,16 @@ class FormItem(_Strict):
         return self.max_length or TEXT_LIMITS.get(self.type)
 
 
-class Form(_Strict):
+class Form(_Document):
     """A questionnaire: pre-assignment, workplace assignment, reflection or evaluation."""
 
-    schema_version: Literal[1]
     kind: Literal["form"]
-    id: Identifier
     program: Identifier
-    title: str = Field(min_length=1)
     purpose: Literal["voorbereiding", "werkplekopdracht", "reflectie", "evaluatie"]
     intro: str = Field(min_length=1)
     #: Evaluations are anonymous unless the trainer chooses otherwise when opening them.
     anonymous_by_default: bool = False
-    source: str = Field(min_length=1)
     items: tuple[FormItem, ...] = Field(min_length=1)
-
-    _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
     def _unique_items(self) -> "Form":

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import ipywidgets as w
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 W = TypeVar("W", bound=w.DOMWidget)
 
@@ -61,3 +65,64 @@ def set_options(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None
         dropdown.value = values[0]
     elif values and dropdown.value != current:
         dropdown.value = current
+
+
+class Refresher:
+    """Calls ``refresh`` every ``seconds`` while started, on the kernel's event loop.
+
+    Pages use it to follow changes other kernels made in the store. Without a running
+    event loop (plain Python, tests) it does nothing: tests call ``refresh`` themselves.
+    A busy database is not an error here: the next round tries again.
+    """
+
+    def __init__(self, refresh: Callable[[], None], seconds: float):
+        self.refresh = refresh
+        self.seconds = seconds
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._task = loop.create_task(self._forever())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _forever(self) -> None:
+        from ..store import StoreError
+
+        while True:
+            await asyncio.sleep(self.seconds)
+            try:
+                self.refresh()
+            except StoreError:
+                pass
+
+
+def open_page(page: Callable[["Store"], object], db: str | None = None) -> w.Widget:
+    """``page(store).root`` on the chosen database, or a Dutch message when it cannot be opened."""
+    from ..store import Store, StoreError
+
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        message = Message()
+        message.error(str(exc))
+        return message
+    return page(store).root
+
+
+def training_options(trainings) -> list[tuple[str, int]]:
+    """Dropdown options for trainings: "name (program title)" → id."""
+    from ..content import programs
+    from ..texts import t
+
+    titles = {p.id: p.title for p in programs().values()}
+    return [(t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
+            for tr in trainings]

@@ -8,7 +8,6 @@ second device or a reload shows the same member, phase and remaining time.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Callable
 
@@ -16,12 +15,12 @@ import ipywidgets as w
 
 from .. import roleplay, schedule
 from ..clock import utc_now
-from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program, programs
+from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program
 from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
 from ..store import RolePlayRow, Store, StoreError
 from ..texts import t
 from .case_view import screen_html
-from .common import Message, esc, named, set_options, stylesheet
+from .common import Message, Refresher, esc, named, open_page, set_options, stylesheet, training_options
 from .countdown import Countdown
 
 #: How often the page re-reads the group from the store, in seconds.
@@ -44,7 +43,7 @@ class FacilitatorApp:
         self.clock = clock
         self.program: Program | None = None
         self.row: RolePlayRow | None = None
-        self._refresher: asyncio.Task | None = None
+        self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.message = Message()
         self._build_pickers()
         self._build_new_group_form()
@@ -128,11 +127,8 @@ class FacilitatorApp:
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        titles = {p.id: p.title for p in programs().values()}
         trainings = self.store.list_trainings()
-        self.training_select.options = [
-            (t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
-            for tr in trainings]
+        self.training_select.options = training_options(trainings)
         if not trainings:
             self.message.ok(t("training.none"))
             return
@@ -274,7 +270,7 @@ class FacilitatorApp:
     def _render(self) -> None:
         if self.row is None:
             self.play.layout.display = "none"
-            self._stop_refresher()
+            self._refresher.stop()
             return
         self._show_new_group(False) if self.group_select.options else None
         self.play.layout.display = None
@@ -325,9 +321,9 @@ class FacilitatorApp:
         except UnknownCase:
             self.case_box.value = esc(t("case.unknown"))
         if phase == "done":
-            self._stop_refresher()
+            self._refresher.stop()
         else:
-            self._start_refresher()
+            self._refresher.start()
 
     def _questions(self) -> list[str]:
         meeting = self.meeting
@@ -357,38 +353,11 @@ class FacilitatorApp:
         else:
             self._render_block_info(self._state(self.clock()), self.clock())
 
-    def _start_refresher(self) -> None:
-        if self._refresher is not None and not self._refresher.done():
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._refresher = loop.create_task(self._refresh_forever())
-
-    def _stop_refresher(self) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
-            self._refresher = None
-
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except StoreError:
-                pass
 
 
 def facilitator_app(db: str | None = None) -> w.Widget:
     """The facilitator page as a widget (what ``notebooks/facilitator.ipynb`` shows)."""
-    try:
-        store = Store.open(db)
-    except StoreError as exc:
-        message = Message()
-        message.error(str(exc))
-        return message
-    return FacilitatorApp(store).root
+    return open_page(FacilitatorApp, db)
 
 
 __all__ = ["FacilitatorApp", "facilitator_app", "practice_block"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from datetime import datetime
 from typing import Callable
@@ -13,7 +12,7 @@ from ..content import Meeting, load_form
 from ..forms import form_spec
 from ..store import FormSession, Store, StoreError, Training
 from ..texts import t
-from .common import Message, esc, named
+from .common import Message, Refresher, esc, named
 
 #: How often the counts are re-read while the panel is shown, in seconds.
 REFRESH_SECONDS = 3.0
@@ -44,7 +43,7 @@ class FormsPanel:
         self.clock = clock
         self.training: Training | None = None
         self.meeting: Meeting | None = None
-        self._refresher: asyncio.Task | None = None
+        self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.join = named(w.HTML(), "join-info")
         self.rows = named(w.VBox(), "form-rows")
         self.message = Message("forms-message")
@@ -58,7 +57,7 @@ class FormsPanel:
         self.training, self.meeting = training, meeting
         if training is None or meeting is None:
             self.root.layout.display = "none"
-            self._stop_refresher()
+            self._refresher.stop()
             return
         self.root.layout.display = None
         url = participant_url(training.join_code)
@@ -70,7 +69,7 @@ class FormsPanel:
             self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
         self._build_rows()
         self.refresh()
-        self._start_refresher()
+        self._refresher.start()
 
     def _build_rows(self) -> None:
         assert self.meeting
@@ -140,27 +139,6 @@ class FormsPanel:
                 _set(parts["missing"], "")
         _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
 
-    def _start_refresher(self) -> None:
-        if self._refresher is not None and not self._refresher.done():
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._refresher = loop.create_task(self._refresh_forever())
-
-    def _stop_refresher(self) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
-            self._refresher = None
-
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except StoreError:
-                pass
 
 
 def _set(widget: w.HTML, value: str) -> None:

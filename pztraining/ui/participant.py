@@ -6,7 +6,6 @@ own drafts and answers. This module must not import pandas (participant kernels 
 
 from __future__ import annotations
 
-import asyncio
 import os
 from datetime import datetime
 from typing import Callable
@@ -15,11 +14,11 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..clock import local, utc_now
-from ..content import Form, UnknownForm, load_form, load_program
+from ..content import Form, load_form, load_program
 from ..forms import form_spec, validate_answers
 from ..store import FormClosed, FormSession, MissingEntry, Participant, Store, StoreError, Training
 from ..texts import t
-from .common import Message, esc, named, stylesheet
+from .common import Message, Refresher, esc, named, open_page, stylesheet
 from .device import DeviceKey, anonymous_key, device_hash
 from .form_widget import FormWidget
 
@@ -38,7 +37,7 @@ class ParticipantApp:
         self.participant: Participant | None = None
         self.current: tuple[FormSession, Form] | None = None
         self._shown_sessions: list[tuple] | None = None
-        self._refresher: asyncio.Task | None = None
+        self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.device = device or DeviceKey()
         self.message = Message()
         self.header = named(w.HTML(), "participant-header")
@@ -135,7 +134,7 @@ class ParticipantApp:
             for session in sessions:
                 buttons.append(self._form_button(session))
             self.body.children = buttons
-        self._start_refresher()
+        self._refresher.start()
 
     def _form_button(self, session: FormSession) -> w.Button:
         assert self.training
@@ -210,22 +209,6 @@ class ParticipantApp:
         if latest is not None and not latest.is_open and self.form_widget.status != "closed":
             self.form_widget.status = "closed"
 
-    def _start_refresher(self) -> None:
-        if self._refresher is not None and not self._refresher.done():
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._refresher = loop.create_task(self._refresh_forever())
-
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except (StoreError, UnknownForm):
-                pass
 
 
 def participant_app(db: str | None = None) -> w.Widget:
@@ -238,10 +221,4 @@ def participant_app(db: str | None = None) -> w.Widget:
 
     wait_for_request()
     code = parse_qs(os.environ.get("QUERY_STRING", "")).get("code", [""])[0]
-    try:
-        store = Store.open(db)
-    except StoreError as exc:
-        message = Message()
-        message.error(str(exc))
-        return message
-    return ParticipantApp(store, code=code).root
+    return open_page(lambda store: ParticipantApp(store, code=code), db)

@@ -5,7 +5,6 @@ A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the sto
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import tempfile
 import uuid
@@ -23,7 +22,7 @@ from ..errors import ExportError, ScopeError
 from ..forms import form_spec, validate_answers
 from ..store import Store, StoreError
 from ..texts import t
-from .common import Message, esc, named, set_options, stylesheet
+from .common import Message, Refresher, esc, named, open_page, set_options, stylesheet, training_options
 from .form_widget import FormWidget
 
 REFRESH_SECONDS = 5.0
@@ -53,7 +52,7 @@ class ResultsApp:
         self.store = store
         self.clock = clock
         self.bundle: results.Bundle | None = None
-        self._refresher: asyncio.Task | None = None
+        self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.message = Message()
         wide = w.Layout(width="min(100%, 460px)")
         self.mode = named(w.ToggleButtons(options=[(t("res.scope.training"), "training"),
@@ -99,10 +98,7 @@ class ResultsApp:
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        titles = {p.id: p.title for p in library().programs.values()}
-        set_options(self.training_select, [
-            (t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
-            for tr in self.store.list_trainings()])
+        set_options(self.training_select, training_options(self.store.list_trainings()))
         self._on_training()
 
     def _on_mode(self) -> None:
@@ -119,7 +115,7 @@ class ResultsApp:
             (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
             for m in program.meetings])
         self._on_meeting()
-        self._start_refresher()
+        self._refresher.start()
 
     def _on_meeting(self) -> None:
         training = self.store.find_training(self.training_select.value) if self.training_select.value else None
@@ -229,30 +225,8 @@ class ResultsApp:
 
     # ================================================================ live refresh
 
-    def _start_refresher(self) -> None:
-        if self._refresher is not None and not self._refresher.done():
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._refresher = loop.create_task(self._refresh_forever())
-
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except StoreError:
-                pass
 
 
 def results_app(db: str | None = None) -> w.Widget:
     """The results page as a widget (what ``notebooks/results.ipynb`` shows)."""
-    try:
-        store = Store.open(db)
-    except StoreError as exc:
-        message = Message()
-        message.error(str(exc))
-        return message
-    return ResultsApp(store).root
+    return open_page(ResultsApp, db)

@@ -7,7 +7,6 @@ tab, a reload or a server restart shows the same run.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 from typing import Callable
 
@@ -21,7 +20,7 @@ from ..schedule import Projection, Run, ScheduleError
 from ..store import Store, StoreError, Training
 from ..texts import t
 from .case_view import screen_html
-from .common import Message, esc, named, stylesheet
+from .common import Message, Refresher, esc, named, open_page, stylesheet, training_options
 from .countdown import Countdown
 from .forms_panel import FormsPanel
 
@@ -47,7 +46,7 @@ class TrainerApp:
         self.training: Training | None = None
         self.program: Program | None = None
         self.run: Run | None = None
-        self._refresher: asyncio.Task | None = None
+        self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
 
         self.message = Message()
         self._build_training_picker()
@@ -186,9 +185,7 @@ class TrainerApp:
 
     def _refresh_trainings(self, select: int | None = None) -> None:
         trainings = self.store.list_trainings()
-        titles = {p.id: p.title for p in programs().values()}
-        options = [(t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
-                   for tr in trainings]
+        options = training_options(trainings)
         self.training_select.options = options
         if not options:
             self.message.ok(t("training.none"))
@@ -434,13 +431,13 @@ class TrainerApp:
         self.runner.layout.display = None if running else "none"
         self.training_select.disabled = self.meeting_select.disabled = running
         if not running:
-            self._stop_refresher()
+            self._refresher.stop()
             self.countdown.clear()
             self._render_plan()
             return
         assert self.run is not None
         if self.run.is_over:
-            self._stop_refresher()
+            self._refresher.stop()
             self.live.layout.display = "none"
             self.done.layout.display = None
             self.countdown.clear()
@@ -449,7 +446,7 @@ class TrainerApp:
         self.live.layout.display = None
         self.done.layout.display = "none"
         self._render_live(self.clock())
-        self._start_refresher()
+        self._refresher.start()
 
     def _render_live(self, now: datetime) -> None:
         run, meeting = self.run, self.meeting
@@ -569,38 +566,11 @@ class TrainerApp:
             self.end_summary.value = self._end_html(projection)
             self.upcoming.value = self._upcoming_html(meeting, projection)
 
-    def _start_refresher(self) -> None:
-        if self._refresher is not None and not self._refresher.done():
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop (plain Python, tests): nothing to refresh
-        self._refresher = loop.create_task(self._refresh_forever())
-
-    def _stop_refresher(self) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
-            self._refresher = None
-
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except StoreError:
-                pass  # a busy database: try again at the next refresh
 
 
 def trainer_app(db: str | None = None) -> w.Widget:
     """The trainer page as a widget (what ``notebooks/trainer.ipynb`` shows)."""
-    try:
-        store = Store.open(db)
-    except StoreError as exc:
-        message = Message()
-        message.error(str(exc))
-        return message
-    return TrainerApp(store).root
+    return open_page(TrainerApp, db)
 
 
 __all__ = ["TrainerApp", "trainer_app"]
