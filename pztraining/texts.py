@@ -159,6 +159,8 @@ NL: dict[str, str] = {
     "form.sending": "Bezig met versturen…",
     "form.saving": "Wordt bewaard…",
     "form.saved": "Concept bewaard om {time}.",
+    "form.unsaved": "Niet opgeslagen, we proberen het zo opnieuw. Je antwoorden staan nog op dit toestel.",
+    "form.offline": "Geen verbinding: nog niet opgeslagen. Je antwoorden blijven op dit toestel en gaan mee zodra het weer kan.",
     # ---------------------------------------------------------------- trainer: forms
     "panel.title": "Deelnemers en formulieren",
     "panel.join": "Deelnemers gaan naar {url} of scannen de QR-code, en vullen code {code} in.",

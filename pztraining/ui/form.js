@@ -1,9 +1,13 @@
 // A questionnaire rendered in the browser. Every edit is kept in localStorage at once and
-// sent to the kernel shortly after, so a locked phone, a closed tab, a dropped Wi-Fi or a
-// culled kernel loses nothing: the page restores the newest of the two on reopening.
+// sent to the kernel shortly after as a message the kernel acknowledges once it is in the
+// database. Until then the edit stays marked unsaved here: a locked phone, a closed tab, a
+// dropped Wi-Fi, a busy database or a culled kernel loses nothing, and sending is retried
+// with growing pauses while the page says "niet opgeslagen". Reopening restores the newest.
 // Text is always set with textContent/value, never as HTML.
 
 const SYNC_DELAY_MS = 400;
+const ACK_TIMEOUT_MS = 6000;
+const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -19,6 +23,11 @@ function render({ model, el: root }) {
   let values = {};
   let syncTimer = null;
   let sending = false; // browser-only: never synced, cleared by the kernel's reply
+  let seq = 0; // number of the newest draft sent
+  let acked = 0; // newest draft the kernel confirmed as stored
+  let failures = 0;
+  let ackTimer = null;
+  let submitRetry = null;
 
   // ---------------------------------------------------------------- local draft
   const readLocal = () => {
@@ -29,14 +38,26 @@ function render({ model, el: root }) {
       localStorage.setItem(key(), JSON.stringify({ values, dirty, at: Date.now() }));
     } catch (e) { /* storage full or blocked: the kernel copy still counts */ }
   };
+  const retryLater = () => {
+    const pause = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
+    failures += 1;
+    if (syncTimer) clearTimeout(syncTimer);
+    syncTimer = setTimeout(pushToKernel, pause);
+  };
   const pushToKernel = () => {
     syncTimer = null;
-    model.set("values", { ...values });
-    model.save_changes();
+    seq += 1;
+    model.send({ type: "draft", seq, values: { ...values } });
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = setTimeout(() => { // no answer: connection or kernel gone for now
+      ackTimer = null;
+      if (acked < seq) { showUnsaved(texts().offline); retryLater(); }
+    }, ACK_TIMEOUT_MS);
   };
   const edited = () => {
     writeLocal(true);
     status.textContent = texts().saving;
+    failures = 0;
     if (syncTimer) clearTimeout(syncTimer);
     syncTimer = setTimeout(pushToKernel, SYNC_DELAY_MS);
   };
@@ -67,16 +88,21 @@ function render({ model, el: root }) {
       if (item.type === "short_text") input.type = "text";
       else input.rows = 4;
       const counter = el("div", "pz-item-counter");
+      input.dir = "auto"; // right-to-left text shows the right way round
+      // Count characters as the kernel does (code points: an emoji is one, not two).
+      const count = () => {
+        const used = [...input.value].length;
+        counter.textContent = item.limit ? `${used} / ${item.limit}` : "";
+        counter.classList.toggle("pz-too-long", !!item.limit && used > item.limit);
+      };
       input.addEventListener("input", () => {
         values[item.id] = input.value; // as typed; the kernel checks the length
-        counter.textContent = item.limit ? `${input.value.length} / ${item.limit}` : "";
-        counter.classList.toggle("pz-too-long", !!item.limit && input.value.length > item.limit);
+        count();
         edited();
       });
       show = (v) => {
         input.value = typeof v === "string" ? v : "";
-        counter.textContent = item.limit ? `${input.value.length} / ${item.limit}` : "";
-        counter.classList.toggle("pz-too-long", !!item.limit && input.value.length > item.limit);
+        count();
       };
       box.append(input, counter);
     } else if (item.type === "multiple") {
@@ -159,25 +185,40 @@ function render({ model, el: root }) {
     submit.disabled = state === "closed" || state === "sending";
     root.dataset.status = state;
     const messages = { submitted: t.submitted, closed: t.closed, invalid: t.invalid, sending: t.sending,
-                       draft: model.get("saved_message") };
+                       error: t.unsaved, draft: model.get("saved_message") };
     status.textContent = messages[state] || "";
     list.querySelectorAll("input, textarea").forEach((input) => { input.disabled = state === "closed"; });
   }
 
-  submit.addEventListener("click", () => {
+  function showUnsaved(message) {
+    root.dataset.saved = "no";
+    status.textContent = message;
+  }
+
+  const sendSubmit = () => {
     if (syncTimer) { clearTimeout(syncTimer); syncTimer = null; }
+    if (submitRetry) { clearTimeout(submitRetry); submitRetry = null; }
     sending = true;
     showStatus();
     // One message carries the values: the kernel validates and stores them (idempotently).
     model.send({ type: "submit", values: { ...values } });
-  });
+    submitRetry = setTimeout(() => { // no answer: keep the answers here and try again
+      submitRetry = null;
+      sending = false;
+      showUnsaved(texts().offline);
+      submit.disabled = false;
+      failures += 1;
+      submitRetry = setTimeout(sendSubmit, RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]);
+    }, ACK_TIMEOUT_MS);
+  };
+  submit.addEventListener("click", () => { failures = 0; sendSubmit(); });
 
   // ---------------------------------------------------------------- start
   build();
   values = { ...(model.get("values") || {}) };
   const local = readLocal();
   if (local && local.dirty && local.values) {
-    // Edits that never reached the kernel (offline, tab closed): they win, and go up now.
+    // Edits that never reached the database (offline, tab closed): they win, and go up now.
     values = { ...local.values };
     pushToKernel();
   }
@@ -185,38 +226,39 @@ function render({ model, el: root }) {
   showErrors();
   showStatus();
 
-  const onValues = () => {
-    // The kernel confirms a save by echoing "saved_message"; a newer local copy stays.
-    if (!syncTimer) writeLocal(false);
-  };
-  const onKernelValues = () => {
-    if (syncTimer) return; // the user is typing: keep their values
-    const incoming = model.get("values") || {};
-    if (JSON.stringify(incoming) !== JSON.stringify(values)) {
-      values = { ...incoming };
-      showValues();
-    }
-  };
-  const onStatus = () => {
-    showStatus();
-    if (model.get("status") === "submitted") writeLocal(false);
-  };
-  model.on("change:saved_message", onValues);
-  model.on("change:saved_message", showStatus);
-  model.on("change:errors", showErrors);
   const onReply = (message) => {
-    if (message && message.type === "handled") {
+    if (!message) return;
+    if (message.type === "saved") {
+      if (message.ok) {
+        acked = Math.max(acked, message.seq);
+        failures = 0;
+        root.dataset.saved = "yes";
+        if (acked >= seq && !syncTimer) writeLocal(false); // everything typed is stored
+        showStatus();
+      } else {
+        showUnsaved(message.message || texts().unsaved);
+        retryLater();
+      }
+    } else if (message.type === "handled") {
+      if (submitRetry) { clearTimeout(submitRetry); submitRetry = null; }
       sending = false;
       showStatus();
-      if (message.status === "submitted") writeLocal(false);
+      if (message.status === "submitted") { writeLocal(false); failures = 0; root.dataset.saved = "yes"; }
+      if (message.status === "error") {
+        showUnsaved(texts().unsaved);
+        failures += 1;
+        submitRetry = setTimeout(sendSubmit, RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]);
+      }
     }
   };
   model.on("msg:custom", onReply);
-  model.on("change:status", onStatus);
+  model.on("change:saved_message", showStatus);
+  model.on("change:errors", showErrors);
+  model.on("change:status", showStatus);
   model.on("change:form", () => { build(); showValues(); showErrors(); showStatus(); });
-  model.on("change:values", onKernelValues);
   return () => {
     model.off("msg:custom", onReply);
+    [ackTimer, submitRetry].forEach((timer) => timer && clearTimeout(timer));
     if (syncTimer) { clearTimeout(syncTimer); pushToKernel(); }
   };
 }

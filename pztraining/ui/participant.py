@@ -165,12 +165,12 @@ class ParticipantApp:
         values = draft if draft is not None else (submitted or {})
         status = "submitted" if submitted is not None and draft is None else "draft"
 
-        def on_draft(new_values: dict) -> str:
+        def on_draft(new_values: dict) -> tuple[bool, str]:
             try:
                 self.store.save_draft(training_id, meeting, form.id, key, new_values, self.clock())
             except StoreError:
-                return ""  # the browser keeps its copy and sends it again with the next edit
-            return t("form.saved", time=f"{local(self.clock()):%H:%M:%S}")
+                return False, t("form.unsaved")  # the browser keeps its copy and tries again
+            return True, t("form.saved", time=f"{local(self.clock()):%H:%M:%S}")
 
         def on_submit(new_values: dict) -> tuple[str, dict]:
             result = validate_answers(form, new_values)
@@ -182,6 +182,8 @@ class ParticipantApp:
                                   participant_id=self.participant.id)
             except FormClosed:
                 return "closed", {}
+            except StoreError:
+                return "error", {}  # nothing stored: the page keeps the answers and tries again
             return "submitted", {}
 
         self.current = (session, form)

@@ -220,7 +220,8 @@ class ResultsApp:
             self.refresh()
             return "submitted", {}
 
-        self.paper_form = FormWidget(form_spec(form), {}, f"pz-paper-{key}", "draft", lambda values: "", on_submit)
+        self.paper_form = FormWidget(form_spec(form), {}, f"pz-paper-{key}", "draft",
+                                     lambda values: (True, ""), on_submit)
         self.paper_box.children = [self.paper_form]
 
     # ================================================================ live refresh

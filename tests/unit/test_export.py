@@ -121,3 +121,36 @@ def test_cli_export_to_an_unwritable_place_says_so(store, capsys, tmp_path):
     assert main(["export", "--db", store.url, "--training", str(training.id), "--out",
                  str(blocker / "r.xlsx")]) == 1
     assert capsys.readouterr().err.startswith("Fout: Kan niet schrijven naar")
+
+
+def test_the_items_sheet_matches_the_report_frame_figure_for_figure(bundle, tmp_path):
+    path = tmp_path / "out" / "r.xlsx"
+    export.write(bundle, "xlsx", path, False, NOW)
+    sheet = pd.read_excel(path, sheet_name="Items")
+    numeric = bundle.summary.dropna(subset=["mean"])
+    assert len(numeric) >= 4
+    for row in numeric.itertuples():
+        line = sheet[(sheet["Formulier"] == row.form) & (sheet["Vraag-id"] == row.item_key)].iloc[0]
+        assert line["Aantal"] == row.n
+        assert line["Gemiddelde"] == pytest.approx(row.mean, abs=0.005)
+        assert line["Mediaan"] == pytest.approx(row.median)
+        if not pd.isna(row.std):
+            assert line["Standaarddeviatie"] == pytest.approx(row.std, abs=0.005)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "html"])
+def test_no_name_appears_anywhere_in_an_export_without_with_names(store, tmp_path, fmt):
+    training, people = fill(store)
+    bundle = results.build(store, results.training_scope(store, str(training.id)))
+    out = tmp_path / "out" / f"export.{fmt}"
+    export.write(bundle, fmt, out, False, NOW)
+    if fmt == "xlsx":
+        workbook = openpyxl.load_workbook(out)
+        text = " ".join(str(c.value) for ws in workbook for row in ws.iter_rows() for c in row)
+    elif fmt == "csv":
+        text = " ".join(p.read_text(encoding="utf-8-sig") for p in out.iterdir())
+    else:
+        text = out.read_text(encoding="utf-8")
+    for person in people:
+        assert person.name not in text
+    assert "D01" in text

@@ -53,11 +53,12 @@ def test_item_statistics_match_the_answers(store):
     training, _ = fill(store)
     summary = bundle_for(store, training).summary.set_index("item_key")
     relevance = summary.loc["relevantie"]
+    # By hand for 5, 4, 4, 2, 3, 5, 4: sum 27; squared deviations from 27/7 add up to 48/7.
     assert relevance["n"] == 7
-    assert relevance["mean"] == pytest.approx(sum(RELEVANCE) / 7)
+    assert relevance["mean"] == pytest.approx(3.857, abs=0.001)  # 27 / 7
     assert relevance["median"] == 4
-    assert relevance["std"] == pytest.approx(pd.Series(RELEVANCE).std())
-    assert relevance["share_agree"] == pytest.approx(5 / 7)  # 4s and 5s
+    assert relevance["std"] == pytest.approx(1.069, abs=0.001)  # sqrt((48/7) / 6)
+    assert relevance["share_agree"] == pytest.approx(0.714, abs=0.001)  # five 4s and 5s of 7
 
 
 def test_scale_counts_include_every_point(store):
@@ -77,15 +78,17 @@ def test_choice_counts_per_option(store):
 
 
 def test_before_and_after_pairs_and_a_wilcoxon_test(store):
-    from scipy.stats import wilcoxon
-
     training, _ = fill(store)
     bundle = bundle_for(store, training)
     [row] = bundle.before_after.to_dict("records")
     assert row["n_pairs"] == 7
-    assert row["mean_change"] == pytest.approx((sum(AFTER) - sum(BEFORE)) / 7)
-    assert row["p_value"] == pytest.approx(wilcoxon(BEFORE, AFTER).pvalue)
-    assert sorted(bundle.pairs["change"]) == sorted(a - b for a, b in zip(AFTER, BEFORE))
+    assert row["mean_before"] == pytest.approx(3.286, abs=0.001)  # 23 / 7
+    assert row["mean_after"] == pytest.approx(6.0)  # 42 / 7
+    assert row["mean_change"] == pytest.approx(2.714, abs=0.001)  # 19 / 7
+    # Every one of the 7 changes is positive: W = 0 and the exact two-sided p is 2 / 2**7.
+    assert row["statistic"] == 0
+    assert row["p_value"] == pytest.approx(0.015625)
+    assert sorted(bundle.pairs["change"]) == [2, 2, 3, 3, 3, 3, 3]
 
 
 def test_too_few_pairs_are_reported_instead_of_tested(store):

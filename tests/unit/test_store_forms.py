@@ -84,6 +84,6 @@ def test_paper_forms_can_be_entered_after_closing(any_store, training, clock):
 
 def test_text_is_stored_exactly_as_typed(any_store, training, clock):
     any_store.open_form(training.id, 1, "reflectie", False, clock())
-    typed = "  <script>x</script> ünïcödé\n"
+    typed = "  <script>x</script> ünïcödé 👍🏽 شكرا\n"
     any_store.submit(training.id, 1, "reflectie", "p:9", {"a": typed, "b": ["x", "y"], "c": 7}, clock())
     assert any_store.load_submission(training.id, 1, "reflectie", "p:9") == {"a": typed, "b": ["x", "y"], "c": 7}

@@ -62,7 +62,7 @@ def test_edits_are_kept_as_a_draft_and_restored(store, clock, training):
     app = joined(store, clock, training)
     links(app)[0].click()
     first_item = app.form_widget.form["items"][0]["id"]
-    app.form_widget.values = {first_item: "Spannend"}
+    app.form_widget.edit({first_item: "Spannend"})
     assert "Concept bewaard" in app.form_widget.saved_message
     reopened = joined(store, clock, training)
     links(reopened)[0].click()
@@ -104,7 +104,7 @@ def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, c
     app = joined(store, clock, training)
     links(app)[0].click()
     key = anonymous_key("geheim-1", training.id, 1, "evaluatie-mysupport")
-    app.form_widget.values = {"tijd": 4}
+    app.form_widget.edit({"tijd": 4})
     assert store.load_draft(training.id, 1, "evaluatie-mysupport", key) == {"tijd": 4}
     assert key != f"p:{app.participant.id}" and device_hash("geheim-1")[:20] not in key
     assert key == anonymous_key("geheim-1", training.id, 1, "evaluatie-mysupport")  # stable per device
@@ -153,3 +153,44 @@ def test_participant_kernels_do_not_import_pandas(tmp_path):
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_database_that_is_gone_for_a_moment_is_said_and_nothing_is_marked_stored(store, clock, training,
+                                                                                 monkeypatch):
+    from pztraining.store import StoreError
+
+    store.open_form(training.id, 1, "reflectie", False, clock())
+    app = joined(store, clock, training)
+    links(app)[0].click()
+    form = app.form_widget
+    replies = []
+    form.send = replies.append
+    first_item = form.form["items"][0]["id"]
+
+    def locked(*args, **kwargs):
+        raise StoreError("De database is niet te lezen: database is locked.")
+
+    monkeypatch.setattr(store, "save_draft", locked)
+    form.edit({first_item: "Belangrijk"}, seq=1)
+    assert replies[-1] == {"type": "saved", "seq": 1, "ok": False,
+                           "message": "Niet opgeslagen, we proberen het zo opnieuw. Je antwoorden staan nog op dit toestel."}
+    monkeypatch.setattr(store, "submit", locked)
+    form.submit({first_item: "Belangrijk"})
+    assert form.status == "error" and replies[-1] == {"type": "handled", "status": "error"}
+    monkeypatch.undo()
+    form.edit({first_item: "Belangrijk"}, seq=2)  # the page tries again: now it is stored
+    assert replies[-1]["ok"] and store.load_draft(training.id, 1, "reflectie", f"p:{app.participant.id}")
+
+
+def test_emoji_and_right_to_left_text_are_kept_and_counted_as_characters(store, clock, training):
+    from pztraining.content import load_form
+    from pztraining.forms import validate_answers
+
+    form = load_form("reflectie")
+    first, item = form.items[0], form.items[-1]
+    emoji = "👍" * item.limit  # one character each, as the page counts them
+    arabic = "شكرا على التدريب"
+    ok = validate_answers(form, {first.id: arabic, item.id: emoji})
+    assert ok.ok and ok.values[first.id] == arabic and ok.values[item.id] == emoji
+    too_long = validate_answers(form, {first.id: arabic, item.id: emoji + "👍"})
+    assert "Maximaal" in too_long.errors[item.id]
