@@ -21,6 +21,7 @@ from ..texts import t
 from .common import Message, Refresher, esc, named, open_page, stylesheet
 from .device import DeviceKey, anonymous_key, device_hash
 from .form_widget import FormWidget
+from .request import wait_for_request
 
 #: How often the list of open forms is re-read, in seconds (a newly opened form appears).
 REFRESH_SECONDS = 3.0
@@ -219,8 +220,6 @@ def participant_app(db: str | None = None) -> w.Widget:
     With preheated kernels the notebook runs before anyone asks for it; we wait for the
     request here, after the imports, to read the join code from the URL.
     """
-    from voila.utils import wait_for_request
-
     wait_for_request()
     code = parse_qs(os.environ.get("QUERY_STRING", "")).get("code", [""])[0]
     return open_page(lambda store: ParticipantApp(store, code=code), db)
