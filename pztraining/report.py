@@ -107,18 +107,25 @@ def item_changes(tidy: pd.DataFrame) -> pd.DataFrame:
 
 
 def item_summary(tidy: pd.DataFrame, by: Iterable[str] = ("program", "form")) -> pd.DataFrame:
-    """Per item (and per ``by`` group): n, mean, median, standard deviation, share (helemaal) eens."""
+    """Per item (and per ``by`` group): n, mean, median, standard deviation, share (helemaal) eens.
+
+    ``n`` counts answers: a submission answers an item at most once.
+    """
     by = list(by)
     keys = by + ["item_key", "item_type", "item_text"]
     columns = keys + ["n", "mean", "median", "std", "share_agree"]
     if tidy.empty:
         return pd.DataFrame(columns=columns)
-    grouped = tidy.groupby(keys, sort=False, dropna=False)
-    out = grouped.agg(n=("submission", "nunique"), mean=("value_num", "mean"),
-                      median=("value_num", "median"), std=("value_num", "std")).reset_index()
-    agree = (tidy[tidy["item_type"] == "agreement"].assign(agree=lambda f: f["value_num"] >= 4)
-             .groupby(keys, sort=False, dropna=False)["agree"].mean().rename("share_agree").reset_index())
-    out = out.merge(agree, on=keys, how="left")
+    agree = np.where(tidy["item_type"] == "agreement", (tidy["value_num"] >= 4).astype(float), np.nan)
+    frame = tidy[keys].assign(value_num=tidy["value_num"], agree=agree)
+    # Grouping on categories instead of strings keeps a million answers well under a second.
+    for key in keys:
+        frame[key] = frame[key].astype("category")
+    grouped = frame.groupby(keys, sort=False, observed=True)
+    out = grouped.agg(n=("value_num", "size"), mean=("value_num", "mean"), median=("value_num", "median"),
+                      std=("value_num", "std"), share_agree=("agree", "mean")).reset_index()
+    for key in keys:
+        out[key] = out[key].astype(object)
     return out[columns]
 
 

@@ -87,3 +87,40 @@ def test_text_is_stored_exactly_as_typed(any_store, training, clock):
     typed = "  <script>x</script> ünïcödé 👍🏽 شكرا\n"
     any_store.submit(training.id, 1, "reflectie", "p:9", {"a": typed, "b": ["x", "y"], "c": 7}, clock())
     assert any_store.load_submission(training.id, 1, "reflectie", "p:9") == {"a": typed, "b": ["x", "y"], "c": 7}
+
+
+def _submit_ten(url: str, training_id: int, worker: int) -> None:
+    from datetime import datetime, timezone
+
+    from pztraining.store import Store
+
+    store = Store(url)
+    for n in range(10):
+        # Each form is sent twice, as a double click would: it must be stored once.
+        for _ in range(2):
+            store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker},
+                         datetime.now(timezone.utc))
+    store.close()
+
+
+def test_thirty_kernels_submitting_at_once_lose_nothing_and_store_nothing_twice(tmp_path, clock):
+    import multiprocessing
+
+    from pztraining.store import Store
+
+    url = f"sqlite:///{tmp_path / 'druk.db'}"
+    store = Store(url)
+    training = store.add_training("Druk", "mysupport", clock())
+    for n in range(10):
+        store.open_form(training.id, 1, f"form-{n}", False, clock())
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_submit_ten, args=(url, training.id, w)) for w in range(30)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=300)
+        assert process.exitcode == 0  # a "database is locked" would have failed the process
+    counts = store.response_counts(training.id, 1)
+    assert counts == {f"form-{n}": 30 for n in range(10)}
+    rows = store.answer_rows([training.id])
+    assert len(rows) == 30 * 10 * 2  # two items per submission, each once
