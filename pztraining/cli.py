@@ -218,7 +218,7 @@ def cmd_demo(args) -> int:
 
     for training, created in demo_lib.ensure_demo_trainings(store, utc_now()):
         key = "cli.demo.created" if created else "cli.demo.exists"
-        print(t(key, name=training.name, program=training.program_id))
+        print(t(key, name=training.name, program=training.program_id, code=training.join_code))
     store.close()
     if args.no_serve:
         return 0

@@ -1,10 +1,17 @@
-"""The demo trainings that ``make demo`` creates, so a newcomer sees a filled-in app."""
+"""The demo trainings that ``make demo`` creates, so a newcomer sees filled-in apps.
+
+The mySupport demo has its pre-assignment open (join it from a second browser with the
+printed code) and six made-up participants who already answered the pre-assignment and
+the evaluation, so the results page has charts to show.
+"""
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 
-from .content import load_program
+from .content import load_form, load_program
+from .forms import form_spec, validate_answers
 from .store import Store, Training
 
 #: (name, program, organisation): one demo training per shipped program.
@@ -12,6 +19,8 @@ DEMO_TRAININGS = (
     ("Demo – team De Linde", "mysupport", "Demo-verpleeghuis De Linde"),
     ("Demo – ggz-team Oost", "ggz", "Demo-ggz-instelling"),
 )
+DEMO_PEOPLE = ("Demo-deelnemer 1", "Demo-deelnemer 2", "Demo-deelnemer 3", "Demo-deelnemer 4",
+               "Demo-deelnemer 5", "Demo-deelnemer 6")
 
 
 def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, bool]]:
@@ -23,11 +32,49 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
             result.append((existing[(name, program_id)], False))
             continue
         program = load_program(program_id)
-        first = now.date()
+        day = now.date()
         dates: list[date | None] = []
         for meeting in program.meetings:
-            first = first + timedelta(weeks=meeting.weeks_after_previous or 0)
-            dates.append(first)
+            day = day + timedelta(weeks=meeting.weeks_after_previous or 0)
+            dates.append(day)
         training = store.add_training(name, program_id, now, organisation, tuple(dates))
+        if program_id == "mysupport":
+            _fill_mysupport(store, training, now)
         result.append((training, True))
     return result
+
+
+def _answers(form_id: str, rng: random.Random, confidence: int) -> dict:
+    form = load_form(form_id)
+    values: dict = {}
+    for item in form.items:
+        if item.id.startswith("vertrouwen"):
+            values[item.id] = confidence
+        elif item.type == "agreement":
+            values[item.id] = rng.choice((3, 4, 4, 5, 5))
+        elif item.type == "scale10":
+            values[item.id] = rng.randint(6, 10)
+        elif item.type == "single":
+            values[item.id] = item.options[0]
+        elif item.type == "multiple":
+            values[item.id] = list(item.options[:1])
+        elif item.required:
+            values[item.id] = "Voorbeeldantwoord van een demo-deelnemer."
+    assert validate_answers(form, values).ok, form_id
+    return values
+
+
+def _fill_mysupport(store: Store, training: Training, now: datetime) -> None:
+    rng = random.Random(training.id)
+    people = [store.add_participant(training.id, name, f"demo-{training.id}-{i}", now)
+              for i, name in enumerate(DEMO_PEOPLE)]
+    for form_id in ("voorbereiding-mysupport", "evaluatie-mysupport"):
+        store.open_form(training.id, 1, form_id, False, now, spec=form_spec(load_form(form_id)))
+    for person in people:
+        before = rng.randint(2, 6)
+        store.submit(training.id, 1, "voorbereiding-mysupport", f"p:{person.id}",
+                     _answers("voorbereiding-mysupport", rng, before), now, participant_id=person.id)
+        store.submit(training.id, 1, "evaluatie-mysupport", f"p:{person.id}",
+                     _answers("evaluatie-mysupport", rng, min(before + rng.randint(1, 3), 10)), now,
+                     participant_id=person.id)
+    store.close_form(training.id, 1, "evaluatie-mysupport", now)

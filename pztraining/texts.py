@@ -323,8 +323,8 @@ NL: dict[str, str] = {
     "cli.serve.database": "  Database: {url}",
     "cli.serve.stop": "Stoppen: Ctrl+C.",
     "cli.serve.failed": "De apps konden niet starten: {reason}",
-    "cli.demo.created": "Demotraining '{name}' ({program}) aangemaakt.",
-    "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al.",
+    "cli.demo.created": "Demotraining '{name}' ({program}) aangemaakt; deelnemerscode {code}.",
+    "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al; deelnemerscode {code}.",
     "cli.interrupted": "Gestopt.",
 }
 

@@ -72,6 +72,13 @@ def test_demo_without_serving_creates_the_demo_trainings_once(capsys, tmp_path):
     assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out.count("bestaat al") == 2
     assert (tmp_path / "pztraining.db").exists()
+    from pztraining.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'pztraining.db'}")
+    demo = next(t for t in store.list_trainings() if t.program_id == "mysupport")
+    assert demo.join_code in first
+    assert store.form_session(demo.id, 1, "voorbereiding-mysupport").is_open  # join it from a phone
+    assert store.response_counts(demo.id, 1) == {"voorbereiding-mysupport": 6, "evaluatie-mysupport": 6}
 
 
 def test_check_accepts_the_shipped_content(capsys):
