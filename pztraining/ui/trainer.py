@@ -46,6 +46,8 @@ class TrainerApp:
         self.training: Training | None = None
         self.program: Program | None = None
         self.run: Run | None = None
+        self._checklist_for: int | None = None  # training whose checkboxes are shown
+        self._syncing_ticks = False  # True while boxes are set from the store, not by a click
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
 
         self.message = Message()
@@ -321,35 +323,55 @@ class TrainerApp:
             f"<p><b>{esc(t('meeting.total', minutes=target, end=f'{rows[-1].end:%H:%M}'))}</b></p>")
 
     def _render_checklist(self) -> None:
+        """The preparation checklist of the chosen training, ticks as stored.
+
+        The checkboxes are made once per training and then only updated: a page that
+        re-selects the same training (a dropdown echo from the browser) must not replace a
+        box the trainer is clicking at that moment.
+        """
         assert self.training
         checklist = load_checklist(self.training.program_id)
         if checklist is None:
             self.checklist_title.value = ""
             self.checklist_box.children = ()
+            self._checklist_for = None
             return
-        ticks = self.store.checklist_ticks(self.training.id)
-        boxes = []
-        for item in checklist.items:
-            label = item.text + (f" ({item.when})" if item.when else "")
-            box = named(w.Checkbox(value=item.id in ticks, description=label, indent=False,
-                                   layout=w.Layout(width="auto")), "checklist-item")
-            box.observe(lambda change, item_id=item.id: self._on_tick(item_id, change["new"]), names="value")
-            boxes.append(box)
-        self.checklist_box.children = boxes
-        self._render_checklist_title()
+        if self._checklist_for != self.training.id:
+            boxes = []
+            for item in checklist.items:
+                label = item.text + (f" ({item.when})" if item.when else "")
+                box = named(w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto")),
+                            "checklist-item")
+                box.observe(lambda change, item_id=item.id: self._on_tick(item_id, change["new"]), names="value")
+                box.item_id = item.id
+                boxes.append(box)
+            self.checklist_box.children = boxes
+            self._checklist_for = self.training.id
+        self._show_ticks()
 
-    def _render_checklist_title(self) -> None:
-        done = sum(1 for box in self.checklist_box.children if box.value)
+    def _show_ticks(self) -> None:
+        """Make the boxes and the count agree with the ticks in the store."""
+        assert self.training
+        ticks = self.store.checklist_ticks(self.training.id)
+        self._syncing_ticks = True
+        try:
+            for box in self.checklist_box.children:
+                if box.value != (box.item_id in ticks):
+                    box.value = box.item_id in ticks
+        finally:
+            self._syncing_ticks = False
+        done = sum(1 for box in self.checklist_box.children if box.item_id in ticks)
         self.checklist_title.value = (
             f"<h3>{esc(t('checklist.title', done=done, total=len(self.checklist_box.children)))}</h3>")
 
     def _on_tick(self, item_id: str, ticked: bool) -> None:
-        assert self.training
+        if self.training is None or self._syncing_ticks:
+            return
         try:
             self.store.set_checklist_tick(self.training.id, item_id, ticked, self.clock())
         except StoreError as exc:
             self.message.error(str(exc))
-        self._render_checklist_title()
+        self._show_ticks()
 
     # ================================================================ running
 
