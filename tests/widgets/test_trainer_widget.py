@@ -157,3 +157,13 @@ def test_names_and_content_are_shown_escaped(app):
     assert app.training_select.options[0][0].startswith("<script>")  # a <select> option is plain text
     _press(app.start_button)
     assert "<script>" not in app.current_block.value + app.upcoming.value + app.timeline.value
+
+
+def test_re_showing_the_same_training_keeps_the_checkboxes_a_trainer_is_clicking(app, store):
+    _create(app)
+    first = app.checklist_box.children[0]
+    app._show_training(app.training.id)  # the browser echoing the dropdown's value
+    assert app.checklist_box.children[0] is first
+    first.value = True
+    assert "(1 van" in app.checklist_title.value
+    assert len(store.checklist_ticks(app.training.id)) == 1
