@@ -51,6 +51,7 @@ class FormsPanel:
         self.root = named(w.VBox([w.HTML(f"<h3>{esc(t('panel.title'))}</h3>"), self.join, self.people,
                                   self.message, self.rows], layout=w.Layout(display="none")), "forms-panel", "pz-card")
         self._widgets: dict[str, dict] = {}
+        self._rows_for: tuple[int, int] | None = None
 
     def show(self, training: Training | None, meeting: Meeting | None) -> None:
         """Show the panel for a training's meeting (or hide it)."""
@@ -58,6 +59,7 @@ class FormsPanel:
         if training is None or meeting is None:
             self.root.layout.display = "none"
             self._refresher.stop()
+            self._rows_for = None
             return
         self.root.layout.display = None
         url = participant_url(training.join_code)
@@ -67,7 +69,9 @@ class FormsPanel:
                                f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p></div></div>")
         else:
             self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
-        self._build_rows()
+        if self._rows_for != (training.id, meeting.number):  # a re-show must not replace rows being clicked
+            self._build_rows()
+            self._rows_for = (training.id, meeting.number)
         self.refresh()
         self._refresher.start()
 
