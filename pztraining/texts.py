@@ -150,6 +150,7 @@ NL: dict[str, str] = {
     "part.form.done": "verstuurd, aanpassen kan nog",
     "part.form.anonymous": "anoniem",
     "part.back": "Terug naar het overzicht",
+    "part.new_form": "Er staat een nieuw formulier voor je klaar: ga terug naar het overzicht.",
     "part.waiting": "Even geduld…",
     "form.submit": "Versturen",
     "form.resubmit": "Opnieuw versturen",

@@ -194,7 +194,8 @@ class ParticipantApp:
                               layout=w.Layout(width="auto", height="2.8em")), "back")
         back.on_click(lambda _: self.show_overview())
         self.form_widget = widget
-        self.body.children = [back, widget]
+        self.notice = named(w.HTML(), "new-form-notice")
+        self.body.children = [back, self.notice, widget]
 
     # ================================================================ live refresh
 
@@ -211,6 +212,11 @@ class ParticipantApp:
         latest = self.store.form_session(self.training.id, session.meeting, form.id)
         if latest is not None and not latest.is_open and self.form_widget.status != "closed":
             self.form_widget.status = "closed"
+        opened = {(s.meeting, s.form_id) for s in self._open_sessions()}
+        shown = {(m, f) for m, f, _ in self._shown_sessions or []}
+        notice = f"<p class='pz-message-ok'>{esc(t('part.new_form'))}</p>" if opened - shown else ""
+        if self.notice.value != notice:
+            self.notice.value = notice
 
 
 

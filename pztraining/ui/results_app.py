@@ -151,7 +151,7 @@ class ResultsApp:
             f"{esc(row.value_text)}</li>" for row in bundle.open.itertuples())
         notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in bundle.notes)
         self.output.value = (
-            f"<div class='pz-results'>{notes}{export.chart_section(bundle)}"
+            f"<div class='pz-results-body'>{notes}{export.chart_section(bundle)}"
             f"<h3>{esc(t('sheet.items'))}</h3>{_table(bundle.summary)}"
             f"<h3>{esc(t('res.before_after'))}</h3>{_table(bundle.before_after)}"
             f"<h3>{esc(t('res.open_answers'))}</h3><ul class='pz-open-answers'>{open_list}</ul>"

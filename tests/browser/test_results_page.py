@@ -132,7 +132,7 @@ def test_results_show_counts_charts_and_open_answers_as_text_export_pseudonymize
         expect(counts).to_contain_text(f"{title(PREPARATION)}: 3")
 
         page.locator("button.pz-show").click()
-        report = page.locator(".pz-results").first  # the widget (its HTML has a div.pz-results too)
+        report = page.locator(".pz-results")
         expect(report.locator("svg.pz-chart").first).to_be_visible(timeout=KERNEL_MS)
         assert report.locator("svg.pz-chart").count() >= 1
 

@@ -194,3 +194,14 @@ def test_emoji_and_right_to_left_text_are_kept_and_counted_as_characters(store, 
     assert ok.ok and ok.values[first.id] == arabic and ok.values[item.id] == emoji
     too_long = validate_answers(form, {first.id: arabic, item.id: emoji + "👍"})
     assert "Maximaal" in too_long.errors[item.id]
+
+
+def test_a_form_opened_while_another_is_on_screen_is_announced(store, clock, training):
+    store.open_form(training.id, 1, "voorbereiding-mysupport", False, clock())
+    app = joined(store, clock, training)
+    links(app)[0].click()
+    app.refresh()
+    assert app.notice.value == ""
+    store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
+    app.refresh()
+    assert "nieuw formulier" in app.notice.value
