@@ -145,16 +145,28 @@ def _wait_up(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
     raise RuntimeError(f"server not up: {url}")
 
 
+PAGE_DEADLINE_S = 120.0
+
+
 def _fetch_all(url: str, n: int) -> list[float]:
-    """``n`` GETs of ``url`` released at the same moment; seconds until each full HTML arrived."""
+    """``n`` GETs of ``url`` released at the same moment; seconds until each full HTML arrived.
+
+    A page that has not fully arrived after ``PAGE_DEADLINE_S`` counts as infinitely slow
+    (Voila streams its pages, so a socket timeout alone would never fire).
+    """
     barrier = threading.Barrier(n)
-    times = [0.0] * n
+    times = [float("inf")] * n
 
     def one(i: int) -> None:
         barrier.wait()
         started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=600) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                while response.read(65536):
+                    if time.perf_counter() - started > PAGE_DEADLINE_S:
+                        return
+        except OSError:
+            return
         times[i] = time.perf_counter() - started
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
@@ -192,6 +204,10 @@ def bench_participant_pages(folder: Path, sizes: tuple[int, ...], pool: int) -> 
                 row(f"{label}{pool_note}, {n} phones at once: HTML median", median(times) * 1000, "ms")
                 row(f"{label}{pool_note}, {n} phones at once: HTML p95", p95(times) * 1000, "ms",
                     "goal ≤ 50 at 30" if preheat and n == max(sizes) else "")
+                late = sum(1 for x in times if x == float("inf"))
+                if late:
+                    row(f"{label}{pool_note}, {n} phones at once: pages not there after {PAGE_DEADLINE_S:.0f} s",
+                        late, "")
                 if preheat and n == sizes[0]:
                     time.sleep(3)
                     pids = _kernel_pids(process.pid)
@@ -293,16 +309,22 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the trainer page in Chromium")
     parser.add_argument("--quick", action="store_true", help="fewer phones (1 and 10)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--only", choices=("schedule", "store", "report", "pages", "trainer"),
+                        help="run one part only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print(f"pztraining benchmarks · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
-        bench_schedule()
-        bench_store(folder)
-        bench_report(folder)
-        bench_participant_pages(folder, (1, 10) if args.quick else (1, 10, 30), pool=4)
-        if not args.no_browser:
-            bench_trainer_page(folder, args.chromium)
+        parts = {
+            "schedule": lambda: bench_schedule(),
+            "store": lambda: bench_store(folder),
+            "report": lambda: bench_report(folder),
+            "pages": lambda: bench_participant_pages(folder, (1, 10) if args.quick else (1, 10, 30), pool=4),
+            "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
+        }
+        for name, part in parts.items():
+            if args.only in (None, name):
+                part()
     width = max(len(r[0]) for r in ROWS)
     print(f"\n| {'what':<{width}} | value | unit | goal |\n|---|---:|---|---|")
     for what, value, unit, goal in ROWS:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..clock import local, utc_now
-from ..content import Form, load_form, load_program
+from ..content import Form, library, load_form, load_program
 from ..forms import form_spec, validate_answers
 from ..store import FormClosed, FormSession, MissingEntry, Participant, Store, StoreError, Training
 from ..texts import t
@@ -52,6 +52,11 @@ class ParticipantApp:
             self._start()
 
     # ================================================================ joining
+
+    def use_code(self, code: str) -> None:
+        """The join code from the URL, known once the request arrived."""
+        self._initial_code = code
+        self._start()
 
     def _start(self) -> None:
         if not self.device.token or self.training is not None:
@@ -223,9 +228,20 @@ class ParticipantApp:
 def participant_app(db: str | None = None) -> w.Widget:
     """The participant page (what ``notebooks/participant.ipynb`` shows).
 
-    With preheated kernels the notebook runs before anyone asks for it; we wait for the
-    request here, after the imports, to read the join code from the URL.
+    With preheated kernels the notebook runs before anyone asks for it. Everything that
+    does not depend on the URL (imports, opening the database, validating the content,
+    building the widgets) happens before we wait for the request; after it, only the join
+    code is read, so a phone gets its page without waiting for that work.
     """
+    library()  # validate the content now, not while a phone waits
+    apps: list[ParticipantApp] = []
+
+    def build(store: Store) -> ParticipantApp:
+        apps.append(ParticipantApp(store))
+        return apps[0]
+
+    page = open_page(build, db)
     wait_for_request()
-    code = parse_qs(os.environ.get("QUERY_STRING", "")).get("code", [""])[0]
-    return open_page(lambda store: ParticipantApp(store, code=code), db)
+    if apps:
+        apps[0].use_code(parse_qs(os.environ.get("QUERY_STRING", "")).get("code", [""])[0])
+    return page
