@@ -162,7 +162,7 @@ def _fetch_all(url: str, n: int) -> list[float]:
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(url, timeout=30) as response:
-                while response.read(65536):
+                while response.read1(65536):  # one chunk at a time, so the deadline is checked
                     if time.perf_counter() - started > PAGE_DEADLINE_S:
                         return
         except OSError:
