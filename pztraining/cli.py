@@ -99,6 +99,11 @@ def build_parser() -> _Parser:
     export.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
     export.add_argument("--with-names", action="store_true", help=t("cli.opt.with_names"))
 
+    remove = commands.add_parser("remove", help=t("cli.remove"), description=t("cli.remove"))
+    with_store_options(remove)
+    remove.add_argument("--training", required=True, metavar="TRAINING", help=t("cli.opt.training"))
+    remove.add_argument("--yes", action="store_true", help=t("cli.opt.yes"))
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
-               "export": cmd_export}
+               "export": cmd_export, "remove": cmd_remove}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
@@ -136,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export"}
+    return {"serve", "check", "agenda", "demo", "export", "remove"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -202,6 +207,19 @@ def cmd_export(args) -> int:
     if bundle.tidy.empty:
         print(t("export.empty"), file=sys.stderr)
     print(t("export.written", path=args.out))
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from .results import find_training  # by id, code or name, as for exports
+
+    store = Store.open(args.db, args.data_dir)
+    training = find_training(store, args.training)
+    if not args.yes:
+        print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
+        return 1
+    store.remove_training(training.id)
+    print(t("cli.remove.done", name=training.name))
     return 0
 
 

@@ -86,7 +86,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export", "remove"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -115,3 +115,18 @@ def test_every_command_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
         assert f"pztraining {command}" in readme, command
+
+
+def test_remove_deletes_a_training_only_when_confirmed(capsys, tmp_path):
+    from datetime import datetime, timezone
+
+    from pztraining.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'pz.db'}")
+    training = store.add_training("Weg ermee", "mysupport", datetime.now(timezone.utc))
+    store.add_participant(training.id, "Sanne", "h", datetime.now(timezone.utc))
+    assert main(["remove", "--db", store.url, "--training", training.join_code]) == 1
+    assert "Herhaal met --yes" in capsys.readouterr().err
+    assert store.list_trainings() != []
+    assert main(["remove", "--db", store.url, "--training", training.join_code, "--yes"]) == 0
+    assert store.list_trainings() == [] and store.list_participants(training.id) == []
