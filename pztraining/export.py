@@ -49,7 +49,7 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
         joined = (bundle.choices.assign(text=lambda f: f["option"] + ": " + f["count"].astype(str))
                   .groupby(["program", "form", "item_key", "item_text"], sort=False)["text"]
                   .agg("; ".join).rename("choices").reset_index())
-        joined["item_type"] = "keuze"
+        joined["item_type"] = t("export.choice")
         joined["n"] = bundle.tidy.groupby(["form", "item_key"])["submission"].nunique().reindex(
             list(zip(joined["form"], joined["item_key"]))).to_numpy()
         summary = pd.concat([summary, joined], ignore_index=True)
