@@ -10,7 +10,7 @@ import pandas as pd
 from . import report
 from .content import library
 from .errors import ScopeError
-from .store import Store, StoreError, Training
+from .store import Store, Training
 
 
 @dataclass(frozen=True)
@@ -130,5 +130,5 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     )
 
 
-__all__ = ["Bundle", "Scope", "ScopeError", "StoreError", "build", "find_training", "program_scope",
+__all__ = ["Bundle", "Scope", "ScopeError", "build", "find_training", "program_scope",
            "training_scope"]

@@ -73,8 +73,8 @@ class Apps:
             server.stop()
 
 
-def voila_command(target: Path, host: str, port: int, token: str) -> list[str]:
-    """The command line that serves the notebooks in a folder (trainer side)."""
+def _voila(target: Path, host: str, port: int, token: str) -> list[str]:
+    """What both servers share: no browser, this address and port only, no tracebacks."""
     return [
         sys.executable, "-m", "voila", str(target),
         "--no-browser",
@@ -83,6 +83,12 @@ def voila_command(target: Path, host: str, port: int, token: str) -> list[str]:
         "--Voila.port_retries=0",
         f"--Voila.token={token}",
         "--VoilaConfiguration.show_tracebacks=False",
+    ]
+
+
+def voila_command(target: Path, host: str, port: int, token: str) -> list[str]:
+    """The command line that serves the notebooks in a folder (trainer side)."""
+    return _voila(target, host, port, token) + [
         # A trainer reloads the page often; idle kernels of closed tabs are reclaimed.
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
@@ -97,14 +103,7 @@ def participant_command(notebook: Path, host: str, port: int, pool_size: int) ->
     (twenty phones join in the same minute); idle kernels of phones that went away are
     reclaimed (their drafts are in the store and in the phone's browser).
     """
-    return [
-        sys.executable, "-m", "voila", str(notebook),
-        "--no-browser",
-        f"--Voila.ip={host}",
-        f"--port={port}",
-        "--Voila.port_retries=0",
-        "--Voila.token=",
-        "--VoilaConfiguration.show_tracebacks=False",
+    return _voila(notebook, host, port, "") + [
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
         "--MappingKernelManager.cull_idle_timeout=900",

@@ -23,8 +23,8 @@ from typing import Iterator
 
 import pytest
 
+
 #: Waits for things the kernel renders (a Voila kernel needs seconds to start on 2 cores).
-FIRST_RENDER_MS = 60_000
 SERVER_START_SECONDS = 90
 SERVER_STOP_SECONDS = 30
 
@@ -269,3 +269,15 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def store(served):
+    """The served database, for setting up data and checking what was stored."""
+    from pztraining.store import Store
+
+    opened = Store(served.db_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

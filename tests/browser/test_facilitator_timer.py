@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect
 from pztraining.content import load_program
 from pztraining.store import Store
 
+from tests.browser.helpers import FIRST_RENDER_MS, seconds_left, wait_for_seconds
+
 
 PROGRAM = load_program("mysupport")
 PRACTICE = next(m for m in PROGRAM.meetings if any(b.cases for b in m.blocks))
@@ -25,8 +27,6 @@ BLOCK = next(b for b in PRACTICE.blocks if b.cases)
 QUESTIONS = list(BLOCK.reflection_questions)
 MEMBERS = ["Aïsha", "Bram", "Carla"]
 
-#: The first render waits for a Voila kernel to start (seconds on a 2-core machine).
-FIRST_RENDER_MS = 60_000
 #: The reflection widget (its HTML content is a <div class="pz-reflection"> as well).
 REFLECTION = ".widget-html.pz-reflection"
 #: The page re-reads the store every 2 s; another device's change shows within this.
@@ -89,18 +89,6 @@ def countdown(page: Page):
     return page.locator(".pz-countdown")
 
 
-def seconds_left(page: Page) -> int:
-    return int(countdown(page).get_attribute("data-seconds"))
-
-
-def wait_for_seconds(page: Page, condition: str, value: int, timeout: float = 15_000) -> int:
-    """Wait until the countdown's data-seconds satisfies ``seconds <condition> value``."""
-    page.wait_for_function(
-        f"v => {{ const el = document.querySelector('.pz-countdown');"
-        f" return el && el.dataset.seconds !== undefined && el.dataset.state !== 'idle'"
-        f" && Number(el.dataset.seconds) {condition} v; }}",
-        arg=value, timeout=timeout, polling=50)
-    return seconds_left(page)
 
 
 def start_turn(page: Page, turn_seconds: int) -> float:

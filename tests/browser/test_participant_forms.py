@@ -9,10 +9,6 @@ is one device: its localStorage holds the device secret and the browser copy of 
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -20,31 +16,34 @@ from sqlalchemy import text
 
 from pztraining.store import Store, Training
 
-#: The first render waits for a Voila kernel (the participant pool refills in the background).
-FIRST_RENDER_MS = 60_000
-#: Both pages re-read the store every 3 s; a change on the other side shows within this.
-OTHER_SIDE_MS = 10_000
-MEETING = 1
+from tests.browser.helpers import (
+    EVALUATION,
+    FIRST_RENDER_MS,
+    MEETING,
+    OTHER_SIDE_MS,
+    PREPARATION,
+    REFLECTION,
+    choose,
+    device,
+    diagnose,
+    form_row,
+    item,
+    now,
+    participant_link,
+    register,
+    show_form,
+    submit,
+    text_field,
+    wait_until,
+    write,
+)
 
-PREPARATION = "voorbereiding-mysupport"
-REFLECTION = "reflectie"
-EVALUATION = "evaluatie-mysupport"
+#: The first render waits for a Voila kernel (the participant pool refills in the background).
+#: Both pages re-read the store every 3 s; a change on the other side shows within this.
+
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module")
-def store(served) -> Iterator[Store]:
-    opened = Store(served.db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_training(store: Store, name: str) -> Training:
@@ -58,49 +57,7 @@ def open_form(store: Store, training: Training, form_id: str, anonymous: bool = 
     store.open_form(training.id, MEETING, form_id, anonymous, now())
 
 
-def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition"):
-    """Poll ``condition`` (e.g. a store read) until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{what}: not true within {timeout} s (last value {value!r})")
-        time.sleep(0.25)
-
-
-@contextmanager
-def device(browser: Browser) -> Iterator[Page]:
-    """Another device (its own localStorage), e.g. the trainer's laptop."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.js_errors = errors
-        yield page
-    finally:
-        context.close()
-
-
-def diagnose(page: Page, served) -> str:
-    try:
-        body = page.locator("body").inner_text(timeout=2_000)[-1500:]
-    except Exception as exc:  # noqa: BLE001 - diagnosis only
-        body = f"(page text unavailable: {exc})"
-    return (f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
-            f"\n--- server output (tail) ---\n{served.log()[-3000:]}")
-
-
 # ---- participant side
-
-
-def participant_link(served, training: Training) -> str:
-    # As typed from the screen: the code is case-insensitive.
-    return f"{served.participant_url}?code={training.join_code.lower()}"
 
 
 def open_participant(page: Page, served, training: Training) -> None:
@@ -114,13 +71,6 @@ def open_participant(page: Page, served, training: Training) -> None:
         raise AssertionError(f"{exc}{diagnose(page, served)}") from None
 
 
-def register(page: Page, name: str) -> None:
-    page.locator(".pz-participant-name input").fill(name)
-    page.locator("button.pz-register").click()
-    expect(page.locator(".pz-participant-header")).to_contain_text(f"Welkom, {name}")
-    expect(page.locator(".pz-participant-name")).to_have_count(0)
-
-
 def join(page: Page, served, training: Training, name: str) -> None:
     open_participant(page, served, training)
     register(page, name)
@@ -130,35 +80,6 @@ def participant_id(store: Store, training: Training, name: str) -> int:
     found = [p for p in store.list_participants(training.id) if p.name == name]
     assert len(found) == 1, store.list_participants(training.id)
     return found[0].id
-
-
-def show_form(page: Page, form_id: str):
-    link = page.locator(f"button.pz-form-link-{form_id}")
-    expect(link).to_be_visible(timeout=OTHER_SIDE_MS)
-    link.click()
-    form = page.locator(".pz-form-root")
-    expect(form).to_be_visible()
-    return form
-
-
-def item(page: Page, item_id: str):
-    return page.locator(f".pz-form-root fieldset.pz-item[data-item='{item_id}']")
-
-
-def choose(page: Page, item_id: str, value: str | int) -> None:
-    item(page, item_id).locator(f"input[value='{value}']").check()
-
-
-def write(page: Page, item_id: str, value: str) -> None:
-    item(page, item_id).locator("textarea, input[type=text]").fill(value)
-
-
-def text_field(page: Page, item_id: str):
-    return item(page, item_id).locator("textarea, input[type=text]")
-
-
-def submit(page: Page) -> None:
-    page.locator(".pz-form-root button.pz-form-submit").click()
 
 
 def fill_preparation(page: Page, impression: str = "Duidelijk en prettig om te lezen.") -> None:
@@ -181,10 +102,6 @@ def open_trainer(page: Page, served, training: Training) -> None:
             training.join_code, timeout=FIRST_RENDER_MS)
     except AssertionError as exc:
         raise AssertionError(f"{exc}{diagnose(page, served)}") from None
-
-
-def form_row(page: Page, form_id: str):
-    return page.locator(f".pz-forms-panel .pz-form-row-{form_id}")
 
 
 # ------------------------------------------------------------------------- tests

@@ -8,11 +8,7 @@ without names, and an open answer is shown as text, never as HTML.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator
 
-import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -20,32 +16,24 @@ from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.store import Store, Training
 
+from tests.browser.helpers import (
+    EVALUATION,
+    FIRST_RENDER_MS,
+    MEETING,
+    PREPARATION,
+    explained,
+    now,
+)
+
 #: The first render waits for a Voila kernel to start (seconds on a 2-core machine).
-FIRST_RENDER_MS = 60_000
 #: What the kernel does after a click (build a report, write an export).
 KERNEL_MS = 30_000
-MEETING = 1
 
-PREPARATION = "voorbereiding-mysupport"
-EVALUATION = "evaluatie-mysupport"
 NAMES = ["Anouk Jansen", "Bilal Ouali", "Cornelia Visscher"]
 OPEN_ANSWER = "<b>vet</b> & <img src=x onerror=alert(1)>"
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module")
-def store(served) -> Iterator[Store]:
-    opened = Store(served.db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def title(form_id: str) -> str:
@@ -82,24 +70,6 @@ def add_filled_training(store: Store, name: str) -> Training:
         store.submit(training.id, MEETING, EVALUATION, key, values, now(), participant_id=participant.id)
     assert store.response_counts(training.id, MEETING) == {PREPARATION: 3, EVALUATION: 3}
     return training
-
-
-def diagnose(page: Page, served) -> str:
-    try:
-        body = page.locator("body").inner_text(timeout=2_000)[-1500:]
-    except Exception as exc:  # noqa: BLE001 - diagnosis only
-        body = f"(page text unavailable: {exc})"
-    return (f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
-            f"\n--- server output (tail) ---\n{served.log()[-3000:]}")
-
-
-@contextmanager
-def explained(page: Page, served) -> Iterator[None]:
-    """Add the page text, JS errors and server output to a failed expectation."""
-    try:
-        yield
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}{diagnose(page, served)}") from None
 
 
 def open_results(page: Page, served, training: Training) -> None:

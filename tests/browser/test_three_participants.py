@@ -8,143 +8,52 @@ them; the database holds three submissions of each form, the evaluation without 
 
 from __future__ import annotations
 
-import time
-from contextlib import ExitStack, contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from contextlib import ExitStack
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
-from pztraining.content import load_form, load_program
+from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store, Training
 
-#: The first render waits for a Voila kernel (the participant pool refills in the background).
-FIRST_RENDER_MS = 60_000
-#: Both pages re-read the store every 3 s; a change on the other side shows within this.
-OTHER_SIDE_MS = 15_000
-MEETING = 1
+from tests.browser.helpers import (
+    EVALUATION,
+    FIRST_RENDER_MS,
+    MEETING,
+    OTHER_SIDE_MS,
+    PREPARATION,
+    choose,
+    device,
+    explained,
+    form_link,
+    form_row,
+    now,
+    participant_link,
+    program_label,
+    register,
+    show_form,
+    submit,
+    wait_until,
+    write,
+)
 
-PREPARATION = "voorbereiding-mysupport"
-EVALUATION = "evaluatie-mysupport"
+#: The first render waits for a Voila kernel (the participant pool refills in the background).
+#: Both pages re-read the store every 3 s; a change on the other side shows within this.
+
 NAMES = ["Anouk", "Bilal", "Cor"]
 
 
 # ------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def store(served) -> Iterator[Store]:
-    opened = Store(served.db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
-    """Poll ``condition`` (e.g. a store read) until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{what}: not true within {timeout} s (last value {value!r})")
-        time.sleep(0.25)
-
-
-@contextmanager
-def device(browser: Browser) -> Iterator[Page]:
-    """One device: its own browser context (localStorage holds the device secret)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        errors: list[str] = []
-        dialogs: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.js_errors = errors
-        page.dialogs = dialogs
-        yield page
-    finally:
-        context.close()
-
-
-def diagnose(page: Page, served) -> str:
-    try:
-        body = page.locator("body").inner_text(timeout=2_000)[-1500:]
-    except Exception as exc:  # noqa: BLE001 - diagnosis only
-        body = f"(page text unavailable: {exc})"
-    return (f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
-            f"\n--- server output (tail) ---\n{served.log()[-3000:]}")
-
-
-@contextmanager
-def explained(page: Page, served) -> Iterator[None]:
-    """Add the page text, JS errors and server output to a failed expectation."""
-    try:
-        yield
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}{diagnose(page, served)}") from None
-
-
 # ---- participant side
-
-
-def participant_link(served, training: Training) -> str:
-    return f"{served.participant_url}?code={training.join_code.lower()}"
 
 
 def wait_for_name_prompt(page: Page, served) -> None:
     with explained(page, served):
         expect(page.locator(".pz-participant-app")).to_be_visible(timeout=FIRST_RENDER_MS)
         expect(page.locator(".pz-participant-name input")).to_be_visible(timeout=FIRST_RENDER_MS)
-
-
-def register(page: Page, name: str) -> None:
-    page.locator(".pz-participant-name input").fill(name)
-    page.locator("button.pz-register").click()
-    expect(page.locator(".pz-participant-header")).to_contain_text(f"Welkom, {name}")
-    expect(page.locator(".pz-participant-name")).to_have_count(0)
-
-
-def form_link(page: Page, form_id: str):
-    return page.locator(f"button.pz-form-link-{form_id}")
-
-
-def show_form(page: Page, form_id: str):
-    link = form_link(page, form_id)
-    expect(link).to_be_visible(timeout=OTHER_SIDE_MS)
-    link.click()
-    form = page.locator(".pz-form-root")
-    expect(form).to_be_visible()
-    expect(page.locator(".pz-form-root .pz-form-title")).to_have_text(load_form(form_id).title)
-    return form
-
-
-def item(page: Page, item_id: str):
-    return page.locator(f".pz-form-root fieldset.pz-item[data-item='{item_id}']")
-
-
-def choose(page: Page, item_id: str, value: str | int) -> None:
-    item(page, item_id).locator(f"input[value='{value}']").check()
-
-
-def write(page: Page, item_id: str, value: str) -> None:
-    item(page, item_id).locator("textarea, input[type=text]").fill(value)
-
-
-def submit(page: Page) -> None:
-    page.locator(".pz-form-root button.pz-form-submit").click()
 
 
 def fill_preparation(page: Page, number: int) -> None:
@@ -173,11 +82,6 @@ def back_to_overview(page: Page) -> None:
 # ---- trainer side
 
 
-def program_label(program_id: str = "mysupport") -> str:
-    # ipywidgets 8 puts the option *label* in <option value>, not the Python value.
-    return load_program(program_id).title
-
-
 def open_trainer(page: Page, served, training: Training) -> None:
     page.goto(served.trainer_url, wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     with explained(page, served):
@@ -190,10 +94,6 @@ def open_trainer(page: Page, served, training: Training) -> None:
         expect(select).to_have_value(label)
         expect(page.locator(".pz-forms-panel .pz-join-info .pz-join-code")).to_have_text(
             training.join_code, timeout=FIRST_RENDER_MS)
-
-
-def form_row(page: Page, form_id: str):
-    return page.locator(f".pz-forms-panel .pz-form-row-{form_id}")
 
 
 def stored(store: Store, training: Training, form_id: str) -> list[tuple]:

@@ -13,18 +13,14 @@ from playwright.sync_api import Page, expect
 
 from pztraining.content import load_program
 
+from tests.browser.helpers import FIRST_RENDER_MS, program_label, seconds_left, wait_for_seconds
+
 
 PROGRAM = load_program("mysupport")
 MEETING = PROGRAM.meetings[0]
 FIRST, SECOND = MEETING.blocks[0], MEETING.blocks[1]
 
-#: The first render waits for a Voila kernel to start (seconds on a 2-core machine).
-FIRST_RENDER_MS = 60_000
 
-
-def program_label(program_id: str = "mysupport") -> str:
-    # ipywidgets 8 puts the option *label* in <option value>, not the Python value.
-    return load_program(program_id).title
 
 
 # ------------------------------------------------------------------------- helpers
@@ -62,17 +58,6 @@ def start_meeting(page: Page) -> None:
     expect(page.locator(".pz-countdown")).to_have_attribute("data-state", "ok")
 
 
-def seconds_left(page: Page) -> int:
-    return int(page.locator(".pz-countdown").get_attribute("data-seconds"))
-
-
-def wait_for_seconds(page: Page, condition: str, value: int, timeout: float = 15_000) -> int:
-    """Wait until the countdown's data-seconds satisfies ``seconds <condition> value``."""
-    page.wait_for_function(
-        f"v => {{ const el = document.querySelector('.pz-countdown');"
-        f" return el && el.dataset.seconds !== undefined && Number(el.dataset.seconds) {condition} v; }}",
-        arg=value, timeout=timeout)
-    return seconds_left(page)
 
 
 def upcoming_minutes(page: Page) -> list[int]:

@@ -131,18 +131,14 @@ def test_the_trainer_panel_opens_forms_counts_answers_and_lists_who_is_missing(s
     assert not store.form_session(training.id, 1, "reflectie").is_open
 
 
-def test_the_join_link_carries_the_code_and_a_qr_code_is_drawn(store, clock, training):
+def test_the_join_link_carries_the_code_and_a_qr_code_is_drawn(store, clock, training, monkeypatch):
     assert participant_url("K7M2QP", "http://10.0.0.5:8867/") == "http://10.0.0.5:8867/?code=K7M2QP"
     assert participant_url("K7M2QP", "") is None
     panel = FormsPanel(store, clock)
     from pztraining.content import load_program
 
-    import os
-    os.environ["PZTRAINING_PARTICIPANT_URL"] = "http://10.0.0.5:8867/"
-    try:
-        panel.show(training, load_program("mysupport").meeting(1))
-    finally:
-        del os.environ["PZTRAINING_PARTICIPANT_URL"]
+    monkeypatch.setenv("PZTRAINING_PARTICIPANT_URL", "http://10.0.0.5:8867/")
+    panel.show(training, load_program("mysupport").meeting(1))
     assert "<svg" in panel.join.value and training.join_code in panel.join.value
 
 
