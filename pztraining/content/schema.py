@@ -45,6 +45,13 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _require_unique(ids: list[str], what: str) -> None:
+    """Refuse a list of ids in which one occurs twice (Dutch message naming the first)."""
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{what} '{duplicates[0]}' komt twee keer voor")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -112,11 +119,7 @@ class Meeting(_Strict):
             raise ValueError(
                 f"de blokken duren samen {total} minuten, maar de bijeenkomst is {self.minutes} minuten"
             )
-        seen: set[str] = set()
-        for block in self.blocks:
-            if block.id in seen:
-                raise ValueError(f"blok-id '{block.id}' komt twee keer voor")
-            seen.add(block.id)
+        _require_unique([block.id for block in self.blocks], "blok-id")
         return self
 
     def lengths(self) -> tuple[list[int], list[int]]:
@@ -199,10 +202,7 @@ class Checklist(_Strict):
 
     @model_validator(mode="after")
     def _unique_items(self) -> "Checklist":
-        ids = [item.id for item in self.items]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"item-id '{duplicates[0]}' komt twee keer voor")
+        _require_unique([item.id for item in self.items], "item-id")
         return self
 
 
@@ -327,10 +327,7 @@ class Form(_Document):
 
     @model_validator(mode="after")
     def _unique_items(self) -> "Form":
-        ids = [item.id for item in self.items]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"vraag-id '{duplicates[0]}' komt twee keer voor")
+        _require_unique([item.id for item in self.items], "vraag-id")
         return self
 
     def item(self, item_id: str) -> FormItem:

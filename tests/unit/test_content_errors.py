@@ -121,3 +121,10 @@ def test_check_prints_one_line_per_problem_and_exits_1_without_traceback(tmp_pat
     assert any(line.endswith("leeg.yaml: moet een verzameling velden zijn (sleutel: waarde)") for line in lines)
     assert "Traceback" not in out + err
     assert "3 probleem/problemen gevonden." in err
+
+
+def test_a_block_id_used_twice_is_named(tmp_path):
+    data = _program()
+    data["meetings"][0]["blocks"][1]["id"] = "welkom"
+    [problem] = _problems(_write(tmp_path, data))
+    assert problem.endswith("meetings[0]: blok-id 'welkom' komt twee keer voor")
