@@ -14,6 +14,7 @@ from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
 from .schedule import ScheduleError
+from .slides import SlidesError
 from .store import Store, StoreError
 from .texts import t
 
@@ -104,6 +105,10 @@ def build_parser() -> _Parser:
     remove.add_argument("--training", required=True, metavar="TRAINING", help=t("cli.opt.training"))
     remove.add_argument("--yes", action="store_true", help=t("cli.opt.yes"))
 
+    slides = commands.add_parser("slides", help=t("cli.slides"), description=t("cli.slides"))
+    slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
+    slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -125,11 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
-               "export": cmd_export, "remove": cmd_remove}
+               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError) as exc:
+            server.ServerError, ScopeError, ExportError, SlidesError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -141,33 +146,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "remove"}
+    return {"serve", "check", "agenda", "demo", "export", "remove", "slides"}
 
 
 # ------------------------------------------------------------------------- commands
 
 
 def cmd_check(args) -> int:
+    from .content.deck import check_decks, deck_files
+
     roots = args.paths or [None]
     files: list[Path] = []
+    decks: list[Path] = []
     for root in roots:
         if root is not None and root.is_file():
-            files.append(root)
+            (decks if root.suffix == ".md" else files).append(root)
             continue
         if root is not None and not root.exists():
             print(t("cli.check.no_files", path=root), file=sys.stderr)
             return 1
         files.extend(content.content_files(root))
-    if not files:
+        decks.extend(deck_files(root) if root is not None else deck_files())
+    if not files and not decks:
         print(t("cli.check.no_files", path=", ".join(map(str, args.paths))), file=sys.stderr)
         return 1
-    problems = content.check_files(files)
+    problems = content.check_files(files) + check_decks(decks)
     for problem in problems:
         print(problem)
     if problems:
         print(t("cli.check.failed", count=len(problems)), file=sys.stderr)
         return 1
-    print(t("cli.check.ok", count=len(files)))
+    print(t("cli.check.ok", count=len(files) + len(decks)))
     return 0
 
 
@@ -223,6 +232,22 @@ def cmd_remove(args) -> int:
     return 0
 
 
+def cmd_slides(args) -> int:
+    from . import slides
+
+    report = slides.build(args.out, args.paths or None)
+    for deck in report.built:
+        print(t("cli.slides.built", path=report.out / deck.file))
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.built:
+        print(t("cli.slides.open", path=report.out / "index.html"))
+    if not report.ok:
+        print(t("cli.slides.failed", count=len(report.problems)), file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args) -> int:
     store = Store.open(args.db, args.data_dir)  # creates or migrates before the apps start
     store.close()
@@ -256,9 +281,10 @@ def _serve_until_interrupted(db_url: str, args) -> int:
     _stop_on_sigterm()
     print(t("cli.serve.starting"), flush=True)
     log_dir = _log_dir(db_url, args)
+    slides_dir = _fresh_slides()
     apps = server.serve(db_url, host=args.host, port=args.port, participant_port=args.participant_port,
                         trainer_host=args.trainer_host, token=args.token, pool_size=args.pool_size,
-                        log_dir=log_dir)
+                        log_dir=log_dir, slides_dir=slides_dir)
     try:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
@@ -275,6 +301,27 @@ def _serve_until_interrupted(db_url: str, args) -> int:
         return 0
     finally:
         apps.stop()
+
+
+def _fresh_slides() -> Path | None:
+    """Build the decks when their sources changed, so the trainer app links to current slides.
+
+    A deck that does not build is reported and the apps start anyway: a training can go on
+    without slides, not without its draaiboek.
+    """
+    from . import slides
+
+    out = slides.default_build_dir()
+    try:
+        if slides.is_stale(out):
+            print(t("cli.serve.slides"), flush=True)
+            report = slides.build(out)
+            for problem in report.problems:
+                print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
+    except SlidesError as exc:
+        print(t("cli.serve.slides_problem", problem=exc), file=sys.stderr)
+        return None
+    return out
 
 
 def _log_dir(db_url: str, args) -> Path | None:

@@ -73,10 +73,10 @@ class Apps:
             server.stop()
 
 
-def _voila(target: Path, host: str, port: int, token: str) -> list[str]:
+def _voila(target: Path, host: str, port: int, token: str, module: str = "voila") -> list[str]:
     """What both servers share: no browser, this address and port only, no tracebacks."""
     return [
-        sys.executable, "-m", "voila", str(target),
+        sys.executable, "-m", module, str(target),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -86,9 +86,10 @@ def _voila(target: Path, host: str, port: int, token: str) -> list[str]:
     ]
 
 
-def voila_command(target: Path, host: str, port: int, token: str) -> list[str]:
-    """The command line that serves the notebooks in a folder (trainer side)."""
-    return _voila(target, host, port, token) + [
+def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Path | None = None) -> list[str]:
+    """The command line that serves the notebooks in a folder (trainer side), and the decks."""
+    decks = [f"--DecksVoila.slides_dir={slides_dir}"] if slides_dir else []
+    return _voila(target, host, port, token, module="pztraining.voila_app") + decks + [
         # A trainer reloads the page often; idle kernels of closed tabs are reclaimed.
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
@@ -156,10 +157,12 @@ def trainer_token(host: str, token: str | None) -> str:
 
 
 def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | None = None,
-                log_path: Path | None = None, extra_env: dict[str, str] | None = None) -> VoilaServer:
+                log_path: Path | None = None, extra_env: dict[str, str] | None = None,
+                slides_dir: Path | None = None) -> VoilaServer:
     """Start a Voila server for ``folder``; returns once it answers HTTP."""
     token = trainer_token(host, token)
-    server = _launch(voila_command(folder, host, port, token), db_url, host, port, token, log_path, extra_env)
+    env = dict(extra_env or {}, **_slides_env(slides_dir))
+    server = _launch(voila_command(folder, host, port, token, slides_dir), db_url, host, port, token, log_path, env)
     return _started([server])[0]
 
 
@@ -180,16 +183,22 @@ def _wait_until_up(server: VoilaServer, timeout: float) -> None:
     raise ServerError(f"Voila reageert niet binnen {timeout:.0f} seconden op {server.base_url}.")
 
 
+def _slides_env(slides_dir: Path | None) -> dict[str, str]:
+    # The trainer kernels look up the deck of the current meeting in this folder.
+    return {"PZTRAINING_SLIDES": str(slides_dir)} if slides_dir else {}
+
+
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_port: int = 8867,
           trainer_host: str = "127.0.0.1", token: str | None = None, pool_size: int = 4,
-          log_dir: Path | None = None) -> Apps:
+          log_dir: Path | None = None, slides_dir: Path | None = None) -> Apps:
     """Start the participant server (on ``host``) and the trainer-side server (on ``trainer_host``)."""
     folder = notebooks_dir()
     log = (lambda name: log_dir / f"voila-{name}.log") if log_dir else (lambda name: None)
     participant = _launch(participant_command(folder / "participant.ipynb", host, participant_port, pool_size),
                           db_url, host, participant_port, "", log("participant"), None)
     token = trainer_token(trainer_host, token)
-    trainer = _launch(voila_command(folder, trainer_host, port, token), db_url, trainer_host, port, token,
-                      log("trainer"), {"PZTRAINING_PARTICIPANT_URL": participant.base_url + "/"})
+    trainer = _launch(voila_command(folder, trainer_host, port, token, slides_dir), db_url, trainer_host, port,
+                      token, log("trainer"),
+                      {"PZTRAINING_PARTICIPANT_URL": participant.base_url + "/", **_slides_env(slides_dir)})
     servers = _started([participant, trainer])
     return Apps(trainer=trainer, participant=participant, servers=servers)

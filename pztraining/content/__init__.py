@@ -3,12 +3,15 @@
 from .errors import ContentError, ContentProblem
 from .loader import (
     Library,
+    UnknownCard,
     UnknownCase,
     UnknownForm,
     UnknownProgram,
     load_form,
+    cards_for,
     cases_for,
     library,
+    load_card,
     load_case,
     check_files,
     content_files,
@@ -18,12 +21,12 @@ from .loader import (
     programs,
 )
 from .schema import (
-    AGREEMENT_LABELS, CONVERSATION_STEPS, ROLES, SCHEMA_VERSION, Block, Case, Checklist, Form,
+    AGREEMENT_LABELS, CONVERSATION_STEPS, ROLES, SCHEMA_VERSION, Block, Card, Case, Checklist, Deck, Form,
     FormItem, Meeting, Program,
 )
 
 __all__ = [
-    "AGREEMENT_LABELS", "Form", "FormItem", "UnknownForm", "load_form",
+    "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "cards_for", "load_card", "Form", "FormItem", "UnknownForm", "load_form",
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",

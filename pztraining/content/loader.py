@@ -30,21 +30,31 @@ def content_files(root: Path | None = None) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if p.is_file())
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     name = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ContentError([ContentProblem(name, "", "is geen UTF-8-tekst")]) from None
+    except FileNotFoundError:
+        raise ContentError([ContentProblem(name, "", "bestaat niet")]) from None
     except OSError as exc:
         raise ContentError([ContentProblem(name, "", f"kan niet gelezen worden ({exc.strerror})")]) from None
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
+    """Parse YAML ``text`` from file ``name``; errors give the line as counted in that file."""
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        where = f"regel {mark.line + first_line}, kolom {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "onleesbare YAML"
         raise ContentError([ContentProblem(name, where, f"ongeldige YAML: {problem}")]) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    return parse_yaml(_read_text(path), display_name(path))
 
 
 def validate_data(data: Any, name: str) -> schema.BaseModel:
@@ -106,7 +116,7 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
     cases, forms = by_kind.get(schema.Case, {}), by_kind.get(schema.Form, {})
     for path, item in loaded:
         name = display_name(path)
-        if isinstance(item, (schema.Checklist, schema.Case, schema.Form)) and item.program not in programs:
+        if isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card)) and item.program not in programs:
             yield ContentProblem(name, "program", f"onbekend programma '{item.program}'")
         if isinstance(item, schema.Program):
             yield from _reference_problems(name, item, cases, forms)
@@ -138,6 +148,7 @@ class Library:
     checklists: dict[str, schema.Checklist]
     cases: dict[str, schema.Case]
     forms: dict[str, schema.Form]
+    cards: dict[str, schema.Card]
 
 
 @lru_cache(maxsize=None)
@@ -147,7 +158,7 @@ def library() -> Library:
     problems = check_files(files)
     if problems:
         raise ContentError(problems)
-    lib = Library({}, {}, {}, {})
+    lib = Library({}, {}, {}, {}, {})
     for path in files:
         item = load_file(path)
         if isinstance(item, schema.Program):
@@ -158,6 +169,8 @@ def library() -> Library:
             lib.cases[item.id] = item
         elif isinstance(item, schema.Form):
             lib.forms[item.id] = item
+        elif isinstance(item, schema.Card):
+            lib.cards[item.id] = item
     return lib
 
 
@@ -232,3 +245,27 @@ def load_form(form_id: str) -> schema.Form:
 def cases_for(program_id: str) -> list[schema.Case]:
     """The shipped cases of a program, by id."""
     return sorted((c for c in library().cases.values() if c.program == program_id), key=lambda c: c.id)
+
+
+class UnknownCard(KeyError):
+    """No card with this id is shipped."""
+
+    def __init__(self, card_id: str):
+        super().__init__(card_id)
+        self.card_id = card_id
+
+    def __str__(self) -> str:
+        return f"Onbekend kaartje '{self.card_id}'. Kies uit: {', '.join(sorted(library().cards))}."
+
+
+def load_card(card_id: str) -> schema.Card:
+    """The shipped card (e.g. the gesprekskaartje) with this id; UnknownCard when there is none."""
+    try:
+        return library().cards[card_id]
+    except KeyError:
+        raise UnknownCard(card_id) from None
+
+
+def cards_for(program_id: str) -> list[schema.Card]:
+    """The shipped cards of a program, by id."""
+    return sorted((c for c in library().cards.values() if c.program == program_id), key=lambda c: c.id)

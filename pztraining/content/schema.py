@@ -272,6 +272,43 @@ class Case(_Document):
         return self
 
 
+class CardStep(_Strict):
+    """One step on a printed conversation card: what to do, and a few example sentences."""
+
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    questions: tuple[str, ...] = Field(min_length=1)
+
+
+class Card(_Document):
+    """A pocket card participants keep at hand (mySupport's gesprekskaartje, printed A6)."""
+
+    kind: Literal["card"]
+    program: Identifier
+    intro: str = Field(min_length=1)
+    steps: tuple[CardStep, ...] = Field(min_length=1)
+    tips: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _mysupport_card_has_the_five_steps(self) -> "Card":
+        titles = tuple(step.title for step in self.steps)
+        if self.program == "mysupport" and titles != CONVERSATION_STEPS:
+            raise ValueError(
+                "het mySupport-gesprekskaartje heeft de vijf stappen, in deze volgorde: "
+                + "; ".join(CONVERSATION_STEPS)
+            )
+        return self
+
+
+class Deck(_Document):
+    """The front matter of a slide deck; the slides are the Markdown below it (see content.deck)."""
+
+    kind: Literal["deck"]
+    program: Identifier
+    meeting: int = Field(ge=1, strict=True)
+    subtitle: str | None = None
+
+
 ItemType = Literal["agreement", "scale10", "single", "multiple", "short_text", "long_text"]
 
 #: The labelled five-point agreement scale, from 1 to 5.
@@ -339,5 +376,6 @@ class Form(_Document):
 
 
 MODELS: dict[str, type[_Strict]] = {
-    "program": Program, "checklist": Checklist, "case": Case, "form": Form,
+    "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
+    "deck": Deck,
 }

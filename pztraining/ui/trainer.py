@@ -23,6 +23,7 @@ from .case_view import screen_html
 from .common import Message, Refresher, esc, named, open_page, stylesheet, training_options
 from .countdown import Countdown
 from .forms_panel import FormsPanel
+from .slides_link import slides_link_html
 
 #: How often a running page re-reads the store (another tab may have moved on) and
 #: refreshes the re-planned times, in seconds. The countdown itself runs in the browser.
@@ -51,6 +52,7 @@ class TrainerApp:
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
 
         self.message = Message()
+        self.slides_link = named(w.HTML(), "slides-link")
         self._build_training_picker()
         self._build_new_training_form()
         self._build_planner()
@@ -63,6 +65,7 @@ class TrainerApp:
             w.HBox([self.training_select, self.new_training_button]),
             self.new_training_box,
             self.message,
+            self.slides_link,
             self.planner,
             self.runner,
             self.forms.root,
@@ -211,6 +214,7 @@ class TrainerApp:
             self.planner.layout.display = "none"
             self.runner.layout.display = "none"
             self.forms.show(None, None)
+            self.slides_link.value = ""
             return
         try:
             self.training = self.store.find_training(training_id)
@@ -273,6 +277,7 @@ class TrainerApp:
             return
         self.target.value = meeting.minutes
         self.forms.show(self.training, meeting)
+        self.slides_link.value = slides_link_html(self.program.id, meeting.number)
         now = local(self.clock())
         rounded = (now + timedelta(minutes=4)).replace(second=0, microsecond=0)
         rounded -= timedelta(minutes=rounded.minute % 5)

@@ -1,0 +1,227 @@
+"""Build the slide decks: Markdown → notebook with slide metadata → reveal.js HTML (nbconvert).
+
+Every build folder carries its own copy of reveal.js, taken from an installed package
+(``sphinx-revealjs`` ships reveal.js 5), and the decks refer to it by relative paths: a deck
+opens from a USB stick or the file system with the Wi-Fi off, and no CDN is ever asked.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import content
+from .content.deck import DeckSource, deck_files, read_deck, slides_dir
+
+#: The files of reveal.js a deck needs, relative to reveal.js's own folder.
+REVEAL_FILES = (
+    "LICENSE",
+    "dist/reset.css",
+    "dist/reveal.css",
+    "dist/reveal.js",
+    "dist/theme/white.css",
+    "dist/theme/fonts/source-sans-pro",
+    "plugin/notes/notes.js",
+)
+REVEAL_FOLDER = "reveal.js"
+#: What the build writes next to the decks: which deck belongs to which meeting.
+MANIFEST = "decks.json"
+#: Where the trainer server serves the build folder, below its base URL (see voila_app).
+SLIDES_ROUTE = "pz/dia"
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "slides_template"
+
+
+class SlidesError(Exception):
+    """The build as a whole cannot go on (no reveal.js, output folder not writable); Dutch."""
+
+
+def default_build_dir() -> Path:
+    """Where ``pztraining slides`` writes, and where the trainer server looks: ``slides/build``."""
+    return slides_dir() / "build"
+
+
+@dataclass(frozen=True)
+class BuiltDeck:
+    """One deck written to the build folder."""
+
+    id: str
+    program: str
+    meeting: int
+    title: str
+    file: str  # the HTML file's name inside the build folder
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the decks it wrote and the problems of those it could not build."""
+
+    out: Path
+    built: list[BuiltDeck] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def reveal_source() -> Path:
+    """The folder of the installed reveal.js (from the ``sphinx-revealjs`` package)."""
+    # find_spec locates the package without importing it (importing would load Sphinx).
+    spec = importlib.util.find_spec("sphinx_revealjs")
+    if spec is None or not spec.submodule_search_locations:
+        raise SlidesError("reveal.js ontbreekt: installeer pztraining opnieuw (pakket sphinx-revealjs).")
+    folder = Path(spec.submodule_search_locations[0]) / "_static" / "revealjs"
+    if not (folder / "dist" / "reveal.js").is_file():
+        raise SlidesError(f"reveal.js ontbreekt in {folder}: installeer pztraining opnieuw (pakket sphinx-revealjs).")
+    return folder
+
+
+def deck_notebook(deck: DeckSource, program: content.Program):
+    """The deck as a notebook: a title slide, then one Markdown cell per slide and per note."""
+    import nbformat
+
+    meta = deck.meta
+    meeting = program.meeting(meta.meeting)
+    count = len(program.meetings)
+    where = f"Bijeenkomst {meeting.number} van {count}: {meeting.title}" if count > 1 else meeting.title
+    title = [
+        '<div class="pz-title-slide">',
+        f"<h1>{html.escape(meta.title)}</h1>",
+        f'<p class="pz-subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else "",
+        f'<p class="pz-program">{html.escape(program.title)}<br>{html.escape(where)}</p>',
+        f'<p class="pz-credit">Bron: {html.escape(meta.source)}</p>',
+        "</div>",
+    ]
+    cells = [_cell("\n".join(line for line in title if line), "slide")]
+    for slide in deck.slides:
+        cells.append(_cell(slide.markdown, "slide" if slide.level == 2 else "subslide"))
+        if slide.notes:
+            cells.append(_cell(slide.notes, "notes"))
+    for index, cell in enumerate(cells):
+        cell.id = f"dia-{index}"  # the same source builds the same file, byte for byte
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata.update({"title": meta.title, "language_info": {"name": "markdown"},
+                              "pztraining": {"deck": meta.id, "program": meta.program, "meeting": meta.meeting}})
+    return notebook
+
+
+def _cell(source: str, slide_type: str):
+    import nbformat
+
+    return nbformat.v4.new_markdown_cell(source, metadata={"slideshow": {"slide_type": slide_type}})
+
+
+def render_deck(deck: DeckSource, program: content.Program) -> str:
+    """The deck as one reveal.js HTML page that loads reveal.js from ``reveal.js/`` beside it."""
+    from nbconvert.exporters import SlidesExporter
+
+    exporter = SlidesExporter(
+        template_name="pz-reveal",
+        extra_template_basedirs=[str(TEMPLATE_ROOT)],
+        reveal_url_prefix=REVEAL_FOLDER,
+        reveal_theme="white",
+        reveal_transition="none",  # a beamer in a bright room: no motion to wait for
+        exclude_input_prompt=True,
+    )
+    css = (TEMPLATE_ROOT / "pz-reveal" / "deck.css").read_text(encoding="utf-8")
+    body, _resources = exporter.from_notebook_node(deck_notebook(deck, program), resources={"pz_css": css})
+    return body
+
+
+def build(out: Path | None = None, sources: list[Path] | None = None) -> BuildReport:
+    """Build every deck in ``sources`` (default: all shipped decks) into ``out``.
+
+    A deck that cannot be read is named in the report and the others are still built;
+    a folder that cannot be written stops the build with :class:`SlidesError`.
+    """
+    out = default_build_dir() if out is None else Path(out)
+    report = BuildReport(out)
+    paths = deck_files() if sources is None else list(sources)
+    _prepare(out)
+    for path in paths:
+        try:
+            deck = read_deck(path)
+            html_text = render_deck(deck, content.load_program(deck.meta.program))
+        except content.ContentError as exc:
+            report.problems.extend(str(problem) for problem in exc.problems)
+            continue
+        name = f"{deck.meta.id}.html"
+        _write(out / name, html_text)
+        report.built.append(BuiltDeck(deck.meta.id, deck.meta.program, deck.meta.meeting, deck.meta.title, name))
+    if not paths:
+        report.problems.append("Geen dia-bestanden gevonden (*.md).")
+    _write(out / MANIFEST, json.dumps([d.__dict__ for d in report.built], ensure_ascii=False, indent=1))
+    _write(out / "index.html", _index_page(report.built))
+    return report
+
+
+def _prepare(out: Path) -> None:
+    """Create ``out`` with a fresh copy of reveal.js; SlidesError when that is not possible."""
+    source = reveal_source()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / REVEAL_FOLDER
+        for relative in REVEAL_FILES:
+            origin, destination = source / relative, target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if origin.is_dir():
+                shutil.copytree(origin, destination, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(origin, destination)
+    except OSError as exc:
+        raise SlidesError(f"De map {out} kan niet beschreven worden ({exc.strerror or exc}). "
+                          "Kies een andere map met --out.") from None
+
+
+def _write(path: Path, text: str) -> None:
+    # Atomic: a browser reloading a deck during a rebuild never sees half a file.
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise SlidesError(f"{path} kan niet geschreven worden ({exc.strerror or exc}).") from None
+
+
+def _index_page(decks: list[BuiltDeck]) -> str:
+    items = "\n".join(f'<li><a href="{html.escape(d.file)}">{html.escape(d.title)}</a></li>' for d in decks)
+    return (
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>Dia\'s</title>'
+        "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;line-height:1.5}</style>"
+        f"</head><body><h1>Dia's</h1><ul>\n{items}\n</ul>"
+        "<p>Opent zonder internet. Toets S voor de sprekersweergave met notities, F voor volledig scherm.</p>"
+        "</body></html>\n"
+    )
+
+
+def built_decks(out: Path | None = None) -> list[BuiltDeck]:
+    """The decks of the last build in ``out`` (empty when nothing was built yet)."""
+    out = default_build_dir() if out is None else Path(out)
+    try:
+        rows = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return [BuiltDeck(**row) for row in rows]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def deck_for(program_id: str, meeting: int, out: Path | None = None) -> BuiltDeck | None:
+    """The built deck of this meeting, or None when there is none (yet)."""
+    return next((d for d in built_decks(out) if d.program == program_id and d.meeting == meeting), None)
+
+
+def is_stale(out: Path | None = None) -> bool:
+    """True when a deck source (or card) is newer than the build, or nothing was built yet."""
+    out = default_build_dir() if out is None else Path(out)
+    try:
+        built = (out / MANIFEST).stat().st_mtime
+    except OSError:
+        return True
+    sources = deck_files() + content.content_files() + list(TEMPLATE_ROOT.rglob("*"))
+    return any(path.stat().st_mtime > built for path in sources if path.is_file())

@@ -1,0 +1,28 @@
+"""The link from the trainer page to the slide deck of the meeting being run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from ..slides import SLIDES_ROUTE, deck_for
+from ..texts import t
+from .common import esc
+
+#: Set by ``pztraining serve`` for the trainer kernels: the folder the server serves at /pz/dia/.
+SLIDES_ENV = "PZTRAINING_SLIDES"
+
+
+def slides_link_html(program_id: str, meeting: int) -> str:
+    """A link that opens the meeting's deck in a new tab, or a hint when it is not built."""
+    folder = os.environ.get(SLIDES_ENV)
+    if not folder:
+        return ""  # this server does not serve decks (e.g. a bare `voila notebooks/`)
+    deck = deck_for(program_id, meeting, Path(folder))
+    if deck is None:
+        return f"<div class='pz-note pz-slides-missing'>{esc(t('slides.missing'))}</div>"
+    href = f"/{SLIDES_ROUTE}/{quote(deck.file)}"
+    return (f"<a class='pz-slides-open' href='{esc(href)}' target='_blank' rel='noopener'>"
+            f"{esc(t('slides.open', title=deck.title))}</a>"
+            f" <span class='pz-note'>{esc(t('slides.keys'))}</span>")
