@@ -13,6 +13,7 @@ from typing import Sequence
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
+from .handouts import HandoutsError
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import Store, StoreError
@@ -109,6 +110,15 @@ def build_parser() -> _Parser:
     slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
     slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
 
+    handouts = commands.add_parser("handouts", help=t("cli.handouts"), description=t("cli.handouts"))
+    with_store_options(handouts)
+    handouts.add_argument("--training", metavar="TRAINING", help=t("cli.opt.training"))
+    handouts.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
+    handouts.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.handouts_out"))
+    handouts.add_argument("--copies", type=int, metavar="N", help=t("cli.opt.copies"))
+    handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
+    handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -130,11 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
-               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides}
+               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError) as exc:
+            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -146,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "remove", "slides"}
+    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -246,6 +256,48 @@ def cmd_slides(args) -> int:
         print(t("cli.slides.failed", count=len(report.problems)), file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_handouts(args) -> int:
+    from . import handouts
+
+    if not args.training and not args.program:
+        raise HandoutsError(t("cli.handouts.need_scope"))
+    if args.copies is not None and args.copies < 1:
+        raise HandoutsError(t("cli.handouts.copies"))
+    info, participants = None, 0
+    if args.training:
+        from .results import find_training  # by id, code or name, as for exports
+
+        store = Store.open(args.db, args.data_dir)
+        training = find_training(store, args.training)
+        names = tuple(p.name for p in store.list_participants(training.id))
+        participants = len(names)
+        info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,
+                                     names if args.with_names else (),
+                                     frozenset(store.checklist_ticks(training.id)))
+        program = content.load_program(training.program_id)
+    else:
+        program = content.load_program(args.program)
+    copies = args.copies or handouts.card_copies(participants)
+    name = info.name if info else program.id
+    out = args.out or Path("hand-outs") / _slug(name)
+    report = handouts.write_handouts(handouts.handouts_for(program, info, copies), out,
+                                     t("handout.index.title", name=name), pdf=not args.no_pdf)
+    for warning in report.warnings:
+        print(t("cli.handouts.warning", problem=warning), file=sys.stderr)
+    print(t("cli.handouts.written", count=sum(1 for p in report.written if p.suffix == ".html") - 1,
+            path=out, index=out / "index.html"))
+    return 0
+
+
+def _slug(text: str) -> str:
+    """A folder name from a training's name: letters, digits and '-'."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "training"
 
 
 def cmd_serve(args) -> int:

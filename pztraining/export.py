@@ -19,6 +19,7 @@ import pandas as pd
 from . import charts
 from .content import library
 from .errors import ExportError
+from .files import WriteError, atomic_file
 from .results import Bundle
 from .texts import t
 
@@ -92,24 +93,10 @@ def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.Data
 
 
 def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        os.close(handle)
-    except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=path, reason=exc.strerror or exc)) from None
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=path, reason=exc.strerror or exc)) from None
-    except Exception as exc:  # a writer that fails half-way: still nothing half-written
-        cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
-        raise ExportError(t("export.cannot_write", path=path, reason=getattr(cause, "strerror", None) or cause)) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        atomic_file(path, write)
+    except WriteError as exc:
+        raise ExportError(t("export.cannot_write", path=exc.path, reason=exc.reason)) from None
 
 
 def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 import importlib.util
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content
+from .files import WriteError, atomic_text
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
@@ -180,14 +179,10 @@ def _prepare(out: Path) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    # Atomic: a browser reloading a deck during a rebuild never sees half a file.
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise SlidesError(f"{path} kan niet geschreven worden ({exc.strerror or exc}).") from None
+        atomic_text(path, text)
+    except WriteError as exc:
+        raise SlidesError(f"{exc.path} kan niet geschreven worden ({exc.reason}).") from None
 
 
 def _index_page(decks: list[BuiltDeck]) -> str:

@@ -182,3 +182,19 @@ def test_training_name_with_html_is_shown_as_literal_text(page: Page, served):
     expect(message).to_have_text(f"Training '{name}' is aangemaakt.")
     assert message.locator("b").count() == 0
     assert page.locator(".pz-trainer-app b", has_text=re.compile(r"^x$")).count() == 0
+
+
+def test_the_trainer_opens_the_slides_of_the_meeting_from_the_page(page: Page, served):
+    from pztraining.content.deck import deck_files, read_deck
+
+    deck = next(read_deck(p) for p in deck_files() if read_deck(p).meta.program == "mysupport")
+    open_trainer(page, served.trainer_url)
+    create_training(page, "Team Dia's")
+    link = page.locator(".pz-slides-link a.pz-slides-open")
+    expect(link).to_have_text(f"Dia's openen: {deck.meta.title}")
+    with page.expect_popup() as popup_info:
+        link.click()
+    slides = popup_info.value
+    slides.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+    expect(slides.locator(".reveal .slides section.present h1")).to_have_text(deck.meta.title)
+    assert slides.url.startswith(served.trainer_url.split("/voila/")[0] + "/pz/dia/")

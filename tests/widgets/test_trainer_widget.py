@@ -167,3 +167,22 @@ def test_re_showing_the_same_training_keeps_the_checkboxes_a_trainer_is_clicking
     first.value = True
     assert "(1 van" in app.checklist_title.value
     assert len(store.checklist_ticks(app.training.id)) == 1
+
+
+def test_the_page_links_to_the_deck_of_the_chosen_meeting(app, store, tmp_path, monkeypatch):
+    from pztraining import slides
+
+    deck = next(p for p in slides.deck_files() if p.stem == "ggz-2")
+    slides.build(tmp_path / "dia", [deck])
+    monkeypatch.setenv("PZTRAINING_SLIDES", str(tmp_path / "dia"))
+    _create(app, "ggz")
+    assert "pz-slides-missing" in app.slides_link.value  # meeting 1 has no deck in this build
+    app.meeting_select.value = 2
+    assert "href='/pz/dia/ggz-2.html'" in app.slides_link.value
+    assert "Dia&#x27;s openen" in app.slides_link.value or "Dia's openen" in app.slides_link.value
+
+
+def test_without_a_slides_server_the_page_shows_no_slides_link(app, monkeypatch):
+    monkeypatch.delenv("PZTRAINING_SLIDES", raising=False)
+    _create(app)
+    assert app.slides_link.value == ""

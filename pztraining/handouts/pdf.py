@@ -1,0 +1,42 @@
+"""Print an HTML page to PDF with headless Chromium (the browser the tests use too)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+#: Where we look for Chromium, after $PZ_CHROMIUM.
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer")
+TIMEOUT_SECONDS = 90
+
+
+class PdfError(Exception):
+    """Chromium could not print a page; the message is Dutch."""
+
+
+def find_chromium() -> str | None:
+    """The Chromium to print with, or None when this computer has none."""
+    configured = os.environ.get("PZ_CHROMIUM")
+    if configured and os.access(configured, os.X_OK):
+        return configured
+    return next((found for name in CANDIDATES if (found := shutil.which(name))), None)
+
+
+def print_pdf(chromium: str, page: Path, pdf: Path) -> None:
+    """Print ``page`` (an HTML file) to ``pdf``, A4 as the page's CSS asks."""
+    with tempfile.TemporaryDirectory(prefix="pz-chromium-") as profile:
+        command = [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", page.resolve().as_uri()]
+        try:
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfError(f"Chromium kreeg {page.name} niet binnen {TIMEOUT_SECONDS} seconden afgedrukt.") from None
+        except OSError as exc:
+            raise PdfError(f"Chromium kon niet starten ({exc.strerror or exc}).") from None
+    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        raise PdfError(f"Chromium kon {page.name} niet als PDF afdrukken (code {done.returncode}).")
