@@ -265,6 +265,8 @@ def cmd_handouts(args) -> int:
         raise HandoutsError(t("cli.handouts.need_scope"))
     if args.copies is not None and args.copies < 1:
         raise HandoutsError(t("cli.handouts.copies"))
+    # A broken content file is named at the end; everything that does not need it is written.
+    lib, problems = content.load_library()
     info, participants = None, 0
     if args.training:
         from .results import find_training  # by id, code or name, as for exports
@@ -276,18 +278,28 @@ def cmd_handouts(args) -> int:
         info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,
                                      names if args.with_names else (),
                                      frozenset(store.checklist_ticks(training.id)))
-        program = content.load_program(training.program_id)
+        program_id = training.program_id
     else:
-        program = content.load_program(args.program)
+        program_id = args.program
+    if program_id not in lib.programs:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise content.UnknownProgram(program_id)
+    program = lib.programs[program_id]
     copies = args.copies or handouts.card_copies(participants)
     name = info.name if info else program.id
     out = args.out or Path("hand-outs") / _slug(name)
-    report = handouts.write_handouts(handouts.handouts_for(program, info, copies), out,
+    report = handouts.write_handouts(handouts.handouts_for(program, info, copies, lib), out,
                                      t("handout.index.title", name=name), pdf=not args.no_pdf)
     for warning in report.warnings:
         print(t("cli.handouts.warning", problem=warning), file=sys.stderr)
     print(t("cli.handouts.written", count=sum(1 for p in report.written if p.suffix == ".html") - 1,
             path=out, index=out / "index.html"))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(t("cli.handouts.incomplete", count=len(problems)), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -142,11 +142,14 @@ def build(out: Path | None = None, sources: list[Path] | None = None) -> BuildRe
     out = default_build_dir() if out is None else Path(out)
     report = BuildReport(out)
     paths = deck_files() if sources is None else list(sources)
+    # A broken content file is named, and the decks that do not need it are still built.
+    lib, content_problems = content.load_library()
+    report.problems.extend(str(problem) for problem in content_problems)
     _prepare(out)
     for path in paths:
         try:
-            deck = read_deck(path)
-            html_text = render_deck(deck, content.load_program(deck.meta.program))
+            deck = read_deck(path, lib)
+            html_text = render_deck(deck, lib.programs[deck.meta.program])
         except content.ContentError as exc:
             report.problems.extend(str(problem) for problem in exc.problems)
             continue

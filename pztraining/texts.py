@@ -350,6 +350,7 @@ NL: dict[str, str] = {
     "cli.opt.no_pdf": "alleen HTML, geen PDF",
     "cli.opt.names_attendance": "zet de namen van aangemelde deelnemers op de presentielijst",
     "cli.handouts.copies": "Het aantal kaartjes (--copies) moet minstens 1 zijn.",
+    "cli.handouts.incomplete": "{count} probleem/problemen in de inhoud: wat daarvan afhangt, is niet geschreven.",
     "cli.handouts.warning": "Let op, hand-outs: {problem}",
     "cli.handouts.need_scope": "Geef een training (--training) of een programma (--program).",
     "cli.handouts.written": "{count} hand-outs geschreven in {path}. Begin bij {index}.",

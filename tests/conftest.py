@@ -67,3 +67,19 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path_factory.mktemp("jupyter-config")))
     monkeypatch.setenv("PZTRAINING_TZ", "Europe/Amsterdam")
+
+
+@pytest.fixture
+def broken_case_file(tmp_path, monkeypatch):
+    """The shipped content with one case file broken (invalid YAML), as the package's content."""
+    import shutil
+
+    from pztraining.content import loader
+
+    root = tmp_path / "content"
+    shutil.copytree(loader.builtin_content_dir(), root)
+    (root / "cases" / "ggz-casus-1.yaml").write_text("schema_version: 1\nkind: case\nid: [kapot\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "builtin_content_dir", lambda: root)
+    loader.library.cache_clear()
+    yield root / "cases" / "ggz-casus-1.yaml"
+    loader.library.cache_clear()

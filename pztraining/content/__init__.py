@@ -17,6 +17,7 @@ from .loader import (
     content_files,
     load_checklist,
     load_file,
+    load_library,
     load_program,
     programs,
 )
@@ -30,5 +31,5 @@ __all__ = [
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",
-    "load_file", "load_program", "programs",
+    "load_file", "load_library", "load_program", "programs",
 ]

@@ -67,20 +67,24 @@ def card_markdown(card: schema.Card) -> str:
     return "\n".join(lines)
 
 
-def read_deck(path: Path) -> DeckSource:
-    """Read, validate and resolve one deck file; ContentError lists every problem."""
+def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
+    """Read, validate and resolve one deck file; ContentError lists every problem.
+
+    ``lib`` is the content the deck may refer to (default: the shipped content).
+    """
+    lib = loader.library() if lib is None else lib
     name = display_name(path)
     text = loader._read_text(path)
     front, body, body_line = _split_front_matter(text, name)
     meta = loader.validate_data(loader.parse_yaml(front, name, first_line=2), name)
     if not isinstance(meta, schema.Deck):
         raise ContentError([ContentProblem(name, "kind", "een dia-bestand heeft kind: deck")])
-    problems = list(_reference_problems(name, meta))
+    problems = list(_reference_problems(name, meta, lib))
     slides: list[Slide] = []
     for number, (level_break, start, lines) in enumerate(_chunks(body, body_line), start=1):
         where = f"dia {number} (regel {start})"
         try:
-            slides.append(_slide(lines, level_break, start))
+            slides.append(_slide(lines, level_break, start, lib))
         except ValueError as exc:
             problems.append(ContentProblem(name, where, str(exc)))
     if not slides and not problems:
@@ -100,8 +104,8 @@ def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     raise ContentError([ContentProblem(name, "regel 1", "de voorpagina-gegevens worden niet afgesloten met '---'")])
 
 
-def _reference_problems(name: str, meta: schema.Deck):
-    programs = loader.library().programs
+def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
+    programs = lib.programs
     if meta.program not in programs:
         yield ContentProblem(name, "program", f"onbekend programma '{meta.program}'")
         return
@@ -131,7 +135,7 @@ def _chunks(body: str, first_line: int):
         yield kind, start, chunk
 
 
-def _slide(lines: list[str], level_break: str, start: int) -> Slide:
+def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) -> Slide:
     match = HEADING.match(lines[0].strip())
     expected = 2 if level_break == SLIDE_BREAK else 3
     if not match:
@@ -148,12 +152,12 @@ def _slide(lines: list[str], level_break: str, start: int) -> Slide:
             continue
         included = INCLUDE.match(line.strip())
         if included:
-            try:
-                line = card_markdown(loader.load_card(included["card"]))
-            except loader.UnknownCard:
-                known = ", ".join(sorted(loader.library().cards))
+            card = lib.cards.get(included["card"])
+            if card is None:
+                known = ", ".join(sorted(lib.cards)) or "geen"
                 raise ValueError(f"regel {start + offset}: onbekend kaartje '{included['card']}' "
-                                 f"(kies uit: {known})") from None
+                                 f"(kies uit: {known})")
+            line = card_markdown(card)
         (content if notes is None else notes).append(line)
     return Slide(
         heading=match["text"],
@@ -164,12 +168,12 @@ def _slide(lines: list[str], level_break: str, start: int) -> Slide:
     )
 
 
-def check_decks(paths: list[Path]) -> list[ContentProblem]:
+def check_decks(paths: list[Path], lib: loader.Library | None = None) -> list[ContentProblem]:
     """Read every deck in ``paths``; return all problems found (none when all are fine)."""
     problems: list[ContentProblem] = []
     for path in paths:
         try:
-            read_deck(path)
+            read_deck(path, lib)
         except ContentError as exc:
             problems.extend(exc.problems)
     return problems

@@ -151,16 +151,22 @@ class Library:
     cards: dict[str, schema.Card]
 
 
-@lru_cache(maxsize=None)
-def library() -> Library:
-    """The shipped content, loaded and validated once per process."""
-    files = content_files()
-    problems = check_files(files)
-    if problems:
-        raise ContentError(problems)
+def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem]]:
+    """Every content file under ``root`` that loads, and the problems of those that do not.
+
+    For builds that should go on when one file is broken (slides, handouts): a broken file
+    is left out and named in the problems; so are references to it.
+    """
+    problems: list[ContentProblem] = []
+    loaded: list[tuple[Path, Any]] = []
+    for path in content_files(root):
+        try:
+            loaded.append((path, load_file(path)))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_cross_file_problems(loaded))
     lib = Library({}, {}, {}, {}, {})
-    for path in files:
-        item = load_file(path)
+    for _path, item in loaded:
         if isinstance(item, schema.Program):
             lib.programs[item.id] = item
         elif isinstance(item, schema.Checklist):
@@ -171,6 +177,15 @@ def library() -> Library:
             lib.forms[item.id] = item
         elif isinstance(item, schema.Card):
             lib.cards[item.id] = item
+    return lib, problems
+
+
+@lru_cache(maxsize=None)
+def library() -> Library:
+    """The shipped content, loaded and validated once per process; ContentError if any is broken."""
+    lib, problems = load_library()
+    if problems:
+        raise ContentError(problems)
     return lib
 
 
@@ -182,7 +197,7 @@ class UnknownProgram(KeyError):
         self.program_id = program_id
 
     def __str__(self) -> str:
-        known = ", ".join(sorted(library().programs))
+        known = ", ".join(sorted(load_library()[0].programs))  # also when another file is broken
         return f"Onbekend programma '{self.program_id}'. Kies uit: {known}."
 
 
@@ -212,7 +227,7 @@ class UnknownCase(KeyError):
         self.case_id = case_id
 
     def __str__(self) -> str:
-        return f"Onbekende casus '{self.case_id}'. Kies uit: {', '.join(sorted(library().cases))}."
+        return f"Onbekende casus '{self.case_id}'. Kies uit: {', '.join(sorted(load_library()[0].cases))}."
 
 
 def load_case(case_id: str) -> schema.Case:
@@ -255,7 +270,7 @@ class UnknownCard(KeyError):
         self.card_id = card_id
 
     def __str__(self) -> str:
-        return f"Onbekend kaartje '{self.card_id}'. Kies uit: {', '.join(sorted(library().cards))}."
+        return f"Onbekend kaartje '{self.card_id}'. Kies uit: {', '.join(sorted(load_library()[0].cards))}."
 
 
 def load_card(card_id: str) -> schema.Card:

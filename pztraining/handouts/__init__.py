@@ -38,14 +38,21 @@ def card_copies(participants: int) -> int:
     return max(1, math.ceil(participants / CARDS_PER_PAGE)) * CARDS_PER_PAGE
 
 
-def handouts_for(program: content.Program, training: TrainingInfo | None, copies: int) -> list[Handout]:
-    """Every handout of a program, in the order a trainer prepares them."""
-    handouts = [card_sheet(card, copies) for card in content.cards_for(program.id)]
-    for case in content.cases_for(program.id):
+def handouts_for(program: content.Program, training: TrainingInfo | None, copies: int,
+                 lib: content.Library | None = None) -> list[Handout]:
+    """Every handout of a program, in the order a trainer prepares them.
+
+    ``lib`` is the content to print from (default: the shipped content). A case or form that
+    is missing from it (a broken file, already named by :func:`content.load_library`) is left out.
+    """
+    lib = content.library() if lib is None else lib
+    by_id = lambda items: sorted((i for i in items.values() if i.program == program.id), key=lambda i: i.id)  # noqa: E731
+    handouts = [card_sheet(card, copies) for card in by_id(lib.cards)]
+    for case in by_id(lib.cases):
         handouts.extend(case_sheets(case, program))
-    form_ids = [form_id for meeting in program.meetings for form_id in meeting.form_ids()]
-    handouts.extend(paper_form(content.load_form(form_id), program, training) for form_id in dict.fromkeys(form_ids))
-    checklist = content.load_checklist(program.id)
+    form_ids = dict.fromkeys(form_id for meeting in program.meetings for form_id in meeting.form_ids())
+    handouts.extend(paper_form(lib.forms[form_id], program, training) for form_id in form_ids if form_id in lib.forms)
+    checklist = lib.checklists.get(program.id)
     if checklist is not None:
         handouts.append(checklist_sheet(checklist, program, training))
     handouts.extend(attendance_list(program, meeting, training) for meeting in program.meetings)

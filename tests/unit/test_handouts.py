@@ -187,3 +187,15 @@ def test_an_unwritable_folder_for_handouts_gives_a_clear_message(tmp_path, capsy
     assert main(["handouts", "--program", "mysupport", "--no-pdf", "--out", str(blocker / "uit")]) == 1
     err = capsys.readouterr().err
     assert "kan niet geschreven worden" in err and "Kies een andere map met --out" in err
+
+
+def test_a_broken_content_file_is_named_and_the_other_handouts_are_written(broken_case_file, tmp_path, capsys):
+    out = tmp_path / "uit"
+    assert main(["handouts", "--program", "ggz", "--no-pdf", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "ggz-casus-1.yaml: regel 4, kolom 1: ongeldige YAML" in err
+    assert "niet geschreven" in err and "Traceback" not in err
+    written = {p.name for p in out.glob("*.html")}
+    assert "casus-ggz-casus-2-deelnemer.html" in written and "formulier-evaluatie-ggz.html" in written
+    assert "presentielijst-bijeenkomst-3.html" in written
+    assert not any(name.startswith("casus-ggz-casus-1") for name in written)

@@ -190,3 +190,14 @@ def test_the_build_is_stale_when_a_deck_source_changes(tmp_path, monkeypatch):
 
     os.utime(changed, (later, later))
     assert slides.is_stale(out)
+
+
+def test_a_broken_content_file_is_named_and_every_deck_that_does_not_need_it_is_built(
+        broken_case_file, tmp_path, capsys):
+    code = main(["slides", "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "ggz-casus-1.yaml: regel 4, kolom 1: ongeldige YAML" in err
+    for deck in ("ggz-1", "ggz-2", "ggz-3", "mysupport-1"):
+        assert (tmp_path / "out" / f"{deck}.html").is_file()
+        assert f"{deck}.html" in out
