@@ -304,12 +304,40 @@ def bench_report(folder: Path) -> None:
             time.perf_counter() - started, "s", "goal ≤ 1")
 
 
+# ------------------------------------------------------------------------------ room materials
+
+
+def bench_materials(folder: Path, chromium: str) -> None:
+    """Building the four decks, and every mySupport handout as HTML and as PDF."""
+    from pztraining import handouts, slides
+
+    started = time.perf_counter()
+    built = slides.build(folder / "decks")
+    row(f"build {len(built.built)} slide decks (nbconvert, cold process)", time.perf_counter() - started, "s")
+    started = time.perf_counter()
+    slides.build(folder / "decks")
+    row("rebuild the slide decks (warm)", time.perf_counter() - started, "s")
+    size = sum(p.stat().st_size for p in (folder / "decks").rglob("*") if p.is_file()) / 1e6
+    row("slides build folder incl. reveal.js and fonts", size, "MB")
+
+    program = load_program("mysupport")
+    pages = handouts.handouts_for(program, None, 20)
+    started = time.perf_counter()
+    handouts.write_handouts(pages, folder / "html", "bench", pdf=False)
+    row(f"write {len(pages)} mySupport handouts as HTML", time.perf_counter() - started, "s")
+    if os.access(chromium, os.X_OK):
+        os.environ.setdefault("PZ_CHROMIUM", chromium)
+        started = time.perf_counter()
+        handouts.write_handouts(pages, folder / "pdf", "bench", pdf=True)
+        row(f"write {len(pages)} mySupport handouts as HTML + PDF (Chromium)", time.perf_counter() - started, "s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-browser", action="store_true", help="skip the trainer page in Chromium")
     parser.add_argument("--quick", action="store_true", help="fewer phones (1 and 10)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "pages", "trainer"),
+    parser.add_argument("--only", choices=("schedule", "store", "report", "pages", "trainer", "materials"),
                         help="run one part only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -321,6 +349,7 @@ def main() -> None:
             "report": lambda: bench_report(folder),
             "pages": lambda: bench_participant_pages(folder, (1, 10) if args.quick else (1, 10, 30), pool=4),
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
+            "materials": lambda: bench_materials(folder, args.chromium),
         }
         for name, part in parts.items():
             if args.only in (None, name):
