@@ -289,12 +289,11 @@ def cmd_handouts(args) -> int:
     copies = args.copies or handouts.card_copies(participants)
     name = info.name if info else program.id
     out = args.out or Path("hand-outs") / _slug(name)
-    report = handouts.write_handouts(handouts.handouts_for(program, info, copies, lib), out,
-                                     t("handout.index.title", name=name), pdf=not args.no_pdf)
+    pages = handouts.handouts_for(program, info, copies, lib)
+    report = handouts.write_handouts(pages, out, t("handout.index.title", name=name), pdf=not args.no_pdf)
     for warning in report.warnings:
         print(t("cli.handouts.warning", problem=warning), file=sys.stderr)
-    print(t("cli.handouts.written", count=sum(1 for p in report.written if p.suffix == ".html") - 1,
-            path=out, index=out / "index.html"))
+    print(t("cli.handouts.written", count=len(pages), path=out, index=out / "index.html"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import content
 from .files import WriteError, atomic_text
+from .texts import t
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
@@ -88,13 +89,13 @@ def deck_notebook(deck: DeckSource, program: content.Program):
     meta = deck.meta
     meeting = program.meeting(meta.meeting)
     count = len(program.meetings)
-    where = f"Bijeenkomst {meeting.number} van {count}: {meeting.title}" if count > 1 else meeting.title
+    where = t("slides.meeting", number=meeting.number, count=count, title=meeting.title) if count > 1 else meeting.title
     title = [
         '<div class="pz-title-slide">',
         f"<h1>{html.escape(meta.title)}</h1>",
         f'<p class="pz-subtitle">{html.escape(meta.subtitle)}</p>' if meta.subtitle else "",
         f'<p class="pz-program">{html.escape(program.title)}<br>{html.escape(where)}</p>',
-        f'<p class="pz-credit">Bron: {html.escape(meta.source)}</p>',
+        f'<p class="pz-credit">{html.escape(t("handout.source"))}: {html.escape(meta.source)}</p>',
         "</div>",
     ]
     cells = [_cell("\n".join(line for line in title if line), "slide")]
@@ -190,11 +191,12 @@ def _write(path: Path, text: str) -> None:
 
 def _index_page(decks: list[BuiltDeck]) -> str:
     items = "\n".join(f'<li><a href="{html.escape(d.file)}">{html.escape(d.title)}</a></li>' for d in decks)
+    title = html.escape(t("slides.index.title"))
     return (
-        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>Dia\'s</title>'
+        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{title}</title>'
         "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;line-height:1.5}</style>"
-        f"</head><body><h1>Dia's</h1><ul>\n{items}\n</ul>"
-        "<p>Opent zonder internet. Toets S voor de sprekersweergave met notities, F voor volledig scherm.</p>"
+        f"</head><body><h1>{title}</h1><ul>\n{items}\n</ul>"
+        f"<p>{html.escape(t('slides.index.keys'))}</p>"
         "</body></html>\n"
     )
 

@@ -28,6 +28,9 @@ NL: dict[str, str] = {
     "training.name_missing": "Geef de training een groepsnaam.",
     "training.dates_hint": "Bijeenkomsten liggen bij voorkeur ongeveer {weeks} weken uit elkaar.",
     # ---------------------------------------------------------------- slides
+    "slides.meeting": "Bijeenkomst {number} van {count}: {title}",
+    "slides.index.title": "Dia's",
+    "slides.index.keys": "Opent zonder internet. Toets F voor volledig scherm en S voor de sprekersweergave met notities.",
     "slides.open": "Dia's openen: {title}",
     "slides.keys": "(nieuw tabblad; F: volledig scherm, S: sprekersweergave met notities)",
     "slides.missing": "Voor deze bijeenkomst zijn nog geen dia's gebouwd. Bouw ze met: pztraining slides",

@@ -8,16 +8,12 @@ The participant server stays plain Voila: phones never see this route.
 
 from __future__ import annotations
 
+from jupyter_server.utils import url_path_join
 from tornado.web import StaticFileHandler
 from traitlets import Unicode
 from voila.app import Voila
 
 from .slides import SLIDES_ROUTE
-
-try:
-    from jupyter_server.utils import url_path_join
-except ImportError:  # pragma: no cover - older jupyter_server
-    from notebook.utils import url_path_join
 
 
 

@@ -7,8 +7,9 @@ from .loader import (
     UnknownCase,
     UnknownForm,
     UnknownProgram,
+    UnknownContent,
     load_form,
-    cards_for,
+    of_program,
     cases_for,
     library,
     load_card,
@@ -27,7 +28,7 @@ from .schema import (
 )
 
 __all__ = [
-    "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "cards_for", "load_card", "Form", "FormItem", "UnknownForm", "load_form",
+    "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "of_program", "UnknownContent", "load_card", "Form", "FormItem", "UnknownForm", "load_form",
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",

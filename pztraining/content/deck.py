@@ -74,7 +74,7 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
     """
     lib = loader.library() if lib is None else lib
     name = display_name(path)
-    text = loader._read_text(path)
+    text = loader.read_text(path)
     front, body, body_line = _split_front_matter(text, name)
     meta = loader.validate_data(loader.parse_yaml(front, name, first_line=2), name)
     if not isinstance(meta, schema.Deck):

@@ -30,7 +30,8 @@ def content_files(root: Path | None = None) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if p.is_file())
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a content file; ContentError (Dutch) when it cannot be read."""
     name = display_name(path)
     try:
         return path.read_text(encoding="utf-8")
@@ -54,7 +55,7 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
 
 
 def _read_yaml(path: Path) -> Any:
-    return parse_yaml(_read_text(path), display_name(path))
+    return parse_yaml(read_text(path), display_name(path))
 
 
 def validate_data(data: Any, name: str) -> schema.BaseModel:
@@ -189,16 +190,53 @@ def library() -> Library:
     return lib
 
 
-class UnknownProgram(KeyError):
-    """No program with this id is shipped."""
+class UnknownContent(KeyError):
+    """No shipped content of this kind has this id; the message is Dutch."""
 
-    def __init__(self, program_id: str):
-        super().__init__(program_id)
-        self.program_id = program_id
+    #: How the message starts, e.g. "Onbekende casus".
+    label = "Onbekende inhoud"
+    #: The Library field whose ids the message offers as choices ("" for none).
+    choices = ""
+
+    def __init__(self, ident: str):
+        super().__init__(ident)
+        self.ident = ident
 
     def __str__(self) -> str:
-        known = ", ".join(sorted(load_library()[0].programs))  # also when another file is broken
-        return f"Onbekend programma '{self.program_id}'. Kies uit: {known}."
+        text = f"{self.label} '{self.ident}'."
+        if self.choices:
+            # load_library, not library: the message must also work when another file is broken.
+            known = ", ".join(sorted(getattr(load_library()[0], self.choices)))
+            text += f" Kies uit: {known}."
+        return text
+
+
+class UnknownProgram(UnknownContent):
+    label, choices = "Onbekend programma", "programs"
+
+
+class UnknownCase(UnknownContent):
+    label, choices = "Onbekende casus", "cases"
+
+
+class UnknownForm(UnknownContent):
+    label = "Onbekend formulier"
+
+
+class UnknownCard(UnknownContent):
+    label, choices = "Onbekend kaartje", "cards"
+
+
+def _shipped(field: str, ident: str, error: type[UnknownContent]):
+    try:
+        return getattr(library(), field)[ident]
+    except KeyError:
+        raise error(ident) from None
+
+
+def of_program(items: dict, program_id: str) -> list:
+    """The items (cases, cards, …) of one program, by id."""
+    return sorted((item for item in items.values() if item.program == program_id), key=lambda item: item.id)
 
 
 def programs() -> dict[str, schema.Program]:
@@ -208,10 +246,7 @@ def programs() -> dict[str, schema.Program]:
 
 def load_program(program_id: str) -> schema.Program:
     """The shipped program with this id; UnknownProgram when there is none."""
-    try:
-        return library().programs[program_id]
-    except KeyError:
-        raise UnknownProgram(program_id) from None
+    return _shipped("programs", program_id, UnknownProgram)
 
 
 def load_checklist(program_id: str) -> schema.Checklist | None:
@@ -219,68 +254,21 @@ def load_checklist(program_id: str) -> schema.Checklist | None:
     return library().checklists.get(program_id)
 
 
-class UnknownCase(KeyError):
-    """No case with this id is shipped."""
-
-    def __init__(self, case_id: str):
-        super().__init__(case_id)
-        self.case_id = case_id
-
-    def __str__(self) -> str:
-        return f"Onbekende casus '{self.case_id}'. Kies uit: {', '.join(sorted(load_library()[0].cases))}."
-
-
 def load_case(case_id: str) -> schema.Case:
     """The shipped case with this id; UnknownCase when there is none."""
-    try:
-        return library().cases[case_id]
-    except KeyError:
-        raise UnknownCase(case_id) from None
-
-
-class UnknownForm(KeyError):
-    """No form with this id is shipped."""
-
-    def __init__(self, form_id: str):
-        super().__init__(form_id)
-        self.form_id = form_id
-
-    def __str__(self) -> str:
-        return f"Onbekend formulier '{self.form_id}'."
+    return _shipped("cases", case_id, UnknownCase)
 
 
 def load_form(form_id: str) -> schema.Form:
     """The shipped form with this id; UnknownForm when there is none."""
-    try:
-        return library().forms[form_id]
-    except KeyError:
-        raise UnknownForm(form_id) from None
-
-
-def cases_for(program_id: str) -> list[schema.Case]:
-    """The shipped cases of a program, by id."""
-    return sorted((c for c in library().cases.values() if c.program == program_id), key=lambda c: c.id)
-
-
-class UnknownCard(KeyError):
-    """No card with this id is shipped."""
-
-    def __init__(self, card_id: str):
-        super().__init__(card_id)
-        self.card_id = card_id
-
-    def __str__(self) -> str:
-        return f"Onbekend kaartje '{self.card_id}'. Kies uit: {', '.join(sorted(load_library()[0].cards))}."
+    return _shipped("forms", form_id, UnknownForm)
 
 
 def load_card(card_id: str) -> schema.Card:
     """The shipped card (e.g. the gesprekskaartje) with this id; UnknownCard when there is none."""
-    try:
-        return library().cards[card_id]
-    except KeyError:
-        raise UnknownCard(card_id) from None
+    return _shipped("cards", card_id, UnknownCard)
 
 
-def cards_for(program_id: str) -> list[schema.Card]:
-    """The shipped cards of a program, by id."""
-    return sorted((c for c in library().cards.values() if c.program == program_id), key=lambda c: c.id)
+def cases_for(program_id: str) -> list[schema.Case]:
+    """The shipped cases of a program, by id."""
+    return of_program(library().cases, program_id)

@@ -46,9 +46,8 @@ def handouts_for(program: content.Program, training: TrainingInfo | None, copies
     is missing from it (a broken file, already named by :func:`content.load_library`) is left out.
     """
     lib = content.library() if lib is None else lib
-    by_id = lambda items: sorted((i for i in items.values() if i.program == program.id), key=lambda i: i.id)  # noqa: E731
-    handouts = [card_sheet(card, copies) for card in by_id(lib.cards)]
-    for case in by_id(lib.cases):
+    handouts = [card_sheet(card, copies) for card in content.of_program(lib.cards, program.id)]
+    for case in content.of_program(lib.cases, program.id):
         handouts.extend(case_sheets(case, program))
     form_ids = dict.fromkeys(form_id for meeting in program.meetings for form_id in meeting.form_ids())
     handouts.extend(paper_form(lib.forms[form_id], program, training) for form_id in form_ids if form_id in lib.forms)
