@@ -17,6 +17,7 @@ from .handouts import HandoutsError
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import Store, StoreError
+from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
 
@@ -76,7 +77,7 @@ def build_parser() -> _Parser:
                          help=t("cli.opt.participant_port"))
         sub.add_argument("--trainer-host", default="127.0.0.1", help=t("cli.opt.trainer_host"))
         sub.add_argument("--token", help=t("cli.opt.token"))
-        sub.add_argument("--pool-size", type=int, default=4, metavar="N", help=t("cli.opt.pool"))
+        sub.add_argument("--room", action="store_true", help=t("cli.opt.room"))
 
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
@@ -345,15 +346,22 @@ def _serve_until_interrupted(db_url: str, args) -> int:
     print(t("cli.serve.starting"), flush=True)
     log_dir = _log_dir(db_url, args)
     slides_dir = _fresh_slides()
-    apps = server.serve(db_url, host=args.host, port=args.port, participant_port=args.participant_port,
-                        trainer_host=args.trainer_host, token=args.token, pool_size=args.pool_size,
-                        log_dir=log_dir, slides_dir=slides_dir)
+    # --room: phones and tablets reach the room server over the room's Wi-Fi; the trainer
+    # server stays on this laptop.
+    host = "0.0.0.0" if args.room and args.host == "127.0.0.1" else args.host
+    apps = server.serve(db_url, host=host, port=args.port, participant_port=args.participant_port,
+                        trainer_host=args.trainer_host, token=args.token, log_dir=log_dir, slides_dir=slides_dir)
     try:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
         print(t("cli.serve.facilitator", url=apps.trainer.url("facilitator.ipynb")))
         print(t("cli.serve.results", url=apps.trainer.url("results.ipynb")))
         print(t("cli.serve.participant", url=apps.participant_url))
+        print(t("cli.serve.room_page", url=apps.trainer.url_of(ROOM_PAGE)))
+        if args.room:
+            print(t("cli.serve.room_qr"))
+            print(terminal_qr(apps.participant_url), end="")
+            print(t("cli.serve.room_facilitators"))
         print(t("cli.serve.database", url=db_url))
         print(t("cli.serve.stop"), flush=True)
         while all(s.process.poll() is None for s in apps.servers):

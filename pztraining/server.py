@@ -1,7 +1,12 @@
-"""Start the Voila servers that serve the apps (used by ``pztraining serve`` and the tests).
+"""Start the two servers of ``pztraining serve`` (also used by the tests).
 
-Each page runs in its own kernel process; the kernels find the database through the
-``PZTRAINING_DB`` environment variable that we set for the server they inherit it from.
+* The **trainer server** (Voila over the app notebooks, and the slide decks) listens on
+  127.0.0.1, or elsewhere only behind a token.
+* The **room server** (:mod:`pztraining.room.app`) is what the room's network reaches:
+  the participants' page (handlers, no kernel per phone) and the Rollenspel page for
+  facilitators' tablets behind a per-meeting code.
+
+Kernels find the database through ``PZTRAINING_DB``, set for the server they inherit it from.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
+
+from .texts import t
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -24,10 +32,10 @@ class ServerError(Exception):
 
 
 def notebooks_dir() -> Path:
-    """The folder with the app notebooks (next to the package in a checkout)."""
-    folder = Path(__file__).resolve().parent.parent / "notebooks"
+    """The folder with the app notebooks, inside the installed package (a wheel works too)."""
+    folder = Path(str(files("pztraining").joinpath("notebooks")))
     if not (folder / "trainer.ipynb").exists():
-        raise ServerError(f"De map met apps ontbreekt ({folder}); start pztraining vanuit een checkout.")
+        raise ServerError(f"De map met apps ontbreekt ({folder}); installeer pztraining opnieuw.")
     return folder
 
 
@@ -45,6 +53,11 @@ class VoilaServer:
         query = f"?token={self.token}" if self.token else ""
         return f"{self.base_url}/voila/render/{notebook}{query}"
 
+    def url_of(self, path: str) -> str:
+        """The address of ``path`` (e.g. "pz/zaal/") on this server, with the token."""
+        query = f"?token={self.token}" if self.token else ""
+        return f"{self.base_url}/{path}{query}"
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -60,13 +73,13 @@ class Apps:
     """The running servers of ``pztraining serve``."""
 
     trainer: VoilaServer
-    participant: VoilaServer | None = None
+    room: VoilaServer | None = None
     servers: list[VoilaServer] = field(default_factory=list)
 
     @property
     def participant_url(self) -> str | None:
-        """The address participants open (single-notebook mode serves it at the root)."""
-        return self.participant.base_url + "/" if self.participant else None
+        """The address participants open (the room server's root)."""
+        return self.room.base_url + "/" if self.room else None
 
     def stop(self) -> None:
         for server in self.servers:
@@ -96,20 +109,16 @@ def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Pa
     ]
 
 
-def participant_command(notebook: Path, host: str, port: int, pool_size: int) -> list[str]:
-    """The command line of the participant server: one notebook, preheated kernels, culling.
+def room_command(notebook: Path, host: str, port: int) -> list[str]:
+    """The command line of the room server: the phones' page and the facilitators' Rollenspel.
 
-    Single-notebook mode serves only this notebook, so a participant URL can never reach
-    the trainer, facilitator or results pages. Kernels are started before anyone asks
-    (twenty phones join in the same minute); idle kernels of phones that went away are
-    reclaimed (their drafts are in the store and in the phone's browser).
+    Voila's single-notebook mode on the Rollenspel notebook, so no URL on this server can
+    reach the trainer, results or case pages; kernels start only for facilitator tablets
+    with a valid code, and idle ones are reclaimed.
     """
-    return _voila(notebook, host, port, "") + [
-        "--preheat_kernel=True",
-        f"--pool_size={pool_size}",
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=False",
+    return _voila(notebook, host, port, "", module="pztraining.room.app") + [
+        "--MappingKernelManager.cull_idle_timeout=1800",
+        "--MappingKernelManager.cull_interval=300",
     ]
 
 
@@ -149,11 +158,18 @@ def _started(servers: list[VoilaServer]) -> list[VoilaServer]:
 
 
 def trainer_token(host: str, token: str | None) -> str:
-    """The access token of the trainer server: none on localhost, else given or generated."""
-    if token is not None:
-        return token
-    # Anyone on the network could otherwise open trainer pages.
-    return "" if host in LOCAL_HOSTS else secrets.token_urlsafe(12)
+    """The access token of the trainer server: none on localhost, else given or generated.
+
+    Off localhost an empty token is refused: anyone on the network could otherwise open
+    the trainer and results pages.
+    """
+    if host in LOCAL_HOSTS:
+        return token or ""
+    if token is None:
+        return secrets.token_urlsafe(12)
+    if not token.strip():
+        raise ServerError(t("server.token_empty", host=host))
+    return token
 
 
 def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | None = None,
@@ -189,16 +205,16 @@ def _slides_env(slides_dir: Path | None) -> dict[str, str]:
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_port: int = 8867,
-          trainer_host: str = "127.0.0.1", token: str | None = None, pool_size: int = 4,
+          trainer_host: str = "127.0.0.1", token: str | None = None,
           log_dir: Path | None = None, slides_dir: Path | None = None) -> Apps:
-    """Start the participant server (on ``host``) and the trainer-side server (on ``trainer_host``)."""
+    """Start the room server (on ``host``) and the trainer server (on ``trainer_host``)."""
     folder = notebooks_dir()
     log = (lambda name: log_dir / f"voila-{name}.log") if log_dir else (lambda name: None)
-    participant = _launch(participant_command(folder / "participant.ipynb", host, participant_port, pool_size),
-                          db_url, host, participant_port, "", log("participant"), None)
     token = trainer_token(trainer_host, token)
+    room = _launch(room_command(folder / "facilitator.ipynb", host, participant_port),
+                   db_url, host, participant_port, "", log("room"), None)
     trainer = _launch(voila_command(folder, trainer_host, port, token, slides_dir), db_url, trainer_host, port,
                       token, log("trainer"),
-                      {"PZTRAINING_PARTICIPANT_URL": participant.base_url + "/", **_slides_env(slides_dir)})
-    servers = _started([participant, trainer])
-    return Apps(trainer=trainer, participant=participant, servers=servers)
+                      {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)})
+    servers = _started([room, trainer])
+    return Apps(trainer=trainer, room=room, servers=servers)

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -155,6 +155,33 @@ drafts = Table(
 )
 
 
+# The room (schema 5): what phones see changes when the trainer opens or closes a form or a
+# case; one counter per training lets the participant server notice that with one cheap read.
+room_versions = Table(
+    "room_versions", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+case_shares = Table(
+    "case_shares", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting", Integer, primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+)
+
+# A facilitator link opens the Rollenspel page of one meeting of one training, nothing else.
+facilitator_links = Table(
+    "facilitator_links", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting", Integer, nullable=False),
+    UniqueConstraint("training_id", "meeting", name="uq_facilitator_link"),
+)
+
+
 def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[trainings, meeting_date_rows, meeting_runs, checklist_ticks])
 
@@ -182,14 +209,21 @@ def _migrate_to_4(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE form_sessions ADD COLUMN form_spec TEXT"))
 
 
+def _migrate_to_5(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[room_versions, case_shares, facilitator_links])
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5}
+
+#: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
+FACILITATOR_CODE_LENGTH = 10
 
 
-def new_join_code(taken: set[str] = frozenset()) -> str:
-    """A random join code of unambiguous characters, not in ``taken``."""
+def new_join_code(taken: set[str] = frozenset(), length: int = JOIN_CODE_LENGTH) -> str:
+    """A random code of ``length`` unambiguous characters, not in ``taken``."""
     while True:
-        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
         if code not in taken:
             return code
 
@@ -448,7 +482,8 @@ class Store:
             sent = select(submissions.c.id).where(submissions.c.training_id == training_id)
             conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
             for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
-                          checklist_ticks, meeting_runs, meeting_date_rows):
+                          checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
+                          facilitator_links):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
@@ -575,6 +610,7 @@ class Store:
                 conn.execute(update(form_sessions).where(*key).values(
                     closed_at=None, anonymous=row.anonymous if answered else anonymous,
                     form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec))
+            self._bump_room(conn, training_id)
         return self.form_session(training_id, meeting, form_id)
 
     def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:
@@ -582,6 +618,7 @@ class Store:
         with self._write() as conn:
             conn.execute(update(form_sessions).where(*self._session_key(training_id, meeting, form_id))
                          .values(closed_at=now))
+            self._bump_room(conn, training_id)
 
     def form_session(self, training_id: int, meeting: int, form_id: str) -> FormSession | None:
         """Whether and how a form is (or was) open, or None when it was never opened."""
@@ -801,3 +838,71 @@ class Store:
         if conn.execute(select(trainings.c.id).where(trainings.c.id == training_id)).first() is None:
             raise MissingEntry(f"Training {training_id} bestaat niet.")
 
+    # ------------------------------------------------------------------ the room (phones, tablets)
+
+    @staticmethod
+    def _bump_room(conn: Connection, training_id: int) -> None:
+        # In the same transaction as the change, so a phone never sees the new version
+        # without the change behind it.
+        if not conn.execute(update(room_versions).where(room_versions.c.training_id == training_id)
+                            .values(version=room_versions.c.version + 1)).rowcount:
+            conn.execute(insert(room_versions).values(training_id=training_id, version=1))
+
+    def room_versions(self, training_ids: list[int]) -> dict[int, int]:
+        """training id → a number that grows whenever what its phones see changes (0: never)."""
+        if not training_ids:
+            return {}
+        with self._read() as conn:
+            rows = conn.execute(select(room_versions.c.training_id, room_versions.c.version)
+                                .where(room_versions.c.training_id.in_(training_ids))).all()
+        found = {row.training_id: row.version for row in rows}
+        return {training_id: found.get(training_id, 0) for training_id in training_ids}
+
+    def share_case(self, training_id: int, meeting: int, case_id: str, shared: bool, now: datetime) -> None:
+        """Show (or stop showing) a case's participant briefing on the phones of a meeting."""
+        key = (case_shares.c.training_id == training_id, case_shares.c.meeting == meeting,
+               case_shares.c.case_id == case_id)
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            row = conn.execute(select(case_shares).where(*key)).first()
+            if row is None and shared:
+                conn.execute(insert(case_shares).values(training_id=training_id, meeting=meeting,
+                                                        case_id=case_id, opened_at=now))
+            elif row is not None:
+                conn.execute(update(case_shares).where(*key).values(closed_at=None if shared else now))
+            self._bump_room(conn, training_id)
+
+    def shared_cases(self, training_id: int, meeting: int | None = None) -> list[tuple[int, str]]:
+        """(meeting, case id) of the cases whose briefing the phones show now, in order of opening."""
+        query = select(case_shares.c.meeting, case_shares.c.case_id).where(
+            case_shares.c.training_id == training_id, case_shares.c.closed_at.is_(None))
+        if meeting is not None:
+            query = query.where(case_shares.c.meeting == meeting)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(case_shares.c.opened_at, case_shares.c.case_id)).all()
+        return [(row.meeting, row.case_id) for row in rows]
+
+    def facilitator_code(self, training_id: int, meeting: int) -> str:
+        """The facilitator code of a meeting, made on first use and the same afterwards."""
+        where = (facilitator_links.c.training_id == training_id, facilitator_links.c.meeting == meeting)
+        with self._read() as conn:
+            code = conn.execute(select(facilitator_links.c.code).where(*where)).scalar()
+        if code:
+            return code
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            code = conn.execute(select(facilitator_links.c.code).where(*where)).scalar()
+            if code is None:  # another page may have made it a moment ago
+                code = new_join_code(length=FACILITATOR_CODE_LENGTH)
+                conn.execute(insert(facilitator_links).values(code=code, training_id=training_id, meeting=meeting))
+        return code
+
+    def find_facilitator_link(self, code: str) -> tuple[int, int] | None:
+        """(training id, meeting) that a facilitator code opens, or None."""
+        code = normalize_join_code(code or "")
+        if not code:
+            return None
+        with self._read() as conn:
+            row = conn.execute(select(facilitator_links.c.training_id, facilitator_links.c.meeting)
+                               .where(facilitator_links.c.code == code)).first()
+        return (row.training_id, row.meeting) if row else None

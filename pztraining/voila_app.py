@@ -1,33 +1,57 @@
-"""The trainer-side Voila server, with the built slide decks served beside the apps.
+"""Our Voila servers: the trainer's (apps and slide decks) and the room's (phones and tablets).
 
-Voila serves files only from the notebooks' own folder, and only images by default; the
-decks live in their build folder (``slides/build``). This subclass adds one read-only route,
-``/pz/dia/``, for that folder, so the trainer app can open the deck of the current meeting.
-The participant server stays plain Voila: phones never see this route.
+Both add the same security headers to every response and keep tokens out of their logs.
+The trainer server (:class:`DecksVoila`) also serves the built slide decks at ``/pz/dia/``,
+behind the same token as its pages. The room server lives in :mod:`pztraining.room.app`.
 """
 
 from __future__ import annotations
 
+from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
-from tornado.web import StaticFileHandler
 from traitlets import Unicode
 from voila.app import Voila
 
 from .slides import SLIDES_ROUTE
+from .web_security import redact_logs, security_headers
 
 
+class PzVoila(Voila):
+    """Voila with our security headers on every response and no secrets in its log."""
 
-class DecksVoila(Voila):
-    """Voila that also serves a folder of built slide decks at ``/pz/dia/``."""
+    #: Paths (under the server's base URL) that get the strict participants' policy.
+    strict_paths: tuple[str, ...] = ()
+
+    def init_handlers(self) -> list:
+        # Voila builds the tornado application just before asking for the handlers.
+        self.app.add_transform(security_headers(tuple(url_path_join(self.server_url, p) for p in self.strict_paths)))
+        redact_logs(self.log)
+        return super().init_handlers()
+
+
+class DeckFileHandler(AuthenticatedFileHandler):
+    """A built deck: behind the trainer's token like the apps, and allowed to run its scripts."""
+
+    @property
+    def content_security_policy(self) -> str:
+        # jupyter_server sandboxes served files; reveal.js needs its own origin (speaker view).
+        return "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+
+
+class DecksVoila(PzVoila):
+    """The trainer's Voila, which also serves a folder of built slide decks at ``/pz/dia/``."""
 
     slides_dir = Unicode("", config=True, help="Folder with the built slide decks (empty: not served).")
 
     def init_handlers(self) -> list:
+        from .room.beamer import ROOM_PAGE, RoomPageHandler
+
         handlers = super().init_handlers()
+        handlers.insert(0, (url_path_join(self.server_url, ROOM_PAGE), RoomPageHandler))
         if self.slides_dir:
             route = url_path_join(self.server_url, SLIDES_ROUTE, "(.*)")
             # First in the list: tornado takes the first pattern that matches.
-            handlers.insert(0, (route, StaticFileHandler, {"path": self.slides_dir, "default_filename": "index.html"}))
+            handlers.insert(0, (route, DeckFileHandler, {"path": self.slides_dir, "default_filename": "index.html"}))
         return handlers
 
 

@@ -111,11 +111,11 @@ def open_page(page: Callable[["Store"], object], db: str | None = None) -> w.Wid
 
     try:
         store = Store.open(db)
+        return page(store).root
     except StoreError as exc:
         message = Message()
         message.error(str(exc))
         return message
-    return page(store).root
 
 
 def training_options(trainings) -> list[tuple[str, int]]:

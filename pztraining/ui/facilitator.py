@@ -8,8 +8,10 @@ second device or a reload shows the same member, phase and remaining time.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Callable
+from urllib.parse import parse_qs
 
 import ipywidgets as w
 
@@ -38,9 +40,12 @@ def practice_block(meeting: Meeting) -> Block | None:
 class FacilitatorApp:
     """The facilitator page. ``clock`` returns the current UTC time (injectable for tests)."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now,
+                 scope: tuple[int, int] | None = None):
         self.store = store
         self.clock = clock
+        #: (training id, meeting) when opened with a facilitator link: nothing else can be chosen.
+        self.scope = scope
         self.program: Program | None = None
         self.row: RolePlayRow | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
@@ -128,6 +133,8 @@ class FacilitatorApp:
 
     def _fill_trainings(self) -> None:
         trainings = self.store.list_trainings()
+        if self.scope is not None:
+            trainings = [tr for tr in trainings if tr.id == self.scope[0]]
         self.training_select.options = training_options(trainings)
         if not trainings:
             self.message.ok(t("training.none"))
@@ -147,9 +154,10 @@ class FacilitatorApp:
             return
         training = self.store.find_training(self.training_select.value)
         self.program = load_program(training.program_id)
+        meetings = [m for m in self.program.meetings if self.scope is None or m.number == self.scope[1]]
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
-                                        m.number) for m in self.program.meetings]
-        first_practice = next((m.number for m in self.program.meetings if practice_block(m)), 1)
+                                        m.number) for m in meetings]
+        first_practice = next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else 1)
         self._choose(self.meeting_select, first_practice, self._on_meeting)
 
     @property
@@ -356,8 +364,23 @@ class FacilitatorApp:
 
 
 def facilitator_app(db: str | None = None) -> w.Widget:
-    """The facilitator page as a widget (what ``notebooks/facilitator.ipynb`` shows)."""
-    return open_page(FacilitatorApp, db)
+    """The facilitator page as a widget (what ``notebooks/facilitator.ipynb`` shows).
+
+    On the room server (``$PZTRAINING_ROOM``) the page opens only with a facilitator code
+    in its URL (``?f=CODE``) and then shows that one meeting; the server checked the code
+    before starting this kernel, and we check it again here.
+    """
+    if not os.environ.get("PZTRAINING_ROOM"):
+        return open_page(FacilitatorApp, db)
+    code = parse_qs(os.environ.get("QUERY_STRING", "")).get("f", [""])[0]
+
+    def scoped(store: Store):
+        link = store.find_facilitator_link(code)
+        if link is None:
+            raise StoreError(t("room.facilitator.denied"))
+        return FacilitatorApp(store, scope=link)
+
+    return open_page(scoped, db)
 
 
 __all__ = ["FacilitatorApp", "facilitator_app", "practice_block"]

@@ -174,7 +174,7 @@ def _start_server(tmp: Path) -> RunningApps:
         participant_port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "pztraining", "serve", "--db", db_url, "--port", str(port),
-         "--participant-port", str(participant_port), "--pool-size", "2",
+         "--participant-port", str(participant_port),
          "--host", "127.0.0.1"],
         cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True)

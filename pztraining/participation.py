@@ -1,0 +1,256 @@
+"""The participant's flow, below any page: join, register, what is open, drafts, submit.
+
+The participants' HTTP handlers (:mod:`pztraining.room`) and the trainer's paper entry both
+call this module: it decides what a participant may see and do, the store keeps it. No
+widgets and no clock here: ``now`` is passed in (UTC).
+
+A phone is known by a random secret kept in its browser (``device``); the store keeps
+only a hash of it. On an anonymous form the submission key is derived from the secret and
+the form, so it is the same on this phone (a resent submit replaces) but cannot be tied to
+the participant (no participant id, no time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .content import Form, UnknownContent, load_case, load_form, load_program
+from .forms import form_spec, validate_answers
+from .store import FormClosed, FormSession, MissingEntry, Participant, Store, Training
+from .texts import t
+
+#: A device secret as the browser makes it: 16 random bytes in hex.
+_DEVICE_SECRET = re.compile(r"^[0-9a-f]{32}$")
+
+
+class InvalidDevice(ValueError):
+    """The request carries no usable device secret; the message is Dutch."""
+
+
+def check_device(secret: str | None) -> str:
+    """``secret`` when it looks like a device secret, else :class:`InvalidDevice`."""
+    if not secret or not _DEVICE_SECRET.match(secret):
+        raise InvalidDevice(t("part.device_invalid"))
+    return secret
+
+
+def device_hash(secret: str) -> str:
+    """What the store keeps of a device secret (the secret itself is never stored)."""
+    return hashlib.sha256(f"device:{secret}".encode()).hexdigest()
+
+
+def anonymous_key(secret: str, training_id: int, meeting: int, form_id: str) -> str:
+    """A key for an anonymous submission: the same on this device, unlinkable to the participant."""
+    digest = hashlib.sha256(f"anon:{secret}:{training_id}:{meeting}:{form_id}".encode()).hexdigest()
+    return f"a:{digest[:60]}"
+
+
+# ---------------------------------------------------------------- joining
+
+
+def join(store: Store, code: str) -> Training:
+    """The training of a join code as typed (spaces and case do not matter); MissingEntry if none."""
+    return store.find_training_by_code(code)
+
+
+def me(store: Store, training: Training, secret: str) -> Participant | None:
+    """The participant registered on this device for this training, if any."""
+    return store.find_participant(training.id, device_hash(secret))
+
+
+def register(store: Store, training: Training, secret: str, name: str, now: datetime) -> Participant:
+    """Register this device under a name or pseudonym (again: the name is replaced)."""
+    return store.add_participant(training.id, name, device_hash(secret), now)
+
+
+# ---------------------------------------------------------------- what is open
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something the trainer opened for the phones: a form or a case briefing."""
+
+    kind: str  # "form" or "case"
+    meeting: int
+    id: str
+    title: str
+    anonymous: bool = False
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "meeting": self.meeting, "id": self.id, "title": self.title,
+                "anonymous": self.anonymous}
+
+
+def open_items(store: Store, training: Training) -> list[OpenItem]:
+    """What the phones of a training show now: open forms, then shared cases.
+
+    Only forms and cases of the training's own program count, so a stale row for content
+    that was removed never reaches a phone.
+    """
+    program = load_program(training.program_id)
+    known_forms = {f for m in program.meetings for f in m.form_ids()}
+    known_cases = {c for m in program.meetings for b in m.blocks for c in b.cases}
+    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous)
+             for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]
+    items += [OpenItem("case", meeting, case_id, load_case(case_id).title)
+              for meeting, case_id in store.shared_cases(training.id) if case_id in known_cases]
+    return items
+
+
+# ---------------------------------------------------------------- one form
+
+
+def respondent_key(training: Training, session: FormSession, participant: Participant, secret: str) -> str:
+    """Whose answers these are: the participant, or an unlinkable key on anonymous forms."""
+    if session.anonymous:
+        return anonymous_key(secret, training.id, session.meeting, session.form_id)
+    return f"p:{participant.id}"
+
+
+def _session(store: Store, training: Training, meeting: int, form_id: str) -> tuple[FormSession, Form]:
+    """The form as it is open for this training; MissingEntry when it never was."""
+    session = store.form_session(training.id, meeting, form_id)
+    try:
+        form = load_form(form_id)
+    except UnknownContent:
+        session = None
+    if session is None:
+        raise MissingEntry(t("part.form_unknown"))
+    return session, form
+
+
+@dataclass(frozen=True)
+class FormState:
+    """A form as one participant opens it: the questions, their answers so far, and where it stands."""
+
+    spec: dict
+    values: dict
+    status: str  # "new", "draft", "submitted" or "closed"
+    anonymous: bool
+    meeting: int
+
+    def to_dict(self) -> dict:
+        return {"form": self.spec, "values": self.values, "status": self.status,
+                "anonymous": self.anonymous, "meeting": self.meeting}
+
+
+def form_state(store: Store, training: Training, participant: Participant, secret: str,
+               meeting: int, form_id: str) -> FormState:
+    """The form with this participant's draft (newest) or submitted answers."""
+    session, form = _session(store, training, meeting, form_id)
+    key = respondent_key(training, session, participant, secret)
+    submitted = store.load_submission(training.id, meeting, form_id, key)
+    draft = store.load_draft(training.id, meeting, form_id, key)
+    values = draft if draft is not None else (submitted or {})
+    if not session.is_open:
+        status = "closed"
+    elif draft is not None:
+        status = "draft"
+    else:
+        status = "submitted" if submitted is not None else "new"
+    return FormState(form_spec(form), values, status, session.anonymous, meeting)
+
+
+def statuses(store: Store, training: Training, participant: Participant, secret: str,
+             items: list[OpenItem]) -> dict[str, str]:
+    """"meeting/form id" → "new", "draft" or "submitted" for the open forms in ``items``."""
+    found: dict[str, str] = {}
+    for item in items:
+        if item.kind != "form":
+            continue
+        session, _form = _session(store, training, item.meeting, item.id)
+        key = respondent_key(training, session, participant, secret)
+        if store.load_draft(training.id, item.meeting, item.id, key) is not None:
+            found[f"{item.meeting}/{item.id}"] = "draft"
+        elif store.load_submission(training.id, item.meeting, item.id, key) is not None:
+            found[f"{item.meeting}/{item.id}"] = "submitted"
+        else:
+            found[f"{item.meeting}/{item.id}"] = "new"
+    return found
+
+
+def save_draft(store: Store, training: Training, participant: Participant, secret: str,
+               meeting: int, form_id: str, values: dict, now: datetime) -> None:
+    """Keep what was filled in so far (as typed); FormClosed once the form is closed."""
+    session, _form = _session(store, training, meeting, form_id)
+    if not session.is_open:
+        raise FormClosed(t("form.closed"))
+    store.save_draft(training.id, meeting, form_id, respondent_key(training, session, participant, secret),
+                     values, now)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a submit came to: "submitted", "invalid" (with Dutch errors per item) or "closed"."""
+
+    status: str
+    errors: dict = field(default_factory=dict)
+
+
+def submit(store: Store, training: Training, participant: Participant, secret: str,
+           meeting: int, form_id: str, values: dict, now: datetime) -> Outcome:
+    """Check and store a participant's answers; sending the same again stores them once.
+
+    Invalid answers are kept as a draft, so nothing typed is lost. A busy or failing store
+    raises StoreError: nothing was stored and the page keeps the answers and tries again.
+    """
+    session, form = _session(store, training, meeting, form_id)
+    if not session.is_open:
+        return Outcome("closed")
+    key = respondent_key(training, session, participant, secret)
+    result = validate_answers(form, values)
+    if not result.ok:
+        store.save_draft(training.id, meeting, form_id, key, values, now)
+        return Outcome("invalid", result.errors)
+    try:
+        store.submit(training.id, meeting, form_id, key, result.values, now, participant_id=participant.id)
+    except FormClosed:
+        return Outcome("closed")
+    return Outcome("submitted")
+
+
+def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,
+                 now: datetime, key: str | None = None) -> Outcome:
+    """Store a printed form the trainer types in: no participant, marked as paper.
+
+    ``key`` identifies this sheet, so pressing submit twice stores it once; a new sheet
+    gets a new random key.
+    """
+    result = validate_answers(form, values)
+    if not result.ok:
+        return Outcome("invalid", result.errors)
+    store.submit(training_id, meeting, form.id, key or new_paper_key(), result.values, now, paper=True)
+    return Outcome("submitted")
+
+
+def new_paper_key() -> str:
+    """A key for one printed sheet (random: says nothing about who filled it in)."""
+    return f"papier:{secrets.token_hex(6)}"
+
+
+# ---------------------------------------------------------------- a shared case
+
+
+def shared_case(store: Store, training: Training, meeting: int, case_id: str) -> dict:
+    """The participant briefing of a case the trainer shows on the phones, as plain data.
+
+    Only the participant's side: never the simulant's briefing. MissingEntry when the
+    case is not shared (any more).
+    """
+    if (meeting, case_id) not in store.shared_cases(training.id):
+        raise MissingEntry(t("part.case_unknown"))
+    case = load_case(case_id)
+    return {"id": case.id, "title": case.title, "fictional": case.fictional,
+            "briefing": list(case.participant_briefing),
+            "steps": [{"title": s.title, "guidance": s.guidance} for s in case.steps]}
+
+
+__all__ = [
+    "FormState", "InvalidDevice", "OpenItem", "Outcome", "anonymous_key", "check_device", "device_hash",
+    "form_state", "join", "me", "new_paper_key", "open_items", "register", "respondent_key", "save_draft",
+    "shared_case", "statuses", "submit", "submit_paper",
+]

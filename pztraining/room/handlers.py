@@ -1,0 +1,379 @@
+"""HTTP handlers of the participants' page: a small HTML shell, JSON endpoints, the event stream.
+
+Handlers stay thin: they read the request, call :mod:`pztraining.participation` off the
+event loop (the store blocks; a busy SQLite must never stall a thousand other phones), and
+turn its answers and errors into JSON with a Dutch message. Every write needs the XSRF
+token of the page (cookie ``_xsrf`` and header ``X-XSRFToken``), bodies are small, and
+wrong join codes are counted per client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from importlib.resources import files
+from typing import Any
+
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from .. import participation
+from ..clock import utc_now
+from ..content import UnknownContent
+from ..store import FormClosed, MissingEntry, Store, StoreError, Training
+from ..texts import t
+from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
+from .limits import AttemptLimiter
+
+#: The largest JSON body a phone sends (a long form with every text field full is ~20 kB).
+MAX_BODY_BYTES = 64 * 1024
+
+#: Files the page loads; the form renderer is the same file the ipywidgets form uses.
+STATIC_FILES = {
+    "form.js": ("ui", "application/javascript"),
+    "form.css": ("ui", "text/css"),
+    "participant.js": ("room", "application/javascript"),
+    "participant.css": ("room", "text/css"),
+}
+
+
+@dataclass
+class Room:
+    """What every handler shares: the store, a thread pool for it, the events and the limiter."""
+
+    store: Store
+    events: RoomEvents
+    limiter: AttemptLimiter
+    pool: ThreadPoolExecutor
+
+    async def run(self, function, *args, **kwargs) -> Any:
+        """Run a (blocking) store call on the pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
+
+    @classmethod
+    def open(cls, store: Store, workers: int = 4) -> "Room":
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store")
+
+        async def run(function, *args):
+            return await asyncio.get_running_loop().run_in_executor(pool, partial(function, *args))
+
+        def items(training_id: int) -> dict:
+            training = store.find_training(training_id)
+            return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
+
+        return cls(store, RoomEvents(store.room_versions, items, run), AttemptLimiter(), pool)
+
+
+class RoomError(web.HTTPError):
+    """An answer other than 200, with a Dutch message for the phone."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(status)
+        self.message = message
+
+
+#: Dutch messages for errors raised outside our code (tornado's own checks).
+_STATUS_MESSAGES = {
+    400: "room.error.bad_request",
+    403: "room.error.xsrf",
+    404: "room.error.not_found",
+    405: "room.error.not_found",
+    413: "room.error.too_big",
+}
+
+
+class RoomHandler(web.RequestHandler):
+    """Base of the participants' handlers: JSON answers, Dutch errors, the shared room."""
+
+    room: Room
+
+    def initialize(self, room: Room) -> None:
+        self.room = room
+
+    def check_xsrf_cookie(self) -> None:
+        # Explicitly on every write, whatever the server's own setting is.
+        super().check_xsrf_cookie()
+
+    def prepare(self) -> None:
+        if self.request.method not in ("GET", "HEAD"):
+            self.check_xsrf_cookie()
+            if len(self.request.body or b"") > MAX_BODY_BYTES:
+                raise RoomError(413, t("room.error.too_big"))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(error, "message", None) if isinstance(error, RoomError) else None
+        if message is None:
+            message = t(_STATUS_MESSAGES.get(status_code, "room.error.server"))
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"error": message}, ensure_ascii=False))
+
+    def send(self, data: dict) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(data, ensure_ascii=False))
+
+    # ------------------------------------------------------------ reading the request
+
+    def body(self) -> dict:
+        """The JSON object sent, or a Dutch 400."""
+        try:
+            data = json.loads(self.request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            raise RoomError(400, t("room.error.bad_request")) from None
+        if not isinstance(data, dict):
+            raise RoomError(400, t("room.error.bad_request"))
+        return data
+
+    def param(self, data: dict | None, name: str) -> str:
+        value = data.get(name) if data is not None else self.get_argument(name, "")
+        return value if isinstance(value, str) else ""
+
+    def meeting(self, data: dict | None) -> int:
+        value = data.get("meeting") if data is not None else self.get_argument("meeting", "")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise RoomError(400, t("room.error.bad_request")) from None
+        if not 0 < number < 100:
+            raise RoomError(400, t("room.error.bad_request"))
+        return number
+
+    def device(self) -> str:
+        try:
+            return participation.check_device(self.request.headers.get("X-PZ-Device"))
+        except participation.InvalidDevice as exc:
+            raise RoomError(400, str(exc)) from None
+
+    async def training(self, code: str) -> Training:
+        """The training of a join code; wrong codes are counted per client and slowed."""
+        client = self.request.remote_ip or "?"
+        wait = self.room.limiter.blocked(client, time.monotonic())
+        if wait:
+            self.set_header("Retry-After", str(int(wait) + 1))
+            raise RoomError(429, t("room.error.too_many", seconds=int(wait) + 1))
+        try:
+            return await self.room.run(participation.join, self.room.store, code)
+        except MissingEntry:
+            self.room.limiter.failed(client, time.monotonic())
+            raise RoomError(404, t("room.error.code")) from None
+        except StoreError:
+            raise RoomError(503, t("room.error.busy")) from None
+
+    async def participant(self, training: Training, secret: str):
+        person = await self.store(participation.me, self.room.store, training, secret)
+        if person is None:
+            raise RoomError(403, t("room.error.not_registered"))
+        return person
+
+    async def store(self, function, *args):
+        """A participation call on the pool, its refusals as Dutch answers."""
+        try:
+            return await self.room.run(function, *args)
+        except FormClosed:
+            raise RoomError(409, t("form.closed")) from None
+        except MissingEntry as exc:
+            raise RoomError(404, str(exc)) from None
+        except UnknownContent:
+            raise RoomError(404, t("part.form_unknown")) from None
+        except StoreError:
+            # Busy or failing database: nothing stored, the phone keeps its copy and retries.
+            raise RoomError(503, t("room.error.busy")) from None
+
+
+class PageHandler(RoomHandler):
+    """The participants' page: a shell that loads the form renderer and talks JSON."""
+
+    def initialize(self, room: Room, base_url: str) -> None:
+        super().initialize(room)
+        self.base_url = base_url
+
+    def get(self) -> None:
+        from .page import page_html
+
+        self.xsrf_token  # sets the _xsrf cookie the page sends back with every write
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page_html(self.base_url))
+
+
+class StaticHandler(web.RequestHandler):
+    """The page's own scripts and styles, from the installed package; nothing else."""
+
+    def get(self, name: str) -> None:
+        if name not in STATIC_FILES:
+            raise web.HTTPError(404)
+        folder, kind = STATIC_FILES[name]
+        self.set_header("Content-Type", f"{kind}; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(files("pztraining").joinpath(folder, name).read_bytes())
+
+
+class NoContentHandler(web.RequestHandler):
+    """Browsers ask for a favicon; there is none, and that is not an error."""
+
+    def get(self) -> None:
+        self.set_status(204)
+        self.finish()
+
+
+class JoinHandler(RoomHandler):
+    """POST {code}: the training's name and whether this phone is registered."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        training = await self.training(self.param(data, "code"))
+        person = await self.store(participation.me, self.room.store, training, secret)
+        self.send({"training": training.name, "code": training.join_code,
+                   "name": person.name if person else None})
+
+
+class RegisterHandler(RoomHandler):
+    """POST {code, name}: register this phone under a name or pseudonym."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        training = await self.training(self.param(data, "code"))
+        try:
+            person = await self.room.run(participation.register, self.room.store, training, secret,
+                                         self.param(data, "name"), utc_now())
+        except MissingEntry as exc:
+            raise RoomError(404, str(exc)) from None
+        except StoreError as exc:
+            # Name checks are refusals (422); a busy store says so and keeps the name typed.
+            busy = "database" in str(exc).lower()
+            raise RoomError(503 if busy else 422, t("room.error.busy") if busy else str(exc)) from None
+        self.send({"name": person.name})
+
+
+class StateHandler(RoomHandler):
+    """GET ?code: what is open for this phone and where each form stands."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        person = await self.participant(training, secret)
+        items = await self.store(participation.open_items, self.room.store, training)
+        statuses = await self.store(participation.statuses, self.room.store, training, person, secret, items)
+        self.send({"training": training.name, "name": person.name,
+                   "items": [item.to_dict() for item in items], "statuses": statuses})
+
+
+class FormHandler(RoomHandler):
+    """GET ?code&meeting&form: one form with this phone's draft or answers."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        person = await self.participant(training, secret)
+        state = await self.store(participation.form_state, self.room.store, training, person, secret,
+                                 self.meeting(None), self.param(None, "form"))
+        self.send(state.to_dict())
+
+
+class DraftHandler(RoomHandler):
+    """POST {code, meeting, form, values}: keep a draft."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise RoomError(400, t("room.error.bad_request"))
+        training = await self.training(self.param(data, "code"))
+        person = await self.participant(training, secret)
+        await self.store(participation.save_draft, self.room.store, training, person, secret,
+                         self.meeting(data), self.param(data, "form"), values, utc_now())
+        self.send({"ok": True, "message": t("form.saved", time=_local_time())})
+
+
+class SubmitHandler(RoomHandler):
+    """POST {code, meeting, form, values}: check and store; the same again stores it once."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise RoomError(400, t("room.error.bad_request"))
+        training = await self.training(self.param(data, "code"))
+        person = await self.participant(training, secret)
+        outcome = await self.store(participation.submit, self.room.store, training, person, secret,
+                                   self.meeting(data), self.param(data, "form"), values, utc_now())
+        if outcome.status == "closed":
+            raise RoomError(409, t("form.closed"))
+        self.send({"status": outcome.status, "errors": outcome.errors})
+
+
+class CaseHandler(RoomHandler):
+    """GET ?code&meeting&case: the participant briefing of a case the trainer shares."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        await self.participant(training, secret)
+        case = await self.store(participation.shared_case, self.room.store, training, self.meeting(None),
+                                self.param(None, "case"))
+        self.send(case)
+
+
+class EventsHandler(RoomHandler):
+    """GET ?code: a stream of "items" events (what is open), as server-sent events."""
+
+    async def get(self) -> None:
+        training = await self.training(self.param(None, "code"))
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not hold events back
+        queue = self._queue = await self.room.events.listen(training.id)
+        try:
+            self.write(b"retry: 3000\n\n")
+            await self.flush()
+            while True:
+                try:
+                    message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                except asyncio.TimeoutError:
+                    message = HEARTBEAT
+                if message is None:  # the phone went away
+                    break
+                self.write(message)
+                await self.flush()
+        except StreamClosedError:
+            pass
+        finally:
+            self.room.events.forget(training.id, queue)
+
+    def on_connection_close(self) -> None:
+        queue = getattr(self, "_queue", None)
+        if queue is not None:
+            queue.put_nowait(None)
+
+
+def _local_time() -> str:
+    from ..clock import local
+
+    return f"{local(utc_now()):%H:%M:%S}"
+
+
+def handlers(room: Room, base_url: str) -> list[tuple]:
+    """The participants' routes under ``base_url`` (which ends in "/")."""
+    api = base_url + "pz/api/"
+    return [
+        (base_url, PageHandler, {"room": room, "base_url": base_url}),
+        (base_url + r"pz/static/([a-z]+\.(?:js|css))", StaticHandler),
+        (base_url + "favicon.ico", NoContentHandler),
+        (api + "join", JoinHandler, {"room": room}),
+        (api + "register", RegisterHandler, {"room": room}),
+        (api + "state", StateHandler, {"room": room}),
+        (api + "form", FormHandler, {"room": room}),
+        (api + "draft", DraftHandler, {"room": room}),
+        (api + "submit", SubmitHandler, {"room": room}),
+        (api + "case", CaseHandler, {"room": room}),
+        (api + "events", EventsHandler, {"room": room}),
+    ]

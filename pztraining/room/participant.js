@@ -1,0 +1,385 @@
+// The participants' page on a phone: join with the code, give a name once, fill the forms
+// the trainer opens and read the case briefings the trainer shares.
+//
+// Forms are drawn by ../ui/form.js, the same renderer the ipywidgets form uses: it is given
+// a small stand-in for an anywidget model whose messages go to the JSON endpoints here.
+// What is open arrives as server-sent events (EventSource reconnects by itself). Every
+// text is set with textContent, never as HTML.
+import formView from "./form.js";
+
+const main = document.querySelector(".pz-participant-app");
+const BASE = main.dataset.base;
+const API = `${BASE}pz/api/`;
+const TEXTS = JSON.parse(document.getElementById("pz-texts").textContent);
+const header = main.querySelector(".pz-participant-header");
+const message = main.querySelector(".pz-message");
+const body = main.querySelector(".pz-participant-body");
+
+const t = (key, values = {}) =>
+  (TEXTS[key] || key).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+
+// ------------------------------------------------------------------ small helpers
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(cls, text, onClick) {
+  const node = el("button", cls, text);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function say(text, ok = false) {
+  message.replaceChildren();
+  if (text) message.append(el("div", ok ? "pz-message-ok" : "pz-message-error", text));
+}
+
+const store = {
+  get(key) { try { return localStorage.getItem(key); } catch (e) { return null; } },
+  set(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } },
+};
+
+// A random secret that identifies this phone (the same key the widget page used, so a
+// phone registered before keeps its name). Only a hash of it is stored on the server.
+function deviceSecret() {
+  let value = store.get("pz-device");
+  if (!value || !/^[0-9a-f]{32}$/.test(value)) {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    store.set("pz-device", value);
+  }
+  return value;
+}
+const DEVICE = deviceSecret();
+
+function xsrf() {
+  const found = document.cookie.split("; ").find((c) => c.startsWith("_xsrf="));
+  return found ? decodeURIComponent(found.slice(6)) : "";
+}
+
+// {ok, status, data}; status 0 when the network failed.
+async function api(method, path, payload) {
+  const headers = { "X-PZ-Device": DEVICE };
+  const options = { method, headers, credentials: "same-origin", cache: "no-store" };
+  if (payload !== undefined) {
+    headers["Content-Type"] = "application/json";
+    headers["X-XSRFToken"] = xsrf();
+    options.body = JSON.stringify(payload);
+  }
+  try {
+    const response = await fetch(API + path, options);
+    let data = {};
+    try { data = await response.json(); } catch (e) { /* empty or not JSON */ }
+    return { ok: response.ok, status: response.status, data };
+  } catch (e) {
+    return { ok: false, status: 0, data: { error: t("form.offline") } };
+  }
+}
+
+const query = (params) => new URLSearchParams(params).toString();
+const normalize = (code) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
+// ------------------------------------------------------------------ state
+
+const state = {
+  code: "",
+  training: "",
+  name: "",
+  items: [], // what is open: {kind, meeting, id, title, anonymous}
+  statuses: {}, // "meeting/id" → new | draft | submitted
+  view: "start", // start | code | name | overview | form | case
+  current: null, // the item shown
+  cleanup: null, // ends the shown form (sends a pending draft)
+  events: null,
+};
+const itemKey = (item) => `${item.meeting}/${item.id}`;
+
+function show(view, ...children) {
+  if (state.cleanup) { state.cleanup(); state.cleanup = null; }
+  state.view = view;
+  body.replaceChildren(...children);
+}
+
+function renderHeader() {
+  header.replaceChildren();
+  if (state.training) header.append(el("h1", "", state.training));
+  if (state.name) header.append(el("div", "pz-sub", t("part.hello", { name: state.name })));
+}
+
+// ------------------------------------------------------------------ joining
+
+function askCode(prefill = "") {
+  state.code = "";
+  const form = el("form", "pz-step");
+  form.noValidate = true;
+  const field = el("div", "pz-field pz-join-code");
+  const label = el("label", "", t("part.code"));
+  label.htmlFor = "pz-code";
+  const input = el("input", "pz-text");
+  Object.assign(input, { id: "pz-code", value: prefill, autocomplete: "off", spellcheck: false, maxLength: 24,
+                         placeholder: t("part.code.placeholder") });
+  // Codes are capitals and digits: phones offer capitals, "go" on the key; spaces are fine.
+  input.setAttribute("autocapitalize", "characters");
+  input.setAttribute("inputmode", "text");
+  input.setAttribute("enterkeyhint", "go");
+  field.append(label, input);
+  const go = el("button", "pz-join pz-primary", t("part.code.go"));
+  go.type = "submit";
+  form.append(field, el("p", "pz-note", t("part.code.hint")), go);
+  form.addEventListener("submit", (event) => { event.preventDefault(); join(input.value); });
+  show("code", form);
+  input.focus();
+}
+
+async function join(typed) {
+  const code = normalize(typed);
+  if (!code) { say(t("room.error.code_empty")); return; }
+  const reply = await api("POST", "join", { code });
+  if (!reply.ok) {
+    say(reply.data.error || t("room.error.server"));
+    if (state.view !== "code") askCode(typed);
+    return;
+  }
+  say("");
+  state.code = reply.data.code;
+  state.training = reply.data.training;
+  state.name = reply.data.name || "";
+  store.set("pz-code", state.code);
+  renderHeader();
+  if (!state.name) askName();
+  else await loadState();
+  listen();
+}
+
+function askName() {
+  const form = el("form", "pz-step");
+  form.noValidate = true;
+  const field = el("div", "pz-field pz-participant-name");
+  const label = el("label", "", t("part.name"));
+  label.htmlFor = "pz-name";
+  const input = el("input", "pz-text");
+  Object.assign(input, { id: "pz-name", autocomplete: "nickname", maxLength: 100 });
+  input.setAttribute("enterkeyhint", "done");
+  field.append(label, input);
+  const go = el("button", "pz-register pz-primary", t("part.name.go"));
+  go.type = "submit";
+  form.append(field, el("p", "pz-note", t("part.name.hint")), go);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    go.disabled = true; // a double tap registers once
+    const reply = await api("POST", "register", { code: state.code, name: input.value });
+    go.disabled = false;
+    if (!reply.ok) { say(reply.data.error || t("room.error.server")); return; }
+    say("");
+    state.name = reply.data.name;
+    renderHeader();
+    await loadState();
+  });
+  show("name", form);
+  input.focus();
+}
+
+async function loadState() {
+  const reply = await api("GET", `state?${query({ code: state.code })}`);
+  if (!reply.ok) {
+    say(reply.data.error || t("room.error.server"));
+    if (reply.status === 0 || reply.status === 503) setTimeout(loadState, 3000);
+    return;
+  }
+  state.items = reply.data.items;
+  state.statuses = reply.data.statuses;
+  if (state.view !== "form" && state.view !== "case") overview();
+}
+
+// ------------------------------------------------------------------ what is open
+
+function listen() {
+  if (state.events) state.events.close();
+  const source = new EventSource(`${API}events?${query({ code: state.code })}`);
+  source.addEventListener("items", (event) => {
+    let data;
+    try { data = JSON.parse(event.data); } catch (e) { return; }
+    onItems(data.items || []);
+  });
+  state.events = source;
+}
+
+let statusTimer = null;
+function onItems(items) {
+  const before = new Set(state.items.map(itemKey));
+  const unknown = items.some((item) => item.kind === "form" && !(itemKey(item) in state.statuses));
+  state.items = items;
+  main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
+  if (unknown && state.name && !statusTimer) {
+    // A form opened (again): ask where it stands for this phone, spread over a few seconds
+    // so a full room does not ask in the same instant.
+    statusTimer = setTimeout(async () => {
+      statusTimer = null;
+      const reply = await api("GET", `state?${query({ code: state.code })}`);
+      if (reply.ok) { state.statuses = reply.data.statuses; if (state.view === "overview") overview(); }
+    }, Math.random() * 2000);
+  }
+  if (state.view === "overview") { overview(); return; }
+  if (state.view === "form" || state.view === "case") {
+    const current = state.current;
+    const stillOpen = items.some((item) => item.kind === current.kind && itemKey(item) === itemKey(current));
+    if (!stillOpen && current.kind === "form" && state.model) state.model.set("status", "closed");
+    const fresh = items.some((item) => !before.has(itemKey(item)));
+    const notice = body.querySelector(".pz-new-form-notice");
+    if (notice && fresh) notice.replaceChildren(el("p", "pz-message-ok", t("part.new_form")));
+  }
+}
+
+function stateText(item) {
+  if (item.kind === "case") return t("part.case.read");
+  const status = state.statuses[itemKey(item)] || "new";
+  return t({ submitted: "part.form.done", draft: "part.form.draft" }[status] || "part.form.new");
+}
+
+function overview() {
+  state.current = null;
+  state.model = null;
+  if (!state.items.length) {
+    show("overview", el("p", "pz-no-forms", t("part.no_forms")));
+    return;
+  }
+  const list = el("div", "pz-items");
+  list.append(el("h2", "", t("part.forms")));
+  for (const item of state.items) {
+    const kind = item.kind === "case" ? "case" : "form";
+    const link = button(`pz-item-link pz-${kind}-link pz-${kind}-link-${item.id}`, "",
+                        () => (kind === "case" ? openCase(item) : openForm(item)));
+    link.append(el("span", "pz-item-title", item.title));
+    const extra = item.anonymous ? ` · ${t("part.form.anonymous")}` : "";
+    link.append(el("span", "pz-item-state", stateText(item) + extra));
+    link.dataset.meeting = String(item.meeting);
+    list.append(link);
+  }
+  show("overview", list);
+}
+
+function backButton() {
+  return button("pz-back", `← ${t("part.back")}`, () => overview());
+}
+
+// ------------------------------------------------------------------ one form
+
+// What form.js expects of an anywidget model: get/set, change events, messages both ways.
+function fakeModel(data, onSend) {
+  const handlers = {};
+  const fire = (event, arg) => (handlers[event] || []).slice().forEach((h) => h(arg));
+  return {
+    get: (key) => data[key],
+    set(key, value) { data[key] = value; fire(`change:${key}`); },
+    save_changes() {},
+    on(event, handler) { (handlers[event] = handlers[event] || []).push(handler); },
+    off(event, handler) { handlers[event] = (handlers[event] || []).filter((h) => h !== handler); },
+    send(content) { onSend(content); },
+    reply(content) { fire("msg:custom", content); },
+  };
+}
+
+const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline"];
+
+async function openForm(item) {
+  state.current = item;
+  state.view = "opening"; // a list refresh now must not pull the phone back
+  const reply = await api("GET", `form?${query({ code: state.code, meeting: item.meeting, form: item.id })}`);
+  if (state.current !== item) return; // the phone moved on meanwhile
+  if (!reply.ok) { say(reply.data.error || t("room.error.server")); overview(); return; }
+  say("");
+  const where = { code: state.code, meeting: item.meeting, form: item.id };
+  const key = itemKey(item);
+  let drafts = Promise.resolve(); // one draft request at a time, in order
+  const model = fakeModel({
+    form: reply.data.form,
+    values: reply.data.values || {},
+    errors: {},
+    status: reply.data.status === "new" ? "draft" : reply.data.status,
+    saved_message: "",
+    storage_key: `pz-draft-${state.code}-${item.meeting}-${item.id}`,
+    texts: Object.fromEntries(FORM_TEXTS.map((name) => [name, t(`form.${name}`)])),
+  }, (content) => {
+    if (content.type === "draft") {
+      drafts = drafts.then(() => sendDraft(model, where, key, content));
+    } else if (content.type === "submit") {
+      drafts = drafts.then(() => sendSubmit(model, where, key, content));
+    }
+  });
+  state.model = model;
+  const holder = el("div", "pz-form");
+  const notice = el("div", "pz-new-form-notice");
+  show("form", backButton(), notice, holder);
+  state.cleanup = formView.render({ model, el: holder });
+}
+
+async function sendDraft(model, where, key, content) {
+  const reply = await api("POST", "draft", { ...where, values: content.values });
+  if (reply.ok) {
+    model.set("saved_message", reply.data.message);
+    if (["invalid", "submitted", "error"].includes(model.get("status"))) model.set("status", "draft");
+    state.statuses[key] = "draft";
+    model.reply({ type: "saved", seq: content.seq, ok: true, message: reply.data.message });
+  } else {
+    if (reply.status === 409) model.set("status", "closed");
+    const text = reply.status === 0 ? t("form.offline") : reply.status === 409 ? t("form.closed") : t("form.unsaved");
+    model.reply({ type: "saved", seq: content.seq, ok: false, message: text });
+  }
+}
+
+async function sendSubmit(model, where, key, content) {
+  const reply = await api("POST", "submit", { ...where, values: content.values });
+  let status;
+  if (reply.ok) {
+    status = reply.data.status;
+    model.set("errors", reply.data.errors || {});
+    if (status === "submitted") state.statuses[key] = "submitted";
+  } else if (reply.status === 409) {
+    status = "closed";
+  } else {
+    status = "error"; // busy or offline: form.js keeps the answers and sends again
+  }
+  model.set("status", status);
+  model.reply({ type: "handled", status });
+}
+
+// ------------------------------------------------------------------ a shared case
+
+async function openCase(item) {
+  state.current = item;
+  state.view = "opening"; // a list refresh now must not pull the phone back
+  const reply = await api("GET", `case?${query({ code: state.code, meeting: item.meeting, case: item.id })}`);
+  if (state.current !== item) return;
+  if (!reply.ok) { say(reply.data.error || t("room.error.server")); overview(); return; }
+  say("");
+  const data = reply.data;
+  const article = el("article", "pz-case pz-case-participant");
+  article.append(el("h2", "pz-case-title", data.title));
+  if (data.fictional) article.append(el("p", "pz-note", t("case.fictional")));
+  article.append(el("h3", "", t("case.participant")));
+  const briefing = el("ul");
+  data.briefing.forEach((line) => briefing.append(el("li", "", line)));
+  article.append(briefing, el("h3", "", t("case.steps")));
+  const steps = el("ol");
+  data.steps.forEach((step) => {
+    const li = el("li");
+    li.append(el("b", "", step.title), document.createTextNode(`: ${step.guidance}`));
+    steps.append(li);
+  });
+  article.append(steps);
+  show("case", backButton(), el("div", "pz-new-form-notice"), article);
+}
+
+// ------------------------------------------------------------------ start
+
+const fromUrl = new URLSearchParams(location.search).get("code");
+const remembered = store.get("pz-code");
+if (fromUrl) join(fromUrl);
+else if (remembered) join(remembered);
+else askCode();
