@@ -50,6 +50,8 @@ class FacilitatorApp:
         self.row: RolePlayRow | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.message = Message()
+        # With a facilitator link there is nothing to choose: say which meeting this is instead.
+        self.scope_title = named(w.HTML(), "scope-title")
         self._build_pickers()
         self._build_new_group_form()
         self._build_play()
@@ -57,7 +59,9 @@ class FacilitatorApp:
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.facilitator.title'))}</h1>"
                    f"<div class='pz-sub'>{esc(t('app.facilitator.subtitle'))}</div>"),
-            w.HBox([self.training_select, self.meeting_select], layout=w.Layout(flex_flow="row wrap")),
+            self.scope_title,
+            w.HBox([self.training_select, self.meeting_select], layout=w.Layout(
+                flex_flow="row wrap", display="none" if scope is not None else None)),
             w.HBox([self.group_select, self.new_group_button], layout=w.Layout(flex_flow="row wrap")),
             self.new_group_box, self.message, self.play,
         ]), "facilitator-app", "pz-app")
@@ -155,6 +159,9 @@ class FacilitatorApp:
         training = self.store.find_training(self.training_select.value)
         self.program = load_program(training.program_id)
         meetings = [m for m in self.program.meetings if self.scope is None or m.number == self.scope[1]]
+        if self.scope is not None and meetings:
+            self.scope_title.value = (f"<div class='pz-sub'><b>{esc(training.name)}</b> · "
+                                      f"{esc(t('meeting.option', number=meetings[0].number, title=meetings[0].title, minutes=meetings[0].minutes))}</div>")
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
                                         m.number) for m in meetings]
         first_practice = next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else 1)

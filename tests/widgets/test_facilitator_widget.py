@@ -4,6 +4,7 @@ import pytest
 
 from pztraining import schedule
 from pztraining.content import load_program
+from pztraining.roleplay import Group, RolePlay
 from pztraining.ui.facilitator import FacilitatorApp, practice_block
 
 QUESTIONS = list(practice_block(load_program("mysupport").meeting(1)).reflection_questions)
@@ -138,3 +139,22 @@ def test_the_time_left_in_the_practice_block_comes_from_the_trainers_run(app, st
 def test_names_are_shown_escaped(app):
     make_group(app, members="<img src=x onerror=alert(1)>\nBram")
     assert "<img" not in app.member_box.value and "&lt;img" in app.member_box.value
+
+
+def test_a_facilitator_link_shows_only_its_own_training_and_meeting(store, clock, training):
+    other = store.add_training("Team Het Anker", "ggz", clock())
+    def state(name):
+        return RolePlay(Group(name, ("Aïsha", "Bram"), "Fenna", "de-vries", 120, None)).to_dict()
+
+    store.add_roleplay_group(training.id, 1, "Groep van deze bijeenkomst", state("Groep van deze bijeenkomst"), clock())
+    store.add_roleplay_group(training.id, 2, "Groep van bijeenkomst 2", state("Groep van bijeenkomst 2"), clock())
+    store.add_roleplay_group(other.id, 1, "Groep van een andere training", state("Groep van een andere training"),
+                             clock())
+    code = store.facilitator_code(training.id, 1)
+    scoped = FacilitatorApp(store, clock=clock, scope=store.find_facilitator_link(code.lower()))
+    assert [value for _, value in scoped.training_select.options] == [training.id]
+    assert [value for _, value in scoped.meeting_select.options] == [1]
+    assert [label for label, _ in scoped.group_select.options] == ["Groep van deze bijeenkomst"]
+    assert "Team De Linde" in scoped.scope_title.value
+    assert store.find_facilitator_link("NOTACODE00") is None
+    assert store.facilitator_code(training.id, 1) == code  # the QR code on the Draaiboek stays valid
