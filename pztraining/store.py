@@ -232,6 +232,10 @@ class StoreBusy(StoreError):
     """
 
 
+class MissingDatabase(StoreError):
+    """A store opened with ``create=False`` found no pztraining database; nothing was created."""
+
+
 class FormClosed(StoreError):
     """A participant tried to submit a form that is not open."""
 
@@ -341,6 +345,13 @@ def _prepare_sqlite_folder(url: str) -> None:
         raise StoreError(f"Kan niet schrijven in {folder}: kies met --db een andere plek voor de database.")
 
 
+def _require_sqlite_file(url: str, where: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:") \
+            and not Path(database).expanduser().is_file():
+        raise MissingDatabase(t("store.missing", where=where))
+
+
 #: SQLite result codes (primary) → what to tell the user; 5 BUSY and 6 LOCKED mean StoreBusy.
 _SQLITE_CAUSES = {8: "store.readonly", 11: "store.corrupt", 13: "store.full", 14: "store.cannot_open",
                   26: "store.not_a_database"}
@@ -420,10 +431,12 @@ def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
 class Store:
     """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
 
-    def __init__(self, url: str, *, busy_seconds: float = BUSY_SECONDS):
-        """Open (and create or migrate) the database at ``url``.
+    def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS):
+        """Open the database at ``url``, migrating it forward.
 
-        ``busy_seconds`` bounds how long a write keeps trying while the database is busy.
+        ``create=False`` refuses (:class:`MissingDatabase`) a database that does not exist yet
+        instead of making an empty one: for commands that only read. ``busy_seconds`` bounds
+        how long a write keeps trying while the database is busy.
         """
         self.url = url
         self.busy_seconds = busy_seconds
@@ -434,8 +447,10 @@ class Store:
             raise StoreError(t("store.unknown_url", url=url)) from None
         self._sqlite = parsed.get_backend_name() == "sqlite"
         self._where = parsed.database if self._sqlite else parsed.render_as_string(hide_password=True)
-        if self._sqlite:
+        if self._sqlite and create:
             _prepare_sqlite_folder(url)
+        elif self._sqlite:
+            _require_sqlite_file(url, self._where)
         try:
             self.engine = create_engine(url, future=True)
         except ArgumentError as exc:
@@ -447,12 +462,19 @@ class Store:
             raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
             _configure_sqlite(self.engine, self._busy_ms)
+        if not create:
+            with self._read() as conn:
+                if not inspect(conn).has_table(schema_info.name):
+                    raise MissingDatabase(t("store.missing", where=self._where))
         self._migrate()
 
     @classmethod
-    def open(cls, db: str | None = None, data_dir: Path | None = None) -> "Store":
-        """Open (and create or migrate) the database chosen by :func:`database_url`."""
-        return cls(database_url(db, data_dir))
+    def open(cls, db: str | None = None, data_dir: Path | None = None, **options) -> "Store":
+        """Open (and create or migrate) the database chosen by :func:`database_url`.
+
+        ``options`` go to :class:`Store`: ``create=False`` for commands that only read.
+        """
+        return cls(database_url(db, data_dir), **options)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ NL: dict[str, str] = {
     "unexpected": "Er ging iets onverwachts mis ({error}). Er is niets half opgeslagen; probeer het opnieuw.",
     # ---------------------------------------------------------------- database (store.py)
     "store.busy": "De database is even bezig met een andere wijziging; er is niets opgeslagen. Probeer het zo opnieuw.",
+    "store.missing": "Er is geen pztraining-database op {where}; er is niets aangemaakt. Kijk de map (--data-dir) of het adres (--db) na.",
     "store.unknown_url": "Onbekend database-adres '{url}'.",
     "store.no_driver": "Het stuurprogramma voor deze database ontbreekt (installeer {package}).",
     "store.folder.is_file": "Kan de map {folder} voor de database niet maken: er staat een bestand waar een map moet komen.",
@@ -405,6 +406,7 @@ NL: dict[str, str] = {
     "cli.opt.no_serve": "alleen de demotraining maken, de apps niet starten",
     "cli.error": "Fout: {message}",
     "cli.bad_args": "Fout: {message}. Zie 'pztraining {command}--help'.",
+    "cli.bad_port": "'{value}' is geen poortnummer; kies 1 t/m 65535",
     "cli.check.ok": "Alle {count} inhoudsbestanden zijn in orde.",
     "cli.check.failed": "{count} probleem/problemen gevonden.",
     "cli.check.no_files": "Geen inhoudsbestanden gevonden in {path}.",

@@ -1,8 +1,9 @@
-"""The CLI on a database it cannot use: one Dutch sentence, exit 1, no English system text."""
+"""The CLI on a database it cannot use: one Dutch sentence, exit 1, no English system text, nothing created."""
 
 import importlib.util
 import logging
 import sqlite3
+from datetime import datetime, timezone
 
 import pytest
 
@@ -20,6 +21,55 @@ def run(args, capsys) -> str:
     for english in ENGLISH:
         assert english not in err
     return err
+
+
+def missing(path) -> str:
+    return (f"Fout: Er is geen pztraining-database op {path}; er is niets aangemaakt. "
+            "Kijk de map (--data-dir) of het adres (--db) na.\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--training", "1", "--out", "uit.xlsx"],
+    ["handouts", "--training", "1", "--no-pdf"],
+    ["remove", "--training", "1", "--yes"],
+])
+def test_reading_commands_refuse_a_data_folder_that_has_no_database(capsys, tmp_path, args):
+    typo = tmp_path / "pztrainnig"
+    assert run([*args, "--data-dir", str(typo)], capsys) == missing(typo / "pztraining.db")
+    assert not typo.exists()  # a typo no longer makes an empty database
+
+
+def test_export_refuses_a_sqlite_file_of_another_program_and_leaves_it_alone(capsys, tmp_path):
+    other = tmp_path / "ander.db"
+    with sqlite3.connect(other) as db:
+        db.execute("create table notities (tekst text)")
+    assert run(["export", "--db", f"sqlite:///{other}", "--training", "1", "--out", "x.xlsx"], capsys) == missing(other)
+    with sqlite3.connect(other) as db:
+        assert db.execute("select name from sqlite_master").fetchall() == [("notities",)]
+
+
+def test_export_refuses_an_empty_postgresql_database_without_creating_tables(capsys, postgres_cluster):
+    from sqlalchemy import create_engine, inspect
+
+    url = postgres_cluster.new_database()
+    assert run(["export", "--db", url, "--training", "1", "--out", "x.xlsx"], capsys) == missing(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert inspect(conn).get_table_names() == []
+    engine.dispose()
+
+
+def test_serve_and_demo_still_create_a_new_database(capsys, tmp_path):
+    assert main(["demo", "--no-serve", "--data-dir", str(tmp_path / "nieuw")]) == 0
+    assert (tmp_path / "nieuw" / "pztraining.db").is_file()
+
+
+def test_export_of_an_existing_database_still_works(capsys, tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'pztraining.db'}")
+    training = store.add_training("Team De Linde", "mysupport", datetime.now(timezone.utc))
+    out = tmp_path / "uit.xlsx"
+    assert main(["export", "--data-dir", str(tmp_path), "--training", training.join_code, "--out", str(out)]) == 0
+    assert out.is_file()
 
 
 @pytest.mark.parametrize("command", [["export", "--training", "1", "--out", "x.xlsx"], ["demo", "--no-serve"]])
