@@ -61,6 +61,17 @@ def _dutch_argparse(message: str) -> str:
     return message
 
 
+def _port(text: str) -> int:
+    """A TCP port number (1–65535), for argparse."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(t("cli.bad_port", value=text))
+    return number
+
+
 def build_parser() -> _Parser:
     parser = _Parser(prog="pztraining", description=t("cli.description"))
     commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="OPDRACHT",
@@ -72,8 +83,8 @@ def build_parser() -> _Parser:
 
     def with_server_options(sub: _Parser) -> None:
         sub.add_argument("--host", default="127.0.0.1", help=t("cli.opt.host"))
-        sub.add_argument("--port", type=int, default=8866, metavar="N", help=t("cli.opt.port"))
-        sub.add_argument("--participant-port", type=int, default=8867, metavar="N",
+        sub.add_argument("--port", type=_port, default=8866, metavar="N", help=t("cli.opt.port"))
+        sub.add_argument("--participant-port", type=_port, default=8867, metavar="N",
                          help=t("cli.opt.participant_port"))
         sub.add_argument("--trainer-host", default="127.0.0.1", help=t("cli.opt.trainer_host"))
         sub.add_argument("--token", help=t("cli.opt.token"))
@@ -217,7 +228,7 @@ def cmd_export(args) -> int:
 
     if not args.training and not args.program:
         raise ScopeError(t("export.need_scope"))
-    store = Store.open(args.db, args.data_dir)
+    store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     if args.training:
         scope = results.training_scope(store, args.training)
     else:
@@ -233,7 +244,7 @@ def cmd_export(args) -> int:
 def cmd_remove(args) -> int:
     from .results import find_training  # by id, code or name, as for exports
 
-    store = Store.open(args.db, args.data_dir)
+    store = Store.open(args.db, args.data_dir, create=False)
     training = find_training(store, args.training)
     if not args.yes:
         print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
@@ -272,7 +283,7 @@ def cmd_handouts(args) -> int:
     if args.training:
         from .results import find_training  # by id, code or name, as for exports
 
-        store = Store.open(args.db, args.data_dir)
+        store = Store.open(args.db, args.data_dir, create=False)
         training = find_training(store, args.training)
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)

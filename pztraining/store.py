@@ -4,13 +4,24 @@ Every Voila page runs in its own kernel process, so all shared state goes throug
 The default database is SQLite in WAL mode (many readers, one writer, with a busy
 timeout) under the data folder; ``--db URL`` or ``PZTRAINING_DB`` choose another, e.g.
 ``postgresql+psycopg://…``. Nothing here reads the clock: callers pass ``now`` (UTC).
+
+A write that meets a busy database (SQLite locked, PostgreSQL deadlock or serialization
+failure) is tried again with back-off for ``busy_seconds`` in total; then it raises
+:class:`StoreBusy`, with nothing written. Every error message is Dutch; the database's own
+(English) text goes to the ``pztraining.store`` log at debug level.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
+import logging
 import os
+import random
 import secrets
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -24,12 +35,19 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from .texts import t
+
+log = logging.getLogger(__name__)
+
 #: The newest schema this code knows; older databases are migrated forward on open.
 SCHEMA_VERSION = 5
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+
+#: How long a write keeps trying while the database is busy (seconds, in total).
+BUSY_SECONDS = 30.0
 
 metadata = MetaData()
 
@@ -241,6 +259,17 @@ class MissingEntry(StoreError):
     """The asked-for record does not exist."""
 
 
+class StoreBusy(StoreError):
+    """The database stayed busy (locked) for the whole retry window; nothing was written.
+
+    Unlike other errors this one says "try again later": the same call may well succeed then.
+    """
+
+
+class MissingDatabase(StoreError):
+    """A store opened with ``create=False`` found no pztraining database; nothing was created."""
+
+
 class FormClosed(StoreError):
     """A participant tried to submit a form that is not open."""
 
@@ -341,20 +370,86 @@ def _prepare_sqlite_folder(url: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"Kan de map {folder} voor de database niet maken ({exc.strerror}).") from None
+        log.debug("mkdir %s: %s", folder, exc)
+        key = {errno.EEXIST: "store.folder.is_file", errno.ENOTDIR: "store.folder.is_file",
+               errno.EACCES: "store.folder.denied", errno.EPERM: "store.folder.denied",
+               errno.EROFS: "store.folder.denied"}.get(exc.errno, "store.folder.failed")
+        raise StoreError(t(key, folder=folder)) from None
     if not os.access(folder, os.W_OK) or (Path(database).exists() and not os.access(database, os.W_OK)):
         raise StoreError(f"Kan niet schrijven in {folder}: kies met --db een andere plek voor de database.")
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _require_sqlite_file(url: str, where: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:") \
+            and not Path(database).expanduser().is_file():
+        raise MissingDatabase(t("store.missing", where=where))
+
+
+#: SQLite result codes (primary) → what to tell the user; 5 BUSY and 6 LOCKED mean StoreBusy.
+_SQLITE_CAUSES = {8: "store.readonly", 11: "store.corrupt", 13: "store.full", 14: "store.cannot_open",
+                  26: "store.not_a_database"}
+_SQLITE_BUSY = {5, 6}
+#: PostgreSQL: serialization_failure, deadlock_detected, lock_not_available: try again.
+_POSTGRES_BUSY = {"40001", "40P01", "55P03"}
+
+#: Python module of a database driver → the package that provides it.
+_DRIVER_PACKAGES = {"MySQLdb": "mysqlclient", "pymysql": "PyMySQL", "psycopg2": "psycopg2-binary",
+                    "psycopg": "psycopg[binary]", "asyncpg": "asyncpg", "pyodbc": "pyodbc",
+                    "oracledb": "oracledb", "cx_Oracle": "cx_Oracle"}
+
+
+def _sqlite_code(exc: DBAPIError) -> int | None:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    """Whether the database refused only because another transaction was in the way."""
+    if _sqlite_code(exc) in _SQLITE_BUSY:
+        return True
+    return (getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)) in _POSTGRES_BUSY
+
+
+def _retry_when_busy(method):
+    """Run a write again, with growing pauses, while the database is busy (``busy_seconds`` in total).
+
+    Safe because a failed attempt rolled back completely. A nested call does not start a
+    window of its own: the outermost one retries.
+    """
+
+    @functools.wraps(method)
+    def run(store: "Store", *args, **kwargs):
+        if getattr(store._busy, "deadline", None) is not None:
+            return method(store, *args, **kwargs)
+        store._busy.deadline = time.monotonic() + store.busy_seconds
+        pause = 0.05
+        try:
+            while True:
+                try:
+                    return method(store, *args, **kwargs)
+                except StoreBusy:
+                    left = store._busy.deadline - time.monotonic()
+                    if left <= 0:
+                        raise
+                    time.sleep(min(left, random.uniform(pause / 2, pause)))
+                    pause = min(pause * 2, 1.0)
+        finally:
+            store._busy.deadline = None
+
+    return run
+
+
+def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
     # WAL lets many kernels read while one writes; the busy timeout makes writers queue
-    # instead of failing. We issue BEGIN ourselves so writes can take the lock up front
+    # instead of failing (set again on every BEGIN, so a retried write waits only for what
+    # is left of its window). We issue BEGIN ourselves so writes can take the lock up front
     # (BEGIN IMMEDIATE), which avoids "database is locked" on lock upgrades.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised via every test
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms()}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
@@ -363,58 +458,106 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms()}")
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 class Store:
     """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS):
+        """Open the database at ``url``, migrating it forward.
+
+        ``create=False`` refuses (:class:`MissingDatabase`) a database that does not exist yet
+        instead of making an empty one: for commands that only read. ``busy_seconds`` bounds
+        how long a write keeps trying while the database is busy.
+        """
         self.url = url
+        self.busy_seconds = busy_seconds
+        self._busy = threading.local()  # .deadline of the write being retried in this thread
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise StoreError(f"Onbekend database-adres '{url}'.") from None
+            raise StoreError(t("store.unknown_url", url=url)) from None
         self._sqlite = parsed.get_backend_name() == "sqlite"
-        if self._sqlite:
+        self._where = parsed.database if self._sqlite else parsed.render_as_string(hide_password=True)
+        if self._sqlite and create:
             _prepare_sqlite_folder(url)
+        elif self._sqlite:
+            _require_sqlite_file(url, self._where)
         try:
             self.engine = create_engine(url, future=True)
-        except (ArgumentError, ImportError) as exc:
-            raise StoreError(f"Kan database '{url}' niet gebruiken: {exc}.") from None
+        except ArgumentError as exc:
+            log.debug("create_engine %s: %s", self._where, exc)
+            raise StoreError(t("store.unknown_url", url=self._where)) from None
+        except ImportError as exc:
+            log.debug("create_engine %s: %s", self._where, exc)
+            package = _DRIVER_PACKAGES.get(exc.name, exc.name or parsed.drivername)
+            raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, self._busy_ms)
+        if not create:
+            with self._read() as conn:
+                if not inspect(conn).has_table(schema_info.name):
+                    raise MissingDatabase(t("store.missing", where=self._where))
         self._migrate()
 
     @classmethod
-    def open(cls, db: str | None = None, data_dir: Path | None = None) -> "Store":
-        """Open (and create or migrate) the database chosen by :func:`database_url`."""
-        return cls(database_url(db, data_dir))
+    def open(cls, db: str | None = None, data_dir: Path | None = None, **options) -> "Store":
+        """Open (and create or migrate) the database chosen by :func:`database_url`.
+
+        ``options`` go to :class:`Store`: ``create=False`` for commands that only read.
+        """
+        return cls(database_url(db, data_dir), **options)
 
     def close(self) -> None:
         self.engine.dispose()
 
     # ------------------------------------------------------------------ plumbing
 
+    def _busy_ms(self) -> int:
+        """How long SQLite may wait for a lock now (ms): what is left of this write's window."""
+        deadline = getattr(self._busy, "deadline", None)
+        seconds = self.busy_seconds if deadline is None else deadline - time.monotonic()
+        return max(0, int(seconds * 1000))
+
+    def _failure(self, exc: DBAPIError, fallback: str) -> StoreError:
+        """The Dutch error for a database error; the database's own text only goes to the log."""
+        log.debug("%s: %s", self._where, exc.orig)
+        if _is_busy(exc):
+            return StoreBusy(t("store.busy"))
+        return StoreError(t(_SQLITE_CAUSES.get(_sqlite_code(exc), fallback), where=self._where))
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as exc:
+            raise self._failure(exc, "store.cannot_connect") from None
+        with conn:
+            yield conn
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        # Write methods carry @_retry_when_busy: a StoreBusy from here runs them again.
         try:
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 if self._sqlite:
                     conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:
-            raise StoreError(f"De database weigert de wijziging: {exc.orig}.") from None
+            raise self._failure(exc, "store.write_refused") from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with self._connect() as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
-            raise StoreError(f"De database is niet te lezen: {exc.orig}.") from None
+            raise self._failure(exc, "store.read_failed") from None
 
+    @_retry_when_busy
     def _migrate(self) -> None:
         try:
             with self._write() as conn:
@@ -433,7 +576,8 @@ class Store:
                 elif current != SCHEMA_VERSION:
                     conn.execute(update(schema_info).values(version=SCHEMA_VERSION))
         except SQLAlchemyError as exc:
-            raise StoreError(f"Kan de database niet openen: {getattr(exc, 'orig', exc)}.") from None
+            log.debug("migrate %s: %s", self._where, exc)
+            raise StoreError(t("store.cannot_open", where=self._where)) from None
 
     def schema_version(self) -> int:
         """The schema version of the open database."""
@@ -442,6 +586,7 @@ class Store:
 
     # ------------------------------------------------------------------ trainings
 
+    @_retry_when_busy
     def add_training(self, name: str, program_id: str, now: datetime, organisation: str = "",
                      meeting_dates: tuple[date | None, ...] = ()) -> Training:
         """Create a training (a group following ``program_id``) and return it."""
@@ -474,6 +619,7 @@ class Store:
                                                            trainings.c.id.desc())).all()
             return [self._training(conn, row) for row in rows]
 
+    @_retry_when_busy
     def remove_training(self, training_id: int) -> None:
         """Delete a training and everything stored for it (AVG: the right to be forgotten)."""
         with self._write() as conn:
@@ -506,6 +652,7 @@ class Store:
                 meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting)).scalar()
         return json.loads(state) if state else None
 
+    @_retry_when_busy
     def save_run(self, training_id: int, meeting: int, state: dict, now: datetime) -> None:
         """Store the run state of a meeting, replacing the previous one."""
         payload = json.dumps(state)
@@ -518,6 +665,7 @@ class Store:
                 conn.execute(insert(meeting_runs).values(
                     training_id=training_id, meeting=meeting, state=payload, updated_at=now))
 
+    @_retry_when_busy
     def remove_run(self, training_id: int, meeting: int) -> None:
         """Forget a meeting's run (to give it again from the start)."""
         with self._write() as conn:
@@ -533,6 +681,7 @@ class Store:
                 checklist_ticks.c.training_id == training_id)).all()
         return {row.item_id: _utc(row.ticked_at) for row in rows}
 
+    @_retry_when_busy
     def set_checklist_tick(self, training_id: int, item_id: str, ticked: bool, now: datetime) -> None:
         """Tick (or untick) a preparation checklist item."""
         with self._write() as conn:
@@ -553,6 +702,7 @@ class Store:
                 raise MissingEntry("Deze code hoort bij geen enkele training. Kijk de code nog eens na.")
             return self._training(conn, row)
 
+    @_retry_when_busy
     def add_participant(self, training_id: int, name: str, device_hash: str, now: datetime) -> Participant:
         """Register a participant (name or pseudonym) on a device; the same device gets the same one."""
         name = name.strip()
@@ -587,6 +737,7 @@ class Store:
 
     # ------------------------------------------------------------------ forms
 
+    @_retry_when_busy
     def open_form(self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime,
                   spec: dict | None = None) -> FormSession:
         """Open a form for the participants of a meeting (again, when it was closed).
@@ -613,6 +764,7 @@ class Store:
             self._bump_room(conn, training_id)
         return self.form_session(training_id, meeting, form_id)
 
+    @_retry_when_busy
     def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:
         """Close a form: no new answers or corrections from participants after this."""
         with self._write() as conn:
@@ -640,6 +792,7 @@ class Store:
         return (form_sessions.c.training_id == training_id, form_sessions.c.meeting == meeting,
                 form_sessions.c.form_id == form_id)
 
+    @_retry_when_busy
     def save_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str,
                    values: dict, now: datetime) -> None:
         """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing)."""
@@ -659,6 +812,7 @@ class Store:
                 drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)).scalar()
         return json.loads(value) if value else None
 
+    @_retry_when_busy
     def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str, values: dict,
                now: datetime, participant_id: int | None = None, paper: bool = False) -> int:
         """Store a submitted form, replacing an earlier submission with the same key.
@@ -772,6 +926,7 @@ class Store:
 
     # ------------------------------------------------------------------ role-play
 
+    @_retry_when_busy
     def add_roleplay_group(self, training_id: int, meeting: int, name: str, state: dict,
                            now: datetime) -> "RolePlayRow":
         """Create a practice group for a meeting; its name is unique within the meeting."""
@@ -803,6 +958,7 @@ class Store:
             ).order_by(roleplay_groups.c.id)).all()
         return [_roleplay_row(row) for row in rows]
 
+    @_retry_when_busy
     def update_roleplay(self, group_id: int, change: Callable[[dict], tuple[dict, list[dict]]],
                         now: datetime, expected_version: int | None = None) -> tuple["RolePlayRow", bool]:
         """Apply ``change`` to a group's latest state under a lock and log the turns it returns.
@@ -810,6 +966,7 @@ class Store:
         ``change(state) -> (new_state, turns)``. When ``expected_version`` is given and the
         group has moved on since (another facilitator pressed first), nothing is changed and
         ``(latest, False)`` is returned: the store decides, and both pages converge on it.
+        ``change`` must be pure: when the database was busy, it runs again on the latest state.
         """
         with self._write() as conn:
             row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)
