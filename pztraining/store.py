@@ -1015,6 +1015,7 @@ class Store:
         found = {row.training_id: row.version for row in rows}
         return {training_id: found.get(training_id, 0) for training_id in training_ids}
 
+    @_retry_when_busy
     def share_case(self, training_id: int, meeting: int, case_id: str, shared: bool, now: datetime) -> None:
         """Show (or stop showing) a case's participant briefing on the phones of a meeting."""
         key = (case_shares.c.training_id == training_id, case_shares.c.meeting == meeting,
@@ -1039,6 +1040,7 @@ class Store:
             rows = conn.execute(query.order_by(case_shares.c.opened_at, case_shares.c.case_id)).all()
         return [(row.meeting, row.case_id) for row in rows]
 
+    @_retry_when_busy
     def facilitator_code(self, training_id: int, meeting: int) -> str:
         """The facilitator code of a meeting, made on first use and the same afterwards."""
         where = (facilitator_links.c.training_id == training_id, facilitator_links.c.meeting == meeting)

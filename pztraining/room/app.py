@@ -26,6 +26,8 @@ from .handlers import MAX_BODY_BYTES, Room, handlers
 
 #: Tornado reads at most this much of any request body (the JSON endpoints allow less).
 SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
+#: How long a phone's write waits for a busy database before the phone is told to try again.
+PHONE_BUSY_SECONDS = 4.0
 
 
 class FacilitatorHandler(TornadoVoilaHandler):
@@ -70,7 +72,9 @@ class RoomVoila(PzVoila):
 
     def init_handlers(self) -> list:
         voila_routes = super().init_handlers()
-        store = Store.open()
+        # A phone should hear "busy" within seconds (its page keeps the answers and sends
+        # again) rather than hold one of the few store threads for the full window.
+        store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store)
         # Every body is small here; refuse big ones before they are read into memory.
         self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY)

@@ -24,7 +24,7 @@ from tornado.iostream import StreamClosedError
 from .. import participation
 from ..clock import utc_now
 from ..content import UnknownContent
-from ..store import FormClosed, MissingEntry, Store, StoreError, Training
+from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
 from ..texts import t
 from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
 from .limits import AttemptLimiter
@@ -245,10 +245,10 @@ class RegisterHandler(RoomHandler):
                                          self.param(data, "name"), utc_now())
         except MissingEntry as exc:
             raise RoomError(404, str(exc)) from None
-        except StoreError as exc:
-            # Name checks are refusals (422); a busy store says so and keeps the name typed.
-            busy = "database" in str(exc).lower()
-            raise RoomError(503 if busy else 422, t("room.error.busy") if busy else str(exc)) from None
+        except StoreBusy:
+            raise RoomError(503, t("room.error.busy")) from None
+        except StoreError as exc:  # the name was refused (empty, too long): say why
+            raise RoomError(422, str(exc)) from None
         self.send({"name": person.name})
 
 
