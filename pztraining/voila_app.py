@@ -13,6 +13,7 @@ from traitlets import Unicode
 from voila.app import Voila
 
 from .slides import SLIDES_ROUTE
+from .texts import t
 from .web_security import redact_logs, security_headers
 
 
@@ -36,6 +37,12 @@ class DeckFileHandler(AuthenticatedFileHandler):
     def content_security_policy(self) -> str:
         # jupyter_server sandboxes served files; reveal.js needs its own origin (speaker view).
         return "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        # jupyter_server's error page needs a static_path that Voila does not set: a missing
+        # deck would answer an empty page and log a traceback. A plain Dutch line instead.
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(t("room.error.not_found") if status_code == 404 else f"{status_code} {self._reason}")
 
 
 class DecksVoila(PzVoila):

@@ -65,9 +65,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+#: Tornado's loggers: requests and errors are logged here with their URL, often before any
+#: handler is configured (then Python's last-resort handler prints them to stderr).
+_TORNADO_LOGGERS = ("tornado.access", "tornado.application", "tornado.general")
+
+
 def redact_logs(*loggers: logging.Logger) -> None:
-    """Put :class:`RedactSecrets` on the handlers of these loggers and of the root logger."""
-    for logger in (*loggers, logging.getLogger(), logging.getLogger("tornado.access")):
+    """Put :class:`RedactSecrets` on these loggers, tornado's, and the handlers of all and of the root."""
+    tornado = [logging.getLogger(name) for name in _TORNADO_LOGGERS]
+    for logger in (*loggers, *tornado):
+        # On the logger itself: also records that reach no handler of ours (last resort).
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
+    for logger in (*loggers, logging.getLogger(), *tornado):
         for handler in logger.handlers:
             if not any(isinstance(f, RedactSecrets) for f in handler.filters):
                 handler.addFilter(RedactSecrets())

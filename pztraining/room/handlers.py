@@ -71,9 +71,11 @@ class Room:
 class RoomError(web.HTTPError):
     """An answer other than 200, with a Dutch message for the phone."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(status)
         self.message = message
+        #: Headers of the error answer (set here: tornado clears the handler's own before an error).
+        self.headers = headers or {}
 
 
 #: Dutch messages for errors raised outside our code (tornado's own checks).
@@ -109,6 +111,8 @@ class RoomHandler(web.RequestHandler):
         message = getattr(error, "message", None) if isinstance(error, RoomError) else None
         if message is None:
             message = t(_STATUS_MESSAGES.get(status_code, "room.error.server"))
+        for name, value in (error.headers if isinstance(error, RoomError) else {}).items():
+            self.set_header(name, value)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps({"error": message}, ensure_ascii=False))
@@ -155,8 +159,8 @@ class RoomHandler(web.RequestHandler):
         client = self.request.remote_ip or "?"
         wait = self.room.limiter.blocked(client, time.monotonic())
         if wait:
-            self.set_header("Retry-After", str(int(wait) + 1))
-            raise RoomError(429, t("room.error.too_many", seconds=int(wait) + 1))
+            seconds = int(wait) + 1
+            raise RoomError(429, t("room.error.too_many", seconds=seconds), {"Retry-After": str(seconds)})
         try:
             return await self.room.run(participation.join, self.room.store, code)
         except MissingEntry:

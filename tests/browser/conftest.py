@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +21,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.processes import free_port, isolated_env, stop_tree
 
 #: Waits for things the kernel renders (a Voila kernel needs seconds to start on 2 cores).
 SERVER_START_SECONDS = 90
@@ -66,112 +65,19 @@ class RunningApps:
         return "".join(self.output)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _children() -> dict[int, list[int]]:
-    """Parent pid -> child pids, read from /proc (Linux)."""
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid ..." — comm may contain spaces or parentheses.
-        fields = stat.rsplit(")", 1)[1].split()
-        tree.setdefault(int(fields[1]), []).append(int(entry.name))
-    return tree
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    """Every process below ``pid``, with its command line (to recognise it later)."""
-    tree, found, todo = _children(), {}, [pid]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            found[child] = _cmdline(child)
-            todo.append(child)
-    return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        return ""
-
-
-def _alive(pid: int, cmdline: str) -> bool:
-    """True while ``pid`` still runs the same command (not a zombie, not a reused pid)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z" and _cmdline(pid) == cmdline
-
-
 def _stop_server(apps: RunningApps) -> None:
     """Stop ``pztraining serve`` as Ctrl+C would, and make sure nothing it started lives on."""
-    process = apps.process
-    started = _descendants(process.pid)  # the Voila server and its kernels
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # as a service manager stops it: its finally stops Voila
-        try:
-            process.wait(timeout=SERVER_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
-    deadline = time.monotonic() + SERVER_STOP_SECONDS
-    left = {pid: cmd for pid, cmd in started.items() if _alive(pid, cmd)}
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = {pid: cmd for pid, cmd in left.items() if _alive(pid, cmd)}
-    serve_survived = process.poll() is None
-    # Clean up whatever is left, then report it: a leak is a bug, not something to hide.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for pid in left:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.wait(timeout=10)
-    problems = []
-    if serve_survived:
-        problems.append(f"pztraining serve did not stop within {SERVER_STOP_SECONDS} s of SIGTERM")
-    if left:
-        problems.append("processes left behind after pztraining serve stopped:\n  "
-                        + "\n  ".join(f"{pid}: {cmd}" for pid, cmd in left.items()))
+    problems = stop_tree(apps.process, "pztraining serve", SERVER_STOP_SECONDS)
     assert not problems, "\n".join(problems) + "\n--- server output ---\n" + apps.log()
 
 
 def _start_server(tmp: Path) -> RunningApps:
-    config_dir = tmp / "jupyter-config"
-    data_dir = tmp / "jupyter-data"
-    ipython_dir = tmp / "ipython"
-    for folder in (config_dir, data_dir, ipython_dir):
-        folder.mkdir()
     db_url = f"sqlite:///{tmp / 'pz.db'}"
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON"))}
-    env.update(
-        # Tests never read the developer's Jupyter or IPython set-up.
-        JUPYTER_CONFIG_DIR=str(config_dir),
-        JUPYTER_DATA_DIR=str(data_dir),
-        JUPYTER_RUNTIME_DIR=str(data_dir / "runtime"),
-        IPYTHONDIR=str(ipython_dir),
-        PZTRAINING_TZ="Europe/Amsterdam",
-        PYTHONUNBUFFERED="1",
-    )
-    port = _free_port()
-    participant_port = _free_port()
+    env = isolated_env(tmp)  # tests never read the developer's Jupyter or IPython set-up
+    port = free_port()
+    participant_port = free_port()
     while participant_port == port:
-        participant_port = _free_port()
+        participant_port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "pztraining", "serve", "--db", db_url, "--port", str(port),
          "--participant-port", str(participant_port),

@@ -1,0 +1,129 @@
+"""The room server's own bookkeeping: wrong join codes per client, and who hears about changes."""
+
+import asyncio
+import json
+
+from pztraining.room.events import RoomEvents
+from pztraining.room.limits import AttemptLimiter
+
+# ------------------------------------------------------------------ wrong join codes
+
+
+def test_twenty_wrong_codes_in_a_minute_block_that_client_until_the_oldest_leaves_the_window():
+    limiter = AttemptLimiter(limit=20, window=60.0)
+    for second in range(20):
+        assert limiter.blocked("10.0.0.7", now=100.0 + second) == 0.0
+        limiter.failed("10.0.0.7", now=100.0 + second)
+    assert limiter.blocked("10.0.0.7", now=119.5) == 40.5  # the first failure (at 100) leaves at 160
+    assert limiter.blocked("10.0.0.8", now=119.5) == 0.0  # another phone in the room is not affected
+    assert limiter.blocked("10.0.0.7", now=160.0) == 0.0  # one slot free again
+    limiter.failed("10.0.0.7", now=160.0)
+    assert limiter.blocked("10.0.0.7", now=160.0) == 1.0  # and used up: wait for the next one (at 101)
+
+
+def test_mistakes_spread_over_time_never_block():
+    limiter = AttemptLimiter(limit=20, window=60.0)
+    for minute in range(10):
+        for attempt in range(19):
+            limiter.failed("10.0.0.7", now=minute * 60.0 + attempt)
+        assert limiter.blocked("10.0.0.7", now=minute * 60.0 + 19) == 0.0
+
+
+def test_clients_that_stopped_trying_are_forgotten():
+    limiter = AttemptLimiter(limit=2, window=10.0)
+    limiter.failed("a", now=0.0)
+    limiter.failed("b", now=0.0)
+    assert limiter.blocked("a", now=11.0) == 0.0 and limiter.blocked("b", now=11.0) == 0.0
+    assert limiter._failures == {}
+
+
+# ------------------------------------------------------------------ the event stream
+
+
+class FakeStore:
+    """Version counters and open items per training, changed by the test as the trainer would."""
+
+    def __init__(self):
+        self.versions = {1: 1, 2: 1}
+        self.reads: list[list[int]] = []
+
+    def read_versions(self, ids):
+        self.reads.append(list(ids))
+        return {i: self.versions.get(i, 0) for i in ids}
+
+    def items(self, training_id):
+        return {"items": [f"training {training_id} v{self.versions.get(training_id, 0)}"]}
+
+
+async def _run(function, *args):
+    return function(*args)
+
+
+def _data(message: bytes) -> dict:
+    event, data = message.decode().strip().split("\n")
+    assert event == "event: items"
+    return json.loads(data.removeprefix("data: "))
+
+
+def _drain(queue: asyncio.Queue) -> list[dict]:
+    found = []
+    while not queue.empty():
+        found.append(_data(queue.get_nowait()))
+    return found
+
+
+def test_a_change_reaches_every_listener_of_that_training_and_no_other():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)  # checks by hand
+        first, second = await events.listen(1), await events.listen(1)
+        elsewhere = await events.listen(2)
+        assert events.listening == 3
+        # Every new listener starts with what is open now.
+        assert _drain(first) == _drain(second) == [{"items": ["training 1 v1"], "version": 1}]
+        assert _drain(elsewhere) == [{"items": ["training 2 v1"], "version": 1}]
+        await events.check()  # nothing changed: nothing sent
+        assert first.empty() and elsewhere.empty()
+        fake.versions[1] = 2  # the trainer opened a form in training 1
+        await events.check()
+        assert _drain(first) == _drain(second) == [{"items": ["training 1 v2"], "version": 2}]
+        assert _drain(elsewhere) == []
+        assert sorted(fake.reads[-1]) == [1, 2]  # one read of the versions for all trainings
+
+    asyncio.run(scenario())
+
+
+def test_the_watcher_finds_a_change_by_itself():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=0.01)
+        queue = await events.listen(1)
+        _drain(queue)
+        fake.versions[1] = 5
+        message = await asyncio.wait_for(queue.get(), timeout=2)
+        assert _data(message)["version"] == 5
+        events.forget(1, queue)
+
+    asyncio.run(scenario())
+
+
+def test_a_phone_that_went_away_is_forgotten():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)
+        gone, staying = await events.listen(1), await events.listen(1)
+        events.forget(1, gone)
+        _drain(gone), _drain(staying)
+        assert events.listening == 1
+        fake.versions[1] = 2
+        await events.check()
+        assert gone.empty() and len(_drain(staying)) == 1
+        events.forget(1, staying)
+        events.forget(1, staying)  # twice (closed and finished) is fine
+        events.forget(7, staying)  # a training nobody listens to is fine
+        assert events.listening == 0
+        fake.reads.clear()
+        await events.check()
+        assert fake.reads == []  # no phones: no queries
+
+    asyncio.run(scenario())

@@ -1,0 +1,45 @@
+"""The trainer's forms panel: open and close forms, live counts, who is missing, the join link."""
+
+import pytest
+
+from pztraining import participation as part
+from pztraining.content import load_program
+from pztraining.ui.forms_panel import FormsPanel, participant_url
+
+
+@pytest.fixture
+def training(store, clock):
+    return store.add_training("Team De Linde", "mysupport", clock())
+
+
+def phone(store, clock, training, name, secret):
+    """A participant who joined from a phone (as the room server does it)."""
+    return part.register(store, part.join(store, training.join_code), secret, name, clock())
+
+
+def test_the_trainer_panel_opens_forms_counts_answers_and_lists_who_is_missing(store, clock, training):
+    panel = FormsPanel(store, clock)
+    panel.show(training, load_program("mysupport").meeting(1))
+    sanne = phone(store, clock, training, "Sanne", "1" * 32)
+    phone(store, clock, training, "<b>Piet</b>", "2" * 32)
+    panel.toggle("reflectie")
+    assert store.form_session(training.id, 1, "reflectie").is_open
+    assert [i.id for i in part.open_items(store, training)] == ["reflectie"]  # the phones see it
+    first = part.form_state(store, training, sanne, "1" * 32, 1, "reflectie").spec["items"][0]["id"]
+    assert part.submit(store, training, sanne, "1" * 32, 1, "reflectie", {first: "Goed"}, clock()).status == "submitted"
+    panel.refresh()
+    row = panel._widgets["reflectie"]
+    assert "1 van 2 ingevuld" in row["status"].value
+    assert "&lt;b&gt;Piet&lt;/b&gt;" in row["missing"].value and "Sanne" not in row["missing"].value
+    panel.toggle("reflectie")
+    assert not store.form_session(training.id, 1, "reflectie").is_open
+    assert part.open_items(store, training) == []
+
+
+def test_the_join_link_carries_the_code_and_a_qr_code_is_drawn(store, clock, training, monkeypatch):
+    assert participant_url("K7M2QP", "http://10.0.0.5:8867/") == "http://10.0.0.5:8867/?code=K7M2QP"
+    assert participant_url("K7M2QP", "") is None
+    panel = FormsPanel(store, clock)
+    monkeypatch.setenv("PZTRAINING_PARTICIPANT_URL", "http://10.0.0.5:8867/")
+    panel.show(training, load_program("mysupport").meeting(1))
+    assert "<svg" in panel.join.value and f"http://10.0.0.5:8867/?code={training.join_code}" in panel.join.value
