@@ -279,3 +279,29 @@ def test_a_facilitator_link_with_the_meetings_code_opens_the_rollenspel(room_ser
     reply = new_phone(room_server).request("GET", f"/rollenspel?f={code}")
     assert reply.status == 200
     assert room_server.kernels() != []  # the same count that stayed empty above sees this kernel
+
+
+def test_a_busy_database_answers_503_in_dutch_and_the_resend_is_stored(room_server, room_store, training):
+    """The trainer's kernel (or a backup) holds the write lock: the phone hears "busy" within
+    seconds, keeps its answers, and its resend after the lock is gone is stored."""
+    import sqlite3
+
+    room_store.open_form(training.id, 3, "reflectie", False, NOW)
+    phone = registered(room_server, training)
+    answers = {"code": training.join_code, "meeting": 3, "form": "reflectie", "values": {"hoe-was-het": "Vol"}}
+    holder = sqlite3.connect(room_server.db_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        reply = phone.post("submit", answers)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert reply.status == 503, reply.text
+    assert reply.json() == {"error": t("room.error.busy")}
+    assert waited < 10, f"the phone waited {waited:.1f} s for its answer"
+    assert room_store.response_counts(training.id, 3) == {}
+    again = phone.post("submit", answers)
+    assert again.status == 200 and again.json()["status"] == "submitted"
+    assert room_store.response_counts(training.id, 3) == {"reflectie": 1}
