@@ -287,7 +287,7 @@ NL: dict[str, str] = {
     "sheet.answers": "Antwoorden",
     "sheet.changes": "Wijzigingen",
     "col.training": "Training",
-    "col.training_id": "Trainingnummer",
+    "col.training_id": "Trainingsnummer",
     "col.organisation": "Organisatie",
     "col.program": "Programma",
     "col.meeting": "Bijeenkomst",

@@ -37,13 +37,11 @@ def store(tmp_path) -> Store:
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    """A throwaway PostgreSQL cluster; skipped (with the reason) where PostgreSQL is not installed."""
-    from tests.postgres import Cluster, find_bin
+    """A throwaway PostgreSQL cluster; skipped (with the reason) where PostgreSQL is not installed,
+    an error instead when PZ_REQUIRE_POSTGRES=1 (as `make test` sets where PostgreSQL is there)."""
+    from tests.postgres import Cluster, bin_or_skip
 
-    bin_dir = find_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL ontbreekt (apt-get install postgresql); `make test` installs it as root")
-    cluster = Cluster(bin_dir)
+    cluster = Cluster(bin_or_skip())
     yield cluster
     cluster.stop()
 

@@ -23,6 +23,25 @@ def find_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def required() -> bool:
+    """True when PostgreSQL's tests may not skip: PZ_REQUIRE_POSTGRES=1 (``make test`` sets it)."""
+    return os.environ.get("PZ_REQUIRE_POSTGRES", "").strip() not in ("", "0")
+
+
+def bin_or_skip() -> Path:
+    """The folder with initdb; where there is none, skip the test, or fail it when PostgreSQL is required."""
+    import pytest
+
+    bin_dir = find_bin()
+    if bin_dir is not None:
+        return bin_dir
+    reason = "PostgreSQL ontbreekt (apt-get install postgresql); `make test` installs it as root"
+    if required():
+        pytest.fail(f"{reason}. PZ_REQUIRE_POSTGRES=1: de PostgreSQL-tests mogen niet overgeslagen worden.",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
 class Cluster:
     """initdb + pg_ctl in a temporary folder on a free port; ``url(db)`` for SQLAlchemy."""
 

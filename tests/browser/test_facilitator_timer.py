@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_program
@@ -295,3 +296,27 @@ def test_opened_and_reloaded_pages_show_the_true_remaining_time(page: Page, serv
     finally:
         other_context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("skew_seconds", [90, -90], ids=["browser-90s-ahead", "browser-90s-behind"])
+def test_a_device_with_a_wrong_clock_still_shows_the_true_remaining_time(page: Page, served, skew_seconds):
+    # The browser's clock runs 90 s ahead of (or behind) the kernel's; the countdown measures
+    # the difference with pings and corrects for it, so the shown time is the true one.
+    page.clock.install(time=datetime.now(timezone.utc) + timedelta(seconds=skew_seconds))
+    assert abs(page.evaluate("() => Date.now()") / 1000 - time.time() - skew_seconds) < 5
+    label = add_training(served, f"Timer klok {skew_seconds:+d} s")
+    open_facilitator(page, served, label)
+    create_group(page, f"Groep Klok {skew_seconds:+d}", turn="5:00")
+
+    before_start = time.monotonic()
+    page.locator(".pz-start").click()
+    expect(countdown(page)).to_have_attribute("data-state", "ok")
+    expect(page.locator(".pz-stop")).to_be_visible()
+    page.wait_for_timeout(4_000)  # the page has pinged the kernel at 0, 0.7, 1.5 and 3 s
+    for _ in range(3):
+        shown = seconds_left(page)
+        truth = 300 - (time.monotonic() - before_start)
+        assert abs(shown - math.ceil(truth)) <= 2, (
+            f"with the browser clock {skew_seconds:+d} s off the page shows {shown} s left "
+            f"({digits(page)}); truly left {truth:.1f} s. {diagnose(page)}")
+        page.wait_for_timeout(1_000)

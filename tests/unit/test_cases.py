@@ -81,3 +81,23 @@ def test_an_unknown_case_is_named_in_dutch():
     with pytest.raises(UnknownCase) as info:
         load_case("mevrouw-x")
     assert "Onbekende casus 'mevrouw-x'" in str(info.value)
+
+
+def test_the_top_level_cases_folder_shows_every_shipped_case():
+    import os
+    from pathlib import Path
+
+    from pztraining.content import loader
+
+    checkout = Path(__file__).resolve().parents[2] / "cases"
+    shipped = sorted(p.name for p in (loader.builtin_content_dir() / "cases").glob("*.yaml"))
+    assert "de-vries.yaml" in shipped
+    assert sorted(p.name for p in checkout.glob("*.yaml")) == shipped
+    for name in shipped:
+        assert (checkout / name).read_text(encoding="utf-8") == \
+            (loader.builtin_content_dir() / "cases" / name).read_text(encoding="utf-8"), name
+    assert "De Vries" in (checkout / "de-vries.yaml").read_text(encoding="utf-8")
+    # A link must be relative, or it breaks in every clone but the one it was made in.
+    for link in (checkout, *checkout.iterdir()):
+        if link.is_symlink():
+            assert not Path(os.readlink(link)).is_absolute(), link

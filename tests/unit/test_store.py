@@ -4,7 +4,7 @@ import multiprocessing
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from pztraining import store as store_module
 from pztraining.store import MissingEntry, Store, StoreError
@@ -61,25 +61,68 @@ def test_checklist_ticks_can_be_set_and_cleared(any_store, clock):
     assert store.checklist_ticks(training.id) == {"zalen": clock()}
 
 
+def _fill_every_table(store, training, clock) -> None:
+    """Two participants, a named and an anonymous form with submissions and drafts, a role-play
+    group with a logged turn, a ticked checklist item, a run, a meeting date."""
+    store.save_run(training.id, 1, {"current": 0}, clock())
+    store.set_checklist_tick(training.id, "x", True, clock())
+    sanne = store.add_participant(training.id, "Sanne", f"device-{training.id}-1", clock())
+    store.add_participant(training.id, "Joost", f"device-{training.id}-2", clock())
+    store.open_form(training.id, 1, "reflectie", False, clock())
+    store.submit(training.id, 1, "reflectie", f"p:{sanne.id}", {"a": "goed"}, clock(), participant_id=sanne.id)
+    store.save_draft(training.id, 1, "reflectie", "p:joost", {"a": "half"}, clock())
+    store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
+    store.submit(training.id, 1, "evaluatie-mysupport", "anon-1", {"cijfer": 8}, clock())
+    store.save_draft(training.id, 1, "evaluatie-mysupport", "anon-2", {"cijfer": 7}, clock())
+    group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
+    store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
+                                                    "planned_seconds": 1, "actual_seconds": 1,
+                                                    "paused_seconds": 0, "started_at": clock(),
+                                                    "ended_at": clock()}]), clock())
+
+
+def _row_counts(store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return {table.name: conn.execute(select(func.count()).select_from(table)).scalar()
+                for table in store_module.metadata.sorted_tables if table is not store_module.schema_info}
+
+
 def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
     store = any_store
-    keep = store.add_training("Blijft", "mysupport", clock())
-    gone = store.add_training("Weg", "ggz", clock(), meeting_dates=(date(2026, 1, 1),))
+    keep = store.add_training("Blijft", "mysupport", clock(), meeting_dates=(date(2026, 1, 1),))
+    gone = store.add_training("Weg", "mysupport", clock(), meeting_dates=(date(2026, 1, 1),))
     for training in (keep, gone):
-        store.save_run(training.id, 1, {"current": 0}, clock())
-        store.set_checklist_tick(training.id, "x", True, clock())
-        group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
-        store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
-                                                        "planned_seconds": 1, "actual_seconds": 1,
-                                                        "paused_seconds": 0, "started_at": clock(),
-                                                        "ended_at": clock()}]), clock())
+        _fill_every_table(store, training, clock)
+    before = _row_counts(store)
+    # Every table holds something of each training (a new table makes this test fill it too).
+    assert all(count >= 2 and count % 2 == 0 for count in before.values()), before
+
     store.remove_training(gone.id)
+
+    # Both trainings had the same data: exactly half of every table is gone, the other half is keep's.
+    assert _row_counts(store) == {name: count // 2 for name, count in before.items()}
     with store.engine.connect() as conn:
-        for table in ("meeting_runs", "checklist_ticks", "meeting_dates", "roleplay_groups", "trainings"):
-            ids = {row[0] for row in conn.execute(text(f"select {'id' if table == 'trainings' else 'training_id'} from {table}"))}
-            assert gone.id not in ids, table
-        assert conn.execute(text("select count(*) from roleplay_turns")).scalar() == 1
+        for table in store_module.metadata.sorted_tables:
+            if "training_id" in table.c:
+                owners = set(conn.execute(select(table.c.training_id)).scalars())
+                assert owners == {keep.id}, table.name
+        groups = select(store_module.roleplay_groups.c.id).where(store_module.roleplay_groups.c.training_id == keep.id)
+        turns = store_module.roleplay_turns
+        assert conn.execute(select(func.count()).select_from(turns).where(turns.c.group_id.not_in(groups))).scalar() == 0
+        sent = select(store_module.submissions.c.id).where(store_module.submissions.c.training_id == keep.id)
+        answers = store_module.answers
+        assert conn.execute(select(func.count()).select_from(answers).where(answers.c.submission_id.not_in(sent))).scalar() == 0
+    with pytest.raises(MissingEntry):
+        store.find_training(gone.id)
+    # The other training is untouched.
+    assert store.find_training(keep.id).meeting_date(1) == date(2026, 1, 1)
     assert store.load_run(keep.id, 1) == {"current": 0}
+    assert set(store.checklist_ticks(keep.id)) == {"x"}
+    assert sorted(p.name for p in store.list_participants(keep.id)) == ["Joost", "Sanne"]
+    assert store.response_counts(keep.id, 1) == {"reflectie": 1, "evaluatie-mysupport": 1}
+    assert store.load_draft(keep.id, 1, "reflectie", "p:joost") == {"a": "half"}
+    [group] = store.list_roleplay_groups(keep.id, 1)
+    assert len(store.roleplay_turns(group.id)) == 1
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):

@@ -152,11 +152,13 @@ def test_checklist_ticks_are_stored(app, store):
     assert "(1 van" in app.checklist_title.value
 
 
-def test_names_and_content_are_shown_escaped(app):
-    _create(app, name="<script>alert(1)</script>")
-    assert app.training_select.options[0][0].startswith("<script>")  # a <select> option is plain text
-    _press(app.start_button)
-    assert "<script>" not in app.current_block.value + app.upcoming.value + app.timeline.value
+def test_a_hostile_training_name_is_shown_as_text_not_markup(app):
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    _create(app, name=hostile)
+    assert app.training_select.options[0][0].startswith(hostile)  # a <select> option is plain text
+    # The confirmation is HTML and names the training: as text, never as markup.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in app.message.value
+    assert "<script" not in app.message.value and "<img" not in app.message.value
 
 
 def test_re_showing_the_same_training_keeps_the_checkboxes_a_trainer_is_clicking(app, store):
