@@ -42,8 +42,19 @@ class SlidesError(Exception):
 
 
 def default_build_dir() -> Path:
-    """Where ``pztraining slides`` writes, and where the trainer server looks: ``slides/build``."""
-    return slides_dir() / "build"
+    """Where ``pztraining slides`` writes and the trainer server looks: ``slides/build``.
+
+    An installed package may sit in a folder we cannot write (a system-wide install); then
+    the decks are built into the data folder instead.
+    """
+    import os
+
+    from .store import default_data_dir
+
+    sources = slides_dir()
+    if os.access(sources, os.W_OK):
+        return sources / "build"
+    return default_data_dir() / "dia"
 
 
 @dataclass(frozen=True)

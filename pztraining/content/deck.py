@@ -49,8 +49,8 @@ class DeckSource:
 
 
 def slides_dir() -> Path:
-    """The folder with the deck sources (``slides/`` next to the package in a checkout)."""
-    return Path(__file__).resolve().parent.parent.parent / "slides"
+    """The folder with the deck sources, inside the package (``slides/`` links to it in a checkout)."""
+    return Path(__file__).resolve().parent / "slides"
 
 
 def deck_files(root: Path | None = None) -> list[Path]:
