@@ -76,7 +76,8 @@ def _summary_sheet(bundle: Bundle, with_names: bool, now: datetime) -> pd.DataFr
 
 def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.DataFrame]:
     """The tables of an export by Dutch sheet name, in order."""
-    answers = bundle.tidy.drop(columns=["value", "training_id", "item"], errors="ignore")
+    # The stored submission id stays out: "respondent" groups a form's answers without it.
+    answers = bundle.tidy.drop(columns=["value", "training_id", "item", "submission"], errors="ignore")
     out = {
         t("sheet.summary"): _summary_sheet(bundle, with_names, now),
         t("sheet.items"): _labelled(_items_sheet(bundle)),

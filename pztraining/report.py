@@ -17,6 +17,7 @@ import pandas as pd
 
 from .content import AGREEMENT_LABELS, Form
 from .forms import form_spec
+from .texts import t
 
 #: Fewer pairs than this: no test, and the report says so.
 MIN_PAIRS_FOR_TEST = 6
@@ -25,7 +26,7 @@ NUMERIC = ("agreement", "scale10")
 
 TIDY_COLUMNS = ["training_id", "training", "organisation", "program", "meeting", "meeting_date", "form",
                 "purpose", "item", "item_key", "item_type", "item_text", "participant", "name", "anonymous",
-                "paper", "submission", "value", "value_num", "value_text"]
+                "paper", "submission", "respondent", "value", "value_num", "value_text"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms
     Items are described as they were asked (the form as opened), falling back to the
     current content. ``item_key`` equals ``item`` unless the question changed between
     trainings: then later versions get ``item@2``, ``item@3`` (see :func:`item_changes`).
+    ``submission`` is the stored (random) id, for counting only; ``respondent`` is what a
+    reader sees: see :func:`_in_shown_order`.
     """
     records = []
     versions: dict[tuple[str, str], list[str]] = {}
@@ -84,13 +87,48 @@ def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms
             "item": row["item_id"], "item_key": row["item_id"] if version == 1 else f"{row['item_id']}@{version}",
             "item_type": item["type"], "item_text": item["text"], "participant": participant,
             "name": name if with_names else "", "anonymous": bool(row.get("anonymous")),
-            "paper": bool(row.get("paper")), "submission": row["submission"], "value": value,
-            "value_num": number, "value_text": text,
+            "paper": bool(row.get("paper")), "submission": row["submission"], "respondent": participant,
+            "value": value, "value_num": number, "value_text": text,
         })
-    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    frame = pd.DataFrame.from_records(_in_shown_order(records), columns=TIDY_COLUMNS)
     if not with_names:
         frame = frame.drop(columns=["name"])
     return frame
+
+
+def _in_shown_order(records: list[dict]) -> list[dict]:
+    """The answers per form: named ones by participant code, the others by their answers.
+
+    Forms without a participant (anonymous, or paper) are numbered "anoniem 1", "papier 2"…
+    per training, meeting and form in the order of their answers, so neither the order nor
+    the number says when one was sent, nor which named form was sent just before it.
+    """
+    by_submission: dict[object, list[dict]] = {}
+    for record in records:
+        by_submission.setdefault(record["submission"], []).append(record)
+
+    def answer_key(value: object) -> tuple:
+        return (0, float(value), "") if isinstance(value, (int, float)) else (1, 0.0, str(value))
+
+    def order(answers: list[dict]) -> tuple:
+        first = answers[0]
+        code = first["participant"]
+        content = tuple((r["item"], answer_key(r["value"])) for r in sorted(answers, key=lambda r: r["item"]))
+        return (first["training_id"], first["meeting"], first["form"], code == "", len(code), code,
+                first["paper"] and not first["anonymous"], content)
+
+    shown: list[dict] = []
+    numbers: dict[tuple, int] = {}
+    for answers in sorted(by_submission.values(), key=order):
+        first = answers[0]
+        label = first["participant"]
+        if not label:
+            kind = "papier" if first["paper"] and not first["anonymous"] else "anoniem"
+            group = (first["training_id"], first["meeting"], first["form"], kind)
+            numbers[group] = numbers.get(group, 0) + 1
+            label = t(f"report.respondent.{kind}", number=numbers[group])
+        shown += [{**record, "respondent": label} for record in sorted(answers, key=lambda r: r["item"])]
+    return shown
 
 
 def item_changes(tidy: pd.DataFrame) -> pd.DataFrame:

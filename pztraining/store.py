@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -124,7 +124,9 @@ form_sessions = Table(
 
 submissions = Table(
     "submissions", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Random, never sequential (see _new_submission_id): a number in order of sending would
+    # link an anonymous evaluation to the named reflection sent just before it.
+    Column("id", Integer, primary_key=True, autoincrement=False),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("meeting", Integer, nullable=False),
     Column("form_id", String(64), nullable=False),
@@ -142,6 +144,7 @@ answers = Table(
     Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
     Column("item_id", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # JSON: a number, a text as typed, or a list of options
+    sqlite_with_rowid=False,  # SQLite's hidden rowid would number answers in the order they came in
 )
 
 drafts = Table(
@@ -151,7 +154,8 @@ drafts = Table(
     Column("form_id", String(64), primary_key=True),
     Column("respondent_key", String(80), primary_key=True),
     Column("answers", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=True),  # None on anonymous forms (since schema 6)
+    sqlite_with_rowid=False,  # no hidden rowid: it would order anonymous drafts in time
 )
 
 
@@ -182,8 +186,51 @@ def _migrate_to_4(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE form_sessions ADD COLUMN form_spec TEXT"))
 
 
+def _migrate_to_6(conn: Connection) -> None:
+    # Anonymous rows must carry nothing that orders them: random submission ids instead of
+    # a sequence, no rowid behind answers and drafts (SQLite), no time on anonymous drafts.
+    if conn.dialect.name == "sqlite":
+        for table in (answers, drafts):  # SQLite cannot change a column or drop a rowid: rebuild
+            old = f"{table.name}_schema5"
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+            table.create(conn)
+            names = ", ".join(c.name for c in table.columns)
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {old}")
+            conn.exec_driver_sql(f"DROP TABLE {old}")
+    else:
+        conn.execute(text("ALTER TABLE drafts ALTER COLUMN updated_at DROP NOT NULL"))
+    anonymous = select(form_sessions.c.training_id).where(
+        form_sessions.c.training_id == drafts.c.training_id, form_sessions.c.meeting == drafts.c.meeting,
+        form_sessions.c.form_id == drafts.c.form_id, form_sessions.c.anonymous.is_(True)).exists()
+    conn.execute(update(drafts).where(anonymous).values(updated_at=None))
+    taken: set[int] = set()
+    for old_id in conn.execute(select(submissions.c.id)).scalars().all():
+        new_id = _new_submission_id(conn, taken)
+        taken.add(new_id)
+        rows = conn.execute(select(answers.c.item_id, answers.c.value)
+                            .where(answers.c.submission_id == old_id)).all()
+        # Answers point at their submission without ON UPDATE CASCADE: move them over by hand.
+        conn.execute(delete(answers).where(answers.c.submission_id == old_id))
+        conn.execute(update(submissions).where(submissions.c.id == old_id).values(id=new_id))
+        for row in rows:
+            conn.execute(insert(answers).values(submission_id=new_id, item_id=row.item_id, value=row.value))
+
+
+def _new_submission_id(conn: Connection, taken: set[int] = frozenset()) -> int:
+    """A random submission id, unused in the database and not in ``taken``.
+
+    Below 2**31 so it fits INTEGER on PostgreSQL (and is exact in JavaScript). Every id is
+    random: after one random id SQLite would otherwise continue with max(id) + 1.
+    """
+    while True:
+        candidate = secrets.randbelow(2**31 - 1) + 1
+        if candidate not in taken and conn.execute(
+                select(submissions.c.id).where(submissions.c.id == candidate)).first() is None:
+            return candidate
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 6: _migrate_to_6}
 
 
 def new_join_code(taken: set[str] = frozenset()) -> str:
@@ -393,7 +440,8 @@ class Store:
                         f"({SCHEMA_VERSION}); werk pztraining bij."
                     )
                 for version in range(current + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[version](conn)
+                    if version in MIGRATIONS:  # numbers may be reserved by work not merged yet
+                        MIGRATIONS[version](conn)
                 if row is None:
                     conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
                 elif current != SCHEMA_VERSION:
@@ -605,14 +653,20 @@ class Store:
 
     def save_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str,
                    values: dict, now: datetime) -> None:
-        """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing)."""
+        """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing).
+
+        On an anonymous form no time is kept, as for its submissions.
+        """
         payload = json.dumps(values, ensure_ascii=False)
         key = (drafts.c.training_id == training_id, drafts.c.meeting == meeting,
                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)
         with self._write() as conn:
-            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=now)).rowcount:
+            anonymous = conn.execute(select(form_sessions.c.anonymous).where(
+                *self._session_key(training_id, meeting, form_id))).scalar()
+            when = None if anonymous else now
+            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=when)).rowcount:
                 conn.execute(insert(drafts).values(training_id=training_id, meeting=meeting, form_id=form_id,
-                                                   respondent_key=respondent_key, answers=payload, updated_at=now))
+                                                   respondent_key=respondent_key, answers=payload, updated_at=when))
 
     def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """A saved draft, or None."""
@@ -641,9 +695,10 @@ class Store:
             fields = {"participant_id": None if anonymous else participant_id,
                       "submitted_at": None if anonymous else now, "paper": paper}
             if row is None:
-                submission_id = conn.execute(insert(submissions).values(
-                    training_id=training_id, meeting=meeting, form_id=form_id,
-                    respondent_key=respondent_key, **fields)).inserted_primary_key[0]
+                submission_id = _new_submission_id(conn)
+                conn.execute(insert(submissions).values(
+                    id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
+                    respondent_key=respondent_key, **fields))
             else:
                 submission_id = row.id
                 conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
@@ -690,6 +745,7 @@ class Store:
         """Every stored answer of these trainings, one dict per answer (for ``report``).
 
         Participant names are not included; ``participant_id`` links to :meth:`participant_codes`.
+        Submission ids are random, so their order says nothing about when a form was sent.
         """
         if not training_ids:
             return []
