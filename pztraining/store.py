@@ -369,6 +369,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, also where SQLite was built without
+        # SECURE_DELETE: removed names and answers must not stay readable in the file.
+        cursor.execute("PRAGMA secure_delete = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -500,6 +503,16 @@ class Store:
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        # The WAL file still holds the removed rows as they were written; copy the overwritten
+        # pages into the database and empty the WAL. Idle connections (a running server) do
+        # not stop this; a reader in the middle of a transaction makes it wait (busy timeout).
+        if not self._sqlite:
+            return
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @staticmethod
     def _training(conn: Connection, row: Any) -> Training:
