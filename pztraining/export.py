@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import charts
 from .content import library
@@ -24,6 +25,11 @@ from .results import Bundle
 from .texts import t
 
 FORMATS = ("xlsx", "csv", "html")
+
+#: What a spreadsheet reads as the start of a formula; text starting so is written as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Shown in a workbook cell instead of a control character that the xlsx format cannot hold.
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -100,14 +106,40 @@ def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
         raise ExportError(t("export.cannot_write", path=exc.path, reason=exc.reason)) from None
 
 
+def _texts(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
+    columns = [c for c in frame.columns if frame[c].dtype == object]
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for column in columns:
+        frame[column] = frame[column].map(lambda v: change(v) if isinstance(v, str) else v)
+    return frame
+
+
+def _xlsx_text(value: str) -> str:
+    # A control character such as a vertical tab is not allowed in the file (openpyxl refuses
+    # the whole export); the store keeps it, the workbook shows a visible placeholder.
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+
+
+def _csv_text(value: str) -> str:
+    # A CSV cell cannot say "this is text": the usual leading quote stops Excel from
+    # running an answer like =cmd|' /C calc'!A0 as a formula.
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
     """An Excel workbook (opens in Excel and LibreOffice) with one sheet per table."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in sheets(bundle, with_names, now).items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
+                _texts(frame, _xlsx_text).to_excel(writer, sheet_name=name[:31], index=False)
                 sheet = writer.sheets[name[:31]]
                 sheet.freeze_panes = "A2"
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # openpyxl makes text starting with "=" a formula
+                            cell.data_type = "s"
                 for column in sheet.columns:
                     width = max([len(str(c.value)) for c in column[:200] if c.value is not None] + [8])
                     sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
@@ -128,7 +160,8 @@ def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime) -> 
         raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
     try:
         for name, frame in sheets(bundle, with_names, now).items():
-            frame.to_csv(temporary / _csv_name(name), sep=";", decimal=",", encoding="utf-8-sig", index=False)
+            _texts(frame, _csv_text).to_csv(temporary / _csv_name(name), sep=";", decimal=",",
+                                            encoding="utf-8-sig", index=False)
         if folder.exists():
             old = parent / f".{folder.name}.old"
             shutil.rmtree(old, ignore_errors=True)
