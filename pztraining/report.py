@@ -265,21 +265,33 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
 
 
 def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[int, int]) -> pd.DataFrame:
-    """Per opened form: how many answered, of how many participants of the training.
+    """Per opened form: how many answered on a phone, of how many registered participants.
 
     ``opened`` has columns training_id, training, meeting, form (every opened form, also
-    unanswered ones); ``participants`` maps training id → number of participants.
+    unanswered ones); ``participants`` maps training id → number of registered participants.
+    The rate is ``answered / participants`` (0–1), NaN without registered participants.
     """
-    columns = ["training", "meeting", "form", "answered", "participants", "rate"]
+    # The denominator is the participants registered on a phone, so the numerator may only
+    # count what they sent: named forms sent by a registered participant, and anonymous
+    # forms sent from a phone (only registered devices can open one). Paper forms come from
+    # people who may never have registered: they are counted apart (paper_forms) and are in
+    # no rate. The cap at 1 only guards the rule: one device sends one anonymous form.
+    columns = ["training", "meeting", "form", "answered", "paper_forms", "participants", "rate"]
     if opened.empty:
         return pd.DataFrame(columns=columns)
-    answered = (tidy.groupby(["training_id", "meeting", "form"])["submission"].nunique().rename("answered")
-                .reset_index() if not tidy.empty else
-                pd.DataFrame(columns=["training_id", "meeting", "form", "answered"]))
-    out = opened.merge(answered, on=["training_id", "meeting", "form"], how="left")
-    out["answered"] = out["answered"].fillna(0).astype(int)
+    keys = ["training_id", "meeting", "form"]
+    if tidy.empty:
+        counted = pd.DataFrame(columns=keys + ["answered", "paper_forms"])
+    else:
+        phone = ~tidy["paper"] & ((tidy["participant"] != "") | tidy["anonymous"])
+        counted = (tidy.assign(answered=tidy["submission"].where(phone), paper_forms=tidy["submission"].where(tidy["paper"]))
+                   .groupby(keys)[["answered", "paper_forms"]].nunique().reset_index())
+    out = opened.merge(counted, on=keys, how="left")
+    for column in ("answered", "paper_forms"):
+        out[column] = out[column].fillna(0).astype(int)
     out["participants"] = out["training_id"].map(participants).fillna(0).astype(int)
-    out["rate"] = np.where(out["participants"] > 0, out["answered"] / out["participants"].replace(0, np.nan), np.nan)
+    rate = out["answered"] / out["participants"].replace(0, np.nan)
+    out["rate"] = rate.clip(upper=1.0)
     return out[columns]
 
 

@@ -736,12 +736,14 @@ class Store:
                                 .where(answers.c.submission_id == submission_id)).all()
         return {r.item_id: json.loads(r.value) for r in rows}
 
-    def response_counts(self, training_id: int, meeting: int) -> dict[str, int]:
-        """Submitted forms per form id in a meeting."""
+    def response_counts(self, training_id: int, meeting: int, paper: bool | None = None) -> dict[str, int]:
+        """Submitted forms per form id in a meeting: all, or only from paper (True) or phones (False)."""
+        query = select(submissions.c.form_id, func.count()).where(
+            submissions.c.training_id == training_id, submissions.c.meeting == meeting)
+        if paper is not None:
+            query = query.where(submissions.c.paper.is_(paper))
         with self._read() as conn:
-            rows = conn.execute(select(submissions.c.form_id, func.count()).where(
-                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-            ).group_by(submissions.c.form_id)).all()
+            rows = conn.execute(query.group_by(submissions.c.form_id)).all()
         return {form_id: count for form_id, count in rows}
 
     def respondents(self, training_id: int, meeting: int, form_id: str) -> set[int]:
