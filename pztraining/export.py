@@ -6,6 +6,7 @@ the target and rename it into place. Headers and sheet names are Dutch (from tex
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -32,7 +33,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPLACEMENT_CHARACTER = "\ufffd"
 
 
+#: Columns that count something: whole numbers in every format, also next to empty cells.
+COUNT_COLUMNS = ("meeting", "n", "n_pairs", "answered", "paper_forms", "participants", "turns", "over_time",
+                 "harder")
+
+
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    counts = [c for c in COUNT_COLUMNS if c in frame.columns]
+    if counts:
+        frame = frame.astype({c: "Int64" for c in counts})
     renamed = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _known()})
     # Two columns may get the same Dutch label (item/item_key): keep the first.
     return renamed.loc[:, ~renamed.columns.duplicated()]
@@ -53,13 +62,12 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
         wide[points] = wide[points].astype("Int64")  # counts stay whole numbers next to empty cells
         summary = summary.merge(wide, on=["program", "form", "item_key"], how="left")
     if not bundle.choices.empty:
+        # The counts per option go on the item's own row (its n is already there), not on a second row.
         joined = (bundle.choices.assign(text=lambda f: f["option"] + ": " + f["count"].astype(str))
-                  .groupby(["program", "form", "item_key", "item_text"], sort=False)["text"]
+                  .groupby(["program", "form", "item_key"], sort=False)["text"]
                   .agg("; ".join).rename("choices").reset_index())
-        joined["item_type"] = t("export.choice")
-        joined["n"] = bundle.tidy.groupby(["form", "item_key"])["submission"].nunique().reindex(
-            list(zip(joined["form"], joined["item_key"]))).to_numpy()
-        summary = pd.concat([summary, joined], ignore_index=True)
+        summary = summary.merge(joined, on=["program", "form", "item_key"], how="left")
+        summary.loc[summary["choices"].notna(), "item_type"] = t("export.choice")
     for column in ("mean", "median", "std", "share_agree"):
         if column in summary:
             summary[column] = summary[column].astype(float).round(2)
@@ -222,10 +230,27 @@ def chart_section(bundle: Bundle) -> str:
     return "".join(parts)
 
 
+def _significant(value: float, digits: int = 2) -> str:
+    """A number with at least two decimals and ``digits`` significant ones: 0,0019 not 0,00."""
+    if pd.isna(value):
+        return ""
+    if value == 0:
+        return "0,00"
+    decimals = max(2, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return f"<p class='note'>{escape(t('html.no_answers'))}</p>"
-    return frame.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:.2f}".replace(".", ","))
+    return html_table(frame)
+
+
+def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
+    """A frame with Dutch headers as an escaped HTML table: decimal commas, p-values in significant digits."""
+    p_values = {t("col.p_value"): _significant} if t("col.p_value") in frame.columns else None
+    return frame.to_html(index=False, escape=True, na_rep="", classes=classes, formatters=p_values,
+                         float_format=lambda v: f"{v:.2f}".replace(".", ","))
 
 
 def write_html(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
