@@ -6,6 +6,7 @@ the target and rename it into place. Headers and sheet names are Dutch (from tex
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import charts
 from .content import library
@@ -25,8 +27,21 @@ from .texts import t
 
 FORMATS = ("xlsx", "csv", "html")
 
+#: What a spreadsheet reads as the start of a formula; text starting so is written as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Shown in a workbook cell instead of a control character that the xlsx format cannot hold.
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+#: Columns that count something: whole numbers in every format, also next to empty cells.
+COUNT_COLUMNS = ("meeting", "n", "n_pairs", "answered", "paper_forms", "participants", "turns", "over_time",
+                 "harder")
+
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    counts = [c for c in COUNT_COLUMNS if c in frame.columns]
+    if counts:
+        frame = frame.astype({c: "Int64" for c in counts})
     renamed = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _known()})
     # Two columns may get the same Dutch label (item/item_key): keep the first.
     return renamed.loc[:, ~renamed.columns.duplicated()]
@@ -47,13 +62,12 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
         wide[points] = wide[points].astype("Int64")  # counts stay whole numbers next to empty cells
         summary = summary.merge(wide, on=["program", "form", "item_key"], how="left")
     if not bundle.choices.empty:
+        # The counts per option go on the item's own row (its n is already there), not on a second row.
         joined = (bundle.choices.assign(text=lambda f: f["option"] + ": " + f["count"].astype(str))
-                  .groupby(["program", "form", "item_key", "item_text"], sort=False)["text"]
+                  .groupby(["program", "form", "item_key"], sort=False)["text"]
                   .agg("; ".join).rename("choices").reset_index())
-        joined["item_type"] = t("export.choice")
-        joined["n"] = bundle.tidy.groupby(["form", "item_key"])["submission"].nunique().reindex(
-            list(zip(joined["form"], joined["item_key"]))).to_numpy()
-        summary = pd.concat([summary, joined], ignore_index=True)
+        summary = summary.merge(joined, on=["program", "form", "item_key"], how="left")
+        summary.loc[summary["choices"].notna(), "item_type"] = t("export.choice")
     for column in ("mean", "median", "std", "share_agree"):
         if column in summary:
             summary[column] = summary[column].astype(float).round(2)
@@ -76,7 +90,8 @@ def _summary_sheet(bundle: Bundle, with_names: bool, now: datetime) -> pd.DataFr
 
 def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.DataFrame]:
     """The tables of an export by Dutch sheet name, in order."""
-    answers = bundle.tidy.drop(columns=["value", "training_id", "item"], errors="ignore")
+    # The stored submission id stays out: "respondent" groups a form's answers without it.
+    answers = bundle.tidy.drop(columns=["value", "training_id", "item", "submission"], errors="ignore")
     out = {
         t("sheet.summary"): _summary_sheet(bundle, with_names, now),
         t("sheet.items"): _labelled(_items_sheet(bundle)),
@@ -99,14 +114,40 @@ def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
         raise ExportError(t("export.cannot_write", path=exc.path, reason=exc.reason)) from None
 
 
+def _texts(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
+    columns = [c for c in frame.columns if frame[c].dtype == object]
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for column in columns:
+        frame[column] = frame[column].map(lambda v: change(v) if isinstance(v, str) else v)
+    return frame
+
+
+def _xlsx_text(value: str) -> str:
+    # A control character such as a vertical tab is not allowed in the file (openpyxl refuses
+    # the whole export); the store keeps it, the workbook shows a visible placeholder.
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+
+
+def _csv_text(value: str) -> str:
+    # A CSV cell cannot say "this is text": the usual leading quote stops Excel from
+    # running an answer like =cmd|' /C calc'!A0 as a formula.
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
     """An Excel workbook (opens in Excel and LibreOffice) with one sheet per table."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in sheets(bundle, with_names, now).items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
+                _texts(frame, _xlsx_text).to_excel(writer, sheet_name=name[:31], index=False)
                 sheet = writer.sheets[name[:31]]
                 sheet.freeze_panes = "A2"
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # openpyxl makes text starting with "=" a formula
+                            cell.data_type = "s"
                 for column in sheet.columns:
                     width = max([len(str(c.value)) for c in column[:200] if c.value is not None] + [8])
                     sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
@@ -127,7 +168,8 @@ def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime) -> 
         raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
     try:
         for name, frame in sheets(bundle, with_names, now).items():
-            frame.to_csv(temporary / _csv_name(name), sep=";", decimal=",", encoding="utf-8-sig", index=False)
+            _texts(frame, _csv_text).to_csv(temporary / _csv_name(name), sep=";", decimal=",",
+                                            encoding="utf-8-sig", index=False)
         if folder.exists():
             old = parent / f".{folder.name}.old"
             shutil.rmtree(old, ignore_errors=True)
@@ -188,10 +230,27 @@ def chart_section(bundle: Bundle) -> str:
     return "".join(parts)
 
 
+def _significant(value: float, digits: int = 2) -> str:
+    """A number with at least two decimals and ``digits`` significant ones: 0,0019 not 0,00."""
+    if pd.isna(value):
+        return ""
+    if value == 0:
+        return "0,00"
+    decimals = max(2, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return f"<p class='note'>{escape(t('html.no_answers'))}</p>"
-    return frame.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:.2f}".replace(".", ","))
+    return html_table(frame)
+
+
+def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
+    """A frame with Dutch headers as an escaped HTML table: decimal commas, p-values in significant digits."""
+    p_values = {t("col.p_value"): _significant} if t("col.p_value") in frame.columns else None
+    return frame.to_html(index=False, escape=True, na_rep="", classes=classes, formatters=p_values,
+                         float_format=lambda v: f"{v:.2f}".replace(".", ","))
 
 
 def write_html(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:

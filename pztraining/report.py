@@ -17,6 +17,7 @@ import pandas as pd
 
 from .content import AGREEMENT_LABELS, Form
 from .forms import form_spec
+from .texts import t
 
 #: Fewer pairs than this: no test, and the report says so.
 MIN_PAIRS_FOR_TEST = 6
@@ -25,7 +26,7 @@ NUMERIC = ("agreement", "scale10")
 
 TIDY_COLUMNS = ["training_id", "training", "organisation", "program", "meeting", "meeting_date", "form",
                 "purpose", "item", "item_key", "item_type", "item_text", "participant", "name", "anonymous",
-                "paper", "submission", "value", "value_num", "value_text"]
+                "paper", "submission", "respondent", "value", "value_num", "value_text"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms
     Items are described as they were asked (the form as opened), falling back to the
     current content. ``item_key`` equals ``item`` unless the question changed between
     trainings: then later versions get ``item@2``, ``item@3`` (see :func:`item_changes`).
+    ``submission`` is the stored (random) id, for counting only; ``respondent`` is what a
+    reader sees: see :func:`_in_shown_order`.
     """
     records = []
     versions: dict[tuple[str, str], list[str]] = {}
@@ -84,13 +87,48 @@ def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms
             "item": row["item_id"], "item_key": row["item_id"] if version == 1 else f"{row['item_id']}@{version}",
             "item_type": item["type"], "item_text": item["text"], "participant": participant,
             "name": name if with_names else "", "anonymous": bool(row.get("anonymous")),
-            "paper": bool(row.get("paper")), "submission": row["submission"], "value": value,
-            "value_num": number, "value_text": text,
+            "paper": bool(row.get("paper")), "submission": row["submission"], "respondent": participant,
+            "value": value, "value_num": number, "value_text": text,
         })
-    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    frame = pd.DataFrame.from_records(_in_shown_order(records), columns=TIDY_COLUMNS)
     if not with_names:
         frame = frame.drop(columns=["name"])
     return frame
+
+
+def _in_shown_order(records: list[dict]) -> list[dict]:
+    """The answers per form: named ones by participant code, the others by their answers.
+
+    Forms without a participant (anonymous, or paper) are numbered "anoniem 1", "papier 2"…
+    per training, meeting and form in the order of their answers, so neither the order nor
+    the number says when one was sent, nor which named form was sent just before it.
+    """
+    by_submission: dict[object, list[dict]] = {}
+    for record in records:
+        by_submission.setdefault(record["submission"], []).append(record)
+
+    def answer_key(value: object) -> tuple:
+        return (0, float(value), "") if isinstance(value, (int, float)) else (1, 0.0, str(value))
+
+    def order(answers: list[dict]) -> tuple:
+        first = answers[0]
+        code = first["participant"]
+        content = tuple((r["item"], answer_key(r["value"])) for r in sorted(answers, key=lambda r: r["item"]))
+        return (first["training_id"], first["meeting"], first["form"], code == "", len(code), code,
+                first["paper"] and not first["anonymous"], content)
+
+    shown: list[dict] = []
+    numbers: dict[tuple, int] = {}
+    for answers in sorted(by_submission.values(), key=order):
+        first = answers[0]
+        label = first["participant"]
+        if not label:
+            kind = "papier" if first["paper"] and not first["anonymous"] else "anoniem"
+            group = (first["training_id"], first["meeting"], first["form"], kind)
+            numbers[group] = numbers.get(group, 0) + 1
+            label = t(f"report.respondent.{kind}", number=numbers[group])
+        shown += [{**record, "respondent": label} for record in sorted(answers, key=lambda r: r["item"])]
+    return shown
 
 
 def item_changes(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -227,21 +265,33 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
 
 
 def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[int, int]) -> pd.DataFrame:
-    """Per opened form: how many answered, of how many participants of the training.
+    """Per opened form: how many answered on a phone, of how many registered participants.
 
     ``opened`` has columns training_id, training, meeting, form (every opened form, also
-    unanswered ones); ``participants`` maps training id → number of participants.
+    unanswered ones); ``participants`` maps training id → number of registered participants.
+    The rate is ``answered / participants`` (0–1), NaN without registered participants.
     """
-    columns = ["training", "meeting", "form", "answered", "participants", "rate"]
+    # The denominator is the participants registered on a phone, so the numerator may only
+    # count what they sent: named forms sent by a registered participant, and anonymous
+    # forms sent from a phone (only registered devices can open one). Paper forms come from
+    # people who may never have registered: they are counted apart (paper_forms) and are in
+    # no rate. The cap at 1 only guards the rule: one device sends one anonymous form.
+    columns = ["training", "meeting", "form", "answered", "paper_forms", "participants", "rate"]
     if opened.empty:
         return pd.DataFrame(columns=columns)
-    answered = (tidy.groupby(["training_id", "meeting", "form"])["submission"].nunique().rename("answered")
-                .reset_index() if not tidy.empty else
-                pd.DataFrame(columns=["training_id", "meeting", "form", "answered"]))
-    out = opened.merge(answered, on=["training_id", "meeting", "form"], how="left")
-    out["answered"] = out["answered"].fillna(0).astype(int)
+    keys = ["training_id", "meeting", "form"]
+    if tidy.empty:
+        counted = pd.DataFrame(columns=keys + ["answered", "paper_forms"])
+    else:
+        phone = ~tidy["paper"] & ((tidy["participant"] != "") | tidy["anonymous"])
+        counted = (tidy.assign(answered=tidy["submission"].where(phone), paper_forms=tidy["submission"].where(tidy["paper"]))
+                   .groupby(keys)[["answered", "paper_forms"]].nunique().reset_index())
+    out = opened.merge(counted, on=keys, how="left")
+    for column in ("answered", "paper_forms"):
+        out[column] = out[column].fillna(0).astype(int)
     out["participants"] = out["training_id"].map(participants).fillna(0).astype(int)
-    out["rate"] = np.where(out["participants"] > 0, out["answered"] / out["participants"].replace(0, np.nan), np.nan)
+    rate = out["answered"] / out["participants"].replace(0, np.nan)
+    out["rate"] = rate.clip(upper=1.0)
     return out[columns]
 
 

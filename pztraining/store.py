@@ -40,7 +40,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -142,7 +142,9 @@ form_sessions = Table(
 
 submissions = Table(
     "submissions", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Random, never sequential (see _new_submission_id): a number in order of sending would
+    # link an anonymous evaluation to the named reflection sent just before it.
+    Column("id", Integer, primary_key=True, autoincrement=False),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("meeting", Integer, nullable=False),
     Column("form_id", String(64), nullable=False),
@@ -160,6 +162,7 @@ answers = Table(
     Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
     Column("item_id", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # JSON: a number, a text as typed, or a list of options
+    sqlite_with_rowid=False,  # SQLite's hidden rowid would number answers in the order they came in
 )
 
 drafts = Table(
@@ -169,7 +172,8 @@ drafts = Table(
     Column("form_id", String(64), primary_key=True),
     Column("respondent_key", String(80), primary_key=True),
     Column("answers", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=True),  # None on anonymous forms (since schema 6)
+    sqlite_with_rowid=False,  # no hidden rowid: it would order anonymous drafts in time
 )
 
 
@@ -231,8 +235,52 @@ def _migrate_to_5(conn: Connection) -> None:
     metadata.create_all(conn, tables=[room_versions, case_shares, facilitator_links])
 
 
+def _migrate_to_6(conn: Connection) -> None:
+    # Anonymous rows must carry nothing that orders them: random submission ids instead of
+    # a sequence, no rowid behind answers and drafts (SQLite), no time on anonymous drafts.
+    if conn.dialect.name == "sqlite":
+        for table in (answers, drafts):  # SQLite cannot change a column or drop a rowid: rebuild
+            old = f"{table.name}_schema5"
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+            table.create(conn)
+            names = ", ".join(c.name for c in table.columns)
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {old}")
+            conn.exec_driver_sql(f"DROP TABLE {old}")
+    else:
+        conn.execute(text("ALTER TABLE drafts ALTER COLUMN updated_at DROP NOT NULL"))
+    anonymous = select(form_sessions.c.training_id).where(
+        form_sessions.c.training_id == drafts.c.training_id, form_sessions.c.meeting == drafts.c.meeting,
+        form_sessions.c.form_id == drafts.c.form_id, form_sessions.c.anonymous.is_(True)).exists()
+    conn.execute(update(drafts).where(anonymous).values(updated_at=None))
+    taken: set[int] = set()
+    for old_id in conn.execute(select(submissions.c.id)).scalars().all():
+        new_id = _new_submission_id(conn, taken)
+        taken.add(new_id)
+        rows = conn.execute(select(answers.c.item_id, answers.c.value)
+                            .where(answers.c.submission_id == old_id)).all()
+        # Answers point at their submission without ON UPDATE CASCADE: move them over by hand.
+        conn.execute(delete(answers).where(answers.c.submission_id == old_id))
+        conn.execute(update(submissions).where(submissions.c.id == old_id).values(id=new_id))
+        for row in rows:
+            conn.execute(insert(answers).values(submission_id=new_id, item_id=row.item_id, value=row.value))
+
+
+def _new_submission_id(conn: Connection, taken: set[int] = frozenset()) -> int:
+    """A random submission id, unused in the database and not in ``taken``.
+
+    Below 2**31 so it fits INTEGER on PostgreSQL (and is exact in JavaScript). Every id is
+    random: after one random id SQLite would otherwise continue with max(id) + 1.
+    """
+    while True:
+        candidate = secrets.randbelow(2**31 - 1) + 1
+        if candidate not in taken and conn.execute(
+                select(submissions.c.id).where(submissions.c.id == candidate)).first() is None:
+            return candidate
+
+
 #: version → function that brings a database from version-1 to version.
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5}
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
+              6: _migrate_to_6}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -451,6 +499,9 @@ def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {busy_ms()}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, also where SQLite was built without
+        # SECURE_DELETE: removed names and answers must not stay readable in the file.
+        cursor.execute("PRAGMA secure_delete = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -570,7 +621,8 @@ class Store:
                         f"({SCHEMA_VERSION}); werk pztraining bij."
                     )
                 for version in range(current + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[version](conn)
+                    if version in MIGRATIONS:  # numbers may be reserved by work not merged yet
+                        MIGRATIONS[version](conn)
                 if row is None:
                     conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
                 elif current != SCHEMA_VERSION:
@@ -633,6 +685,16 @@ class Store:
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        # The WAL file still holds the removed rows as they were written; copy the overwritten
+        # pages into the database and empty the WAL. Idle connections (a running server) do
+        # not stop this; a reader in the middle of a transaction makes it wait (busy timeout).
+        if not self._sqlite:
+            return
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @staticmethod
     def _training(conn: Connection, row: Any) -> Training:
@@ -795,14 +857,20 @@ class Store:
     @_retry_when_busy
     def save_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str,
                    values: dict, now: datetime) -> None:
-        """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing)."""
+        """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing).
+
+        On an anonymous form no time is kept, as for its submissions.
+        """
         payload = json.dumps(values, ensure_ascii=False)
         key = (drafts.c.training_id == training_id, drafts.c.meeting == meeting,
                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)
         with self._write() as conn:
-            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=now)).rowcount:
+            anonymous = conn.execute(select(form_sessions.c.anonymous).where(
+                *self._session_key(training_id, meeting, form_id))).scalar()
+            when = None if anonymous else now
+            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=when)).rowcount:
                 conn.execute(insert(drafts).values(training_id=training_id, meeting=meeting, form_id=form_id,
-                                                   respondent_key=respondent_key, answers=payload, updated_at=now))
+                                                   respondent_key=respondent_key, answers=payload, updated_at=when))
 
     def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """A saved draft, or None."""
@@ -832,9 +900,10 @@ class Store:
             fields = {"participant_id": None if anonymous else participant_id,
                       "submitted_at": None if anonymous else now, "paper": paper}
             if row is None:
-                submission_id = conn.execute(insert(submissions).values(
-                    training_id=training_id, meeting=meeting, form_id=form_id,
-                    respondent_key=respondent_key, **fields)).inserted_primary_key[0]
+                submission_id = _new_submission_id(conn)
+                conn.execute(insert(submissions).values(
+                    id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
+                    respondent_key=respondent_key, **fields))
             else:
                 submission_id = row.id
                 conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
@@ -859,12 +928,14 @@ class Store:
                                 .where(answers.c.submission_id == submission_id)).all()
         return {r.item_id: json.loads(r.value) for r in rows}
 
-    def response_counts(self, training_id: int, meeting: int) -> dict[str, int]:
-        """Submitted forms per form id in a meeting."""
+    def response_counts(self, training_id: int, meeting: int, paper: bool | None = None) -> dict[str, int]:
+        """Submitted forms per form id in a meeting: all, or only from paper (True) or phones (False)."""
+        query = select(submissions.c.form_id, func.count()).where(
+            submissions.c.training_id == training_id, submissions.c.meeting == meeting)
+        if paper is not None:
+            query = query.where(submissions.c.paper.is_(paper))
         with self._read() as conn:
-            rows = conn.execute(select(submissions.c.form_id, func.count()).where(
-                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-            ).group_by(submissions.c.form_id)).all()
+            rows = conn.execute(query.group_by(submissions.c.form_id)).all()
         return {form_id: count for form_id, count in rows}
 
     def respondents(self, training_id: int, meeting: int, form_id: str) -> set[int]:
@@ -881,6 +952,7 @@ class Store:
         """Every stored answer of these trainings, one dict per answer (for ``report``).
 
         Participant names are not included; ``participant_id`` links to :meth:`participant_codes`.
+        Submission ids are random, so their order says nothing about when a form was sent.
         """
         if not training_ids:
             return []

@@ -117,7 +117,10 @@ class FormsPanel:
         if self.training is None or self.meeting is None:
             return
         sessions = {s.form_id: s for s in self.store.form_sessions(self.training.id, self.meeting.number)}
-        counts = self.store.response_counts(self.training.id, self.meeting.number)
+        # Against the registered people only what their phones sent; paper is said apart
+        # (it comes from people who may not be registered), so it never reads "5 van 3".
+        counts = self.store.response_counts(self.training.id, self.meeting.number, paper=False)
+        paper = self.store.response_counts(self.training.id, self.meeting.number, paper=True)
         people = self.store.list_participants(self.training.id)
         for form_id, parts in self._widgets.items():
             session: FormSession | None = sessions.get(form_id)
@@ -126,6 +129,8 @@ class FormsPanel:
                      t("panel.form.open") if session.is_open else t("panel.form.closed"))
             counted = t("panel.form.count_of", count=count, total=len(people)) if people else t(
                 "panel.form.count", count=count)
+            if paper.get(form_id):
+                counted += ", " + t("panel.form.paper", count=paper[form_id])
             _set(parts["status"], f"<span class='pz-form-state'> · {esc(state)} · "
                                   f"<span class='pz-form-count'>{esc(counted)}</span></span>")
             parts["toggle"].description = t("panel.close") if session and session.is_open else t("panel.open")
@@ -133,7 +138,7 @@ class FormsPanel:
             if session is not None:
                 parts["anonymous"].value = session.anonymous
             # Anonymity is fixed once the form is open; who has not answered is never shown for it.
-            parts["anonymous"].disabled = session is not None and (session.is_open or count > 0)
+            parts["anonymous"].disabled = session is not None and (session.is_open or count + paper.get(form_id, 0) > 0)
             if session is not None and not session.anonymous and people:
                 done = self.store.respondents(self.training.id, self.meeting.number, form_id)
                 names = [p.name for p in people if p.id not in done]

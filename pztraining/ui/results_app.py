@@ -35,8 +35,7 @@ def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return f"<p class='pz-note'>{esc(t('html.no_answers'))}</p>"
     labelled = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _labels()})
-    return labelled.to_html(index=False, escape=True, na_rep="", classes="pz-table",
-                            float_format=lambda v: f"{v:.2f}".replace(".", ","))
+    return export.html_table(labelled, "pz-table")
 
 
 def _labels() -> set[str]:
