@@ -63,7 +63,8 @@ def test_checklist_ticks_can_be_set_and_cleared(any_store, clock):
 
 def _fill_every_table(store, training, clock) -> None:
     """Two participants, a named and an anonymous form with submissions and drafts, a role-play
-    group with a logged turn, a ticked checklist item, a run, a meeting date."""
+    group with a logged turn, a ticked checklist item, a run, a meeting date, a case shown on
+    the phones and a facilitator link."""
     store.save_run(training.id, 1, {"current": 0}, clock())
     store.set_checklist_tick(training.id, "x", True, clock())
     sanne = store.add_participant(training.id, "Sanne", f"device-{training.id}-1", clock())
@@ -74,6 +75,8 @@ def _fill_every_table(store, training, clock) -> None:
     store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
     store.submit(training.id, 1, "evaluatie-mysupport", "anon-1", {"cijfer": 8}, clock())
     store.save_draft(training.id, 1, "evaluatie-mysupport", "anon-2", {"cijfer": 7}, clock())
+    store.share_case(training.id, 1, "de-vries", True, clock())
+    store.facilitator_code(training.id, 1)
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
     store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
                                                     "planned_seconds": 1, "actual_seconds": 1,
