@@ -22,7 +22,7 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from .. import participation
-from ..clock import utc_now
+from ..clock import local, utc_now
 from ..content import UnknownContent
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
 from ..texts import t
@@ -56,16 +56,16 @@ class Room:
 
     @classmethod
     def open(cls, store: Store, workers: int = 4) -> "Room":
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store")
-
-        async def run(function, *args):
-            return await asyncio.get_running_loop().run_in_executor(pool, partial(function, *args))
+        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time)."""
 
         def items(training_id: int) -> dict:
             training = store.find_training(training_id)
             return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
 
-        return cls(store, RoomEvents(store.room_versions, items, run), AttemptLimiter(), pool)
+        room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
+                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"))
+        room.events = RoomEvents(store.room_versions, items, room.run)
+        return room
 
 
 class RoomError(web.HTTPError):
@@ -360,8 +360,6 @@ class EventsHandler(RoomHandler):
 
 
 def _local_time() -> str:
-    from ..clock import local
-
     return f"{local(utc_now()):%H:%M:%S}"
 
 
