@@ -2,11 +2,13 @@
 
 - schedule: re-planning when the trainer presses a button (must be instant);
 - store: 30 kernel processes submitting 10 forms each at once (all stored, none twice);
-- pages: phones opening the participant page at once (ours, preheated, against plain
-  Voila on the same notebook), the memory of one participant kernel, the trainer page;
+- room: phones on the room server against the old Voila participant page, in one table
+  (``benchmarks/room.py``: pages at once, one phone in Chromium, 1,000 phones connected,
+  a form pushed to them, their drafts and submits, the server's memory);
+- trainer: the trainer page in Chromium;
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
 
-Usage: ``python benchmarks/run.py [--quick] [--no-browser]``. Goals from the issues are
+Usage: ``python benchmarks/run.py [--quick] [--no-browser] [--only PART] [--minutes M]``. Goals from the issues are
 printed next to the figures; nothing here fails a build.
 """
 
@@ -15,13 +17,10 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from statistics import median
@@ -29,7 +28,8 @@ from statistics import median
 import numpy as np
 import pandas as pd
 
-from pztraining import export, report, results, schedule, server
+import room
+from pztraining import export, report, results, schedule
 from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.store import Store
@@ -99,131 +99,13 @@ def bench_store(folder: Path, processes: int = 30, forms: int = 10) -> None:
     row(f"{processes} processes × {forms} submits at once: commit median", median(measured) * 1000, "ms")
 
 
-# ------------------------------------------------------------------------------ pages
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _kernel_pids(parent: int) -> list[int]:
-    out = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
-    children: dict[int, list[tuple[int, str]]] = {}
-    for line in out.splitlines()[1:]:
-        pid, ppid, args = line.split(None, 2)
-        children.setdefault(int(ppid), []).append((int(pid), args))
-    found, todo = [], [parent]
-    while todo:
-        for pid, args in children.get(todo.pop(), []):
-            todo.append(pid)
-            if "ipykernel" in args:
-                found.append(pid)
-    return found
-
-
-def _wait_up(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server stopped: {url}")
-        try:
-            urllib.request.urlopen(url + "api/status", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"server not up: {url}")
-
-
-PAGE_DEADLINE_S = 120.0
-
-
-def _fetch_all(url: str, n: int) -> list[float]:
-    """``n`` GETs of ``url`` released at the same moment; seconds until each full HTML arrived.
-
-    A page that has not fully arrived after ``PAGE_DEADLINE_S`` counts as infinitely slow
-    (Voila streams its pages, so a socket timeout alone would never fire).
-    """
-    barrier = threading.Barrier(n)
-    times = [float("inf")] * n
-
-    def one(i: int) -> None:
-        barrier.wait()
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                while response.read1(65536):  # one chunk at a time, so the deadline is checked
-                    if time.perf_counter() - started > PAGE_DEADLINE_S:
-                        return
-        except OSError:
-            return
-        times[i] = time.perf_counter() - started
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return times
-
-
-def bench_participant_pages(folder: Path, sizes: tuple[int, ...], pool: int) -> None:
-    """Phones opening the participant page at once: ours (preheated) against plain Voila."""
-    db = folder / "pages.db"
-    store = Store(f"sqlite:///{db}")
-    code = store.add_training("Bench", "mysupport", T0).join_code
-    notebook = server.notebooks_dir() / "participant.ipynb"
-    env = dict(os.environ, PZTRAINING_DB=f"sqlite:///{db}", JUPYTER_CONFIG_DIR=str(folder / "jupyter"))
-    for label, preheat in (("pztraining (preheated)", True), ("plain Voila", False)):
-        for n in sizes:
-            port = _free_port()
-            if preheat:
-                command = server.participant_command(notebook, "127.0.0.1", port, max(pool, n))
-            else:
-                command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-                           "--Voila.ip=127.0.0.1", "--Voila.token="]
-            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True)
-            try:
-                base = f"http://127.0.0.1:{port}/"
-                _wait_up(base, process)
-                if preheat:
-                    time.sleep(4 + max(pool, n) * 1.2)  # the pool fills long before a training starts
-                times = _fetch_all(f"{base}?code={code}", n)
-                pool_note = f" (pool {max(pool, n)})" if preheat else ""
-                row(f"{label}{pool_note}, {n} phones at once: HTML median", median(times) * 1000, "ms")
-                row(f"{label}{pool_note}, {n} phones at once: HTML p95", p95(times) * 1000, "ms",
-                    "goal ≤ 50 at 30" if preheat and n == max(sizes) else "")
-                late = sum(1 for x in times if x == float("inf"))
-                if late:
-                    row(f"{label}{pool_note}, {n} phones at once: pages not there after {PAGE_DEADLINE_S:.0f} s",
-                        late, "")
-                if preheat and n == sizes[0]:
-                    time.sleep(3)
-                    pids = _kernel_pids(process.pid)
-                    used = [pid for pid in pids]
-                    if used:
-                        row("participant kernel memory (RSS, after rendering)", max(_rss_mb(p) for p in used),
-                            "MB", "goal ≤ 60")
-            finally:
-                os.killpg(process.pid, 15)
-                process.wait(timeout=30)
+# ------------------------------------------------------------------------------ trainer page
 
 
 def bench_trainer_page(folder: Path, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    port, participant_port = _free_port(), _free_port()
+    port, participant_port = room.free_port(), room.free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "jupyter"))
     process = subprocess.Popen([sys.executable, "-m", "pztraining", "demo", "--data-dir", str(folder / "demo"),
                                 "--port", str(port), "--participant-port", str(participant_port)],
@@ -332,13 +214,22 @@ def bench_materials(folder: Path, chromium: str) -> None:
         row(f"write {len(pages)} mySupport handouts as HTML + PDF (Chromium)", time.perf_counter() - started, "s")
 
 
+def _quick(args: argparse.Namespace) -> argparse.Namespace:
+    """The room part with fewer phones: a check that it runs, not figures to quote."""
+    return argparse.Namespace(**{**vars(args), "phones": 100, "page_phones": 50, "old_phones": 5,
+                                 "minutes": 0.1, "write_seconds": 10.0})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-browser", action="store_true", help="skip the trainer page in Chromium")
-    parser.add_argument("--quick", action="store_true", help="fewer phones (1 and 10)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="skip Chromium (the trainer page; the phone in the room part)")
+    parser.add_argument("--quick", action="store_true",
+                        help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "pages", "trainer", "materials"),
+    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "trainer", "materials"),
                         help="run one part only")
+    room.add_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -347,13 +238,15 @@ def main() -> None:
             "schedule": lambda: bench_schedule(),
             "store": lambda: bench_store(folder),
             "report": lambda: bench_report(folder),
-            "pages": lambda: bench_participant_pages(folder, (1, 10) if args.quick else (1, 10, 30), pool=4),
+            "room": lambda: room.bench_room(_quick(args) if args.quick else args, lambda text: print(text, flush=True)),
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
         }
         for name, part in parts.items():
             if args.only in (None, name):
                 part()
+    if not ROWS:
+        return
     width = max(len(r[0]) for r in ROWS)
     print(f"\n| {'what':<{width}} | value | unit | goal |\n|---|---:|---|---|")
     for what, value, unit, goal in ROWS:

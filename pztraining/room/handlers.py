@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib.resources import files
 from typing import Any
@@ -26,6 +26,7 @@ from ..clock import local, utc_now
 from ..content import UnknownContent
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
 from ..texts import t
+from .cache import Recent
 from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
 from .limits import AttemptLimiter
 
@@ -43,12 +44,15 @@ STATIC_FILES = {
 
 @dataclass
 class Room:
-    """What every handler shares: the store, a thread pool for it, the events and the limiter."""
+    """What every handler shares: the store, a thread pool for it, the events and the limiter,
+    and the trainings (by code) and participants (by device) looked up in the last seconds."""
 
     store: Store
     events: RoomEvents
     limiter: AttemptLimiter
     pool: ThreadPoolExecutor
+    trainings: Recent = field(default_factory=Recent)
+    people: Recent = field(default_factory=Recent)
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
@@ -161,18 +165,28 @@ class RoomHandler(web.RequestHandler):
         if wait:
             seconds = int(wait) + 1
             raise RoomError(429, t("room.error.too_many", seconds=seconds), {"Retry-After": str(seconds)})
+        training = self.room.trainings.get(code, time.monotonic())
+        if training is not None:
+            return training
         try:
-            return await self.room.run(participation.join, self.room.store, code)
+            training = await self.room.run(participation.join, self.room.store, code)
         except MissingEntry:
             self.room.limiter.failed(client, time.monotonic())
             raise RoomError(404, t("room.error.code")) from None
         except StoreError:
             raise RoomError(503, t("room.error.busy")) from None
+        self.room.trainings.put(code, training, time.monotonic())
+        return training
 
     async def participant(self, training: Training, secret: str):
-        person = await self.store(participation.me, self.room.store, training, secret)
+        """The participant of this device (looked up at most every few seconds), or a Dutch 403."""
+        key = (training.id, participation.device_hash(secret))
+        person = self.room.people.get(key, time.monotonic())
         if person is None:
-            raise RoomError(403, t("room.error.not_registered"))
+            person = await self.store(participation.me, self.room.store, training, secret)
+            if person is None:
+                raise RoomError(403, t("room.error.not_registered"))
+            self.room.people.put(key, person, time.monotonic())
         return person
 
     async def store(self, function, *args):
@@ -253,6 +267,7 @@ class RegisterHandler(RoomHandler):
             raise RoomError(503, t("room.error.busy")) from None
         except StoreError as exc:  # the name was refused (empty, too long): say why
             raise RoomError(422, str(exc)) from None
+        self.room.people.put((training.id, participation.device_hash(secret)), person, time.monotonic())
         self.send({"name": person.name})
 
 

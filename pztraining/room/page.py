@@ -7,6 +7,7 @@ sets it as text. The Dutch words come from :mod:`pztraining.texts`, as JSON data
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from html import escape
 
 from ..texts import NL, t
@@ -20,8 +21,13 @@ def page_texts() -> dict[str, str]:
     return {key: value for key, value in NL.items() if key.startswith(_PREFIXES)}
 
 
+@lru_cache(maxsize=4)
 def page_html(base_url: str) -> str:
-    """The page for ``base_url`` (ends in "/"): styles, the texts as data, the script."""
+    """The page for ``base_url`` (ends in "/"): styles, the texts as data, the script.
+
+    The same for every phone, so it is built once per server (a crowd arriving at once
+    then costs the server only the requests themselves).
+    """
     static = escape(base_url + "pz/static/")
     texts = json.dumps(page_texts(), ensure_ascii=False).replace("</", "<\\/")
     return f"""<!doctype html>
