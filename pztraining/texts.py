@@ -113,6 +113,7 @@ NL: dict[str, str] = {
     "run.keep_end": "Eindtijd vasthouden",
     "run.reset": "Stoppen",
     "run.reset.confirm": "Zeker? Klik nogmaals",
+    "run.conflict": "Er was al op gedrukt (een dubbele klik of een ander scherm); dit is de actuele stand.",
     "run.upcoming": "Hierna",
     "run.nothing_next": "Dit is het laatste blok.",
     "run.ends_at": "Verwachte eindtijd {end}",
