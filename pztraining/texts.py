@@ -307,6 +307,8 @@ NL: dict[str, str] = {
     "export.written": "Geschreven: {path}",
     "export.cannot_write": "Kan niet schrijven naar {path} ({reason}).",
     "export.format": "Onbekend formaat '{format}'; kies xlsx, csv of html.",
+    "scope.ambiguous": "'{ref}' past bij meer dan één training: {candidates}. Geef het nummer of de code van de training die je bedoelt.",
+    "scope.candidate": "'{name}' (nummer {id}, code {code})",
     "export.need_scope": "Kies een training (--training) of een programma (--program).",
     "export.date": "'{text}' is geen datum als JJJJ-MM-DD of DD-MM-JJJJ.",
     "html.title": "Resultaten: {title}",
