@@ -4,6 +4,9 @@
 
 function render({ model, el }) {
   const button = document.createElement("button");
+  // As wide as its text (ipywidgets' default is a fixed 148 px that cuts labels off),
+  // at least as wide and as high as the layout the kernel gave the widget.
+  Object.assign(button.style, { width: "auto", minWidth: "100%", height: "100%", minHeight: "var(--jp-widgets-inline-height, 28px)" });
   const paint = () => {
     const style = model.get("button_style");
     button.className = `jupyter-button widget-button pz-${model.get("name")}` + (style ? ` mod-${style}` : "");

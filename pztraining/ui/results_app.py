@@ -98,7 +98,12 @@ class ResultsApp:
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        set_options(self.training_select, training_options(self.store.list_trainings()))
+        """All trainings; the page opens on the one where something happened last."""
+        trainings = self.store.list_trainings()
+        set_options(self.training_select, training_options(trainings))
+        activity = self.store.last_activity()
+        if activity:
+            self.training_select.value = max(activity, key=lambda training_id: (activity[training_id], training_id))
         self._on_training()
 
     def _on_mode(self) -> None:

@@ -1,7 +1,7 @@
 """The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
 
 import multiprocessing
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -239,3 +239,16 @@ def test_a_schema_4_database_gets_run_versions_and_keeps_its_runs(tmp_path, cloc
     *_, applied = reopened.update_run(training.id, 1, lambda old: {"current": 3}, clock(), expected_version=0)
     assert applied and reopened.find_run(training.id, 1) == ({"current": 3}, 1)
     reopened.close()
+
+
+def test_the_last_activity_of_a_training_is_its_latest_answer_run_or_form(any_store, clock):
+    store = any_store
+    answered = store.add_training("Met antwoorden", "mysupport", clock())
+    store.open_form(answered.id, 1, "reflectie", True, clock.advance(minutes=1))
+    store.submit(answered.id, 1, "reflectie", "a:1", {"x": "y"}, clock.advance(minutes=1))  # anonymous: no time kept
+    store.close_form(answered.id, 1, "reflectie", clock.advance(minutes=1))
+    run = store.add_training("Met een draaiboek", "mysupport", clock.advance(minutes=1))
+    store.update_run(run.id, 1, lambda old: {"current": 0}, clock.advance(minutes=1))
+    store.add_training("Nog niets", "mysupport", clock.advance(minutes=1))
+    latest = store.last_activity()
+    assert latest == {answered.id: clock.now - timedelta(minutes=3), run.id: clock.now - timedelta(minutes=1)}

@@ -97,3 +97,11 @@ def test_a_period_with_from_after_to_is_explained(app):
     app.date_from.value, app.date_to.value = date(2026, 12, 1), date(2026, 1, 1)
     app.show()
     assert "De periode klopt niet" in app.message.value
+
+
+def test_the_page_opens_on_the_training_where_something_happened_last(store, clock):
+    filled, _ = fill(store, name="Team Zon")  # answers, before the next training was made
+    store.add_training("Team Maan", "mysupport", clock())  # newest, nothing happened yet
+    app = ResultsApp(store, clock=clock)
+    assert app.training_select.value == filled.id
+    assert "Evaluatie van de training mySupport: 7" in app.live_counts.value
