@@ -202,10 +202,14 @@ def test_a_double_click_on_next_block_moves_on_one_block(app, store, clock):
     assert "dubbele klik" in app.runner.run_message.value
 
 
-def test_next_block_pressed_in_two_tabs_at_once_moves_on_once_and_both_show_it(app, store, clock):
+def _second_tab_on_a_running_meeting(app, store, clock):
     _create(app)
     _press(app.planner.start_button)
-    other = TrainerApp(store, clock=clock)
+    return TrainerApp(store, clock=clock)
+
+
+def test_next_block_pressed_in_two_tabs_at_once_moves_on_once_and_both_show_it(app, store, clock):
+    other = _second_tab_on_a_running_meeting(app, store, clock)
     _press(app.runner.next_button)
     _press(other.runner.next_button)  # pressed on the state before the first press
     assert store.load_run(app.training.id, 1)["current"] == 1
@@ -215,9 +219,7 @@ def test_next_block_pressed_in_two_tabs_at_once_moves_on_once_and_both_show_it(a
 
 
 def test_plus_five_pressed_in_two_tabs_at_once_gives_ten_minutes(app, store, clock):
-    _create(app)
-    _press(app.planner.start_button)
-    other = TrainerApp(store, clock=clock)
+    other = _second_tab_on_a_running_meeting(app, store, clock)
     _press(app.runner.extend_button)
     _press(other.runner.extend_button)  # on the state before the first press: it still counts
     assert store.load_run(app.training.id, 1)["current_seconds"] == (5 + 10) * 60
