@@ -235,3 +235,12 @@ def test_a_start_pressed_twice_on_the_plan_starts_once(app, store, clock):
     clock.advance(seconds=30)
     app.planner.start_button.click(version=shown)  # would restart the run, 30 s later
     assert store.load_run(app.training.id, 1)["started_at"] == started.isoformat()
+
+
+def test_starting_on_a_plan_another_tab_already_started_shows_that_run(app, store, clock):
+    _create(app)
+    other = TrainerApp(store, clock=clock)
+    _press(other.planner.start_button)
+    _press(app.planner.start_button)  # this page still showed the plan
+    assert app.runner.root.layout.display is None and app.planner.root.layout.display == "none"
+    assert "ander scherm" in app.runner.run_message.value

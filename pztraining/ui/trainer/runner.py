@@ -105,10 +105,11 @@ class Runner:
         except (ScheduleError, StoreError) as exc:
             message.error(str(exc))
             return False
+        message.clear()
         if applied:
-            message.clear()
-        else:
-            message.error(t("run.conflict"))
+            self.run_message.clear()
+        else:  # said with the run the page now shows (the planner may be gone)
+            self.run_message.error(t("run.conflict"))
         self._show(state, latest)
         return applied
 
