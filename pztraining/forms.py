@@ -20,6 +20,7 @@ class Validation:
 
     values: dict[str, Answer] = field(default_factory=dict)  # what will be stored
     errors: dict[str, str] = field(default_factory=dict)  # item id → Dutch message
+    gaps: tuple[str, ...] = ()  # required items left empty where gaps are allowed (paper)
 
     @property
     def ok(self) -> bool:
@@ -66,14 +67,21 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
     return value, None
 
 
-def validate_answers(form: Form, answers: dict[str, Any]) -> Validation:
-    """Check ``answers`` (item id → value) against ``form``; unknown item ids are ignored."""
+def validate_answers(form: Form, answers: dict[str, Any], allow_gaps: bool = False) -> Validation:
+    """Check ``answers`` (item id → value) against ``form``; unknown item ids are ignored.
+
+    With ``allow_gaps`` (a printed form typed in afterwards: what is not on the paper cannot
+    be asked again) an empty required item is no error but listed in ``gaps``.
+    """
     values: dict[str, Answer] = {}
     errors: dict[str, str] = {}
+    gaps: list[str] = []
     for item in form.items:
         value = answers.get(item.id)
         if is_empty(value):
-            if item.required:
+            if item.required and allow_gaps:
+                gaps.append(item.id)
+            elif item.required:
                 errors[item.id] = "Deze vraag is verplicht."
             continue
         clean, problem = _check(item, value)
@@ -81,7 +89,7 @@ def validate_answers(form: Form, answers: dict[str, Any]) -> Validation:
             errors[item.id] = problem
         else:
             values[item.id] = clean
-    return Validation(values, errors)
+    return Validation(values, errors, tuple(gaps))
 
 
 def form_spec(form: Form) -> dict:

@@ -10,7 +10,8 @@ import pandas as pd
 from . import report
 from .content import library
 from .errors import ScopeError
-from .store import Store, Training
+from .store import Store, Training, normalize_join_code
+from .texts import t as text
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,21 @@ class Scope:
 
 
 def find_training(store: Store, ref: str) -> Training:
-    """A training by id, join code or exact name; ScopeError (Dutch) when there is none."""
+    """A training by id, join code or exact name; ScopeError (Dutch) when none or more than one fit.
+
+    A reference that fits two trainings (a training named "3" and training number 3) is
+    refused with both named, never resolved by guessing: ``remove`` deletes what it finds.
+    """
     ref = ref.strip()
-    for training in store.list_trainings():
-        if ref in (str(training.id), training.join_code, training.name) or ref.upper() == training.join_code:
-            return training
-    raise ScopeError(f"Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.")
+    found = [training for training in store.list_trainings()
+             if ref in (str(training.id), training.name) or normalize_join_code(ref) == training.join_code]
+    if not found:
+        raise ScopeError(f"Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.")
+    if len(found) > 1:
+        candidates = "; ".join(text("scope.candidate", name=tr.name, id=tr.id, code=tr.join_code)
+                               for tr in sorted(found, key=lambda tr: tr.id))
+        raise ScopeError(text("scope.ambiguous", ref=ref, candidates=candidates))
+    return found[0]
 
 
 def training_scope(store: Store, ref: str, meeting: int | None = None, form: str | None = None) -> Scope:

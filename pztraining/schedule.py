@@ -12,14 +12,17 @@ A meeting is planned in two steps:
    :func:`set_keep_end`), each returning a new Run; :func:`project` turns a Run and a
    moment into what the trainer sees: the current block, its deadline, and the re-planned
    clock times of the blocks still to come.
+
+What a page does to a stored run is an action (:class:`Start`, :class:`Advance`, …) given
+to :func:`step`, which the store applies under a lock (``Store.update_run``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from math import ceil, floor
-from typing import Sequence
+from typing import ClassVar, Sequence, Union
 
 MINUTE = 60
 
@@ -290,3 +293,123 @@ def _fit(lengths: list[int], minima: list[int], available: int) -> list[int]:
         return lengths
     return shorten(lengths, minima, max(available, sum(minima)))
 
+
+
+# --------------------------------------------------------------------- the stored run
+
+
+@dataclass(frozen=True)
+class Start:
+    """Start the meeting, shortened to ``target`` minutes."""
+
+    planned: tuple[int, ...]
+    minima: tuple[int, ...]
+    target: int
+    positional: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Finish the current block and begin the next one ("Volgende blok")."""
+
+    positional: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class SkipNext:
+    """Leave out the first block still to come."""
+
+    positional: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Extend:
+    """Give the current block ``minutes`` more ("+5 min")."""
+
+    minutes: int = 5
+    positional: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class KeepEnd:
+    """Keep the promised end time (True) or let it shift (False)."""
+
+    keep: bool
+    positional: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Forget the run, to give the meeting again from the start."""
+
+    positional: ClassVar[bool] = True
+
+
+Action = Union[Start, Advance, SkipNext, Extend, KeepEnd, Reset]
+
+# Why some actions carry the version the page showed and others do not:
+# "Volgende blok", "overslaan", start and reset are *positional*: they mean "this block
+# is done" or "from the beginning", about the state the trainer saw. Pressed twice on
+# the same state (a double click, or two tabs at once) they must act once; a press on
+# an older state changes nothing and the page shows the latest. "+5 min" is *additive*:
+# two presses mean ten minutes more, whichever state they land on, so it is applied
+# to the latest state without a check. "Eindtijd vasthouden" sets a value: applying it
+# twice is the same as once. See ``Store.update_run``.
+
+
+def checks_version(action: Action) -> bool:
+    """Whether ``action`` must be refused when the run moved on since the page showed it."""
+    return action.positional
+
+
+def reduce(run: Run | None, action: Action, now: datetime) -> Run | None:
+    """The run after ``action`` at ``now`` (None: no run). ScheduleError (Dutch) when it cannot."""
+    if isinstance(action, Reset):
+        return None
+    if isinstance(action, Start):
+        if run is not None:
+            raise ScheduleError("Deze bijeenkomst is al gestart.")
+        return start(action.planned, action.minima, action.target, now)
+    if run is None:
+        raise ScheduleError("Deze bijeenkomst is (nog) niet gestart.")
+    if isinstance(action, Advance):
+        return advance(run, now)
+    if isinstance(action, SkipNext):
+        _require_running(run)
+        upcoming = project(run, now).upcoming
+        if not upcoming:
+            raise ScheduleError("Dit is het laatste blok.")
+        return skip(run, upcoming[0].index, now)
+    if isinstance(action, Extend):
+        return extend(run, now, action.minutes)
+    if isinstance(action, KeepEnd):
+        return set_keep_end(run, action.keep)
+    raise TypeError(f"unknown action {action!r}")
+
+
+def step(state: dict | None, action: Action, now: datetime) -> dict | None:
+    """:func:`reduce` on the stored form of a run: for the store's locked update."""
+    new = reduce(Run.from_dict(state) if state else None, action, now)
+    return new.to_dict() if new is not None else None
+
+
+def running_meeting(states: dict[int, dict]) -> int | None:
+    """Of the stored runs (meeting number → state), the first meeting that is still running."""
+    for number in sorted(states):
+        if states[number] and states[number].get("current") is not None:
+            return number
+    return None
+
+
+def default_meeting(dates: dict[int, date | None], states: dict[int, dict], today: date) -> int:
+    """The meeting a page opens on: a running one, else the first dated ``today`` or later, else 1.
+
+    ``dates`` is meeting number → planned date (None when not set), ``states`` the stored runs.
+    """
+    running = running_meeting(states)
+    if running is not None:
+        return running
+    for number in sorted(dates):
+        if dates[number] and dates[number] >= today:
+            return number
+    return 1

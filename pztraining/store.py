@@ -40,7 +40,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -78,8 +78,11 @@ meeting_runs = Table(
     "meeting_runs", metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
-    Column("state", Text, nullable=False),  # schedule.Run.to_dict() as JSON
+    Column("state", Text, nullable=False),  # schedule.Run.to_dict() as JSON; "null" after a reset
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Bumped on every change, never reset (a reset stores "null"), so a press made on a page
+    # that showed an older state is recognised as stale (since schema 7).
+    Column("version", Integer, nullable=False, server_default=text("0")),
 )
 
 checklist_ticks = Table(
@@ -278,9 +281,17 @@ def _new_submission_id(conn: Connection, taken: set[int] = frozenset()) -> int:
             return candidate
 
 
+def _migrate_to_7(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("meeting_runs")}
+    if "version" not in columns:
+        conn.execute(text("ALTER TABLE meeting_runs ADD COLUMN version INTEGER NOT NULL DEFAULT 0"))
+
+
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-              6: _migrate_to_6}
+              6: _migrate_to_6, 7: _migrate_to_7}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -621,8 +632,7 @@ class Store:
                         f"({SCHEMA_VERSION}); werk pztraining bij."
                     )
                 for version in range(current + 1, SCHEMA_VERSION + 1):
-                    if version in MIGRATIONS:  # numbers may be reserved by work not merged yet
-                        MIGRATIONS[version](conn)
+                    MIGRATIONS[version](conn)
                 if row is None:
                     conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
                 elif current != SCHEMA_VERSION:
@@ -709,23 +719,53 @@ class Store:
 
     def load_run(self, training_id: int, meeting: int) -> dict | None:
         """The saved run state of a meeting (``schedule.Run.to_dict()``), or None."""
+        return self.find_run(training_id, meeting)[0]
+
+    def find_run(self, training_id: int, meeting: int) -> tuple[dict | None, int]:
+        """The saved run state of a meeting (or None) and its version (0 when never run)."""
         with self._read() as conn:
-            state = conn.execute(select(meeting_runs.c.state).where(
-                meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting)).scalar()
-        return json.loads(state) if state else None
+            row = conn.execute(select(meeting_runs.c.state, meeting_runs.c.version).where(
+                meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting)).first()
+        return (json.loads(row.state), row.version) if row else (None, 0)
+
+    def list_runs(self, training_id: int) -> dict[int, dict]:
+        """The saved run states of a training: meeting number → state (reset runs left out)."""
+        with self._read() as conn:
+            rows = conn.execute(select(meeting_runs.c.meeting, meeting_runs.c.state).where(
+                meeting_runs.c.training_id == training_id).order_by(meeting_runs.c.meeting)).all()
+        states = {row.meeting: json.loads(row.state) for row in rows}
+        return {meeting: state for meeting, state in states.items() if state is not None}
 
     @_retry_when_busy
-    def save_run(self, training_id: int, meeting: int, state: dict, now: datetime) -> None:
-        """Store the run state of a meeting, replacing the previous one."""
-        payload = json.dumps(state)
+    def update_run(self, training_id: int, meeting: int, change: Callable[[dict | None], dict | None],
+                   now: datetime, expected_version: int | None = None) -> tuple[dict | None, int, bool]:
+        """Apply ``change`` to a meeting's latest run state under a lock; ``(state, version, applied)``.
+
+        ``change(state or None) -> new state or None`` (None forgets the run). When
+        ``expected_version`` is given and the run has moved on since (a double click, or
+        another tab pressed first), nothing is changed and the latest state is returned
+        with ``applied`` False: the store decides, and every page converges on it.
+        """
+        key = (meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting)
         with self._write() as conn:
             self._require_training(conn, training_id)
-            changed = conn.execute(update(meeting_runs).where(
-                meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting,
-            ).values(state=payload, updated_at=now)).rowcount
-            if not changed:
-                conn.execute(insert(meeting_runs).values(
-                    training_id=training_id, meeting=meeting, state=payload, updated_at=now))
+            row = conn.execute(select(meeting_runs.c.state, meeting_runs.c.version).where(*key)
+                               .with_for_update()).first()
+            state, version = (json.loads(row.state), row.version) if row else (None, 0)
+            if expected_version is not None and version != expected_version:
+                return state, version, False
+            new = change(state)
+            if row is None:
+                conn.execute(insert(meeting_runs).values(training_id=training_id, meeting=meeting,
+                                                         state=json.dumps(new), updated_at=now, version=1))
+            else:
+                conn.execute(update(meeting_runs).where(*key).values(
+                    state=json.dumps(new), updated_at=now, version=version + 1))
+        return new, version + 1, True
+
+    def save_run(self, training_id: int, meeting: int, state: dict, now: datetime) -> None:
+        """Store the run state of a meeting, replacing the previous one (no version check)."""
+        self.update_run(training_id, meeting, lambda _old: state, now)
 
     @_retry_when_busy
     def remove_run(self, training_id: int, meeting: int) -> None:
@@ -947,6 +987,32 @@ class Store:
             return set(ids)
 
     # ------------------------------------------------------------------ reading for reports
+
+    def last_activity(self) -> dict[int, datetime]:
+        """Training id → the latest moment (UTC) something happened in it.
+
+        Something is a submitted form, a run of a meeting, a form opened or closed, a draft or
+        a role-play press; trainings where nothing happened yet are left out.
+        """
+        moments = (
+            select(submissions.c.training_id, submissions.c.submitted_at.label("at")),
+            select(meeting_runs.c.training_id, meeting_runs.c.updated_at),
+            select(form_sessions.c.training_id, form_sessions.c.opened_at),
+            select(form_sessions.c.training_id, form_sessions.c.closed_at),
+            select(drafts.c.training_id, drafts.c.updated_at),
+            select(roleplay_groups.c.training_id, roleplay_groups.c.updated_at),
+        )
+        latest: dict[int, datetime] = {}
+        with self._read() as conn:
+            for query in moments:
+                columns = query.selected_columns
+                grouped = (select(columns[0], func.max(columns[1])).where(columns[1].is_not(None))
+                           .group_by(columns[0]))
+                for training_id, at in conn.execute(grouped).all():
+                    at = _utc(at)
+                    if training_id not in latest or at > latest[training_id]:
+                        latest[training_id] = at
+        return latest
 
     def answer_rows(self, training_ids: list[int]) -> list[dict]:
         """Every stored answer of these trainings, one dict per answer (for ``report``).

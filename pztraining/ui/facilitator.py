@@ -81,7 +81,7 @@ class FacilitatorApp:
         self.new_group_button.on_click(lambda _: self._show_new_group(True))
 
     def _build_new_group_form(self) -> None:
-        style = {"description_width": "170px"}
+        style = {"description_width": "200px"}
         wide = w.Layout(width="min(100%, 520px)")
         self.group_name = named(w.Text(description=t("fac.group_name"), style=style, layout=wide), "group-name")
         self.members = named(w.Textarea(description=t("fac.members"), placeholder=t("fac.members.placeholder"),

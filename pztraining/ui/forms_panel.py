@@ -135,10 +135,14 @@ class FormsPanel:
                                   f"<span class='pz-form-count'>{esc(counted)}</span></span>")
             parts["toggle"].description = t("panel.close") if session and session.is_open else t("panel.open")
             parts["toggle"].button_style = "warning" if session and session.is_open else "success"
-            if session is not None:
+            # Anonymity is fixed once the form is open or answered: then the box shows what is
+            # stored. Until then it is the trainer's choice for the next opening, which a
+            # refresh must not overwrite (it runs every few seconds).
+            fixed = session is not None and (session.is_open or count + paper.get(form_id, 0) > 0)
+            if fixed and parts["anonymous"].value != session.anonymous:
                 parts["anonymous"].value = session.anonymous
-            # Anonymity is fixed once the form is open; who has not answered is never shown for it.
-            parts["anonymous"].disabled = session is not None and (session.is_open or count + paper.get(form_id, 0) > 0)
+            parts["anonymous"].disabled = fixed
+            # Who has not answered is never shown for an anonymous form.
             if session is not None and not session.anonymous and people:
                 done = self.store.respondents(self.training.id, self.meeting.number, form_id)
                 names = [p.name for p in people if p.id not in done]

@@ -97,7 +97,12 @@ class ResultsApp:
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        set_options(self.training_select, training_options(self.store.list_trainings()))
+        """All trainings; the page opens on the one where something happened last."""
+        trainings = self.store.list_trainings()
+        set_options(self.training_select, training_options(trainings))
+        activity = self.store.last_activity()
+        if activity:
+            self.training_select.value = max(activity, key=lambda training_id: (activity[training_id], training_id))
         self._on_training()
 
     def _on_mode(self) -> None:
@@ -148,7 +153,9 @@ class ResultsApp:
         open_list = "".join(
             f"<li><b>{esc(row.item_text)}</b> <span class='pz-note'>({esc(row.participant or t('res.anonymous'))})</span>: "
             f"{esc(row.value_text)}</li>" for row in bundle.open.itertuples())
-        notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in bundle.notes)
+        paper = bundle.tidy.loc[bundle.tidy["paper"], "submission"].nunique() if not bundle.tidy.empty else 0
+        notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in
+                        bundle.notes + ([t("res.paper.in_results", count=paper)] if paper else []))
         self.output.value = (
             f"<div class='pz-results-body'>{notes}{export.chart_section(bundle)}"
             f"<h3>{esc(t('sheet.items'))}</h3>{_table(bundle.summary)}"
@@ -210,12 +217,25 @@ class ResultsApp:
         key = f"papier:{uuid.uuid4().hex[:12]}"
 
         def on_submit(values: dict) -> tuple[str, dict]:
-            result = validate_answers(form, values)
+            # A question left open on paper cannot be asked again: gaps are allowed, and the
+            # submission is marked as from paper.
+            result = validate_answers(form, values, allow_gaps=True)
             if not result.ok:
                 return "invalid", result.errors
-            self.store.submit(training_id, meeting, form.id, key, result.values, self.clock(), paper=True)
-            entered = self.store.response_counts(training_id, meeting).get(form.id, 0)
-            self.paper_message.ok(t("res.paper.saved", count=entered))
+            if not result.values:  # a blank sheet is no answer
+                return "invalid", {form.items[0].id: t("res.paper.empty")}
+            try:
+                self.store.submit(training_id, meeting, form.id, key, result.values, self.clock(), paper=True)
+                entered = self.store.response_counts(training_id, meeting).get(form.id, 0)
+            except StoreError as exc:
+                # Not stored: say so, and keep what was typed on the screen to send again.
+                self.paper_form.values = dict(values)
+                self.paper_message.error(t("res.paper.not_saved", error=exc))
+                return "error", {}
+            saved = t("res.paper.saved", count=entered)
+            if result.gaps:
+                saved += " " + t("res.paper.gaps", count=len(result.gaps))
+            self.paper_message.ok(saved)
             self.refresh()
             return "submitted", {}
 

@@ -144,6 +144,19 @@ def test_extend_adds_five_minutes_and_keep_end_shortens_later_blocks(page: Page,
         assert int(now_minutes) < int(was), text
 
 
+def test_a_double_click_on_next_block_moves_on_one_block(page: Page, served, store):
+    open_trainer(page, served.trainer_url)
+    create_training(page, "Dubbelklik")
+    start_meeting(page)
+    page.locator(".pz-next").dblclick()  # both clicks leave before the kernel has answered the first
+    expect(page.locator(".pz-current-block .pz-block-title")).to_have_text(SECOND.title)
+    expect(page.locator(".pz-run-message")).to_contain_text("dubbele klik")
+    expect(page.locator(".pz-block-position")).to_contain_text(f"Blok 2 van {len(MEETING.blocks)}")
+    training = next(tr for tr in store.list_trainings() if tr.name == "Dubbelklik")
+    run = store.load_run(training.id, MEETING.number)
+    assert run["current"] == 1 and len(run["finished"]) == 1, run
+
+
 def test_checklist_tick_survives_a_reload(page: Page, served):
     open_trainer(page, served.trainer_url)
     create_training(page, "Checklist")

@@ -130,3 +130,25 @@ def test_remove_deletes_a_training_only_when_confirmed(capsys, tmp_path):
     assert store.list_trainings() != []
     assert main(["remove", "--db", store.url, "--training", training.join_code, "--yes"]) == 0
     assert store.list_trainings() == [] and store.list_participants(training.id) == []
+
+
+def test_a_training_named_like_another_trainings_number_is_refused_naming_both(capsys, tmp_path):
+    from datetime import datetime, timezone
+
+    from pztraining.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'pz.db'}")
+    now = datetime.now(timezone.utc)
+    first = store.add_training("Team De Linde", "mysupport", now)
+    named_like_it = store.add_training(str(first.id), "mysupport", now)
+    assert main(["remove", "--db", store.url, "--training", str(first.id), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"'{first.id}' past bij meer dan één training" in err
+    assert f"'Team De Linde' (nummer {first.id}, code {first.join_code})" in err
+    assert f"'{first.id}' (nummer {named_like_it.id}, code {named_like_it.join_code})" in err
+    assert len(store.list_trainings()) == 2  # nothing removed on a guess
+    # The code (or the other number) says which one is meant.
+    assert main(["remove", "--db", store.url, "--training", named_like_it.join_code.lower(), "--yes"]) == 0
+    assert [t.id for t in store.list_trainings()] == [first.id]
+    assert main(["remove", "--db", store.url, "--training", str(first.id), "--yes"]) == 0
+    assert store.list_trainings() == []

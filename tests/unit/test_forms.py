@@ -100,3 +100,17 @@ def test_the_browser_spec_labels_the_agreement_scale(evaluation):
     spec = form_spec(evaluation)
     relevance = next(i for i in spec["items"] if i["id"] == "relevantie")
     assert relevance["options"] == ["helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens"]
+
+
+def test_a_paper_form_may_leave_required_questions_open_and_they_are_listed():
+    from pztraining.content import load_form
+    from pztraining.forms import validate_answers
+
+    form = load_form("evaluatie-mysupport")
+    required = [item.id for item in form.items if item.required]
+    strict = validate_answers(form, {required[0]: 4})
+    assert strict.errors[required[1]] == "Deze vraag is verplicht."
+    paper = validate_answers(form, {required[0]: 4}, allow_gaps=True)
+    assert paper.ok and paper.values == {required[0]: 4}
+    assert paper.gaps == tuple(required[1:])
+    assert not validate_answers(form, {required[0]: 42}, allow_gaps=True).ok  # wrong answers still are

@@ -109,3 +109,45 @@ def test_a_skipped_or_past_block_cannot_be_skipped_again():
     run = schedule.advance(schedule.start(PLANNED, MINIMA, 120, T0), at(5))
     with pytest.raises(ScheduleError):
         schedule.skip(run, 0, at(6))
+
+
+# ---------------------------------------------------------------- the reducer over stored runs
+
+
+def test_next_block_is_positional_and_plus_five_is_additive():
+    assert schedule.checks_version(schedule.Advance()) and schedule.checks_version(schedule.SkipNext())
+    assert schedule.checks_version(schedule.Start((5,), (5,), 5)) and schedule.checks_version(schedule.Reset())
+    assert not schedule.checks_version(schedule.Extend(5)) and not schedule.checks_version(schedule.KeepEnd(True))
+
+
+def test_stored_runs_change_through_the_reducer():
+    state = schedule.step(None, schedule.Start(tuple(PLANNED), tuple(MINIMA), 120), T0)
+    state = schedule.step(state, schedule.Extend(5), at(1))
+    state = schedule.step(state, schedule.Advance(), at(3))
+    state = schedule.step(state, schedule.SkipNext(), at(4))
+    run = Run.from_dict(state)
+    assert run.current == 1 and run.skipped == {2} and run.finished[0].end == at(3)
+    assert schedule.step(state, schedule.Reset(), at(5)) is None
+    with pytest.raises(ScheduleError, match="al gestart"):
+        schedule.step(state, schedule.Start(tuple(PLANNED), tuple(MINIMA), 120), at(5))
+    with pytest.raises(ScheduleError, match="niet gestart"):
+        schedule.step(None, schedule.Advance(), at(5))
+
+
+def test_skipping_after_the_last_block_is_refused():
+    run = schedule.start([5, 10], [5, 5], 15, T0)
+    state = schedule.step(run.to_dict(), schedule.Advance(), at(5))
+    with pytest.raises(ScheduleError, match="laatste blok"):
+        schedule.step(state, schedule.SkipNext(), at(6))
+
+
+def test_a_page_opens_on_the_running_meeting_else_the_next_dated_one():
+    from datetime import date
+
+    today = date(2026, 11, 23)
+    dates = {1: date(2026, 11, 1), 2: date(2026, 12, 1), 3: None}
+    assert schedule.default_meeting(dates, {}, today) == 2
+    running = schedule.start(PLANNED, MINIMA, 120, T0).to_dict()
+    over = schedule.step(schedule.start([5], [5], 5, T0).to_dict(), schedule.Advance(), at(5))
+    assert schedule.default_meeting(dates, {1: over, 3: running}, today) == 3
+    assert schedule.default_meeting({1: None, 2: None}, {}, today) == 1

@@ -1,7 +1,7 @@
 """The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
 
 import multiprocessing
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -244,3 +244,57 @@ def test_kernels_writing_at_the_same_time_lose_nothing(tmp_path, clock):
         p.join(timeout=120)
         assert p.exitcode == 0
     assert len(Store(url).checklist_ticks(training.id)) == 160
+
+
+def test_a_run_change_on_an_older_version_changes_nothing_and_returns_the_latest(any_store, clock):
+    store = any_store
+    training = store.add_training("Team", "mysupport", clock())
+    state, version, applied = store.update_run(training.id, 1, lambda old: {"current": 0}, clock(),
+                                               expected_version=0)
+    assert (state, version, applied) == ({"current": 0}, 1, True)
+    store.update_run(training.id, 1, lambda old: {"current": old["current"] + 1}, clock(), expected_version=1)
+    stale = store.update_run(training.id, 1, lambda old: {"current": old["current"] + 1}, clock(),
+                             expected_version=1)
+    assert stale == ({"current": 1}, 2, False)
+    assert store.find_run(training.id, 1) == ({"current": 1}, 2)
+
+
+def test_a_reset_run_keeps_counting_versions_so_an_old_page_cannot_act_on_the_new_run(any_store, clock):
+    store = any_store
+    training = store.add_training("Team", "mysupport", clock())
+    store.update_run(training.id, 1, lambda old: {"current": 0}, clock())  # version 1
+    store.update_run(training.id, 1, lambda old: None, clock())  # reset: version 2
+    assert store.load_run(training.id, 1) is None and store.list_runs(training.id) == {}
+    store.update_run(training.id, 1, lambda old: {"current": 0}, clock())  # started again: 3
+    *_, applied = store.update_run(training.id, 1, lambda old: {"current": 5}, clock(), expected_version=1)
+    assert not applied and store.find_run(training.id, 1) == ({"current": 0}, 3)
+
+
+def test_a_schema_4_database_gets_run_versions_and_keeps_its_runs(tmp_path, clock):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store(url)
+    training = store.add_training("Team", "mysupport", clock())
+    store.save_run(training.id, 1, {"current": 2}, clock())
+    with store.engine.begin() as conn:  # back to how schema 4 stored runs
+        conn.execute(text("ALTER TABLE meeting_runs DROP COLUMN version"))
+        conn.execute(text("UPDATE pz_schema SET version = 4"))
+    store.close()
+    reopened = Store(url)
+    assert reopened.schema_version() == store_module.SCHEMA_VERSION
+    assert reopened.find_run(training.id, 1) == ({"current": 2}, 0)
+    *_, applied = reopened.update_run(training.id, 1, lambda old: {"current": 3}, clock(), expected_version=0)
+    assert applied and reopened.find_run(training.id, 1) == ({"current": 3}, 1)
+    reopened.close()
+
+
+def test_the_last_activity_of_a_training_is_its_latest_answer_run_or_form(any_store, clock):
+    store = any_store
+    answered = store.add_training("Met antwoorden", "mysupport", clock())
+    store.open_form(answered.id, 1, "reflectie", True, clock.advance(minutes=1))
+    store.submit(answered.id, 1, "reflectie", "a:1", {"x": "y"}, clock.advance(minutes=1))  # anonymous: no time kept
+    store.close_form(answered.id, 1, "reflectie", clock.advance(minutes=1))
+    run = store.add_training("Met een draaiboek", "mysupport", clock.advance(minutes=1))
+    store.update_run(run.id, 1, lambda old: {"current": 0}, clock.advance(minutes=1))
+    store.add_training("Nog niets", "mysupport", clock.advance(minutes=1))
+    latest = store.last_activity()
+    assert latest == {answered.id: clock.now - timedelta(minutes=3), run.id: clock.now - timedelta(minutes=1)}
