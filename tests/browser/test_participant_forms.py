@@ -1,4 +1,5 @@
-"""The participant's phone in a real browser: join, fill and send forms; the trainer's forms panel.
+"""The participant's phone in a real browser: join, fill and send forms, read a shared case,
+on a phone-sized screen; the trainer's forms panel.
 
 All tests share one ``pztraining serve`` (module fixture ``served``): the room server (the
 participants' page, its JSON endpoints and event stream) and the trainer server on the same
@@ -9,6 +10,9 @@ of drafts.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -23,6 +27,7 @@ from tests.browser.helpers import (
     MEETING,
     OTHER_SIDE_MS,
     PHONE_PAGE_MS,
+    PHONE_VIEWPORT,
     PREPARATION,
     REFLECTION,
     choose,
@@ -150,7 +155,11 @@ def test_a_form_the_trainer_opens_appears_without_a_reload_and_is_counted(
     assert not page.js_errors, page.js_errors
 
 
-def test_a_draft_survives_closing_the_tab(page: Page, served, store: Store):
+def test_a_draft_survives_closing_the_tab_and_clearing_the_browser(page: Page, browser: Browser, served,
+                                                                   store: Store):
+    """The draft is in the browser (for edits the server has not seen yet) and on the server:
+    a phone whose browser lost its copies (cleared site data) still finds it, as long as it is
+    the same device (its secret). Another device never sees it."""
     training = new_training(store, "Concept bewaren")
     open_form(store, training, REFLECTION)
     join(page, served, training, "Carla")
@@ -179,7 +188,29 @@ def test_a_draft_survives_closing_the_tab(page: Page, served, store: Store):
     wait_until(lambda: store.load_draft(training.id, MEETING, REFLECTION, key) == {
         "hoe-was-het": first, "meenemen": second}, what="the browser's copy reached the store")
     assert store.load_submission(training.id, MEETING, REFLECTION, key) is None
+
+    # Everything the browser keeps goes, except the device secret (which *is* the device):
+    # what the form shows now can only come from the server.
+    left = again.evaluate("""() => {
+        const device = localStorage.getItem("pz-device");
+        localStorage.clear();
+        localStorage.setItem("pz-device", device);
+        return Object.keys(localStorage);
+    }""")
+    assert left == ["pz-device"], left
+    open_participant(again, served, training)
+    show_form(again, REFLECTION)
+    with explained(again, served):
+        expect(text_field(again, "hoe-was-het")).to_have_value(first)
+        expect(text_field(again, "meenemen")).to_have_value(second)
     assert not again.js_errors, again.js_errors
+
+    # Without the secret it is another phone: it is asked for a name and sees an empty form.
+    with device(browser) as other:
+        open_participant(other, served, training)
+        register(other, "Iris")
+        show_form(other, REFLECTION)
+        expect(text_field(other, "hoe-was-het")).to_have_value("")
 
 
 def test_required_items_and_too_long_text_are_refused_without_losing_text(page: Page, served, store: Store):
@@ -389,55 +420,6 @@ def test_sending_again_is_confirmed_on_the_page(page: Page, served, store: Store
         assert store.load_submission(training.id, MEETING, REFLECTION, key) is None
 
 
-# ------------------------------------------------------------------------- drafts on the server
-
-
-def test_a_draft_comes_back_from_the_server_after_closing_the_tab_and_clearing_the_browser(
-        page: Page, browser: Browser, served, store: Store):
-    """The draft is kept on the server, not only in the browser: a phone whose browser lost its
-    copies (cleared site data, another tab in private mode after the code) still finds it, as
-    long as it is the same device. Another device never sees it."""
-    training = new_training(store, "Concept op de server")
-    open_form(store, training, REFLECTION)
-    join(page, served, training, "Hanna")
-    key = f"p:{participant_id(store, training, 'Hanna')}"
-    context = page.context
-    show_form(page, REFLECTION)
-    typed = "Ik laat de stiltes vaker vallen.\nEn ik vraag door."
-    write(page, "hoe-was-het", typed)
-    expect(page.locator(".pz-form-status")).to_contain_text("Concept bewaard", timeout=OTHER_SIDE_MS)
-    assert store.load_draft(training.id, MEETING, REFLECTION, key) == {"hoe-was-het": typed}
-    page.close()
-
-    again = watch(context.new_page())
-    open_participant(again, served, training)
-    expect(again.locator(f"button.pz-form-link-{REFLECTION}")).to_contain_text("concept bewaard")
-    show_form(again, REFLECTION)
-    expect(text_field(again, "hoe-was-het")).to_have_value(typed)
-
-    # Everything the browser keeps goes, except the device secret (which *is* the device).
-    left = again.evaluate("""() => {
-        const device = localStorage.getItem("pz-device");
-        localStorage.clear();
-        localStorage.setItem("pz-device", device);
-        return Object.keys(localStorage);
-    }""")
-    assert left == ["pz-device"], left
-    open_participant(again, served, training)
-    show_form(again, REFLECTION)
-    with explained(again, served):
-        expect(text_field(again, "hoe-was-het")).to_have_value(typed)
-    assert store.load_submission(training.id, MEETING, REFLECTION, key) is None
-    assert not again.js_errors, again.js_errors
-
-    # Without the secret it is another phone: it is asked for a name and sees an empty form.
-    with device(browser) as other:
-        open_participant(other, served, training)
-        register(other, "Iris")
-        show_form(other, REFLECTION)
-        expect(text_field(other, "hoe-was-het")).to_have_value("")
-
-
 # ------------------------------------------------------------------------- shared cases
 
 
@@ -521,25 +503,21 @@ _CUT_OFF_JS = """() => {
 }"""
 
 
-def screenshot_dir(tmp_path):
+def screenshot_dir(tmp_path: Path) -> Path:
     """Where the phone screenshots go: $PZ_SCREENSHOTS to keep them (and look at them), else tmp."""
-    import os
-    from pathlib import Path
-
     folder = Path(os.environ.get("PZ_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def nothing_cut_off(page: Page, shots, name: str) -> None:
+def nothing_cut_off(page: Page, shots: Path, name: str) -> None:
+    """Screenshot the whole page, then check that no text sticks out of its box or the screen."""
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert page.evaluate(_CUT_OFF_JS) == [], f"{name} on a 390 px phone (see {shots / name}.png)"
 
 
 def test_the_code_field_and_every_participant_screen_fit_a_phone(browser: Browser, served, store: Store,
-                                                                 tmp_path):
-    from tests.browser.helpers import PHONE_VIEWPORT
-
+                                                                 tmp_path: Path):
     shots = screenshot_dir(tmp_path)
     training = new_training(store, "Telefoonscherm met een wat langere naam van de training")
     open_form(store, training, PREPARATION)
@@ -567,7 +545,7 @@ def test_the_code_field_and_every_participant_screen_fit_a_phone(browser: Browse
         nothing_cut_off(phone, shots, "2-name")
 
         register(phone, "Karin van den Berg-Oosterhuis")
-        expect(phone.locator(f"button.pz-case-link-de-vries")).to_be_visible()
+        expect(phone.locator("button.pz-case-link-de-vries")).to_be_visible()
         nothing_cut_off(phone, shots, "3-overview")
 
         show_form(phone, PREPARATION)
