@@ -25,6 +25,7 @@ function render({ model, el: root }) {
   let sending = false; // browser-only: never synced, cleared by the kernel's reply
   let seq = 0; // number of the newest draft sent
   let acked = 0; // newest draft the kernel confirmed as stored
+  let carried = 0; // newest draft whose values a submit carried: never sent again after it
   let failures = 0;
   let ackTimer = null;
   let submitRetry = null;
@@ -51,7 +52,7 @@ function render({ model, el: root }) {
     if (ackTimer) clearTimeout(ackTimer);
     ackTimer = setTimeout(() => { // no answer: connection or kernel gone for now
       ackTimer = null;
-      if (acked < seq) { showUnsaved(texts().offline); retryLater(); }
+      if (acked < seq && seq > carried) { showUnsaved(texts().offline); retryLater(); }
     }, ACK_TIMEOUT_MS);
   };
   const edited = () => {
@@ -197,6 +198,10 @@ function render({ model, el: root }) {
 
   const sendSubmit = () => {
     if (syncTimer) { clearTimeout(syncTimer); syncTimer = null; }
+    // The submit carries every value: a slow or failed draft must not be sent after it (it
+    // would turn the sent form back into a draft).
+    if (ackTimer) { clearTimeout(ackTimer); ackTimer = null; }
+    carried = seq;
     if (submitRetry) { clearTimeout(submitRetry); submitRetry = null; }
     sending = true;
     showStatus();
@@ -235,7 +240,7 @@ function render({ model, el: root }) {
         root.dataset.saved = "yes";
         if (acked >= seq && !syncTimer) writeLocal(false); // everything typed is stored
         showStatus();
-      } else {
+      } else if (message.seq > carried) {
         showUnsaved(message.message || texts().unsaved);
         retryLater();
       }

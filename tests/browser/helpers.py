@@ -12,10 +12,15 @@ from playwright.sync_api import Browser, Page, expect
 from pztraining.content import load_form, load_program
 from pztraining.store import Training
 
-#: The first render waits for a Voila kernel to start (seconds on a 2-core machine).
+#: The trainer, results and facilitator pages wait for a Voila kernel (seconds on 2 cores).
 FIRST_RENDER_MS = 60_000
-#: Pages re-read the store every 2–3 s; a change on the other side shows within this.
+#: The participants' page is a plain page of the room server: no kernel to wait for.
+PHONE_PAGE_MS = 10_000
+#: Trainer pages re-read the store every 2–3 s and the room server pushes changes to the
+#: phones within a second; a change on the other side shows within this.
 OTHER_SIDE_MS = 15_000
+#: A phone as the participants hold it (CSS pixels of a 6.1" phone).
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 MEETING = 1
 
 PREPARATION = "voorbereiding-mysupport"
@@ -44,21 +49,25 @@ def wait_until(condition: Callable[[], object], timeout: float = 15.0, what: str
         time.sleep(0.25)
 
 
+def watch(page: Page) -> Page:
+    """Collect the page's JS errors and dialogs (``page.js_errors``, ``page.dialogs``)."""
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.js_errors = errors
+    page.dialogs = dialogs
+    return page
+
+
 @contextmanager
-def device(browser: Browser) -> Iterator[Page]:
+def device(browser: Browser, viewport: dict | None = None) -> Iterator[Page]:
     """Another device: its own browser context (its own localStorage, so its own device secret)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000}, locale="nl-NL",
                                   timezone_id="Europe/Amsterdam")
     try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        errors: list[str] = []
-        dialogs: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.js_errors = errors
-        page.dialogs = dialogs
-        yield page
+        yield watch(context.new_page())
     finally:
         context.close()
 
@@ -89,6 +98,20 @@ def participant_link(served, training: Training) -> str:
     return f"{served.participant_url}?code={training.join_code.lower()}"
 
 
+def open_participant(page: Page, served, training: Training) -> None:
+    """Open the training's link; wait for the name prompt (new device) or the overview (known one)."""
+    page.goto(participant_link(served, training), wait_until="domcontentloaded", timeout=PHONE_PAGE_MS)
+    with explained(page, served):
+        expect(page.locator(".pz-participant-name input, .pz-no-forms, .pz-items").first
+               ).to_be_visible(timeout=PHONE_PAGE_MS)
+
+
+def join(page: Page, served, training: Training, name: str) -> None:
+    """A new device opens the training's link and registers as ``name``."""
+    open_participant(page, served, training)
+    register(page, name)
+
+
 def register(page: Page, name: str) -> None:
     page.locator(".pz-participant-name input").fill(name)
     page.locator("button.pz-register").click()
@@ -110,8 +133,14 @@ def show_form(page: Page, form_id: str):
     return form
 
 
+#: The CSS selector of one item of the shown form.
+ITEM = ".pz-form-root fieldset.pz-item[data-item='{}']"
+#: Within an item: its text field.
+TEXT_FIELD = "textarea, input[type=text]"
+
+
 def item(page: Page, item_id: str):
-    return page.locator(f".pz-form-root fieldset.pz-item[data-item='{item_id}']")
+    return page.locator(ITEM.format(item_id))
 
 
 def choose(page: Page, item_id: str, value: str | int) -> None:
@@ -119,7 +148,7 @@ def choose(page: Page, item_id: str, value: str | int) -> None:
 
 
 def text_field(page: Page, item_id: str):
-    return item(page, item_id).locator("textarea, input[type=text]")
+    return item(page, item_id).locator(TEXT_FIELD)
 
 
 def write(page: Page, item_id: str, value: str) -> None:
@@ -128,6 +157,28 @@ def write(page: Page, item_id: str, value: str) -> None:
 
 def submit(page: Page) -> None:
     page.locator(".pz-form-root button.pz-form-submit").click()
+
+
+def preparation_answers(number: int = 0, impression: str | None = None) -> list[tuple[str, str | int, bool]]:
+    """(item id, value, typed) for the required items of voorbereiding-mysupport.yaml.
+
+    The answers vary with ``number``; ``typed`` items are text fields, the others choices.
+    """
+    return [
+        ("gids-gelezen", ["Helemaal", "Gedeeltelijk", "Nog niet"][number % 3], False),
+        ("indruk-gids", impression or f"Indruk van deelnemer {number + 1}: duidelijk.", True),
+        ("werken-met-gids", "Goed te gebruiken bij het eerste gesprek.", True),
+        ("voorbereid", ["Ja", "Gedeeltelijk", "Nee"][number % 3], False),
+        ("vertrouwen-gesprek", (4 + number) % 11, False),
+    ]
+
+
+def fill_preparation(page: Page, number: int = 0, impression: str | None = None) -> None:
+    for item_id, value, typed in preparation_answers(number, impression):
+        if typed:
+            write(page, item_id, value)
+        else:
+            choose(page, item_id, value)
 
 
 def form_row(page: Page, form_id: str):
