@@ -185,10 +185,14 @@ def save_draft(store: Store, training: Training, participant: Participant, secre
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a submit came to: "submitted", "invalid" (with Dutch errors per item) or "closed"."""
+    """What a submit came to: "submitted", "invalid" (with Dutch errors per item) or "closed".
+
+    ``gaps`` lists required items left open (only on paper forms, where that is allowed).
+    """
 
     status: str
     errors: dict = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
 
 
 def submit(store: Store, training: Training, participant: Participant, secret: str,
@@ -214,17 +218,21 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
 
 
 def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,
-                 now: datetime, key: str | None = None) -> Outcome:
+                 now: datetime, key: str) -> Outcome:
     """Store a printed form the trainer types in: no participant, marked as paper.
 
-    ``key`` identifies this sheet, so pressing submit twice stores it once; a new sheet
-    gets a new random key.
+    A question left open on paper cannot be asked again, so required items may be empty
+    (listed in ``gaps``); a blank sheet is no answer. ``key`` identifies this sheet
+    (:func:`new_paper_key`), so pressing submit twice stores it once. A failing store
+    raises StoreError: nothing was stored.
     """
-    result = validate_answers(form, values)
+    result = validate_answers(form, values, allow_gaps=True)
     if not result.ok:
         return Outcome("invalid", result.errors)
-    store.submit(training_id, meeting, form.id, key or new_paper_key(), result.values, now, paper=True)
-    return Outcome("submitted")
+    if not result.values:
+        return Outcome("invalid", {form.items[0].id: t("res.paper.empty")})
+    store.submit(training_id, meeting, form.id, key, result.values, now, paper=True)
+    return Outcome("submitted", gaps=tuple(result.gaps))
 
 
 def new_paper_key() -> str:

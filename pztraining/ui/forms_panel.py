@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Callable
 
@@ -10,29 +9,13 @@ import ipywidgets as w
 
 from ..content import Meeting, load_form
 from ..forms import form_spec
+from ..links import participant_url, qr_svg
 from ..store import FormSession, Store, StoreError, Training
 from ..texts import t
 from .common import Message, Refresher, esc, named
 
 #: How often the counts are re-read while the panel is shown, in seconds.
 REFRESH_SECONDS = 3.0
-
-
-def participant_url(code: str, base: str | None = None) -> str | None:
-    """The link a participant opens (``$PZTRAINING_PARTICIPANT_URL`` with the code), if known."""
-    base = base if base is not None else os.environ.get("PZTRAINING_PARTICIPANT_URL", "")
-    if not base:
-        return None
-    return f"{base.rstrip('/')}/?code={code}"
-
-
-def qr_svg(data: str) -> str:
-    """A QR code as inline SVG (no images, no network)."""
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    return image.to_string(encoding="unicode")
 
 
 class FormsPanel:

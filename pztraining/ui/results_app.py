@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import tempfile
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -15,11 +14,11 @@ from typing import Callable
 import ipywidgets as w
 import pandas as pd
 
-from .. import export, results
+from .. import export, participation, results
 from ..clock import local, utc_now
 from ..content import library, load_form, load_program
 from ..errors import ExportError, ScopeError
-from ..forms import form_spec, validate_answers
+from ..forms import form_spec
 from ..store import Store, StoreError
 from ..texts import t
 from .common import Message, Refresher, esc, named, open_page, set_options, stylesheet, training_options
@@ -214,27 +213,22 @@ class ResultsApp:
         program = load_program(self.store.find_training(training_id).program_id)
         meeting = self.meeting_select.value or next(
             (m.number for m in program.meetings if form.id in m.form_ids()), 1)
-        key = f"papier:{uuid.uuid4().hex[:12]}"
+        key = participation.new_paper_key()
 
         def on_submit(values: dict) -> tuple[str, dict]:
-            # A question left open on paper cannot be asked again: gaps are allowed, and the
-            # submission is marked as from paper.
-            result = validate_answers(form, values, allow_gaps=True)
-            if not result.ok:
-                return "invalid", result.errors
-            if not result.values:  # a blank sheet is no answer
-                return "invalid", {form.items[0].id: t("res.paper.empty")}
             try:
-                self.store.submit(training_id, meeting, form.id, key, result.values, self.clock(), paper=True)
+                outcome = participation.submit_paper(self.store, training_id, meeting, form, values, self.clock(), key)
                 entered = self.store.response_counts(training_id, meeting).get(form.id, 0)
             except StoreError as exc:
                 # Not stored: say so, and keep what was typed on the screen to send again.
                 self.paper_form.values = dict(values)
                 self.paper_message.error(t("res.paper.not_saved", error=exc))
                 return "error", {}
+            if outcome.status != "submitted":
+                return outcome.status, outcome.errors
             saved = t("res.paper.saved", count=entered)
-            if result.gaps:
-                saved += " " + t("res.paper.gaps", count=len(result.gaps))
+            if outcome.gaps:
+                saved += " " + t("res.paper.gaps", count=len(outcome.gaps))
             self.paper_message.ok(saved)
             self.refresh()
             return "submitted", {}

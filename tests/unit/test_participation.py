@@ -219,14 +219,15 @@ def test_a_shared_case_shows_only_the_participant_briefing_and_only_while_shared
 
 def test_a_paper_form_is_stored_without_a_participant_and_once_per_sheet(store, clock, training):
     form = load_form("reflectie")
-    assert part.submit_paper(store, training.id, 1, form, {}, clock()).status == "invalid"
+    blank = part.submit_paper(store, training.id, 1, form, {}, clock(), part.new_paper_key())
+    assert blank.status == "invalid"  # a blank sheet is no answer
     assert store.response_counts(training.id, 1) == {}
     key = part.new_paper_key()
     assert key.startswith("papier:") and key != part.new_paper_key()
     for _ in range(2):  # the trainer presses twice
         assert part.submit_paper(store, training.id, 1, form, {first_item(): "Op papier"}, clock(), key).status \
             == "submitted"
-    part.submit_paper(store, training.id, 1, form, {first_item(): "Tweede vel"}, clock())
+    part.submit_paper(store, training.id, 1, form, {first_item(): "Tweede vel"}, clock(), part.new_paper_key())
     assert store.response_counts(training.id, 1) == {"reflectie": 2}  # even though the form was never opened
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT participant_id, paper FROM submissions").all()

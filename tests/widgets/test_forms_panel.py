@@ -5,7 +5,8 @@ import pytest
 
 from pztraining import participation as part
 from pztraining.content import load_program
-from pztraining.ui.forms_panel import FormsPanel, participant_url
+from pztraining.links import facilitator_url, participant_url
+from pztraining.ui.forms_panel import FormsPanel
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def test_the_trainer_panel_opens_forms_counts_answers_and_lists_who_is_missing(s
 def test_the_join_link_carries_the_code_and_a_qr_code_is_drawn(store, clock, training, monkeypatch):
     assert participant_url("K7M2QP", "http://10.0.0.5:8867/") == "http://10.0.0.5:8867/?code=K7M2QP"
     assert participant_url("K7M2QP", "") is None
+    assert facilitator_url("ABCDEFGH23", "http://10.0.0.5:8867") == "http://10.0.0.5:8867/rollenspel?f=ABCDEFGH23"
     panel = FormsPanel(store, clock)
     monkeypatch.setenv("PZTRAINING_PARTICIPANT_URL", "http://10.0.0.5:8867/")
     panel.show(training, load_program("mysupport").meeting(1))

@@ -14,6 +14,7 @@ from ...store import Store, StoreError, Training
 from ...texts import t
 from ..common import Message, esc, named, open_page, stylesheet, training_options
 from ..forms_panel import FormsPanel
+from ..room_panel import RoomPanel
 from ..slides_link import slides_link_html
 from .checklist import Checklist
 from .new_training import NewTrainingForm
@@ -46,6 +47,7 @@ class TrainerApp:
         self.runner = Runner(store, clock, on_change=self._on_run_changed)
         self.runner.versioned.append(self.planner.start_button)
         self.forms = FormsPanel(store, clock)
+        self.room = RoomPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
@@ -57,6 +59,7 @@ class TrainerApp:
             self.planner.root,
             self.runner.root,
             self.forms.root,
+            self.room.root,
         ]), "trainer-app", "pz-app")
         self._refresh_trainings()
 
@@ -94,6 +97,7 @@ class TrainerApp:
             self.planner.root.layout.display = "none"
             self.runner.show(None, None)
             self.forms.show(None, None)
+            self.room.show(None, None)
             self.slides_link.value = ""
             return
         try:
@@ -118,6 +122,7 @@ class TrainerApp:
         if meeting is None or self.training is None:
             return
         self.forms.show(self.training, meeting)
+        self.room.show(self.training, meeting)
         self.slides_link.value = slides_link_html(self.program.id, meeting.number)
         self.planner.show(self.training, meeting)
         self.runner.show(self.training.id, meeting)
