@@ -106,8 +106,13 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
 
 def respondent_key(training: Training, session: FormSession, participant: Participant, secret: str) -> str:
     """Whose answers these are: the participant, or an unlinkable key on anonymous forms."""
-    if session.anonymous:
-        return anonymous_key(secret, training.id, session.meeting, session.form_id)
+    return _key(session.anonymous, training.id, session.meeting, session.form_id, participant, secret)
+
+
+def _key(anonymous: bool, training_id: int, meeting: int, form_id: str, participant: Participant,
+         secret: str) -> str:
+    if anonymous:
+        return anonymous_key(secret, training_id, meeting, form_id)
     return f"p:{participant.id}"
 
 
@@ -175,12 +180,14 @@ def statuses(store: Store, training: Training, participant: Participant, secret:
 
 def save_draft(store: Store, training: Training, participant: Participant, secret: str,
                meeting: int, form_id: str, values: dict, now: datetime) -> None:
-    """Keep what was filled in so far (as typed); FormClosed once the form is closed."""
-    session, _form = _session(store, training, meeting, form_id)
-    if not session.is_open:
-        raise FormClosed(t("form.closed"))
-    store.save_draft(training.id, meeting, form_id, respondent_key(training, session, participant, secret),
-                     values, now)
+    """Keep what was filled in so far (as typed); FormClosed when the form is not open.
+
+    One store transaction that also reads whether the form is open and anonymous: drafts
+    are the phones' most frequent write.
+    """
+    store.save_open_draft(training.id, meeting, form_id,
+                          lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
+                          values, now)
 
 
 @dataclass(frozen=True)

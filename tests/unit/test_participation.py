@@ -4,7 +4,7 @@ import pytest
 
 from pztraining import participation as part
 from pztraining.content import load_form
-from pztraining.store import MissingEntry, StoreError
+from pztraining.store import MissingEntry
 
 PHONE = "0123456789abcdef0123456789abcdef"
 OTHER_PHONE = "fedcba9876543210fedcba9876543210"
@@ -151,20 +151,25 @@ def test_an_anonymous_submission_keeps_no_participant_and_no_time(store, clock, 
     assert again.status == "submitted" and again.anonymous  # this phone still finds its answers
 
 
-def test_a_busy_store_raises_and_nothing_is_marked_stored(store, clock, training, monkeypatch):
+def test_a_busy_store_raises_and_nothing_is_marked_stored(store, clock, training):
+    import sqlite3
+
+    from pztraining.store import Store, StoreBusy
+
     store.open_form(training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
-
-    def locked(*args, **kwargs):
-        raise StoreError("De database weigert de wijziging: database is locked.")
-
-    monkeypatch.setattr(store, "save_draft", locked)
-    monkeypatch.setattr(store, "submit", locked)
-    with pytest.raises(StoreError):
-        part.save_draft(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "Belangrijk"}, clock())
-    with pytest.raises(StoreError):
-        part.submit(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "Belangrijk"}, clock())
-    monkeypatch.undo()
+    impatient = Store(store.url, busy_seconds=0.3)  # the room server waits seconds, not half a minute
+    holder = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(StoreBusy):
+            part.save_draft(impatient, training, sanne, PHONE, 1, "reflectie", {first_item(): "Belangrijk"}, clock())
+        with pytest.raises(StoreBusy):
+            part.submit(impatient, training, sanne, PHONE, 1, "reflectie", {first_item(): "Belangrijk"}, clock())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        impatient.close()
     state = part.form_state(store, training, sanne, PHONE, 1, "reflectie")
     assert state.status == "new" and state.values == {}
     assert store.response_counts(training.id, 1) == {}
