@@ -7,6 +7,8 @@ behind the same token as its pages. The room server lives in :mod:`pztraining.ro
 
 from __future__ import annotations
 
+import os
+
 from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
 from traitlets import Unicode
@@ -22,10 +24,13 @@ class PzVoila(Voila):
 
     #: Paths (under the server's base URL) that get the strict participants' policy.
     strict_paths: tuple[str, ...] = ()
+    #: Referrer-Policy of every response.
+    referrer_policy = "same-origin"
 
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
-        self.app.add_transform(security_headers(tuple(url_path_join(self.server_url, p) for p in self.strict_paths)))
+        strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
+        self.app.add_transform(security_headers(strict, self.referrer_policy))
         redact_logs(self.log)
         return super().init_handlers()
 
@@ -37,6 +42,12 @@ class DeckFileHandler(AuthenticatedFileHandler):
     def content_security_policy(self) -> str:
         # jupyter_server sandboxes served files; reveal.js needs its own origin (speaker view).
         return "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+
+    def check_xsrf_cookie(self) -> None:
+        # jupyter_server refuses a file GET without a Referer unless a token came with it; a
+        # deck opened from a bookmark or the address bar has none. Reading a deck changes
+        # nothing, and who may read it is still checked (the token, or its login cookie).
+        return
 
     def write_error(self, status_code: int, **kwargs) -> None:
         # jupyter_server's error page needs a static_path that Voila does not set: a missing
@@ -58,7 +69,9 @@ class DecksVoila(PzVoila):
         if self.slides_dir:
             route = url_path_join(self.server_url, SLIDES_ROUTE, "(.*)")
             # First in the list: tornado takes the first pattern that matches.
-            handlers.insert(0, (route, DeckFileHandler, {"path": self.slides_dir, "default_filename": "index.html"}))
+            # The real path: jupyter_server compares served files with it after resolving links.
+            folder = os.path.realpath(self.slides_dir)
+            handlers.insert(0, (route, DeckFileHandler, {"path": folder, "default_filename": "index.html"}))
         return handlers
 
 

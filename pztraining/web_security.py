@@ -22,8 +22,13 @@ STRICT_POLICY = "; ".join([
 VOILA_POLICY = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
 
 
-def security_headers(strict_prefixes: tuple[str, ...] = ()) -> type[OutputTransform]:
-    """A transform adding our headers; paths under ``strict_prefixes`` get the strict policy."""
+def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "same-origin") -> type[OutputTransform]:
+    """A transform adding our headers; paths under ``strict_prefixes`` get the strict policy.
+
+    ``referrer`` is the Referrer-Policy: "same-origin" keeps a token in a URL on this server
+    (jupyter_server checks the Referer of some requests); "no-referrer" on the room server,
+    where nothing needs it.
+    """
 
     class SecurityHeaders(OutputTransform):
         def __init__(self, request):
@@ -33,7 +38,7 @@ def security_headers(strict_prefixes: tuple[str, ...] = ()) -> type[OutputTransf
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             headers["X-Content-Type-Options"] = "nosniff"
-            headers["Referrer-Policy"] = "no-referrer"  # a token in a URL never leaves in a Referer
+            headers["Referrer-Policy"] = referrer
             if self.strict:
                 headers["Content-Security-Policy"] = STRICT_POLICY
                 headers["X-Frame-Options"] = "DENY"

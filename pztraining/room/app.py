@@ -69,6 +69,7 @@ class RoomVoila(PzVoila):
     """Voila in single-notebook mode (the Rollenspel page) with the participants' handlers."""
 
     strict_paths = ("/",)
+    referrer_policy = "no-referrer"  # facilitator codes are in URLs here
 
     def init_handlers(self) -> list:
         voila_routes = super().init_handlers()

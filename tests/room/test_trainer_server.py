@@ -69,7 +69,7 @@ def test_a_deck_needs_the_token(trainer):
     assert status == 200 and body == DECK
     status, _headers, body = get(server, f"/pz/dia/ontbreekt.html?token={server.token}")
     assert status == 404 and body == t("room.error.not_found")
-    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_beamer_page_needs_the_token_and_shows_the_join_code(trainer):

@@ -3,10 +3,19 @@
 import asyncio
 import json
 
+from concurrent.futures import ThreadPoolExecutor
+
 from pztraining.room.events import RoomEvents
 from pztraining.room.limits import AttemptLimiter
 
 # ------------------------------------------------------------------ wrong join codes
+
+
+def run(scenario) -> None:
+    """Run ``scenario`` in a fresh event loop of its own thread (Playwright's sync API may own
+    this thread's loop when the browser tests ran first)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario).result(timeout=60)
 
 
 def test_twenty_wrong_codes_in_a_minute_block_that_client_until_the_oldest_leaves_the_window():
@@ -90,7 +99,7 @@ def test_a_change_reaches_every_listener_of_that_training_and_no_other():
         assert _drain(elsewhere) == []
         assert sorted(fake.reads[-1]) == [1, 2]  # one read of the versions for all trainings
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_the_watcher_finds_a_change_by_itself():
@@ -104,7 +113,7 @@ def test_the_watcher_finds_a_change_by_itself():
         assert _data(message)["version"] == 5
         events.forget(1, queue)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_phone_that_went_away_is_forgotten():
@@ -126,4 +135,4 @@ def test_a_phone_that_went_away_is_forgotten():
         await events.check()
         assert fake.reads == []  # no phones: no queries
 
-    asyncio.run(scenario())
+    run(scenario())
