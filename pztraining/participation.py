@@ -209,16 +209,16 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
     Invalid answers are kept as a draft, so nothing typed is lost. A busy or failing store
     raises StoreError: nothing was stored and the page keeps the answers and tries again.
     """
-    session, form = _session(store, training, meeting, form_id)
-    if not session.is_open:
-        return Outcome("closed")
-    key = respondent_key(training, session, participant, secret)
+    form = load_form(form_id)
     result = validate_answers(form, values)
-    if not result.ok:
-        store.save_draft(training.id, meeting, form_id, key, values, now)
-        return Outcome("invalid", result.errors)
     try:
-        store.submit(training.id, meeting, form_id, key, result.values, now, participant_id=participant.id)
+        if not result.ok:
+            save_draft(store, training, participant, secret, meeting, form_id, values, now)
+            return Outcome("invalid", result.errors)
+        # One store transaction checks that the form is open and picks the key by its anonymity.
+        store.submit(training.id, meeting, form_id,
+                     lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
+                     result.values, now, participant_id=participant.id)
     except FormClosed:
         return Outcome("closed")
     return Outcome("submitted")

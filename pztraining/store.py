@@ -207,7 +207,7 @@ facilitator_links = Table(
 )
 
 
-# The phones' most frequent write (a draft, every few seconds per phone) uses statements
+# The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
 _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
     form_sessions.c.training_id == bindparam("t"), form_sessions.c.meeting == bindparam("m"),
@@ -215,6 +215,11 @@ _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where
 _DRAFT_KEY = (drafts.c.training_id == bindparam("t"), drafts.c.meeting == bindparam("m"),
               drafts.c.form_id == bindparam("f"), drafts.c.respondent_key == bindparam("k"))
 _DRAFT_UPDATE = update(drafts).where(*_DRAFT_KEY).values(answers=bindparam("a"), updated_at=bindparam("u"))
+_DRAFT_DELETE = delete(drafts).where(*_DRAFT_KEY)
+_SUBMISSION_ID = select(submissions.c.id).where(
+    submissions.c.training_id == bindparam("t"), submissions.c.meeting == bindparam("m"),
+    submissions.c.form_id == bindparam("f"), submissions.c.respondent_key == bindparam("k"))
+_ANSWER_INSERT = insert(answers).values(submission_id=bindparam("s"), item_id=bindparam("i"), value=bindparam("v"))
 _DRAFT_INSERT = insert(drafts).values(training_id=bindparam("t"), meeting=bindparam("m"), form_id=bindparam("f"),
                                       respondent_key=bindparam("k"), answers=bindparam("a"),
                                       updated_at=bindparam("u"))
@@ -952,39 +957,39 @@ class Store:
         return json.loads(value) if value else None
 
     @_retry_when_busy
-    def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str, values: dict,
-               now: datetime, participant_id: int | None = None, paper: bool = False) -> int:
+    def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str | Callable[[bool], str],
+               values: dict, now: datetime, participant_id: int | None = None, paper: bool = False) -> int:
         """Store a submitted form, replacing an earlier submission with the same key.
 
         Participants can only submit while the form is open; paper forms (entered by the
         trainer) also afterwards. On an anonymous form no participant and no time are kept.
-        Returns the submission id.
+        ``respondent_key`` may be a function of the form's anonymity as stored (as for
+        :meth:`save_open_draft`). Returns the submission id.
         """
         with self._write() as conn:
-            session = conn.execute(select(form_sessions).where(*self._session_key(training_id, meeting, form_id))).first()
+            session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
             if not paper and (session is None or session.closed_at is not None):
                 raise FormClosed("Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.")
             anonymous = bool(session and session.anonymous)
-            key = (submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-                   submissions.c.form_id == form_id, submissions.c.respondent_key == respondent_key)
-            row = conn.execute(select(submissions.c.id).where(*key)).first()
+            key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
+            where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
+            row = conn.execute(_SUBMISSION_ID, where).first()
             fields = {"participant_id": None if anonymous else participant_id,
                       "submitted_at": None if anonymous else now, "paper": paper}
             if row is None:
                 submission_id = _new_submission_id(conn)
                 conn.execute(insert(submissions).values(
                     id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
-                    respondent_key=respondent_key, **fields))
+                    respondent_key=key, **fields))
             else:
                 submission_id = row.id
                 conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
                 conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
-            for item_id, value in values.items():
-                conn.execute(insert(answers).values(submission_id=submission_id, item_id=item_id,
-                                                    value=json.dumps(value, ensure_ascii=False)))
-            conn.execute(delete(drafts).where(
-                drafts.c.training_id == training_id, drafts.c.meeting == meeting,
-                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key))
+            if values:  # one statement for all answers: a long form is as cheap as a short one
+                conn.execute(_ANSWER_INSERT, [{"s": submission_id, "i": item_id,
+                                               "v": json.dumps(value, ensure_ascii=False)}
+                                              for item_id, value in values.items()])
+            conn.execute(_DRAFT_DELETE, where)
         return submission_id
 
     def load_submission(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:

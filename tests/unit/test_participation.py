@@ -4,7 +4,7 @@ import pytest
 
 from pztraining import participation as part
 from pztraining.content import load_form
-from pztraining.store import MissingEntry
+from pztraining.store import FormClosed, MissingEntry
 
 PHONE = "0123456789abcdef0123456789abcdef"
 OTHER_PHONE = "fedcba9876543210fedcba9876543210"
@@ -104,7 +104,6 @@ def test_invalid_answers_are_kept_as_a_draft(store, clock, training):
 
 
 def test_a_closed_form_cannot_be_submitted_or_drafted_and_says_so(store, clock, training):
-    from pztraining.store import FormClosed
 
     store.open_form(training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
@@ -117,12 +116,15 @@ def test_a_closed_form_cannot_be_submitted_or_drafted_and_says_so(store, clock, 
     assert store.response_counts(training.id, 1) == {}
 
 
-def test_a_form_that_was_never_opened_is_unknown(store, clock, training):
+def test_a_form_that_was_never_opened_is_unknown_and_takes_no_answers(store, clock, training):
     sanne = joined(store, clock, training)
     with pytest.raises(MissingEntry, match="staat niet open"):
         part.form_state(store, training, sanne, PHONE, 1, "reflectie")
-    with pytest.raises(MissingEntry, match="staat niet open"):
-        part.submit(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "x"}, clock())
+    # Sending to it anyway (a stale page, a hand-made request) is refused like a closed form.
+    assert part.submit(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "x"}, clock()).status == "closed"
+    with pytest.raises(FormClosed):
+        part.save_draft(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "x"}, clock())
+    assert store.response_counts(training.id, 1) == {} and store.load_draft(training.id, 1, "reflectie", f"p:{sanne.id}") is None
 
 
 def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, clock, training):
