@@ -104,7 +104,6 @@ def test_invalid_answers_are_kept_as_a_draft(store, clock, training):
 
 
 def test_a_closed_form_cannot_be_submitted_or_drafted_and_says_so(store, clock, training):
-
     store.open_form(training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     store.close_form(training.id, 1, "reflectie", clock())
