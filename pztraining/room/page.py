@@ -40,6 +40,7 @@ def page_html(base_url: str) -> str:
 <link rel="stylesheet" href="{static}participant.css">
 <link rel="stylesheet" href="{static}form.css">
 <script type="application/json" id="pz-texts">{texts}</script>
+<link rel="modulepreload" href="{static}form.js">
 <script type="module" src="{static}participant.js"></script>
 </head>
 <body>
