@@ -84,6 +84,8 @@ class RoomVoila(PzVoila):
         for route in voila_routes:
             if route[1] is TornadoVoilaHandler:  # single-notebook mode's catch-all "/(.*)"
                 routes.append((base + FACILITATOR_PATH, FacilitatorHandler, {**route[2], "store": store}))
+            elif "/voila/files/" in route[0]:
+                continue  # the notebooks' folder has nothing for tablets: a Dutch 404 like any other path
             else:
                 routes.append(route)
         routes.append((base + ".*", NotFoundHandler))

@@ -381,10 +381,7 @@ def test_the_participant_address_reaches_no_trainer_page(page: Page, served):
         assert page.url.startswith(base), page.url  # never sent on to the trainer server
         seen[path] = (response.status, page.locator("body").inner_text().strip())
         assert "trainer_app" not in page.content() and "facilitator_app" not in page.content(), path
-    expected = {path: (404, "Deze pagina bestaat niet.") for path in TRAINER_PATHS}
-    # Voila's own file route (kept for the Rollenspel page) refuses every notebook itself.
-    expected["voila/files/trainer.ipynb"] = (403, "403: Forbidden")
-    assert seen == expected
+    assert seen == {path: (404, "Deze pagina bestaat niet.") for path in TRAINER_PATHS}
     expect(page.locator(".pz-trainer-app, .pz-facilitator-app, .pz-results-app")).to_have_count(0)
 
 
