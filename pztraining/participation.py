@@ -151,12 +151,7 @@ def form_state(store: Store, training: Training, participant: Participant, secre
     submitted = store.load_submission(training.id, meeting, form_id, key)
     draft = store.load_draft(training.id, meeting, form_id, key)
     values = draft if draft is not None else (submitted or {})
-    if not session.is_open:
-        status = "closed"
-    elif draft is not None:
-        status = "draft"
-    else:
-        status = "submitted" if submitted is not None else "new"
+    status = _progress(draft is not None, submitted is not None) if session.is_open else "closed"
     return FormState(form_spec(form), values, status, session.anonymous, meeting)
 
 
@@ -164,18 +159,17 @@ def statuses(store: Store, training: Training, participant: Participant, secret:
              items: list[OpenItem]) -> dict[str, str]:
     """"meeting/form id" → "new", "draft" or "submitted" for the open forms in ``items``."""
     found: dict[str, str] = {}
-    for item in items:
-        if item.kind != "form":
-            continue
-        session, _form = _session(store, training, item.meeting, item.id)
-        key = respondent_key(training, session, participant, secret)
-        if store.load_draft(training.id, item.meeting, item.id, key) is not None:
-            found[f"{item.meeting}/{item.id}"] = "draft"
-        elif store.load_submission(training.id, item.meeting, item.id, key) is not None:
-            found[f"{item.meeting}/{item.id}"] = "submitted"
-        else:
-            found[f"{item.meeting}/{item.id}"] = "new"
+    for item in (i for i in items if i.kind == "form"):
+        key = _key(item.anonymous, training.id, item.meeting, item.id, participant, secret)
+        found[f"{item.meeting}/{item.id}"] = _progress(
+            store.load_draft(training.id, item.meeting, item.id, key) is not None,
+            store.load_submission(training.id, item.meeting, item.id, key) is not None)
     return found
+
+
+def _progress(has_draft: bool, has_submission: bool) -> str:
+    # A draft after sending is an edit not sent yet: it wins, as on the phone.
+    return "draft" if has_draft else "submitted" if has_submission else "new"
 
 
 def save_draft(store: Store, training: Training, participant: Participant, secret: str,

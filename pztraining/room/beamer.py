@@ -52,10 +52,9 @@ class RoomPageHandler(JupyterHandler):
 
     @web.authenticated
     def get(self) -> None:
-        try:
-            training_id = int(self.get_argument("training", "")) if self.get_argument("training", "") else None
-        except ValueError:
-            raise web.HTTPError(400) from None
+        chosen = self.get_argument("training", "")
+        # A mistyped ?training= shows every training rather than an error page.
+        training_id = int(chosen) if chosen.isdigit() else None
         try:
             store = Store.open()
             try:

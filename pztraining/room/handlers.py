@@ -224,7 +224,10 @@ class StaticHandler(web.RequestHandler):
 
     def get(self, name: str) -> None:
         if name not in STATIC_FILES:
-            raise web.HTTPError(404)
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(t("room.error.not_found"))
+            return
         folder, kind = STATIC_FILES[name]
         self.set_header("Content-Type", f"{kind}; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
@@ -296,35 +299,38 @@ class FormHandler(RoomHandler):
         self.send(state.to_dict())
 
 
-class DraftHandler(RoomHandler):
+class _AnswerHandler(RoomHandler):
+    """What a draft and a submit both send: {code, meeting, form, values}."""
+
+    async def answer(self) -> tuple:
+        """The participation call's leading arguments (store, training, person, device, meeting,
+        form) and the values sent."""
+        data = self.body()
+        secret = self.device()
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise RoomError(400, t("room.error.bad_request"))
+        training = await self.training(self.param(data, "code"))
+        person = await self.participant(training, secret)
+        return (self.room.store, training, person, secret, self.meeting(data), self.param(data, "form")), values
+
+
+class DraftHandler(_AnswerHandler):
     """POST {code, meeting, form, values}: keep a draft."""
 
     async def post(self) -> None:
-        data = self.body()
-        secret = self.device()
-        values = data.get("values")
-        if not isinstance(values, dict):
-            raise RoomError(400, t("room.error.bad_request"))
-        training = await self.training(self.param(data, "code"))
-        person = await self.participant(training, secret)
-        await self.store(participation.save_draft, self.room.store, training, person, secret,
-                         self.meeting(data), self.param(data, "form"), values, utc_now())
-        self.send({"ok": True, "message": t("form.saved", time=_local_time())})
+        who, values = await self.answer()
+        now = utc_now()
+        await self.store(participation.save_draft, *who, values, now)
+        self.send({"ok": True, "message": t("form.saved", time=f"{local(now):%H:%M:%S}")})
 
 
-class SubmitHandler(RoomHandler):
+class SubmitHandler(_AnswerHandler):
     """POST {code, meeting, form, values}: check and store; the same again stores it once."""
 
     async def post(self) -> None:
-        data = self.body()
-        secret = self.device()
-        values = data.get("values")
-        if not isinstance(values, dict):
-            raise RoomError(400, t("room.error.bad_request"))
-        training = await self.training(self.param(data, "code"))
-        person = await self.participant(training, secret)
-        outcome = await self.store(participation.submit, self.room.store, training, person, secret,
-                                   self.meeting(data), self.param(data, "form"), values, utc_now())
+        who, values = await self.answer()
+        outcome = await self.store(participation.submit, *who, values, utc_now())
         if outcome.status == "closed":
             raise RoomError(409, t("form.closed"))
         self.send({"status": outcome.status, "errors": outcome.errors})
@@ -372,10 +378,6 @@ class EventsHandler(RoomHandler):
         queue = getattr(self, "_queue", None)
         if queue is not None:
             queue.put_nowait(None)
-
-
-def _local_time() -> str:
-    return f"{local(utc_now()):%H:%M:%S}"
 
 
 def handlers(room: Room, base_url: str) -> list[tuple]:

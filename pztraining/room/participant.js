@@ -114,27 +114,36 @@ function renderHeader() {
 
 // ------------------------------------------------------------------ joining
 
-function askCode(prefill = "") {
-  state.code = "";
+// One labelled field and a button: the code step and the name step.
+function fieldStep({ view, name, id, label, hint, button, action, properties, attributes, onSubmit }) {
   const form = el("form", "pz-step");
   form.noValidate = true;
-  const field = el("div", "pz-field pz-join-code");
-  const label = el("label", "", t("part.code"));
-  label.htmlFor = "pz-code";
+  const field = el("div", `pz-field pz-${name}`);
+  const caption = el("label", "", label);
+  caption.htmlFor = id;
   const input = el("input", "pz-text");
-  Object.assign(input, { id: "pz-code", value: prefill, autocomplete: "off", spellcheck: false, maxLength: 24,
-                         placeholder: t("part.code.placeholder") });
-  // Codes are capitals and digits: phones offer capitals, "go" on the key; spaces are fine.
-  input.setAttribute("autocapitalize", "characters");
-  input.setAttribute("inputmode", "text");
-  input.setAttribute("enterkeyhint", "go");
-  field.append(label, input);
-  const go = el("button", "pz-join pz-primary", t("part.code.go"));
+  Object.assign(input, { id, ...properties });
+  Object.entries(attributes).forEach(([key, value]) => input.setAttribute(key, value));
+  field.append(caption, input);
+  const go = el("button", `${button} pz-primary`, action);
   go.type = "submit";
-  form.append(field, el("p", "pz-note", t("part.code.hint")), go);
-  form.addEventListener("submit", (event) => { event.preventDefault(); join(input.value); });
-  show("code", form);
+  form.append(field, el("p", "pz-note", hint), go);
+  form.addEventListener("submit", (event) => { event.preventDefault(); onSubmit(input.value, go); });
+  show(view, form);
   input.focus();
+}
+
+function askCode(prefill = "") {
+  state.code = "";
+  fieldStep({
+    view: "code", name: "join-code", id: "pz-code", label: t("part.code"), hint: t("part.code.hint"),
+    button: "pz-join", action: t("part.code.go"),
+    properties: { value: prefill, autocomplete: "off", spellcheck: false, maxLength: 24,
+                  placeholder: t("part.code.placeholder") },
+    // Codes are capitals and digits: phones offer capitals, "go" on the key; spaces are fine.
+    attributes: { autocapitalize: "characters", inputmode: "text", enterkeyhint: "go" },
+    onSubmit: (typed) => join(typed),
+  });
 }
 
 async function join(typed) {
@@ -158,31 +167,21 @@ async function join(typed) {
 }
 
 function askName() {
-  const form = el("form", "pz-step");
-  form.noValidate = true;
-  const field = el("div", "pz-field pz-participant-name");
-  const label = el("label", "", t("part.name"));
-  label.htmlFor = "pz-name";
-  const input = el("input", "pz-text");
-  Object.assign(input, { id: "pz-name", autocomplete: "nickname", maxLength: 100 });
-  input.setAttribute("enterkeyhint", "done");
-  field.append(label, input);
-  const go = el("button", "pz-register pz-primary", t("part.name.go"));
-  go.type = "submit";
-  form.append(field, el("p", "pz-note", t("part.name.hint")), go);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    go.disabled = true; // a double tap registers once
-    const reply = await api("POST", "register", { code: state.code, name: input.value });
-    go.disabled = false;
-    if (!reply.ok) { say(reply.data.error || t("room.error.server")); return; }
-    say("");
-    state.name = reply.data.name;
-    renderHeader();
-    await loadState();
+  fieldStep({
+    view: "name", name: "participant-name", id: "pz-name", label: t("part.name"), hint: t("part.name.hint"),
+    button: "pz-register", action: t("part.name.go"), properties: { autocomplete: "nickname", maxLength: 100 },
+    attributes: { enterkeyhint: "done" },
+    onSubmit: async (typed, go) => {
+      go.disabled = true; // a double tap registers once
+      const reply = await api("POST", "register", { code: state.code, name: typed });
+      go.disabled = false;
+      if (!reply.ok) { say(reply.data.error || t("room.error.server")); return; }
+      say("");
+      state.name = reply.data.name;
+      renderHeader();
+      await loadState();
+    },
   });
-  show("name", form);
-  input.focus();
 }
 
 async function loadState() {
@@ -287,13 +286,20 @@ function fakeModel(data, onSend) {
 
 const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline"];
 
-async function openForm(item) {
+// Ask the server for what a list item opens; null when the phone moved on or it failed.
+async function fetchItem(item, path, param) {
   state.current = item;
   state.view = "opening"; // a list refresh now must not pull the phone back
-  const reply = await api("GET", `form?${query({ code: state.code, meeting: item.meeting, form: item.id })}`);
-  if (state.current !== item) return; // the phone moved on meanwhile
-  if (!reply.ok) { say(reply.data.error || t("room.error.server")); overview(); return; }
+  const reply = await api("GET", `${path}?${query({ code: state.code, meeting: item.meeting, [param]: item.id })}`);
+  if (state.current !== item) return null; // the phone moved on meanwhile
+  if (!reply.ok) { say(reply.data.error || t("room.error.server")); overview(); return null; }
   say("");
+  return reply;
+}
+
+async function openForm(item) {
+  const reply = await fetchItem(item, "form", "form");
+  if (!reply) return;
   const where = { code: state.code, meeting: item.meeting, form: item.id };
   const key = itemKey(item);
   let drafts = Promise.resolve(); // one draft request at a time, in order
@@ -352,12 +358,8 @@ async function sendSubmit(model, where, key, content) {
 // ------------------------------------------------------------------ a shared case
 
 async function openCase(item) {
-  state.current = item;
-  state.view = "opening"; // a list refresh now must not pull the phone back
-  const reply = await api("GET", `case?${query({ code: state.code, meeting: item.meeting, case: item.id })}`);
-  if (state.current !== item) return;
-  if (!reply.ok) { say(reply.data.error || t("room.error.server")); overview(); return; }
-  say("");
+  const reply = await fetchItem(item, "case", "case");
+  if (!reply) return;
   const data = reply.data;
   const article = el("article", "pz-case pz-case-participant");
   article.append(el("h2", "pz-case-title", data.title));

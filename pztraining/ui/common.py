@@ -51,6 +51,21 @@ class Message(w.HTML):
     def clear(self) -> None:
         self.value = ""
 
+    def attempt(self, change: Callable[[], object]) -> bool:
+        """Run ``change`` (a store change); a StoreError is shown as its Dutch sentence.
+
+        Returns whether it went through, so the page re-reads the store only then.
+        """
+        from ..store import StoreError
+
+        try:
+            change()
+        except StoreError as exc:
+            self.error(str(exc))
+            return False
+        self.clear()
+        return True
+
 
 def set_options(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
     """Replace a dropdown's options and keep a valid selection (the first when needed).

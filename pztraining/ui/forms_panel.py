@@ -10,7 +10,7 @@ import ipywidgets as w
 from ..content import Meeting, load_form
 from ..forms import form_spec
 from ..links import participant_url, qr_svg
-from ..store import FormSession, Store, StoreError, Training
+from ..store import FormSession, Store, Training
 from ..texts import t
 from .common import Message, Refresher, esc, named
 
@@ -81,19 +81,19 @@ class FormsPanel:
     def toggle(self, form_id: str) -> None:
         """Open a form (with the anonymity chosen) or close it."""
         assert self.training and self.meeting
-        session = self.store.form_session(self.training.id, self.meeting.number, form_id)
-        try:
+        training_id, meeting = self.training.id, self.meeting.number
+
+        def change() -> None:
+            session = self.store.form_session(training_id, meeting, form_id)
             if session is not None and session.is_open:
-                self.store.close_form(self.training.id, self.meeting.number, form_id, self.clock())
+                self.store.close_form(training_id, meeting, form_id, self.clock())
             else:
                 anonymous = self._widgets[form_id]["anonymous"].value
-                self.store.open_form(self.training.id, self.meeting.number, form_id, anonymous, self.clock(),
+                self.store.open_form(training_id, meeting, form_id, anonymous, self.clock(),
                                      spec=form_spec(load_form(form_id)))
-        except StoreError as exc:
-            self.message.error(str(exc))
-            return
-        self.message.clear()
-        self.refresh()
+
+        if self.message.attempt(change):
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read sessions, counts and who has not answered yet."""

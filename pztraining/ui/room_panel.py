@@ -83,14 +83,14 @@ class RoomPanel:
     def toggle(self, case_id: str) -> None:
         """Show a case's participant briefing on the phones, or stop showing it."""
         assert self.training and self.meeting
-        shared = (self.meeting.number, case_id) in self.store.shared_cases(self.training.id)
-        try:
-            self.store.share_case(self.training.id, self.meeting.number, case_id, not shared, self.clock())
-        except StoreError as exc:
-            self.message.error(str(exc))
-            return
-        self.message.clear()
-        self.refresh()
+        training_id, meeting = self.training.id, self.meeting.number
+
+        def change() -> None:
+            shared = (meeting, case_id) in self.store.shared_cases(training_id)
+            self.store.share_case(training_id, meeting, case_id, not shared, self.clock())
+
+        if self.message.attempt(change):
+            self.refresh()
 
     def refresh(self) -> None:
         """Show which cases the phones show now."""
