@@ -16,7 +16,7 @@ from .errors import ExportError, ScopeError
 from .handouts import HandoutsError
 from .schedule import ScheduleError
 from .slides import SlidesError
-from .store import Store, StoreError
+from .store import ROLES, MissingEntry, Store, StoreError
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -131,6 +131,19 @@ def build_parser() -> _Parser:
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
 
+    users = commands.add_parser("users", help=t("cli.users"), description=t("cli.users"))
+    actions = users.add_subparsers(dest="action", title=t("cli.commands"), metavar="ACTIE", parser_class=_Parser)
+    users_add = actions.add_parser("add", help=t("cli.users.add"), description=t("cli.users.add"))
+    users_add.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    users_add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
+    users_add.add_argument("--org", default="", metavar="ORGANISATIE", help=t("cli.opt.org"))
+    with_store_options(users_add)
+    users_list = actions.add_parser("list", help=t("cli.users.list"), description=t("cli.users.list"))
+    with_store_options(users_list)
+    users_remove = actions.add_parser("remove", help=t("cli.users.remove"), description=t("cli.users.remove"))
+    users_remove.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    with_store_options(users_remove)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -152,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
-               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts}
+               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts,
+               "users": cmd_users}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
@@ -168,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts"}
+    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -251,6 +265,43 @@ def cmd_remove(args) -> int:
         return 1
     store.remove_training(training.id)
     print(t("cli.remove.done", name=training.name))
+    return 0
+
+
+def _who(role: str, organisation: str) -> str:
+    if organisation:
+        return t("cli.users.who", role=t(f"role.{role}"), organisation=organisation)
+    return t("cli.users.who_all", role=t(f"role.{role}"))
+
+
+def cmd_users(args) -> int:
+    if args.action is None:
+        print(t("cli.error", message=t("cli.users.need_action")), file=sys.stderr)
+        return 2
+    if args.action == "add":
+        store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
+        try:
+            store.find_user(args.name.strip())
+            key = "cli.users.updated"
+        except MissingEntry:
+            key = "cli.users.added"
+        account = store.add_user(args.name, args.role, args.org)
+        print(t(key, name=account.name, who=_who(account.role, account.organisation)))
+        return 0
+    store = Store.open(args.db, args.data_dir, create=False)
+    if args.action == "remove":
+        store.remove_user(args.name)
+        print(t("cli.users.removed", name=args.name.strip()))
+        return 0
+    accounts = store.list_users()
+    if not accounts:
+        print(t("cli.users.none"))
+        return 0
+    rows = [(t("cli.users.col.name"), t("cli.users.col.role"), t("cli.users.col.organisation"))]
+    rows += [(a.name, t(f"role.{a.role}"), a.organisation or t("cli.users.all_orgs")) for a in accounts]
+    name_width, role_width = (max(len(row[i]) for row in rows) for i in (0, 1))
+    for name, role, organisation in rows:
+        print(f"{name:<{name_width}}  {role:<{role_width}}  {organisation}")
     return 0
 
 

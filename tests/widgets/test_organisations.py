@@ -1,0 +1,94 @@
+"""Hosted for several organisations: each page shows a logged-in user only what is theirs.
+
+The hub's login name reaches the kernels as ``JUPYTERHUB_USER``; the tests set it the same way.
+"""
+
+import logging
+
+import pytest
+
+from pztraining.ui.common import open_page
+from pztraining.ui.trainer import TrainerApp
+
+
+@pytest.fixture
+def two_organisations(store, clock):
+    """Two trainers of two organisations, a kartrekker of the first, a coordinator; one training each."""
+    store.add_user("anna", "trainer", "Zorggroep Noord")
+    store.add_user("bert", "trainer", "Zorggroep Zuid")
+    store.add_user("kees", "kartrekker", "Zorggroep Noord")
+    store.add_user("piet", "coordinator")
+    noord = store.add_training("Team Noord", "mysupport", clock(), "Zorggroep Noord")
+    zuid = store.add_training("Team Zuid", "ggz", clock(), "Zorggroep Zuid")
+    return noord, zuid
+
+
+def _login(monkeypatch, name):
+    monkeypatch.setenv("JUPYTERHUB_USER", name)
+
+
+def _option_ids(dropdown):
+    return [value for _, value in dropdown.options]
+
+
+def test_a_trainer_sees_only_its_organisations_trainings(store, clock, monkeypatch, two_organisations):
+    noord, zuid = two_organisations
+    _login(monkeypatch, "anna")
+    app = TrainerApp(store, clock=clock)
+    assert _option_ids(app.training_select) == [noord.id]
+    assert app.training is not None and app.training.id == noord.id
+    _login(monkeypatch, "bert")
+    assert _option_ids(TrainerApp(store, clock=clock).training_select) == [zuid.id]
+
+
+def test_a_new_training_gets_the_trainers_organisation(store, clock, monkeypatch, two_organisations):
+    _login(monkeypatch, "anna")
+    app = TrainerApp(store, clock=clock)
+    form = app.new_training
+    assert form.organisation.disabled and form.organisation.value == "Zorggroep Noord"
+    form.organisation.value = "Zorggroep Zuid"  # a tampered field changes nothing
+    form.group_name.value = "Team Noord 2"
+    form.create_button.click()
+    created = next(tr for tr in store.list_trainings() if tr.name == "Team Noord 2")
+    assert created.organisation == "Zorggroep Noord"
+    assert app.training_select.value == created.id
+    assert len(app.training_select.options) == 2
+
+
+def test_another_organisations_training_by_url_is_refused_and_logged(store, clock, monkeypatch, caplog,
+                                                                     two_organisations):
+    noord, zuid = two_organisations
+    _login(monkeypatch, "anna")
+    caplog.set_level(logging.WARNING, "pztraining.access")
+    app = TrainerApp(store, clock=clock, query=f"training={zuid.id}")
+    assert "hoort niet bij uw organisatie" in app.message.value
+    assert app.training.id == noord.id and zuid.id not in _option_ids(app.training_select)
+    assert "Team Zuid" not in app.message.value
+    assert f"user='anna' role=trainer training={zuid.id} action=draaiboek" in caplog.text
+    # and by id, past the dropdown
+    app._show_training(zuid.id)
+    assert app.training.id == noord.id and "hoort niet bij uw organisatie" in app.message.value
+
+
+def test_its_own_training_by_url_is_opened(store, clock, monkeypatch, two_organisations):
+    noord, _ = two_organisations
+    store.add_training("Team Noord later", "ggz", clock(), "Zorggroep Noord")
+    _login(monkeypatch, "anna")
+    app = TrainerApp(store, clock=clock, query=f"training={noord.id}")
+    assert app.training.id == noord.id and "hoort niet" not in app.message.value
+
+
+def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(store, monkeypatch,
+                                                                              two_organisations):
+    _login(monkeypatch, "onbekend")
+    page = open_page(TrainerApp, store.url)
+    texts = [child.value for child in page.children if hasattr(child, "value") and "<style>" not in child.value]
+    assert len(texts) == 1 and "ingelogd als &#x27;onbekend&#x27;" in texts[0] and "nog geen rol" in texts[0]
+    assert "Team" not in texts[0]
+
+
+def test_a_kartrekker_is_sent_to_the_results_page(store, monkeypatch, two_organisations):
+    _login(monkeypatch, "kees")
+    page = open_page(TrainerApp, store.url)
+    assert "Het Draaiboek is voor trainers" in page.children[1].value
+    assert "Team Noord" not in page.children[1].value
