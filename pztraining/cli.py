@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import signal
 import sys
 import time
@@ -10,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
+from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
@@ -170,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError) as exc:
+            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -243,12 +246,19 @@ def cmd_export(args) -> int:
     if not args.training and not args.program:
         raise ScopeError(t("export.need_scope"))
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
+    user = access.current_user(store, os.environ)  # hosted: only what this login may read
     if args.training:
         scope = results.training_scope(store, args.training)
+        access.require(user, scope.trainings[0], access.can_read_results, "export")
     else:
         scope = results.program_scope(store, args.program, _date(args.date_from), _date(args.date_to))
-    bundle = results.build(store, scope, with_names=args.with_names)
-    export.write(bundle, args.format, args.out, args.with_names, local(utc_now()))
+        scope = dataclasses.replace(scope, trainings=tuple(
+            access.visible_trainings(user, scope.trainings, access.can_read_results)))
+    with_names = args.with_names and not access.must_pseudonymize(user)
+    if args.with_names and not with_names:
+        print(t("access.cli_pseudonymized"), file=sys.stderr)
+    bundle = results.build(store, scope, with_names=with_names)
+    export.write(bundle, args.format, args.out, with_names, local(utc_now()))
     if bundle.tidy.empty:
         print(t("export.empty"), file=sys.stderr)
     print(t("export.written", path=args.out))
@@ -260,6 +270,7 @@ def cmd_remove(args) -> int:
 
     store = Store.open(args.db, args.data_dir, create=False)
     training = find_training(store, args.training)
+    access.require(access.current_user(store, os.environ), training, access.can_run, "remove")
     if not args.yes:
         print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
         return 1
@@ -336,6 +347,7 @@ def cmd_handouts(args) -> int:
 
         store = Store.open(args.db, args.data_dir, create=False)
         training = find_training(store, args.training)
+        access.require(access.current_user(store, os.environ), training, access.can_run, "handouts")
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)
         info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,

@@ -496,6 +496,7 @@ NL: dict[str, str] = {
     "access.refused": "Deze training hoort niet bij uw organisatie; u kunt hem niet openen.",
     "access.not_a_trainer": "Het Draaiboek is voor trainers. Als {role} vindt u de resultaten op de pagina Resultaten.",
     "access.organisation_fixed": "De training komt bij uw organisatie: {organisation}.",
+    "access.cli_pseudonymized": "Let op: als netwerkcoördinator exporteert u altijd zonder namen; --with-names is genegeerd.",
     "access.pseudonymized": "U ziet de resultaten van alle organisaties, altijd zonder namen van deelnemers.",
 }
 

@@ -56,3 +56,44 @@ def test_listing_never_creates_a_database(capsys, tmp_path):
 def test_users_without_an_action_says_which_there_are(capsys):
     assert main(["users"]) == 2
     assert capsys.readouterr().err == "Fout: Kies add, list of remove. Zie 'pztraining users --help'.\n"
+
+
+# ---------------------------------------------------------------- the other commands, hosted
+
+def _two_organisations(store):
+    from tests.unit.test_report import NOW, fill
+
+    zon, _ = fill(store, name="Team Zon")  # organisation "Zorggroep", participants "Persoon 0…6"
+    maan = store.add_training("Team Maan", "mysupport", NOW, "Andere Zorg")
+    store.add_user("kees", "kartrekker", "Zorggroep")
+    store.add_user("piet", "coordinator")
+    return zon, maan
+
+
+def test_a_coordinators_export_has_no_names_even_when_asked(store, capsys, tmp_path, monkeypatch):
+    import pandas as pd
+
+    zon, _ = _two_organisations(store)
+    monkeypatch.setenv("JUPYTERHUB_USER", "piet")
+    out = tmp_path / "uit.xlsx"
+    assert main(["export", "--db", store.url, "--training", str(zon.id), "--out", str(out), "--with-names"]) == 0
+    assert "altijd zonder namen" in capsys.readouterr().err
+    answers = pd.read_excel(out, sheet_name="Antwoorden")
+    assert set(answers["Respondent"].dropna()) >= {"D01"}
+    assert not answers.astype(str).apply(lambda col: col.str.contains("Persoon")).any().any()
+
+
+def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(store, capsys, tmp_path, monkeypatch,
+                                                                             caplog):
+    import logging
+
+    _, maan = _two_organisations(store)
+    monkeypatch.setenv("JUPYTERHUB_USER", "kees")
+    caplog.set_level(logging.WARNING, "pztraining.access")
+    out = tmp_path / "uit.xlsx"
+    assert main(["export", "--db", store.url, "--training", str(maan.id), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == "Fout: Deze training hoort niet bij uw organisatie; u kunt hem niet openen.\n"
+    assert not out.exists()
+    assert main(["remove", "--db", store.url, "--training", str(maan.id), "--yes"]) == 1
+    assert store.find_training(maan.id).name == "Team Maan"
+    assert f"user='kees' role=kartrekker training={maan.id} action=remove" in caplog.text

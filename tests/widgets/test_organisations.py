@@ -92,3 +92,70 @@ def test_a_kartrekker_is_sent_to_the_results_page(store, monkeypatch, two_organi
     page = open_page(TrainerApp, store.url)
     assert "Het Draaiboek is voor trainers" in page.children[1].value
     assert "Team Noord" not in page.children[1].value
+
+
+# ---------------------------------------------------------------- the results page
+
+def _results_with_two_organisations(store):
+    """Team Zon (Zorggroep, seven named participants) and Team Maan (Andere Zorg, one)."""
+    from tests.unit.test_report import NOW, fill
+
+    fill(store, name="Team Zon")
+    maan = store.add_training("Team Maan", "mysupport", NOW, "Andere Zorg")
+    person = store.add_participant(maan.id, "Persoon Maan", "maan-1", NOW)
+    store.open_form(maan.id, 1, "evaluatie-mysupport", False, NOW)
+    store.submit(maan.id, 1, "evaluatie-mysupport", f"p:{person.id}", {"relevantie": 2, "aanbevelen": 3}, NOW,
+                 participant_id=person.id)
+    store.add_user("kees", "kartrekker", "Zorggroep")
+    store.add_user("piet", "coordinator")
+
+
+def _exported_sheet(app, sheet="Antwoorden"):
+    import base64
+    import io
+
+    import openpyxl
+
+    app.export_format.value = "xlsx"
+    app.export()
+    payload = app.download.value.split("base64,", 1)[1].split("'", 1)[0]
+    rows = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload)))[sheet].iter_rows(values_only=True)
+    return [" ".join(str(cell) for cell in row if cell is not None) for row in rows]
+
+
+def test_a_kartrekker_sees_and_exports_only_its_organisations_results(store, clock, monkeypatch):
+    from pztraining.ui.results_app import ResultsApp
+
+    _results_with_two_organisations(store)
+    _login(monkeypatch, "kees")
+    app = ResultsApp(store, clock=clock)
+    assert [label for label, _ in app.training_select.options] == ["Team Zon (mySupport – proactieve zorgplanning bij dementie)"]
+    app.mode.value = "period"
+    app.program_select.value = "mysupport"
+    assert [tr.name for tr in app.scope().trainings] == ["Team Zon"]
+    app.with_names.value = True  # a kartrekker may export its own organisation's names
+    rows = _exported_sheet(app)
+    assert any("Persoon 1" in row for row in rows)
+    assert not any("Maan" in row for row in rows)
+
+
+def test_a_coordinator_sees_every_organisation_but_never_a_name(store, clock, monkeypatch):
+    from pztraining.ui.results_app import ResultsApp
+
+    _results_with_two_organisations(store)
+    _login(monkeypatch, "piet")
+    app = ResultsApp(store, clock=clock)
+    assert len(app.training_select.options) == 2
+    assert app.with_names.layout.display == "none" and "zonder namen" in app.root.children[1].value
+    app.mode.value = "period"
+    app.program_select.value = "mysupport"
+    assert sorted(tr.name for tr in app.scope().trainings) == ["Team Maan", "Team Zon"]
+    app.show()
+    assert "Persoon" not in app.output.value
+    app.with_names.value = True  # asked for anyway (a tampered page): still no names
+    rows = _exported_sheet(app)
+    assert any("Maan" in row for row in rows) and any("Team Zon" in row for row in rows)
+    assert not any("Persoon" in row for row in rows)
+    assert any("D01" in row for row in rows)
+    app.start_paper()
+    assert app.paper_box.children == ()  # enters no forms either
