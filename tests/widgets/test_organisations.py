@@ -159,3 +159,24 @@ def test_a_coordinator_sees_every_organisation_but_never_a_name(store, clock, mo
     assert any("D01" in row for row in rows)
     app.start_paper()
     assert app.paper_box.children == ()  # enters no forms either
+
+
+# ---------------------------------------------------------------- the beamer page (/pz/zaal/)
+
+def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, monkeypatch, caplog,
+                                                                       two_organisations):
+    from pztraining.room.beamer import room_page
+
+    noord, zuid = two_organisations
+    monkeypatch.setenv("PZTRAINING_DB", store.url)  # the trainer server's database
+    status, page = room_page("", {"JUPYTERHUB_USER": "anna"})
+    assert status == 200 and noord.join_code in page and zuid.join_code not in page
+    caplog.set_level(logging.WARNING, "pztraining.access")
+    status, page = room_page(str(zuid.id), {"JUPYTERHUB_USER": "anna"})
+    assert status == 403 and "hoort niet bij uw organisatie" in page
+    assert zuid.join_code not in page and "Team Zuid" not in page
+    assert f"user='anna' role=trainer training={zuid.id} action=beamer" in caplog.text
+    status, page = room_page("", {"JUPYTERHUB_USER": "onbekend"})
+    assert status == 403 and "nog geen rol" in page and noord.join_code not in page
+    status, page = room_page("", {})  # localhost: every training, as before
+    assert status == 200 and noord.join_code in page and zuid.join_code in page
