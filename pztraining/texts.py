@@ -492,12 +492,12 @@ NL: dict[str, str] = {
     "cli.users.col.role": "Rol",
     "cli.users.col.organisation": "Organisatie",
     "cli.users.all_orgs": "(alle)",
-    "access.unknown_user": "U bent ingelogd als '{name}', maar die naam heeft nog geen rol in pztraining. Vraag de beheerder om u toe te voegen (pztraining users add).",
-    "access.refused": "Deze training hoort niet bij uw organisatie; u kunt hem niet openen.",
-    "access.not_a_trainer": "Het Draaiboek is voor trainers. Als {role} vindt u de resultaten op de pagina Resultaten.",
-    "access.organisation_fixed": "De training komt bij uw organisatie: {organisation}.",
-    "access.cli_pseudonymized": "Let op: als netwerkcoördinator exporteert u altijd zonder namen; --with-names is genegeerd.",
-    "access.pseudonymized": "U ziet de resultaten van alle organisaties, altijd zonder namen van deelnemers.",
+    "access.unknown_user": "Je bent ingelogd als '{name}', maar die naam heeft nog geen rol in pztraining. Vraag de beheerder om je toe te voegen (pztraining users add).",
+    "access.refused": "Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.",
+    "access.not_a_trainer": "Deze pagina (Draaiboek, Rollenspel) is voor trainers. Als {role} vind je de resultaten op de pagina Resultaten.",
+    "access.organisation_fixed": "De training komt bij jouw organisatie: {organisation}.",
+    "access.cli_pseudonymized": "Let op: als netwerkcoördinator exporteer je altijd zonder namen; --with-names is genegeerd.",
+    "access.pseudonymized": "Je ziet de resultaten van alle organisaties, altijd zonder namen van deelnemers.",
 }
 
 _LANGUAGES = {"nl": NL}
