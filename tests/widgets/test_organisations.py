@@ -78,10 +78,15 @@ def test_its_own_training_by_url_is_opened(store, clock, monkeypatch, two_organi
     assert app.training.id == noord.id and "hoort niet" not in app.message.value
 
 
+@pytest.mark.parametrize("page_class", ["TrainerApp", "ResultsApp", "FacilitatorApp"])
 def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(store, monkeypatch,
-                                                                              two_organisations):
+                                                                              two_organisations, page_class):
+    from pztraining.ui.facilitator import FacilitatorApp
+    from pztraining.ui.results_app import ResultsApp
+
+    pages = {"TrainerApp": TrainerApp, "ResultsApp": ResultsApp, "FacilitatorApp": FacilitatorApp}
     _login(monkeypatch, "onbekend")
-    page = open_page(TrainerApp, store.url)
+    page = open_page(pages[page_class], store.url)
     texts = [child.value for child in page.children if hasattr(child, "value") and "<style>" not in child.value]
     assert len(texts) == 1 and "ingelogd als &#x27;onbekend&#x27;" in texts[0] and "nog geen rol" in texts[0]
     assert "Team" not in texts[0]
