@@ -19,7 +19,7 @@ from .errors import ExportError, ScopeError
 from .handouts import HandoutsError
 from .schedule import ScheduleError
 from .slides import SlidesError
-from .store import ROLES, MissingEntry, Store, StoreError
+from .store import ROLES, MissingEntry, Store, StoreError, login_name
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -292,7 +292,7 @@ def cmd_users(args) -> int:
     if args.action == "add":
         store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
         try:
-            store.find_user(args.name.strip())
+            store.find_user(args.name)
             key = "cli.users.updated"
         except MissingEntry:
             key = "cli.users.added"
@@ -302,7 +302,7 @@ def cmd_users(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)
     if args.action == "remove":
         store.remove_user(args.name)
-        print(t("cli.users.removed", name=args.name.strip()))
+        print(t("cli.users.removed", name=login_name(args.name)))
         return 0
     accounts = store.list_users()
     if not accounts:

@@ -478,7 +478,7 @@ NL: dict[str, str] = {
     "cli.users.add": "geef een inlognaam een rol (opnieuw toevoegen werkt de rol bij)",
     "cli.users.list": "toon alle inlognamen met hun rol en organisatie",
     "cli.users.remove": "neem een inlognaam zijn rol af",
-    "cli.opt.user_name": "de inlognaam, zoals de server (JupyterHub) hem kent",
+    "cli.opt.user_name": "de inlognaam, zoals de server (JupyterHub) hem kent; hoofdletters tellen niet",
     "cli.opt.role": "trainer (draaiboek van de eigen organisatie), kartrekker (resultaten van de eigen organisatie) of coordinator (netwerkcoördinator: resultaten van alle organisaties, zonder namen)",
     "cli.opt.org": "de organisatie (niet voor een coordinator)",
     "cli.users.need_action": "Kies add, list of remove. Zie 'pztraining users --help'.",
