@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import signal
 import sys
@@ -156,6 +157,10 @@ def build_parser() -> _Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 failure, 2 wrong usage)."""
+    # A refusal is said in Dutch on stderr; its log line (English, for a server's log) is not.
+    refusals = logging.getLogger(access.__name__)
+    if not any(isinstance(handler, logging.NullHandler) for handler in refusals.handlers):
+        refusals.addHandler(logging.NullHandler())
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:

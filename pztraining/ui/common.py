@@ -149,11 +149,12 @@ def login_refusal(environ, db: str | None = None) -> w.Widget | None:
 
     Localhost mode (no login name) never opens the store here.
     """
-    from ..access import LOGIN_VARIABLE, AccessError, current_user
+    from ..access import LOGIN_VARIABLE, AccessError, current_user, log_to_server
     from ..store import Store, StoreError
 
     if not (environ.get(LOGIN_VARIABLE) or "").strip():
         return None
+    log_to_server()
     try:
         store = Store.open(db)
         try:
@@ -167,8 +168,9 @@ def login_refusal(environ, db: str | None = None) -> w.Widget | None:
 
 def page_user(store: "Store", user: "User | None") -> "User":
     """``user``, or the one the hosting layer logged in (``JUPYTERHUB_USER``; localhost: everything)."""
-    from ..access import current_user
+    from ..access import current_user, log_to_server
 
+    log_to_server()
     return user if user is not None else current_user(store, os.environ)
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from pztraining.store import Store
 from tests.browser.conftest import _start_server, _stop_server
-from tests.browser.helpers import FIRST_RENDER_MS, program_label
+from tests.browser.helpers import FIRST_RENDER_MS, program_label, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,7 @@ def hosted(tmp_path_factory):
     noord = store.add_training("Team Noord", "mysupport", now, "Zorggroep Noord")
     zuid = store.add_training("Team Zuid", "mysupport", now, "Zorggroep Zuid")
     apps = _start_server(tmp, {"JUPYTERHUB_USER": "anna"})
+    apps.tmp = tmp
     try:
         yield apps, store, noord, zuid
     finally:
@@ -55,7 +56,13 @@ def test_the_trainer_sees_creates_and_opens_only_its_organisations_trainings(hos
     page.goto(f"{apps.trainer_url}?training={zuid.id}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     expect(page.locator(".pz-message")).to_have_text(
         "Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.", timeout=FIRST_RENDER_MS)
-    assert "Team Zuid" not in page.content()
+    assert "Team Zuid" not in page.content() and "access refused" not in page.content()
+    refusal = f"access refused: user='anna' role=trainer training={zuid.id} action=draaiboek"
+    wait_until(lambda: refusal in _server_log(apps), what="the refusal in the trainer server's log")
+
+
+def _server_log(apps) -> str:
+    return "".join(path.read_text(errors="replace") for path in (apps.tmp / "logs").glob("*.log"))
 
 
 def test_the_beamer_page_shows_only_its_organisations_codes(hosted, page: Page):
@@ -68,3 +75,5 @@ def test_the_beamer_page_shows_only_its_organisations_codes(hosted, page: Page):
     response = page.goto(f"{room}?training={zuid.id}")
     assert response.status == 403 and zuid.join_code not in page.content()
     assert "hoort niet bij jouw organisatie" in page.content()
+    refusal = f"access refused: user='anna' role=trainer training={zuid.id} action=beamer"
+    wait_until(lambda: refusal in _server_log(apps), what="the beamer's refusal in the server's log")

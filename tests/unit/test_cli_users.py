@@ -97,3 +97,11 @@ def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(sto
     assert main(["remove", "--db", store.url, "--training", str(maan.id), "--yes"]) == 1
     assert store.find_training(maan.id).name == "Team Maan"
     assert f"user='kees' role=kartrekker training={maan.id} action=remove" in caplog.text
+
+
+def test_a_refusal_on_the_command_line_is_one_dutch_sentence_without_the_log_line(store, capsys, tmp_path,
+                                                                                 monkeypatch):
+    _, maan = _two_organisations(store)
+    monkeypatch.setenv("JUPYTERHUB_USER", "kees")
+    assert main(["remove", "--db", store.url, "--training", str(maan.id)]) == 1
+    assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"
