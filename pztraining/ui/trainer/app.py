@@ -16,6 +16,7 @@ from ..common import Message, esc, named, open_page, stylesheet, training_option
 from ..forms_panel import FormsPanel
 from ..room_panel import RoomPanel
 from ..slides_link import slides_link_html
+from .actions import ActionsPanel
 from .checklist import Checklist
 from .new_training import NewTrainingForm
 from .planner import Planner
@@ -47,6 +48,7 @@ class TrainerApp:
         self.runner = Runner(store, clock, on_change=self._on_run_changed)
         self.runner.versioned.append(self.planner.start_button)
         self.forms = FormsPanel(store, clock)
+        self.actions = ActionsPanel(store, clock)
         self.room = RoomPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
@@ -58,6 +60,7 @@ class TrainerApp:
             self.slides_link,
             self.planner.root,
             self.runner.root,
+            self.actions.root,
             self.forms.root,
             self.room.root,
         ]), "trainer-app", "pz-app")
@@ -72,6 +75,7 @@ class TrainerApp:
     def refresh(self) -> None:
         """Re-read the run from the store (another tab may have changed it)."""
         self.runner.refresh()
+        self.actions.refresh()
 
     # ================================================================ training choice
 
@@ -97,6 +101,7 @@ class TrainerApp:
             self.planner.root.layout.display = "none"
             self.runner.show(None, None)
             self.forms.show(None, None)
+            self.actions.show(None, None, None)
             self.room.show(None, None)
             self.slides_link.value = ""
             return
@@ -122,6 +127,7 @@ class TrainerApp:
         if meeting is None or self.training is None:
             return
         self.forms.show(self.training, meeting)
+        self.actions.show(self.training, self.program, meeting)
         self.room.show(self.training, meeting)
         self.slides_link.value = slides_link_html(self.program.id, meeting.number)
         self.planner.show(self.training, meeting)
