@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -198,6 +198,10 @@ class Program(_Document):
                 and isinstance(count, int) and 2 <= count <= 24):
             return data  # the field validators below say what is wrong
         one = meetings[0]
+        try:
+            Meeting.model_validate(one)
+        except ValidationError:
+            return data  # reported once, at meetings[0], instead of once per copy
         series = [{**one, "number": n, "title": f"{one.get('title', '')} {n}",
                    "weeks_after_previous": None if n == 1 else weeks} for n in range(1, count + 1)]
         return {**data, "meetings": series}

@@ -51,6 +51,18 @@ def test_a_recurring_programme_whose_minutes_do_not_add_up_is_refused_in_dutch()
     assert [m.number for m in validate_data(data, "reeks.yaml").meetings] == [1, 2, 3]
 
 
+def test_a_mistake_in_the_recurring_meeting_is_named_once_where_it_is_written():
+    data = {"schema_version": 1, "kind": "program", "id": "reeks", "title": "Reeks", "source": "eigen",
+            "audience": "team", "summary": "reeks", "minutes": 60, "recurrence": {"every_weeks": 4, "count": 2},
+            "meetings": [{"number": 1, "title": "Overleg", "minutes": 30, "goal": "doel", "blocks": [
+                {"id": "a", "title": "A", "minutes": 30, "min_minutes": 40, "leads": ["voorzitter"], "goal": "g",
+                 "instructions": ["i"]}]}]}
+    with pytest.raises(ContentError) as error:
+        validate_data(data, "reeks.yaml")
+    assert [(p.path, p.message) for p in error.value.problems] == [
+        ("meetings[0].blocks[0]", "min_minutes (40) is groter dan minutes (30)")]
+
+
 # ---------------------------------------------------------------- agreed actions in the store
 
 
