@@ -466,6 +466,7 @@ NL: dict[str, str] = {
     "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al; deelnemerscode {code}.",
     "cli.interrupted": "Gestopt.",
     # ---- branch programmes: casuïstiekbespreking (agreed actions), hospice-ggz, vll-publiek
+    "actions.panel": "Afspraken",
     "actions.title": "Afspraken van deze casuïstiekbespreking",
     "actions.previous": "Nog open van eerdere besprekingen",
     "actions.previous_none": "Geen open afspraken van eerdere besprekingen.",

@@ -24,7 +24,7 @@ def _record(app, text, who, due=None):
 
 
 def _lines(box):
-    return [row.children[1].value for row in box.children if len(getattr(row, "children", ())) > 1]
+    return [row.children[0].value for row in box.children if len(getattr(row, "children", ())) > 1]
 
 
 def test_the_panel_is_shown_for_a_case_discussion_only(app, store, clock):
@@ -51,7 +51,7 @@ def test_recorded_actions_survive_a_reload_and_come_back_at_the_next_discussion(
     assert all("bespreking 1" in line for line in _lines(reloaded.actions.previous))
     assert "Nog geen afspraken" in reloaded.actions.current.children[0].value
 
-    done = reloaded.actions.previous.children[0].children[0]
+    done = reloaded.actions.previous.children[0].children[1]
     assert "pz-action-done" in done._dom_classes
     done.value = True  # ticked off at discussion 2
     assert [a.done for a in store.case_actions(app.training.id)] == [True, False]
@@ -82,6 +82,6 @@ def test_another_laptop_ticking_an_action_off_is_shown_on_refresh(app, store, cl
     _choose(app, 2)
     other = TrainerApp(store, clock=clock)
     other.planner.meeting_select.value = 2
-    other.actions.previous.children[0].children[0].value = True
+    other.actions.previous.children[0].children[1].value = True
     app.refresh()
     assert "Geen open afspraken" in app.actions.previous.children[0].value

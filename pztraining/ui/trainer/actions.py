@@ -37,7 +37,7 @@ class ActionsPanel:
         self.training: Training | None = None
         self.meeting: Meeting | None = None
         self.message = Message("actions-message")
-        self.title = w.HTML()
+        self.title = w.HTML(f"<h3>{esc(t('actions.panel'))}</h3>")
         self.previous = named(w.VBox(), "actions-previous")
         self.current = named(w.VBox(), "actions-current")
         self.text = named(w.Textarea(placeholder=t("actions.text_placeholder"), description=t("actions.text"),
@@ -54,7 +54,7 @@ class ActionsPanel:
             w.HTML(f"<h4>{esc(t('actions.title'))}</h4>"), self.current,
             w.VBox([self.text, w.HBox([self.who, self.due]), self.add_button]),
             self.message,
-        ]), "actions-panel")
+        ]), "actions-panel", "pz-card")
         self.root.layout.display = "none"
 
     def show(self, training: Training | None, program: Program | None, meeting: Meeting | None) -> None:
@@ -83,7 +83,7 @@ class ActionsPanel:
         done.action_id = action.id
         done.observe(lambda change: self._change(lambda: self.store.set_case_action_done(action.id, change["new"])),
                      names="value")
-        parts = [done, named(w.HTML(_line(action, with_meeting)), "action")]
+        parts = [named(w.HTML(_line(action, with_meeting)), "action"), done]
         if removable:
             remove = named(w.Button(description=t("actions.remove"), icon="trash"), "action-remove")
             remove.on_click(lambda _: self._change(lambda: self.store.remove_case_action(action.id)))
