@@ -498,6 +498,28 @@ NL: dict[str, str] = {
     "access.organisation_fixed": "De training komt bij jouw organisatie: {organisation}.",
     "access.cli_pseudonymized": "Let op: als netwerkcoördinator exporteer je altijd zonder namen; --with-names is genegeerd.",
     "access.pseudonymized": "Je ziet de resultaten van alle organisaties, altijd zonder namen van deelnemers.",
+    # ---- branch programmes: casuïstiekbespreking (agreed actions), hospice-ggz, vll-publiek
+    "actions.panel": "Afspraken",
+    "actions.title": "Afspraken van deze casuïstiekbespreking",
+    "actions.previous": "Nog open van eerdere besprekingen",
+    "actions.previous_none": "Geen open afspraken van eerdere besprekingen.",
+    "actions.none": "Nog geen afspraken vastgelegd.",
+    "actions.text": "Afspraak",
+    "actions.text_placeholder": "Wat is er afgesproken?",
+    "actions.who": "Wie",
+    "actions.who_placeholder": "Naam of functie",
+    "actions.due": "Uiterlijk",
+    "actions.add": "Afspraak vastleggen",
+    "actions.done": "gedaan",
+    "actions.remove": "Verwijderen",
+    "actions.line": "{text} – {who}",
+    "actions.line_due": "{text} – {who}, uiterlijk {due}",
+    "actions.from_meeting": "bespreking {number}",
+    "actions.added": "Afspraak vastgelegd.",
+    "actions.empty": "Schrijf eerst op wat er is afgesproken.",
+    "actions.no_who": "Vul in wie de afspraak uitvoert.",
+    "actions.too_long": "Te lang: een afspraak heeft hoogstens {text} tekens, 'wie' hoogstens {who}.",
+    "actions.missing": "Deze afspraak bestaat niet meer; de lijst is bijgewerkt.",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -19,6 +19,7 @@ from ..common import Message, esc, named, open_page, page_user, stylesheet, trai
 from ..forms_panel import FormsPanel
 from ..room_panel import RoomPanel
 from ..slides_link import slides_link_html
+from .actions import ActionsPanel
 from .checklist import Checklist
 from .new_training import NewTrainingForm
 from .planner import Planner
@@ -59,6 +60,7 @@ class TrainerApp:
         self.runner = Runner(store, clock, on_change=self._on_run_changed)
         self.runner.versioned.append(self.planner.start_button)
         self.forms = FormsPanel(store, clock)
+        self.actions = ActionsPanel(store, clock)
         self.room = RoomPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
@@ -70,6 +72,7 @@ class TrainerApp:
             self.slides_link,
             self.planner.root,
             self.runner.root,
+            self.actions.root,
             self.forms.root,
             self.room.root,
         ]), "trainer-app", "pz-app")
@@ -86,6 +89,7 @@ class TrainerApp:
     def refresh(self) -> None:
         """Re-read the run from the store (another tab may have changed it)."""
         self.runner.refresh()
+        self.actions.refresh()
 
     # ================================================================ training choice
 
@@ -120,6 +124,7 @@ class TrainerApp:
             self.planner.root.layout.display = "none"
             self.runner.show(None, None)
             self.forms.show(None, None)
+            self.actions.show(None, None, None)
             self.room.show(None, None)
             self.slides_link.value = ""
             return
@@ -145,6 +150,7 @@ class TrainerApp:
         if meeting is None or self.training is None:
             return
         self.forms.show(self.training, meeting)
+        self.actions.show(self.training, self.program, meeting)
         self.room.show(self.training, meeting)
         self.slides_link.value = slides_link_html(self.program.id, meeting.number)
         self.planner.show(self.training, meeting)
