@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -90,12 +91,17 @@ def build_parser() -> _Parser:
         sub.add_argument("--token", help=t("cli.opt.token"))
         sub.add_argument("--room", action="store_true", help=t("cli.opt.room"))
 
+    def with_region_option(sub: _Parser) -> None:
+        sub.add_argument("--region", type=Path, metavar="BESTAND", help=t("cli.opt.region"))
+
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
     with_server_options(serve)
+    with_region_option(serve)
 
     check = commands.add_parser("check", help=t("cli.check"), description=t("cli.check"))
     check.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.paths"))
+    with_region_option(check)
 
     agenda = commands.add_parser("agenda", help=t("cli.agenda"), description=t("cli.agenda"))
     agenda.add_argument("program", metavar="PROGRAMMA", help=t("cli.opt.program"))
@@ -121,6 +127,7 @@ def build_parser() -> _Parser:
     slides = commands.add_parser("slides", help=t("cli.slides"), description=t("cli.slides"))
     slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
     slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
+    with_region_option(slides)
 
     handouts = commands.add_parser("handouts", help=t("cli.handouts"), description=t("cli.handouts"))
     with_store_options(handouts)
@@ -130,6 +137,7 @@ def build_parser() -> _Parser:
     handouts.add_argument("--copies", type=int, metavar="N", help=t("cli.opt.copies"))
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
+    with_region_option(handouts)
 
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
@@ -153,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts}
+    if getattr(args, "region", None) is not None:
+        # Through the environment, so the app servers and their kernels use the same region.
+        os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,

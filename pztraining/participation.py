@@ -79,10 +79,12 @@ class OpenItem:
     id: str
     title: str
     anonymous: bool = False
+    #: Quiz items of this form whose right answer the trainer has shown (ids only, never the answer).
+    revealed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "meeting": self.meeting, "id": self.id, "title": self.title,
-                "anonymous": self.anonymous}
+                "anonymous": self.anonymous, "revealed": list(self.revealed)}
 
 
 def open_items(store: Store, training: Training) -> list[OpenItem]:
@@ -94,11 +96,19 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
     program = load_program(training.program_id)
     known_forms = {f for m in program.meetings for f in m.form_ids()}
     known_cases = {c for m in program.meetings for b in m.blocks for c in b.cases}
-    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous)
+    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous,
+                      _revealed(store, training, s.meeting, s.form_id))
              for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]
     items += [OpenItem("case", meeting, case_id, load_case(case_id).title)
               for meeting, case_id in store.shared_cases(training.id) if case_id in known_cases]
     return items
+
+
+def _revealed(store: Store, training: Training, meeting: int, form_id: str) -> tuple[str, ...]:
+    """The quiz items of a form whose answer is shown (no read for a form without quiz items)."""
+    if not any(item.type == "quiz" for item in load_form(form_id).items):
+        return ()
+    return tuple(sorted(store.revealed_items(training.id, meeting, form_id)))
 
 
 # ---------------------------------------------------------------- one form
@@ -152,7 +162,8 @@ def form_state(store: Store, training: Training, participant: Participant, secre
     draft = store.load_draft(training.id, meeting, form_id, key)
     values = draft if draft is not None else (submitted or {})
     status = _progress(draft is not None, submitted is not None) if session.is_open else "closed"
-    return FormState(form_spec(form), values, status, session.anonymous, meeting)
+    revealed = _revealed(store, training, meeting, form_id)
+    return FormState(form_spec(form, frozenset(revealed)), values, status, session.anonymous, meeting)
 
 
 def statuses(store: Store, training: Training, participant: Participant, secret: str,

@@ -465,6 +465,13 @@ NL: dict[str, str] = {
     "cli.demo.created": "Demotraining '{name}' ({program}) aangemaakt; deelnemerscode {code}.",
     "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al; deelnemerscode {code}.",
     "cli.interrupted": "Gestopt.",
+    # ---- branch zorgkaart: regional care map, decision tree, quiz
+    "panel.purpose.oefening": "oefening",
+    "quiz.reveal": "toon antwoord",
+    "quiz.revealed": "antwoord getoond",
+    "quiz.right": "juist",
+    "quiz.total": "{count} antwoord(en)",
+    "cli.opt.region": "regiobestand (YAML, kind: region) met de namen van een ander netwerk; standaard het meegeleverde of $PZTRAINING_REGION",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -33,7 +33,7 @@ def test_agenda_defaults_to_the_planned_length_of_meeting_1(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: ggz, mysupport."),
+    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: ggz, mysupport, zorgkaart."),
     (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
     (["agenda", "mysupport", "--minutes", "80"],
      "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),

@@ -60,9 +60,10 @@ def _text(fragment: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
 
 
-def test_there_is_a_deck_for_every_ggz_meeting_and_for_mysupport(built):
+def test_there_is_a_deck_for_every_ggz_meeting_and_for_mysupport_and_zorgkaart(built):
     assert built.ok, built.problems
-    assert {(d.program, d.meeting) for d in built.built} == {("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1)}
+    assert {(d.program, d.meeting) for d in built.built} == {("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1),
+                                                             ("zorgkaart", 1)}
     assert slides.deck_for("ggz", 2, built.out).file == "ggz-2.html"
     assert slides.deck_for("ggz", 4, built.out) is None
 

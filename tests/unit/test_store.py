@@ -77,6 +77,7 @@ def _fill_every_table(store, training, clock) -> None:
     store.save_draft(training.id, 1, "evaluatie-mysupport", "anon-2", {"cijfer": 7}, clock())
     store.share_case(training.id, 1, "de-vries", True, clock())
     store.facilitator_code(training.id, 1)
+    store.reveal_answer(training.id, 1, "zorgkaart-quiz", "signaleren", clock())
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
     store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
                                                     "planned_seconds": 1, "actual_seconds": 1,
