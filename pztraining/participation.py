@@ -215,6 +215,7 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
     raises StoreError: nothing was stored and the page keeps the answers and tries again.
     """
     form = load_form(form_id)
+    values = _keep_revealed(store, training, participant, secret, meeting, form_id, values)
     result = validate_answers(form, values)
     try:
         if not result.ok:
@@ -245,6 +246,24 @@ def submit_paper(store: Store, training_id: int, meeting: int, form: Form, value
         return Outcome("invalid", {form.items[0].id: t("res.paper.empty")})
     store.submit(training_id, meeting, form.id, key, result.values, now, paper=True)
     return Outcome("submitted", gaps=tuple(result.gaps))
+
+
+def _keep_revealed(store: Store, training: Training, participant: Participant, secret: str, meeting: int,
+                   form_id: str, values: dict) -> dict:
+    """``values`` with every revealed quiz item as it was sent before the reveal (or left out).
+
+    Once the room has seen the right answer, changing one's choice would only flatter the score.
+    """
+    revealed = _revealed(store, training, meeting, form_id)
+    if not revealed:
+        return values
+    session = store.form_session(training.id, meeting, form_id)
+    anonymous = bool(session and session.anonymous)
+    before = store.load_submission(training.id, meeting, form_id,
+                                   _key(anonymous, training.id, meeting, form_id, participant, secret)) or {}
+    kept = {key: value for key, value in values.items() if key not in revealed}
+    kept.update({item_id: before[item_id] for item_id in revealed if item_id in before})
+    return kept
 
 
 def new_paper_key() -> str:

@@ -468,6 +468,8 @@ NL: dict[str, str] = {
     # ---- branch zorgkaart: regional care map, decision tree, quiz
     "panel.purpose.oefening": "oefening",
     "quiz.reveal": "toon antwoord",
+    "form.tree_restart": "Opnieuw beginnen",
+    "quiz.room_right": "{right} van {answered} goed",
     "quiz.revealed": "antwoord getoond",
     "quiz.right": "juist",
     "quiz.total": "{count} antwoord(en)",

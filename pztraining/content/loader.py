@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from . import schema
+from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
 
 
@@ -203,8 +204,6 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         if isinstance(item, schema.Program):
             yield from _reference_problems(name, item, cases, forms)
         if isinstance(item, schema.DecisionTree):
-            from ..decision_tree import problems as tree_problems
-
             for problem in tree_problems(item):
                 yield ContentProblem(name, problem.where, problem.message)
         if isinstance(item, schema.Form) and trees:

@@ -285,7 +285,8 @@ function fakeModel(data, onSend) {
   };
 }
 
-const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline"];
+const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline",
+                    "tree_restart"];
 
 // Ask the server for what a list item opens; null when the phone moved on or it failed.
 async function fetchItem(item, path, param) {

@@ -85,7 +85,7 @@ function render({ model, el: root }) {
     error.setAttribute("aria-live", "polite");
     let show;
     if (item.type === "tree") {
-      show = buildTree(item, box, (path) => { values[item.id] = path; edited(); });
+      show = buildTree(item, box, (path) => { values[item.id] = path; edited(); }, texts().tree_restart);
     } else if (item.type === "short_text" || item.type === "long_text") {
       const input = item.type === "short_text" ? el("input", "pz-input") : el("textarea", "pz-input");
       if (item.type === "short_text") input.type = "text";
@@ -191,7 +191,9 @@ function render({ model, el: root }) {
     const messages = { submitted: t.submitted, closed: t.closed, invalid: t.invalid, sending: t.sending,
                        error: t.unsaved, draft: model.get("saved_message") };
     status.textContent = messages[state] || "";
-    list.querySelectorAll("input, textarea").forEach((input) => { input.disabled = state === "closed"; });
+    list.querySelectorAll("input, textarea").forEach((input) => {
+      input.disabled = state === "closed" || input.dataset.locked === "yes";
+    });
   }
 
   function showUnsaved(message) {
@@ -287,6 +289,8 @@ function withQuizReveal(item, box, show) {
   box.classList.add("pz-quiz-revealed");
   box.querySelectorAll("input").forEach((input) => {
     input.closest("label").classList.toggle("pz-quiz-right-option", input.value === item.correct);
+    input.disabled = true; // the choice made before the reveal is the one that counts
+    input.dataset.locked = "yes";
   });
   return (v) => {
     show(v);
@@ -298,7 +302,7 @@ function withQuizReveal(item, box, show) {
 
 // A decision tree walked one question at a time. Its value is the path: node ids from the
 // start to where the participant is. Earlier steps stay visible; tapping one goes back there.
-function buildTree(item, box, onChange) {
+function buildTree(item, box, onChange, restartText) {
   const tree = item.tree;
   const holder = el("div", "pz-tree");
   holder.dataset.tree = tree.id;
@@ -335,9 +339,8 @@ function buildTree(item, box, onChange) {
         step.classList.add("pz-tree-end");
         step.append(el("div", "pz-tree-advice", node.advice));
         if (path.length > 1) {
-          const restart = el("button", "pz-tree-restart", "↺");
+          const restart = el("button", "pz-tree-restart", `↺ ${restartText || ""}`);
           restart.type = "button";
-          restart.setAttribute("aria-label", "opnieuw");
           restart.addEventListener("click", () => back(0));
           step.append(restart);
         }

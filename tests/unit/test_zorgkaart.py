@@ -13,7 +13,7 @@ from pztraining import content, decision_tree, quiz
 from pztraining.cli import main
 from pztraining.content import loader
 from pztraining.forms import form_spec, validate_answers
-from pztraining.participation import form_state, open_items, register
+from pztraining.participation import form_state, open_items, register, submit
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 TREE = "beslisboom-expertise"
@@ -238,3 +238,21 @@ def test_a_reveal_is_stored_bumps_the_room_and_reaches_the_participants_form(sto
     after = form_state(store, training, person, "ab" * 16, 1, "zorgkaart-quiz").to_dict()
     assert after["form"]["items"][0]["correct"] == content.load_form("zorgkaart-quiz").items[0].correct
     assert "correct" not in after["form"]["items"][1]
+
+
+def test_after_the_reveal_a_changed_choice_does_not_count(store):
+    training = store.add_training("Regio-avond", "zorgkaart", NOW)
+    store.open_form(training.id, 1, "zorgkaart-quiz", False, NOW)
+    form = content.load_form("zorgkaart-quiz")
+    first, second = form.items[0], form.items[1]
+    wrong = next(o for o in first.options if o != first.correct)
+    secret = "cd" * 16
+    person = register(store, training, secret, "Piet", NOW)
+    assert submit(store, training, person, secret, 1, form.id, {first.id: wrong}, NOW).status == "submitted"
+    store.reveal_answer(training.id, 1, form.id, first.id, NOW)
+    store.reveal_answer(training.id, 1, form.id, second.id, NOW)
+    later = {first.id: first.correct, second.id: second.correct, "overlijden": "De familie"}
+    assert submit(store, training, person, secret, 1, form.id, later, NOW).status == "submitted"
+    key = f"p:{person.id}"
+    # The choice made before the reveal stays; an item first answered after its reveal is not counted.
+    assert store.load_submission(training.id, 1, form.id, key) == {first.id: wrong, "overlijden": "De familie"}
