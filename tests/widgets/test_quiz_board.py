@@ -3,6 +3,7 @@
 import json
 
 import ipywidgets as w
+from ipywidgets.widgets.widget import _instances
 
 from pztraining import participation as part
 from pztraining.content import load_form, load_program
@@ -25,7 +26,7 @@ def _all_state(root: w.Widget) -> str:
             found = value if isinstance(value, (list, tuple)) else [value]
             for item in found:
                 if isinstance(item, str) and item.startswith("IPY_MODEL_"):
-                    todo.append(w.Widget.widgets[item[len("IPY_MODEL_"):]])
+                    todo.append(_instances[item[len("IPY_MODEL_"):]])
     return json.dumps(states, ensure_ascii=False)
 
 
@@ -55,3 +56,23 @@ def test_the_board_counts_answers_and_reveals_the_right_one_only_when_asked(stor
     assert first.explanation in state
     # Only the item shown: the next item's explanation is still nowhere.
     assert form.items[1].explanation not in state
+
+
+def test_a_tree_walked_on_the_screen_is_stored_as_its_path_and_the_quiz_screen_form_has_no_answer(store, clock):
+    from pztraining.ui.results_app import ResultsApp
+
+    training = store.add_training("Regio-avond", "zorgkaart", clock())
+    app = ResultsApp(store, clock=clock)
+    app.training_select.value = training.id
+    app.form_select.value = "zorgkaart-quiz"
+    app.start_paper()
+    state = _all_state(app.paper_form)
+    assert all(item.explanation not in state for item in load_form(QUIZ).items) and '"correct"' not in state
+    app.form_select.value = "zorgkaart-beslisboom"
+    app.start_paper()
+    tree = app.paper_form.form["items"][0]["tree"]
+    assert tree["start"] == "centrale-zorgverlener" and "Fibula-consulent" in tree["nodes"]["consulent"]["advice"]
+    path = ["centrale-zorgverlener", "soort-vraag", "paramedisch"]
+    app.paper_form.submit({"route-pijn": path})
+    assert app.paper_form.status == "submitted", app.paper_form.errors
+    assert store.item_answers(training.id, 1, "zorgkaart-beslisboom", "route-pijn") == [path]
