@@ -256,3 +256,16 @@ def test_after_the_reveal_a_changed_choice_does_not_count(store):
     key = f"p:{person.id}"
     # The choice made before the reveal stays; an item first answered after its reveal is not counted.
     assert store.load_submission(training.id, 1, form.id, key) == {first.id: wrong, "overlijden": "De familie"}
+
+
+def test_check_with_another_region_file_accepts_it_and_names_an_unknown_role(tmp_path, capsys, monkeypatch):
+    region = _other_region(tmp_path)
+    monkeypatch.setenv(loader.REGION_ENV, "")  # restored after the test (the CLI sets it for its run)
+    assert main(["check", "--region", str(region)]) == 0
+    assert "in orde" in capsys.readouterr().out
+    tree = _tree([{"id": "vraag", "question": "Bekend in <regio:ziekenhuis>?",
+                   "choices": [{"label": "Ja", "next": "advies"}]},
+                  {"id": "advies", "advice": "Bel <regio:apotheek>."}])
+    path = _write(tmp_path, tree, "onbekende-rol.yaml")
+    lines = _check(capsys, path)
+    assert any(line.startswith(f"{path}: nodes[1].advice: onbekende regio-rol 'apotheek'") for line in lines), lines
