@@ -269,3 +269,28 @@ def test_check_with_another_region_file_accepts_it_and_names_an_unknown_role(tmp
     path = _write(tmp_path, tree, "onbekende-rol.yaml")
     lines = _check(capsys, path)
     assert any(line.startswith(f"{path}: nodes[1].advice: onbekende regio-rol 'apotheek'") for line in lines), lines
+
+
+def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
+    from pztraining import results
+
+    training = store.add_training("Regio-avond", "zorgkaart", NOW)
+    for form_id in ("zorgkaart-quiz", "zorgkaart-beslisboom"):
+        store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(content.load_form(form_id)))
+    quiz_form = content.load_form("zorgkaart-quiz")
+    tree = content.load_tree(TREE)
+    walks = [["Nee", MEDICAL, "Nee"], ["Nee", MEDICAL, "Nee"], ["Ja"]]
+    for number, labels in enumerate(walks):
+        secret = f"{number + 1:032x}"
+        person = register(store, training, secret, f"Deelnemer {number}", NOW)
+        submit(store, training, person, secret, 1, "zorgkaart-beslisboom",
+               {"route-pijn": decision_tree.walk(tree, labels)}, NOW)
+        submit(store, training, person, secret, 1, "zorgkaart-quiz",
+               {"signaleren": quiz_form.items[0].options[number % 2]}, NOW)
+    choices = results.build(store, results.training_scope(store, str(training.id))).choices
+    ends = choices[choices["item_key"] == "route-pijn"].set_index("option")["count"].to_dict()
+    assert ends[tree.node("consulent").advice] == 2 and ends[tree.node("via-centrale-zorgverlener").advice] == 1
+    assert len(ends) == len(decision_tree.all_walks(tree)) and sum(ends.values()) == 3
+    first = choices[choices["item_key"] == "signaleren"].set_index("option")["count"].to_dict()
+    assert first == {quiz_form.items[0].options[0]: 2, quiz_form.items[0].options[1]: 1,
+                     quiz_form.items[0].options[2]: 0, quiz_form.items[0].options[3]: 0}
