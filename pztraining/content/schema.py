@@ -159,6 +159,8 @@ class Program(_Document):
     summary: str = Field(min_length=1)
     minutes: int = Field(gt=0, strict=True)
     design_note: str | None = None
+    #: The programme names regional roles (``<regio:KEY>``): the region file is printed with it.
+    region: bool = False
     meetings: tuple[Meeting, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -40,7 +40,7 @@ def offline_page(browser: Browser):
     context.close()
 
 
-@pytest.mark.parametrize("deck_id", ["mysupport-1", "ggz-1"])
+@pytest.mark.parametrize("deck_id", ["mysupport-1", "ggz-1", "zorgkaart-1"])
 def test_a_built_deck_opens_from_the_file_system_offline_and_advances(built, offline_page, deck_id):
     page = offline_page
     deck = read_deck(next(p for p in deck_files() if p.stem == deck_id))

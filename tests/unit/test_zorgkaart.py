@@ -294,3 +294,20 @@ def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
     first = choices[choices["item_key"] == "signaleren"].set_index("option")["count"].to_dict()
     assert first == {quiz_form.items[0].options[0]: 2, quiz_form.items[0].options[1]: 1,
                      quiz_form.items[0].options[2]: 0, quiz_form.items[0].options[3]: 0}
+
+
+def test_the_handouts_print_the_region_in_use_and_no_quiz_answer(tmp_path, monkeypatch):
+    from pztraining import handouts
+
+    program = content.load_program("zorgkaart")
+    shipped = {h.name: h for h in handouts.handouts_for(program, None, 4)}
+    assert set(shipped) == {"zorgkaart-stappen", "formulier-zorgkaart-beslisboom", "formulier-zorgkaart-quiz",
+                            "regio-noord-holland-zuid", "presentielijst-bijeenkomst-1"}
+    assert "Fibula-consulent" in shipped["regio-noord-holland-zuid"].html
+    quiz_page = shipped["formulier-zorgkaart-quiz"].html
+    assert not any(item.explanation in quiz_page for item in content.load_form("zorgkaart-quiz").items)
+    monkeypatch.setenv(loader.REGION_ENV, str(_other_region(tmp_path)))
+    lib, _ = content.load_library()
+    other = {h.name: h for h in handouts.handouts_for(lib.programs["zorgkaart"], None, 4, lib)}
+    sheet = other["regio-ergens-anders"].html
+    assert "Ziekenhuis Oost" in sheet and "Spaarne" not in sheet
