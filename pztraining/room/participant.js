@@ -286,7 +286,7 @@ function fakeModel(data, onSend) {
 }
 
 const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline",
-                    "tree_restart"];
+                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong"];
 
 // Ask the server for what a list item opens; null when the phone moved on or it failed.
 async function fetchItem(item, path, param) {

@@ -153,7 +153,7 @@ function render({ model, el: root }) {
         box.append(ends);
       }
       show = (v) => radios.forEach(([input, value]) => { input.checked = v === value; });
-      if (item.type === "quiz") show = withQuizReveal(item, box, show);
+      if (item.type === "quiz") show = withQuizReveal(item, box, show, texts());
     }
     box.append(error);
     inputs[item.id] = { show, error, box };
@@ -278,12 +278,12 @@ function render({ model, el: root }) {
 
 // A quiz item shows its right answer and explanation only once the spec carries them (the
 // server leaves them out until the trainer reveals them). Returns the item's show().
-function withQuizReveal(item, box, show) {
+function withQuizReveal(item, box, show, words) {
   if (!item.correct) return show;
   const reveal = el("div", "pz-quiz-reveal");
   reveal.setAttribute("role", "status");
   const verdict = el("div", "pz-quiz-verdict");
-  reveal.append(el("div", "pz-quiz-correct", item.correct), verdict);
+  reveal.append(el("div", "pz-quiz-label", words.quiz_answer || ""), el("div", "pz-quiz-correct", item.correct), verdict);
   if (item.explanation) reveal.append(el("p", "pz-quiz-explanation", item.explanation));
   box.append(reveal);
   box.classList.add("pz-quiz-revealed");
@@ -296,7 +296,7 @@ function withQuizReveal(item, box, show) {
     show(v);
     const chosen = typeof v === "string" && v !== "";
     reveal.dataset.verdict = !chosen ? "none" : v === item.correct ? "right" : "wrong";
-    verdict.textContent = reveal.dataset.verdict === "right" ? "✓" : reveal.dataset.verdict === "wrong" ? "✗" : "";
+    verdict.textContent = { right: `✓ ${words.quiz_right || ""}`, wrong: `✗ ${words.quiz_wrong || ""}` }[reveal.dataset.verdict] || "";
   };
 }
 
