@@ -94,12 +94,17 @@ def build_parser() -> _Parser:
         sub.add_argument("--token", help=t("cli.opt.token"))
         sub.add_argument("--room", action="store_true", help=t("cli.opt.room"))
 
+    def with_region_option(sub: _Parser) -> None:
+        sub.add_argument("--region", type=Path, metavar="BESTAND", help=t("cli.opt.region"))
+
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
     with_server_options(serve)
+    with_region_option(serve)
 
     check = commands.add_parser("check", help=t("cli.check"), description=t("cli.check"))
     check.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.paths"))
+    with_region_option(check)
 
     agenda = commands.add_parser("agenda", help=t("cli.agenda"), description=t("cli.agenda"))
     agenda.add_argument("program", metavar="PROGRAMMA", help=t("cli.opt.program"))
@@ -125,6 +130,7 @@ def build_parser() -> _Parser:
     slides = commands.add_parser("slides", help=t("cli.slides"), description=t("cli.slides"))
     slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
     slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
+    with_region_option(slides)
 
     handouts = commands.add_parser("handouts", help=t("cli.handouts"), description=t("cli.handouts"))
     with_store_options(handouts)
@@ -134,6 +140,7 @@ def build_parser() -> _Parser:
     handouts.add_argument("--copies", type=int, metavar="N", help=t("cli.opt.copies"))
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
+    with_region_option(handouts)
 
     users = commands.add_parser("users", help=t("cli.users"), description=t("cli.users"))
     actions = users.add_subparsers(dest="action", title=t("cli.commands"), metavar="ACTIE", parser_class=_Parser)
@@ -175,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts,
                "users": cmd_users}
+    if getattr(args, "region", None) is not None:
+        # Through the environment, so the app servers and their kernels use the same region.
+        os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,

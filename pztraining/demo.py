@@ -18,6 +18,7 @@ from .store import Store, Training
 DEMO_TRAININGS = (
     ("Demo – team De Linde", "mysupport", "Demo-verpleeghuis De Linde"),
     ("Demo – ggz-team Oost", "ggz", "Demo-ggz-instelling"),
+    ("Demo – regio-avond zorgkaart", "zorgkaart", "Demo-netwerk palliatieve zorg"),
 )
 DEMO_PEOPLE = ("Demo-deelnemer 1", "Demo-deelnemer 2", "Demo-deelnemer 3", "Demo-deelnemer 4",
                "Demo-deelnemer 5", "Demo-deelnemer 6")

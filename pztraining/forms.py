@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import AGREEMENT_LABELS, Form, FormItem
+from .content import AGREEMENT_LABELS, Form, FormItem, load_tree
+from .decision_tree import InvalidPath, check_path, tree_spec
 
 Answer = int | str | list[str]
 
@@ -51,7 +52,12 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
         if not low <= number <= high:
             return None, f"Kies een waarde van {low} tot en met {high}."
         return number, None
-    if kind == "single":
+    if kind == "tree":
+        try:
+            return check_path(load_tree(item.tree), value), None
+        except InvalidPath as exc:
+            return None, str(exc)
+    if kind in ("single", "quiz"):
         if value not in item.options:
             return None, "Kies een van de mogelijkheden."
         return value, None
@@ -92,8 +98,12 @@ def validate_answers(form: Form, answers: dict[str, Any], allow_gaps: bool = Fal
     return Validation(values, errors, tuple(gaps))
 
 
-def form_spec(form: Form) -> dict:
-    """The form as plain data for the browser-side form widget."""
+def form_spec(form: Form, revealed: frozenset[str] | set[str] = frozenset()) -> dict:
+    """The form as plain data for the browser-side form widget.
+
+    A quiz item's right answer and explanation are only in it when its id is in
+    ``revealed`` (the trainer pressed "toon antwoord"): before that no page may carry them.
+    """
     items = []
     for item in form.items:
         spec = {"id": item.id, "type": item.type, "text": item.text, "help": item.help or "",
@@ -102,8 +112,18 @@ def form_spec(form: Form) -> dict:
             spec["options"] = list(AGREEMENT_LABELS)
         if item.type == "scale10":
             spec["low_label"], spec["high_label"] = item.low_label or "", item.high_label or ""
+        spec.update(_zorgkaart_spec(item, revealed))
         items.append(spec)
     spec = {"id": form.id, "title": form.title, "intro": form.intro, "items": items}
     if form.large_targets:
         spec["large_targets"] = True
     return spec
+
+
+def _zorgkaart_spec(item: FormItem, revealed: frozenset[str] | set[str]) -> dict:
+    """What a tree item (the tree) and a revealed quiz item (answer, explanation) add to the spec."""
+    if item.type == "tree":
+        return {"tree": tree_spec(load_tree(item.tree))}
+    if item.type == "quiz" and item.id in revealed:
+        return {"correct": item.correct, "explanation": item.explanation or ""}
+    return {}

@@ -79,10 +79,12 @@ class OpenItem:
     id: str
     title: str
     anonymous: bool = False
+    #: Quiz items of this form whose right answer the trainer has shown (ids only, never the answer).
+    revealed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "meeting": self.meeting, "id": self.id, "title": self.title,
-                "anonymous": self.anonymous}
+                "anonymous": self.anonymous, "revealed": list(self.revealed)}
 
 
 def open_items(store: Store, training: Training) -> list[OpenItem]:
@@ -94,11 +96,19 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
     program = load_program(training.program_id)
     known_forms = {f for m in program.meetings for f in m.form_ids()}
     known_cases = {c for m in program.meetings for b in m.blocks for c in b.cases}
-    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous)
+    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous,
+                      _revealed(store, training, s.meeting, s.form_id))
              for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]
     items += [OpenItem("case", meeting, case_id, load_case(case_id).title)
               for meeting, case_id in store.shared_cases(training.id) if case_id in known_cases]
     return items
+
+
+def _revealed(store: Store, training: Training, meeting: int, form_id: str) -> tuple[str, ...]:
+    """The quiz items of a form whose answer is shown (no read for a form without quiz items)."""
+    if not any(item.type == "quiz" for item in load_form(form_id).items):
+        return ()
+    return tuple(sorted(store.revealed_items(training.id, meeting, form_id)))
 
 
 # ---------------------------------------------------------------- one form
@@ -152,7 +162,8 @@ def form_state(store: Store, training: Training, participant: Participant, secre
     draft = store.load_draft(training.id, meeting, form_id, key)
     values = draft if draft is not None else (submitted or {})
     status = _progress(draft is not None, submitted is not None) if session.is_open else "closed"
-    return FormState(form_spec(form), values, status, session.anonymous, meeting)
+    revealed = _revealed(store, training, meeting, form_id)
+    return FormState(form_spec(form, frozenset(revealed)), values, status, session.anonymous, meeting)
 
 
 def statuses(store: Store, training: Training, participant: Participant, secret: str,
@@ -204,6 +215,7 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
     raises StoreError: nothing was stored and the page keeps the answers and tries again.
     """
     form = load_form(form_id)
+    values = _keep_revealed(store, training, participant, secret, meeting, form_id, values)
     result = validate_answers(form, values)
     try:
         if not result.ok:
@@ -234,6 +246,24 @@ def submit_paper(store: Store, training_id: int, meeting: int, form: Form, value
         return Outcome("invalid", {form.items[0].id: t("res.paper.empty")})
     store.submit(training_id, meeting, form.id, key, result.values, now, paper=True)
     return Outcome("submitted", gaps=tuple(result.gaps))
+
+
+def _keep_revealed(store: Store, training: Training, participant: Participant, secret: str, meeting: int,
+                   form_id: str, values: dict) -> dict:
+    """``values`` with every revealed quiz item as it was sent before the reveal (or left out).
+
+    Once the room has seen the right answer, changing one's choice would only flatter the score.
+    """
+    revealed = _revealed(store, training, meeting, form_id)
+    if not revealed:
+        return values
+    session = store.form_session(training.id, meeting, form_id)
+    anonymous = bool(session and session.anonymous)
+    before = store.load_submission(training.id, meeting, form_id,
+                                   _key(anonymous, training.id, meeting, form_id, participant, secret)) or {}
+    kept = {key: value for key, value in values.items() if key not in revealed}
+    kept.update({item_id: before[item_id] for item_id in revealed if item_id in before})
+    return kept
 
 
 def new_paper_key() -> str:

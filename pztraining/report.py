@@ -15,7 +15,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .content import AGREEMENT_LABELS, Form
+from .content import AGREEMENT_LABELS, Form, load_tree
 from .forms import form_spec
 from .texts import t
 
@@ -188,21 +188,33 @@ def choice_counts(tidy: pd.DataFrame, forms: dict[str, Form], by: Iterable[str] 
     """Counts per option of single and multiple choice items (zeros included)."""
     by = list(by)
     columns = by + ["item_key", "item_text", "option", "count"]
-    choices = tidy[tidy["item_type"].isin(["single", "multiple"])]
+    choices = tidy[tidy["item_type"].isin(["single", "multiple", "quiz", "tree"])]
     if choices.empty:
         return pd.DataFrame(columns=columns)
     rows = []
     for keys, group in choices.groupby(by + ["item_key", "item_text"], sort=False, dropna=False):
         form = forms.get(group["form"].iloc[0])
         item_id = group["item"].iloc[0]
-        options = list(form.item(item_id).options) if form and item_id in {i.id for i in form.items} else []
+        item = form.item(item_id) if form and item_id in {i.id for i in form.items} else None
+        options = list(item.options) if item else []
+        values = list(group["value"])
+        if item is not None and item.type == "tree":  # a walked tree counts where it ended
+            options, values = _tree_ends(item, values)
         chosen: dict[str, int] = {}
-        for value in group["value"]:
+        for value in values:
             for option in value if isinstance(value, list) else [value]:
                 chosen[option] = chosen.get(option, 0) + 1
         for option in options + [o for o in chosen if o not in options]:
             rows.append((*keys, option, chosen.get(option, 0)))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _tree_ends(item, paths: list) -> tuple[list[str], list[str]]:
+    """A tree item's possible ends (their advice, in file order) and the advice each path ended at."""
+    tree = load_tree(item.tree)
+    advice = {node.id: node.advice for node in tree.nodes if node.advice}
+    ends = [advice.get(path[-1], path[-1]) if isinstance(path, list) and path else "" for path in paths]
+    return list(advice.values()), ends
 
 
 def open_answers(tidy: pd.DataFrame) -> pd.DataFrame:

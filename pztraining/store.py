@@ -41,7 +41,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -238,6 +238,18 @@ users = Table(
 )
 
 
+# Quiz answers shown (schema 10): the trainer pressed "toon antwoord" for one quiz item of a
+# form in a meeting. Until a row is here no page gets the right answer or its explanation.
+quiz_reveals = Table(
+    "quiz_reveals", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting", Integer, primary_key=True),
+    Column("form_id", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("revealed_at", DateTime(timezone=True), nullable=False),
+)
+
+
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
 _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
@@ -336,7 +348,6 @@ def _migrate_to_7(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE meeting_runs ADD COLUMN version INTEGER NOT NULL DEFAULT 0"))
 
 
-
 def _migrate_to_8(conn: Connection) -> None:
     metadata.create_all(conn, tables=[users])
 
@@ -345,9 +356,13 @@ def _migrate_to_9(conn: Connection) -> None:
     metadata.create_all(conn, tables=[case_actions])
 
 
+def _migrate_to_10(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[quiz_reveals])
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9}
+              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -761,7 +776,7 @@ class Store:
             conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
             for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
                           checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
-                          facilitator_links, case_actions):
+                          facilitator_links, case_actions, quiz_reveals):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
@@ -1413,3 +1428,32 @@ class Store:
                     held.append(HeldDiscussion(training.id, training.organisation, meeting, day, len(actions),
                                                sum(1 for a in actions if a.done)))
         return sorted(held, key=lambda d: (d.held_on, d.training_id, d.meeting))
+    # ------------------------------------------------------------------ quiz answers (zorgkaart)
+
+    @_retry_when_busy
+    def reveal_answer(self, training_id: int, meeting: int, form_id: str, item_id: str, now: datetime) -> None:
+        """Show a quiz item's right answer from now on, on every page of this training (one transaction)."""
+        key = (quiz_reveals.c.training_id == training_id, quiz_reveals.c.meeting == meeting,
+               quiz_reveals.c.form_id == form_id, quiz_reveals.c.item_id == item_id)
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            if conn.execute(select(quiz_reveals.c.item_id).where(*key)).first() is None:
+                conn.execute(insert(quiz_reveals).values(training_id=training_id, meeting=meeting, form_id=form_id,
+                                                         item_id=item_id, revealed_at=now))
+            self._bump_room(conn, training_id)
+
+    def revealed_items(self, training_id: int, meeting: int, form_id: str) -> frozenset[str]:
+        """The ids of the quiz items of a form whose right answer the trainer has shown."""
+        with self._read() as conn:
+            rows = conn.execute(select(quiz_reveals.c.item_id).where(
+                quiz_reveals.c.training_id == training_id, quiz_reveals.c.meeting == meeting,
+                quiz_reveals.c.form_id == form_id)).scalars().all()
+        return frozenset(rows)
+
+    def item_answers(self, training_id: int, meeting: int, form_id: str, item_id: str) -> list:
+        """Every submitted answer to one item of a form in a meeting (phones and paper), in no order."""
+        query = (select(answers.c.value).join(submissions, answers.c.submission_id == submissions.c.id)
+                 .where(submissions.c.training_id == training_id, submissions.c.meeting == meeting,
+                        submissions.c.form_id == form_id, answers.c.item_id == item_id))
+        with self._read() as conn:
+            return [json.loads(value) for value in conn.execute(query).scalars().all()]

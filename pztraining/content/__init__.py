@@ -21,10 +21,15 @@ from .loader import (
     load_library,
     load_program,
     programs,
+    UnknownTree,
+    active_region,
+    fill_region,
+    load_tree,
+    region_path,
 )
 from .schema import (
     AGREEMENT_LABELS, CONVERSATION_STEPS, ROLES, SCHEMA_VERSION, Block, Card, Case, Checklist, Deck, Form,
-    FormItem, Meeting, Program,
+    FormItem, Meeting, Program, DecisionTree, Region, REGION_ROLES,
 )
 
 __all__ = [
@@ -33,4 +38,6 @@ __all__ = [
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",
     "load_file", "load_library", "load_program", "programs",
+    "DecisionTree", "Region", "REGION_ROLES", "UnknownTree", "active_region", "fill_region", "load_tree",
+    "region_path",
 ]

@@ -76,7 +76,7 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
     name = display_name(path)
     text = loader.read_text(path)
     front, body, body_line = _split_front_matter(text, name)
-    meta = loader.validate_data(loader.parse_yaml(front, name, first_line=2), name)
+    meta = loader.validate_data(loader._fill_data(loader.parse_yaml(front, name, first_line=2), name), name)
     if not isinstance(meta, schema.Deck):
         raise ContentError([ContentProblem(name, "kind", "een dia-bestand heeft kind: deck")])
     problems = list(_reference_problems(name, meta, lib))
@@ -150,6 +150,10 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
         if notes is None and NOTES_START.match(line.strip()):
             notes = []
             continue
+        try:
+            line = loader.fill_region(line)
+        except ValueError as exc:
+            raise ValueError(f"regel {start + offset}: {exc}") from None
         included = INCLUDE.match(line.strip())
         if included:
             card = lib.cards.get(included["card"])

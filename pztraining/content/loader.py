@@ -6,7 +6,9 @@ This is the only module that parses YAML. Every file declares ``schema_version``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from . import schema
+from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
 
 
@@ -58,6 +61,77 @@ def _read_yaml(path: Path) -> Any:
     return parse_yaml(read_text(path), display_name(path))
 
 
+# ---------------------------------------------------------------- the region (zorgkaart)
+
+#: Where content names a regional role: ``<regio:ziekenhuis>`` becomes that role's name.
+REGION_PLACEHOLDER = re.compile(r"<regio:([a-z_]+)>")
+#: Environment variable with the path of another network's region file.
+REGION_ENV = "PZTRAINING_REGION"
+DEFAULT_REGION = "noord-holland-zuid"
+
+
+def region_path() -> Path:
+    """The region file in use: ``$PZTRAINING_REGION`` when set, else the shipped one."""
+    chosen = os.environ.get(REGION_ENV, "").strip()
+    return Path(chosen) if chosen else builtin_content_dir() / "regions" / f"{DEFAULT_REGION}.yaml"
+
+
+@lru_cache(maxsize=4)
+def _region_at(path: str, _mtime: float) -> schema.Region:
+    region = load_file(Path(path))
+    if not isinstance(region, schema.Region):
+        raise ContentError([ContentProblem(display_name(Path(path)), "kind", "een regiobestand heeft kind: region")])
+    return region
+
+
+def active_region() -> schema.Region:
+    """The validated region file in use (see :func:`region_path`); ContentError when broken."""
+    path = region_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise ContentError([ContentProblem(display_name(path), "", f"regiobestand bestaat niet ({REGION_ENV})")]) from None
+    return _region_at(str(path), mtime)
+
+
+def fill_region(text: str, region: schema.Region | None = None) -> str:
+    """``text`` with every ``<regio:KEY>`` replaced by that role's name; ValueError (Dutch) for an unknown key."""
+    if "<regio:" not in text:
+        return text
+    region = region or active_region()
+
+    def name(match: re.Match) -> str:
+        role = region.roles.get(match[1])
+        if role is None:
+            raise ValueError(f"onbekende regio-rol '{match[1]}' (kies uit: {', '.join(schema.REGION_ROLES)})")
+        return role.name
+
+    return REGION_PLACEHOLDER.sub(name, text)
+
+
+def _fill_data(data: Any, name: str, where: str = "") -> Any:
+    """Parsed YAML with the region's names filled into every text; ContentError names each unknown key."""
+    problems: list[ContentProblem] = []
+
+    def fill(value: Any, at: str) -> Any:
+        if isinstance(value, str):
+            try:
+                return fill_region(value)
+            except ValueError as exc:
+                problems.append(ContentProblem(name, at, str(exc)))
+                return value
+        if isinstance(value, dict):
+            return {k: fill(v, f"{at}.{k}" if at else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v, f"{at}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    filled = fill(data, where)
+    if problems:
+        raise ContentError(problems)
+    return filled
+
+
 def validate_data(data: Any, name: str) -> schema.BaseModel:
     """Validate already-parsed YAML ``data`` from file ``name``; raise ContentError."""
     if not isinstance(data, dict):
@@ -86,8 +160,14 @@ def validate_data(data: Any, name: str) -> schema.BaseModel:
 
 
 def load_file(path: Path) -> schema.BaseModel:
-    """Read and validate one content file; raise ContentError with every problem."""
-    return validate_data(_read_yaml(path), display_name(path))
+    """Read and validate one content file; raise ContentError with every problem.
+
+    Regional names (``<regio:KEY>``) are filled in from the region file in use.
+    """
+    data = _read_yaml(path)
+    if isinstance(data, dict) and data.get("kind") != "region":
+        data = _fill_data(data, display_name(path))
+    return validate_data(data, display_name(path))
 
 
 def check_files(paths: list[Path]) -> list[ContentProblem]:
@@ -115,12 +195,21 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         known[key] = path
     programs = by_kind.get(schema.Program, {})
     cases, forms = by_kind.get(schema.Case, {}), by_kind.get(schema.Form, {})
+    trees = by_kind.get(schema.DecisionTree, {})
     for path, item in loaded:
         name = display_name(path)
-        if isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card)) and item.program not in programs:
+        if isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card, schema.DecisionTree)) \
+                and item.program not in programs:
             yield ContentProblem(name, "program", f"onbekend programma '{item.program}'")
         if isinstance(item, schema.Program):
             yield from _reference_problems(name, item, cases, forms)
+        if isinstance(item, schema.DecisionTree):
+            for problem in tree_problems(item):
+                yield ContentProblem(name, problem.where, problem.message)
+        if isinstance(item, schema.Form) and trees:
+            for i, form_item in enumerate(item.items):
+                if form_item.tree and form_item.tree not in trees:
+                    yield ContentProblem(name, f"items[{i}].tree", f"onbekende beslisboom '{form_item.tree}'")
 
 
 def _reference_problems(name: str, program: schema.Program, cases: dict, forms: dict) -> Iterator[ContentProblem]:
@@ -150,6 +239,7 @@ class Library:
     cases: dict[str, schema.Case]
     forms: dict[str, schema.Form]
     cards: dict[str, schema.Card]
+    trees: dict[str, schema.DecisionTree] = field(default_factory=dict)
 
 
 def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem]]:
@@ -178,6 +268,8 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
             lib.forms[item.id] = item
         elif isinstance(item, schema.Card):
             lib.cards[item.id] = item
+        elif isinstance(item, schema.DecisionTree):
+            lib.trees[item.id] = item
     return lib, problems
 
 
@@ -227,6 +319,10 @@ class UnknownCard(UnknownContent):
     label, choices = "Onbekend kaartje", "cards"
 
 
+class UnknownTree(UnknownContent):
+    label, choices = "Onbekende beslisboom", "trees"
+
+
 def _shipped(field: str, ident: str, error: type[UnknownContent]):
     try:
         return getattr(library(), field)[ident]
@@ -267,6 +363,11 @@ def load_form(form_id: str) -> schema.Form:
 def load_card(card_id: str) -> schema.Card:
     """The shipped card (e.g. the gesprekskaartje) with this id; UnknownCard when there is none."""
     return _shipped("cards", card_id, UnknownCard)
+
+
+def load_tree(tree_id: str) -> schema.DecisionTree:
+    """The shipped decision tree with this id; UnknownTree when there is none."""
+    return _shipped("trees", tree_id, UnknownTree)
 
 
 def cases_for(program_id: str) -> list[schema.Case]:

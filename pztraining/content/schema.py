@@ -184,6 +184,8 @@ class Program(_Document):
     trainings_per_year: int | None = Field(default=None, ge=1, le=52, strict=True)
     #: Set for a recurring meeting type: ``meetings`` then holds the one meeting, repeated.
     recurrence: Recurrence | None = None
+    #: The programme names regional roles (``<regio:KEY>``): the region file is printed with it.
+    region: bool = False
     meetings: tuple[Meeting, ...] = Field(min_length=1)
 
     @model_validator(mode="before")
@@ -354,7 +356,7 @@ class Deck(_Document):
     subtitle: str | None = None
 
 
-ItemType = Literal["agreement", "scale10", "single", "multiple", "short_text", "long_text"]
+ItemType = Literal["agreement", "scale10", "single", "multiple", "short_text", "long_text", "quiz", "tree"]
 
 #: The labelled five-point agreement scale, from 1 to 5.
 AGREEMENT_LABELS = ("helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens")
@@ -374,12 +376,18 @@ class FormItem(_Strict):
     max_length: int | None = Field(default=None, gt=0, le=10000, strict=True)  # text items
     low_label: str | None = None  # scale10: what 0 means
     high_label: str | None = None  # scale10: what 10 means
+    #: quiz: the right option, and why; never sent to a phone or screen before the reveal.
+    correct: str | None = None
+    explanation: str | None = None
+    #: tree: the id of the decision tree (a ``kind: tree`` file) walked for this item.
+    tree: Identifier | None = None
 
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
     def _fits_its_type(self) -> "FormItem":
-        choice = self.type in ("single", "multiple")
+        _quiz_and_tree_fields(self)
+        choice = self.type in ("single", "multiple", "quiz")
         if choice and len(self.options) < 2:
             raise ValueError(f"een vraag van type {self.type} heeft minstens twee options nodig")
         if not choice and self.options:
@@ -401,7 +409,7 @@ class Form(_Document):
 
     kind: Literal["form"]
     program: Identifier
-    purpose: Literal["voorbereiding", "werkplekopdracht", "reflectie", "evaluatie"]
+    purpose: Literal["voorbereiding", "werkplekopdracht", "reflectie", "evaluatie", "oefening"]
     intro: str = Field(min_length=1)
     #: Evaluations are anonymous unless the trainer chooses otherwise when opening them.
     anonymous_by_default: bool = False
@@ -422,7 +430,100 @@ class Form(_Document):
         raise KeyError(item_id)
 
 
+def _quiz_and_tree_fields(item: FormItem) -> None:
+    """A quiz item has a right answer among its options; a tree item names its tree."""
+    if item.type == "quiz":
+        if not item.correct:
+            raise ValueError("quizvraag zonder juist antwoord: vul 'correct' in (een van de options)")
+        if item.correct not in item.options:
+            raise ValueError(f"het juiste antwoord '{item.correct}' staat niet bij de options")
+    elif item.correct is not None or item.explanation is not None:
+        raise ValueError("correct en explanation horen alleen bij een vraag van type quiz")
+    if item.type == "tree" and not item.tree:
+        raise ValueError("een vraag van type tree noemt zijn beslisboom (tree: <id>)")
+    if item.type != "tree" and item.tree is not None:
+        raise ValueError("tree hoort alleen bij een vraag van type tree")
+
+
+# ---------------------------------------------------------------- zorgkaart: region and trees
+
+#: The roles of a regional network that content refers to as ``<regio:KEY>``. A region
+#: file names every one of them (another network replaces the file, not the programme).
+REGION_ROLES = (
+    "netwerk", "zorgkaart_adres", "ziekenhuis", "ziekenhuis_team", "ziekenhuis_mdo", "regionaal_mdo",
+    "consultatieteam", "gespecialiseerd_verpleegkundige", "thuiszorg", "huisartsenpost",
+    "behandelwensen_hulpmiddel", "behandelwensen_formulier",
+)
+
+
+class RegionRole(_Strict):
+    """Who fills a role in this region: a name and, optionally, what they do and how to reach them."""
+
+    name: str = Field(min_length=1)
+    what: str | None = None
+    contact: str | None = None
+
+
+class Region(_Document):
+    """The names of one regional palliative care network (hospital, teams, consultants)."""
+
+    kind: Literal["region"]
+    roles: dict[str, RegionRole]
+
+    @model_validator(mode="after")
+    def _every_role_named(self) -> "Region":
+        missing = [key for key in REGION_ROLES if key not in self.roles]
+        if missing:
+            raise ValueError("deze regio-rollen ontbreken: " + ", ".join(missing))
+        unknown = sorted(set(self.roles) - set(REGION_ROLES))
+        if unknown:
+            raise ValueError(f"onbekende regio-rol '{unknown[0]}' (kies uit: {', '.join(REGION_ROLES)})")
+        return self
+
+
+class TreeChoice(_Strict):
+    """One answer to a question of a decision tree, and the node it leads to."""
+
+    label: str = Field(min_length=1)
+    next: Identifier
+
+
+class TreeNode(_Strict):
+    """A question with choices, or an end with advice (whom to involve)."""
+
+    id: Identifier
+    question: str | None = None
+    help: str | None = None
+    choices: tuple[TreeChoice, ...] = ()
+    #: At an end: what to do and whom to involve.
+    advice: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class DecisionTree(_Document):
+    """A decision tree walked step by step; the structure is checked by :mod:`pztraining.decision_tree`."""
+
+    kind: Literal["tree"]
+    program: Identifier
+    intro: str = Field(min_length=1)
+    start: Identifier
+    nodes: tuple[TreeNode, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_nodes(self) -> "DecisionTree":
+        _require_unique([node.id for node in self.nodes], "knoop-id")
+        return self
+
+    def node(self, node_id: str) -> TreeNode:
+        """The node with this id; KeyError when there is none."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+
 MODELS: dict[str, type[_Strict]] = {
     "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
-    "deck": Deck,
+    "deck": Deck, "region": Region, "tree": DecisionTree,
 }

@@ -14,7 +14,7 @@ from .. import content
 from ..files import WriteError, atomic_text
 from ..texts import t
 from .pages import CARDS_PER_PAGE, Handout, TrainingInfo, attendance_list, card_sheet, case_sheets, \
-    checklist_sheet, index_page, paper_form
+    checklist_sheet, index_page, paper_form, region_sheet
 from .pdf import PdfError, find_chromium, print_pdf
 
 __all__ = ["Handout", "HandoutsError", "HandoutsReport", "TrainingInfo", "handouts_for", "write_handouts"]
@@ -54,6 +54,8 @@ def handouts_for(program: content.Program, training: TrainingInfo | None, copies
     checklist = lib.checklists.get(program.id)
     if checklist is not None:
         handouts.append(checklist_sheet(checklist, program, training))
+    if program.region:
+        handouts.append(region_sheet(content.active_region(), program))
     handouts.extend(attendance_list(program, meeting, training) for meeting in program.meetings)
     return handouts
 

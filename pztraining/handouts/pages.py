@@ -98,6 +98,14 @@ def checklist_sheet(checklist: content.Checklist, program: content.Program, trai
     return Handout("checklist-voorbereiding", checklist.title, html)
 
 
+def region_sheet(region: content.Region, program: content.Program) -> Handout:
+    """Who is who in the region (from the region file in use): role, name, what they do, contact."""
+    roles = [(t(f"region.role.{key}"), region.roles[key]) for key in content.REGION_ROLES]
+    title = t("handout.region.title", name=region.title)
+    html = _render("region.html.j2", "region", title, region=region, roles=roles, program=program)
+    return Handout(f"regio-{region.id}", title, html)
+
+
 def attendance_list(program: content.Program, meeting: content.Meeting, training: TrainingInfo | None) -> Handout:
     """The attendance list of a meeting (accreditation): names given or blank rows, full pages."""
     names = list(training.participant_names) if training else []

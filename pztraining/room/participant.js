@@ -229,6 +229,7 @@ function onItems(items) {
     const current = state.current;
     const stillOpen = items.some((item) => item.kind === current.kind && itemKey(item) === itemKey(current));
     if (!stillOpen && current.kind === "form" && state.model) state.model.set("status", "closed");
+    if (stillOpen && current.kind === "form") refreshReveals(current, items);
     const fresh = items.some((item) => !before.has(itemKey(item)));
     const notice = body.querySelector(".pz-new-form-notice");
     if (notice && fresh) notice.replaceChildren(el("p", "pz-message-ok", t("part.new_form")));
@@ -284,7 +285,8 @@ function fakeModel(data, onSend) {
   };
 }
 
-const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline"];
+const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline",
+                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong"];
 
 // Ask the server for what a list item opens; null when the phone moved on or it failed.
 async function fetchItem(item, path, param) {
@@ -353,6 +355,17 @@ async function sendSubmit(model, where, key, content) {
   }
   model.set("status", status);
   model.reply({ type: "handled", status });
+}
+
+// A quiz answer the trainer revealed: fetch the form again (the spec now carries the answer)
+// and redraw it; what the phone filled in stays as it is.
+async function refreshReveals(current, items) {
+  const fresh = items.find((item) => item.kind === "form" && itemKey(item) === itemKey(current));
+  const before = (current.revealed || []).join(" ");
+  if (!fresh || (fresh.revealed || []).join(" ") === before) return;
+  current.revealed = fresh.revealed;
+  const reply = await api("GET", `form?${query({ code: state.code, meeting: current.meeting, form: current.id })}`);
+  if (reply.ok && state.current === current && state.model) state.model.set("form", reply.data.form);
 }
 
 // ------------------------------------------------------------------ a shared case

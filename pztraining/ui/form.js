@@ -84,7 +84,9 @@ function render({ model, el: root }) {
     const error = el("div", "pz-item-error");
     error.setAttribute("aria-live", "polite");
     let show;
-    if (item.type === "short_text" || item.type === "long_text") {
+    if (item.type === "tree") {
+      show = buildTree(item, box, (path) => { values[item.id] = path; edited(); }, texts().tree_restart);
+    } else if (item.type === "short_text" || item.type === "long_text") {
       const input = item.type === "short_text" ? el("input", "pz-input") : el("textarea", "pz-input");
       if (item.type === "short_text") input.type = "text";
       else input.rows = 4;
@@ -151,6 +153,7 @@ function render({ model, el: root }) {
         box.append(ends);
       }
       show = (v) => radios.forEach(([input, value]) => { input.checked = v === value; });
+      if (item.type === "quiz") show = withQuizReveal(item, box, show, texts());
     }
     box.append(error);
     inputs[item.id] = { show, error, box };
@@ -189,7 +192,9 @@ function render({ model, el: root }) {
     const messages = { submitted: t.submitted, closed: t.closed, invalid: t.invalid, sending: t.sending,
                        error: t.unsaved, draft: model.get("saved_message") };
     status.textContent = messages[state] || "";
-    list.querySelectorAll("input, textarea").forEach((input) => { input.disabled = state === "closed"; });
+    list.querySelectorAll("input, textarea").forEach((input) => {
+      input.disabled = state === "closed" || input.dataset.locked === "yes";
+    });
   }
 
   function showUnsaved(message) {
@@ -266,6 +271,88 @@ function render({ model, el: root }) {
     model.off("msg:custom", onReply);
     [ackTimer, submitRetry].forEach((timer) => timer && clearTimeout(timer));
     if (syncTimer) { clearTimeout(syncTimer); pushToKernel(); }
+  };
+}
+
+// ---------------------------------------------------------------- zorgkaart: quiz and tree
+// Kept apart from render() so that other item types merge easily.
+
+// A quiz item shows its right answer and explanation only once the spec carries them (the
+// server leaves them out until the trainer reveals them). Returns the item's show().
+function withQuizReveal(item, box, show, words) {
+  if (!item.correct) return show;
+  const reveal = el("div", "pz-quiz-reveal");
+  reveal.setAttribute("role", "status");
+  const verdict = el("div", "pz-quiz-verdict");
+  reveal.append(el("div", "pz-quiz-label", words.quiz_answer || ""), el("div", "pz-quiz-correct", item.correct), verdict);
+  if (item.explanation) reveal.append(el("p", "pz-quiz-explanation", item.explanation));
+  box.append(reveal);
+  box.classList.add("pz-quiz-revealed");
+  box.querySelectorAll("input").forEach((input) => {
+    input.closest("label").classList.toggle("pz-quiz-right-option", input.value === item.correct);
+    input.disabled = true; // the choice made before the reveal is the one that counts
+    input.dataset.locked = "yes";
+  });
+  return (v) => {
+    show(v);
+    const chosen = typeof v === "string" && v !== "";
+    reveal.dataset.verdict = !chosen ? "none" : v === item.correct ? "right" : "wrong";
+    verdict.textContent = { right: `✓ ${words.quiz_right || ""}`, wrong: `✗ ${words.quiz_wrong || ""}` }[reveal.dataset.verdict] || "";
+  };
+}
+
+// A decision tree walked one question at a time. Its value is the path: node ids from the
+// start to where the participant is. Earlier steps stay visible; tapping one goes back there.
+function buildTree(item, box, onChange, restartText) {
+  const tree = item.tree;
+  const holder = el("div", "pz-tree");
+  holder.dataset.tree = tree.id;
+  box.append(holder);
+  let path = [tree.start];
+  const choose = (next) => { path = [...path, next]; draw(); onChange([...path]); };
+  const back = (index) => { path = path.slice(0, index + 1); draw(); onChange([...path]); };
+  function draw() {
+    holder.replaceChildren();
+    holder.dataset.path = path.join(" ");
+    path.forEach((id, index) => {
+      const node = tree.nodes[id];
+      if (!node) return;
+      const last = index === path.length - 1;
+      const step = el("div", `pz-tree-step${last ? " pz-tree-current" : ""}`);
+      step.dataset.node = id;
+      if (node.question) step.append(el("div", "pz-tree-question", node.question));
+      if (node.help && last) step.append(el("div", "pz-item-help", node.help));
+      if (!last) {
+        const taken = node.choices.find((c) => c.next === path[index + 1]);
+        const again = el("button", "pz-tree-answered", taken ? taken.label : "");
+        again.type = "button";
+        again.addEventListener("click", () => back(index));
+        step.append(again);
+      } else if (node.choices.length) {
+        node.choices.forEach((choice) => {
+          const option = el("button", "pz-tree-choice", choice.label);
+          option.type = "button";
+          option.dataset.next = choice.next;
+          option.addEventListener("click", () => choose(choice.next));
+          step.append(option);
+        });
+      } else {
+        step.classList.add("pz-tree-end");
+        step.append(el("div", "pz-tree-advice", node.advice));
+        if (path.length > 1) {
+          const restart = el("button", "pz-tree-restart", `↺ ${restartText || ""}`);
+          restart.type = "button";
+          restart.addEventListener("click", () => back(0));
+          step.append(restart);
+        }
+      }
+      holder.append(step);
+    });
+  }
+  draw();
+  return (v) => {
+    path = Array.isArray(v) && v.length && v[0] === tree.start && v.every((id) => id in tree.nodes) ? [...v] : [tree.start];
+    draw();
   };
 }
 

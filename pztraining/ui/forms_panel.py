@@ -13,6 +13,7 @@ from ..links import participant_url, qr_svg
 from ..store import FormSession, Store, Training
 from ..texts import t
 from .common import Message, Refresher, esc, named
+from .quiz_board import QuizBoard
 
 #: How often the counts are re-read while the panel is shown, in seconds.
 REFRESH_SECONDS = 3.0
@@ -72,9 +73,12 @@ class FormsPanel:
             missing = named(w.HTML(), "form-missing")
             title = w.HTML(f"<b>{esc(form.title)}</b> <span class='pz-note'>"
                            f"({esc(t('panel.purpose.' + form.purpose))})</span>")
+            board = QuizBoard(self.store, self.clock, form) if any(i.type == "quiz" for i in form.items) else None
             row = named(w.VBox([w.HBox([title, status], layout=w.Layout(flex_flow="row wrap")),
-                                w.HBox([toggle, anonymous]), missing]), "form-row", f"pz-form-row-{form_id}")
-            self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing}
+                                w.HBox([toggle, anonymous]), missing, *([board.root] if board else [])]),
+                        "form-row", f"pz-form-row-{form_id}")
+            self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing,
+                                      "quiz": board}
             rows.append(row)
         self.rows.children = rows
 
@@ -133,6 +137,8 @@ class FormsPanel:
                      if names else "")
             else:
                 _set(parts["missing"], "")
+            if parts["quiz"] is not None:
+                parts["quiz"].refresh(self.training.id, self.meeting.number)
         _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
 
 

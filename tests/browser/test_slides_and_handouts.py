@@ -40,7 +40,7 @@ def offline_page(browser: Browser):
     context.close()
 
 
-@pytest.mark.parametrize("deck_id", ["mysupport-1", "ggz-1"])
+@pytest.mark.parametrize("deck_id", ["mysupport-1", "ggz-1", "zorgkaart-1"])
 def test_a_built_deck_opens_from_the_file_system_offline_and_advances(built, offline_page, deck_id):
     page = offline_page
     deck = read_deck(next(p for p in deck_files() if p.stem == deck_id))
@@ -104,14 +104,15 @@ def test_handouts_print_to_pdf_with_the_expected_pages(tmp_path, capsys):
     assert "Presentielijst" in text and "Deelnemer 1" in text
 
 
-def test_every_conversation_card_fits_its_a6_box(tmp_path, browser: Browser):
+@pytest.mark.parametrize("program, card", [("mysupport", "gesprekskaartje"), ("zorgkaart", "zorgkaart-stappen")])
+def test_every_conversation_card_fits_its_a6_box(tmp_path, browser: Browser, program, card):
     out = tmp_path / "hand-outs"
-    assert main(["handouts", "--program", "mysupport", "--no-pdf", "--out", str(out)]) == 0
+    assert main(["handouts", "--program", program, "--no-pdf", "--out", str(out)]) == 0
     context = browser.new_context(offline=True)
     try:
         page = context.new_page()
         page.emulate_media(media="print")
-        page.goto((out / "gesprekskaartje.html").as_uri())
+        page.goto((out / f"{card}.html").as_uri())
         cards = page.evaluate("""() => [...document.querySelectorAll('.pz-card')].map(card => {
             const box = card.getBoundingClientRect();
             return {overflow: card.scrollHeight - card.clientHeight, width: box.width, height: box.height};

@@ -217,7 +217,7 @@ def test_a_form_opened_elsewhere_reaches_the_event_stream_within_three_seconds(r
                 break
         assert data["version"] > first["version"]
         assert {"kind": "form", "meeting": 1, "id": "evaluatie-mysupport",
-                "title": "Evaluatie van de training mySupport", "anonymous": True} in data["items"]
+                "title": "Evaluatie van de training mySupport", "anonymous": True, "revealed": []} in data["items"]
     finally:
         conn.close()
 

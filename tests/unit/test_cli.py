@@ -51,7 +51,7 @@ def test_agenda_prints_each_newer_programme(capsys, args, lines):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek."),
+    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
     (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
     (["agenda", "mysupport", "--minutes", "80"],
      "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),
@@ -86,9 +86,9 @@ def test_a_database_in_a_file_where_a_folder_should_be_is_refused(capsys, tmp_pa
 def test_demo_without_serving_creates_the_demo_trainings_once(capsys, tmp_path):
     assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
     first = capsys.readouterr().out
-    assert first.count("aangemaakt") == 2
+    assert first.count("aangemaakt") == 3
     assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.count("bestaat al") == 2
+    assert capsys.readouterr().out.count("bestaat al") == 3
     assert (tmp_path / "pztraining.db").exists()
     from pztraining.store import Store
 

@@ -73,7 +73,7 @@ def test_there_is_a_deck_for_every_meeting_of_every_program(built):
     assert built.ok, built.problems
     assert {(d.program, d.meeting) for d in built.built} == {
         ("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1), ("hospice-ggz", 1), ("hospice-ggz", 2),
-        ("casuistiekbespreking", 1), ("vll-publiek", 1)}
+        ("casuistiekbespreking", 1), ("vll-publiek", 1), ("zorgkaart", 1)}
     assert slides.deck_for("ggz", 2, built.out).file == "ggz-2.html"
     assert slides.deck_for("ggz", 4, built.out) is None
 

@@ -78,6 +78,7 @@ def _fill_every_table(store, training, clock) -> None:
     store.share_case(training.id, 1, "de-vries", True, clock())
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
+    store.reveal_answer(training.id, 1, "zorgkaart-quiz", "signaleren", clock())
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
     store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
                                                     "planned_seconds": 1, "actual_seconds": 1,

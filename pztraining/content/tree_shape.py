@@ -1,0 +1,93 @@
+"""The shape of a decision tree: dead ends, loops, unreachable nodes. Pure; used by ``check``.
+
+Here, inside ``content``, so that loading content never imports the logic modules above it;
+:mod:`pztraining.decision_tree` walks trees and re-exports these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from .schema import DecisionTree, TreeNode
+
+
+@dataclass(frozen=True)
+class TreeProblem:
+    """Something wrong with a tree's shape: where in the file (``nodes[2].choices[1].next``) and what."""
+
+    where: str
+    message: str
+
+
+def is_end(node: TreeNode) -> bool:
+    """An end gives advice and asks nothing more."""
+    return not node.choices
+
+
+def problems(tree: DecisionTree) -> list[TreeProblem]:
+    """Dead ends, loops, unreachable nodes and mixed nodes of ``tree`` (none when it is sound).
+
+    A dead end is a choice that leads to a node that does not exist, or a node with neither
+    choices nor advice; a loop is a walk from the start that comes back to a node.
+    """
+    found: list[TreeProblem] = []
+    index = {node.id: i for i, node in enumerate(tree.nodes)}
+    if tree.start not in index:
+        return [TreeProblem("start", f"de beginknoop '{tree.start}' bestaat niet")]
+    for i, node in enumerate(tree.nodes):
+        if not node.choices and not node.advice:
+            found.append(TreeProblem(f"nodes[{i}]", f"doodlopend: knoop '{node.id}' heeft geen keuzes en geen advies"))
+        if node.choices and node.advice:
+            found.append(TreeProblem(f"nodes[{i}]", f"knoop '{node.id}' heeft keuzes én advies; kies één van beide"))
+        if node.choices and not node.question:
+            found.append(TreeProblem(f"nodes[{i}].question", f"knoop '{node.id}' heeft keuzes maar geen vraag"))
+        labels = [choice.label for choice in node.choices]
+        for j, choice in enumerate(node.choices):
+            if choice.next not in index:
+                found.append(TreeProblem(f"nodes[{i}].choices[{j}].next",
+                                         f"doodlopend: keuze '{choice.label}' leidt naar '{choice.next}', "
+                                         "een knoop die niet bestaat"))
+            if labels.count(choice.label) > 1 and labels.index(choice.label) == j:
+                found.append(TreeProblem(f"nodes[{i}].choices[{j}].label",
+                                         f"keuze '{choice.label}' komt twee keer voor bij knoop '{node.id}'"))
+    found.extend(_loops(tree, index))
+    reachable = _reachable(tree, index)
+    for i, node in enumerate(tree.nodes):
+        if node.id not in reachable:
+            found.append(TreeProblem(f"nodes[{i}]", f"knoop '{node.id}' is vanaf '{tree.start}' niet te bereiken"))
+    return found
+
+
+def _reachable(tree: DecisionTree, index: dict[str, int]) -> set[str]:
+    seen: set[str] = set()
+    todo = [tree.start]
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen or node_id not in index:
+            continue
+        seen.add(node_id)
+        todo.extend(choice.next for choice in tree.nodes[index[node_id]].choices)
+    return seen
+
+
+def _loops(tree: DecisionTree, index: dict[str, int]) -> Iterator[TreeProblem]:
+    """One problem per choice that closes a loop, naming the walk round it."""
+    reported: set[tuple[int, int]] = set()
+
+    def visit(node_id: str, trail: list[str]) -> Iterator[TreeProblem]:
+        i = index[node_id]
+        for j, choice in enumerate(tree.nodes[i].choices):
+            if choice.next not in index:
+                continue
+            if choice.next in trail + [node_id]:
+                if (i, j) not in reported:
+                    reported.add((i, j))
+                    walk = trail + [node_id]
+                    circle = walk[walk.index(choice.next):] + [choice.next]
+                    yield TreeProblem(f"nodes[{i}].choices[{j}].next",
+                                      "lus: " + " → ".join(circle) + f" (keuze '{choice.label}')")
+                continue
+            yield from visit(choice.next, trail + [node_id])
+
+    yield from visit(tree.start, [])
