@@ -133,6 +133,13 @@ def html_report(data: Borging, now: datetime) -> str:
     return "".join(parts)
 
 
+def html_table_of(frame: pd.DataFrame) -> str:
+    """A report table as escaped HTML for the page (decimal commas), or a note when it is empty."""
+    if frame.empty:
+        return f"<p class='pz-note'>{escape(t('html.no_answers'))}</p>"
+    return base.html_table(frame, "pz-table")
+
+
 def write(data: Borging, fmt: str, out: Path, now: datetime) -> None:
     """Write the management report as ``fmt`` (xlsx or html) to ``out``, atomically."""
     out = Path(out)
@@ -145,4 +152,4 @@ def write(data: Borging, fmt: str, out: Path, now: datetime) -> None:
         raise ExportError(t("export.format", format=fmt))
 
 
-__all__ = ["FORMATS", "chart_section", "html_report", "sheets", "write"]
+__all__ = ["FORMATS", "chart_section", "html_report", "html_table_of", "sheets", "write"]

@@ -2,8 +2,7 @@
 
 Pure: the start month, the trainings and today are passed in. Month 1 is the chosen start
 month. An activity that expects trainings is overdue once its last month has passed without
-any training held in its months; a stored training whose meeting dates have passed while a
-meeting never ran counts as held (the dates say it was given).
+any training held in its months (a training is held on its training day, once that is past).
 """
 
 from __future__ import annotations
@@ -85,6 +84,10 @@ def timeline(plan: Planning, start: date, trainings: list[PlannedTraining], toda
                     now if 1 <= now <= plan.months else None)
 
 
-def default_start(days: list[date], today: date) -> date:
-    """Where a planning starts unless chosen: the first training's month, else this month."""
-    return (min(days) if days else today).replace(day=1)
+def default_start(plan: Planning, days: list[date], today: date) -> date:
+    """Where a planning starts unless chosen: so that the first training falls in the first month
+    the planning expects trainings (else this month)."""
+    if not days:
+        return today.replace(day=1)
+    expecting = [min(a.months) for a in plan.activities if a.trainings]
+    return add_months(min(days).replace(day=1), -(min(expecting) - 1) if expecting else 0)
