@@ -235,6 +235,10 @@ cost_inputs = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Tables of an organisation, not of a training: removing a training leaves them (they hold no
+#: participant data; the remarks are the kartrekker's own).
+ORGANISATION_TABLES = (condition_scores, cost_inputs)
+
 
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
