@@ -3,7 +3,8 @@
 Scorings are matched to the content's conditions by id. A condition whose text differs from
 the text it was last scored with (a newer content version) is reported as changed; one that is
 no longer in the content is reported as dropped; a new one is unscored. "What needs attention
-first": unscored and "niet" before "gedeeltelijk", a step back before the rest, in content order.
+first": "niet", then unscored, then "gedeeltelijk" (a changed text, to score again, last); within
+each, a step back and a changed text first, then content order.
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ class Progress:
         order = {s.id: i for i, s in enumerate(self.statuses)}
 
         def urgency(status: Status) -> tuple:
-            rank = -1 if status.score is None else RANK[status.score]
-            return (max(rank, 0), 0 if (status.change or 0) < 0 else 1, 0 if status.old_text else 1, order[status.id])
+            rank = {"niet": 0, None: 1, "gedeeltelijk": 2, "wel": 3}[status.score]
+            return (rank, 0 if (status.change or 0) < 0 else 1, 0 if status.old_text else 1, order[status.id])
 
         return sorted((s for s in self.statuses if s.score != "wel" or s.old_text is not None), key=urgency)
 
