@@ -43,28 +43,35 @@ class KartrekkerApp:
             self.message, self.tabs,
         ]), "kartrekker-app", "pz-app")
         self._shown: set[int] = set()
+        self._shown_key: tuple | None = None
         set_options(self.org_select, [(org, org) for org in organisations_for(store)])
         self.org_select.observe(lambda _: self._on_org(), names="value")
         self.program_select.observe(lambda _: self._on_program(), names="value")
         self._on_org()
 
     def _on_org(self) -> None:
-        """Offer the programmes, the organisation's own first."""
+        """Offer the programmes, the organisation's own first (once per organisation chosen)."""
         if self.org_select.value is None:
             self.message.ok(t("kt.no_orgs"))
             self.tabs.layout.display = "none"
             return
+        if self._shown_key and self._shown_key[0] == self.org_select.value:
+            return  # the same organisation again (a dropdown echo): keep the chosen programme
         self.tabs.layout.display = None
         own = list(dict.fromkeys(tr.program_id for tr in trainings_of(self.store, self.org_select.value)))
         programs = library().programs
         ids = [p for p in own if p in programs] + [p for p in programs if p not in own]
-        before = self.program_select.value
         set_options(self.program_select, [(programs[p].title, p) for p in ids])
         self.program_select.value = ids[0]
-        if self.program_select.value == before:
-            self._on_program()
+        self._on_program()
 
     def _on_program(self) -> None:
+        # A dropdown echo from the browser (the same choice again) must not refill the tabs
+        # and so throw away what the kartrekker is entering.
+        key = (self.org_select.value, self.program_select.value)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
         self._shown = set()
         self._show_tab()
 

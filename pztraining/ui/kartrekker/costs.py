@@ -23,7 +23,10 @@ class CostsView:
         self.organisation = ""
         self.format_select = named(w.Dropdown(description=t("kt.cost.format"), layout=w.Layout(width="min(100%, 560px)")),
                                    "cost-format")
+        # Only a real change of format reloads: a dropdown echo from the browser must not
+        # replace the fields while the kartrekker is typing in them.
         self.format_select.observe(lambda _: self._load(), names="value")
+        self._loaded_for: tuple[str, str] | None = None
         self.fields = named(w.VBox(), "cost-fields")
         self.lines = named(w.HTML(), "cost-lines")
         self.total = named(w.HTML(), "cost-total")
@@ -46,9 +49,10 @@ class CostsView:
         return library().costs[self.format_select.value]
 
     def _load(self) -> None:
-        if not self.format_select.value:
+        if not self.format_select.value or self._loaded_for == (self.organisation, self.format_select.value):
             return
         fmt = self.format
+        self._loaded_for = (self.organisation, fmt.id)
         typed = {**logic.default_inputs(fmt), **self.store.cost_inputs(self.organisation, fmt.id)}
         rows = []
         self._inputs, self._errors = {}, {}
