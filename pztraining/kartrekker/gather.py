@@ -96,12 +96,12 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     per = per or (plan.evaluate if plan else "halfjaar")
     chosen = trainings_of(store, organisation, program_id)
     lib = library()
+    codes = {tr.id: store.participant_codes(tr.id) for tr in chosen}
     facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
                                       indicators.training_day(tr.meeting_dates, tr.created_at, zone),
-                                      len(store.participant_codes(tr.id))) for tr in chosen]
+                                      len(codes[tr.id])) for tr in chosen]
     infos = {tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates)
              for tr in chosen}
-    codes = {tr.id: store.participant_codes(tr.id) for tr in chosen}
     tidy = report.tidy_answers(store.answer_rows([tr.id for tr in chosen]), infos, lib.forms, codes)
     opened = pd.DataFrame([(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
                            for tr in chosen for s in store.form_sessions(tr.id)],

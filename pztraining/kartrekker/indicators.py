@@ -133,10 +133,13 @@ def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: p
         ids = [tr.id for tr in held]
         mine = tidy[tidy["training_id"].isin(ids)] if not tidy.empty else tidy
         forms = opened[opened["training_id"].isin(ids)] if not opened.empty else opened
-        response = report.response_rates(mine, forms, {tr.id: tr.participants for tr in held})
-        counted = response[response["participants"] > 0] if not response.empty else response
-        answered = int(counted["answered"].sum()) if not counted.empty else 0
-        asked = int(counted["participants"].sum()) if not counted.empty else 0
+        answered = asked = 0
+        if not forms.empty and not mine.empty:
+            response = report.response_rates(mine, forms, {tr.id: tr.participants for tr in held})
+            counted = response[response["participants"] > 0]
+            answered, asked = int(counted["answered"].sum()), int(counted["participants"].sum())
+        elif not forms.empty:  # forms opened, nothing sent: every registered participant was asked
+            asked = sum(tr.participants * int((forms["training_id"] == tr.id).sum()) for tr in held)
         scores = _satisfaction(mine)
         change = report.before_after(mine) if not mine.empty else pd.DataFrame(columns=["n_pairs", "mean_change"])
         pairs = int(change["n_pairs"].sum()) if not change.empty else 0

@@ -114,6 +114,8 @@ def test_only_days_inside_the_chosen_dates_count_also_in_the_edge_periods(store)
     fill_organisation(store)
     data = gather.borging(store, ORG, date(2026, 3, 11), date(2026, 7, 1), TODAY, AMSTERDAM, program_id="mysupport")
     assert list(data.rows["trainings_held"]) == [1, 1]  # B (not A, on 10 March) and C
+    # B: two forms opened for 2 people, nothing sent: 0 of 4, a response of 0 (not "no data").
+    assert (data.rows["answered"].iloc[0], data.rows["asked"].iloc[0], data.rows["response_rate"].iloc[0]) == (0, 4, 0)
 
 
 def test_an_unknown_organisation_or_a_reversed_period_is_refused_in_dutch(store):
