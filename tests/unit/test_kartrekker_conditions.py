@@ -26,7 +26,8 @@ def score(store, items, when, c=None):
     store.add_condition_scores(ORG, "mysupport", [(cid, c.version, texts[cid], s, r) for cid, s, r in items], when)
 
 
-def test_every_scoring_is_kept_with_its_moment_and_progress_is_shown(store):
+def test_every_scoring_is_kept_with_its_moment_and_progress_is_shown(any_store):
+    store = any_store  # SQLite and PostgreSQL
     score(store, [("looptijd", "niet", ""), ("kennis", "gedeeltelijk", "scholing gepland")], MARCH)
     later = MARCH + timedelta(days=120)
     score(store, [("looptijd", "wel", "vastgelegd in het plan"), ("kennis", "niet", "twee mensen weg")], later)
@@ -83,7 +84,8 @@ def test_an_unknown_score_is_refused_and_nothing_is_kept(store):
     assert store.condition_scores(ORG) == []
 
 
-def test_cost_inputs_are_kept_as_typed_per_organisation_and_format(store):
+def test_cost_inputs_are_kept_as_typed_per_organisation_and_format(any_store):
+    store = any_store
     store.save_cost_inputs(ORG, "kosten-mysupport", {"deelnemers": "-3", "tarief-verzorgende": "38,50"}, MARCH)
     store.save_cost_inputs(ORG, "kosten-mysupport", {"deelnemers": "12"}, MARCH)
     assert store.cost_inputs(ORG, "kosten-mysupport") == {"deelnemers": "12"}
