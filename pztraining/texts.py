@@ -587,6 +587,7 @@ NL: dict[str, str] = {
     "kt.col.line": "Post",
     "kt.col.formula": "Berekening",
     "kt.col.amount": "Bedrag (€)",
+    "kt.col.total": "Totaal",
     "cli.borging": "managementrapportage borging van een organisatie (xlsx of html)",
     "cli.opt.org": "de organisatie (zoals bij de trainingen ingevuld)",
     "cli.opt.per": "indeling: halfjaar of jaar (standaard: wat de planning van het programma zegt, anders halfjaar)",

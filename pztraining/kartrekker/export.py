@@ -77,7 +77,7 @@ def costs_sheet(data: Borging) -> pd.DataFrame:
     for format_id, estimate in data.estimates.items():
         title = formats[format_id].title
         rows += [(title, line.label, line.formula, line.amount) for line in estimate.lines]
-        rows.append((title, t("kt.cost.total", total="").rstrip(": "), "", estimate.total))
+        rows.append((title, t("kt.col.total"), "", estimate.total))
     return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"), t("kt.col.amount")])
 
 
