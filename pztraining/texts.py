@@ -541,6 +541,7 @@ NL: dict[str, str] = {
     "kt.borging.export": "Managementrapportage",
     "kt.borging.download": "Download {name}",
     "kt.borging.charts": "Indicatoren in de tijd",
+    "kt.borging.busy": "De indicatoren worden berekend…",
     "kt.borging.table": "Indicatoren",
     "kt.report.title": "Managementrapportage borging – {org}",
     "kt.report.org": "Organisatie",

@@ -114,3 +114,12 @@ def test_without_trainings_the_page_says_where_to_start(tmp_path):
 
     empty = KartrekkerApp(Store(f"sqlite:///{tmp_path / 'leeg.db'}"))
     assert "Maak eerst een training aan" in empty.message.value
+
+
+def test_a_reversed_period_is_said_in_dutch_and_nothing_is_drawn(app):
+    app.tabs.selected_index = 3
+    view = app.borging
+    view.date_from.value, view.date_to.value = date(2026, 12, 31), date(2026, 1, 1)
+    view.render()
+    assert "De periode klopt niet: 31-12-2026 ligt na 01-01-2026." in view.message.value
+    assert view.output.value == ""

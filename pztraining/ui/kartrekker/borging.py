@@ -70,9 +70,11 @@ class BorgingView:
         """Gather the indicators for the chosen period and draw them."""
         if not self.organisation or self.date_from.value is None or self.date_to.value is None:
             return
+        self.output.value = f"<p class='pz-note'>{esc(t('kt.borging.busy'))}</p>"  # a test can take seconds
         try:
             self.data = data = self._gather()
         except (ScopeError, StoreError) as exc:
+            self.output.value = ""
             self.message.error(str(exc))
             return
         self.message.clear()
