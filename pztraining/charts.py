@@ -125,3 +125,52 @@ def before_after_chart(pairs: pd.DataFrame, title: str, low: int = 0, high: int 
                      f"<circle cx='{x(row['after']):.1f}' cy='{y}' r='5' fill='#2166ac'/>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def period_chart(labels: list[str], values: list[float], title: str, target: float | None = None,
+                 percent: bool = False) -> str:
+    """Bars of one indicator per period (half-year or year), with the target as a dashed line.
+
+    A period without a value (NaN) gets no bar and "–"; negative values go below the zero line.
+    """
+    if not labels:
+        return ""
+    height, top, bottom, left = 200, 34, 34, 40
+    known = [v for v in values if v == v]
+    high = max(known + [0.0] + ([target] if target is not None else []))
+    low = min(known + [0.0])
+    span = (high - low) or 1.0
+    plot = height - top - bottom
+    bar_space = (WIDTH - left - 10) / len(labels)
+
+    def y(value: float) -> float:
+        return top + (high - value) / span * plot
+
+    def shown(value: float) -> str:
+        if value != value:
+            return "–"
+        text = f"{value * 100:.0f}%" if percent else (f"{value:.0f}" if value == int(value) else f"{value:.1f}")
+        return text.replace(".", ",")
+
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart pz-period-chart' viewBox='0 0 {WIDTH} {height}' "
+             f"width='100%' role='img' {FONT} font-size='12'>",
+             f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
+             f"<line x1='{left}' y1='{y(0):.1f}' x2='{WIDTH - 10}' y2='{y(0):.1f}' stroke='#333' stroke-width='1'/>"]
+    for i, (label, value) in enumerate(zip(labels, values)):
+        x = left + i * bar_space + 6
+        w = bar_space - 12
+        centre = x + w / 2
+        if value == value and value != 0:
+            top_y, bar_h = min(y(value), y(0)), abs(y(value) - y(0))
+            parts.append(f"<rect x='{x:.1f}' y='{top_y:.1f}' width='{w:.1f}' height='{bar_h:.1f}' fill='#2166ac'>"
+                         f"<title>{escape(label)}: {escape(shown(value))}</title></rect>")
+        label_y = (min(y(value), y(0)) - 4) if value == value else y(0) - 4
+        parts.append(f"<text x='{centre:.1f}' y='{label_y:.1f}' text-anchor='middle' class='pz-chart-value'>"
+                     f"{escape(shown(value))}</text>")
+        parts.append(f"<text x='{centre:.1f}' y='{height - bottom + 16}' text-anchor='middle'>{escape(label)}</text>")
+    if target is not None:
+        parts.append(f"<line x1='{left}' y1='{y(target):.1f}' x2='{WIDTH - 10}' y2='{y(target):.1f}' "
+                     f"stroke='#b2182b' stroke-width='1.5' stroke-dasharray='6 4'><title>doel: {escape(shown(target))}"
+                     f"</title></line>")
+    parts.append("</svg>")
+    return "".join(parts)

@@ -122,6 +122,16 @@ def build_parser() -> _Parser:
     export.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
     export.add_argument("--with-names", action="store_true", help=t("cli.opt.with_names"))
 
+    borging = commands.add_parser("borging", help=t("cli.borging"), description=t("cli.borging"))
+    with_store_options(borging)
+    borging.add_argument("--org", required=True, metavar="ORGANISATIE", help=t("cli.opt.org"))
+    borging.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
+    borging.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
+    borging.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))
+    borging.add_argument("--per", choices=("halfjaar", "jaar"), help=t("cli.opt.per"))
+    borging.add_argument("--format", default="xlsx", choices=("xlsx", "html"), help=t("cli.opt.format"))
+    borging.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
+
     remove = commands.add_parser("remove", help=t("cli.remove"), description=t("cli.remove"))
     with_store_options(remove)
     remove.add_argument("--training", required=True, metavar="TRAINING", help=t("cli.opt.training"))
@@ -180,8 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
-               "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts,
-               "users": cmd_users}
+               "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
+               "handouts": cmd_handouts, "users": cmd_users}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
@@ -200,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users"}
+    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -277,6 +287,26 @@ def cmd_export(args) -> int:
     if bundle.tidy.empty:
         print(t("export.empty"), file=sys.stderr)
     print(t("export.written", path=args.out))
+    return 0
+
+
+def cmd_borging(args) -> int:
+    from .clock import local, local_zone, utc_now
+    from .kartrekker import export as report_export, gather  # pandas: only for this command
+
+    date_from, date_to = _date(args.date_from), _date(args.date_to)
+    if date_from is None or date_to is None:
+        raise ScopeError(t("cli.borging.need_period"))
+    if args.program and args.program not in content.library().programs:
+        raise content.UnknownProgram(args.program)
+    store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
+    now = local(utc_now())
+    data = gather.borging(store, args.org, date_from, date_to, now.date(), local_zone(),
+                          program_id=args.program, per=args.per)
+    report_export.write(data, args.format, args.out, now)
+    for note in data.notes:
+        print(note, file=sys.stderr)
+    print(t("cli.borging.written", path=args.out))
     return 0
 
 
@@ -445,6 +475,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
         print(t("cli.serve.facilitator", url=apps.trainer.url("facilitator.ipynb")))
         print(t("cli.serve.results", url=apps.trainer.url("results.ipynb")))
+        print(t("cli.serve.kartrekker", url=apps.trainer.url("kartrekker.ipynb")))
         print(t("cli.serve.participant", url=apps.participant_url))
         print(t("cli.serve.room_page", url=apps.trainer.url_of(ROOM_PAGE)))
         if args.room:

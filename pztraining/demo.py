@@ -2,7 +2,8 @@
 
 The mySupport demo has its pre-assignment open (join it from a second browser with the
 printed code) and six made-up participants who already answered the pre-assignment and
-the evaluation, so the results page has charts to show.
+the evaluation, so the results page has charts to show. Its organisation also had three
+mySupport trainings in the past year, filled in the same way, for the kartrekker's page.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ DEMO_TRAININGS = (
     ("Demo – ggz-team Oost", "ggz", "Demo-ggz-instelling"),
     ("Demo – regio-avond zorgkaart", "zorgkaart", "Demo-netwerk palliatieve zorg"),
 )
+#: A year of earlier mySupport trainings at De Linde (name, days before today), so the
+#: kartrekker's borging page has periods to compare.
+DEMO_YEAR = (
+    ("Demo – De Linde, voorjaar", 330),
+    ("Demo – De Linde, zomer", 230),
+    ("Demo – De Linde, najaar", 120),
+)
 DEMO_PEOPLE = ("Demo-deelnemer 1", "Demo-deelnemer 2", "Demo-deelnemer 3", "Demo-deelnemer 4",
                "Demo-deelnemer 5", "Demo-deelnemer 6")
 
@@ -28,12 +36,15 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
     """Create the demo trainings that do not exist yet; returns (training, created) pairs."""
     existing = {(t.name, t.program_id): t for t in store.list_trainings()}
     result = []
-    for name, program_id, organisation in DEMO_TRAININGS:
+    linde = DEMO_TRAININGS[0][2]
+    wanted = [(name, "mysupport", linde, days) for name, days in DEMO_YEAR]
+    wanted += [(name, program_id, organisation, 0) for name, program_id, organisation in DEMO_TRAININGS]
+    for name, program_id, organisation, days_ago in wanted:
         if (name, program_id) in existing:
             result.append((existing[(name, program_id)], False))
             continue
         program = load_program(program_id)
-        day = now.date()
+        day = now.date() - timedelta(days=days_ago)
         dates: list[date | None] = []
         for meeting in program.meetings:
             day = day + timedelta(weeks=meeting.weeks_after_previous or 0)

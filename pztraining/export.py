@@ -138,9 +138,14 @@ def _csv_text(value: str) -> str:
 
 def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
     """An Excel workbook (opens in Excel and LibreOffice) with one sheet per table."""
+    write_frames_xlsx(sheets(bundle, with_names, now), path)
+
+
+def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """Tables by Dutch sheet name as one workbook, written atomically; text stays text (no formulas)."""
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
-            for name, frame in sheets(bundle, with_names, now).items():
+            for name, frame in frames.items():
                 _texts(frame, _xlsx_text).to_excel(writer, sheet_name=name[:31], index=False)
                 sheet = writer.sheets[name[:31]]
                 sheet.freeze_panes = "A2"

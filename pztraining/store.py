@@ -41,7 +41,10 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
+
+#: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
+CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -250,6 +253,36 @@ quiz_reveals = Table(
 )
 
 
+# The kartrekker (schema 11): every scoring of the implementation conditions is kept with its
+# moment and the condition's text as scored (a later content version is then reported, not
+# merged); the cost estimate's inputs are kept as typed, per organisation and format.
+condition_scores = Table(
+    "condition_scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation", String(200), nullable=False),
+    Column("program_id", String(64), nullable=False),
+    Column("condition_id", String(64), nullable=False),
+    Column("content_version", Integer, nullable=False),
+    Column("condition_text", Text, nullable=False),
+    Column("score", String(16), nullable=False),  # "niet", "gedeeltelijk" or "wel"
+    Column("remark", Text, nullable=False, default=""),
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+)
+
+cost_inputs = Table(
+    "cost_inputs", metadata,
+    Column("organisation", String(200), primary_key=True),
+    Column("format_id", String(64), primary_key=True),
+    Column("input_id", String(64), primary_key=True),
+    Column("value", String(100), nullable=False),  # as typed: a wrong number is kept to correct
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Tables of an organisation, not of a training: removing a training leaves them (they hold no
+#: participant data; the remarks are the kartrekker's own).
+ORGANISATION_TABLES = (condition_scores, cost_inputs)
+
+
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
 _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
@@ -360,9 +393,14 @@ def _migrate_to_10(conn: Connection) -> None:
     metadata.create_all(conn, tables=[quiz_reveals])
 
 
+def _migrate_to_11(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[condition_scores, cost_inputs])
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10}
+              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10,
+              11: _migrate_to_11}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -433,6 +471,20 @@ class Account:
     name: str
     role: str
     organisation: str
+
+
+@dataclass(frozen=True)
+class ConditionScore:
+    """One stored score of one implementation condition (see :mod:`pztraining.kartrekker.conditions`)."""
+
+    organisation: str
+    program_id: str
+    condition_id: str
+    content_version: int
+    condition_text: str
+    score: str
+    remark: str
+    scored_at: datetime
 
 
 @dataclass(frozen=True)
@@ -1457,3 +1509,50 @@ class Store:
                         submissions.c.form_id == form_id, answers.c.item_id == item_id))
         with self._read() as conn:
             return [json.loads(value) for value in conn.execute(query).scalars().all()]
+    # ------------------------------------------------------------------ the kartrekker
+
+    @_retry_when_busy
+    def add_condition_scores(self, organisation: str, program_id: str,
+                             scores: list[tuple[str, int, str, str, str]], now: datetime) -> None:
+        """Keep one scoring round: ``(condition_id, content_version, text, score, remark)`` each.
+
+        All rows get the moment ``now`` (UTC), so a round is read back as one; earlier rounds
+        stay. ``score`` is "niet", "gedeeltelijk" or "wel"; the remark is stored as typed.
+        """
+        for _cid, _version, _text, score, _remark in scores:
+            if score not in CONDITION_SCORES:
+                raise StoreError(t("kt.store.bad_score", score=score))
+        with self._write() as conn:
+            for condition_id, version, condition_text, score, remark in scores:
+                conn.execute(insert(condition_scores).values(
+                    organisation=organisation, program_id=program_id, condition_id=condition_id,
+                    content_version=version, condition_text=condition_text, score=score,
+                    remark=remark, scored_at=now))
+
+    def condition_scores(self, organisation: str, program_id: str | None = None) -> list[ConditionScore]:
+        """Every stored score of an organisation (of one programme, or all), oldest first."""
+        query = select(condition_scores).where(condition_scores.c.organisation == organisation)
+        if program_id is not None:
+            query = query.where(condition_scores.c.program_id == program_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(condition_scores.c.scored_at, condition_scores.c.id)).all()
+        return [ConditionScore(r.organisation, r.program_id, r.condition_id, r.content_version,
+                               r.condition_text, r.score, r.remark, _utc(r.scored_at)) for r in rows]
+
+    @_retry_when_busy
+    def save_cost_inputs(self, organisation: str, format_id: str, values: dict[str, str], now: datetime) -> None:
+        """Keep the cost estimate's inputs as typed (input id → text), replacing the earlier ones."""
+        with self._write() as conn:
+            conn.execute(delete(cost_inputs).where(cost_inputs.c.organisation == organisation,
+                                                   cost_inputs.c.format_id == format_id))
+            for input_id, value in values.items():
+                conn.execute(insert(cost_inputs).values(organisation=organisation, format_id=format_id,
+                                                        input_id=input_id, value=str(value)[:100],
+                                                        updated_at=now))
+
+    def cost_inputs(self, organisation: str, format_id: str) -> dict[str, str]:
+        """The stored inputs of a cost estimate (input id → text as typed); empty when none."""
+        with self._read() as conn:
+            rows = conn.execute(select(cost_inputs.c.input_id, cost_inputs.c.value).where(
+                cost_inputs.c.organisation == organisation, cost_inputs.c.format_id == format_id)).all()
+        return {row.input_id: row.value for row in rows}

@@ -240,6 +240,10 @@ class Library:
     forms: dict[str, schema.Form]
     cards: dict[str, schema.Card]
     trees: dict[str, schema.DecisionTree] = field(default_factory=dict)
+    #: The kartrekker's content (conditions, cost formats, plannings), by id.
+    conditions: dict[str, schema.Conditions] = field(default_factory=dict)
+    costs: dict[str, schema.CostFormat] = field(default_factory=dict)
+    plannings: dict[str, schema.Planning] = field(default_factory=dict)
 
 
 def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem]]:
@@ -258,18 +262,15 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     problems.extend(_cross_file_problems(loaded))
     lib = Library({}, {}, {}, {}, {})
     for _path, item in loaded:
-        if isinstance(item, schema.Program):
-            lib.programs[item.id] = item
-        elif isinstance(item, schema.Checklist):
+        if isinstance(item, schema.Checklist):
             lib.checklists[item.program] = item
-        elif isinstance(item, schema.Case):
-            lib.cases[item.id] = item
-        elif isinstance(item, schema.Form):
-            lib.forms[item.id] = item
-        elif isinstance(item, schema.Card):
-            lib.cards[item.id] = item
-        elif isinstance(item, schema.DecisionTree):
-            lib.trees[item.id] = item
+            continue
+        kinds = {schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
+                 schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
+                 schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
+        shelf = kinds.get(type(item))
+        if shelf is not None:
+            shelf[item.id] = item
     return lib, problems
 
 

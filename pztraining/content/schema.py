@@ -501,6 +501,22 @@ class TreeNode(_Strict):
     _id = field_validator("id")(_check_id)
 
 
+# ---------------------------------------------------------------- the kartrekker's content
+# Implementation conditions, cost formats and implementation plannings (branch kartrekker).
+# ``programs`` lists the programmes a file is meant for (empty: every programme); it is not
+# checked against the shipped programmes, so a file may name one that arrives later.
+
+
+class Condition(_Strict):
+    """One general implementation condition, scored "voldoet (nog) niet / gedeeltelijk / wel"."""
+
+    id: Identifier
+    group: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+
 class DecisionTree(_Document):
     """A decision tree walked step by step; the structure is checked by :mod:`pztraining.decision_tree`."""
 
@@ -521,9 +537,122 @@ class DecisionTree(_Document):
             if node.id == node_id:
                 return node
         raise KeyError(node_id)
+class Conditions(_Document):
+    """The implementation checklist; ``version`` goes up whenever a condition's text changes.
+
+    Scorings are matched to conditions by id, so a changed text is reported, not lost.
+    """
+
+    kind: Literal["conditions"]
+    version: int = Field(ge=1, strict=True)
+    programs: tuple[Identifier, ...] = ()
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_conditions(self) -> "Conditions":
+        _require_unique([c.id for c in self.conditions], "voorwaarde-id")
+        return self
+
+
+#: How a cost input is shown in a formula: "12 verzorgenden", "5 uur", "30 min", "€38".
+COST_UNITS = ("aantal", "uur", "minuten", "weken", "euro")
+
+
+class CostInput(_Strict):
+    """A number the kartrekker enters; ``maximum`` is where a value becomes absurd."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    unit: Literal["aantal", "uur", "minuten", "weken", "euro"]
+    #: The word after a count in a formula ("verzorgenden"); only for unit "aantal".
+    word: str | None = None
+    default: float = Field(ge=0)
+    maximum: float = Field(gt=0)
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _default_not_absurd(self) -> "CostInput":
+        if self.default > self.maximum:
+            raise ValueError(f"de standaardwaarde {self.default:g} is groter dan het maximum {self.maximum:g}")
+        return self
+
+
+class CostLine(_Strict):
+    """One line of the estimate: the product of its factors (minutes count as hours / 60)."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    factors: tuple[Identifier, ...] = Field(min_length=1)
+    note: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class CostFormat(_Document):
+    """A cost estimate format from a source: inputs, lines, and the source's example total (euro)."""
+
+    kind: Literal["costs"]
+    programs: tuple[Identifier, ...] = ()
+    example_total: int | None = Field(default=None, ge=0)
+    inputs: tuple[CostInput, ...] = Field(min_length=1)
+    lines: tuple[CostLine, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _lines_use_inputs(self) -> "CostFormat":
+        _require_unique([i.id for i in self.inputs], "invoer-id")
+        _require_unique([line.id for line in self.lines], "regel-id")
+        known = {i.id for i in self.inputs}
+        for line in self.lines:
+            for factor in line.factors:
+                if factor not in known:
+                    raise ValueError(f"regel '{line.id}' gebruikt onbekende invoer '{factor}'")
+        return self
+
+    def input(self, input_id: str) -> CostInput:
+        """The input with this id; KeyError when there is none."""
+        for item in self.inputs:
+            if item.id == input_id:
+                return item
+        raise KeyError(input_id)
+
+
+class PlanActivity(_Strict):
+    """An activity in the months (1 = the chosen start month) the source plans it."""
+
+    id: Identifier
+    text: str = Field(min_length=1)
+    phase: str | None = None
+    months: tuple[int, ...] = Field(min_length=1)
+    #: Trainings are expected in these months: none stored there once they are past is overdue.
+    trainings: bool = False
+
+    _id = field_validator("id")(_check_id)
+
+
+class Planning(_Document):
+    """An implementation planning, month by month, and how the kartrekker evaluates (borging)."""
+
+    kind: Literal["planning"]
+    programs: tuple[Identifier, ...] = ()
+    months: int = Field(gt=0, le=60, strict=True)
+    #: The source's target of trainings a year (None: the source sets none).
+    trainings_per_year: int | None = Field(default=None, ge=1)
+    evaluate: Literal["halfjaar", "jaar"] = "halfjaar"
+    activities: tuple[PlanActivity, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _months_inside(self) -> "Planning":
+        _require_unique([a.id for a in self.activities], "activiteit-id")
+        for activity in self.activities:
+            outside = [m for m in activity.months if not 1 <= m <= self.months]
+            if outside:
+                raise ValueError(f"activiteit '{activity.id}' valt buiten de looptijd (maand {outside[0]})")
+        return self
 
 
 MODELS: dict[str, type[_Strict]] = {
     "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
     "deck": Deck, "region": Region, "tree": DecisionTree,
+    "conditions": Conditions, "costs": CostFormat, "planning": Planning,
 }

@@ -86,9 +86,9 @@ def test_a_database_in_a_file_where_a_folder_should_be_is_refused(capsys, tmp_pa
 def test_demo_without_serving_creates_the_demo_trainings_once(capsys, tmp_path):
     assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
     first = capsys.readouterr().out
-    assert first.count("aangemaakt") == 3
+    assert first.count("aangemaakt") == 6  # three programmes, and a year of trainings at De Linde
     assert main(["demo", "--no-serve", "--data-dir", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.count("bestaat al") == 3
+    assert capsys.readouterr().out.count("bestaat al") == 6
     assert (tmp_path / "pztraining.db").exists()
     from pztraining.store import Store
 
@@ -104,7 +104,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

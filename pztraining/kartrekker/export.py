@@ -1,0 +1,155 @@
+"""The kartrekker's management report: one xlsx workbook (Dutch sheet names) or one HTML page.
+
+Built from a :class:`~pztraining.kartrekker.gather.Borging`. No participant names: only counts,
+means and tests. Free text (remarks) is written as text, never as a formula (see
+:func:`pztraining.export.write_frames_xlsx`); the HTML is escaped and prints on A4.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from .. import charts
+from .. import export as base
+from ..content import library
+from ..errors import ExportError
+from ..texts import t
+from . import indicators
+from .gather import Borging
+
+FORMATS = ("xlsx", "html")
+
+#: Indicator columns that are shown as a percentage.
+PERCENT = ("response_rate",)
+
+
+def _label(column: str) -> str:
+    return t("kt.col.response_rate") + " (%)" if column in PERCENT else t(f"kt.col.{column}")
+
+
+def indicator_sheet(data: Borging) -> pd.DataFrame:
+    """The indicators per period, Dutch headers; response in percent, means to two decimals."""
+    frame = data.rows.copy()
+    frame["start"] = frame["start"].map(lambda d: f"{d:%d-%m-%Y}")
+    frame["end"] = frame["end"].map(lambda d: f"{d:%d-%m-%Y}")
+    frame["response_rate"] = (frame["response_rate"].astype(float) * 100).round(1)
+    for column in ("satisfaction", "efficacy_change", "trainings_target"):
+        frame[column] = frame[column].astype(float).round(2)
+    return frame.rename(columns={c: _label(c) for c in frame.columns})
+
+
+def before_after_sheet(data: Borging) -> pd.DataFrame:
+    frame = data.before_after.drop(columns=["item_key"], errors="ignore").copy()
+    for column in ("mean_before", "mean_after", "mean_change", "statistic"):
+        if column in frame:
+            frame[column] = frame[column].astype(float).round(2)
+    labels = {"period": t("kt.col.period")}
+    labels.update({c: t(f"col.{c}") for c in frame.columns if c != "period"})
+    return frame.rename(columns=labels)
+
+
+def conditions_sheet(data: Borging) -> pd.DataFrame:
+    """The latest score of every condition, per programme, with the remark as typed."""
+    titles = {p.id: p.title for p in library().programs.values()}
+    rows = []
+    for program_id, progress in data.conditions.items():
+        if not progress.rounds:
+            continue
+        for status in progress.statuses:
+            rows.append((titles.get(program_id, program_id), status.group, status.text,
+                         t(f"kt.score.{status.score}") if status.score else t("kt.score.open"),
+                         t(f"kt.score.{status.previous}") if status.previous else "",
+                         status.remark, f"{status.scored_at:%d-%m-%Y}" if status.scored_at else "",
+                         "ja" if status.old_text is not None else ""))
+    return pd.DataFrame(rows, columns=[t("kt.report.program"), t("kt.col.group"), t("kt.col.condition"),
+                                       t("kt.col.score"), t("kt.col.previous"), t("kt.col.remark"),
+                                       t("kt.col.scored_at"), t("kt.col.changed")])
+
+
+def costs_sheet(data: Borging) -> pd.DataFrame:
+    """Every saved estimate: each line with its formula and amount, then its total."""
+    formats = library().costs
+    rows = []
+    for format_id, estimate in data.estimates.items():
+        title = formats[format_id].title
+        rows += [(title, line.label, line.formula, line.amount) for line in estimate.lines]
+        rows.append((title, t("kt.col.total"), "", estimate.total))
+    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"), t("kt.col.amount")])
+
+
+def summary_sheet(data: Borging, now: datetime) -> pd.DataFrame:
+    program = library().programs[data.program_id].title if data.program_id in library().programs else (
+        data.program_id or t("kt.all_programs"))
+    rows = [(t("kt.report.org"), data.organisation), (t("kt.report.program"), program),
+            (t("kt.report.period"), f"{data.date_from:%d-%m-%Y} t/m {data.date_to:%d-%m-%Y}"),
+            (t("kt.report.per"), t(f"kt.period.{data.per}")),
+            (t("kt.report.target"), data.target_per_year if data.target_per_year else "–"),
+            (t("kt.report.created"), f"{now:%d-%m-%Y %H:%M}"),
+            (t("kt.report.note"), t("kt.report.no_names"))]
+    rows += [(t("kt.report.note"), note) for note in data.notes]
+    return pd.DataFrame(rows, columns=[t("col.what"), t("col.value_summary")])
+
+
+def sheets(data: Borging, now: datetime) -> dict[str, pd.DataFrame]:
+    """The report's tables by Dutch sheet name, in order."""
+    return {t("kt.sheet.summary"): summary_sheet(data, now), t("kt.sheet.indicators"): indicator_sheet(data),
+            t("kt.sheet.before_after"): before_after_sheet(data), t("kt.sheet.conditions"): conditions_sheet(data),
+            t("kt.sheet.costs"): costs_sheet(data)}
+
+
+def chart_section(data: Borging) -> str:
+    """One bar chart per indicator over the periods (shared by the page and the HTML report)."""
+    labels = list(data.rows["period"])
+    parts = []
+    for column in indicators.CHARTED:
+        values = [float(v) for v in data.rows[column]]
+        target = None
+        if column == "trainings_held" and data.target_per_year:
+            target = float(data.rows["trainings_target"].iloc[0])
+        parts.append(f"<div class='pz-indicator-chart' data-indicator='{column}'>"
+                     f"{charts.period_chart(labels, values, _label(column).replace(' (%)', ''), target, column in PERCENT)}"
+                     f"</div>")
+    return "".join(parts)
+
+
+def html_report(data: Borging, now: datetime) -> str:
+    """One self-contained HTML page (inline SVG, no external resources) that prints on A4."""
+    title = t("kt.report.title", org=data.organisation)
+    parts = [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+             f"<style>{base.HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>",
+             base.html_table(summary_sheet(data, now))]
+    parts += [f"<p class='note'>{escape(note)}</p>" for note in data.notes]
+    parts.append(f"<h2>{escape(t('kt.borging.charts'))}</h2>{chart_section(data)}")
+    for name, frame in list(sheets(data, now).items())[1:]:
+        empty = {t("kt.sheet.conditions"): t("kt.report.no_conditions"), t("kt.sheet.costs"): t("kt.report.no_costs")}
+        body = (base.html_table(frame) if not frame.empty
+                else f"<p class='note'>{escape(empty.get(name, t('html.no_answers')))}</p>")
+        parts.append(f"<h2>{escape(name)}</h2>{body}")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def html_table_of(frame: pd.DataFrame) -> str:
+    """A report table as escaped HTML for the page (decimal commas), or a note when it is empty."""
+    if frame.empty:
+        return f"<p class='pz-note'>{escape(t('html.no_answers'))}</p>"
+    return base.html_table(frame, "pz-table")
+
+
+def write(data: Borging, fmt: str, out: Path, now: datetime) -> None:
+    """Write the management report as ``fmt`` (xlsx or html) to ``out``, atomically."""
+    out = Path(out)
+    if fmt == "xlsx":
+        base.write_frames_xlsx(sheets(data, now), out)
+    elif fmt == "html":
+        page = html_report(data, now)
+        base._atomic_file(out, lambda target: target.write_text(page, encoding="utf-8"))
+    else:
+        raise ExportError(t("export.format", format=fmt))
+
+
+__all__ = ["FORMATS", "chart_section", "html_report", "html_table_of", "sheets", "write"]

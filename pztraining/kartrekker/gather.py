@@ -1,0 +1,125 @@
+"""Read what the kartrekker's page and report need from the store (the glue, like results.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+
+import pandas as pd
+
+from .. import report
+from ..content import library
+from ..content.schema import Conditions, CostFormat, Planning
+from ..errors import ScopeError
+from ..discussions import CASE_DISCUSSION_PROGRAMS, HeldDiscussion
+from ..store import Store, Training
+from ..texts import t
+from . import conditions as conditions_lib
+from . import costs as costs_lib
+from . import indicators
+
+
+def organisations_for(store: Store) -> list[str]:
+    """The organisations the page offers: those of the stored trainings, sorted.
+
+    The one place that decides this; once users and roles exist it gives only the signed-in
+    user's organisation.
+    """
+    return sorted({tr.organisation for tr in store.list_trainings() if tr.organisation})
+
+
+def trainings_of(store: Store, organisation: str, program_id: str | None = None) -> list[Training]:
+    """The stored trainings of an organisation (of one programme, or all), oldest first."""
+    return sorted((tr for tr in store.list_trainings() if tr.organisation == organisation
+                   and (program_id is None or tr.program_id == program_id)), key=lambda tr: tr.id)
+
+
+def case_discussions_for(store: Store, organisation: str, today: date) -> list[HeldDiscussion]:
+    """The held case discussions of an organisation (a planned one counts once its date has passed)."""
+    return store.case_discussions(organisation, today=today)
+
+
+def conditions_for(program_id: str | None) -> Conditions:
+    """The implementation checklist for a programme (the first that names it, else the general one)."""
+    found = list(library().conditions.values())
+    return next((c for c in found if program_id in c.programs), next(c for c in found if not c.programs))
+
+
+def _matching(items: dict, program_id: str | None) -> list:
+    chosen = [item for item in items.values() if program_id in item.programs]
+    return chosen + [item for item in items.values() if item not in chosen]
+
+
+def cost_formats_for(program_id: str | None) -> list[CostFormat]:
+    """Every cost format, the ones meant for ``program_id`` first."""
+    return _matching(library().costs, program_id)
+
+
+def plannings_for(program_id: str | None) -> list[Planning]:
+    """Every planning, the ones meant for ``program_id`` first."""
+    return _matching(library().plannings, program_id)
+
+
+@dataclass
+class Borging:
+    """Everything of one management report: indicators, before/after, conditions, costs."""
+
+    organisation: str
+    program_id: str | None
+    date_from: date
+    date_to: date
+    per: str
+    today: date
+    trainings: list[indicators.TrainingFacts]
+    rows: pd.DataFrame
+    before_after: pd.DataFrame
+    conditions: dict[str, conditions_lib.Progress] = field(default_factory=dict)
+    estimates: dict[str, costs_lib.Estimate] = field(default_factory=dict)
+    target_per_year: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def borging(store: Store, organisation: str, date_from: date, date_to: date, today: date, zone: tzinfo,
+            program_id: str | None = None, per: str | None = None) -> Borging:
+    """Gather the indicators of ``organisation`` from ``date_from`` to ``date_to`` (local dates)."""
+    if date_from > date_to:
+        raise ScopeError(t("kt.period.reversed", start=f"{date_from:%d-%m-%Y}", end=f"{date_to:%d-%m-%Y}"))
+    if organisation not in organisations_for(store):
+        known = ", ".join(organisations_for(store)) or "–"
+        raise ScopeError(t("kt.unknown_org", org=organisation, known=known))
+    plan = plannings_for(program_id)[0] if program_id else None
+    per = per or (plan.evaluate if plan else "halfjaar")
+    # A case-discussion series is counted as case discussions, never as a training held.
+    chosen = [tr for tr in trainings_of(store, organisation, program_id)
+              if tr.program_id not in CASE_DISCUSSION_PROGRAMS]
+    lib = library()
+    codes = {tr.id: store.participant_codes(tr.id) for tr in chosen}
+    facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
+                                      indicators.training_day(tr.meeting_dates, tr.created_at, zone),
+                                      len(codes[tr.id])) for tr in chosen]
+    infos = {tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates)
+             for tr in chosen}
+    tidy = report.tidy_answers(store.answer_rows([tr.id for tr in chosen]), infos, lib.forms, codes)
+    opened = pd.DataFrame([(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
+                           for tr in chosen for s in store.form_sessions(tr.id)],
+                          columns=["training_id", "training", "meeting", "form"])
+    # The organisation's discussions whatever the programme chosen: the series is its own
+    # programme, held alongside the trainings (the hospice blueprint counts both).
+    talks = case_discussions_for(store, organisation, today)
+    periods = indicators.buckets(date_from, date_to, per)
+    target = plan.trainings_per_year if plan else None
+    rows = indicators.indicator_rows(facts, tidy, opened, talks, periods, today, per, target, date_from, date_to)
+    change = indicators.before_after_rows(facts, tidy, periods, today, date_from, date_to)
+    programs = [program_id] if program_id else sorted({tr.program_id for tr in chosen})
+    progress = {p: conditions_lib.progress(conditions_for(p), store.condition_scores(organisation, p))
+                for p in programs}
+    estimates = {}
+    for fmt in lib.costs.values():
+        typed = store.cost_inputs(organisation, fmt.id)
+        if typed:
+            estimates[fmt.id] = costs_lib.estimate(fmt, typed)
+    notes = []
+    if not int(rows["trainings_held"].sum()):
+        notes.append(t("kt.no_trainings"))
+    return Borging(organisation, program_id, date_from, date_to, per, today, facts, rows, change,
+                   progress, estimates, target, notes)

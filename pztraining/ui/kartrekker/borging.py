@@ -1,0 +1,102 @@
+"""Tab "Borging": the indicators per half-year or year, a chart per indicator, the management report."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+
+from ...clock import local, local_zone
+from ...errors import ExportError, ScopeError
+from ...kartrekker import export, gather, indicators
+from ...store import Store, StoreError
+from ...texts import t
+from ..common import Message, esc, named
+
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
+
+
+class BorgingView:
+    """Choose a period and a division; see every indicator as a chart and a table; download the report."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]):
+        self.store, self.clock = store, clock
+        self.organisation, self.program_id = "", ""
+        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"), (t("kt.period.jaar"), "jaar")]),
+                         "borging-per")
+        self.date_from = named(w.DatePicker(description=t("kt.borging.from")), "borging-from")
+        self.date_to = named(w.DatePicker(description=t("kt.borging.to")), "borging-to")
+        self.show_button = named(w.Button(description=t("kt.borging.show"), button_style="primary", icon="bar-chart"),
+                                 "borging-show")
+        self.show_button.on_click(lambda _: self.render())
+        self.per.observe(lambda _: self.render(), names="value")
+        self.message = Message("borging-message")
+        self.output = named(w.HTML(), "borging-output")
+        self.export_format = named(w.Dropdown(options=list(export.FORMATS), description=t("res.format")),
+                                   "borging-format")
+        self.export_button = named(w.Button(description=t("kt.borging.export"), icon="download"), "borging-export")
+        self.export_button.on_click(lambda _: self.download())
+        self.download_link = named(w.HTML(), "borging-download")
+        self.root = w.VBox([self.per, w.HBox([self.date_from, self.date_to, self.show_button],
+                                             layout=w.Layout(flex_flow="row wrap")),
+                            self.message, w.HBox([self.export_format, self.export_button]), self.download_link,
+                            self.output])
+        self.data: gather.Borging | None = None
+
+    def show(self, organisation: str, program_id: str) -> None:
+        """Show the last year and a half, in the division the programme's planning asks for."""
+        self.organisation, self.program_id = organisation, program_id
+        today = local(self.clock()).date()
+        plans = gather.plannings_for(program_id)
+        if self.date_from.value is None or self.date_to.value is None:
+            start = indicators.bucket_of(date(today.year - 1, today.month, 1), "halfjaar").start
+            self.date_from.value, self.date_to.value = start, indicators.bucket_of(today, "halfjaar").end
+        wanted = plans[0].evaluate if plans and program_id in plans[0].programs else "halfjaar"
+        if self.per.value != wanted:
+            self.per.value = wanted  # draws
+        else:
+            self.render()
+
+    def _gather(self) -> gather.Borging:
+        now = local(self.clock())
+        return gather.borging(self.store, self.organisation, self.date_from.value, self.date_to.value, now.date(),
+                              local_zone(), program_id=self.program_id or None, per=self.per.value)
+
+    def render(self) -> None:
+        """Gather the indicators for the chosen period and draw them."""
+        if not self.organisation or self.date_from.value is None or self.date_to.value is None:
+            return
+        self.output.value = f"<p class='pz-note'>{esc(t('kt.borging.busy'))}</p>"  # a test can take seconds
+        try:
+            self.data = data = self._gather()
+        except (ScopeError, StoreError) as exc:
+            self.output.value = ""
+            self.message.error(str(exc))
+            return
+        self.message.clear()
+        notes = "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in data.notes)
+        table = export.html_table_of(export.indicator_sheet(data))
+        self.output.value = (f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"
+                             f"<h3>{esc(t('kt.borging.table'))}</h3>{table}"
+                             f"<h3>{esc(t('kt.sheet.before_after'))}</h3>{export.html_table_of(export.before_after_sheet(data))}")
+
+    def download(self) -> None:
+        """Write the management report and offer it as a download link."""
+        fmt = self.export_format.value
+        now = local(self.clock())
+        try:
+            data = self._gather()
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / f"borging.{fmt}"
+                export.write(data, fmt, target, now)
+                payload = base64.b64encode(target.read_bytes()).decode()
+        except (ScopeError, ExportError, StoreError) as exc:
+            self.message.error(str(exc))
+            return
+        name = f"borging-{now:%Y%m%d-%H%M}.{fmt}"
+        self.download_link.value = (f"<a class='pz-download-link' download='{esc(name)}' "
+                                    f"href='data:{MIME[fmt]};base64,{payload}'>{esc(t('kt.borging.download', name=name))}</a>")
