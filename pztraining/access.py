@@ -144,6 +144,21 @@ def require(user: User, training: Training, rule: Callable[[User, Training], boo
         raise _refused(user, training.id, action)
 
 
+def can_read_organisation(user: User, organisation: str) -> bool:
+    """Whether ``user`` may see an organisation's own figures (the kartrekker's page, borging)."""
+    if not user.hosted or user.role == "coordinator":
+        return True
+    return user.role in ("trainer", "kartrekker") and user.organisation == organisation
+
+
+def require_organisation(user: User, organisation: str, action: str) -> None:
+    """Refuse (:class:`AccessDenied`, Dutch) and log when ``user`` may not see ``organisation``'s figures."""
+    if not can_read_organisation(user, organisation):
+        log.warning("access refused: user=%r role=%s organisation=%r action=%s",
+                    user.name, user.role, organisation, action)
+        raise AccessDenied(t("access.refused_organisation"))
+
+
 def _refused(user: User, training_id: object, action: str) -> AccessDenied:
     log.warning("access refused: user=%r role=%s training=%s action=%s", user.name, user.role, training_id, action)
     return AccessDenied(t("access.refused"))
@@ -167,5 +182,5 @@ def find_training(store: Store, user: User, training_id: int, rule: Callable[[Us
 
 
 __all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_run", "can_see", "current_user", "find_training", "log_to_server", "may_run_trainings", "must_pseudonymize",
+           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server", "may_run_trainings", "must_pseudonymize", "require_organisation",
            "new_training_organisation", "require", "visible_trainings"]

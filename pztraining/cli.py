@@ -302,7 +302,7 @@ def cmd_borging(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     now = local(utc_now())
     data = gather.borging(store, args.org, date_from, date_to, now.date(), local_zone(),
-                          program_id=args.program, per=args.per)
+                          program_id=args.program, per=args.per, user=access.current_user(store, os.environ))
     report_export.write(data, args.format, args.out, now)
     for note in data.notes:
         print(note, file=sys.stderr)

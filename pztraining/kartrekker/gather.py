@@ -8,6 +8,7 @@ from datetime import date, tzinfo
 import pandas as pd
 
 from .. import report
+from ..access import LOCAL, User, can_read_organisation, require_organisation
 from ..content import library
 from ..content.schema import Conditions, CostFormat, Planning
 from ..errors import ScopeError
@@ -19,13 +20,14 @@ from . import costs as costs_lib
 from . import indicators
 
 
-def organisations_for(store: Store) -> list[str]:
-    """The organisations the page offers: those of the stored trainings, sorted.
+def organisations_for(store: Store, user: User = LOCAL) -> list[str]:
+    """The organisations ``user`` may see the kartrekker's figures of, sorted.
 
-    The one place that decides this; once users and roles exist it gives only the signed-in
-    user's organisation.
+    The one place that decides this: in localhost mode and for a network coordinator those of
+    every stored training; a hosted trainer or kartrekker only its own organisation's.
     """
-    return sorted({tr.organisation for tr in store.list_trainings() if tr.organisation})
+    stored = {tr.organisation for tr in store.list_trainings() if tr.organisation}
+    return sorted(org for org in stored if can_read_organisation(user, org))
 
 
 def trainings_of(store: Store, organisation: str, program_id: str | None = None) -> list[Training]:
@@ -80,12 +82,16 @@ class Borging:
 
 
 def borging(store: Store, organisation: str, date_from: date, date_to: date, today: date, zone: tzinfo,
-            program_id: str | None = None, per: str | None = None) -> Borging:
-    """Gather the indicators of ``organisation`` from ``date_from`` to ``date_to`` (local dates)."""
+            program_id: str | None = None, per: str | None = None, user: User = LOCAL) -> Borging:
+    """Gather the indicators of ``organisation`` from ``date_from`` to ``date_to`` (local dates).
+
+    ``user`` (hosted mode) must be allowed that organisation's figures; a refusal is logged.
+    """
     if date_from > date_to:
         raise ScopeError(t("kt.period.reversed", start=f"{date_from:%d-%m-%Y}", end=f"{date_to:%d-%m-%Y}"))
-    if organisation not in organisations_for(store):
-        known = ", ".join(organisations_for(store)) or "–"
+    require_organisation(user, organisation, "borging")
+    if organisation not in organisations_for(store, user):
+        known = ", ".join(organisations_for(store, user)) or "–"
         raise ScopeError(t("kt.unknown_org", org=organisation, known=known))
     plan = plannings_for(program_id)[0] if program_id else None
     per = per or (plan.evaluate if plan else "halfjaar")

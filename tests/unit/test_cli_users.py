@@ -105,3 +105,22 @@ def test_a_refusal_on_the_command_line_is_one_dutch_sentence_without_the_log_lin
     monkeypatch.setenv("JUPYTERHUB_USER", "kees")
     assert main(["remove", "--db", store.url, "--training", str(maan.id)]) == 1
     assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"
+
+
+def test_a_kartrekker_gets_the_borging_report_of_its_own_organisation_only(store, capsys, tmp_path, monkeypatch,
+                                                                           caplog):
+    import logging
+
+    _two_organisations(store)
+    monkeypatch.setenv("JUPYTERHUB_USER", "kees")
+    caplog.set_level(logging.WARNING, "pztraining.access")
+    period = ["--from", "2026-01-01", "--to", "2026-12-31", "--format", "html"]
+    other = tmp_path / "andere.html"
+    assert main(["borging", "--db", store.url, "--org", "Andere Zorg", *period, "--out", str(other)]) == 1
+    assert capsys.readouterr().err == ("Fout: De cijfers van die organisatie zijn niet voor jou: je ziet alleen die "
+                                       "van je eigen organisatie.\n")
+    assert not other.exists()
+    assert "user='kees' role=kartrekker organisation='Andere Zorg' action=borging" in caplog.text
+    own = tmp_path / "eigen.html"
+    assert main(["borging", "--db", store.url, "--org", "Zorggroep", *period, "--out", str(own)]) == 0
+    assert "Zorggroep" in own.read_text(encoding="utf-8")

@@ -208,3 +208,15 @@ def test_rollenspel_offers_a_trainer_only_its_organisations_trainings(store, clo
     assert _option_ids(FacilitatorApp(store, clock=clock).training_select) == [noord.id]
     _login(monkeypatch, "piet")
     assert "is voor trainers. Als " in open_page(FacilitatorApp, store.url).children[1].value
+
+
+def test_the_kartrekker_page_offers_a_kartrekker_its_own_organisation_and_a_coordinator_every_one(
+        store, clock, monkeypatch, two_organisations):
+    from pztraining.ui.kartrekker.app import KartrekkerApp
+
+    _login(monkeypatch, "kees")
+    assert _option_ids(KartrekkerApp(store, clock=clock).org_select) == ["Zorggroep Noord"]
+    _login(monkeypatch, "bert")  # a trainer: its own organisation's figures too
+    assert _option_ids(KartrekkerApp(store, clock=clock).org_select) == ["Zorggroep Zuid"]
+    _login(monkeypatch, "piet")
+    assert _option_ids(KartrekkerApp(store, clock=clock).org_select) == ["Zorggroep Noord", "Zorggroep Zuid"]

@@ -10,9 +10,10 @@ import ipywidgets as w
 from ...clock import utc_now
 from ...content import library
 from ...kartrekker.gather import organisations_for, trainings_of
+from ...access import User
 from ...store import Store
 from ...texts import t
-from ..common import Message, esc, named, open_page, set_options, stylesheet
+from ..common import Message, esc, named, open_page, page_user, set_options, stylesheet
 from .borging import BorgingView
 from .conditions import ConditionsView
 from .costs import CostsView
@@ -22,8 +23,9 @@ from .planning import PlanningView
 class KartrekkerApp:
     """The kartrekker page. ``clock`` returns the current UTC time (injectable for tests)."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now, user: User | None = None):
         self.store, self.clock = store, clock
+        self.user = page_user(store, user)  # hosted: a kartrekker or trainer sees its own organisation only
         self.message = Message()
         self.org_select = named(w.Dropdown(description=t("kt.org"), layout=w.Layout(width="min(100%, 460px)")), "org")
         self.program_select = named(w.Dropdown(description=t("kt.program"), layout=w.Layout(width="min(100%, 460px)")),
@@ -44,7 +46,7 @@ class KartrekkerApp:
         ]), "kartrekker-app", "pz-app")
         self._shown: set[int] = set()
         self._shown_key: tuple | None = None
-        set_options(self.org_select, [(org, org) for org in organisations_for(store)])
+        set_options(self.org_select, [(org, org) for org in organisations_for(store, self.user)])
         self.org_select.observe(lambda _: self._on_org(), names="value")
         self.program_select.observe(lambda _: self._on_program(), names="value")
         self._on_org()
