@@ -62,8 +62,22 @@ def me(store: Store, training: Training, secret: str) -> Participant | None:
     return store.find_participant(training.id, device_hash(secret))
 
 
+def asks_names(training: Training) -> bool:
+    """Whether a phone types a name to join (False for a public meeting's visitors)."""
+    try:
+        return load_program(training.program_id).ask_names
+    except UnknownContent:
+        return True
+
+
 def register(store: Store, training: Training, secret: str, name: str, now: datetime) -> Participant:
-    """Register this device under a name or pseudonym (again: the name is replaced)."""
+    """Register this device under a name or pseudonym (again: the name is replaced).
+
+    A programme that asks no names (a public meeting) registers every phone as a visitor,
+    whatever was sent: no visitor's name is ever stored.
+    """
+    if not asks_names(training):
+        name = t("part.visitor")
     return store.add_participant(training.id, name, device_hash(secret), now)
 
 

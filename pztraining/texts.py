@@ -213,6 +213,7 @@ NL: dict[str, str] = {
     "part.name.hint": "Een schuilnaam mag ook. Je naam wordt alleen gebruikt om te zien wie nog iets moet invullen.",
     "part.name.go": "Doorgaan",
     "part.hello": "Welkom, {name}",
+    "part.visitor": "bezoeker",
     "part.training": "{training}",
     "part.forms": "Open voor jou",
     "part.no_forms": "Er staat nu niets voor je open. Zodra de trainer een formulier opent, verschijnt het hier vanzelf.",

@@ -186,6 +186,9 @@ class Program(_Document):
     recurrence: Recurrence | None = None
     #: The programme names regional roles (``<regio:KEY>``): the region file is printed with it.
     region: bool = False
+    #: False for a public meeting: a visitor's phone joins without typing a name (it is
+    #: registered as "bezoeker"), so 150 visitors need one step less and leave no name behind.
+    ask_names: bool = True
     meetings: tuple[Meeting, ...] = Field(min_length=1)
 
     @model_validator(mode="before")

@@ -251,7 +251,7 @@ class JoinHandler(RoomHandler):
         training = await self.training(self.param(data, "code"))
         person = await self.store(participation.me, self.room.store, training, secret)
         self.send({"training": training.name, "code": training.join_code,
-                   "name": person.name if person else None})
+                   "name": person.name if person else None, "ask_name": participation.asks_names(training)})
 
 
 class RegisterHandler(RoomHandler):

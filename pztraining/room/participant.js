@@ -91,6 +91,7 @@ const state = {
   code: "",
   training: "",
   name: "",
+  askName: true, // false at a public meeting: visitors join without a name
   items: [], // what is open: {kind, meeting, id, title, anonymous}
   statuses: {}, // "meeting/id" → new | draft | submitted
   view: "start", // start | code | name | overview | form | case
@@ -109,7 +110,7 @@ function show(view, ...children) {
 function renderHeader() {
   header.replaceChildren();
   if (state.training) header.append(el("h1", "", state.training));
-  if (state.name) header.append(el("div", "pz-sub", t("part.hello", { name: state.name })));
+  if (state.name && state.askName) header.append(el("div", "pz-sub", t("part.hello", { name: state.name })));
 }
 
 // ------------------------------------------------------------------ joining
@@ -159,11 +160,22 @@ async function join(typed) {
   state.code = reply.data.code;
   state.training = reply.data.training;
   state.name = reply.data.name || "";
+  state.askName = reply.data.ask_name !== false;
   store.set("pz-code", state.code);
   renderHeader();
-  if (!state.name) askName();
-  else await loadState();
+  if (state.name) await loadState();
+  else if (state.askName) askName();
+  else if (!(await registerVisitor())) return;
   listen();
+}
+
+// A visitor of a public meeting: registered without a name, straight to what is open.
+async function registerVisitor() {
+  const reply = await api("POST", "register", { code: state.code, name: "" });
+  if (!reply.ok) { say(reply.data.error || t("room.error.server")); return false; }
+  state.name = reply.data.name;
+  await loadState();
+  return true;
 }
 
 function askName() {

@@ -16,7 +16,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store
 
-from tests.browser.helpers import MEETING, PHONE_VIEWPORT, choose, device, explained, join, now, show_form, submit
+from tests.browser.helpers import MEETING, PHONE_VIEWPORT, choose, device, explained, now, open_participant, show_form, submit
 
 FORM = "evaluatie-vll"
 MIN_TARGET_PX = 48
@@ -38,7 +38,9 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser
     form = load_form(FORM)
     store.open_form(training.id, MEETING, FORM, True, now(), spec=form_spec(form))
     with device(browser, PHONE_VIEWPORT) as page:
-        join(page, served, training, "Bezoeker")
+        # A visitor of a public meeting is not asked a name: the link leads straight to the form.
+        open_participant(page, served, training)
+        expect(page.locator(".pz-participant-name")).to_have_count(0)
         root = show_form(page, FORM)
         assert "pz-large-targets" in (root.get_attribute("class") or "")
         shot = tmp_path / "vll-evaluatie-telefoon.png"
@@ -65,3 +67,4 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser
     rows = store.answer_rows([training.id])
     assert len({r["submission"] for r in rows}) == 1
     assert all(r["participant_id"] is None for r in rows)  # anonymous: the answers carry no visitor
+    assert [p.name for p in store.list_participants(training.id)] == ["bezoeker"]  # no name was asked or kept

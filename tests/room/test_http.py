@@ -118,7 +118,7 @@ def test_a_second_submit_from_the_same_phone_is_stored_once(room_server, room_st
     room_store.open_form(training.id, 2, "reflectie", False, NOW)
     phone = registered(room_server, training)
     joined = phone.post("join", {"code": training.join_code.lower()}).json()
-    assert joined == {"training": "Team De Linde", "code": training.join_code, "name": "Sanne"}
+    assert joined == {"training": "Team De Linde", "code": training.join_code, "name": "Sanne", "ask_name": True}
     answers = {"code": training.join_code, "meeting": 2, "form": "reflectie", "values": {"hoe-was-het": "Goed 👍"}}
     for _ in range(2):  # a double tap, or a resend after a dropped answer
         reply = phone.post("submit", answers)

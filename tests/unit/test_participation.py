@@ -239,3 +239,16 @@ def test_a_paper_form_is_stored_without_a_participant_and_once_per_sheet(store, 
         rows = conn.exec_driver_sql("SELECT participant_id, paper FROM submissions").all()
     assert rows == [(None, 1), (None, 1)]
     assert store.load_submission(training.id, 1, "reflectie", key) == {first_item(): "Op papier"}
+
+
+def test_a_public_meetings_visitor_is_asked_no_name_and_none_is_stored(store, clock):
+    public = store.add_training("Publieksavond Assen", "vll-publiek", clock())
+    assert part.asks_names(public) is False
+    visitor = part.register(store, public, PHONE, "Jan Jansen, Dorpsstraat 1", clock())  # a tampered request
+    assert visitor.name == "bezoeker"
+    assert [p.name for p in store.list_participants(public.id)] == ["bezoeker"]
+
+
+def test_a_training_asks_a_name(store, clock, training):
+    assert part.asks_names(training) is True
+    assert joined(store, clock, training, name="Sanne").name == "Sanne"
