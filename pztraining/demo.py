@@ -4,6 +4,8 @@ The mySupport demo has its pre-assignment open (join it from a second browser wi
 printed code) and six made-up participants who already answered the pre-assignment and
 the evaluation, so the results page has charts to show. Its organisation also had three
 mySupport trainings in the past year, filled in the same way, for the kartrekker's page.
+The hospice has a hospice-ggz training and a series of case discussions whose first one left
+actions (one done); the network has a zorgkaart evening and a public meeting.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ DEMO_TRAININGS = (
     ("Demo – team De Linde", "mysupport", "Demo-verpleeghuis De Linde"),
     ("Demo – ggz-team Oost", "ggz", "Demo-ggz-instelling"),
     ("Demo – regio-avond zorgkaart", "zorgkaart", "Demo-netwerk palliatieve zorg"),
+    ("Demo – hospice De Vlinder", "hospice-ggz", "Demo-hospice De Vlinder"),
+    ("Demo – publieksavond", "vll-publiek", "Demo-netwerk palliatieve zorg"),
+)
+#: A series of case discussions that began months ago (name, organisation, days before today):
+#: the first ones are held and left actions, so the Draaiboek and the kartrekker's count show them.
+DEMO_DISCUSSIONS = ("Demo – casuïstiek De Vlinder", "Demo-hospice De Vlinder", 200)
+DEMO_ACTIONS = (
+    ("Huisarts vragen om een consult bij het ggz-consultatieteam", "verpleegkundige hospice", True),
+    ("Signaleringslijst verslaving bespreken in het teamoverleg", "teamleider", False),
 )
 #: A year of earlier mySupport trainings at De Linde (name, days before today), so the
 #: kartrekker's borging page has periods to compare.
@@ -39,6 +50,7 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
     linde = DEMO_TRAININGS[0][2]
     wanted = [(name, "mysupport", linde, days) for name, days in DEMO_YEAR]
     wanted += [(name, program_id, organisation, 0) for name, program_id, organisation in DEMO_TRAININGS]
+    wanted.append((DEMO_DISCUSSIONS[0], "casuistiekbespreking", DEMO_DISCUSSIONS[1], DEMO_DISCUSSIONS[2]))
     for name, program_id, organisation, days_ago in wanted:
         if (name, program_id) in existing:
             result.append((existing[(name, program_id)], False))
@@ -52,6 +64,11 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
         training = store.add_training(name, program_id, now, organisation, tuple(dates))
         if program_id == "mysupport":
             _fill_mysupport(store, training, now)
+        elif program_id == "casuistiekbespreking":
+            for text, who, done in DEMO_ACTIONS:
+                action = store.add_case_action(training.id, 1, text, who, None, now)
+                if done:
+                    store.set_case_action_done(action.id, True)
         result.append((training, True))
     return result
 
