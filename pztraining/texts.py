@@ -465,6 +465,8 @@ NL: dict[str, str] = {
     "cli.demo.created": "Demotraining '{name}' ({program}) aangemaakt; deelnemerscode {code}.",
     "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al; deelnemerscode {code}.",
     "cli.interrupted": "Gestopt.",
+    # --- hosted-wheel: the wheel on its own, database errors at start and during a meeting ---
+    "slides.reveal_missing": "reveal.js ontbreekt in {folder}: installeer pztraining opnieuw.",
 }
 
 _LANGUAGES = {"nl": NL}
