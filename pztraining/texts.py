@@ -466,6 +466,9 @@ NL: dict[str, str] = {
     "cli.demo.exists": "Demotraining '{name}' ({program}) bestaat al; deelnemerscode {code}.",
     "cli.interrupted": "Gestopt.",
     # --- hosted-wheel: the wheel on its own, database errors at start and during a meeting ---
+    "store.unavailable": "De database is even niet bereikbaar; er is niets opgeslagen. Probeer het zo opnieuw.",
+    "store.login_refused": "De database {where} weigert de inlognaam of het wachtwoord; kijk het adres (--db of PZTRAINING_DB) na.",
+    "store.no_such_database": "De database {where} bestaat niet op de server; maak haar eerst aan (bijv. createdb) of kijk de naam na.",
     "slides.reveal_missing": "reveal.js ontbreekt in {folder}: installeer pztraining opnieuw.",
 }
 
