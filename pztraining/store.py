@@ -8,9 +8,9 @@ timeout) under the data folder; ``--db URL`` or ``PZTRAINING_DB`` choose another
 A write that meets a busy database (SQLite locked, PostgreSQL deadlock or serialization
 failure) is tried again with back-off for ``busy_seconds`` in total; then it raises
 :class:`StoreBusy`, with nothing written. A database server that cannot be reached once the
-store is open (restarting, network gone) counts as busy too (:class:`StoreUnavailable`);
-at open, a wrong address, login or database name is said at once, in one Dutch sentence. Every error message is Dutch; the database's own
-(English) text goes to the ``pztraining.store`` log at debug level.
+store is open (restarting, network gone) counts as busy too (:class:`StoreUnavailable`); at
+open, a wrong address, login or database name is said at once. Every error message is Dutch;
+the database's own (English) text goes to the ``pztraining.store`` log at debug level.
 """
 
 from __future__ import annotations
@@ -483,10 +483,12 @@ _POSTGRES_BUSY = {"40001", "40P01", "55P03"}
 #: PostgreSQL classes that mean "the server is not there right now": connection exceptions,
 #: operator intervention (shutdown, restart), insufficient resources (too many connections).
 _POSTGRES_GONE = ("08", "57P", "53")
-#: How a refused connection is told apart: SQLSTATE where the driver gives one, else libpq's text.
+#: How a refused connection is told apart: SQLSTATE where the driver gives one, else libpq's
+#: (English) text, which is all psycopg has when the connection itself is refused.
 _CONNECT_REFUSALS = (
-    ("store.login_refused", {"28P01", "28000"}, ("password authentication failed", "no password supplied")),
-    ("store.no_such_database", {"3D000"}, ("does not exist",)),
+    ("store.login_refused", {"28P01", "28000"},
+     re.compile(r'password authentication failed|no password supplied|role ".*" does not exist')),
+    ("store.no_such_database", {"3D000"}, re.compile(r'database ".*" does not exist')),
 )
 #: The key of the advisory lock that lets one process at a time migrate a PostgreSQL database.
 MIGRATION_LOCK = 0x707A_7472  # "pztr"
@@ -506,7 +508,7 @@ def _is_busy(exc: DBAPIError) -> bool:
     """Whether the database refused only because another transaction was in the way."""
     if _sqlite_code(exc) in _SQLITE_BUSY:
         return True
-    return (getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)) in _POSTGRES_BUSY
+    return _sqlstate(exc) in _POSTGRES_BUSY
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -516,8 +518,8 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 def _refusal(exc: DBAPIError) -> str | None:
     """The text key when the server refused the login or has no such database, else None."""
     state, message = _sqlstate(exc), str(exc.orig)
-    for key, states, phrases in _CONNECT_REFUSALS:
-        if state in states or any(phrase in message for phrase in phrases):
+    for key, states, pattern in _CONNECT_REFUSALS:
+        if state in states or pattern.search(message):
             return key
     return None
 

@@ -64,6 +64,12 @@ def test_a_wrong_password_is_said_without_either_password(command, login_url, ca
                     "wachtwoord; kijk het adres (--db of PZTRAINING_DB) na.")
 
 
+def test_an_unknown_login_name_is_said_as_a_refused_login(login_url, capsys, monkeypatch, tmp_path):
+    url = login_url.replace("//trainer:", "//onbekend:")
+    line = refuse(["export", "--training", "1", "--out", "uit.xlsx"], url, capsys, monkeypatch, tmp_path)
+    assert "weigert de inlognaam of het wachtwoord" in line
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_a_database_the_server_does_not_have_is_named(command, login_url, capsys, monkeypatch, tmp_path):
     url = login_url.rsplit("/", 1)[0] + "/bestaat_niet"
