@@ -103,4 +103,7 @@ def form_spec(form: Form) -> dict:
         if item.type == "scale10":
             spec["low_label"], spec["high_label"] = item.low_label or "", item.high_label or ""
         items.append(spec)
-    return {"id": form.id, "title": form.title, "intro": form.intro, "items": items}
+    spec = {"id": form.id, "title": form.title, "intro": form.intro, "items": items}
+    if form.large_targets:
+        spec["large_targets"] = True
+    return spec

@@ -217,8 +217,16 @@ def built_decks(out: Path | None = None) -> list[BuiltDeck]:
 
 
 def deck_for(program_id: str, meeting: int, out: Path | None = None) -> BuiltDeck | None:
-    """The built deck of this meeting, or None when there is none (yet)."""
-    return next((d for d in built_decks(out) if d.program == program_id and d.meeting == meeting), None)
+    """The built deck of this meeting, or None when there is none (yet).
+
+    Every meeting of a recurring program (a series of the same meeting) shows the deck of
+    meeting 1 unless it has one of its own.
+    """
+    decks = [d for d in built_decks(out) if d.program == program_id]
+    wanted = [meeting]
+    if meeting != 1 and program_id in content.programs() and content.programs()[program_id].recurrence:
+        wanted.append(1)
+    return next((d for number in wanted for d in decks if d.meeting == number), None)
 
 
 def is_stale(out: Path | None = None) -> bool:

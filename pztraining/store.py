@@ -38,12 +38,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
+from .discussions import CASE_DISCUSSION_PROGRAMS, CaseAction, HeldDiscussion
 from .texts import t
 
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -209,6 +210,36 @@ facilitator_links = Table(
     UniqueConstraint("training_id", "meeting", name="uq_facilitator_link"),
 )
 
+# Actions agreed at a casuïstiekbespreking (schema 9): shown again at the next discussion until done.
+case_actions = Table(
+    "case_actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting", Integer, nullable=False),  # the discussion where it was agreed
+    Column("text", Text, nullable=False),  # as typed
+    Column("who", String(200), nullable=False),  # as typed: a name or a role
+    Column("due", Date, nullable=True),
+    Column("done", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Longest action text and "who", in characters (a longer one is refused, nothing cut off).
+ACTION_TEXT_LIMIT = 1000
+ACTION_WHO_LIMIT = 200
+
+
+# Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
+# the login name; this table says its role and organisation. Localhost mode needs no rows.
+#: The roles a login name can have (see pztraining.access for what each may do).
+ROLES = ("trainer", "kartrekker", "coordinator")
+
+users = Table(
+    "users", metadata,
+    Column("name", String(200), primary_key=True),  # the login name, as the hosting layer gives it
+    Column("role", String(20), nullable=False),
+    Column("organisation", String(200), nullable=False, default=""),  # "" for a coordinator
+)
+
 
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
@@ -309,10 +340,17 @@ def _migrate_to_7(conn: Connection) -> None:
 
 
 
+def _migrate_to_8(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[users])
+
+
+def _migrate_to_9(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[case_actions])
+
 
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-              6: _migrate_to_6, 7: _migrate_to_7}
+              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -324,6 +362,11 @@ def new_join_code(taken: set[str] = frozenset(), length: int = JOIN_CODE_LENGTH)
         code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
         if code not in taken:
             return code
+
+
+def login_name(text_: str) -> str:
+    """A login name as JupyterHub gives it to a server: no surrounding spaces, lower case."""
+    return text_.strip().lower()
 
 
 def normalize_join_code(text_: str) -> str:
@@ -376,6 +419,15 @@ class Training:
     def meeting_date(self, number: int) -> date | None:
         """The planned date of meeting ``number`` (1-based), if known."""
         return self.meeting_dates[number - 1] if 0 < number <= len(self.meeting_dates) else None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A login name with its role and organisation ("" for a coordinator: every organisation)."""
+
+    name: str
+    role: str
+    organisation: str
 
 
 @dataclass(frozen=True)
@@ -780,7 +832,7 @@ class Store:
             conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
             for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
                           checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
-                          facilitator_links):
+                          facilitator_links, case_actions):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
@@ -803,6 +855,53 @@ class Store:
         ).all()
         return Training(row.id, row.name, row.program_id, row.organisation,
                         tuple(d.date for d in days), _utc(row.created_at), row.join_code or "")
+
+    # ------------------------------------------------------------------ users (hosted mode)
+
+    @_retry_when_busy
+    def add_user(self, name: str, role: str, organisation: str = "") -> Account:
+        """Give a login name a role (and organisation); a name added again is updated.
+
+        Trainers and kartrekkers belong to one organisation; a coordinator to none (it
+        sees every organisation's results, pseudonymized).
+        """
+        name, organisation = login_name(name), organisation.strip()
+        if not name:
+            raise StoreError(t("users.name_missing"))
+        if role not in ROLES:
+            raise StoreError(t("users.bad_role", role=role, roles=", ".join(ROLES)))
+        if role == "coordinator" and organisation:
+            raise StoreError(t("users.coordinator_org"))
+        if role != "coordinator" and not organisation:
+            raise StoreError(t("users.org_missing", role=t(f"role.{role}")))
+        with self._write() as conn:
+            values = {"role": role, "organisation": organisation}
+            if not conn.execute(update(users).where(users.c.name == name).values(**values)).rowcount:
+                conn.execute(insert(users).values(name=name, **values))
+        return Account(name, role, organisation)
+
+    def find_user(self, name: str) -> Account:
+        """The account of a login name; MissingEntry when it has no role."""
+        name = login_name(name)
+        with self._read() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        if row is None:
+            raise MissingEntry(t("users.unknown", name=name))
+        return Account(row.name, row.role, row.organisation)
+
+    def list_users(self) -> list[Account]:
+        """Every account, by organisation and then name (coordinators first)."""
+        with self._read() as conn:
+            rows = conn.execute(select(users).order_by(users.c.organisation, users.c.name)).all()
+        return [Account(row.name, row.role, row.organisation) for row in rows]
+
+    @_retry_when_busy
+    def remove_user(self, name: str) -> None:
+        """Take a login name's role away; MissingEntry when it had none."""
+        name = login_name(name)
+        with self._write() as conn:
+            if conn.execute(delete(users).where(users.c.name == name)).rowcount == 0:
+                raise MissingEntry(t("users.unknown", name=name))
 
     # ------------------------------------------------------------------ meeting runs
 
@@ -1310,3 +1409,78 @@ class Store:
             row = conn.execute(select(facilitator_links.c.training_id, facilitator_links.c.meeting)
                                .where(facilitator_links.c.code == code)).first()
         return (row.training_id, row.meeting) if row else None
+
+    # ------------------------------------------------------------------ case discussions (schema 9)
+
+    @_retry_when_busy
+    def add_case_action(self, training_id: int, meeting: int, text_: str, who: str, due: date | None,
+                        now: datetime) -> CaseAction:
+        """Record an action agreed at a case discussion; text and who are stored as typed."""
+        if not text_.strip():
+            raise StoreError(t("actions.empty"))
+        if not who.strip():
+            raise StoreError(t("actions.no_who"))
+        if len(text_) > ACTION_TEXT_LIMIT or len(who) > ACTION_WHO_LIMIT:
+            raise StoreError(t("actions.too_long", text=ACTION_TEXT_LIMIT, who=ACTION_WHO_LIMIT))
+        with self._write() as conn:
+            self._require_training(conn, training_id)
+            action_id = conn.execute(insert(case_actions).values(
+                training_id=training_id, meeting=meeting, text=text_, who=who, due=due, done=False,
+                created_at=now)).inserted_primary_key[0]
+        return CaseAction(action_id, training_id, meeting, text_, who, due, False)
+
+    def case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
+        """The actions agreed in a training's discussions (or at one), in the order recorded."""
+        query = select(case_actions).where(case_actions.c.training_id == training_id)
+        if meeting is not None:
+            query = query.where(case_actions.c.meeting == meeting)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(case_actions.c.meeting, case_actions.c.id)).all()
+        return [CaseAction(r.id, r.training_id, r.meeting, r.text, r.who, r.due, bool(r.done)) for r in rows]
+
+    @_retry_when_busy
+    def set_case_action_done(self, action_id: int, done: bool) -> None:
+        """Mark an agreed action done (or open again)."""
+        with self._write() as conn:
+            if not conn.execute(update(case_actions).where(case_actions.c.id == action_id)
+                                .values(done=done)).rowcount:
+                raise MissingEntry(t("actions.missing"))
+
+    @_retry_when_busy
+    def remove_case_action(self, action_id: int) -> None:
+        """Delete an action recorded by mistake."""
+        with self._write() as conn:
+            if not conn.execute(delete(case_actions).where(case_actions.c.id == action_id)).rowcount:
+                raise MissingEntry(t("actions.missing"))
+
+    def case_discussions(self, organisation: str | None = None, today: date | None = None) -> list[HeldDiscussion]:
+        """The held case discussions (of one organisation, or all), oldest first.
+
+        Held: started in the Draaiboek (a run is stored), or actions were agreed at it, or
+        (only when ``today`` is given) its planned date lies before ``today``; see
+        :mod:`pztraining.discussions`. ``held_on`` is the planned date, else the day (UTC) the
+        run was last changed, else the day the first action was recorded.
+        """
+        query = select(trainings).where(trainings.c.program_id.in_(sorted(CASE_DISCUSSION_PROGRAMS)))
+        if organisation is not None:
+            query = query.where(trainings.c.organisation == organisation.strip())
+        held: list[HeldDiscussion] = []
+        with self._read() as conn:
+            for row in conn.execute(query.order_by(trainings.c.id)).all():
+                training = self._training(conn, row)
+                runs = {r.meeting: _utc(r.updated_at).date() for r in conn.execute(
+                    select(meeting_runs.c.meeting, meeting_runs.c.updated_at, meeting_runs.c.state)
+                    .where(meeting_runs.c.training_id == training.id)).all() if json.loads(r.state) is not None}
+                agreed: dict[int, list] = {}
+                for action in conn.execute(select(case_actions.c.meeting, case_actions.c.done, case_actions.c.created_at)
+                                           .where(case_actions.c.training_id == training.id)
+                                           .order_by(case_actions.c.created_at)).all():
+                    agreed.setdefault(action.meeting, []).append(action)
+                planned = {n: d for n, d in enumerate(training.meeting_dates, start=1) if d is not None}
+                past = {n for n, d in planned.items() if today is not None and d < today}
+                for meeting in sorted(set(runs) | set(agreed) | past):
+                    actions = agreed.get(meeting, [])
+                    day = planned.get(meeting) or runs.get(meeting) or _utc(actions[0].created_at).date()
+                    held.append(HeldDiscussion(training.id, training.organisation, meeting, day, len(actions),
+                                               sum(1 for a in actions if a.done)))
+        return sorted(held, key=lambda d: (d.held_on, d.training_id, d.meeting))

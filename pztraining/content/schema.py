@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -22,6 +22,10 @@ ROLES = (
     "deelnemers",
     "ervaringsdeskundige",
     "kartrekker",
+    "voorzitter",
+    "casusinbrenger",
+    "begeleider",
+    "bezoekers",
 )
 
 Role = Literal[
@@ -32,6 +36,10 @@ Role = Literal[
     "deelnemers",
     "ervaringsdeskundige",
     "kartrekker",
+    "voorzitter",  # chairs a casuïstiekbespreking
+    "casusinbrenger",  # the participant who brings the case to a casuïstiekbespreking
+    "begeleider",  # hosts a public meeting (Voorbereiding Laatste Levensfase)
+    "bezoekers",  # the public at such a meeting
 ]
 
 Identifier = str  # lower-case ids such as "oefenen"; checked by _check_id below
@@ -151,6 +159,19 @@ class _Document(_Strict):
     _id = field_validator("id")(_check_id)
 
 
+class Recurrence(_Strict):
+    """A meeting one team holds again and again, e.g. a quarterly casuïstiekbespreking.
+
+    The file describes the meeting once; the program gets ``count`` numbered copies of it,
+    ``every_weeks`` apart. So one training is one team's series (say a year of quarterly
+    discussions) and the existing engine runs, dates and reports each discussion as a
+    meeting: no second kind of training, and the Draaiboek, forms and results work as they do.
+    """
+
+    every_weeks: int = Field(ge=1, le=52, strict=True)
+    count: int = Field(ge=2, le=24, strict=True)
+
+
 class Program(_Document):
     """A training program: one or more meetings, with its source credited."""
 
@@ -159,7 +180,31 @@ class Program(_Document):
     summary: str = Field(min_length=1)
     minutes: int = Field(gt=0, strict=True)
     design_note: str | None = None
+    #: How many times a year an organisation means to give this training (for the kartrekker).
+    trainings_per_year: int | None = Field(default=None, ge=1, le=52, strict=True)
+    #: Set for a recurring meeting type: ``meetings`` then holds the one meeting, repeated.
+    recurrence: Recurrence | None = None
     meetings: tuple[Meeting, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _repeat_the_recurring_meeting(cls, data: object) -> object:
+        """Expand the one meeting of a recurring program into its numbered series."""
+        if not isinstance(data, dict) or not isinstance(data.get("recurrence"), dict):
+            return data
+        meetings, recurrence = data.get("meetings"), data["recurrence"]
+        count, weeks = recurrence.get("count"), recurrence.get("every_weeks")
+        if not (isinstance(meetings, list) and len(meetings) == 1 and isinstance(meetings[0], dict)
+                and isinstance(count, int) and 2 <= count <= 24):
+            return data  # the field validators below say what is wrong
+        one = meetings[0]
+        try:
+            Meeting.model_validate(one)
+        except ValidationError:
+            return data  # reported once, at meetings[0], instead of once per copy
+        series = [{**one, "number": n, "title": f"{one.get('title', '')} {n}",
+                   "weeks_after_previous": None if n == 1 else weeks} for n in range(1, count + 1)]
+        return {**data, "meetings": series}
 
     @model_validator(mode="after")
     def _meetings_add_up(self) -> "Program":
@@ -360,6 +405,8 @@ class Form(_Document):
     intro: str = Field(min_length=1)
     #: Evaluations are anonymous unless the trainer chooses otherwise when opening them.
     anonymous_by_default: bool = False
+    #: Phones show every option as a big, full-width button (visitors of a public meeting).
+    large_targets: bool = False
     items: tuple[FormItem, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

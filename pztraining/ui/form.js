@@ -159,6 +159,7 @@ function render({ model, el: root }) {
 
   function build() {
     const form = model.get("form");
+    root.classList.toggle("pz-large-targets", !!form.large_targets); // big buttons (public meetings)
     title.textContent = form.title || "";
     intro.textContent = form.intro || "";
     list.replaceChildren(...(form.items || []).map(buildItem));

@@ -199,3 +199,34 @@ def test_a_broken_content_file_is_named_and_the_other_handouts_are_written(broke
     assert "casus-ggz-casus-2-deelnemer.html" in written and "formulier-evaluatie-ggz.html" in written
     assert "presentielijst-bijeenkomst-3.html" in written
     assert not any(name.startswith("casus-ggz-casus-1") for name in written)
+
+
+@pytest.mark.parametrize("program_id, expected", [
+    ("hospice-ggz", {"casus-hospice-dekker-deelnemer.html", "casus-hospice-dekker-simulant.html",
+                     "casus-thuis-van-dam-deelnemer.html", "casus-thuis-van-dam-simulant.html",
+                     "formulier-deskundigheid-voor.html", "formulier-deskundigheid-na.html",
+                     "formulier-evaluatie-hospice-ggz.html", "checklist-voorbereiding.html",
+                     "presentielijst-bijeenkomst-1.html", "presentielijst-bijeenkomst-2.html"}),
+    ("casuistiekbespreking", {"formulier-casus-inbreng.html", "checklist-voorbereiding.html",
+                              *(f"presentielijst-bijeenkomst-{n}.html" for n in range(1, 5))}),
+    ("vll-publiek", {"formulier-evaluatie-vll.html", "checklist-voorbereiding.html",
+                     "presentielijst-bijeenkomst-1.html"}),
+])
+def test_the_handouts_of_the_newer_programs_are_written_offline(tmp_path, capsys, program_id, expected):
+    out = tmp_path / "uit"
+    assert main(["handouts", "--program", program_id, "--no-pdf", "--out", str(out)]) == 0
+    written = {p.name for p in out.glob("*.html")}
+    assert written == expected | {"index.html"}
+    for name in written:
+        page = (out / name).read_text(encoding="utf-8")
+        assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page), name
+
+
+def test_the_vll_checklist_names_the_publishers_of_what_visitors_take_home():
+    [checklist] = [h for h in handouts_for(content.load_program("vll-publiek"), None, 1)
+                   if h.name.startswith("checklist")]
+    page = _text(checklist.html)
+    assert "Netwerken Palliatieve Zorg Drenthe Steenwijkerland" in page
+    assert "www.voorbereidinglaatstelevensfase.nl" in page
+    for thing in ("wensenboekje", "wilsbeschikking", "banieren", "folders", "zaal"):
+        assert thing in page.lower(), thing

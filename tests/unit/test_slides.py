@@ -24,6 +24,15 @@ EXPECTED_SECTIONS = {
     "mysupport-1": ["Waarom proactieve zorgplanning?", "Visie van de organisatie",
                     "Aandachtspunten in het gesprek", "Het gesprekskaartje", "Het rollenspel",
                     "Na de training"],
+    "hospice-ggz-1": ["Psychiatrie hoort ook in de palliatieve zorg", "Herkennen in de palliatieve fase",
+                      "Casus: meneer Dekker in het hospice", "Opdracht: wie bel je?"],
+    "hospice-ggz-2": ["Terugblik: wie bel je?", "Consultatie en verwijzen", "Casus: mevrouw Van Dam thuis",
+                      "Samenwerken", "Hoe deskundig voel je je nu?"],
+    "casuistiekbespreking-1": ["Agenda", "Afspraken van de vorige keer", "De casus en de vraag",
+                               "Bespreekronde", "Afspraken en leerpunten"],
+    "vll-publiek-1": ["Wat is samen beslissen?", "Wat zijn uw wensen?", "Wat helpt u?",
+                      "Filmpjes: anderen vertellen", "Vragen en gesprek", "Meenemen naar huis",
+                      "Wat vond u ervan?"],
 }
 
 GOOD_DECK = """---
@@ -60,11 +69,19 @@ def _text(fragment: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
 
 
-def test_there_is_a_deck_for_every_ggz_meeting_and_for_mysupport(built):
+def test_there_is_a_deck_for_every_meeting_of_every_program(built):
     assert built.ok, built.problems
-    assert {(d.program, d.meeting) for d in built.built} == {("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1)}
+    assert {(d.program, d.meeting) for d in built.built} == {
+        ("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1), ("hospice-ggz", 1), ("hospice-ggz", 2),
+        ("casuistiekbespreking", 1), ("vll-publiek", 1)}
     assert slides.deck_for("ggz", 2, built.out).file == "ggz-2.html"
     assert slides.deck_for("ggz", 4, built.out) is None
+
+
+def test_every_discussion_of_a_recurring_program_shows_the_one_agenda_deck(built):
+    for meeting in (1, 2, 4):
+        assert slides.deck_for("casuistiekbespreking", meeting, built.out).file == "casuistiekbespreking-1.html"
+    assert slides.deck_for("hospice-ggz", 3, built.out) is None  # not recurring: no fallback
 
 
 @pytest.mark.parametrize("deck_id", sorted(EXPECTED_SECTIONS))
