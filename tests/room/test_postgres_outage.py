@@ -1,6 +1,7 @@
 """PostgreSQL stops for a while during a meeting: phones hear "niet opgeslagen" in Dutch and keep
 their answers, the trainer's store says so too, and once the server is back the resent answers are
-stored exactly once, without restarting the room server."""
+stored exactly once, without restarting the room server. A room server started on its own while
+the database cannot be reached says so in one Dutch sentence."""
 
 from __future__ import annotations
 
@@ -68,3 +69,20 @@ def test_a_database_outage_answers_503_in_dutch_and_nothing_is_lost_once_it_is_b
     assert [(r["form_id"], r["item_id"], r["value"]) for r in rows] == [("reflectie", "hoe-was-het", "Vol")]
     store.close()
     trainer.close()
+
+
+def test_a_room_server_started_on_its_own_with_an_unreachable_database_says_so_and_exits(tmp_path):
+    """As a hub service it is started without ``pztraining serve`` checking the database first."""
+    import subprocess
+
+    from pztraining.server import notebooks_dir, room_command
+    from tests.processes import free_port, isolated_env
+
+    env = isolated_env(tmp_path)
+    env["PZTRAINING_DB"] = "postgresql+psycopg://pz:Geheim-42@127.0.0.1:1/pz"
+    done = subprocess.run(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", free_port()),
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert ("Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
+            "Draait de databaseserver en klopt het adres?") in done.stderr
+    assert "Traceback" not in done.stderr and "Geheim-42" not in done.stderr + done.stdout
