@@ -82,6 +82,21 @@ def test_agenda_prints_a_meeting_from_the_shipped_programme(installed):
     assert "Bijeenkomst 1" in done.stdout and "Tijd" in done.stdout
 
 
+def test_demo_export_handouts_and_slides_write_their_files(installed):
+    _, _, elsewhere = installed
+    assert run(installed, "demo", "--no-serve").returncode == 0
+    done = run(installed, "export", "--training", "1", "--format", "xlsx", "--out", "uit.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "uit.xlsx").stat().st_size > 0
+    done = run(installed, "handouts", "--training", "1", "--no-pdf", "--out", "hand-outs")
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "hand-outs" / "index.html").is_file()
+    done = run(installed, "slides", "--out", "dia")
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "dia" / "index.html").is_file()
+    assert "reveal.js 5." in (elsewhere / "dia" / "reveal.js" / "dist" / "reveal.js").read_text()
+
+
 def fetch(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=120) as reply:
         return reply.status, reply.read().decode()
