@@ -31,9 +31,9 @@ demo: $(STAMP)
 test: $(STAMP) chromium postgres
 	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) $(BIN)/python -m pytest -q -rs
 
-## test-fast: everything except the browser tests
+## test-fast: everything except the browser tests and the wheel installed into a fresh venv
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -m "not browser and not packaging"
 
 ## check: validate every content file
 check: $(STAMP)

@@ -20,7 +20,7 @@ from .errors import ExportError, ScopeError
 from .handouts import HandoutsError
 from .schedule import ScheduleError
 from .slides import SlidesError
-from .store import ROLES, MissingEntry, Store, StoreError, login_name
+from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -482,7 +482,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
             print(t("cli.serve.room_qr"))
             print(terminal_qr(apps.participant_url), end="")
             print(t("cli.serve.room_facilitators"))
-        print(t("cli.serve.database", url=db_url))
+        print(t("cli.serve.database", url=display_url(db_url)))
         print(t("cli.serve.stop"), flush=True)
         while all(s.process.poll() is None for s in apps.servers):
             time.sleep(0.5)

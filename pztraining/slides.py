@@ -1,14 +1,13 @@
 """Build the slide decks: Markdown → notebook with slide metadata → reveal.js HTML (nbconvert).
 
-Every build folder carries its own copy of reveal.js, taken from an installed package
-(``sphinx-revealjs`` ships reveal.js 5), and the decks refer to it by relative paths: a deck
-opens from a USB stick or the file system with the Wi-Fi off, and no CDN is ever asked.
+Every build folder carries its own copy of reveal.js, taken from the copy vendored in this package
+(``pztraining/vendor/revealjs``, reveal.js 5.2.0, MIT), and the decks refer to it by relative paths:
+a deck opens from a USB stick or the file system with the Wi-Fi off, and no CDN is ever asked.
 """
 
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ MANIFEST = "decks.json"
 #: Where the trainer server serves the build folder, below its base URL (see voila_app).
 SLIDES_ROUTE = "pz/dia"
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "slides_template"
+#: reveal.js as vendored in this package (only the files above; see its README.md).
+REVEAL_ROOT = Path(__file__).resolve().parent / "vendor" / "revealjs"
 
 
 class SlidesError(Exception):
@@ -42,18 +43,16 @@ class SlidesError(Exception):
 
 
 def default_build_dir() -> Path:
-    """Where ``pztraining slides`` writes and the trainer server looks: ``slides/build``.
+    """Where ``pztraining slides`` writes and the trainer server looks.
 
-    An installed package may sit in a folder we cannot write (a system-wide install); then
-    the decks are built into the data folder instead.
+    In a checkout (``pyproject.toml`` beside the package): ``slides/build``. An installed
+    package (a wheel in a venv or system-wide) is never written into: its decks are built
+    into the data folder instead.
     """
-    import os
-
     from .store import default_data_dir
 
-    sources = slides_dir()
-    if os.access(sources, os.W_OK):
-        return sources / "build"
+    if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file():
+        return slides_dir() / "build"
     return default_data_dir() / "dia"
 
 
@@ -82,15 +81,10 @@ class BuildReport:
 
 
 def reveal_source() -> Path:
-    """The folder of the installed reveal.js (from the ``sphinx-revealjs`` package)."""
-    # find_spec locates the package without importing it (importing would load Sphinx).
-    spec = importlib.util.find_spec("sphinx_revealjs")
-    if spec is None or not spec.submodule_search_locations:
-        raise SlidesError("reveal.js ontbreekt: installeer pztraining opnieuw (pakket sphinx-revealjs).")
-    folder = Path(spec.submodule_search_locations[0]) / "_static" / "revealjs"
-    if not (folder / "dist" / "reveal.js").is_file():
-        raise SlidesError(f"reveal.js ontbreekt in {folder}: installeer pztraining opnieuw (pakket sphinx-revealjs).")
-    return folder
+    """The folder of the reveal.js copy vendored in this package."""
+    if not all((REVEAL_ROOT / relative).exists() for relative in REVEAL_FILES):
+        raise SlidesError(t("slides.reveal_missing", folder=REVEAL_ROOT))
+    return REVEAL_ROOT
 
 
 def deck_notebook(deck: DeckSource, program: content.Program):

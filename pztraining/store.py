@@ -7,8 +7,10 @@ timeout) under the data folder; ``--db URL`` or ``PZTRAINING_DB`` choose another
 
 A write that meets a busy database (SQLite locked, PostgreSQL deadlock or serialization
 failure) is tried again with back-off for ``busy_seconds`` in total; then it raises
-:class:`StoreBusy`, with nothing written. Every error message is Dutch; the database's own
-(English) text goes to the ``pztraining.store`` log at debug level.
+:class:`StoreBusy`, with nothing written. A database server that cannot be reached once the
+store is open (restarting, network gone) counts as busy too (:class:`StoreUnavailable`); at
+open, a wrong address, login or database name is said at once. Every error message is Dutch;
+the database's own (English) text goes to the ``pztraining.store`` log at debug level.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import logging
 import os
 import random
+import re
 import secrets
 import threading
 import time
@@ -33,7 +36,7 @@ from sqlalchemy import (
     UniqueConstraint, bindparam, create_engine, delete, event, func, insert, inspect, select, text, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from .discussions import CASE_DISCUSSION_PROGRAMS, CaseAction, HeldDiscussion
 from .texts import t
@@ -439,6 +442,13 @@ class StoreBusy(StoreError):
     """
 
 
+class StoreUnavailable(StoreBusy):
+    """The database server could not be reached (down, restarting, connection lost); nothing written.
+
+    Tried again like :class:`StoreBusy`: once the server is back, the same call succeeds.
+    """
+
+
 class MissingDatabase(StoreError):
     """A store opened with ``create=False`` found no pztraining database; nothing was created."""
 
@@ -589,6 +599,19 @@ _SQLITE_BUSY = {5, 6}
 #: PostgreSQL: serialization_failure, deadlock_detected, lock_not_available: try again.
 _POSTGRES_BUSY = {"40001", "40P01", "55P03"}
 
+#: PostgreSQL classes that mean "the server is not there right now": connection exceptions,
+#: operator intervention (shutdown, restart), insufficient resources (too many connections).
+_POSTGRES_GONE = ("08", "57P", "53")
+#: How a refused connection is told apart: SQLSTATE where the driver gives one, else libpq's
+#: (English) text, which is all psycopg has when the connection itself is refused.
+_CONNECT_REFUSALS = (
+    ("store.login_refused", {"28P01", "28000"},
+     re.compile(r'password authentication failed|no password supplied|role ".*" does not exist')),
+    ("store.no_such_database", {"3D000"}, re.compile(r'database ".*" does not exist')),
+)
+#: The key of the advisory lock that lets one process at a time migrate a PostgreSQL database.
+MIGRATION_LOCK = 0x707A_7472  # "pztr"
+
 #: Python module of a database driver → the package that provides it.
 _DRIVER_PACKAGES = {"MySQLdb": "mysqlclient", "pymysql": "PyMySQL", "psycopg2": "psycopg2-binary",
                     "psycopg": "psycopg[binary]", "asyncpg": "asyncpg", "pyodbc": "pyodbc",
@@ -604,7 +627,36 @@ def _is_busy(exc: DBAPIError) -> bool:
     """Whether the database refused only because another transaction was in the way."""
     if _sqlite_code(exc) in _SQLITE_BUSY:
         return True
-    return (getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)) in _POSTGRES_BUSY
+    return _sqlstate(exc) in _POSTGRES_BUSY
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+
+
+def _refusal(exc: DBAPIError) -> str | None:
+    """The text key when the server refused the login or has no such database, else None."""
+    state, message = _sqlstate(exc), str(exc.orig)
+    for key, states, pattern in _CONNECT_REFUSALS:
+        if state in states or pattern.search(message):
+            return key
+    return None
+
+
+def _is_gone(exc: DBAPIError) -> bool:
+    """Whether the database server could not be reached or dropped the connection."""
+    if exc.connection_invalidated:
+        return True
+    state = _sqlstate(exc)
+    return isinstance(exc, OperationalError) and (state is None or state.startswith(_POSTGRES_GONE))
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be shown or logged: the password (if any) replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read: hide whatever stands before the last @
+        return re.sub(r"^((?:[\w+.-]*://)?[^:/@]*:).*@", r"\1***@", url, flags=re.S)
 
 
 def _retry_when_busy(method):
@@ -677,7 +729,7 @@ class Store:
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise StoreError(t("store.unknown_url", url=url)) from None
+            raise StoreError(t("store.unknown_url", url=display_url(url))) from None
         self._sqlite = parsed.get_backend_name() == "sqlite"
         self._where = parsed.database if self._sqlite else parsed.render_as_string(hide_password=True)
         if self._sqlite and create:
@@ -685,7 +737,9 @@ class Store:
         elif self._sqlite:
             _require_sqlite_file(url, self._where)
         try:
-            self.engine = create_engine(url, future=True)
+            # A server database may restart while the apps run: test a pooled connection before
+            # use, so the first request after a restart does not fail on a dead one.
+            self.engine = create_engine(url, future=True, pool_pre_ping=not self._sqlite)
         except ArgumentError as exc:
             log.debug("create_engine %s: %s", self._where, exc)
             raise StoreError(t("store.unknown_url", url=self._where)) from None
@@ -695,6 +749,7 @@ class Store:
             raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
             _configure_sqlite(self.engine, self._busy_ms)
+        self._probe()
         if not create:
             with self._read() as conn:
                 if not inspect(conn).has_table(schema_info.name):
@@ -720,11 +775,23 @@ class Store:
         seconds = self.busy_seconds if deadline is None else deadline - time.monotonic()
         return max(0, int(seconds * 1000))
 
+    def _probe(self) -> None:
+        """Connect once: at open a server that cannot be reached is said at once, not waited for."""
+        try:
+            with self._connect():
+                pass
+        except StoreUnavailable:
+            raise StoreError(t("store.cannot_connect", where=self._where)) from None
+
     def _failure(self, exc: DBAPIError, fallback: str) -> StoreError:
         """The Dutch error for a database error; the database's own text only goes to the log."""
         log.debug("%s: %s", self._where, exc.orig)
         if _is_busy(exc):
             return StoreBusy(t("store.busy"))
+        if not self._sqlite and _refusal(exc):
+            return StoreError(t(_refusal(exc), where=self._where))
+        if not self._sqlite and _is_gone(exc):
+            return StoreUnavailable(t("store.unavailable"))
         return StoreError(t(_SQLITE_CAUSES.get(_sqlite_code(exc), fallback), where=self._where))
 
     @contextmanager
@@ -760,6 +827,10 @@ class Store:
     def _migrate(self) -> None:
         try:
             with self._write() as conn:
+                if self.engine.dialect.name == "postgresql":
+                    # Two processes starting at once: the second waits here until the first has
+                    # committed, then finds the schema current (SQLite: BEGIN IMMEDIATE does this).
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 metadata.create_all(conn, tables=[schema_info])
                 row = conn.execute(select(schema_info.c.version)).first()
                 current = row.version if row else 0

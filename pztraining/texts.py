@@ -679,6 +679,11 @@ NL: dict[str, str] = {
     "cli.opt.per": "indeling: halfjaar of jaar (standaard: wat de planning van het programma zegt, anders halfjaar)",
     "cli.borging.need_period": "Geef de periode met --from en --to (bijvoorbeeld --from 2026-01-01 --to 2026-12-31).",
     "cli.borging.written": "Managementrapportage geschreven: {path}",
+    # --- hosted-wheel: the wheel on its own, database errors at start and during a meeting ---
+    "store.unavailable": "De database is even niet bereikbaar; er is niets opgeslagen. Probeer het zo opnieuw.",
+    "store.login_refused": "De database {where} weigert de inlognaam of het wachtwoord; kijk het adres (--db of PZTRAINING_DB) na.",
+    "store.no_such_database": "De database {where} bestaat niet op de server; maak haar eerst aan (bijv. createdb) of kijk de naam na.",
+    "slides.reveal_missing": "reveal.js ontbreekt in {folder}: installeer pztraining opnieuw.",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -57,8 +57,7 @@ class Cluster:
         if self.prefix:
             shutil.chown(self.folder, "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "pz", "--no-sync")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self.resume()
         self._counter = 0
 
     def _run(self, tool: str, *args: str) -> None:
@@ -77,6 +76,30 @@ class Cluster:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=pz dbname=postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def add_login(self, user: str, password: str) -> str:
+        """A role that must log in with ``password`` (the others stay trusted), owning a database
+        of its own name; that database's URL."""
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=pz dbname=postgres", autocommit=True) as c:
+            c.execute(f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{password}'")
+            c.execute(f'CREATE DATABASE "{user}" OWNER "{user}"')
+        hba = self.data / "pg_hba.conf"
+        rule = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
+        subprocess.run([*self.prefix, "sh", "-c", f'printf "{rule}" | cat - {hba} > {hba}.new && mv {hba}.new {hba}'],
+                       check=True)
+        self._run("pg_ctl", "-D", str(self.data), "reload")
+        time.sleep(0.5)  # the postmaster rereads pg_hba.conf on SIGHUP
+        return f"postgresql+psycopg://{user}:{password}@127.0.0.1:{self.port}/{user}"
+
+    def pause(self) -> None:
+        """Stop the server as an operator would (``pg_ctl stop -m fast``); ``resume`` starts it again."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
 
     def stop(self) -> None:
         try:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import partial
 from html import escape
 
@@ -94,7 +95,11 @@ class RoomVoila(PzVoila):
 
 def main() -> None:
     os.environ["PZTRAINING_ROOM"] = "1"  # the facilitator kernels check the code themselves too
-    RoomVoila.launch_instance()
+    try:
+        RoomVoila.launch_instance()
+    except StoreError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback
+        print(t("cli.error", message=exc), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

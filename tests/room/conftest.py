@@ -11,6 +11,7 @@ import json
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -60,13 +61,13 @@ def _stop(server: RoomServer) -> None:
     assert not problems, "\n".join(problems) + "\n--- server output ---\n" + server.log()
 
 
-@pytest.fixture(scope="module")
-def room_server(tmp_path_factory) -> Iterator[RoomServer]:
+@contextmanager
+def running_room_server(tmp: Path, db_url: str) -> Iterator[RoomServer]:
+    """A room server on ``db_url`` (its logs and cwd in ``tmp``), stopped when the block ends."""
     from pztraining.server import notebooks_dir, room_command
 
-    tmp = tmp_path_factory.mktemp("room")
     env = isolated_env(tmp)
-    env["PZTRAINING_DB"] = db_url = f"sqlite:///{tmp / 'pz.db'}"
+    env["PZTRAINING_DB"] = db_url
     port = free_port()
     log_path = tmp / "room.log"
     with open(log_path, "wb") as log:
@@ -79,6 +80,13 @@ def room_server(tmp_path_factory) -> Iterator[RoomServer]:
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory) -> Iterator[RoomServer]:
+    tmp = tmp_path_factory.mktemp("room")
+    with running_room_server(tmp, f"sqlite:///{tmp / 'pz.db'}") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
