@@ -124,7 +124,7 @@ def build_parser() -> _Parser:
 
     borging = commands.add_parser("borging", help=t("cli.borging"), description=t("cli.borging"))
     with_store_options(borging)
-    borging.add_argument("--org", required=True, metavar="ORGANISATIE", help=t("cli.opt.org"))
+    borging.add_argument("--org", required=True, metavar="ORGANISATIE", help=t("cli.opt.borging_org"))
     borging.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
     borging.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
     borging.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))

@@ -675,7 +675,7 @@ NL: dict[str, str] = {
     "kt.col.amount": "Bedrag (€)",
     "kt.col.total": "Totaal",
     "cli.borging": "managementrapportage borging van een organisatie (xlsx of html)",
-    "cli.opt.org": "de organisatie (zoals bij de trainingen ingevuld)",
+    "cli.opt.borging_org": "de organisatie (zoals bij de trainingen ingevuld)",
     "cli.opt.per": "indeling: halfjaar of jaar (standaard: wat de planning van het programma zegt, anders halfjaar)",
     "cli.borging.need_period": "Geef de periode met --from en --to (bijvoorbeeld --from 2026-01-01 --to 2026-12-31).",
     "cli.borging.written": "Managementrapportage geschreven: {path}",
