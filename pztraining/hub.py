@@ -114,6 +114,7 @@ c.Authenticator.admin_users = set(ADMINS)
 # One process per trainer, as the hub's own user (no system accounts needed). For
 # production across machines: KubeSpawner (deploy/kubernetes/), DockerSpawner or SystemdSpawner.
 c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE_DIR, "home", "{username}")
 c.Spawner.cmd = [os.path.join(BIN, "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = NOTEBOOKS
 c.Spawner.default_url = "/voila/render/trainer.ipynb"  # the Draaiboek
