@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import signal
 import sys
 import time
@@ -10,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
+from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
@@ -17,7 +20,7 @@ from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
 from .slides import SlidesError
-from .store import Store, StoreError
+from .store import ROLES, MissingEntry, Store, StoreError
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -132,6 +135,19 @@ def build_parser() -> _Parser:
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
 
+    users = commands.add_parser("users", help=t("cli.users"), description=t("cli.users"))
+    actions = users.add_subparsers(dest="action", title=t("cli.commands"), metavar="ACTIE", parser_class=_Parser)
+    users_add = actions.add_parser("add", help=t("cli.users.add"), description=t("cli.users.add"))
+    users_add.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    users_add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
+    users_add.add_argument("--org", default="", metavar="ORGANISATIE", help=t("cli.opt.org"))
+    with_store_options(users_add)
+    users_list = actions.add_parser("list", help=t("cli.users.list"), description=t("cli.users.list"))
+    with_store_options(users_list)
+    users_remove = actions.add_parser("remove", help=t("cli.users.remove"), description=t("cli.users.remove"))
+    users_remove.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    with_store_options(users_remove)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -166,11 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "remove": cmd_remove, "slides": cmd_slides, "handouts": cmd_handouts,
-               "hub": cmd_hub}
+               "users": cmd_users, "hub": cmd_hub}
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, HubConfigError) as exc:
+            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError,
+            HubConfigError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -182,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "hub"}
+    return {"serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users", "hub"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -243,12 +260,19 @@ def cmd_export(args) -> int:
     if not args.training and not args.program:
         raise ScopeError(t("export.need_scope"))
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
+    user = access.current_user(store, os.environ)  # hosted: only what this login may read
     if args.training:
         scope = results.training_scope(store, args.training)
+        access.require(user, scope.trainings[0], access.can_read_results, "export")
     else:
         scope = results.program_scope(store, args.program, _date(args.date_from), _date(args.date_to))
-    bundle = results.build(store, scope, with_names=args.with_names)
-    export.write(bundle, args.format, args.out, args.with_names, local(utc_now()))
+        scope = dataclasses.replace(scope, trainings=tuple(
+            access.visible_trainings(user, scope.trainings, access.can_read_results)))
+    with_names = args.with_names and not access.must_pseudonymize(user)
+    if args.with_names and not with_names:
+        print(t("access.cli_pseudonymized"), file=sys.stderr)
+    bundle = results.build(store, scope, with_names=with_names)
+    export.write(bundle, args.format, args.out, with_names, local(utc_now()))
     if bundle.tidy.empty:
         print(t("export.empty"), file=sys.stderr)
     print(t("export.written", path=args.out))
@@ -260,11 +284,49 @@ def cmd_remove(args) -> int:
 
     store = Store.open(args.db, args.data_dir, create=False)
     training = find_training(store, args.training)
+    access.require(access.current_user(store, os.environ), training, access.can_run, "remove")
     if not args.yes:
         print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
         return 1
     store.remove_training(training.id)
     print(t("cli.remove.done", name=training.name))
+    return 0
+
+
+def _who(role: str, organisation: str) -> str:
+    if organisation:
+        return t("cli.users.who", role=t(f"role.{role}"), organisation=organisation)
+    return t("cli.users.who_all", role=t(f"role.{role}"))
+
+
+def cmd_users(args) -> int:
+    if args.action is None:
+        print(t("cli.error", message=t("cli.users.need_action")), file=sys.stderr)
+        return 2
+    if args.action == "add":
+        store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
+        try:
+            store.find_user(args.name.strip())
+            key = "cli.users.updated"
+        except MissingEntry:
+            key = "cli.users.added"
+        account = store.add_user(args.name, args.role, args.org)
+        print(t(key, name=account.name, who=_who(account.role, account.organisation)))
+        return 0
+    store = Store.open(args.db, args.data_dir, create=False)
+    if args.action == "remove":
+        store.remove_user(args.name)
+        print(t("cli.users.removed", name=args.name.strip()))
+        return 0
+    accounts = store.list_users()
+    if not accounts:
+        print(t("cli.users.none"))
+        return 0
+    rows = [(t("cli.users.col.name"), t("cli.users.col.role"), t("cli.users.col.organisation"))]
+    rows += [(a.name, t(f"role.{a.role}"), a.organisation or t("cli.users.all_orgs")) for a in accounts]
+    name_width, role_width = (max(len(row[i]) for row in rows) for i in (0, 1))
+    for name, role, organisation in rows:
+        print(f"{name:<{name_width}}  {role:<{role_width}}  {organisation}")
     return 0
 
 
@@ -299,6 +361,7 @@ def cmd_handouts(args) -> int:
 
         store = Store.open(args.db, args.data_dir, create=False)
         training = find_training(store, args.training)
+        access.require(access.current_user(store, os.environ), training, access.can_run, "handouts")
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)
         info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,

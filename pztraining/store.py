@@ -40,7 +40,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -207,6 +207,19 @@ facilitator_links = Table(
 )
 
 
+# Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
+# the login name; this table says its role and organisation. Localhost mode needs no rows.
+#: The roles a login name can have (see pztraining.access for what each may do).
+ROLES = ("trainer", "kartrekker", "coordinator")
+
+users = Table(
+    "users", metadata,
+    Column("name", String(200), primary_key=True),  # the login name, as the hosting layer gives it
+    Column("role", String(20), nullable=False),
+    Column("organisation", String(200), nullable=False, default=""),  # "" for a coordinator
+)
+
+
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
 _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
@@ -306,10 +319,13 @@ def _migrate_to_7(conn: Connection) -> None:
 
 
 
+def _migrate_to_8(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[users])
+
 
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
-              6: _migrate_to_6, 7: _migrate_to_7}
+              6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -366,6 +382,15 @@ class Training:
     def meeting_date(self, number: int) -> date | None:
         """The planned date of meeting ``number`` (1-based), if known."""
         return self.meeting_dates[number - 1] if 0 < number <= len(self.meeting_dates) else None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A login name with its role and organisation ("" for a coordinator: every organisation)."""
+
+    name: str
+    role: str
+    organisation: str
 
 
 @dataclass(frozen=True)
@@ -732,6 +757,51 @@ class Store:
         ).all()
         return Training(row.id, row.name, row.program_id, row.organisation,
                         tuple(d.date for d in days), _utc(row.created_at), row.join_code or "")
+
+    # ------------------------------------------------------------------ users (hosted mode)
+
+    @_retry_when_busy
+    def add_user(self, name: str, role: str, organisation: str = "") -> Account:
+        """Give a login name a role (and organisation); a name added again is updated.
+
+        Trainers and kartrekkers belong to one organisation; a coordinator to none (it
+        sees every organisation's results, pseudonymized).
+        """
+        name, organisation = name.strip(), organisation.strip()
+        if not name:
+            raise StoreError(t("users.name_missing"))
+        if role not in ROLES:
+            raise StoreError(t("users.bad_role", role=role, roles=", ".join(ROLES)))
+        if role == "coordinator" and organisation:
+            raise StoreError(t("users.coordinator_org"))
+        if role != "coordinator" and not organisation:
+            raise StoreError(t("users.org_missing", role=t(f"role.{role}")))
+        with self._write() as conn:
+            values = {"role": role, "organisation": organisation}
+            if not conn.execute(update(users).where(users.c.name == name).values(**values)).rowcount:
+                conn.execute(insert(users).values(name=name, **values))
+        return Account(name, role, organisation)
+
+    def find_user(self, name: str) -> Account:
+        """The account of a login name; MissingEntry when it has no role."""
+        with self._read() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        if row is None:
+            raise MissingEntry(t("users.unknown", name=name))
+        return Account(row.name, row.role, row.organisation)
+
+    def list_users(self) -> list[Account]:
+        """Every account, by organisation and then name (coordinators first)."""
+        with self._read() as conn:
+            rows = conn.execute(select(users).order_by(users.c.organisation, users.c.name)).all()
+        return [Account(row.name, row.role, row.organisation) for row in rows]
+
+    @_retry_when_busy
+    def remove_user(self, name: str) -> None:
+        """Take a login name's role away; MissingEntry when it had none."""
+        with self._write() as conn:
+            if conn.execute(delete(users).where(users.c.name == name.strip())).rowcount == 0:
+                raise MissingEntry(t("users.unknown", name=name.strip()))
 
     # ------------------------------------------------------------------ meeting runs
 

@@ -7,11 +7,15 @@ the room (the Draaiboek shows them to the trainer).
 
 from __future__ import annotations
 
+import os
 from html import escape
+from typing import Mapping
 
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+from .. import access
+from ..access import LOCAL, AccessError, User
 from ..links import participant_url, qr_svg, room_base, terminal_qr
 from ..store import Store, StoreError
 from ..texts import t
@@ -25,10 +29,17 @@ flex-wrap:wrap}.pz-room-training svg{width:320px;height:320px}.pz-room-code{font
 letter-spacing:.12em}.pz-room-address{font-size:1.6rem}"""
 
 
-def room_page_html(store: Store, base: str | None = None, training_id: int | None = None) -> str:
-    """The beamer page: the address, then per training (or one) the QR code and join code."""
-    trainings = store.list_trainings()
+def room_page_html(store: Store, base: str | None = None, training_id: int | None = None,
+                   user: User = LOCAL) -> str:
+    """The beamer page: the address, then per training (or one) the QR code and join code.
+
+    Only the trainings ``user`` may run; another organisation's ``training_id`` is refused
+    (:class:`~pztraining.access.AccessDenied`, logged).
+    """
+    trainings = access.visible_trainings(user, store.list_trainings(), access.can_run)
     if training_id is not None:
+        if user.hosted:
+            access.find_training(store, user, training_id, access.can_run, "beamer")
         trainings = [tr for tr in trainings if tr.id == training_id]
     root = room_base(base)
     parts = [f"<h1>{escape(t('room.beamer.title'))}</h1>"]
@@ -47,24 +58,41 @@ def room_page_html(store: Store, base: str | None = None, training_id: int | Non
             f"<body class='pz-room-page'>{''.join(parts)}</body></html>")
 
 
+def room_page(chosen: str, environ: Mapping[str, str]) -> tuple[int, str]:
+    """(HTTP status, page) for ``/pz/zaal/?training=<chosen>`` on the server whose env is ``environ``.
+
+    The trainer server learns its user as its kernels do: under JupyterHub the single-user
+    server has ``JUPYTERHUB_USER``. A login name without a role, or another organisation's
+    training, gets one Dutch sentence (403) and nothing else.
+    """
+    # A mistyped ?training= shows every training rather than an error page.
+    training_id = int(chosen) if chosen.isdigit() else None
+    try:
+        store = Store.open()
+        try:
+            user = access.current_user(store, environ)
+            return 200, room_page_html(store, training_id=training_id, user=user)
+        finally:
+            store.close()
+    except AccessError as exc:
+        return 403, _sentence_page(str(exc))
+    except StoreError as exc:
+        return 200, _sentence_page(str(exc))
+
+
+def _sentence_page(sentence: str) -> str:
+    return f"<!doctype html><html lang='nl'><meta charset='utf-8'><p>{escape(sentence)}</p></html>"
+
+
 class RoomPageHandler(JupyterHandler):
     """``/pz/zaal/`` (all trainings) and ``/pz/zaal/?training=ID`` (one), behind the token."""
 
     @web.authenticated
     def get(self) -> None:
-        chosen = self.get_argument("training", "")
-        # A mistyped ?training= shows every training rather than an error page.
-        training_id = int(chosen) if chosen.isdigit() else None
-        try:
-            store = Store.open()
-            try:
-                page = room_page_html(store, training_id=training_id)
-            finally:
-                store.close()
-        except StoreError as exc:
-            page = f"<!doctype html><html lang='nl'><meta charset='utf-8'><p>{escape(str(exc))}</p></html>"
+        status, page = room_page(self.get_argument("training", ""), os.environ)
+        self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.finish(page)
 
 
-__all__ = ["ROOM_PAGE", "RoomPageHandler", "room_page_html", "terminal_qr"]
+__all__ = ["ROOM_PAGE", "RoomPageHandler", "room_page", "room_page_html", "terminal_qr"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 import ipywidgets as w
 
 if TYPE_CHECKING:
+    from ..access import User
     from ..store import Store
 
 W = TypeVar("W", bound=w.DOMWidget)
@@ -121,16 +123,27 @@ class Refresher:
 
 
 def open_page(page: Callable[["Store"], object], db: str | None = None) -> w.Widget:
-    """``page(store).root`` on the chosen database, or a Dutch message when it cannot be opened."""
+    """``page(store).root`` on the chosen database, or a Dutch message when it cannot be opened.
+
+    A login name without a role (hosted mode) gets that message only: nothing of the page.
+    """
+    from ..access import AccessError
     from ..store import Store, StoreError
 
     try:
         store = Store.open(db)
         return page(store).root
-    except StoreError as exc:
+    except (StoreError, AccessError) as exc:
         message = Message()
         message.error(str(exc))
-        return message
+        return named(w.VBox([stylesheet(), message]), "access-message", "pz-app")
+
+
+def page_user(store: "Store", user: "User | None") -> "User":
+    """``user``, or the one the hosting layer logged in (``JUPYTERHUB_USER``; localhost: everything)."""
+    from ..access import current_user
+
+    return user if user is not None else current_user(store, os.environ)
 
 
 def training_options(trainings) -> list[tuple[str, int]]:

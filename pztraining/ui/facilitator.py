@@ -15,14 +15,15 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from .. import roleplay, schedule
+from .. import access, roleplay, schedule
+from ..access import LOCAL, User
 from ..clock import utc_now
 from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program
 from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
 from ..store import RolePlayRow, Store, StoreError
 from ..texts import t
 from .case_view import screen_html
-from .common import Message, Refresher, esc, named, open_page, set_options, stylesheet, training_options
+from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
 from .countdown import Countdown
 
 #: How often the page re-reads the group from the store, in seconds.
@@ -41,11 +42,13 @@ class FacilitatorApp:
     """The facilitator page. ``clock`` returns the current UTC time (injectable for tests)."""
 
     def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now,
-                 scope: tuple[int, int] | None = None):
+                 scope: tuple[int, int] | None = None, user: User | None = None):
         self.store = store
         self.clock = clock
         #: (training id, meeting) when opened with a facilitator link: nothing else can be chosen.
         self.scope = scope
+        # A facilitator link is its own permission (the code); otherwise the trainer's rules.
+        self.user = LOCAL if scope is not None else page_user(store, user)
         self.program: Program | None = None
         self.row: RolePlayRow | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
@@ -136,7 +139,7 @@ class FacilitatorApp:
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        trainings = self.store.list_trainings()
+        trainings = access.visible_trainings(self.user, self.store.list_trainings(), access.can_run)
         if self.scope is not None:
             trainings = [tr for tr in trainings if tr.id == self.scope[0]]
         self.training_select.options = training_options(trainings)

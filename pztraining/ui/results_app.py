@@ -6,6 +6,7 @@ A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the sto
 from __future__ import annotations
 
 import base64
+import dataclasses
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -14,14 +15,15 @@ from typing import Callable
 import ipywidgets as w
 import pandas as pd
 
-from .. import export, participation, results
+from .. import access, export, participation, results
+from ..access import AccessDenied, User
 from ..clock import local, utc_now
 from ..content import library, load_form, load_program
 from ..errors import ExportError, ScopeError
 from ..forms import form_spec
 from ..store import Store, StoreError
 from ..texts import t
-from .common import Message, Refresher, esc, named, open_page, set_options, stylesheet, training_options
+from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
 from .form_widget import FormWidget
 
 REFRESH_SECONDS = 5.0
@@ -44,11 +46,17 @@ def _labels() -> set[str]:
 
 
 class ResultsApp:
-    """The results page. ``clock`` returns the current UTC time (injectable for tests)."""
+    """The results page. ``clock`` returns the current UTC time (injectable for tests).
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+    ``user`` defaults to who the hosting layer logged in: a trainer or kartrekker sees its
+    organisation's results, a coordinator every organisation's, never with names.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now, user: User | None = None):
         self.store = store
         self.clock = clock
+        self.user = page_user(store, user)
+        self.pseudonymized = access.must_pseudonymize(self.user)
         self.bundle: results.Bundle | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.message = Message()
@@ -82,24 +90,29 @@ class ResultsApp:
         self.paper_button.on_click(lambda _: self.start_paper())
         self.paper_box = named(w.VBox(), "paper-form")
         self.paper_message = Message("paper-message")
+        subtitle = t("access.pseudonymized") if self.pseudonymized else t("app.results.subtitle")
+        if self.pseudonymized:  # names are never shown or exported to a coordinator, not even when asked
+            self.with_names.layout.display = "none"
         self.root = named(w.VBox([
             stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.results.title'))}</h1><div class='pz-sub'>{esc(t('app.results.subtitle'))}</div>"),
+            w.HTML(f"<h1>{esc(t('app.results.title'))}</h1><div class='pz-sub'>{esc(subtitle)}</div>"),
             self.mode, self.training_box, self.period_box, self.show_button, self.message, self.live_counts,
             named(w.HBox([self.export_format, self.with_names, self.export_button],
                          layout=w.Layout(flex_flow="row wrap")), "export-bar"),
             self.download, self.output,
-            named(w.VBox([self.paper_button, self.paper_message, self.paper_box]), "paper-entry", "pz-card"),
+            named(w.VBox([self.paper_button, self.paper_message, self.paper_box],
+                         layout=w.Layout(display="none" if self.pseudonymized else None)), "paper-entry", "pz-card"),
         ]), "results-app", "pz-app")
         self._fill_trainings()
 
     # ================================================================ choosing
 
     def _fill_trainings(self) -> None:
-        """All trainings; the page opens on the one where something happened last."""
-        trainings = self.store.list_trainings()
+        """The trainings this user may read; the page opens on the one where something happened last."""
+        trainings = access.visible_trainings(self.user, self.store.list_trainings(), access.can_read_results)
         set_options(self.training_select, training_options(trainings))
-        activity = self.store.last_activity()
+        visible = {training.id for training in trainings}
+        activity = {key: at for key, at in self.store.last_activity().items() if key in visible}
         if activity:
             self.training_select.value = max(activity, key=lambda training_id: (activity[training_id], training_id))
         self._on_training()
@@ -131,12 +144,25 @@ class ResultsApp:
         self.refresh()
 
     def scope(self) -> results.Scope:
-        """What the page's choices cover."""
+        """What the page's choices cover: only trainings this user may read (AccessDenied otherwise)."""
         if self.mode.value == "period":
-            return results.program_scope(self.store, self.program_select.value, self.date_from.value,
-                                         self.date_to.value)
-        return results.training_scope(self.store, str(self.training_select.value),
-                                      meeting=self.meeting_select.value or None, form=self.form_select.value or None)
+            scope = results.program_scope(self.store, self.program_select.value, self.date_from.value,
+                                          self.date_to.value)
+            readable = access.visible_trainings(self.user, scope.trainings, access.can_read_results)
+            return dataclasses.replace(scope, trainings=tuple(readable))
+        if self.training_select.value is None:
+            raise ScopeError(t("training.none"))
+        training = self._readable(self.training_select.value)
+        return results.Scope((training,), training.name, self.meeting_select.value or None,
+                             self.form_select.value or None)
+
+    def _readable(self, training_id: int):
+        return access.find_training(self.store, self.user, training_id, access.can_read_results, "results")
+
+    @property
+    def with_names_wanted(self) -> bool:
+        """Names in the export: only when asked for, and never for a coordinator."""
+        return self.with_names.value and not self.pseudonymized
 
     # ================================================================ showing
 
@@ -144,7 +170,7 @@ class ResultsApp:
         """Build the report for the current choice and show charts and tables."""
         try:
             self.bundle = results.build(self.store, self.scope())
-        except (ScopeError, StoreError) as exc:
+        except (ScopeError, StoreError, AccessDenied) as exc:
             self.message.error(str(exc))
             return
         self.message.clear()
@@ -185,16 +211,16 @@ class ResultsApp:
         """Write the chosen export and offer it as a download link (no file server needed)."""
         fmt = self.export_format.value
         try:
-            bundle = results.build(self.store, self.scope(), with_names=self.with_names.value)
+            bundle = results.build(self.store, self.scope(), with_names=self.with_names_wanted)
             with tempfile.TemporaryDirectory() as folder:
                 target = Path(folder) / ("export" if fmt == "csv" else f"export.{fmt}")
-                export.write(bundle, fmt, target, self.with_names.value, local(self.clock()))
+                export.write(bundle, fmt, target, self.with_names_wanted, local(self.clock()))
                 if fmt == "csv":
                     import shutil
 
                     target = Path(shutil.make_archive(str(Path(folder) / "export-csv"), "zip", target))
                 payload = base64.b64encode(target.read_bytes()).decode()
-        except (ScopeError, ExportError, StoreError) as exc:
+        except (ScopeError, ExportError, StoreError, AccessDenied) as exc:
             self.message.error(str(exc))
             return
         name = f"pztraining-{local(self.clock()):%Y%m%d-%H%M}.{'zip' if fmt == 'csv' else fmt}"
@@ -205,12 +231,18 @@ class ResultsApp:
 
     def start_paper(self) -> None:
         """Enter a printed form through the same form screen, marked as from paper."""
+        if self.pseudonymized:  # a coordinator reads across organisations and enters nothing
+            return
         if not self.training_select.value or not self.form_select.value:
             self.paper_message.error(t("res.paper.choose"))
             return
         training_id = self.training_select.value
         form = load_form(self.form_select.value)
-        program = load_program(self.store.find_training(training_id).program_id)
+        try:
+            program = load_program(self._readable(training_id).program_id)
+        except AccessDenied as exc:
+            self.paper_message.error(str(exc))
+            return
         meeting = self.meeting_select.value or next(
             (m.number for m in program.meetings if form.id in m.form_ids()), 1)
         key = participation.new_paper_key()

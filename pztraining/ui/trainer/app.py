@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Callable
+from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ... import schedule
+from ... import access, schedule
+from ...access import AccessDenied, User
 from ...clock import local, utc_now
 from ...content import Meeting, Program, load_program
 from ...store import Store, StoreError, Training
 from ...texts import t
-from ..common import Message, esc, named, open_page, stylesheet, training_options
+from ..common import Message, esc, named, open_page, page_user, stylesheet, training_options
 from ..forms_panel import FormsPanel
 from ..room_panel import RoomPanel
 from ..slides_link import slides_link_html
@@ -23,11 +26,20 @@ from .runner import Runner
 
 
 class TrainerApp:
-    """The trainer page. ``clock`` returns the current UTC time (injectable for tests)."""
+    """The trainer page. ``clock`` returns the current UTC time (injectable for tests).
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now):
+    ``user`` defaults to who the hosting layer logged in (localhost: the implicit trainer who
+    sees everything); a hosted trainer sees and runs only its organisation's trainings.
+    ``query`` defaults to the URL's query string: ``?training=ID`` opens that training.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now, user: User | None = None,
+                 query: str | None = None):
         self.store = store
         self.clock = clock
+        self.user = page_user(store, user)
+        if not access.may_run_trainings(self.user):
+            raise AccessDenied(t("access.not_a_trainer", role=t(f"role.{self.user.role}")))
         self.training: Training | None = None
         self.program: Program | None = None
         self.message = Message()
@@ -38,7 +50,7 @@ class TrainerApp:
         self.training_select.observe(lambda change: self._show_training(change["new"]), names="value")
         self.new_training_button = named(w.Button(description=t("training.new"), icon="plus"),
                                          "new-training")
-        self.new_training = NewTrainingForm(store, clock, self.message,
+        self.new_training = NewTrainingForm(store, clock, self.message, self.user,
                                             on_created=lambda tr: self._refresh_trainings(select=tr.id))
         self.new_training_button.on_click(lambda _: self.new_training.show(True))
         self.checklist = Checklist(store, clock, self.message)
@@ -61,7 +73,9 @@ class TrainerApp:
             self.forms.root,
             self.room.root,
         ]), "trainer-app", "pz-app")
-        self._refresh_trainings()
+        params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+        asked = params.get("training", [""])[0].strip()
+        self._refresh_trainings(select=int(asked) if asked.isdigit() else None)
 
     @property
     def meeting(self) -> Meeting | None:
@@ -76,20 +90,29 @@ class TrainerApp:
     # ================================================================ training choice
 
     def _refresh_trainings(self, select: int | None = None) -> None:
-        options = training_options(self.store.list_trainings())
+        refusal = None
+        if select is not None:  # asked for by id (?training=ID): only when this user may run it
+            try:
+                access.find_training(self.store, self.user, select, access.can_run, "draaiboek")
+            except (AccessDenied, StoreError) as exc:
+                refusal, select = str(exc), None
+        trainings = access.visible_trainings(self.user, self.store.list_trainings(), access.can_run)
+        options = training_options(trainings)
         self.training_select.options = options
         if not options:
             self.message.ok(t("training.none"))
             self.new_training.show(True)
             self._show_training(None)
-            return
-        wanted = select if select is not None else (self.training.id if self.training else options[0][1])
-        if wanted not in [value for _, value in options]:
-            wanted = options[0][1]
-        if self.training_select.value == wanted:
-            self._show_training(wanted)
         else:
-            self.training_select.value = wanted  # shows it
+            wanted = select if select is not None else (self.training.id if self.training else options[0][1])
+            if wanted not in [value for _, value in options]:
+                wanted = options[0][1]
+            if self.training_select.value == wanted:
+                self._show_training(wanted)
+            else:
+                self.training_select.value = wanted  # shows it
+        if refusal:
+            self.message.error(refusal)
 
     def _show_training(self, training_id: int | None) -> None:
         if training_id is None:
@@ -101,10 +124,10 @@ class TrainerApp:
             self.slides_link.value = ""
             return
         try:
-            self.training = self.store.find_training(training_id)
+            self.training = access.find_training(self.store, self.user, training_id, access.can_run, "draaiboek")
             self.program = load_program(self.training.program_id)
             runs = self.store.list_runs(training_id)
-        except (StoreError, KeyError) as exc:
+        except (StoreError, KeyError, AccessDenied) as exc:
             self.message.error(str(exc))
             return
         self.planner.meeting_select.options = [

@@ -7,6 +7,7 @@ from typing import Callable
 
 import ipywidgets as w
 
+from ...access import User, new_training_organisation
 from ...content import load_program, programs
 from ...store import Store, StoreError, Training
 from ...texts import t
@@ -16,15 +17,20 @@ from ..common import Message, esc, named
 class NewTrainingForm:
     """Creates a training in the store and reports it to ``on_created``."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime], message: Message,
+    def __init__(self, store: Store, clock: Callable[[], datetime], message: Message, user: User,
                  on_created: Callable[[Training], None]):
         self.store, self.clock, self.message, self.on_created = store, clock, message, on_created
+        self.user = user
         options = [(p.title, p.id) for p in sorted(programs().values(), key=lambda p: p.title)]
         self.program_select = named(w.Dropdown(options=options, description=t("training.program")),
                                     "program")
         self.group_name = named(w.Text(description=t("training.name"),
                                        placeholder=t("training.name.placeholder")), "group-name")
         self.organisation = named(w.Text(description=t("training.organisation")), "organisation")
+        if user.hosted:  # not a free field: a hosted trainer's trainings belong to its organisation
+            self.organisation.value = new_training_organisation(user, "")
+            self.organisation.disabled = True
+            self.organisation.tooltip = t("access.organisation_fixed", organisation=self.organisation.value)
         self.dates_box = named(w.VBox(), "meeting-dates")
         self.dates_hint = w.HTML()
         self.create_button = named(w.Button(description=t("training.create"), button_style="primary"),
@@ -66,11 +72,13 @@ class NewTrainingForm:
         dates: tuple[date | None, ...] = tuple(p.value for p in self.dates_box.children)
         try:
             training = self.store.add_training(name, self.program_select.value, self.clock(),
-                                               self.organisation.value, dates)
+                                               new_training_organisation(self.user, self.organisation.value), dates)
         except StoreError as exc:
             self.message.error(str(exc))
             return
-        self.group_name.value = self.organisation.value = ""
+        self.group_name.value = ""
+        if not self.user.hosted:
+            self.organisation.value = ""
         self.show(False)
         self.message.ok(t("training.created", name=training.name))
         self.on_created(training)
