@@ -161,7 +161,6 @@ def build_parser() -> _Parser:
     hub.add_argument("--port", type=_port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
     hub.add_argument("--room-port", type=_port, default=8870, metavar="N", help=t("cli.opt.room_port"))
     hub.add_argument("--room-copies", type=int, default=1, metavar="N", help=t("cli.opt.room_copies"))
-    hub.add_argument("--trainer", action="append", default=[], metavar="NAAM", help=t("cli.opt.hub_trainer"))
     hub.add_argument("--admin", action="append", default=[], metavar="NAAM", help=t("cli.opt.hub_admin"))
     hub.add_argument("--state-dir", type=Path, default=Path("."), metavar="MAP", help=t("cli.opt.hub_state"))
     return parser
@@ -432,7 +431,7 @@ def cmd_hub(args) -> int:
     public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
     settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
                            room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
-                           trainers=args.trainer, state_dir=str(args.state_dir.resolve()))
+                           state_dir=str(args.state_dir.resolve()))
     print(config_text(settings), end="")
     return 0
 

@@ -35,7 +35,6 @@ class HubSettings:
     room_port: int = 8870
     room_copies: int = 1
     admins: list[str] = field(default_factory=list)
-    trainers: list[str] = field(default_factory=list)
     python: str = sys.executable
     notebooks: str = ""
     state_dir: str = "."
@@ -63,7 +62,7 @@ def config_text(settings: HubSettings) -> str:
     values = {
         "PYTHON": s.python, "NOTEBOOKS": notebooks, "DB_URL": s.db_url, "PUBLIC_URL": s.public_url.rstrip("/"),
         "HUB_IP": s.hub_ip, "HUB_PORT": s.hub_port, "ROOM_PORT": s.room_port, "ROOM_COPIES": s.room_copies,
-        "ADMINS": sorted(set(s.admins)), "TRAINERS": sorted(set(s.trainers)), "STATE_DIR": s.state_dir,
+        "ADMINS": sorted(set(s.admins)), "STATE_DIR": s.state_dir,
     }
     settings_block = "\n".join(f"{name} = {value!r}" for name, value in values.items())
     return _TEMPLATE.replace("@SETTINGS@", settings_block)
@@ -98,16 +97,21 @@ c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE_DIR, "jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = os.path.join(STATE_DIR, "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE_DIR, "jupyterhub-proxy.pid")
 c.JupyterHub.cleanup_servers = True
+# A bookmarked app (e.g. /user/NAME/voila/render/results.ipynb) starts the server by itself.
+c.JupyterHub.implicit_spawn_seconds = 1
 
 # ---------------------------------------------------------------- who logs in
-# FirstUseAuthenticator: a listed trainer chooses a password at the first login (stored
-# bcrypt-hashed by the hub). Nothing to run besides the hub: right for a small team. Only
-# the names in TRAINERS and ADMINS can log in; the next step for a region is OAuth
-# (oauthenticator: Azure AD, Google) or LDAP (ldapauthenticator), see the README.
-c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
-c.FirstUseAuthenticator.create_users = False
-c.FirstUseAuthenticator.min_password_length = 10
-c.Authenticator.allowed_users = set(TRAINERS)
+# A login name that `pztraining users add NAME --role ... --org ...` gave a role chooses its
+# password at the first login (FirstUseAuthenticator; bcrypt hashes in STATE_DIR). Names
+# without a role are refused before any password is stored. Nothing to run besides the hub:
+# right for a small team. For a region: OAuth (oauthenticator: Azure AD, Google) or LDAP
+# (ldapauthenticator) instead, with the same users table for the roles (see the README).
+c.JupyterHub.authenticator_class = "pztraining.hub_auth.RoleAuthenticator"
+c.RoleAuthenticator.db_url = DB_URL
+c.RoleAuthenticator.dbm_path = os.path.join(STATE_DIR, "passwords.dbm")
+c.RoleAuthenticator.create_users = True
+c.RoleAuthenticator.min_password_length = 10
+c.Authenticator.allow_all = False
 c.Authenticator.admin_users = set(ADMINS)
 
 # ---------------------------------------------------------------- each trainer's server
@@ -165,3 +169,11 @@ def _room(number):
 
 c.JupyterHub.services = [_room(number) for number in range(1, ROOM_COPIES + 1)]
 '''
+
+
+#: The settings of the example in deploy/jupyterhub/ (a VM laid out as in the README).
+EXAMPLE = HubSettings(
+    db_url="postgresql+psycopg://pztraining@/pztraining", public_url="https://training.example.nl",
+    room_copies=2, admins=["beheer"], python="/srv/pztraining/venv/bin/python",
+    notebooks="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/notebooks",
+    state_dir="/srv/pztraining/hub")

@@ -505,7 +505,7 @@ NL: dict[str, str] = {
         "Trainers loggen in via de hub en krijgen hun Draaiboek in Voila; telefoons gebruiken de zaalserver "
         "op /services/room/ zonder in te loggen. Bijvoorbeeld: "
         "pztraining hub --config --db postgresql+psycopg://pz@/pztraining --public-url https://training.example.nl "
-        "--trainer anna --admin beheer > jupyterhub_config.py"),
+        "--admin beheer > jupyterhub_config.py. Wie mag inloggen, staat in de gebruikerslijst (pztraining users add)."),
     "cli.opt.hub_config": "druk de configuratie af (verplicht; meer doet deze opdracht niet)",
     "cli.opt.hub_db": "de gedeelde database (SQLAlchemy-URL, PostgreSQL); standaard $PZTRAINING_DB",
     "cli.opt.public_url": "het adres waarop telefoons en trainers de hub bereiken (https://…); standaard $PZTRAINING_PUBLIC_URL",
@@ -513,7 +513,6 @@ NL: dict[str, str] = {
     "cli.opt.hub_port": "poort van de hub (standaard 8000)",
     "cli.opt.room_port": "poort van de eerste zaalserver (standaard 8870; extra kopieën op de volgende poorten)",
     "cli.opt.room_copies": "aantal kopieën van de zaalserver (standaard 1; meer alleen met PostgreSQL)",
-    "cli.opt.hub_trainer": "gebruikersnaam die mag inloggen (mag vaker)",
     "cli.opt.hub_admin": "gebruikersnaam van een beheerder van de hub (mag vaker)",
     "cli.opt.hub_state": "map voor de eigen gegevens van de hub (standaard de huidige map)",
     "room.starting": "De zaalserver start op; probeer het over een paar seconden opnieuw.",

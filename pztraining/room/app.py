@@ -84,7 +84,10 @@ class RoomVoila(PzVoila):
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store)
         # Every body is small here; refuse big ones before they are read into memory.
-        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY)
+        # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
+        # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
+        behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy)
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}

@@ -25,8 +25,12 @@ from tests.processes import descendants, free_port, isolated_env, stop_tree
 #: The hub, its proxy, two room services and then a trainer's Voila: slow on 2 busy cores.
 HUB_START_SECONDS = 120
 HUB_STOP_SECONDS = 60
-#: Trainers and their passwords (FirstUseAuthenticator: chosen at the first login).
-TRAINERS = {"anna": "anna-wachtwoord-1", "bram": "bram-wachtwoord-2"}
+#: Who logs in: role, organisation and password (FirstUseAuthenticator: chosen at the first login).
+USERS = {
+    "anna": ("trainer", "Zorggroep Noord", "anna-wachtwoord-1"),
+    "bram": ("trainer", "Hospice Zuid", "bram-wachtwoord-2"),
+    "karin": ("kartrekker", "Zorggroep Noord", "karin-wachtwoord-3"),
+}
 
 
 @dataclass
@@ -61,17 +65,22 @@ def proxy_or_fail() -> str:
     return found
 
 
-def write_config(folder: Path, db_url: str, port: int, room_port: int, room_copies: int = 1,
-                 trainers: dict[str, str] | None = None) -> Path:
-    """``pztraining hub --config`` for this install, as an administrator would run it."""
-    names = [f"--trainer={name}" for name in (trainers or TRAINERS)]
-    result = subprocess.run(
-        [sys.executable, "-m", "pztraining", "hub", "--config", "--db", db_url, "--port", str(port),
-         "--room-port", str(room_port), "--room-copies", str(room_copies), "--state-dir", str(folder), *names],
-        capture_output=True, text=True, timeout=120, env=isolated_env(folder))
+def pztraining(folder: Path, *args: str) -> str:
+    """Run the ``pztraining`` command as an administrator would; its output."""
+    result = subprocess.run([sys.executable, "-m", "pztraining", *args], capture_output=True, text=True,
+                            timeout=120, env=isolated_env(folder))
     assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def write_config(folder: Path, db_url: str, port: int, room_port: int, room_copies: int = 1) -> Path:
+    """The users with their roles, then ``pztraining hub --config`` for this install."""
+    for name, (role, organisation, _password) in USERS.items():
+        pztraining(folder, "users", "add", name, "--role", role, "--org", organisation, "--db", db_url)
+    text = pztraining(folder, "hub", "--config", "--db", db_url, "--port", str(port), "--room-port", str(room_port),
+                      "--room-copies", str(room_copies), "--state-dir", str(folder))
     path = folder / "jupyterhub_config.py"
-    path.write_text(result.stdout)
+    path.write_text(text)
     return path
 
 

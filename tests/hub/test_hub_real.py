@@ -1,18 +1,21 @@
 """The real parts together: JupyterHub + configurable-http-proxy + PostgreSQL + Chromium.
 
-Two trainers log in through the hub (each gets a Voila-only server opening the Draaiboek),
-each creates a training; a phone joins one training through the hub's room service without
-any login and sends the evaluation the trainer opened.
+Two trainers of two organisations log in through the hub (each gets a Voila-only server
+opening the Draaiboek), each creates a training and sees only its own; a phone joins one
+training through the hub's room service without any login and sends the evaluation the
+trainer opened; the first organisation's kartrekker sees only that training and exports it.
 """
 
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
+from pztraining.content import load_program
 from pztraining.store import Store
 
 from tests.browser.helpers import (
@@ -20,7 +23,7 @@ from tests.browser.helpers import (
     show_form, submit, wait_until,
 )
 from tests.browser.test_trainer_run import create_training
-from tests.hub.conftest import TRAINERS, Hub
+from tests.hub.conftest import USERS, Hub
 
 pytestmark = pytest.mark.browser
 
@@ -42,19 +45,30 @@ def browser():
             launched.close()
 
 
-def log_in(page: Page, hub: Hub, name: str) -> None:
-    """Log in through the hub's form; the trainer's server starts and shows the Draaiboek."""
-    page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+def log_in(page: Page, hub: Hub, name: str, app: str = "trainer") -> None:
+    """Log in through the hub's form; the user's server starts and shows ``app`` (default the Draaiboek)."""
+    target = "" if app == "trainer" else f"?next=/user/{name}/voila/render/{app}.ipynb"
+    page.goto(f"{hub.url}/hub/login{target}", wait_until="domcontentloaded")
     page.locator("input[name=username]").fill(name)
-    page.locator("input[name=password]").fill(TRAINERS[name])
+    page.locator("input[name=password]").fill(USERS[name][2])
     page.locator("form [type=submit]").click()
     try:
-        expect(page.locator(".pz-trainer-app")).to_be_visible(timeout=SPAWN_MS)
+        expect(page.locator(f".pz-{app}-app")).to_be_visible(timeout=SPAWN_MS)
         expect(page.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n--- page {page.url} ---\n{page.content()[-2000:]}"
                              f"\n--- hub log ---\n{hub.log()[-4000:]}") from None
-    assert page.url.startswith(f"{hub.url}/user/{name}/voila/render/trainer.ipynb"), page.url
+    assert page.url.startswith(f"{hub.url}/user/{name}/voila/render/{app}.ipynb"), page.url
+
+
+def choices(page: Page) -> list[str]:
+    """The trainings the page offers."""
+    # ipywidgets 8 puts the option *label* in <option value> (its text has no-break spaces).
+    return page.locator(".pz-training-select select").evaluate("s => [...s.options].map(o => o.value)")
+
+
+def label(name: str) -> str:
+    return f"{name} ({load_program('mysupport').title})"
 
 
 def training_code(db_url: str, name: str) -> str:
@@ -84,7 +98,8 @@ def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub):
         assert "/services/room/pz/static/participant.js" in page
 
 
-def test_two_trainers_log_in_and_a_phone_sends_the_evaluation_through_the_hub(hub: Hub, browser: Browser):
+def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
+        hub: Hub, browser: Browser, tmp_path: Path):
     with device(browser) as anna, device(browser) as bram:
         log_in(anna, hub, "anna")
         create_training(anna, "Team Noord")
@@ -97,7 +112,10 @@ def test_two_trainers_log_in_and_a_phone_sends_the_evaluation_through_the_hub(hu
         expect(toggle).to_have_text("Sluiten")
 
         log_in(bram, hub, "bram")
+        expect(bram.locator(".pz-message")).to_have_text("Nog geen training. Maak er hieronder een aan.")
+        assert choices(bram) == [], choices(bram)  # Team Noord is another organisation's
         create_training(bram, "Team Zuid")
+        assert choices(bram) == [label("Team Zuid")], choices(bram)
 
         with device(browser, PHONE_VIEWPORT) as phone:
             code = training_code(hub.db_url, "Team Noord")
@@ -113,4 +131,30 @@ def test_two_trainers_log_in_and_a_phone_sends_the_evaluation_through_the_hub(hu
         expect(row.locator(".pz-form-count")).to_have_text("1 van 1 ingevuld", timeout=OTHER_SIDE_MS)
         stored = wait_until(lambda: submissions(hub.db_url, EVALUATION), what="the evaluation is stored")
         assert stored == [("Team Noord", EVALUATION)]
+        anna.reload(wait_until="domcontentloaded")
+        expect(anna.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
+        assert choices(anna) == [label("Team Noord")], choices(anna)  # not Team Zuid
         assert not anna.js_errors and not bram.js_errors, (anna.js_errors, bram.js_errors)
+
+    with device(browser) as karin:  # the kartrekker of Zorggroep Noord
+        log_in(karin, hub, "karin", app="results")
+        assert choices(karin) == [label("Team Noord")], choices(karin)
+        karin.locator(".pz-export-format select").select_option(value="xlsx")
+        karin.locator("button.pz-export").click()
+        link = karin.locator(".pz-download a.pz-download-link")
+        expect(link).to_be_visible(timeout=OTHER_SIDE_MS * 2)
+        with karin.expect_download(timeout=OTHER_SIDE_MS * 2) as info:
+            link.click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+    cells = workbook_text(saved)
+    assert "Via de hub ingevuld." in cells and "Team Zuid" not in cells
+
+
+def workbook_text(path: Path) -> str:
+    """Every cell of every sheet, as one text."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for cell in row if cell is not None)
