@@ -84,6 +84,7 @@ import os
 DB_URL = os.environ.get("PZTRAINING_DB", DB_URL)
 PUBLIC_URL = os.environ.get("PZTRAINING_PUBLIC_URL", PUBLIC_URL).rstrip("/")
 BIN = os.path.dirname(PYTHON)
+WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
 ROOM_PREFIX = "/services/room/"
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
@@ -128,6 +129,10 @@ c.Spawner.args = [
     "'jupyter_lsp': False, 'jupyter_server_terminals': False}",
     "--ServerApp.terminals_enabled=False",
     "--VoilaConfiguration.show_tracebacks=False",
+    # No code of the trainer's own: the kernel takes widget messages only (no execute_request
+    # through the websocket; Voila runs the app notebook server-side), and no file can be written.
+    "--MappingKernelManager.allowed_message_types=" + repr(WIDGET_MESSAGES),
+    "--ServerApp.contents_manager_class=pztraining.hub_server.ReadOnlyContentsManager",
     # Closed tabs leave kernels behind: reclaim them.
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from firstuseauthenticator import FirstUseAuthenticator
-from traitlets import Unicode
+from traitlets import Unicode, default
 
 from .store import MissingEntry, Store, StoreError
 
@@ -20,6 +20,11 @@ class RoleAuthenticator(FirstUseAuthenticator):
     """A trainer, kartrekker or coordinator of the users table chooses a password at the first login."""
 
     db_url = Unicode("", config=True, help="The pztraining database with the users table (default $PZTRAINING_DB).")
+
+    @default("allow_all")
+    def _allow_all_default(self) -> bool:
+        # FirstUseAuthenticator lets everyone in when no allowed_users are listed: the users table lists them.
+        return False
 
     def _known(self, name: str) -> bool:
         store = Store(self.db_url or os.environ["PZTRAINING_DB"], create=False)

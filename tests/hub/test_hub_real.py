@@ -158,3 +158,43 @@ def workbook_text(path: Path) -> str:
     book = openpyxl.load_workbook(path, read_only=True)
     return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                      for cell in row if cell is not None)
+
+
+#: Sent through the trainer's own kernel websocket, as a trainer could from the browser console.
+PROBE = """
+async ([url, type, code]) => {
+  const ws = new WebSocket(url);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+  const id = crypto.randomUUID();
+  const replies = [];
+  ws.onmessage = (event) => { const m = JSON.parse(event.data); if (m.parent_header.msg_id === id) replies.push(m.msg_type); };
+  ws.send(JSON.stringify({channel: "shell", header: {msg_id: id, msg_type: type, username: "", session: id,
+    date: new Date().toISOString(), version: "5.3"}, parent_header: {}, metadata: {},
+    content: type === "execute_request" ? {code, silent: false} : {}, buffers: []}));
+  await new Promise((ok) => setTimeout(ok, 8000));
+  ws.close();
+  return replies;
+}
+"""
+
+
+def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, browser: Browser):
+    with device(browser) as anna:
+        log_in(anna, hub, "anna")
+        base = f"{hub.url}/user/anna"
+        kernels = anna.request.get(f"{base}/api/kernels").json()
+        assert kernels, "the Draaiboek's kernel"
+        socket = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernels[0]['id']}/channels"
+        # The channel works (the widgets use it) ...
+        assert "kernel_info_reply" in anna.evaluate(PROBE, [socket, "kernel_info_request", ""])
+        # ... but code sent through it is dropped: no reply, and the database address stays in the kernel.
+        leak = "import os; print(os.environ['PZTRAINING_DB'])"
+        assert anna.evaluate(PROBE, [socket, "execute_request", leak]) == []
+        # No notebook of one's own next to the apps (Voila would run it).
+        xsrf = next(c["value"] for c in anna.context.cookies() if c["name"] == "_xsrf"
+                    and c["path"].startswith("/user/anna"))
+        written = anna.request.put(f"{base}/api/contents/eigen.ipynb", headers={"X-XSRFToken": xsrf},
+                                   data={"type": "notebook", "content": {"cells": [], "metadata": {},
+                                                                          "nbformat": 4, "nbformat_minor": 5}})
+        assert written.status == 403, written.text()
+        assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
