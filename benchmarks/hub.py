@@ -46,14 +46,17 @@ def log_in_and_open_draaiboek(hub_url: str, name: str, timeout: float = 300) -> 
     reply = session.post(f"{hub_url}/hub/login", data={"username": name, "password": PASSWORD, "_xsrf": xsrf},
                          timeout=60)
     reply.raise_for_status()
+    if "/hub/login" in reply.url:
+        raise RuntimeError(f"{name}: login refused ({reply.status_code} {reply.url})")
     app = f"{hub_url}/user/{name}/voila/render/trainer.ipynb"
-    deadline = time.monotonic() + timeout
+    deadline, page = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         page = session.get(app, timeout=timeout)
-        if page.url.startswith(app) and page.status_code == 200 and "pz-" in page.text:
+        if page.url.startswith(app) and page.status_code == 200 and "voila" in page.text:
             return time.perf_counter() - started
         time.sleep(2)
-    raise RuntimeError(f"{name}: the Draaiboek did not open within {timeout} s")
+    seen = f"{page.status_code} {page.url} {page.text[:300]!r}" if page is not None else ""
+    raise RuntimeError(f"{name}: the Draaiboek did not open within {timeout} s: {seen}")
 
 
 async def phone_session(host: str, port: int, code: str, number: int, seconds: float, rng: random.Random,
@@ -196,7 +199,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="phones per training (hub part)")
     parser.add_argument("--hub-seconds", dest="hub_seconds", type=float, default=60.0,
                         help="the phones' drafts and submits spread over this (hub part)")
-    parser.add_argument("--copies", type=int, default=2, help="room service copies (hub part)")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="room service copies (hub part; the hub's proxy routes phones to the first)")
 
 
 def hub_args(args) -> argparse.Namespace:
