@@ -86,7 +86,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export", "remove", "slides", "handouts", "users", "hub"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
