@@ -13,6 +13,7 @@ nothing else).
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, TypeVar
 
@@ -20,6 +21,19 @@ from .store import MissingEntry, Store, Training
 from .texts import t
 
 log = logging.getLogger(__name__)
+
+def log_to_server() -> None:
+    """Send this module's log lines (refusals) to the process's own stderr: the server's log file.
+
+    In a Voila kernel ``sys.stderr`` goes to the page, where Voila drops it; the process's
+    original stderr is the trainer server's log. Called by the pages and the beamer handler.
+    """
+    if not any(getattr(handler, "pz_server_log", False) for handler in log.handlers):
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("[%(levelname).1s %(asctime)s %(name)s] %(message)s"))
+        handler.pz_server_log = True
+        log.addHandler(handler)
+
 
 #: The environment variable through which JupyterHub tells a server (and its kernels) its user.
 LOGIN_VARIABLE = "JUPYTERHUB_USER"
@@ -153,5 +167,5 @@ def find_training(store: Store, user: User, training_id: int, rule: Callable[[Us
 
 
 __all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_run", "can_see", "current_user", "find_training", "may_run_trainings", "must_pseudonymize",
+           "can_run", "can_see", "current_user", "find_training", "log_to_server", "may_run_trainings", "must_pseudonymize",
            "new_training_organisation", "require", "visible_trainings"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import signal
 import sys
@@ -20,7 +21,7 @@ from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
 from .slides import SlidesError
-from .store import ROLES, MissingEntry, Store, StoreError
+from .store import ROLES, MissingEntry, Store, StoreError, login_name
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -168,6 +169,10 @@ def build_parser() -> _Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 failure, 2 wrong usage)."""
+    # A refusal is said in Dutch on stderr; its log line (English, for a server's log) is not.
+    refusals = logging.getLogger(access.__name__)
+    if not any(isinstance(handler, logging.NullHandler) for handler in refusals.handlers):
+        refusals.addHandler(logging.NullHandler())
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -305,7 +310,7 @@ def cmd_users(args) -> int:
     if args.action == "add":
         store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
         try:
-            store.find_user(args.name.strip())
+            store.find_user(args.name)
             key = "cli.users.updated"
         except MissingEntry:
             key = "cli.users.added"
@@ -315,7 +320,7 @@ def cmd_users(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)
     if args.action == "remove":
         store.remove_user(args.name)
-        print(t("cli.users.removed", name=args.name.strip()))
+        print(t("cli.users.removed", name=login_name(args.name)))
         return 0
     accounts = store.list_users()
     if not accounts:

@@ -339,6 +339,11 @@ def new_join_code(taken: set[str] = frozenset(), length: int = JOIN_CODE_LENGTH)
             return code
 
 
+def login_name(text_: str) -> str:
+    """A login name as JupyterHub gives it to a server: no surrounding spaces, lower case."""
+    return text_.strip().lower()
+
+
 def normalize_join_code(text_: str) -> str:
     """What a participant typed, as a join code: upper case, no spaces or dashes."""
     return "".join(ch for ch in text_.upper() if ch.isalnum())
@@ -767,7 +772,7 @@ class Store:
         Trainers and kartrekkers belong to one organisation; a coordinator to none (it
         sees every organisation's results, pseudonymized).
         """
-        name, organisation = name.strip(), organisation.strip()
+        name, organisation = login_name(name), organisation.strip()
         if not name:
             raise StoreError(t("users.name_missing"))
         if role not in ROLES:
@@ -784,6 +789,7 @@ class Store:
 
     def find_user(self, name: str) -> Account:
         """The account of a login name; MissingEntry when it has no role."""
+        name = login_name(name)
         with self._read() as conn:
             row = conn.execute(select(users).where(users.c.name == name)).first()
         if row is None:
@@ -799,9 +805,10 @@ class Store:
     @_retry_when_busy
     def remove_user(self, name: str) -> None:
         """Take a login name's role away; MissingEntry when it had none."""
+        name = login_name(name)
         with self._write() as conn:
-            if conn.execute(delete(users).where(users.c.name == name.strip())).rowcount == 0:
-                raise MissingEntry(t("users.unknown", name=name.strip()))
+            if conn.execute(delete(users).where(users.c.name == name)).rowcount == 0:
+                raise MissingEntry(t("users.unknown", name=name))
 
     # ------------------------------------------------------------------ meeting runs
 

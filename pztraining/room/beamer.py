@@ -89,6 +89,7 @@ class RoomPageHandler(JupyterHandler):
 
     @web.authenticated
     def get(self) -> None:
+        access.log_to_server()
         status, page = room_page(self.get_argument("training", ""), os.environ)
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")

@@ -10,13 +10,20 @@ import ipywidgets as w
 from ..content import UnknownCase, load_case
 from ..texts import t
 from .case_view import participant_html, screen_html, simulant_html
-from .common import Message, named, stylesheet
+from .common import Message, login_refusal, named, stylesheet
 
 VIEWS = {"simulant": simulant_html, "participant": participant_html, "screen": screen_html}
 
 
 def case_app(query: str | None = None) -> w.Widget:
-    """The case page; ``query`` defaults to the URL's query string (Voila's QUERY_STRING)."""
+    """The case page; ``query`` defaults to the URL's query string (Voila's QUERY_STRING).
+
+    Hosted, a login name without a role sees one Dutch sentence instead (cases hold no
+    training's data, so every role may read them).
+    """
+    refusal = login_refusal(os.environ)
+    if refusal is not None:
+        return refusal
     params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
     case_id = params.get("case", [""])[0]
     view = params.get("view", ["simulant"])[0]

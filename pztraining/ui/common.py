@@ -134,15 +134,43 @@ def open_page(page: Callable[["Store"], object], db: str | None = None) -> w.Wid
         store = Store.open(db)
         return page(store).root
     except (StoreError, AccessError) as exc:
-        message = Message()
-        message.error(str(exc))
-        return named(w.VBox([stylesheet(), message]), "access-message", "pz-app")
+        return sentence_page(str(exc))
+
+
+def sentence_page(text: str) -> w.Widget:
+    """A page that says one (error) sentence and shows nothing else."""
+    message = Message()
+    message.error(text)
+    return named(w.VBox([stylesheet(), message]), "access-message", "pz-app")
+
+
+def login_refusal(environ, db: str | None = None) -> w.Widget | None:
+    """For a page without a store: the Dutch page for a login name without a role, else None.
+
+    Localhost mode (no login name) never opens the store here.
+    """
+    from ..access import LOGIN_VARIABLE, AccessError, current_user, log_to_server
+    from ..store import Store, StoreError
+
+    if not (environ.get(LOGIN_VARIABLE) or "").strip():
+        return None
+    log_to_server()
+    try:
+        store = Store.open(db)
+        try:
+            current_user(store, environ)
+        finally:
+            store.close()
+    except (StoreError, AccessError) as exc:
+        return sentence_page(str(exc))
+    return None
 
 
 def page_user(store: "Store", user: "User | None") -> "User":
     """``user``, or the one the hosting layer logged in (``JUPYTERHUB_USER``; localhost: everything)."""
-    from ..access import current_user
+    from ..access import current_user, log_to_server
 
+    log_to_server()
     return user if user is not None else current_user(store, os.environ)
 
 

@@ -49,6 +49,8 @@ class FacilitatorApp:
         self.scope = scope
         # A facilitator link is its own permission (the code); otherwise the trainer's rules.
         self.user = LOCAL if scope is not None else page_user(store, user)
+        if not access.may_run_trainings(self.user):
+            raise access.AccessDenied(t("access.not_a_trainer", role=t(f"role.{self.user.role}")))
         self.program: Program | None = None
         self.row: RolePlayRow | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)

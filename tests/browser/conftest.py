@@ -71,9 +71,10 @@ def _stop_server(apps: RunningApps) -> None:
     assert not problems, "\n".join(problems) + "\n--- server output ---\n" + apps.log()
 
 
-def _start_server(tmp: Path) -> RunningApps:
+def _start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> RunningApps:
     db_url = f"sqlite:///{tmp / 'pz.db'}"
     env = isolated_env(tmp)  # tests never read the developer's Jupyter or IPython set-up
+    env.update(extra_env or {})  # e.g. JUPYTERHUB_USER, as JupyterHub gives a single-user server
     port = free_port()
     participant_port = free_port()
     while participant_port == port:

@@ -38,6 +38,11 @@ def test_the_login_name_comes_from_jupyterhub_user_and_its_role_from_the_store(s
     assert access.current_user(store, {"JUPYTERHUB_USER": "piet"}) == COORDINATOR
 
 
+def test_a_login_name_is_found_as_jupyterhub_spells_it_in_lower_case(store):
+    store.add_user("Anna.de.Vries", "trainer", "Zorggroep Noord")
+    assert access.current_user(store, {"JUPYTERHUB_USER": "anna.de.vries"}).name == "anna.de.vries"
+
+
 def test_a_login_name_without_a_role_is_refused_in_dutch_and_logged(store, caplog):
     caplog.set_level(logging.WARNING, "pztraining.access")
     with pytest.raises(UnknownUser, match="ingelogd als 'onbekend', maar die naam heeft nog geen rol"):
@@ -67,14 +72,14 @@ def test_a_coordinator_reads_every_organisations_results_always_pseudonymized():
 def test_opening_another_organisations_training_by_id_is_refused_and_logged(store, clock, caplog):
     zuid = store.add_training("Zuid", "mysupport", clock(), "Zorggroep Zuid")
     caplog.set_level(logging.WARNING, "pztraining.access")
-    with pytest.raises(AccessDenied, match="hoort niet bij uw organisatie"):
+    with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
         access.find_training(store, NOORD, zuid.id, access.can_run, "draaiboek")
     assert f"user='anna' role=trainer training={zuid.id} action=draaiboek" in caplog.text
 
 
 def test_a_hosted_user_cannot_tell_a_missing_id_from_a_refused_one(store, caplog):
     caplog.set_level(logging.WARNING, "pztraining.access")
-    with pytest.raises(AccessDenied, match="hoort niet bij uw organisatie"):
+    with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
         access.find_training(store, NOORD, 999, access.can_run, "draaiboek")
     assert "training=999" in caplog.text
     with pytest.raises(MissingEntry):  # localhost mode: as before
@@ -84,7 +89,7 @@ def test_a_hosted_user_cannot_tell_a_missing_id_from_a_refused_one(store, caplog
 def test_users_are_added_updated_listed_and_removed(any_store):
     store = any_store
     store.add_user("anna", "trainer", "Zorggroep Noord")
-    store.add_user(" anna ", "kartrekker", "Zorggroep Zuid")  # added again: updated
+    store.add_user(" Anna ", "kartrekker", "Zorggroep Zuid")  # added again (as JupyterHub spells it): updated
     store.add_user("piet", "coordinator")
     assert [(a.name, a.role, a.organisation) for a in store.list_users()] == [
         ("piet", "coordinator", ""), ("anna", "kartrekker", "Zorggroep Zuid")]

@@ -92,8 +92,16 @@ def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(sto
     caplog.set_level(logging.WARNING, "pztraining.access")
     out = tmp_path / "uit.xlsx"
     assert main(["export", "--db", store.url, "--training", str(maan.id), "--out", str(out)]) == 1
-    assert capsys.readouterr().err == "Fout: Deze training hoort niet bij uw organisatie; u kunt hem niet openen.\n"
+    assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"
     assert not out.exists()
     assert main(["remove", "--db", store.url, "--training", str(maan.id), "--yes"]) == 1
     assert store.find_training(maan.id).name == "Team Maan"
     assert f"user='kees' role=kartrekker training={maan.id} action=remove" in caplog.text
+
+
+def test_a_refusal_on_the_command_line_is_one_dutch_sentence_without_the_log_line(store, capsys, tmp_path,
+                                                                                 monkeypatch):
+    _, maan = _two_organisations(store)
+    monkeypatch.setenv("JUPYTERHUB_USER", "kees")
+    assert main(["remove", "--db", store.url, "--training", str(maan.id)]) == 1
+    assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"

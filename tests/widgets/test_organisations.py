@@ -61,13 +61,13 @@ def test_another_organisations_training_by_url_is_refused_and_logged(store, cloc
     _login(monkeypatch, "anna")
     caplog.set_level(logging.WARNING, "pztraining.access")
     app = TrainerApp(store, clock=clock, query=f"training={zuid.id}")
-    assert "hoort niet bij uw organisatie" in app.message.value
+    assert "hoort niet bij jouw organisatie" in app.message.value
     assert app.training.id == noord.id and zuid.id not in _option_ids(app.training_select)
     assert "Team Zuid" not in app.message.value
     assert f"user='anna' role=trainer training={zuid.id} action=draaiboek" in caplog.text
     # and by id, past the dropdown
     app._show_training(zuid.id)
-    assert app.training.id == noord.id and "hoort niet bij uw organisatie" in app.message.value
+    assert app.training.id == noord.id and "hoort niet bij jouw organisatie" in app.message.value
 
 
 def test_its_own_training_by_url_is_opened(store, clock, monkeypatch, two_organisations):
@@ -78,10 +78,15 @@ def test_its_own_training_by_url_is_opened(store, clock, monkeypatch, two_organi
     assert app.training.id == noord.id and "hoort niet" not in app.message.value
 
 
+@pytest.mark.parametrize("page_class", ["TrainerApp", "ResultsApp", "FacilitatorApp"])
 def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(store, monkeypatch,
-                                                                              two_organisations):
+                                                                              two_organisations, page_class):
+    from pztraining.ui.facilitator import FacilitatorApp
+    from pztraining.ui.results_app import ResultsApp
+
+    pages = {"TrainerApp": TrainerApp, "ResultsApp": ResultsApp, "FacilitatorApp": FacilitatorApp}
     _login(monkeypatch, "onbekend")
-    page = open_page(TrainerApp, store.url)
+    page = open_page(pages[page_class], store.url)
     texts = [child.value for child in page.children if hasattr(child, "value") and "<style>" not in child.value]
     assert len(texts) == 1 and "ingelogd als &#x27;onbekend&#x27;" in texts[0] and "nog geen rol" in texts[0]
     assert "Team" not in texts[0]
@@ -90,7 +95,7 @@ def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(st
 def test_a_kartrekker_is_sent_to_the_results_page(store, monkeypatch, two_organisations):
     _login(monkeypatch, "kees")
     page = open_page(TrainerApp, store.url)
-    assert "Het Draaiboek is voor trainers" in page.children[1].value
+    assert "is voor trainers. Als " in page.children[1].value
     assert "Team Noord" not in page.children[1].value
 
 
@@ -173,10 +178,33 @@ def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, mon
     assert status == 200 and noord.join_code in page and zuid.join_code not in page
     caplog.set_level(logging.WARNING, "pztraining.access")
     status, page = room_page(str(zuid.id), {"JUPYTERHUB_USER": "anna"})
-    assert status == 403 and "hoort niet bij uw organisatie" in page
+    assert status == 403 and "hoort niet bij jouw organisatie" in page
     assert zuid.join_code not in page and "Team Zuid" not in page
     assert f"user='anna' role=trainer training={zuid.id} action=beamer" in caplog.text
     status, page = room_page("", {"JUPYTERHUB_USER": "onbekend"})
     assert status == 403 and "nog geen rol" in page and noord.join_code not in page
     status, page = room_page("", {})  # localhost: every training, as before
     assert status == 200 and noord.join_code in page and zuid.join_code in page
+
+
+def test_the_case_page_refuses_a_login_name_without_a_role_and_opens_for_a_trainer(store, monkeypatch,
+                                                                                   two_organisations):
+    from pztraining.ui.case_page import case_app
+
+    monkeypatch.setenv("PZTRAINING_DB", store.url)
+    _login(monkeypatch, "onbekend")
+    page = case_app("case=de-vries&view=simulant")
+    assert "nog geen rol" in page.children[1].value and len(page.children) == 2
+    _login(monkeypatch, "anna")
+    assert "pz-case-app" in case_app("case=de-vries&view=simulant")._dom_classes
+
+
+def test_rollenspel_offers_a_trainer_only_its_organisations_trainings(store, clock, monkeypatch,
+                                                                       two_organisations):
+    from pztraining.ui.facilitator import FacilitatorApp
+
+    noord, _ = two_organisations
+    _login(monkeypatch, "anna")
+    assert _option_ids(FacilitatorApp(store, clock=clock).training_select) == [noord.id]
+    _login(monkeypatch, "piet")
+    assert "is voor trainers. Als " in open_page(FacilitatorApp, store.url).children[1].value
