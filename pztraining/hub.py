@@ -13,11 +13,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .server import notebooks_dir
-
-#: Where the room service lives on the hub's address (JupyterHub routes /services/NAME/).
-ROOM_SERVICE = "room"
-#: The page the trainer's server opens on: the Draaiboek.
-TRAINER_APP = "trainer.ipynb"
+from .texts import t
 
 
 class HubConfigError(Exception):
@@ -42,17 +38,12 @@ class HubSettings:
     def checked(self) -> "HubSettings":
         """These settings, or a Dutch :class:`HubConfigError` for the first wrong one."""
         if not self.public_url.startswith(("http://", "https://")):
-            raise HubConfigError(f"Het openbare adres moet met http:// of https:// beginnen, niet '{self.public_url}'.")
+            raise HubConfigError(t("hub.bad_public_url", url=self.public_url))
         if not 1 <= self.room_copies <= 32:
-            raise HubConfigError("Het aantal kopieën van de zaalserver moet 1 t/m 32 zijn.")
+            raise HubConfigError(t("hub.bad_copies"))
         if self.room_copies > 1 and not self.db_url.startswith("postgresql"):
-            raise HubConfigError("Meer dan één kopie van de zaalserver kan alleen met PostgreSQL (--db postgresql+psycopg://…).")
+            raise HubConfigError(t("hub.copies_need_postgres"))
         return self
-
-
-def room_url(public_url: str) -> str:
-    """The address phones open: the public address and the room service's prefix."""
-    return public_url.rstrip("/") + f"/services/{ROOM_SERVICE}/"
 
 
 def config_text(settings: HubSettings) -> str:

@@ -14,6 +14,7 @@ from firstuseauthenticator import FirstUseAuthenticator
 from traitlets import Unicode, default
 
 from .store import MissingEntry, Store, StoreError
+from .texts import t
 
 
 class RoleAuthenticator(FirstUseAuthenticator):
@@ -46,5 +47,17 @@ class RoleAuthenticator(FirstUseAuthenticator):
         name = self.normalize_username((data or {}).get("username", ""))
         if not (name in self.admin_users or self._known(name)):
             self.log.warning("pztraining: login name %r has no role; refused", name)
-            return None
-        return await super().authenticate(handler, data)
+            return self._refused(handler, t("hub.login_failed"))
+        accepted = await super().authenticate(handler, data)
+        if accepted is None:
+            short = bool(getattr(handler, "custom_login_error", ""))  # FirstUse's (English) "too short"
+            return self._refused(handler, t("hub.login_short", length=self.min_password_length) if short
+                                 else t("hub.login_failed"))
+        return accepted
+
+    @staticmethod
+    def _refused(handler, message: str) -> None:
+        """No login; the hub's login page shows ``message`` (Dutch) instead of its English one."""
+        if handler is not None:
+            handler.custom_login_error = message
+        return None

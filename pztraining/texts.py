@@ -516,6 +516,11 @@ NL: dict[str, str] = {
     "cli.opt.hub_admin": "gebruikersnaam van een beheerder van de hub (mag vaker)",
     "cli.opt.hub_state": "map voor de eigen gegevens van de hub (standaard de huidige map)",
     "room.starting": "De zaalserver start op; probeer het over een paar seconden opnieuw.",
+    "hub.bad_public_url": "Het openbare adres moet met http:// of https:// beginnen, niet '{url}'.",
+    "hub.bad_copies": "Het aantal kopieën van de zaalserver moet 1 t/m 32 zijn.",
+    "hub.copies_need_postgres": "Meer dan één kopie van de zaalserver kan alleen met PostgreSQL (--db postgresql+psycopg://…).",
+    "hub.login_failed": "Onbekende naam of verkeerd wachtwoord. Nieuw hier? Vraag de beheerder eerst je naam toe te voegen; bij je eerste keer kies je zelf een wachtwoord.",
+    "hub.login_short": "Kies een wachtwoord van minstens {length} tekens (dit is je eerste keer inloggen).",
     "cli.hub.need_db": "Geef de database met --db of $PZTRAINING_DB (PostgreSQL, bijv. postgresql+psycopg://pz@/pztraining).",
 }
 

@@ -89,9 +89,15 @@ def submissions(db_url: str, form_id: str) -> list[tuple]:
         store.close()
 
 
-def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub):
+def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Browser):
     with urllib.request.urlopen(f"{hub.url}/user/anna/voila/render/trainer.ipynb") as reply:
         assert "/hub/login" in reply.url, reply.url  # redirected to the hub's login form
+    with device(browser) as stranger:  # a name nobody gave a role: refused, in Dutch
+        stranger.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+        stranger.locator("input[name=username]").fill("onbekend")
+        stranger.locator("input[name=password]").fill("een-lang-wachtwoord")
+        stranger.locator("form [type=submit]").click()
+        expect(stranger.locator("body")).to_contain_text("Onbekende naam of verkeerd wachtwoord")
     with urllib.request.urlopen(hub.room_url) as reply:
         page = reply.read().decode()
         assert reply.url == hub.room_url and 'data-base="/services/room/"' in page
