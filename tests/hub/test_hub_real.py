@@ -8,6 +8,7 @@ trainer opened; the first organisation's kartrekker sees only that training and 
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy import text
 
 from pztraining.content import load_program
 from pztraining.store import Store
+from pztraining.texts import t
 
 from tests.browser.helpers import (
     EVALUATION, OTHER_SIDE_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, device, fill_evaluation, form_row, register,
@@ -102,6 +104,10 @@ def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Bro
         page = reply.read().decode()
         assert reply.url == hub.room_url and 'data-base="/services/room/"' in page
         assert "/services/room/pz/static/participant.js" in page
+    # The facilitators' Rollenspel lives under the same prefix, and still wants its code.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
+    assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
 
 
 def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
