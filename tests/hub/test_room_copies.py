@@ -35,10 +35,13 @@ def hub_services(db_url: str, room_port: int, copies: int) -> list[dict]:
 
 
 class PrefixedPhone(Phone):
-    """A phone talking to a copy under the hub's prefix (as through the proxy)."""
+    """A phone talking to a copy under the hub's prefix, through a proxy that names its address."""
+
+    real_ip = ""
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        return super().request(method, PREFIX.rstrip("/") + path, body, headers)
+        extra = {"X-Real-IP": self.real_ip} if self.real_ip else {}
+        return super().request(method, PREFIX.rstrip("/") + path, body, {**(headers or {}), **extra})
 
 
 def start_copy(service: dict, tmp: Path) -> RoomServer:
@@ -141,3 +144,15 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
     assert sent.status == 200 and sent.json()["status"] == "submitted", sent.text
     assert store.response_counts(training.id, 1) == {EVALUATION: 1}
     store.close()
+
+
+def test_behind_the_proxy_wrong_codes_are_counted_per_phone_not_for_the_proxy(copies):
+    db_url, (first, _second) = copies
+    store = Store(db_url)
+    training = store.add_training("Achter de proxy", "mysupport", datetime.now(timezone.utc))
+    store.close()
+    guesser, neighbour = PrefixedPhone(first, device="c" * 32), PrefixedPhone(first, device="d" * 32)
+    guesser.real_ip, neighbour.real_ip = "198.51.100.7", "198.51.100.8"  # both reach the copy from 127.0.0.1
+    statuses = [guesser.post("join", {"code": f"ZZZZ{number:02d}"}).status for number in range(21)]
+    assert statuses == [404] * 20 + [429]
+    assert neighbour.post("join", {"code": training.join_code}).status == 200
