@@ -12,7 +12,7 @@ PG_LOOK = { ls $(PG_INITDB) || command -v initdb; } >/dev/null 2>&1
 # 1 when PostgreSQL is there (expanded when a recipe runs, so after `postgres` has installed it).
 PG_FOUND = $(shell $(PG_LOOK) && echo 1 || echo 0)
 
-.PHONY: demo test test-fast bench check chromium postgres clean
+.PHONY: demo test test-fast bench check chromium postgres proxy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ demo: $(STAMP)
 
 ## test: set up, make sure Chromium and PostgreSQL are there, and run the whole suite (browser tests included);
 ## where PostgreSQL is there its tests may not skip (PZ_REQUIRE_POSTGRES=1), and every skip is listed (-rs)
-test: $(STAMP) chromium postgres
+test: $(STAMP) chromium postgres proxy
 	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) $(BIN)/python -m pytest -q -rs
 
 ## test-fast: everything except the browser tests and the wheel installed into a fresh venv
@@ -72,6 +72,21 @@ postgres:
 	else \
 		echo "PostgreSQL ontbreekt: de PostgreSQL-varianten van de store-tests worden overgeslagen."; \
 		echo "Installeer het met: sudo apt-get install postgresql"; \
+	fi
+
+# configurable-http-proxy (npm): the proxy of the real JupyterHub in tests/hub/.
+proxy:
+	@if command -v configurable-http-proxy >/dev/null; then \
+		echo "configurable-http-proxy: $$(command -v configurable-http-proxy)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "configurable-http-proxy ontbreekt: installeren met npm…"; \
+		command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
+		npm install -g --silent configurable-http-proxy >/dev/null; \
+		command -v configurable-http-proxy >/dev/null || { echo "configurable-http-proxy installeren is mislukt."; exit 1; }; \
+	else \
+		echo "configurable-http-proxy ontbreekt voor de JupyterHub-test. Installeer het als root met:"; \
+		echo "    sudo apt-get install npm && sudo npm install -g configurable-http-proxy"; \
+		exit 1; \
 	fi
 
 clean:

@@ -6,6 +6,8 @@
   (``benchmarks/room.py``: pages at once, one phone in Chromium, 1,000 phones connected,
   a form pushed to them, their drafts and submits, the server's memory);
 - trainer: the trainer page in Chromium;
+- hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
+  ``benchmarks/results-hub.txt``);
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
 
 Usage: ``python benchmarks/run.py [--quick] [--no-browser] [--only PART] [--minutes M]``. Goals from the issues are
@@ -28,6 +30,7 @@ from statistics import median
 import numpy as np
 import pandas as pd
 
+import hub
 import room
 from pztraining import export, report, results, schedule
 from pztraining.content import load_form, load_program
@@ -227,9 +230,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "trainer", "materials"),
+    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "trainer", "materials", "hub"),
                         help="run one part only")
     room.add_arguments(parser)
+    hub.add_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -241,6 +245,7 @@ def main() -> None:
             "room": lambda: room.bench_room(_quick(args) if args.quick else args, lambda text: print(text, flush=True)),
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
+            "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),
         }
         for name, part in parts.items():
             if args.only in (None, name):

@@ -18,6 +18,7 @@ from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
 from .handouts import HandoutsError
+from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
@@ -169,6 +170,17 @@ def build_parser() -> _Parser:
     with_store_options(demo)
     with_server_options(demo)
     demo.add_argument("--no-serve", action="store_true", help=t("cli.opt.no_serve"))
+
+    hub = commands.add_parser("hub", help=t("cli.hub"), description=t("cli.hub.description"))
+    hub.add_argument("--db", metavar="URL", help=t("cli.opt.hub_db"))
+    hub.add_argument("--config", action="store_true", required=True, help=t("cli.opt.hub_config"))
+    hub.add_argument("--public-url", metavar="URL", help=t("cli.opt.public_url"))
+    hub.add_argument("--ip", default="127.0.0.1", help=t("cli.opt.hub_ip"))
+    hub.add_argument("--port", type=_port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
+    hub.add_argument("--room-port", type=_port, default=8870, metavar="N", help=t("cli.opt.room_port"))
+    hub.add_argument("--room-copies", type=int, default=1, metavar="N", help=t("cli.opt.room_copies"))
+    hub.add_argument("--admin", action="append", default=[], metavar="NAAM", help=t("cli.opt.hub_admin"))
+    hub.add_argument("--state-dir", type=Path, default=Path("."), metavar="MAP", help=t("cli.opt.hub_state"))
     return parser
 
 
@@ -191,14 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
-               "handouts": cmd_handouts, "users": cmd_users}
+               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
     try:
         return handler[args.command](args)
     except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError) as exc:
+            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError,
+            HubConfigError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -210,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users"}
+    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -449,6 +462,23 @@ def cmd_demo(args) -> int:
     if args.no_serve:
         return 0
     return _serve_until_interrupted(store.url, args)
+
+
+def cmd_hub(args) -> int:
+    """Print a jupyterhub_config.py for this install (this Python, this database, these ports)."""
+    import os
+
+    db_url = args.db or os.environ.get("PZTRAINING_DB")
+    if not db_url:
+        raise HubConfigError(t("cli.hub.need_db"))
+    store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in
+    store.close()
+    public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
+    settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
+                           room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
+                           state_dir=str(args.state_dir.resolve()))
+    print(config_text(settings), end="")
+    return 0
 
 
 def _stop_on_sigterm() -> None:

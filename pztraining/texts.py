@@ -684,6 +684,30 @@ NL: dict[str, str] = {
     "store.login_refused": "De database {where} weigert de inlognaam of het wachtwoord; kijk het adres (--db of PZTRAINING_DB) na.",
     "store.no_such_database": "De database {where} bestaat niet op de server; maak haar eerst aan (bijv. createdb) of kijk de naam na.",
     "slides.reveal_missing": "reveal.js ontbreekt in {folder}: installeer pztraining opnieuw.",
+    # --- branch hub: hosting on JupyterHub
+    "cli.hub": "JupyterHub voor een organisatie: druk een jupyterhub_config.py af voor deze installatie",
+    "cli.hub.description": (
+        "Drukt een jupyterhub_config.py af voor deze installatie (deze Python, deze database, deze poorten). "
+        "Trainers loggen in via de hub en krijgen hun Draaiboek in Voila; telefoons gebruiken de zaalserver "
+        "op /services/room/ zonder in te loggen. Bijvoorbeeld: "
+        "pztraining hub --config --db postgresql+psycopg://pz@/pztraining --public-url https://training.example.nl "
+        "--admin beheer > jupyterhub_config.py. Wie mag inloggen, staat in de gebruikerslijst (pztraining users add)."),
+    "cli.opt.hub_config": "druk de configuratie af (verplicht; meer doet deze opdracht niet)",
+    "cli.opt.hub_db": "de gedeelde database (SQLAlchemy-URL, PostgreSQL); standaard $PZTRAINING_DB",
+    "cli.opt.public_url": "het adres waarop telefoons en trainers de hub bereiken (https://…); standaard $PZTRAINING_PUBLIC_URL",
+    "cli.opt.hub_ip": "adres waarop de hub luistert (standaard 127.0.0.1, achter een TLS-proxy)",
+    "cli.opt.hub_port": "poort van de hub (standaard 8000)",
+    "cli.opt.room_port": "poort van de eerste zaalserver (standaard 8870; extra kopieën op de volgende poorten)",
+    "cli.opt.room_copies": "aantal kopieën van de zaalserver (standaard 1; meer alleen met PostgreSQL)",
+    "cli.opt.hub_admin": "gebruikersnaam van een beheerder van de hub (mag vaker)",
+    "cli.opt.hub_state": "map voor de eigen gegevens van de hub (standaard de huidige map)",
+    "room.starting": "De zaalserver start op; probeer het over een paar seconden opnieuw.",
+    "hub.bad_public_url": "Het openbare adres moet met http:// of https:// beginnen, niet '{url}'.",
+    "hub.bad_copies": "Het aantal kopieën van de zaalserver moet 1 t/m 32 zijn.",
+    "hub.copies_need_postgres": "Meer dan één kopie van de zaalserver kan alleen met PostgreSQL (--db postgresql+psycopg://…).",
+    "hub.login_failed": "Onbekende naam of verkeerd wachtwoord. Nieuw hier? Vraag de beheerder eerst je naam toe te voegen; bij je eerste keer kies je zelf een wachtwoord.",
+    "hub.login_short": "Kies een wachtwoord van minstens {length} tekens (dit is je eerste keer inloggen).",
+    "cli.hub.need_db": "Geef de database met --db of $PZTRAINING_DB (PostgreSQL, bijv. postgresql+psycopg://pz@/pztraining).",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -17,6 +17,7 @@ from html import escape
 
 from jupyter_server.utils import url_path_join
 from tornado import web
+from traitlets import default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
@@ -72,6 +73,11 @@ class RoomVoila(PzVoila):
     strict_paths = ("/",)
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
 
+    @default("base_url")
+    def _default_base_url(self) -> str:
+        # As a JupyterHub service the proxy passes /services/NAME/... on unchanged.
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+
     def init_handlers(self) -> list:
         voila_routes = super().init_handlers()
         # A phone should hear "busy" within seconds (its page keeps the answers and sends
@@ -79,8 +85,13 @@ class RoomVoila(PzVoila):
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store)
         # Every body is small here; refuse big ones before they are read into memory.
-        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY)
+        # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
+        # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
+        behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy)
         base = url_path_join(self.server_url, "/")
+        # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
+        self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
         routes = handlers(self.room, base)
         for route in voila_routes:
             if route[1] is TornadoVoilaHandler:  # single-notebook mode's catch-all "/(.*)"

@@ -181,6 +181,15 @@ def fill_preparation(page: Page, number: int = 0, impression: str | None = None)
             choose(page, item_id, value)
 
 
+def fill_evaluation(page: Page, tip: str = "Meer tijd om te oefenen.") -> None:
+    """Answer every required item of evaluatie-mysupport.yaml."""
+    for number, item_id in enumerate(["relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"]):
+        choose(page, item_id, 1 + number % 5)
+    choose(page, "aanbevelen", 8)
+    choose(page, "vertrouwen-gesprek", 7)
+    write(page, "tips", tip)
+
+
 def form_row(page: Page, form_id: str):
     """The trainer's row of a form in the forms panel."""
     return page.locator(f".pz-forms-panel .pz-form-row-{form_id}")

@@ -34,6 +34,7 @@ from tests.browser.helpers import (
     device,
     diagnose,
     explained,
+    fill_evaluation,
     fill_preparation,
     form_row,
     item,
@@ -302,11 +303,7 @@ def test_an_anonymous_evaluation_keeps_no_name_or_time(page: Page, browser: Brow
     join(page, served, training, "Femke")
     expect(page.locator(f"button.pz-form-link-{EVALUATION}")).to_contain_text("anoniem")
     form = show_form(page, EVALUATION)
-    for number, item_id in enumerate(["relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"]):
-        choose(page, item_id, 1 + number % 5)
-    choose(page, "aanbevelen", 8)
-    choose(page, "vertrouwen-gesprek", 7)
-    write(page, "tips", "Meer tijd om te oefenen.")
+    fill_evaluation(page)
     submit(page)
     expect(form).to_have_attribute("data-status", "submitted")
 

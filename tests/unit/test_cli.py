@@ -105,7 +105,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

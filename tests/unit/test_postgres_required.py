@@ -27,7 +27,7 @@ def test_missing_postgresql_skips_the_store_tests_with_the_reason_when_not_requi
         tests.postgres.bin_or_skip()
 
 
-def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool) -> subprocess.CompletedProcess:
+def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: bool = True) -> subprocess.CompletedProcess:
     """`make test` on a PATH of stand-ins: `id`, `apt-get` and a python that prints what it was given."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -41,6 +41,8 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool) -> subp
     if apt_get_exit is not None:
         script("apt-get", f"exit {apt_get_exit}")
     script("python", 'echo "PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES pytest-args: $*"')
+    if proxy:  # the hub's proxy (npm), for tests/hub
+        script("configurable-http-proxy", "exit 0")
     (bin_dir / "stamp").touch()
     fake_initdb = tmp_path / "pg" / "initdb"
     if initdb:
@@ -80,3 +82,11 @@ def test_make_test_without_root_runs_and_lists_the_postgresql_skips(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "sudo apt-get install postgresql" in run.stdout
     assert "PZ_REQUIRE_POSTGRES=0 pytest-args: -m pytest -q -rs" in run.stdout
+
+
+@needs_make
+def test_make_test_says_how_to_install_the_hub_proxy_when_it_cannot(tmp_path):
+    run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, proxy=False)
+    assert run.returncode != 0
+    assert "npm install -g configurable-http-proxy" in run.stdout
+    assert "pytest-args" not in run.stdout  # the suite does not start without it

@@ -1,0 +1,212 @@
+"""The real parts together: JupyterHub + configurable-http-proxy + PostgreSQL + Chromium.
+
+Two trainers of two organisations log in through the hub (each gets a Voila-only server
+opening the Draaiboek), each creates a training and sees only its own; a phone joins one
+training through the hub's room service without any login and sends the evaluation the
+trainer opened; the first organisation's kartrekker sees only that training and exports it.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import text
+
+from pztraining.content import load_program
+from pztraining.store import Store
+from pztraining.texts import t
+
+from tests.browser.helpers import (
+    EVALUATION, OTHER_SIDE_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, device, fill_evaluation, form_row, register,
+    show_form, submit, wait_until,
+)
+from tests.browser.test_trainer_run import create_training
+from tests.hub.conftest import USERS, Hub
+
+pytestmark = pytest.mark.browser
+
+#: Logging in spawns the trainer's server, which then starts a kernel for the Draaiboek.
+SPAWN_MS = 240_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def log_in(page: Page, hub: Hub, name: str, app: str = "trainer") -> None:
+    """Log in through the hub's form; the user's server starts and shows ``app`` (default the Draaiboek)."""
+    target = "" if app == "trainer" else f"?next=/user/{name}/voila/render/{app}.ipynb"
+    page.goto(f"{hub.url}/hub/login{target}", wait_until="domcontentloaded")
+    page.locator("input[name=username]").fill(name)
+    page.locator("input[name=password]").fill(USERS[name][2])
+    page.locator("form [type=submit]").click()
+    try:
+        expect(page.locator(f".pz-{app}-app")).to_be_visible(timeout=SPAWN_MS)
+        expect(page.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- page {page.url} ---\n{page.content()[-2000:]}"
+                             f"\n--- hub log ---\n{hub.log()[-4000:]}") from None
+    assert page.url.startswith(f"{hub.url}/user/{name}/voila/render/{app}.ipynb"), page.url
+
+
+def choices(page: Page) -> list[str]:
+    """The trainings the page offers."""
+    # ipywidgets 8 puts the option *label* in <option value> (its text has no-break spaces).
+    return page.locator(".pz-training-select select").evaluate("s => [...s.options].map(o => o.value)")
+
+
+def label(name: str) -> str:
+    return f"{name} ({load_program('mysupport').title})"
+
+
+def training_code(db_url: str, name: str) -> str:
+    store = Store(db_url)
+    try:
+        return next(t.join_code for t in store.list_trainings() if t.name == name)
+    finally:
+        store.close()
+
+
+def submissions(db_url: str, form_id: str) -> list[tuple]:
+    store = Store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            return conn.execute(text("select t.name, s.form_id from submissions s join trainings t "
+                                     "on t.id = s.training_id where s.form_id = :f"), {"f": form_id}).all()
+    finally:
+        store.close()
+
+
+def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Browser):
+    with urllib.request.urlopen(f"{hub.url}/user/anna/voila/render/trainer.ipynb") as reply:
+        assert "/hub/login" in reply.url, reply.url  # redirected to the hub's login form
+    with device(browser) as stranger:  # a name nobody gave a role: refused, in Dutch
+        stranger.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+        stranger.locator("input[name=username]").fill("onbekend")
+        stranger.locator("input[name=password]").fill("een-lang-wachtwoord")
+        stranger.locator("form [type=submit]").click()
+        expect(stranger.locator("body")).to_contain_text("Onbekende naam of verkeerd wachtwoord")
+    with urllib.request.urlopen(hub.room_url) as reply:
+        page = reply.read().decode()
+        assert reply.url == hub.room_url and 'data-base="/services/room/"' in page
+        assert "/services/room/pz/static/participant.js" in page
+    # The facilitators' Rollenspel lives under the same prefix, and still wants its code.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
+    assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
+
+
+def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
+        hub: Hub, browser: Browser, tmp_path: Path):
+    with device(browser) as anna, device(browser) as bram:
+        log_in(anna, hub, "anna")
+        create_training(anna, "Team Noord")
+        # The link and QR code trainers show: the hub's public address and the room service.
+        join_info = anna.locator(".pz-forms-panel .pz-join-info")
+        expect(join_info).to_contain_text(hub.room_url)
+        row = form_row(anna, EVALUATION)
+        toggle = row.locator("button.pz-form-toggle")
+        toggle.click()
+        expect(toggle).to_have_text("Sluiten")
+
+        log_in(bram, hub, "bram")
+        expect(bram.locator(".pz-message")).to_have_text("Nog geen training. Maak er hieronder een aan.")
+        assert choices(bram) == [], choices(bram)  # Team Noord is another organisation's
+        create_training(bram, "Team Zuid")
+        assert choices(bram) == [label("Team Zuid")], choices(bram)
+
+        with device(browser, PHONE_VIEWPORT) as phone:
+            code = training_code(hub.db_url, "Team Noord")
+            phone.goto(f"{hub.room_url}?code={code}", wait_until="domcontentloaded", timeout=PHONE_PAGE_MS)
+            register(phone, "Noor")
+            form = show_form(phone, EVALUATION)
+            fill_evaluation(phone, "Via de hub ingevuld.")
+            submit(phone)
+            expect(form).to_have_attribute("data-status", "submitted")
+            assert phone.url.startswith(hub.room_url), phone.url  # never sent to a login
+            assert not phone.js_errors, phone.js_errors
+
+        expect(row.locator(".pz-form-count")).to_have_text("1 van 1 ingevuld", timeout=OTHER_SIDE_MS)
+        stored = wait_until(lambda: submissions(hub.db_url, EVALUATION), what="the evaluation is stored")
+        assert stored == [("Team Noord", EVALUATION)]
+        anna.reload(wait_until="domcontentloaded")
+        expect(anna.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
+        assert choices(anna) == [label("Team Noord")], choices(anna)  # not Team Zuid
+        assert not anna.js_errors and not bram.js_errors, (anna.js_errors, bram.js_errors)
+
+    with device(browser) as karin:  # the kartrekker of Zorggroep Noord
+        log_in(karin, hub, "karin", app="results")
+        assert choices(karin) == [label("Team Noord")], choices(karin)
+        karin.locator(".pz-export-format select").select_option(value="xlsx")
+        karin.locator("button.pz-export").click()
+        link = karin.locator(".pz-download a.pz-download-link")
+        expect(link).to_be_visible(timeout=OTHER_SIDE_MS * 2)
+        with karin.expect_download(timeout=OTHER_SIDE_MS * 2) as info:
+            link.click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+    cells = workbook_text(saved)
+    assert "Via de hub ingevuld." in cells and "Team Zuid" not in cells
+
+
+def workbook_text(path: Path) -> str:
+    """Every cell of every sheet, as one text."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for cell in row if cell is not None)
+
+
+#: Sent through the trainer's own kernel websocket, as a trainer could from the browser console.
+PROBE = """
+async ([url, type, code]) => {
+  const ws = new WebSocket(url);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+  const id = crypto.randomUUID();
+  const replies = [];
+  ws.onmessage = (event) => { const m = JSON.parse(event.data); if (m.parent_header.msg_id === id) replies.push(m.msg_type); };
+  ws.send(JSON.stringify({channel: "shell", header: {msg_id: id, msg_type: type, username: "", session: id,
+    date: new Date().toISOString(), version: "5.3"}, parent_header: {}, metadata: {},
+    content: type === "execute_request" ? {code, silent: false} : {}, buffers: []}));
+  await new Promise((ok) => setTimeout(ok, 8000));
+  ws.close();
+  return replies;
+}
+"""
+
+
+def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, browser: Browser):
+    with device(browser) as anna:
+        log_in(anna, hub, "anna")
+        base = f"{hub.url}/user/anna"
+        kernels = anna.request.get(f"{base}/api/kernels").json()
+        assert kernels, "the Draaiboek's kernel"
+        socket = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernels[0]['id']}/channels"
+        # The channel works (the widgets use it) ...
+        assert "kernel_info_reply" in anna.evaluate(PROBE, [socket, "kernel_info_request", ""])
+        # ... but code sent through it is dropped: no reply, and the database address stays in the kernel.
+        leak = "import os; print(os.environ['PZTRAINING_DB'])"
+        assert anna.evaluate(PROBE, [socket, "execute_request", leak]) == []
+        # No notebook of one's own next to the apps (Voila would run it).
+        xsrf = next(c["value"] for c in anna.context.cookies() if c["name"] == "_xsrf"
+                    and c["path"].startswith("/user/anna"))
+        written = anna.request.put(f"{base}/api/contents/eigen.ipynb", headers={"X-XSRFToken": xsrf},
+                                   data={"type": "notebook", "content": {"cells": [], "metadata": {},
+                                                                          "nbformat": 4, "nbformat_minor": 5}})
+        assert written.status == 403, written.text()
+        assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
