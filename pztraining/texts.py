@@ -496,7 +496,7 @@ NL: dict[str, str] = {
     "access.unknown_user": "Je bent ingelogd als '{name}', maar die naam heeft nog geen rol in pztraining. Vraag de beheerder om je toe te voegen (pztraining users add).",
     "access.refused": "Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.",
     "access.refused_organisation": "De cijfers van die organisatie zijn niet voor jou: je ziet alleen die van je eigen organisatie.",
-    "access.not_a_trainer": "Deze pagina (Draaiboek, Rollenspel) is voor trainers. Als {role} vind je de resultaten op de pagina Resultaten.",
+    "access.not_a_trainer": "Deze pagina (Draaiboek, Rollenspel) is voor trainers. Als {role} vind je de resultaten op de pagina Resultaten (results.ipynb) en de implementatie op de pagina Kartrekker (kartrekker.ipynb).",
     "access.organisation_fixed": "De training komt bij jouw organisatie: {organisation}.",
     "access.cli_pseudonymized": "Let op: als netwerkcoördinator exporteer je altijd zonder namen; --with-names is genegeerd.",
     "access.pseudonymized": "Je ziet de resultaten van alle organisaties, altijd zonder namen van deelnemers.",
