@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
     UniqueConstraint, bindparam, create_engine, delete, event, func, insert, inspect, select, text, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -44,7 +44,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
 CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
@@ -281,9 +281,35 @@ cost_inputs = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# The kartrekker (schema 12): the chosen start month of a programme's planning, one per
+# organisation and programme; and the indicators the store cannot measure (client and relative
+# satisfaction, case lead time), entered per period. Every entry is kept with its moment: the
+# latest one of a period counts, earlier ones stay as history.
+plan_starts = Table(
+    "plan_starts", metadata,
+    Column("organisation", String(200), primary_key=True),
+    Column("program_id", String(64), primary_key=True),
+    Column("planning_id", String(64), nullable=False),
+    Column("start_month", Date, nullable=False),  # always the first day of the month
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+entered_indicators = Table(
+    "entered_indicators", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation", String(200), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("remark", Text, nullable=False, default=""),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Tables of an organisation, not of a training: removing a training leaves them (they hold no
 #: participant data; the remarks are the kartrekker's own).
-ORGANISATION_TABLES = (condition_scores, cost_inputs)
+ORGANISATION_TABLES = (condition_scores, cost_inputs, plan_starts, entered_indicators)
 
 
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
@@ -400,10 +426,14 @@ def _migrate_to_11(conn: Connection) -> None:
     metadata.create_all(conn, tables=[condition_scores, cost_inputs])
 
 
+def _migrate_to_12(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[plan_starts, entered_indicators])
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
               6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10,
-              11: _migrate_to_11}
+              11: _migrate_to_11, 12: _migrate_to_12}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -495,6 +525,21 @@ class ConditionScore:
     score: str
     remark: str
     scored_at: datetime
+
+
+@dataclass(frozen=True)
+class EnteredIndicator:
+    """One figure a kartrekker entered for a period (see :mod:`pztraining.kartrekker.entered`)."""
+
+    id: int
+    organisation: str
+    indicator_id: str
+    period_start: date
+    period_end: date
+    value: float
+    unit: str
+    remark: str
+    entered_at: datetime
 
 
 @dataclass(frozen=True)
@@ -1627,3 +1672,40 @@ class Store:
             rows = conn.execute(select(cost_inputs.c.input_id, cost_inputs.c.value).where(
                 cost_inputs.c.organisation == organisation, cost_inputs.c.format_id == format_id)).all()
         return {row.input_id: row.value for row in rows}
+
+    @_retry_when_busy
+    def set_plan_start(self, organisation: str, program_id: str, planning_id: str, start: date,
+                       now: datetime) -> None:
+        """Keep the chosen planning and its start month for an organisation's programme (replacing)."""
+        with self._write() as conn:
+            conn.execute(delete(plan_starts).where(plan_starts.c.organisation == organisation,
+                                                   plan_starts.c.program_id == program_id))
+            conn.execute(insert(plan_starts).values(organisation=organisation, program_id=program_id,
+                                                    planning_id=planning_id, start_month=start.replace(day=1),
+                                                    updated_at=now))
+
+    def plan_start(self, organisation: str, program_id: str) -> tuple[str, date] | None:
+        """The stored ``(planning id, start month)`` of an organisation's programme, or None."""
+        with self._read() as conn:
+            row = conn.execute(select(plan_starts.c.planning_id, plan_starts.c.start_month).where(
+                plan_starts.c.organisation == organisation, plan_starts.c.program_id == program_id)).first()
+        return (row.planning_id, row.start_month) if row else None
+
+    @_retry_when_busy
+    def add_entered_indicator(self, organisation: str, indicator_id: str, period_start: date, period_end: date,
+                              value: float, unit: str, remark: str, now: datetime) -> None:
+        """Keep one entered figure of a period; earlier entries of that period stay as history."""
+        if period_start > period_end:
+            raise StoreError(t("kt.period.reversed", start=f"{period_start:%d-%m-%Y}", end=f"{period_end:%d-%m-%Y}"))
+        with self._write() as conn:
+            conn.execute(insert(entered_indicators).values(
+                organisation=organisation, indicator_id=indicator_id, period_start=period_start,
+                period_end=period_end, value=float(value), unit=unit[:40], remark=remark, entered_at=now))
+
+    def entered_indicators(self, organisation: str) -> list[EnteredIndicator]:
+        """Every entered figure of an organisation, oldest entry first."""
+        with self._read() as conn:
+            rows = conn.execute(select(entered_indicators).where(entered_indicators.c.organisation == organisation)
+                                .order_by(entered_indicators.c.entered_at, entered_indicators.c.id)).all()
+        return [EnteredIndicator(r.id, r.organisation, r.indicator_id, r.period_start, r.period_end, r.value,
+                                 r.unit, r.remark, _utc(r.entered_at)) for r in rows]

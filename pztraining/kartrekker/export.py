@@ -18,7 +18,9 @@ from .. import export as base
 from ..content import library
 from ..errors import ExportError
 from ..texts import t
+from . import entered as entered_lib
 from . import indicators
+from . import planning as planning_lib
 from .gather import Borging
 
 FORMATS = ("xlsx", "html")
@@ -39,7 +41,19 @@ def indicator_sheet(data: Borging) -> pd.DataFrame:
     frame["response_rate"] = (frame["response_rate"].astype(float) * 100).round(1)
     for column in ("satisfaction", "efficacy_change", "trainings_target"):
         frame[column] = frame[column].astype(float).round(2)
-    return frame.rename(columns={c: _label(c) for c in frame.columns})
+    frame = frame.rename(columns={c: _label(c) for c in frame.columns})
+    # The entered indicators beside the measured ones, marked "ingevoerd" in their header.
+    typed = data.entered
+    for indicator in entered_lib.INDICATORS.values():
+        mine = typed[typed["indicator"] == indicator.id] if not typed.empty else typed
+        if mine.empty:
+            continue
+        by_period = {row.period: row for row in mine.itertuples()}
+        values = [by_period[p].value if p in by_period else None for p in data.rows["period"]]
+        units = [by_period[p].unit if p in by_period else "" for p in data.rows["period"]]
+        frame[t("kt.entered.col_value", label=indicator.label)] = pd.array(values, dtype="Float64")
+        frame[t("kt.entered.col_unit", label=indicator.label)] = units
+    return frame
 
 
 def before_after_sheet(data: Borging) -> pd.DataFrame:
@@ -81,6 +95,30 @@ def costs_sheet(data: Borging) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"), t("kt.col.amount")])
 
 
+def entered_sheet(data: Borging) -> pd.DataFrame:
+    """Every entered figure shown: its period, value, unit, remark as typed and when it was entered."""
+    rows = [(row.period, row.label, row.value, row.unit, row.remark, f"{row.entered_at:%d-%m-%Y %H:%M}",
+             t("kt.entered.mark")) for row in data.entered.itertuples()]
+    return pd.DataFrame(rows, columns=[t("kt.col.period"), t("kt.entered.col_indicator"), t("kt.entered.col_number"),
+                                       t("kt.entered.col_unit_short"), t("kt.col.remark"), t("kt.entered.col_at"),
+                                       t("kt.entered.col_source")])
+
+
+def planning_sheet(data: Borging) -> pd.DataFrame:
+    """The planning month by month from its start month: ■ where planned, trainings placed, overdue marked."""
+    line = data.planning
+    if line is None:
+        return pd.DataFrame(columns=[t("kt.plan.col_phase"), t("kt.plan.activity"), t("kt.plan.col_state")])
+    labels = [planning_lib.month_label(m) for m in line.months]
+    rows = []
+    for row in line.rows:
+        state = (f"⚠ {t('kt.plan.overdue')}" if row.overdue else (f"✓ {t('kt.plan.done')}" if row.done else ""))
+        rows.append([row.phase, row.text, state] + ["■" if m in row.months else "" for m in range(1, len(labels) + 1)])
+    rows.append(["", t("kt.plan.trainings"), ""] + [", ".join(tr.name for tr in line.trainings.get(m, ()))
+                                                    for m in range(1, len(labels) + 1)])
+    return pd.DataFrame(rows, columns=[t("kt.plan.col_phase"), t("kt.plan.activity"), t("kt.plan.col_state")] + labels)
+
+
 def summary_sheet(data: Borging, now: datetime) -> pd.DataFrame:
     program = library().programs[data.program_id].title if data.program_id in library().programs else (
         data.program_id or t("kt.all_programs"))
@@ -90,6 +128,11 @@ def summary_sheet(data: Borging, now: datetime) -> pd.DataFrame:
             (t("kt.report.target"), data.target_per_year if data.target_per_year else "–"),
             (t("kt.report.created"), f"{now:%d-%m-%Y %H:%M}"),
             (t("kt.report.note"), t("kt.report.no_names"))]
+    if data.plan_choice is not None:
+        choice = data.plan_choice
+        rows += [(t("kt.report.planning"), choice.plan.title),
+                 (t("kt.report.plan_start"), planning_lib.month_label(choice.start) + " "
+                  + t("kt.report.start_saved" if choice.saved else "kt.report.start_default"))]
     rows += [(t("kt.report.note"), note) for note in data.notes]
     return pd.DataFrame(rows, columns=[t("col.what"), t("col.value_summary")])
 
@@ -98,7 +141,8 @@ def sheets(data: Borging, now: datetime) -> dict[str, pd.DataFrame]:
     """The report's tables by Dutch sheet name, in order."""
     return {t("kt.sheet.summary"): summary_sheet(data, now), t("kt.sheet.indicators"): indicator_sheet(data),
             t("kt.sheet.before_after"): before_after_sheet(data), t("kt.sheet.conditions"): conditions_sheet(data),
-            t("kt.sheet.costs"): costs_sheet(data)}
+            t("kt.sheet.costs"): costs_sheet(data), t("kt.sheet.planning"): planning_sheet(data),
+            t("kt.sheet.entered"): entered_sheet(data)}
 
 
 def chart_section(data: Borging) -> str:
@@ -113,6 +157,17 @@ def chart_section(data: Borging) -> str:
         parts.append(f"<div class='pz-indicator-chart' data-indicator='{column}'>"
                      f"{charts.period_chart(labels, values, _label(column).replace(' (%)', ''), target, column in PERCENT)}"
                      f"</div>")
+    typed = data.entered
+    for indicator in entered_lib.INDICATORS.values():
+        mine = typed[typed["indicator"] == indicator.id] if not typed.empty else typed
+        if mine.empty:
+            continue
+        unit = mine.iloc[-1]["unit"]  # one unit per chart: a figure in another unit gets no bar
+        by_period = {row.period: row.value for row in mine.itertuples() if row.unit == unit}
+        values = [float(by_period.get(p, float("nan"))) for p in labels]
+        title = t("kt.entered.chart", label=indicator.label, unit=unit)
+        parts.append(f"<div class='pz-indicator-chart pz-entered-chart' data-indicator='{indicator.id}'>"
+                     f"{charts.period_chart(labels, values, title, None, False)}</div>")
     return "".join(parts)
 
 
@@ -125,7 +180,8 @@ def html_report(data: Borging, now: datetime) -> str:
     parts += [f"<p class='note'>{escape(note)}</p>" for note in data.notes]
     parts.append(f"<h2>{escape(t('kt.borging.charts'))}</h2>{chart_section(data)}")
     for name, frame in list(sheets(data, now).items())[1:]:
-        empty = {t("kt.sheet.conditions"): t("kt.report.no_conditions"), t("kt.sheet.costs"): t("kt.report.no_costs")}
+        empty = {t("kt.sheet.conditions"): t("kt.report.no_conditions"), t("kt.sheet.costs"): t("kt.report.no_costs"),
+                 t("kt.sheet.planning"): t("kt.report.no_planning"), t("kt.sheet.entered"): t("kt.report.no_entered")}
         body = (base.html_table(frame) if not frame.empty
                 else f"<p class='note'>{escape(empty.get(name, t('html.no_answers')))}</p>")
         parts.append(f"<h2>{escape(name)}</h2>{body}")
@@ -152,4 +208,5 @@ def write(data: Borging, fmt: str, out: Path, now: datetime) -> None:
         raise ExportError(t("export.format", format=fmt))
 
 
-__all__ = ["FORMATS", "chart_section", "html_report", "html_table_of", "sheets", "write"]
+__all__ = ["FORMATS", "chart_section", "entered_sheet", "html_report", "html_table_of", "planning_sheet", "sheets",
+           "write"]

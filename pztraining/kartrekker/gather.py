@@ -17,7 +17,9 @@ from ..store import Store, Training
 from ..texts import t
 from . import conditions as conditions_lib
 from . import costs as costs_lib
+from . import entered as entered_lib
 from . import indicators
+from . import planning as planning_lib
 
 
 def organisations_for(store: Store, user: User = LOCAL) -> list[str]:
@@ -62,6 +64,32 @@ def plannings_for(program_id: str | None) -> list[Planning]:
     return _matching(library().plannings, program_id)
 
 
+@dataclass(frozen=True)
+class PlanChoice:
+    """The planning of an organisation's programme and the month it starts; ``saved`` when chosen."""
+
+    plan: Planning
+    start: date
+    saved: bool
+
+
+def plan_choice(store: Store, organisation: str, program_id: str, days: list[date], today: date) -> PlanChoice | None:
+    """The saved planning and start month, else the programme's first planning from its default start."""
+    plans = plannings_for(program_id)
+    if not plans:
+        return None
+    stored = store.plan_start(organisation, program_id)
+    if stored and stored[0] in library().plannings:
+        return PlanChoice(library().plannings[stored[0]], stored[1], True)
+    return PlanChoice(plans[0], planning_lib.default_start(plans[0], days, today), False)
+
+
+def planned_trainings(store: Store, organisation: str, program_id: str, zone: tzinfo) -> list[planning_lib.PlannedTraining]:
+    """The organisation's trainings of a programme as the planning places them (on their training day)."""
+    return [planning_lib.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
+            for tr in trainings_of(store, organisation, program_id)]
+
+
 @dataclass
 class Borging:
     """Everything of one management report: indicators, before/after, conditions, costs."""
@@ -79,6 +107,11 @@ class Borging:
     estimates: dict[str, costs_lib.Estimate] = field(default_factory=dict)
     target_per_year: int | None = None
     notes: list[str] = field(default_factory=list)
+    #: The entered indicators, latest per period (see :mod:`pztraining.kartrekker.entered`).
+    entered: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=entered_lib.COLUMNS))
+    #: The programme's planning from its (saved) start month; None for all programmes together.
+    planning: planning_lib.Timeline | None = None
+    plan_choice: PlanChoice | None = None
 
 
 def borging(store: Store, organisation: str, date_from: date, date_to: date, today: date, zone: tzinfo,
@@ -127,5 +160,12 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     notes = []
     if not int(rows["trainings_held"].sum()):
         notes.append(t("kt.no_trainings"))
+    entered = entered_lib.latest(store.entered_indicators(organisation), periods)
+    choice = line = None
+    if program_id:
+        placed = planned_trainings(store, organisation, program_id, zone)
+        choice = plan_choice(store, organisation, program_id, [tr.day for tr in placed], today)
+        if choice:
+            line = planning_lib.timeline(choice.plan, choice.start, placed, today)
     return Borging(organisation, program_id, date_from, date_to, per, today, facts, rows, change,
-                   progress, estimates, target, notes)
+                   progress, estimates, target, notes, entered, line, choice)

@@ -32,7 +32,8 @@ def test_the_workbook_has_dutch_sheets_and_every_figure_of_the_page(data, tmp_pa
     path = tmp_path / "borging.xlsx"
     export.write(data, "xlsx", path, CREATED)
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Samenvatting", "Indicatoren", "Voor en na", "Randvoorwaarden", "Kosten"]
+    assert workbook.sheetnames == ["Samenvatting", "Indicatoren", "Voor en na", "Randvoorwaarden", "Kosten", "Planning",
+                                  "Ingevoerd"]
     indicators = _sheet(workbook, "Indicatoren")
     assert len(indicators) == len(data.rows) == 2
     for read, (_, row) in zip(indicators, data.rows.iterrows()):

@@ -16,6 +16,7 @@ from ...kartrekker import export, gather, indicators
 from ...store import Store, StoreError
 from ...texts import t
 from ..common import Message, esc, named
+from .entered import EnteredForm
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
 
@@ -41,10 +42,11 @@ class BorgingView:
         self.export_button = named(w.Button(description=t("kt.borging.export"), icon="download"), "borging-export")
         self.export_button.on_click(lambda _: self.download())
         self.download_link = named(w.HTML(), "borging-download")
+        self.entered = EnteredForm(store, clock, self.render)
         self.root = w.VBox([self.per, w.HBox([self.date_from, self.date_to, self.show_button],
                                              layout=w.Layout(flex_flow="row wrap")),
                             self.message, w.HBox([self.export_format, self.export_button]), self.download_link,
-                            self.output])
+                            self.output, self.entered.root])
         self.data: gather.Borging | None = None
 
     def show(self, organisation: str, program_id: str) -> None:
@@ -78,10 +80,12 @@ class BorgingView:
             self.message.error(str(exc))
             return
         self.message.clear()
+        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per))
         notes = "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in data.notes)
         table = export.html_table_of(export.indicator_sheet(data))
         self.output.value = (f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"
                              f"<h3>{esc(t('kt.borging.table'))}</h3>{table}"
+                             f"<h3>{esc(t('kt.entered.list'))}</h3>{export.html_table_of(export.entered_sheet(data))}"
                              f"<h3>{esc(t('kt.sheet.before_after'))}</h3>{export.html_table_of(export.before_after_sheet(data))}")
 
     def download(self) -> None:

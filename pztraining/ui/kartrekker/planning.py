@@ -9,9 +9,9 @@ import ipywidgets as w
 
 from ...clock import local, local_zone
 from ...content import library
-from ...kartrekker import indicators, planning as logic
-from ...kartrekker.gather import plannings_for, trainings_of
-from ...store import Store
+from ...kartrekker import planning as logic
+from ...kartrekker.gather import plan_choice, planned_trainings, plannings_for
+from ...store import Store, StoreError
 from ...texts import t
 from ..common import esc, named, set_options
 
@@ -25,31 +25,47 @@ class PlanningView:
         self.plan_select = named(w.Dropdown(description=t("kt.plan.choose"), layout=w.Layout(width="min(100%, 560px)")),
                                  "planning-choice")
         self.start_select = named(w.Dropdown(description=t("kt.plan.start")), "plan-start")
-        self.plan_select.observe(lambda _: self.render(), names="value")
-        self.start_select.observe(lambda _: self.render(), names="value")
+        self.plan_select.observe(lambda _: self._chosen(), names="value")
+        self.start_select.observe(lambda _: self._chosen(), names="value")
+        self.saved_note = named(w.HTML(), "plan-saved")
         self.timeline = named(w.HTML(), "timeline")
-        self.root = w.VBox([w.HBox([self.plan_select, self.start_select], layout=w.Layout(flex_flow="row wrap")),
-                            self.timeline])
+        self.root = w.VBox([w.HBox([self.plan_select, self.start_select, self.saved_note],
+                                   layout=w.Layout(flex_flow="row wrap")), self.timeline])
         self._trainings: list[logic.PlannedTraining] = []
         self._quiet = False
 
     def show(self, organisation: str, program_id: str) -> None:
         self.organisation, self.program_id = organisation, program_id
         today = local(self.clock()).date()
-        zone = local_zone()
-        self._trainings = [logic.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
-                           for tr in trainings_of(self.store, organisation, program_id)]
-        self._quiet = True  # one drawing below, not one per changed choice
+        self._trainings = planned_trainings(self.store, organisation, program_id, local_zone())
+        choice = plan_choice(self.store, organisation, program_id, [tr.day for tr in self._trainings], today)
+        self._quiet = True  # one drawing below, not one per changed choice, and nothing saved
         try:
             set_options(self.plan_select, [(p.title, p.id) for p in plannings_for(program_id)])
-            plan = library().plannings[self.plan_select.value]
-            first = logic.default_start(plan, [tr.day for tr in self._trainings], today)
+            self.plan_select.value = choice.plan.id
+            first = choice.start
             earliest = min(first, logic.add_months(today.replace(day=1), -24))
             months = [logic.add_months(earliest, i) for i in range(logic.month_number(earliest, today) + 24)]
             set_options(self.start_select, [(logic.month_label(m), m) for m in months])
             self.start_select.value = first
         finally:
             self._quiet = False
+        self.saved_note.value = (f"<span class='pz-note'>{esc(t('kt.plan.saved_start'))}</span>" if choice.saved
+                                 else f"<span class='pz-note'>{esc(t('kt.plan.default_start'))}</span>")
+        self.render()
+
+    def _chosen(self) -> None:
+        """The kartrekker chose a planning or start month: keep it, then draw."""
+        if self._quiet or not self.plan_select.value or self.start_select.value is None:
+            return
+        try:
+            self.store.set_plan_start(self.organisation, self.program_id, self.plan_select.value,
+                                      self.start_select.value, self.clock())
+        except StoreError as exc:
+            self.saved_note.value = f"<span class='pz-message-error' role='alert'>{esc(str(exc))}</span>"
+        else:
+            self.saved_note.value = (f"<span class='pz-note'>"
+                                     f"{esc(t('kt.plan.saved', month=logic.month_label(self.start_select.value)))}</span>")
         self.render()
 
     def render(self) -> None:
