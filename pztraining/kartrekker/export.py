@@ -49,9 +49,9 @@ def indicator_sheet(data: Borging) -> pd.DataFrame:
         if mine.empty:
             continue
         by_period = {row.period: row for row in mine.itertuples()}
-        values = [by_period[p].value if p in by_period else None for p in data.rows["period"]]
+        values = [by_period[p].value if p in by_period else float("nan") for p in data.rows["period"]]
         units = [by_period[p].unit if p in by_period else "" for p in data.rows["period"]]
-        frame[t("kt.entered.col_value", label=indicator.label)] = pd.array(values, dtype="Float64")
+        frame[t("kt.entered.col_value", label=indicator.label)] = pd.Series(values, dtype=float, index=frame.index)
         frame[t("kt.entered.col_unit", label=indicator.label)] = units
     return frame
 

@@ -170,6 +170,7 @@ def test_the_html_report_shows_the_planning_and_the_entered_figures_escaped(stor
     assert page.count("pz-period-chart") == 7 + 1  # the entered indicator gets its own chart
     assert "Doorlooptijd casus (dagen, ingevoerd)" in page
     assert "<title>2e helft 2026: 18</title>" in page
+    assert "&lt;NA&gt;" not in page and "nan<" not in page  # the first half-year without a figure: an empty cell
     assert "&lt;i&gt;enquête&lt;/i&gt;" in page and "<i>enquête</i>" not in page
 
 
