@@ -19,7 +19,8 @@ H1, H2 = indicators.buckets(date(2026, 1, 1), date(2026, 12, 31), "halfjaar")
 
 # ---------------------------------------------------------------- store verbs
 
-def test_the_start_month_is_kept_per_organisation_and_programme_and_replaced(store):
+def test_the_start_month_is_kept_per_organisation_and_programme_and_replaced(any_store):
+    store = any_store
     assert store.plan_start(ORG, "mysupport") is None
     store.set_plan_start(ORG, "mysupport", "planning-mysupport", date(2025, 9, 17), MOMENT)
     store.set_plan_start("Ander huis", "mysupport", "planning-mysupport", date(2026, 2, 1), MOMENT)
@@ -30,7 +31,8 @@ def test_the_start_month_is_kept_per_organisation_and_programme_and_replaced(sto
     assert store.plan_start(ORG, "ggz") is None
 
 
-def test_entered_figures_keep_their_moment_and_remark_as_typed(store):
+def test_entered_figures_keep_their_moment_and_remark_as_typed(any_store):
+    store = any_store
     store.add_entered_indicator(ORG, "lead_time", H1.start, H1.end, 12.5, "dagen", REMARK, MOMENT)
     store.add_entered_indicator(ORG, "lead_time", H1.start, H1.end, 11.0, "dagen", "", LATER)
     kept = store.entered_indicators(ORG)
