@@ -708,6 +708,8 @@ NL: dict[str, str] = {
     "hub.login_failed": "Onbekende naam of verkeerd wachtwoord. Nieuw hier? Vraag de beheerder eerst je naam toe te voegen; bij je eerste keer kies je zelf een wachtwoord.",
     "hub.login_short": "Kies een wachtwoord van minstens {length} tekens (dit is je eerste keer inloggen).",
     "cli.hub.need_db": "Geef de database met --db of $PZTRAINING_DB (PostgreSQL, bijv. postgresql+psycopg://pz@/pztraining).",
+    # --- hub-decks: the beamer page linked from the Draaiboek
+    "panel.beamer": "Code en QR-code groot op de beamer",
 }
 
 _LANGUAGES = {"nl": NL}
