@@ -64,7 +64,9 @@ def decks_dir() -> Path:
 def fresh_decks(folder: Path, log) -> bool:
     """Build the decks into ``folder`` when their sources changed; False when none can be served.
 
-    A deck that does not build is logged and the server starts anyway, as with ``serve``.
+    A deck that does not build is logged and the server starts anyway, as with ``serve``; a
+    folder that cannot be written (e.g. one prebuilt for all trainers) still serves the decks
+    it has.
     """
     try:
         if slides.is_stale(folder):
@@ -73,7 +75,7 @@ def fresh_decks(folder: Path, log) -> bool:
                 log.warning("pztraining: %s", problem)
     except slides.SlidesError as exc:
         log.warning("pztraining: %s", exc)
-        return False
+        return bool(slides.built_decks(folder))
     return True
 
 
