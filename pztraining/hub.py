@@ -115,9 +115,10 @@ c.Spawner.cmd = [os.path.join(BIN, "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = NOTEBOOKS
 c.Spawner.default_url = "/voila/render/trainer.ipynb"  # the Draaiboek
 c.Spawner.args = [
-    # Only Voila: no JupyterLab, no classic notebook, no terminals.
-    "--ServerApp.jpserver_extensions={'voila': True, 'jupyterlab': False, 'notebook_shim': False, "
-    "'jupyter_lsp': False, 'jupyter_server_terminals': False}",
+    # Only Voila: no JupyterLab, no classic notebook, no terminals. pztraining.hub_server adds
+    # the slide decks (pz/dia/) and the beamer page with the join codes (pz/zaal/).
+    "--ServerApp.jpserver_extensions={'voila': True, 'pztraining.hub_server': True, 'jupyterlab': False, "
+    "'notebook_shim': False, 'jupyter_lsp': False, 'jupyter_server_terminals': False}",
     "--ServerApp.terminals_enabled=False",
     "--VoilaConfiguration.show_tracebacks=False",
     # No code of the trainer's own: the kernel takes widget messages only (no execute_request

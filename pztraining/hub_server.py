@@ -1,4 +1,8 @@
-"""What a trainer's single-user server under JupyterHub may not do: change files.
+"""A trainer's single-user server under JupyterHub: what it may not do, and what it adds.
+
+It may not change files. It adds what the laptop's trainer server has besides the apps:
+the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``
+(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login.
 
 The server shows the package's app notebooks in Voila. Its REST API (jupyter_server) would
 let a logged-in trainer write a notebook next to them and have Voila run it; this contents
@@ -9,8 +13,14 @@ run code of their own in the kernel. See the README, "What a trainer can still r
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from tornado.web import HTTPError
+
+from . import slides
+from .store import default_data_dir
 
 
 class ReadOnlyContentsManager(AsyncLargeFileManager):
@@ -36,3 +46,49 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
 
     async def create_checkpoint(self, path):
         raise HTTPError(403, "read-only")
+
+
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "pztraining.hub_server"}]
+
+
+def decks_dir() -> Path:
+    """Where this trainer's decks are built: ``$PZTRAINING_SLIDES``, else the data folder.
+
+    Never the installed package (site-packages is not the server's to write): the data folder
+    lies in the trainer's home, which the spawner gives every trainer.
+    """
+    return Path(os.environ.get(slides.SLIDES_ENV) or default_data_dir() / "dia")
+
+
+def fresh_decks(folder: Path, log) -> bool:
+    """Build the decks into ``folder`` when their sources changed; False when none can be served.
+
+    A deck that does not build is logged and the server starts anyway, as with ``serve``; a
+    folder that cannot be written (e.g. one prebuilt for all trainers) still serves the decks
+    it has.
+    """
+    try:
+        if slides.is_stale(folder):
+            report = slides.build(folder)
+            for problem in report.problems:
+                log.warning("pztraining: %s", problem)
+    except slides.SlidesError as exc:
+        log.warning("pztraining: %s", exc)
+        return bool(slides.built_decks(folder))
+    return True
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
+    from .voila_app import trainer_handlers
+
+    folder = decks_dir()
+    served = fresh_decks(folder, serverapp.log)
+    if served:
+        # The kernels inherit this environment: the Draaiboek links to the deck of its meeting.
+        os.environ[slides.SLIDES_ENV] = str(folder)
+    else:
+        os.environ.pop(slides.SLIDES_ENV, None)
+    base_url = serverapp.web_app.settings["base_url"]
+    serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))

@@ -11,12 +11,26 @@ from urllib.parse import quote
 
 #: Where the facilitator page lives on the room server (see pztraining.room.app).
 FACILITATOR_PATH = "rollenspel"
+#: Path of the beamer page on the trainer's own server (see pztraining.room.beamer).
+ROOM_PAGE = "pz/zaal/"
+#: Set by JupyterHub in a trainer's single-user server and its kernels: the server's base URL.
+HUB_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
 
 
 def room_base(base: str | None = None) -> str:
     """The room server's address ending in "/", or "" when unknown."""
     base = base if base is not None else os.environ.get("PZTRAINING_PARTICIPANT_URL", "")
     return base.rstrip("/") + "/" if base else ""
+
+
+def trainer_page(path: str) -> str:
+    """The link from a trainer app to ``path`` on its own server (the decks, the beamer page).
+
+    On the laptop the trainer server lives at "/"; under JupyterHub below the trainer's
+    single-user prefix (``/user/NAME/``), which the kernels know from the environment.
+    """
+    prefix = os.environ.get(HUB_PREFIX_ENV) or "/"
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
 
 
 def participant_url(code: str, base: str | None = None) -> str | None:

@@ -33,6 +33,8 @@ REVEAL_FOLDER = "reveal.js"
 MANIFEST = "decks.json"
 #: Where the trainer server serves the build folder, below its base URL (see voila_app).
 SLIDES_ROUTE = "pz/dia"
+#: Tells the trainer kernels the folder their server serves at SLIDES_ROUTE (set by the server).
+SLIDES_ENV = "PZTRAINING_SLIDES"
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "slides_template"
 #: reveal.js as vendored in this package (only the files above; see its README.md).
 REVEAL_ROOT = Path(__file__).resolve().parent / "vendor" / "revealjs"

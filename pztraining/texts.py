@@ -751,6 +751,8 @@ NL: dict[str, str] = {
     "kt.entered.saved": "{label} voor {period} opgeslagen: {value} {unit}.",
     "kt.entered.list": "Ingevoerde indicatoren",
 
+    # --- hub-decks: the beamer page linked from the Draaiboek
+    "panel.beamer": "Code en QR-code groot op de beamer",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -56,23 +56,31 @@ class DeckFileHandler(AuthenticatedFileHandler):
         self.finish(t("room.error.not_found") if status_code == 404 else f"{status_code} {self._reason}")
 
 
+def trainer_handlers(base_url: str, slides_dir: str) -> list:
+    """The trainer's own pages besides the apps: the beamer page and (with ``slides_dir``) the decks.
+
+    Used by :class:`DecksVoila` on the laptop and by the hub's single-user server extension
+    (:mod:`pztraining.hub_server`); both answer only a logged-in trainer (token or hub login).
+    """
+    from .room.beamer import ROOM_PAGE, RoomPageHandler
+
+    handlers: list = [(url_path_join(base_url, ROOM_PAGE), RoomPageHandler)]
+    if slides_dir:
+        route = url_path_join(base_url, SLIDES_ROUTE, "(.*)")
+        # The real path: jupyter_server compares served files with it after resolving links.
+        folder = os.path.realpath(slides_dir)
+        handlers.insert(0, (route, DeckFileHandler, {"path": folder, "default_filename": "index.html"}))
+    return handlers
+
+
 class DecksVoila(PzVoila):
     """The trainer's Voila, which also serves a folder of built slide decks at ``/pz/dia/``."""
 
     slides_dir = Unicode("", config=True, help="Folder with the built slide decks (empty: not served).")
 
     def init_handlers(self) -> list:
-        from .room.beamer import ROOM_PAGE, RoomPageHandler
-
-        handlers = super().init_handlers()
-        handlers.insert(0, (url_path_join(self.server_url, ROOM_PAGE), RoomPageHandler))
-        if self.slides_dir:
-            route = url_path_join(self.server_url, SLIDES_ROUTE, "(.*)")
-            # First in the list: tornado takes the first pattern that matches.
-            # The real path: jupyter_server compares served files with it after resolving links.
-            folder = os.path.realpath(self.slides_dir)
-            handlers.insert(0, (route, DeckFileHandler, {"path": folder, "default_filename": "index.html"}))
-        return handlers
+        # First in the list: tornado takes the first pattern that matches.
+        return trainer_handlers(self.server_url, self.slides_dir) + super().init_handlers()
 
 
 main = DecksVoila.launch_instance

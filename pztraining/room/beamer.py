@@ -1,6 +1,7 @@
 """The page for the beamer: the room's address and, per training, its code and QR code.
 
-Served by the trainer server (behind its token) at ``/pz/zaal/``; phones scan the code
+Served by the trainer server (behind its token) at ``/pz/zaal/``, and under JupyterHub by
+each trainer's single-user server (behind the hub's login, see :mod:`pztraining.hub_server`); phones scan the code
 from the screen. Facilitator codes are never shown here: they are for tablets, not for
 the room (the Draaiboek shows them to the trainer).
 """
@@ -16,12 +17,9 @@ from tornado import web
 
 from .. import access
 from ..access import LOCAL, AccessError, User
-from ..links import participant_url, qr_svg, room_base, terminal_qr
+from ..links import ROOM_PAGE, participant_url, qr_svg, room_base, terminal_qr
 from ..store import Store, StoreError
 from ..texts import t
-
-#: Path of the beamer page on the trainer server.
-ROOM_PAGE = "pz/zaal/"
 
 _STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#1d232a}
 h1{font-size:2.4rem;margin:.2em 0}.pz-room-training{display:flex;gap:2rem;align-items:center;margin:1.5rem 0;

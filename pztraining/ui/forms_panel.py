@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..content import Meeting, load_form
 from ..forms import form_spec
-from ..links import participant_url, qr_svg
+from ..links import ROOM_PAGE, participant_url, qr_svg, trainer_page
 from ..store import FormSession, Store, Training
 from ..texts import t
 from .common import Message, Refresher, esc, named
@@ -49,8 +49,12 @@ class FormsPanel:
         url = participant_url(training.join_code)
         code = f"<b class='pz-join-code'>{esc(training.join_code)}</b>"
         if url:
+            # The trainer's own server serves the beamer page (laptop and hub alike).
+            beamer = trainer_page(f"{ROOM_PAGE}?training={training.id}")
             self.join.value = (f"<div class='pz-join'><div class='pz-qr'>{qr_svg(url)}</div><div>"
-                               f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p></div></div>")
+                               f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p>"
+                               f"<p><a class='pz-beamer-open' href='{esc(beamer)}' target='_blank' rel='noopener'>"
+                               f"{esc(t('panel.beamer'))}</a></p></div></div>")
         else:
             self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
         if self._rows_for != (training.id, meeting.number):  # a re-show must not replace rows being clicked

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from ..slides import SLIDES_ROUTE, deck_for
+from ..links import trainer_page
+from ..slides import SLIDES_ENV, SLIDES_ROUTE, deck_for
 from ..texts import t
 from .common import esc
 
-#: Set by ``pztraining serve`` for the trainer kernels: the folder the server serves at /pz/dia/.
-SLIDES_ENV = "PZTRAINING_SLIDES"
+__all__ = ["SLIDES_ENV", "slides_link_html"]
 
 
 def slides_link_html(program_id: str, meeting: int) -> str:
@@ -22,7 +22,7 @@ def slides_link_html(program_id: str, meeting: int) -> str:
     deck = deck_for(program_id, meeting, Path(folder))
     if deck is None:
         return f"<div class='pz-note pz-slides-missing'>{esc(t('slides.missing'))}</div>"
-    href = f"/{SLIDES_ROUTE}/{quote(deck.file)}"
+    href = trainer_page(f"{SLIDES_ROUTE}/{quote(deck.file)}")
     return (f"<a class='pz-slides-open' href='{esc(href)}' target='_blank' rel='noopener'>"
             f"{esc(t('slides.open', title=deck.title))}</a>"
             f" <span class='pz-note'>{esc(t('slides.keys'))}</span>")

@@ -4,12 +4,14 @@ Two trainers of two organisations log in through the hub (each gets a Voila-only
 opening the Draaiboek), each creates a training and sees only its own; a phone joins one
 training through the hub's room service without any login and sends the evaluation the
 trainer opened; the first organisation's kartrekker sees only that training and exports it.
+A trainer opens the slide deck and the beamer page through its own server; a stranger cannot.
 """
 
 from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from pztraining.content import load_program
-from pztraining.store import Store
+from pztraining.store import Store, Training
 from pztraining.texts import t
 
 from tests.browser.helpers import (
@@ -210,3 +212,43 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
                                                                           "nbformat": 4, "nbformat_minor": 5}})
         assert written.status == 403, written.text()
         assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
+
+
+def add_training(db_url: str, name: str, organisation: str) -> Training:
+    store = Store(db_url)
+    try:
+        return store.add_training(name, "mysupport", datetime.now(timezone.utc), organisation)
+    finally:
+        store.close()
+
+
+def test_a_trainer_opens_the_deck_and_the_beamer_page_through_the_hub_and_a_stranger_does_not(
+        hub: Hub, browser: Browser):
+    noord = add_training(hub.db_url, "Zaal Noord", "Zorggroep Noord")
+    zuid = add_training(hub.db_url, "Zaal Zuid", "Hospice Zuid")
+    # Without a login: sent to the hub's login form, no deck, no join code.
+    for path in ("pz/dia/mysupport-1.html", "pz/zaal/", f"pz/zaal/?training={noord.id}"):
+        with urllib.request.urlopen(f"{hub.url}/user/anna/{path}") as reply:
+            page = reply.read().decode()
+            assert "/hub/login" in reply.url, (path, reply.url)
+            assert noord.join_code not in page and "reveal" not in page, path
+    with device(browser) as anna:
+        log_in(anna, hub, "anna")
+        anna.locator(".pz-training-select select").select_option(value=label("Zaal Noord"))
+        slides_link = anna.locator("a.pz-slides-open")
+        expect(slides_link).to_have_attribute("href", "/user/anna/pz/dia/mysupport-1.html", timeout=OTHER_SIDE_MS)
+        deck = anna.request.get(hub.url + slides_link.get_attribute("href"))
+        assert deck.status == 200 and "reveal.js" in deck.text(), deck.status
+        assert anna.request.get(f"{hub.url}/user/anna/pz/dia/reveal.js/dist/reveal.js").status == 200
+        beamer_link = anna.locator(".pz-forms-panel a.pz-beamer-open")
+        expect(beamer_link).to_have_attribute("href", f"/user/anna/pz/zaal/?training={noord.id}")
+        for href in (beamer_link.get_attribute("href"), "/user/anna/pz/zaal/"):
+            beamer = anna.request.get(hub.url + href)
+            assert beamer.status == 200, (href, beamer.status)
+            text = beamer.text()
+            assert noord.join_code in text and hub.room_url in text, href  # the code and where phones go
+            assert zuid.join_code not in text, href  # another organisation's training
+        # Another organisation's training by its number: refused, in Dutch.
+        other = anna.request.get(f"{hub.url}/user/anna/pz/zaal/?training={zuid.id}")
+        assert other.status == 403 and zuid.join_code not in other.text()
+        assert not anna.js_errors, anna.js_errors

@@ -39,6 +39,20 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     assert c.JupyterHub.db_url == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
 
 
+def test_trainers_servers_serve_the_decks_and_the_beamer_page():
+    from jupyter_server.serverapp import ServerApp
+
+    c = read_config(config_text(HubSettings(db_url="sqlite:///x.db")))
+    app = ServerApp()
+    app.parse_command_line(c.Spawner.args)  # as jupyterhub-singleuser reads them
+    extensions = app.jpserver_extensions
+    assert extensions["pztraining.hub_server"] is True and extensions["voila"] is True
+    assert extensions["jupyterlab"] is False
+    from pztraining import hub_server
+
+    assert hub_server._jupyter_server_extension_points() == [{"module": "pztraining.hub_server"}]
+
+
 def test_room_copies_share_one_prefix_and_need_no_login():
     c = read_config(config_text(HubSettings(db_url="postgresql+psycopg://pz@/pz", room_port=9000, room_copies=3)))
     services = c.JupyterHub.services

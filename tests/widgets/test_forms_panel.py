@@ -48,6 +48,17 @@ def test_the_join_link_carries_the_code_and_a_qr_code_is_drawn(store, clock, tra
     assert "<svg" in panel.join.value and f"http://10.0.0.5:8867/?code={training.join_code}" in panel.join.value
 
 
+def test_the_beamer_link_opens_the_trainers_own_beamer_page(store, clock, training, monkeypatch):
+    monkeypatch.setenv("PZTRAINING_PARTICIPANT_URL", "http://10.0.0.5:8867/")
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    panel = FormsPanel(store, clock)
+    panel.show(training, load_program("mysupport").meeting(1))
+    assert f"class='pz-beamer-open' href='/pz/zaal/?training={training.id}'" in panel.join.value  # the laptop
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/anna/")  # the trainer's server under the hub
+    panel.show(training, load_program("mysupport").meeting(1))
+    assert f"href='/user/anna/pz/zaal/?training={training.id}'" in panel.join.value
+
+
 @pytest.fixture
 def panel(store, clock):
     training = store.add_training("Team De Linde", "mysupport", clock())

@@ -184,11 +184,17 @@ def test_the_page_links_to_the_deck_of_the_chosen_meeting(app, store, tmp_path, 
     deck = next(p for p in slides.deck_files() if p.stem == "ggz-2")
     slides.build(tmp_path / "dia", [deck])
     monkeypatch.setenv("PZTRAINING_SLIDES", str(tmp_path / "dia"))
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
     _create(app, "ggz")
     assert "pz-slides-missing" in app.slides_link.value  # meeting 1 has no deck in this build
     app.planner.meeting_select.value = 2
     assert "href='/pz/dia/ggz-2.html'" in app.slides_link.value
     assert "Dia&#x27;s openen: Symptomen" in app.slides_link.value  # the deck's title, escaped
+    # Under JupyterHub the trainer's server (and so the deck) lives below /user/NAME/.
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/anna/")
+    app.planner.meeting_select.value = 1
+    app.planner.meeting_select.value = 2
+    assert "href='/user/anna/pz/dia/ggz-2.html'" in app.slides_link.value
 
 
 def test_without_a_slides_server_the_page_shows_no_slides_link(app, monkeypatch):
