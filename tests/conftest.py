@@ -36,6 +36,27 @@ def store(tmp_path) -> Store:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One Chromium through Playwright for the whole run (browser, hub and packaging tests).
+
+    Playwright's sync API owns the main thread's event loop while it lives: a second
+    ``sync_playwright()`` in the same run fails, and so does ``asyncio.run`` (see
+    :func:`tests.loops.run_async`).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="session")
 def postgres_cluster():
     """A throwaway PostgreSQL cluster; skipped (with the reason) where PostgreSQL is not installed,
     an error instead when PZ_REQUIRE_POSTGRES=1 (as `make test` sets where PostgreSQL is there)."""

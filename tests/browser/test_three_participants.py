@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 from playwright.async_api import async_playwright
@@ -25,6 +24,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store, Training
 
+from tests.loops import run_async
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.helpers import (
     EVALUATION,
@@ -209,8 +209,12 @@ def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_
 ROOM = 20
 #: The most a phone may wait for the server, in seconds, from tapping the link to a name field
 #: that takes input: the sum of its waits for the first byte of each answer (page, styles,
-#: scripts, join), as the phone's own Resource Timing reports them.
-SERVER_WAIT_SECONDS = 3.0
+#: scripts, join), as the phone's own Resource Timing reports them. The old page (a kernel per
+#: phone) made the twentieth phone wait 13 s; on a quiet machine the room server's phones wait
+#: 2–3 s here, but the twenty renderers share the server's two cores, so a busy test machine
+#: adds seconds that are not the server's. 6 s still tells a return to per-phone work from that.
+#: The figures to compare are the benchmark's (benchmarks/room.py), not this bound.
+SERVER_WAIT_SECONDS = 6.0
 #: The goal for the whole wait on a real phone, in seconds. Not asserted here: the test
 #: machine plays all twenty phones (twenty Chromium renderers on two shared cores), so its
 #: wall-clock time is mostly the renderers waiting for a CPU (one phone alone: under 1 s;
@@ -270,8 +274,7 @@ def _full_room(served, training: Training) -> list[dict]:
                 await browser.close()
 
     # The sync API of the other tests owns this thread's event loop: the room runs in its own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, room()).result(timeout=300)
+    return run_async(room(), timeout=300)
 
 
 def test_twenty_phones_join_at_once_and_all_send_the_preparation(served, store: Store):

@@ -35,20 +35,6 @@ pytestmark = pytest.mark.browser
 SPAWN_MS = 240_000
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 def log_in(page: Page, hub: Hub, name: str, app: str = "trainer") -> None:
     """Log in through the hub's form; the user's server starts and shows ``app`` (default the Draaiboek)."""
     target = "" if app == "trainer" else f"?next=/user/{name}/voila/render/{app}.ipynb"

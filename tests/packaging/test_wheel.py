@@ -151,28 +151,25 @@ def test_serve_answers_the_trainer_and_the_participants_page(installed, served):
 
 
 @pytest.mark.browser
-def test_the_widgets_render_in_chromium_without_jupyterlab_installed(installed, served):
+def test_the_widgets_render_in_chromium_without_jupyterlab_installed(installed, served, browser):
     """Voila finds the widgets' front end in ipywidgets' and anywidget's labextensions."""
-    from playwright.sync_api import expect, sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import expect
 
     bin_dir, env, elsewhere = installed
     has_lab = subprocess.run([str(bin_dir / "python"), "-c", "import jupyterlab"], cwd=elsewhere, env=env,
                              capture_output=True)
     assert has_lab.returncode != 0  # not installed: the apps must not need it
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{served.trainer}/voila/render/trainer.ipynb?token={served.token}")
-            options = page.locator(".pz-training-select select option")
-            expect(options.first).to_be_attached(timeout=START_SECONDS * 1000)
-            assert any("Demo" in text for text in options.all_inner_texts())
-            page.goto(f"{served.trainer}/voila/render/facilitator.ipynb?token={served.token}")
-            page.locator(".pz-members textarea").fill("Anna\nBert\nCor", timeout=START_SECONDS * 1000)
-            page.locator(".pz-create-group").click()
-            # The countdown is an anywidget: its JavaScript draws the time.
-            expect(page.locator(".pz-countdown")).to_contain_text(":", timeout=60_000)
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{served.trainer}/voila/render/trainer.ipynb?token={served.token}")
+        options = page.locator(".pz-training-select select option")
+        expect(options.first).to_be_attached(timeout=START_SECONDS * 1000)
+        assert any("Demo" in text for text in options.all_inner_texts())
+        page.goto(f"{served.trainer}/voila/render/facilitator.ipynb?token={served.token}")
+        page.locator(".pz-members textarea").fill("Anna\nBert\nCor", timeout=START_SECONDS * 1000)
+        page.locator(".pz-create-group").click()
+        # The countdown is an anywidget: its JavaScript draws the time.
+        expect(page.locator(".pz-countdown")).to_contain_text(":", timeout=60_000)
+    finally:
+        context.close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dbm
 
 from pztraining.hub_auth import RoleAuthenticator
 from pztraining.store import Store
+from tests.loops import run_async
 
 
 def authenticator(tmp_path, db_url: str) -> RoleAuthenticator:
@@ -20,7 +20,7 @@ class LoginPage:
 
 
 def log_in(auth: RoleAuthenticator, name: str, password: str, page: LoginPage | None = None):
-    return asyncio.run(auth.authenticate(page or LoginPage(), {"username": name, "password": password}))
+    return run_async(auth.authenticate(page or LoginPage(), {"username": name, "password": password}))
 
 
 def test_a_name_without_a_role_is_refused_before_its_password_is_kept(tmp_path):

@@ -3,19 +3,14 @@
 import asyncio
 import json
 
-from concurrent.futures import ThreadPoolExecutor
-
 from pztraining.room.events import RoomEvents
 from pztraining.room.limits import AttemptLimiter
+from tests.loops import run_async
 
 # ------------------------------------------------------------------ wrong join codes
 
 
-def run(scenario) -> None:
-    """Run ``scenario`` in a fresh event loop of its own thread (Playwright's sync API may own
-    this thread's loop when the browser tests ran first)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, scenario).result(timeout=60)
+run = run_async
 
 
 def test_twenty_wrong_codes_in_a_minute_block_that_client_until_the_oldest_leaves_the_window():
