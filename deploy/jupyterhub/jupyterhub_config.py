@@ -64,13 +64,15 @@ c.Spawner.default_url = "/voila/render/trainer.ipynb"  # the Draaiboek
 c.Spawner.args = [
     # Only Voila: no JupyterLab, no classic notebook, no terminals. pztraining.hub_server adds
     # the slide decks (pz/dia/) and the beamer page with the join codes (pz/zaal/).
-    "--ServerApp.jpserver_extensions={'voila': True, 'pztraining.hub_server': True, 'jupyterlab': False, "
-    "'notebook_shim': False, 'jupyter_lsp': False, 'jupyter_server_terminals': False}",
+    # (One item per argument: traitlets 5 deprecates a whole dict or list in one argument.)
+    *(f"--ServerApp.jpserver_extensions={name}={on}" for name, on in (
+        ("voila", True), ("pztraining.hub_server", True), ("jupyterlab", False), ("notebook_shim", False),
+        ("jupyter_lsp", False), ("jupyter_server_terminals", False))),
     "--ServerApp.terminals_enabled=False",
     "--VoilaConfiguration.show_tracebacks=False",
     # No code of the trainer's own: the kernel takes widget messages only (no execute_request
     # through the websocket; Voila runs the app notebook server-side), and no file can be written.
-    "--MappingKernelManager.allowed_message_types=" + repr(WIDGET_MESSAGES),
+    *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in WIDGET_MESSAGES),
     "--ServerApp.contents_manager_class=pztraining.hub_server.ReadOnlyContentsManager",
     # Closed tabs leave kernels behind: reclaim them.
     "--MappingKernelManager.cull_idle_timeout=1800",

@@ -30,8 +30,13 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     c = read_config(out)
     assert c.Spawner.default_url == "/voila/render/trainer.ipynb"
     assert c.Spawner.notebook_dir.endswith("notebooks")
-    args = " ".join(c.Spawner.args)
-    assert "'jupyterlab': False" in args and "--ServerApp.terminals_enabled=False" in args
+    from jupyter_server.serverapp import ServerApp
+
+    server = ServerApp()
+    server.parse_command_line(c.Spawner.args)  # as jupyterhub-singleuser reads them
+    assert server.jpserver_extensions["jupyterlab"] is False and server.terminals_enabled is False
+    assert server.config.MappingKernelManager.allowed_message_types == [
+        "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
     assert c.Spawner.environment["PZTRAINING_DB"] == db
     assert c.Spawner.environment["PZTRAINING_PARTICIPANT_URL"] == "https://training.example.nl/services/room/"
     assert c.JupyterHub.authenticator_class == "pztraining.hub_auth.RoleAuthenticator"
