@@ -36,7 +36,7 @@ def agreement_chart(counts: pd.DataFrame) -> str:
     centre = label_w + bar_w / 2
     height = top + row_h * len(keys) + 40
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' role='img' {FONT} font-size='12'>"]
+             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>"]
     for i, (label, colour) in enumerate(zip(AGREEMENT_LABELS, AGREEMENT_COLOURS)):
         x = 10 + i * ((WIDTH - 20) / 5)
         parts.append(f"<rect x='{x:.1f}' y='6' width='12' height='12' fill='{colour}'/>"
@@ -80,7 +80,7 @@ def distribution_chart(counts: pd.DataFrame, title: str) -> str:
     most = max(int(points["count"].max()), 1)
     bar_space = (WIDTH - left - 10) / len(points)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' role='img' {FONT} font-size='12'>",
+             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
              f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))} "
              f"(n={int(points['count'].sum())})</text>"]
     for i, (_, row) in enumerate(points.iterrows()):
@@ -110,7 +110,7 @@ def before_after_chart(pairs: pd.DataFrame, title: str, low: int = 0, high: int 
         return left + (value - low) / (high - low) * span
 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' role='img' {FONT} font-size='12'>",
+             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
              f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
              f"<circle cx='{left}' cy='28' r='5' fill='#ef8a62'/><text x='{left + 9}' y='32'>voor</text>"
              f"<circle cx='{left + 60}' cy='28' r='5' fill='#2166ac'/><text x='{left + 69}' y='32'>na</text>"]
@@ -153,7 +153,7 @@ def period_chart(labels: list[str], values: list[float], title: str, target: flo
         return text.replace(".", ",")
 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart pz-period-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' role='img' {FONT} font-size='12'>",
+             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
              f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
              f"<line x1='{left}' y1='{y(0):.1f}' x2='{WIDTH - 10}' y2='{y(0):.1f}' stroke='#333' stroke-width='1'/>"]
     for i, (label, value) in enumerate(zip(labels, values)):

@@ -578,7 +578,7 @@ NL: dict[str, str] = {
     "kt.cond.changed": "Deze voorwaarde is veranderd sinds de laatste score (versie {old} → {new}). Toen stond er: “{text}”. Scoor hem opnieuw.",
     "kt.cond.dropped": "Vervallen sinds de laatste score: “{text}”.",
     "kt.cond.last": "Laatst gescoord: {when}.",
-    "kt.cond.never": "Nog niet gescoord. Kies per voorwaarde of de organisatie eraan voldoet en sla op; elke keer blijft bewaard, zo ziet u de voortgang.",
+    "kt.cond.never": "Nog niet gescoord. Kies per voorwaarde of de organisatie eraan voldoet en sla op; elke keer blijft bewaard, zo zie je de voortgang.",
     "kt.cond.attention": "Eerst aandacht voor",
     "kt.cond.all_met": "Aan alle voorwaarden wordt voldaan.",
     "kt.cond.history": "Eerdere scores",
