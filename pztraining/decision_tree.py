@@ -12,6 +12,7 @@ from typing import Any
 
 from .content.schema import DecisionTree, TreeNode
 from .content.tree_shape import TreeProblem, is_end, problems
+from .texts import t
 
 
 # ---------------------------------------------------------------- walking
@@ -27,7 +28,7 @@ def step(tree: DecisionTree, path: list[str], label: str) -> list[str]:
     for choice in here.choices:
         if choice.label == label:
             return [*(path or [tree.start]), choice.next]
-    raise InvalidPath(f"'{label}' is geen keuze bij '{here.question or here.id}'")
+    raise InvalidPath(t("tree.not_a_choice", label=label, question=here.question or here.id))
 
 
 def walk(tree: DecisionTree, labels: list[str]) -> list[str]:
@@ -41,22 +42,17 @@ def walk(tree: DecisionTree, labels: list[str]) -> list[str]:
 def check_path(tree: DecisionTree, path: Any, complete: bool = True) -> list[str]:
     """``path`` as a list of node ids when this tree allows it (ending at an end when ``complete``)."""
     if not isinstance(path, (list, tuple)) or not path or not all(isinstance(p, str) for p in path):
-        raise InvalidPath("Loop de beslisboom door tot een advies.")
+        raise InvalidPath(t("tree.unfinished"))
     if path[0] != tree.start:
-        raise InvalidPath("De beslisboom begint bij de eerste vraag.")
+        raise InvalidPath(t("tree.wrong_start"))
+    nodes = {node.id: node for node in tree.nodes}
     for here, there in zip(path, path[1:]):
-        try:
-            node = tree.node(here)
-        except KeyError:
-            raise InvalidPath("Deze route bestaat niet in de beslisboom.") from None
-        if there not in {choice.next for choice in node.choices}:
-            raise InvalidPath("Deze route bestaat niet in de beslisboom.")
-    try:
-        last = tree.node(path[-1])
-    except KeyError:
-        raise InvalidPath("Deze route bestaat niet in de beslisboom.") from None
-    if complete and not is_end(last):
-        raise InvalidPath("Loop de beslisboom door tot een advies.")
+        if here not in nodes or there not in {choice.next for choice in nodes[here].choices}:
+            raise InvalidPath(t("tree.no_route"))
+    if path[-1] not in nodes:
+        raise InvalidPath(t("tree.no_route"))
+    if complete and not is_end(nodes[path[-1]]):
+        raise InvalidPath(t("tree.unfinished"))
     return list(path)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Iterable, Protocol
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .. import report
+from ..discussions import HeldDiscussion
 from ..texts import t
 
 PERIODS = ("halfjaar", "jaar")
@@ -28,17 +29,6 @@ COLUMNS = ["period", "start", "end", "trainings_held", "trainings_target", "targ
 #: Indicators that get a chart over time, in this order.
 CHARTED = ("trainings_held", "participants", "response_rate", "satisfaction", "efficacy_change",
            "case_discussions", "actions_done")
-
-
-class Discussion(Protocol):
-    """A held case discussion (``HeldDiscussion`` of the programmes' store)."""
-
-    training_id: int
-    organisation: str
-    meeting: int
-    held_on: date
-    actions_agreed: int
-    actions_done: int
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,7 @@ def _satisfaction(tidy: pd.DataFrame) -> pd.Series:
 
 
 def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: pd.DataFrame,
-                   discussions: Iterable[Discussion], periods: list[Bucket], today: date,
+                   discussions: Iterable[HeldDiscussion], periods: list[Bucket], today: date,
                    per: str = "halfjaar", per_year: int | None = None,
                    date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
     """One row per period with every indicator (see :data:`COLUMNS`).

@@ -93,7 +93,7 @@ def test_a_region_file_missing_a_role_is_named(tmp_path, monkeypatch):
     del data["roles"]["consultatieteam"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     [problem] = content.check_files([path])
-    assert "roles" in str(problem) or "regio-rollen ontbreken: consultatieteam" in str(problem)
+    assert str(problem).endswith(f"{path.name}: deze regio-rollen ontbreken: consultatieteam")
     assert "consultatieteam" in str(problem)
 
 
