@@ -152,10 +152,11 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
 
     Files are replaced only when they are this package's own: a folder whose ``decks.json``
     is a build manifest is a previous build, and the decks it lists, its index, manifest and
-    reveal.js copy are rebuilt in place. Any other file of the same name is refused
-    (:class:`~pztraining.files.AlreadyExists`) unless ``overwrite``. An ``out`` chosen by the
-    user that holds other files gets a new subfolder ``dia-<date>`` (``now``, local time;
-    ``report.out`` says where); the default build folder is the package's own and never does.
+    reveal.js copy are rebuilt in place; other files in it are left alone. Any other file of
+    the same name is refused (:class:`~pztraining.files.AlreadyExists`) unless ``overwrite``.
+    An ``out`` chosen by the user that is no build and holds other files gets a new subfolder
+    ``dia-<date>`` (``now``, local time; ``report.out`` says where); the default build folder
+    is the package's own and never does.
     """
     chosen = out is not None
     out = default_build_dir() if out is None else Path(out)
@@ -181,7 +182,7 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
     writers["index.html"] = _text_writer(_index_page(built))
     ours = _previous_build(out, writers)
     try:
-        if chosen:
+        if chosen and not ours:  # a folder of the user's: a new subfolder when it holds anything
             out = write_folder(out, writers, t("slides.folder"), now or datetime.now(), overwrite=overwrite,
                                ours=ours)
         else:

@@ -1,0 +1,142 @@
+"""Exports opened in a real spreadsheet (LibreOffice Calc, nl-NL) and read back cell by cell.
+
+The workbook is opened as it is; the CSV folder is imported twice: with the Dutch settings the
+export is made for (semicolon, ", UTF-8, Dutch) and with the import dialog's defaults (tab,
+comma and semicolon all ticked). In every sheet: no formula anywhere, every number a number,
+every text exactly as typed (in a CSV with the leading quote that keeps a formula-like answer
+text, and a text that is only digits read as that number, as any CSV import does).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pztraining import export, results
+from pztraining.content import load_form
+from pztraining.forms import form_spec
+from tests import libreoffice
+from tests.unit.test_report import NOW as FILLED, fill
+
+pytestmark = pytest.mark.libreoffice
+
+NOW = datetime(2026, 11, 23, 10, 0)
+#: What participants typed: formulas, separators, quotes, line breaks, tabs, spaces, non-ASCII.
+TYPED = ["=1+1", "\t=1+1", "=cmd|' /C calc'!A0", "+31 6 12345678", "-niets-", "@SUM(A1:A9)",
+         "eerste regel\ntweede regel", "met, komma en; puntkomma", 'zei "hallo" en ging', "tab\tin het midden",
+         "  spaties eromheen  ", "café ‘citaat’ — ½ 😀", "1,5 uur", "3,86"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The bundle's sheets, and every sheet as LibreOffice read it: (xlsx, csv Dutch, csv dialog defaults)."""
+    from pztraining.store import Store
+
+    soffice = libreoffice.soffice_or_skip()
+    folder = tmp_path_factory.mktemp("lo")
+    store = Store(f"sqlite:///{folder / 'pz.db'}")
+    try:
+        training, _ = fill(store)
+        store.open_form(training.id, 1, "reflectie", False, FILLED, spec=form_spec(load_form("reflectie")))
+        for i, typed in enumerate(TYPED):
+            person = store.add_participant(training.id, f"Typist {i}", f"typist-{i}", FILLED)
+            store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, FILLED,
+                         participant_id=person.id)
+        bundle = results.build(store, results.training_scope(store, str(training.id)))
+    finally:
+        store.close()
+    sheets = export.sheets(bundle, False, NOW)
+    workbook, csv_folder = folder / "export.xlsx", folder / "csv"
+    export.write(bundle, "xlsx", workbook, False, NOW)
+    export.write(bundle, "csv", csv_folder, False, NOW)
+    csv_files = sorted(csv_folder.glob("*.csv"))
+    read = {
+        "xlsx": libreoffice.convert(soffice, [workbook], folder / "lo-xlsx"),
+        "csv-nl": libreoffice.convert(soffice, csv_files, folder / "lo-csv-nl",
+                                      libreoffice.csv_options((libreoffice.SEMICOLON,))),
+        "csv-dialog": libreoffice.convert(soffice, csv_files, folder / "lo-csv-dialog", libreoffice.csv_options(
+            (libreoffice.TAB, libreoffice.COMMA, libreoffice.SEMICOLON))),
+    }
+    return sheets, workbook, read
+
+
+def _rows(sheet) -> list[list]:
+    """Every row as (value, type) pairs, trailing empty cells and rows dropped."""
+    rows = []
+    for row in sheet.iter_rows():
+        cells = [(c.value, c.data_type) for c in row]
+        while cells and cells[-1][0] is None:
+            cells.pop()
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _expected_cell(value, csv: bool):
+    """What a spreadsheet must show for ``value``: None, a number, a date, or exactly this text."""
+    if _missing(value) or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, date):  # a date is a date cell, in the workbook and in a CSV import
+        return datetime(value.year, value.month, value.day)
+    text = str(value)
+    if not csv:
+        return text
+    text = "'" + text if text.startswith(export.FORMULA_STARTS) else text
+    if re.fullmatch(r"-?\d+(,\d+)?", text):  # a CSV cannot say "text": digits are read as the number
+        return float(text.replace(",", "."))
+    if re.fullmatch(r"\d\d-\d\d-\d{4}( \d\d:\d\d)?", text):  # a Dutch date (the report's "made on")
+        return datetime.strptime(text, "%d-%m-%Y %H:%M" if " " in text else "%d-%m-%Y")
+    return text
+
+
+def _check(frame: pd.DataFrame, sheet, csv: bool, where: str) -> None:
+    rows = _rows(sheet)
+    expected = [[_expected_cell(c, csv) for c in frame.columns]]
+    expected += [[_expected_cell(v, csv) for v in row] for row in frame.astype(object).itertuples(index=False)]
+    for row in expected:
+        while row and row[-1] is None:
+            row.pop()
+    assert len(rows) == len(expected), f"{where}: {len(rows)} rows, expected {len(expected)}"
+    for number, (got, want) in enumerate(zip(rows, expected), start=1):
+        assert len(got) == len(want), f"{where} row {number}: {got} != {want}"
+        for column, ((value, kind), wanted) in enumerate(zip(got, want), start=1):
+            place = f"{where} row {number} column {column}"
+            assert kind != "f", f"{place}: a formula {value!r}"
+            if wanted is None:
+                assert value is None or value == "", f"{place}: {value!r}, expected an empty cell"
+            elif isinstance(wanted, datetime):
+                assert kind == "d" and value == wanted, f"{place}: {value!r} ({kind}), expected the date {wanted}"
+            elif isinstance(wanted, float):
+                assert kind == "n" and value == pytest.approx(wanted), f"{place}: {value!r} ({kind}), expected {wanted}"
+            else:
+                assert kind == "s" and value == wanted, f"{place}: {value!r} ({kind}), expected the text {wanted!r}"
+
+
+def test_every_cell_of_the_workbook_reads_back_in_libreoffice_as_typed_and_no_formula(exported):
+    sheets, workbook, read = exported
+    book = openpyxl.load_workbook(read["xlsx"][workbook])
+    assert book.sheetnames == [name[:31] for name in sheets]
+    for name, frame in sheets.items():
+        _check(frame, book[name[:31]], csv=False, where=f"xlsx {name}")
+
+
+@pytest.mark.parametrize("settings", ["csv-nl", "csv-dialog"])
+def test_every_cell_of_the_csv_folder_reads_back_in_libreoffice_as_typed_and_no_formula(exported, settings):
+    sheets, _, read = exported
+    converted = {path.name: result for path, result in read[settings].items()}
+    assert sorted(converted) == sorted(export._csv_name(name) for name in sheets)
+    for name, frame in sheets.items():
+        book = openpyxl.load_workbook(converted[export._csv_name(name)])
+        _check(frame, book.active, csv=True, where=f"{settings} {export._csv_name(name)}")
