@@ -154,23 +154,30 @@ def _csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def _cell(value: object, integer: Callable[[int], str], decimal: Callable[[float], str],
+          text: Callable[[str], str]) -> str:
+    """One cell as text for a file: empty when missing, yes/no in Dutch, numbers and text each their way."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return text(t("export.yes") if value else t("export.no"))
+    if isinstance(value, (int, np.integer)):
+        return integer(int(value))
+    if isinstance(value, (float, np.floating)):
+        return decimal(float(value))
+    return text(str(value))
+
+
 def _csv_cell(value: object) -> str:
     """One field: text always between double quotes, numbers with a decimal comma, empty as nothing.
 
     Quoting every text keeps a tab, comma or line break inside an answer in its cell whichever
     separators an import ticks (LibreOffice's dialog ticks tab, comma and semicolon); a number
-    with a decimal comma is quoted for the same reason and still read as a number.
+    with a decimal comma is quoted for the same reason and still read as a number. Never an
+    exponent (1e-05): an import reads "scientific notation" as text unless told otherwise.
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return _quoted(t("export.yes") if value else t("export.no"))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        # Never an exponent (1e-05): an import reads "scientific notation" as text unless told otherwise.
-        return _quoted(np.format_float_positional(float(value), trim="-").replace(".", ","))
-    return _quoted(_csv_text(str(value)))
+    return _cell(value, str, lambda v: _quoted(np.format_float_positional(v, trim="-").replace(".", ",")),
+                 lambda v: _quoted(_csv_text(v)))
 
 
 def _quoted(text: str) -> str:
@@ -319,15 +326,8 @@ def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
 
 
 def _html_cell(value: object, p_value: bool) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return escape(t("export.yes") if value else t("export.no"))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return _significant(float(value)) if p_value else f"{value:.2f}".replace(".", ",")
-    return _html_text(str(value))
+    two_decimals = (lambda v: f"{v:.2f}".replace(".", ","))
+    return _cell(value, str, _significant if p_value else two_decimals, _html_text)
 
 
 def _html_text(text: str) -> str:

@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import tests.required
+
 #: Calc's CSV import filter.
 CSV_FILTER = "Text - txt - csv (StarCalc)"
 #: Tokens of the CSV import options (LibreOffice help, "CSV Filter Options").
@@ -38,23 +40,12 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def required() -> bool:
-    """True when the LibreOffice tests may not skip: PZ_REQUIRE_LIBREOFFICE=1 (``make test`` sets it)."""
-    return os.environ.get("PZ_REQUIRE_LIBREOFFICE", "").strip() not in ("", "0")
-
-
 def soffice_or_skip() -> str:
     """soffice; where there is none, skip the test, or fail it when LibreOffice is required."""
-    import pytest
-
     found = find_soffice()
     if found is not None:
         return found
-    reason = "LibreOffice ontbreekt (apt-get install libreoffice-calc-nogui); `make test` installs it as root"
-    if required():
-        pytest.fail(f"{reason}. PZ_REQUIRE_LIBREOFFICE=1: de LibreOffice-tests mogen niet overgeslagen worden.",
-                    pytrace=False)
-    pytest.skip(reason)
+    tests.required.missing("LibreOffice", "libreoffice-calc-nogui", "PZ_REQUIRE_LIBREOFFICE")
 
 
 def convert(soffice: str, files: list[Path], out: Path, infilter: str | None = None) -> dict[Path, Path]:

@@ -17,11 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pztraining import export, results
-from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining import export
 from tests import libreoffice
-from tests.unit.test_report import NOW as FILLED, fill
+from tests.unit.test_export_readable import with_open_answers
 
 pytestmark = pytest.mark.libreoffice
 
@@ -41,13 +39,7 @@ def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lo")
     store = Store(f"sqlite:///{folder / 'pz.db'}")
     try:
-        training, _ = fill(store)
-        store.open_form(training.id, 1, "reflectie", False, FILLED, spec=form_spec(load_form("reflectie")))
-        for i, typed in enumerate(TYPED):
-            person = store.add_participant(training.id, f"Typist {i}", f"typist-{i}", FILLED)
-            store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, FILLED,
-                         participant_id=person.id)
-        bundle = results.build(store, results.training_scope(store, str(training.id)))
+        bundle = with_open_answers(store, TYPED)
     finally:
         store.close()
     sheets = export.sheets(bundle, False, NOW)
