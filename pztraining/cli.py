@@ -400,7 +400,6 @@ def cmd_users(args) -> int:
 
 def cmd_slides(args) -> int:
     from . import slides
-
     from .clock import local, utc_now
 
     report = slides.build(args.out, args.paths or None, overwrite=args.overwrite, now=local(utc_now()))
@@ -420,6 +419,7 @@ def cmd_slides(args) -> int:
 
 def cmd_handouts(args) -> int:
     from . import handouts
+    from .clock import local, utc_now
 
     if not args.training and not args.program:
         raise HandoutsError(t("cli.handouts.need_scope"))
@@ -451,8 +451,6 @@ def cmd_handouts(args) -> int:
     name = info.name if info else program.id
     out = args.out or Path("hand-outs") / _slug(name)
     pages = handouts.handouts_for(program, info, copies, lib)
-    from .clock import local, utc_now
-
     report = handouts.write_handouts(pages, out, t("handout.index.title", name=name), pdf=not args.no_pdf,
                                      now=local(utc_now()), overwrite=args.overwrite)
     for warning in report.warnings:
