@@ -2,7 +2,7 @@
 
 ``convert`` opens files the way Calc's File > Open does, with a CSV import's settings given as a
 filter options string, and saves them as .xlsx for openpyxl to read every cell back. One soffice
-run converts several files; each run costs one to three seconds (a private profile per run).
+run converts several files; each run costs one to six seconds (a private profile per run).
 """
 
 from __future__ import annotations
