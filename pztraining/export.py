@@ -56,14 +56,17 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     """True/False shown as the Dutch "ja"/"nee" (a reader of the CSV or the page sees no English)."""
-    flags = [c for c in frame.columns
-             if frame[c].dtype == bool or (frame[c].dtype == object and frame[c].map(type).eq(bool).any())]
+    def has_flags(column: pd.Series) -> bool:
+        return pd.api.types.is_bool_dtype(column) or (column.dtype == object and column.map(type).eq(bool).any())
+
+    flags = [c for c in frame.columns if has_flags(frame[c])]
     if not flags:
         return frame
     frame = frame.copy()
     words = {True: t("export.yes"), False: t("export.no")}
     for column in flags:
-        frame[column] = frame[column].map(lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v)
+        frame[column] = frame[column].astype(object).map(
+            lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v)
     return frame
 
 
