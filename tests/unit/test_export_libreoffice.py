@@ -1,6 +1,6 @@
 """Exports opened in a real spreadsheet (LibreOffice Calc, nl-NL) and read back cell by cell.
 
-The workbook is opened as it is; the CSV folder is imported twice: with the Dutch settings the
+Both reports: the results export and the kartrekker's borging report. The workbook is opened as it is; the CSV folder is imported twice: with the Dutch settings the
 export is made for (semicolon, ", UTF-8, Dutch) and with the import dialog's defaults (tab,
 comma and semicolon all ticked). In every sheet: no formula anywhere, every number a number,
 every text exactly as typed (in a CSV with the leading quote that keeps a formula-like answer
@@ -18,8 +18,12 @@ import pandas as pd
 import pytest
 
 from pztraining import export
+from pztraining.kartrekker import export as borging_export, gather
+from pztraining.kartrekker.planning import MONTH_NAMES
 from tests import libreoffice
 from tests.unit.test_export_readable import with_open_answers
+from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_organisation
+from tests.unit.test_report import NOW as FILLED
 
 pytestmark = pytest.mark.libreoffice
 
@@ -32,7 +36,10 @@ TYPED = ["=1+1", "\t=1+1", "=cmd|' /C calc'!A0", "+31 6 12345678", "-niets-", "@
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """The bundle's sheets, and every sheet as LibreOffice read it: (xlsx, csv Dutch, csv dialog defaults)."""
+    """Each report's sheets, and its files as LibreOffice read them: {report: (sheets, {settings: {name: xlsx}})}.
+
+    Three soffice runs in all: the two workbooks, then the two CSV folders with each import's settings.
+    """
     from pztraining.store import Store
 
     soffice = libreoffice.soffice_or_skip()
@@ -40,21 +47,33 @@ def exported(tmp_path_factory):
     store = Store(f"sqlite:///{folder / 'pz.db'}")
     try:
         bundle = with_open_answers(store, TYPED)
+        fill_organisation(store)
+        store.add_condition_scores(ORG, "mysupport", [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk",
+                                                       "\t=1+1\nen een tweede regel")], FILLED)
+        borging = gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM,
+                                 program_id="mysupport")
     finally:
         store.close()
-    sheets = export.sheets(bundle, False, NOW)
-    workbook, csv_folder = folder / "export.xlsx", folder / "csv"
-    export.write(bundle, "xlsx", workbook, False, NOW)
-    export.write(bundle, "csv", csv_folder, False, NOW)
-    csv_files = sorted(csv_folder.glob("*.csv"))
-    read = {
-        "xlsx": libreoffice.convert(soffice, [workbook], folder / "lo-xlsx"),
-        "csv-nl": libreoffice.convert(soffice, csv_files, folder / "lo-csv-nl",
-                                      libreoffice.csv_options((libreoffice.SEMICOLON,))),
-        "csv-dialog": libreoffice.convert(soffice, csv_files, folder / "lo-csv-dialog", libreoffice.csv_options(
-            (libreoffice.TAB, libreoffice.COMMA, libreoffice.SEMICOLON))),
-    }
-    return sheets, workbook, read
+    reports = {"resultaten": (export.sheets(bundle, False, NOW), lambda fmt, out: export.write(bundle, fmt, out,
+                                                                                                False, NOW)),
+               "borging": (borging_export.sheets(borging, NOW), lambda fmt, out: borging_export.write(borging, fmt,
+                                                                                                       out, NOW))}
+    workbooks, csv_files = {}, {}
+    for report, (_, write) in reports.items():
+        workbooks[report] = write("xlsx", folder / f"{report}.xlsx")
+        for path in write("csv", folder / report).glob("*.csv"):
+            csv_files[f"{report}-{path.name}"] = path.rename(folder / f"{report}-{path.name}")  # one name each
+    read = {"xlsx": libreoffice.convert(soffice, list(workbooks.values()), folder / "lo-xlsx")}
+    for settings, separators in (("csv-nl", (libreoffice.SEMICOLON,)),
+                                 ("csv-dialog", (libreoffice.TAB, libreoffice.COMMA, libreoffice.SEMICOLON))):
+        read[settings] = libreoffice.convert(soffice, list(csv_files.values()), folder / f"lo-{settings}",
+                                             libreoffice.csv_options(separators))
+    return {report: (sheets, {"xlsx": {"": read["xlsx"][workbooks[report]]},
+                              **{settings: {path.name.removeprefix(f"{report}-"): result
+                                            for path, result in read[settings].items()
+                                            if path.name.startswith(f"{report}-")}
+                                 for settings in ("csv-nl", "csv-dialog")}})
+            for report, (sheets, _) in reports.items()}
 
 
 def _rows(sheet) -> list[list]:
@@ -90,6 +109,9 @@ def _expected_cell(value, csv: bool):
         return float(text.replace(",", "."))
     if re.fullmatch(r"\d\d-\d\d-\d{4}( \d\d:\d\d)?", text):  # a Dutch date (the report's "made on")
         return datetime.strptime(text, "%d-%m-%Y %H:%M" if " " in text else "%d-%m-%Y")
+    month = re.fullmatch(r"([a-z]{3}) (\d{4})", text)
+    if month and month.group(1) in MONTH_NAMES:  # a Dutch month ("dec 2025", the planning's columns) is that month
+        return datetime(int(month.group(2)), MONTH_NAMES.index(month.group(1)) + 1, 1)
     return text
 
 
@@ -116,19 +138,21 @@ def _check(frame: pd.DataFrame, sheet, csv: bool, where: str) -> None:
                 assert kind == "s" and value == wanted, f"{place}: {value!r} ({kind}), expected the text {wanted!r}"
 
 
-def test_every_cell_of_the_workbook_reads_back_in_libreoffice_as_typed_and_no_formula(exported):
-    sheets, workbook, read = exported
-    book = openpyxl.load_workbook(read["xlsx"][workbook])
+@pytest.mark.parametrize("report", ["resultaten", "borging"])
+def test_every_cell_of_the_workbook_reads_back_in_libreoffice_as_typed_and_no_formula(exported, report):
+    sheets, read = exported[report]
+    book = openpyxl.load_workbook(read["xlsx"][""])
     assert book.sheetnames == [name[:31] for name in sheets]
     for name, frame in sheets.items():
-        _check(frame, book[name[:31]], csv=False, where=f"xlsx {name}")
+        _check(frame, book[name[:31]], csv=False, where=f"{report}.xlsx {name}")
 
 
+@pytest.mark.parametrize("report", ["resultaten", "borging"])
 @pytest.mark.parametrize("settings", ["csv-nl", "csv-dialog"])
-def test_every_cell_of_the_csv_folder_reads_back_in_libreoffice_as_typed_and_no_formula(exported, settings):
-    sheets, _, read = exported
-    converted = {path.name: result for path, result in read[settings].items()}
+def test_every_cell_of_the_csv_folder_reads_back_in_libreoffice_as_typed_and_no_formula(exported, report, settings):
+    sheets, read = exported[report]
+    converted = read[settings]
     assert sorted(converted) == sorted(export._csv_name(name) for name in sheets)
     for name, frame in sheets.items():
         book = openpyxl.load_workbook(converted[export._csv_name(name)])
-        _check(frame, book.active, csv=True, where=f"{settings} {export._csv_name(name)}")
+        _check(frame, book.active, csv=True, where=f"{report} {settings} {export._csv_name(name)}")
