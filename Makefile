@@ -11,8 +11,11 @@ PG_INITDB ?= /usr/lib/postgresql/*/bin/initdb
 PG_LOOK = { ls $(PG_INITDB) || command -v initdb; } >/dev/null 2>&1
 # 1 when PostgreSQL is there (expanded when a recipe runs, so after `postgres` has installed it).
 PG_FOUND = $(shell $(PG_LOOK) && echo 1 || echo 0)
+# LibreOffice (Debian's libreoffice-calc-nogui): the export tests open the files in it and read them back.
+SOFFICE ?= soffice
+LO_FOUND = $(shell command -v $(SOFFICE) >/dev/null 2>&1 && echo 1 || echo 0)
 
-.PHONY: demo test test-fast bench check chromium postgres proxy clean
+.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +29,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
 
-## test: set up, make sure Chromium and PostgreSQL are there, and run the whole suite (browser tests included);
-## where PostgreSQL is there its tests may not skip (PZ_REQUIRE_POSTGRES=1), and every skip is listed (-rs)
-test: $(STAMP) chromium postgres proxy
-	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) $(BIN)/python -m pytest -q -rs
+## test: set up, make sure Chromium, PostgreSQL and LibreOffice are there, and run the whole suite (browser
+## tests included); where PostgreSQL or LibreOffice is there its tests may not skip (PZ_REQUIRE_POSTGRES=1,
+## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs)
+test: $(STAMP) chromium postgres proxy libreoffice
+	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) $(BIN)/python -m pytest -q -rs
 
-## test-fast: everything except the browser tests and the wheel installed into a fresh venv
+## test-fast: everything except the browser tests, LibreOffice and the wheel installed into a fresh venv
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not packaging"
+	$(BIN)/python -m pytest -q -m "not browser and not packaging and not libreoffice"
 
 ## check: validate every content file
 check: $(STAMP)
@@ -87,6 +91,23 @@ proxy:
 		echo "configurable-http-proxy ontbreekt voor de JupyterHub-test. Installeer het als root met:"; \
 		echo "    sudo apt-get install npm && sudo npm install -g configurable-http-proxy"; \
 		exit 1; \
+	fi
+
+libreoffice:
+	@if [ "$(LO_FOUND)" = "1" ]; then \
+		echo "LibreOffice: $$(command -v $(SOFFICE)) (de exports worden erin teruggelezen)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "LibreOffice ontbreekt: installeren met apt-get (voor de exporttests)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }; \
+		if ! command -v $(SOFFICE) >/dev/null 2>&1; then \
+			echo "LibreOffice installeren is mislukt: zonder LibreOffice worden de exports niet teruggelezen."; \
+			echo "Installeer het met: apt-get install libreoffice-calc-nogui"; \
+			exit 1; \
+		fi; \
+	else \
+		echo "LibreOffice ontbreekt: de exporttests die de bestanden in LibreOffice openen worden overgeslagen."; \
+		echo "Installeer het met: sudo apt-get install libreoffice-calc-nogui"; \
 	fi
 
 clean:

@@ -17,6 +17,7 @@ from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
+from .files import AlreadyExists
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
@@ -122,6 +123,7 @@ def build_parser() -> _Parser:
     export.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "html"), help=t("cli.opt.format"))
     export.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
     export.add_argument("--with-names", action="store_true", help=t("cli.opt.with_names"))
+    export.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
 
     borging = commands.add_parser("borging", help=t("cli.borging"), description=t("cli.borging"))
     with_store_options(borging)
@@ -130,8 +132,10 @@ def build_parser() -> _Parser:
     borging.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
     borging.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))
     borging.add_argument("--per", choices=("halfjaar", "jaar"), help=t("cli.opt.per"))
-    borging.add_argument("--format", default="xlsx", choices=("xlsx", "html"), help=t("cli.opt.format"))
+    borging.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "html"),
+                         help=t("cli.opt.borging_format"))
     borging.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
+    borging.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
 
     remove = commands.add_parser("remove", help=t("cli.remove"), description=t("cli.remove"))
     with_store_options(remove)
@@ -141,6 +145,7 @@ def build_parser() -> _Parser:
     slides = commands.add_parser("slides", help=t("cli.slides"), description=t("cli.slides"))
     slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
     slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
+    slides.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
     with_region_option(slides)
 
     handouts = commands.add_parser("handouts", help=t("cli.handouts"), description=t("cli.handouts"))
@@ -151,6 +156,7 @@ def build_parser() -> _Parser:
     handouts.add_argument("--copies", type=int, metavar="N", help=t("cli.opt.copies"))
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
+    handouts.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
     with_region_option(handouts)
 
     users = commands.add_parser("users", help=t("cli.users"), description=t("cli.users"))
@@ -214,12 +220,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             HubConfigError) as exc:
         print(t("cli.error", message=str(exc)), file=sys.stderr)
         return 1
+    except AlreadyExists as exc:
+        print(t("cli.error", message=exists_message(exc)), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # the edge: a user sees a sentence, never a traceback
         print(t("cli.error", message=t("unexpected", error=type(exc).__name__)), file=sys.stderr)
         return 1
+
+
+def exists_message(exc: AlreadyExists) -> str:
+    """The Dutch refusal for a file in the way: which file, and that --overwrite replaces it."""
+    if exc.others:
+        return t("files.exists_more", path=exc.path, others=exc.others)
+    return t("files.exists", path=exc.path)
+
+
+def _say_where(asked: Path, written: Path) -> None:
+    """Say so when a folder of files went into a new subfolder because ``asked`` held other files."""
+    if Path(written) != Path(asked):
+        print(t("files.subfolder", folder=asked, path=written))
 
 
 def _commands(parser: _Parser) -> set[str]:
@@ -296,10 +318,11 @@ def cmd_export(args) -> int:
     if args.with_names and not with_names:
         print(t("access.cli_pseudonymized"), file=sys.stderr)
     bundle = results.build(store, scope, with_names=with_names)
-    export.write(bundle, args.format, args.out, with_names, local(utc_now()))
+    written = export.write(bundle, args.format, args.out, with_names, local(utc_now()), overwrite=args.overwrite)
     if bundle.tidy.empty:
         print(t("export.empty"), file=sys.stderr)
-    print(t("export.written", path=args.out))
+    _say_where(args.out, written)
+    print(t("export.written", path=written))
     return 0
 
 
@@ -316,10 +339,11 @@ def cmd_borging(args) -> int:
     now = local(utc_now())
     data = gather.borging(store, args.org, date_from, date_to, now.date(), local_zone(),
                           program_id=args.program, per=args.per, user=access.current_user(store, os.environ))
-    report_export.write(data, args.format, args.out, now)
+    written = report_export.write(data, args.format, args.out, now, overwrite=args.overwrite)
     for note in data.notes:
         print(note, file=sys.stderr)
-    print(t("cli.borging.written", path=args.out))
+    _say_where(args.out, written)
+    print(t("cli.borging.written", path=written))
     return 0
 
 
@@ -376,8 +400,11 @@ def cmd_users(args) -> int:
 
 def cmd_slides(args) -> int:
     from . import slides
+    from .clock import local, utc_now
 
-    report = slides.build(args.out, args.paths or None)
+    report = slides.build(args.out, args.paths or None, overwrite=args.overwrite, now=local(utc_now()))
+    if args.out is not None:
+        _say_where(args.out, report.out)
     for deck in report.built:
         print(t("cli.slides.built", path=report.out / deck.file))
     for problem in report.problems:
@@ -392,6 +419,7 @@ def cmd_slides(args) -> int:
 
 def cmd_handouts(args) -> int:
     from . import handouts
+    from .clock import local, utc_now
 
     if not args.training and not args.program:
         raise HandoutsError(t("cli.handouts.need_scope"))
@@ -423,10 +451,12 @@ def cmd_handouts(args) -> int:
     name = info.name if info else program.id
     out = args.out or Path("hand-outs") / _slug(name)
     pages = handouts.handouts_for(program, info, copies, lib)
-    report = handouts.write_handouts(pages, out, t("handout.index.title", name=name), pdf=not args.no_pdf)
+    report = handouts.write_handouts(pages, out, t("handout.index.title", name=name), pdf=not args.no_pdf,
+                                     now=local(utc_now()), overwrite=args.overwrite)
     for warning in report.warnings:
         print(t("cli.handouts.warning", problem=warning), file=sys.stderr)
-    print(t("cli.handouts.written", count=len(pages), path=out, index=out / "index.html"))
+    _say_where(out, report.out)
+    print(t("cli.handouts.written", count=len(pages), path=report.out, index=report.out / "index.html"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -541,6 +571,9 @@ def _fresh_slides() -> Path | None:
                 print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
     except SlidesError as exc:
         print(t("cli.serve.slides_problem", problem=exc), file=sys.stderr)
+        return None
+    except AlreadyExists as exc:  # a file that is not ours in the build folder: kept, and said
+        print(t("cli.serve.slides_problem", problem=exists_message(exc)), file=sys.stderr)
         return None
     return out
 

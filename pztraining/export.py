@@ -1,27 +1,25 @@
 """Write a report bundle as an Excel workbook, CSV files or one self-contained HTML page.
 
-Every file is written completely or not at all: we write to a temporary file next to
-the target and rename it into place. Headers and sheet names are Dutch (from texts.py).
+Every file is written completely or not at all, and an existing file is replaced only when
+asked (:mod:`pztraining.files`). Headers, sheet names and yes/no are Dutch (from texts.py).
 """
 
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import tempfile
 from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import charts
 from .content import library
 from .errors import ExportError
-from .files import WriteError, atomic_file
+from .files import WriteError, atomic_file, write_folder
 from .results import Bundle
 from .texts import t
 
@@ -38,13 +36,38 @@ COUNT_COLUMNS = ("meeting", "n", "n_pairs", "answered", "paper_forms", "particip
                  "harder")
 
 
+#: Figures shown with two decimals in every sheet, as the Items sheet always did.
+ROUNDED_COLUMNS = ("mean", "median", "std", "share_agree", "mean_before", "mean_after", "mean_change", "statistic",
+                   "rate")
+
+
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     counts = [c for c in COUNT_COLUMNS if c in frame.columns]
     if counts:
         frame = frame.astype({c: "Int64" for c in counts})
+    rounded = [c for c in ROUNDED_COLUMNS if c in frame.columns]
+    if rounded:
+        frame = frame.astype({c: float for c in rounded}).round({c: 2 for c in rounded})
+    frame = yes_no(frame)
     renamed = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _known()})
     # Two columns may get the same Dutch label (item/item_key): keep the first.
     return renamed.loc[:, ~renamed.columns.duplicated()]
+
+
+def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
+    """True/False shown as the Dutch "ja"/"nee" (a reader of the CSV or the page sees no English)."""
+    def has_flags(column: pd.Series) -> bool:
+        return pd.api.types.is_bool_dtype(column) or (column.dtype == object and column.map(type).eq(bool).any())
+
+    flags = [c for c in frame.columns if has_flags(frame[c])]
+    if not flags:
+        return frame
+    frame = frame.copy()
+    words = {True: t("export.yes"), False: t("export.no")}
+    for column in flags:
+        frame[column] = frame[column].astype(object).map(
+            lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v)
+    return frame
 
 
 def _known() -> set[str]:
@@ -68,9 +91,6 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
                   .agg("; ".join).rename("choices").reset_index())
         summary = summary.merge(joined, on=["program", "form", "item_key"], how="left")
         summary.loc[summary["choices"].notna(), "item_type"] = t("export.choice")
-    for column in ("mean", "median", "std", "share_agree"):
-        if column in summary:
-            summary[column] = summary[column].astype(float).round(2)
     return summary
 
 
@@ -107,11 +127,12 @@ def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.Data
     return out
 
 
-def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic_file(path: Path, write: Callable[[Path], None], overwrite: bool) -> Path:
     try:
-        atomic_file(path, write)
+        atomic_file(path, write, overwrite=overwrite)
     except WriteError as exc:
         raise ExportError(t("export.cannot_write", path=exc.path, reason=exc.reason)) from None
+    return path
 
 
 def _texts(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
@@ -136,13 +157,54 @@ def _csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
+def _cell(value: object, integer: Callable[[int], str], decimal: Callable[[float], str],
+          text: Callable[[str], str]) -> str:
+    """One cell as text for a file: empty when missing, yes/no in Dutch, numbers and text each their way."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return text(t("export.yes") if value else t("export.no"))
+    if isinstance(value, (int, np.integer)):
+        return integer(int(value))
+    if isinstance(value, (float, np.floating)):
+        return decimal(float(value))
+    return text(str(value))
+
+
+def _csv_cell(value: object) -> str:
+    """One field: text always between double quotes, numbers with a decimal comma, empty as nothing.
+
+    Quoting every text keeps a tab, comma or line break inside an answer in its cell whichever
+    separators an import ticks (LibreOffice's dialog ticks tab, comma and semicolon); a number
+    with a decimal comma is quoted for the same reason and still read as a number. Never an
+    exponent (1e-05): an import reads "scientific notation" as text unless told otherwise.
+    """
+    return _cell(value, str, lambda v: _quoted(np.format_float_positional(v, trim="-").replace(".", ",")),
+                 lambda v: _quoted(_csv_text(v)))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as Dutch CSV text: ``;``-separated, header first, lines ending in CRLF."""
+    lines = [";".join(_quoted(_csv_text(str(c))) for c in frame.columns)]
+    for row in frame.astype(object).itertuples(index=False, name=None):
+        lines.append(";".join(_csv_cell(value) for value in row))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def write_xlsx(bundle: Bundle, path: Path, with_names: bool, now: datetime, overwrite: bool = False) -> Path:
     """An Excel workbook (opens in Excel and LibreOffice) with one sheet per table."""
-    write_frames_xlsx(sheets(bundle, with_names, now), path)
+    return write_frames_xlsx(sheets(bundle, with_names, now), path, overwrite)
 
 
-def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """Tables by Dutch sheet name as one workbook, written atomically; text stays text (no formulas)."""
+def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path, overwrite: bool = False) -> Path:
+    """Tables by Dutch sheet name as one workbook, written atomically; text stays text (no formulas).
+
+    An existing file is replaced only when ``overwrite`` (else :class:`~pztraining.files.AlreadyExists`).
+    """
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in frames.items():
@@ -156,37 +218,34 @@ def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
                 for column in sheet.columns:
                     width = max([len(str(c.value)) for c in column[:200] if c.value is not None] + [8])
                     sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
-    _atomic_file(path, write)
+    return _atomic_file(path, write, overwrite)
 
 
 def _csv_name(sheet: str) -> str:
     return sheet.lower().replace(" ", "-") + ".csv"
 
 
-def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime) -> None:
-    """A folder with one CSV per table: ``;``-separated, UTF-8 with BOM, decimal comma (Dutch Excel)."""
-    parent = folder.parent
+def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime, overwrite: bool = False) -> Path:
+    """A folder with one CSV per table (see :func:`write_frames_csv`); returns the folder written."""
+    return write_frames_csv(sheets(bundle, with_names, now), folder, now, overwrite, t("export.csv_folder"))
+
+
+def write_frames_csv(frames: dict[str, pd.DataFrame], folder: Path, now: datetime, overwrite: bool = False,
+                     stem: str = "export") -> Path:
+    """One CSV per table in ``folder``: ``;``-separated, UTF-8 with BOM, decimal comma (Dutch Excel).
+
+    Only these files are added: when ``folder`` holds anything else they go into a new subfolder
+    ``<stem>-YYYY-MM-DD-HHMM`` (``now``, local time), which is returned; nothing is moved or deleted.
+    A file of the same name is replaced only when ``overwrite``.
+    """
+    def writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda target: target.write_text(csv_text(frame), encoding="utf-8-sig", newline="")
+
+    writers = {_csv_name(name): writer(frame) for name, frame in frames.items()}
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
-    except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
-    try:
-        for name, frame in sheets(bundle, with_names, now).items():
-            _texts(frame, _csv_text).to_csv(temporary / _csv_name(name), sep=";", decimal=",",
-                                            encoding="utf-8-sig", index=False)
-        if folder.exists():
-            old = parent / f".{folder.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-            os.replace(temporary, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, folder)
-    except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        return write_folder(Path(folder), writers, stem, now, overwrite=overwrite)
+    except WriteError as exc:
+        raise ExportError(t("export.cannot_write", path=exc.path, reason=exc.reason)) from None
 
 
 HTML_STYLE = """
@@ -194,6 +253,7 @@ body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 11pt; color: #1
 h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 1.5em; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 9.5pt; }
 th, td { border-bottom: 1px solid #ccd; padding: 3px 6px; text-align: left; vertical-align: top; }
+td { white-space: pre-wrap; }
 th { background: #eef1f4; }
 tr, .pz-chart { page-break-inside: avoid; }
 .note { color: #55606b; }
@@ -252,21 +312,44 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
-    """A frame with Dutch headers as an escaped HTML table: decimal commas, p-values in significant digits."""
-    p_values = {t("col.p_value"): _significant} if t("col.p_value") in frame.columns else None
-    return frame.to_html(index=False, escape=True, na_rep="", classes=classes, formatters=p_values,
-                         float_format=lambda v: f"{v:.2f}".replace(".", ","))
+    """A frame with Dutch headers as an escaped HTML table: decimal commas, p-values in significant digits.
+
+    A line break in a cell is a line break (``<br>``), a tab stays whitespace (cells are
+    ``white-space: pre-wrap``); neither is ever shown as a literal ``\\n`` or ``\\t``.
+    """
+    p_column = t("col.p_value")
+    head = "".join(f"<th>{_html_text(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for row in frame.astype(object).itertuples(index=False, name=None):
+        cells = (_html_cell(value, column == p_column) for column, value in zip(frame.columns, row))
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    css = "dataframe" + (f" {classes}" if classes else "")
+    return (f'<table border="1" class="{css}"><thead><tr style="text-align: right;">{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def write_html(bundle: Bundle, path: Path, with_names: bool, now: datetime) -> None:
-    """The HTML report, written atomically."""
+def _html_cell(value: object, p_value: bool) -> str:
+    two_decimals = (lambda v: f"{v:.2f}".replace(".", ","))
+    return _cell(value, str, _significant if p_value else two_decimals, _html_text)
+
+
+def _html_text(text: str) -> str:
+    return escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def write_html(bundle: Bundle, path: Path, with_names: bool, now: datetime, overwrite: bool = False) -> Path:
+    """The HTML report, written atomically; replaces an existing file only when ``overwrite``."""
     page = html_report(bundle, with_names, now)
-    _atomic_file(path, lambda target: target.write_text(page, encoding="utf-8"))
+    return _atomic_file(path, lambda target: target.write_text(page, encoding="utf-8"), overwrite)
 
 
-def write(bundle: Bundle, fmt: str, out: Path, with_names: bool, now: datetime) -> None:
-    """Write ``bundle`` as ``fmt`` (xlsx, csv or html) to ``out``."""
+def write(bundle: Bundle, fmt: str, out: Path, with_names: bool, now: datetime, overwrite: bool = False) -> Path:
+    """Write ``bundle`` as ``fmt`` (xlsx, csv or html) to ``out``; returns the file or folder written.
+
+    Never replaces a file unless ``overwrite``; a CSV folder goes into a new subfolder of ``out``
+    when ``out`` already holds other files (``now`` is local time: the report's date and that name).
+    """
     writers = {"xlsx": write_xlsx, "csv": write_csv, "html": write_html}
     if fmt not in writers:
         raise ExportError(t("export.format", format=fmt))
-    writers[fmt](bundle, Path(out), with_names, now)
+    return writers[fmt](bundle, Path(out), with_names, now, overwrite)

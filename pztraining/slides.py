@@ -11,10 +11,12 @@ import html
 import json
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from . import content
-from .files import WriteError, atomic_text
+from .files import WriteError, write_files, write_folder
 from .texts import t
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
@@ -141,59 +143,83 @@ def render_deck(deck: DeckSource, program: content.Program) -> str:
     return body
 
 
-def build(out: Path | None = None, sources: list[Path] | None = None) -> BuildReport:
+def build(out: Path | None = None, sources: list[Path] | None = None, *, overwrite: bool = False,
+          now: datetime | None = None) -> BuildReport:
     """Build every deck in ``sources`` (default: all shipped decks) into ``out``.
 
     A deck that cannot be read is named in the report and the others are still built;
     a folder that cannot be written stops the build with :class:`SlidesError`.
+
+    Files are replaced only when they are this package's own: a folder whose ``decks.json``
+    is a build manifest is a previous build, and the decks it lists, its index, manifest and
+    reveal.js copy are rebuilt in place; other files in it are left alone. Any other file of
+    the same name is refused (:class:`~pztraining.files.AlreadyExists`) unless ``overwrite``.
+    An ``out`` chosen by the user that is no build and holds other files gets a new subfolder
+    ``dia-<date>`` (``now``, local time; ``report.out`` says where); the default build folder
+    is the package's own and never does.
     """
+    chosen = out is not None
     out = default_build_dir() if out is None else Path(out)
-    report = BuildReport(out)
     paths = deck_files() if sources is None else list(sources)
     # A broken content file is named, and the decks that do not need it are still built.
     lib, content_problems = content.load_library()
-    report.problems.extend(str(problem) for problem in content_problems)
-    _prepare(out)
+    problems = [str(problem) for problem in content_problems]
+    writers = _reveal_writers(reveal_source())
+    built: list[BuiltDeck] = []
     for path in paths:
         try:
             deck = read_deck(path, lib)
             html_text = render_deck(deck, lib.programs[deck.meta.program])
         except content.ContentError as exc:
-            report.problems.extend(str(problem) for problem in exc.problems)
+            problems.extend(str(problem) for problem in exc.problems)
             continue
         name = f"{deck.meta.id}.html"
-        _write(out / name, html_text)
-        report.built.append(BuiltDeck(deck.meta.id, deck.meta.program, deck.meta.meeting, deck.meta.title, name))
+        writers[name] = _text_writer(html_text)
+        built.append(BuiltDeck(deck.meta.id, deck.meta.program, deck.meta.meeting, deck.meta.title, name))
     if not paths:
-        report.problems.append("Geen dia-bestanden gevonden (*.md).")
-    _write(out / MANIFEST, json.dumps([d.__dict__ for d in report.built], ensure_ascii=False, indent=1))
-    _write(out / "index.html", _index_page(report.built))
-    return report
-
-
-def _prepare(out: Path) -> None:
-    """Create ``out`` with a fresh copy of reveal.js; SlidesError when that is not possible."""
-    source = reveal_source()
+        problems.append("Geen dia-bestanden gevonden (*.md).")
+    writers[MANIFEST] = _text_writer(json.dumps([d.__dict__ for d in built], ensure_ascii=False, indent=1))
+    writers["index.html"] = _text_writer(_index_page(built))
+    ours = _previous_build(out, writers)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / REVEAL_FOLDER
-        for relative in REVEAL_FILES:
-            origin, destination = source / relative, target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if origin.is_dir():
-                shutil.copytree(origin, destination, dirs_exist_ok=True)
-            else:
-                shutil.copyfile(origin, destination)
-    except OSError as exc:
-        raise SlidesError(f"De map {out} kan niet beschreven worden ({exc.strerror or exc}). "
-                          "Kies een andere map met --out.") from None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        atomic_text(path, text)
+        if chosen and not ours:  # a folder of the user's: a new subfolder when it holds anything
+            out = write_folder(out, writers, t("slides.folder"), now or datetime.now(), overwrite=overwrite,
+                               ours=ours)
+        else:
+            write_files(out, writers, overwrite=overwrite, ours=ours)
     except WriteError as exc:
-        raise SlidesError(f"{exc.path} kan niet geschreven worden ({exc.reason}).") from None
+        raise SlidesError(f"De map {out} kan niet beschreven worden ({exc.reason}). "
+                          "Kies een andere map met --out.") from None
+    return BuildReport(out, built, problems)
+
+
+def _reveal_writers(source: Path) -> dict[str, Callable[[Path], None]]:
+    """A copy of reveal.js for the build folder: its files by name below ``reveal.js/``."""
+    files = []
+    for relative in REVEAL_FILES:
+        origin = source / relative
+        files += sorted(f for f in origin.rglob("*") if f.is_file()) if origin.is_dir() else [origin]
+    return {f"{REVEAL_FOLDER}/{f.relative_to(source).as_posix()}":
+            (lambda target, origin=f: shutil.copyfile(origin, target)) for f in files}
+
+
+def _previous_build(out: Path, writers: dict) -> set[str]:
+    """The files of a previous build in ``out`` that a new build may replace (none when it is no build).
+
+    A folder is ours when its manifest reads as one this module wrote: then the decks it lists and
+    the fixed files (index, manifest, reveal.js) are ours. A user's file is never in that list.
+    """
+    try:
+        rows = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        decks = {BuiltDeck(**row).file for row in rows}
+    except (OSError, ValueError, TypeError):
+        return set()
+    fixed = {MANIFEST, "index.html"} | {name for name in writers if name.startswith(f"{REVEAL_FOLDER}/")}
+    return decks | fixed
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    return lambda target: target.write_text(text, encoding="utf-8")
 
 
 def _index_page(decks: list[BuiltDeck]) -> str:

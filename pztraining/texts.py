@@ -757,6 +757,22 @@ NL: dict[str, str] = {
 
     # --- hub-decks: the beamer page linked from the Draaiboek
     "panel.beamer": "Code en QR-code groot op de beamer",
+
+    # ---- issue 20: exports
+    "export.yes": "ja",
+    "export.no": "nee",
+    "export.csv_folder": "pztraining-export",
+    "borging.csv_folder": "borging",
+    "handout.folder": "hand-outs",
+    "slides.folder": "dia",
+    "files.exists": ("{path} bestaat al; er is niets veranderd. Kies een andere naam met --out, of vervang het "
+                     "met --overwrite."),
+    "files.exists_more": ("{path} en nog {others} andere bestanden bestaan al; er is niets veranderd. Kies een "
+                          "andere map met --out, of vervang ze met --overwrite."),
+    "files.not_a_folder": "er staat al een bestand met die naam, geen map",
+    "files.subfolder": "{folder} bevat al andere bestanden; die blijven zoals ze zijn. Nieuwe map: {path}",
+    "cli.opt.overwrite": "vervang een bestaand bestand met dezelfde naam (zonder deze optie wordt niets vervangen)",
+    "cli.opt.borging_format": "xlsx, csv (een map met bestanden) of html",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import tests.required
+
 
 def find_bin() -> Path | None:
     """The folder with initdb and pg_ctl, newest version first, or None."""
@@ -25,21 +27,15 @@ def find_bin() -> Path | None:
 
 def required() -> bool:
     """True when PostgreSQL's tests may not skip: PZ_REQUIRE_POSTGRES=1 (``make test`` sets it)."""
-    return os.environ.get("PZ_REQUIRE_POSTGRES", "").strip() not in ("", "0")
+    return tests.required.required("PZ_REQUIRE_POSTGRES")
 
 
 def bin_or_skip() -> Path:
     """The folder with initdb; where there is none, skip the test, or fail it when PostgreSQL is required."""
-    import pytest
-
     bin_dir = find_bin()
     if bin_dir is not None:
         return bin_dir
-    reason = "PostgreSQL ontbreekt (apt-get install postgresql); `make test` installs it as root"
-    if required():
-        pytest.fail(f"{reason}. PZ_REQUIRE_POSTGRES=1: de PostgreSQL-tests mogen niet overgeslagen worden.",
-                    pytrace=False)
-    pytest.skip(reason)
+    tests.required.missing("PostgreSQL", "postgresql", "PZ_REQUIRE_POSTGRES")
 
 
 class Cluster:

@@ -7,11 +7,15 @@ when this computer has one. Everything is rendered from the shipped content file
 from __future__ import annotations
 
 import math
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from .. import content
-from ..files import WriteError, atomic_text
+from ..files import WriteError, write_folder
 from ..texts import t
 from .pages import CARDS_PER_PAGE, Handout, TrainingInfo, attendance_list, card_sheet, case_sheets, \
     checklist_sheet, index_page, paper_form, region_sheet
@@ -60,26 +64,37 @@ def handouts_for(program: content.Program, training: TrainingInfo | None, copies
     return handouts
 
 
-def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = True) -> HandoutsReport:
-    """Write each handout as HTML (and PDF when asked and possible) plus an index page."""
-    report = HandoutsReport(out)
+def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = True, *, now: datetime,
+                   overwrite: bool = False) -> HandoutsReport:
+    """Write each handout as HTML (and PDF when asked and possible) plus an index page.
+
+    The files go into ``out``, or into a new subfolder of it (``hand-outs-<date>``, ``now`` in
+    local time) when ``out`` holds other files; ``report.out`` says where. A handout of the same
+    name is replaced only when ``overwrite`` (else :class:`~pztraining.files.AlreadyExists`, and
+    nothing is written). Nothing else in the folder is touched.
+    """
     chromium = find_chromium() if pdf else None
-    if pdf and chromium is None:
-        report.warnings.append(t("handout.no_chromium"))
-    try:
+    warnings = [] if chromium or not pdf else [t("handout.no_chromium")]
+    writers: dict[str, Callable[[Path], None]] = {}
+    with tempfile.TemporaryDirectory(prefix="pz-hand-outs-") as scratch:
         for handout in handouts:
-            page = out / f"{handout.name}.html"
-            atomic_text(page, handout.html)
-            report.written.append(page)
+            writers[f"{handout.name}.html"] = _text_writer(handout.html)
             if chromium:
+                # Printed from a private copy first: the PDF joins the set only when Chromium made it.
+                page, printed = Path(scratch) / f"{handout.name}.html", Path(scratch) / f"{handout.name}.pdf"
+                page.write_text(handout.html, encoding="utf-8")
                 try:
-                    print_pdf(chromium, page, out / f"{handout.name}.pdf")
-                    report.written.append(out / f"{handout.name}.pdf")
+                    print_pdf(chromium, page, printed)
+                    writers[f"{handout.name}.pdf"] = lambda target, source=printed: shutil.copyfile(source, target)
                 except PdfError as exc:
-                    report.warnings.append(str(exc))
-        index = out / "index.html"
-        atomic_text(index, index_page(title, handouts, with_pdf=chromium is not None))
-        report.written.append(index)
-    except WriteError as exc:
-        raise HandoutsError(t("handout.cannot_write", path=exc.path, reason=exc.reason)) from None
-    return report
+                    warnings.append(str(exc))
+        writers["index.html"] = _text_writer(index_page(title, handouts, with_pdf=chromium is not None))
+        try:
+            folder = write_folder(Path(out), writers, t("handout.folder"), now, overwrite=overwrite)
+        except WriteError as exc:
+            raise HandoutsError(t("handout.cannot_write", path=exc.path, reason=exc.reason)) from None
+    return HandoutsReport(folder, [folder / name for name in writers], warnings)
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    return lambda target: target.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The kartrekker's management report: one xlsx workbook (Dutch sheet names) or one HTML page.
+"""The kartrekker's management report: one xlsx workbook (Dutch sheet names), a CSV folder or one HTML page.
 
 Built from a :class:`~pztraining.kartrekker.gather.Borging`. No participant names: only counts,
 means and tests. Free text (remarks) is written as text, never as a formula (see
@@ -23,7 +23,7 @@ from . import indicators
 from . import planning as planning_lib
 from .gather import Borging
 
-FORMATS = ("xlsx", "html")
+FORMATS = ("xlsx", "csv", "html")
 
 #: Indicator columns that are shown as a percentage.
 PERCENT = ("response_rate",)
@@ -196,16 +196,21 @@ def html_table_of(frame: pd.DataFrame) -> str:
     return base.html_table(frame, "pz-table")
 
 
-def write(data: Borging, fmt: str, out: Path, now: datetime) -> None:
-    """Write the management report as ``fmt`` (xlsx or html) to ``out``, atomically."""
+def write(data: Borging, fmt: str, out: Path, now: datetime, overwrite: bool = False) -> Path:
+    """Write the management report as ``fmt`` (xlsx, csv or html) to ``out``; returns what was written.
+
+    The same rules as every export (:func:`pztraining.export.write`): atomic, never over an
+    existing file unless ``overwrite``, a CSV folder in a new subfolder when ``out`` holds other files.
+    """
     out = Path(out)
     if fmt == "xlsx":
-        base.write_frames_xlsx(sheets(data, now), out)
-    elif fmt == "html":
+        return base.write_frames_xlsx(sheets(data, now), out, overwrite)
+    if fmt == "csv":
+        return base.write_frames_csv(sheets(data, now), out, now, overwrite, t("borging.csv_folder"))
+    if fmt == "html":
         page = html_report(data, now)
-        base._atomic_file(out, lambda target: target.write_text(page, encoding="utf-8"))
-    else:
-        raise ExportError(t("export.format", format=fmt))
+        return base._atomic_file(out, lambda target: target.write_text(page, encoding="utf-8"), overwrite)
+    raise ExportError(t("export.format", format=fmt))
 
 
 __all__ = ["FORMATS", "chart_section", "entered_sheet", "html_report", "html_table_of", "planning_sheet", "sheets",

@@ -5,11 +5,8 @@ A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the sto
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
@@ -24,11 +21,10 @@ from ..forms import form_spec
 from ..store import Store, StoreError
 from ..texts import t
 from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
+from .download import Downloads
 from .form_widget import FormWidget
 
 REFRESH_SECONDS = 5.0
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "html": "text/html", "csv": "application/zip"}
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -86,6 +82,7 @@ class ResultsApp:
         self.export_button = named(w.Button(description=t("res.export"), icon="download"), "export")
         self.export_button.on_click(lambda _: self.export())
         self.download = named(w.HTML(), "download")
+        self.downloads = Downloads()
         self.paper_button = named(w.Button(description=t("res.paper"), icon="pencil"), "paper")
         self.paper_button.on_click(lambda _: self.start_paper())
         self.paper_box = named(w.VBox(), "paper-form")
@@ -208,24 +205,17 @@ class ResultsApp:
     # ================================================================ exporting
 
     def export(self) -> None:
-        """Write the chosen export and offer it as a download link (no file server needed)."""
+        """Write the chosen export and offer it as a download link under a fresh name (no file server needed)."""
         fmt = self.export_format.value
+        now = local(self.clock())
         try:
             bundle = results.build(self.store, self.scope(), with_names=self.with_names_wanted)
-            with tempfile.TemporaryDirectory() as folder:
-                target = Path(folder) / ("export" if fmt == "csv" else f"export.{fmt}")
-                export.write(bundle, fmt, target, self.with_names_wanted, local(self.clock()))
-                if fmt == "csv":
-                    import shutil
-
-                    target = Path(shutil.make_archive(str(Path(folder) / "export-csv"), "zip", target))
-                payload = base64.b64encode(target.read_bytes()).decode()
+            link = self.downloads.link(lambda target: export.write(bundle, fmt, target, self.with_names_wanted, now),
+                                       fmt, "pztraining", now, lambda name: t("res.download", name=name))
         except (ScopeError, ExportError, StoreError, AccessDenied) as exc:
             self.message.error(str(exc))
             return
-        name = f"pztraining-{local(self.clock()):%Y%m%d-%H%M}.{'zip' if fmt == 'csv' else fmt}"
-        self.download.value = (f"<a class='pz-download-link' download='{esc(name)}' "
-                               f"href='data:{MIME[fmt]};base64,{payload}'>{esc(t('res.download', name=name))}</a>")
+        self.download.value = link
 
     # ================================================================ paper forms
 

@@ -50,8 +50,8 @@ def test_an_anonymous_evaluation_cannot_be_linked_to_the_named_reflection_in_an_
     out = tmp_path / ("export.xlsx" if fmt == "xlsx" else "export")
     export.write(bundle, fmt, out, False, NOW)
     sheet = read_answers_sheet(out, fmt)
-    anonymous = sheet[sheet["Anoniem"].astype(str).str.lower() == "true"]
-    named = sheet[sheet["Anoniem"].astype(str).str.lower() == "false"]
+    anonymous = sheet[sheet["Anoniem"] == "ja"]  # yes/no in Dutch
+    named = sheet[sheet["Anoniem"] == "nee"]
     assert len(anonymous) == 3 and len(named) == 3
     # No stored submission number (N for the reflection, N+1 for the evaluation) is printed.
     ids = {str(i) for i in stored_submission_ids(store)}

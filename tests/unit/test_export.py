@@ -32,7 +32,8 @@ def test_the_workbook_has_dutch_sheets_and_the_right_figures(bundle, tmp_path):
     assert items.loc["relevantie", "eens"] == 3
     before_after = pd.read_excel(path, sheet_name="Voor-na")
     assert before_after.loc[0, "Aantal paren"] == 7
-    assert before_after.loc[0, "Gemiddelde verandering"] == pytest.approx((sum(AFTER) - sum(BEFORE)) / 7)
+    # Two decimals, as in the Items sheet.
+    assert before_after.loc[0, "Gemiddelde verandering"] == round((sum(AFTER) - sum(BEFORE)) / 7, 2)
     answers = pd.read_excel(path, sheet_name="Antwoorden")
     assert "Deelnemerscode" in answers.columns and "Naam" not in answers.columns
 
@@ -55,7 +56,7 @@ def test_csv_files_open_in_dutch_excel(bundle, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     items = pd.read_csv(folder / "items.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("Vraag-id")
     assert items.loc["relevantie", "Gemiddelde"] == pytest.approx(round(sum(RELEVANCE) / 7, 2))
-    assert re.search(r";3,86;", raw.decode("utf-8-sig"))  # decimal comma
+    assert re.search(r';"3,86";', raw.decode("utf-8-sig"))  # decimal comma, quoted: a comma separator keeps it whole
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         s.lower().replace(" ", "-") + ".csv" for s in SHEETS)
 
@@ -82,11 +83,11 @@ def test_a_failed_export_leaves_no_file_behind(bundle, tmp_path, monkeypatch):
     assert list(path.parent.iterdir()) == []
 
 
-def test_an_existing_export_is_replaced_whole(bundle, tmp_path):
+def test_an_existing_export_is_replaced_whole_when_asked(bundle, tmp_path):
     path = tmp_path / "out" / "r.html"
     path.parent.mkdir()
     path.write_text("oud")
-    export.write(bundle, "html", path, False, NOW)
+    export.write(bundle, "html", path, False, NOW, overwrite=True)
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in path.parent.iterdir()] == ["r.html"]
 

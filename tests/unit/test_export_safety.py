@@ -50,7 +50,7 @@ def test_an_answer_that_looks_like_a_formula_gets_a_quote_in_the_csv(store, tmp_
     answers = pd.read_csv(out / "antwoorden.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert sorted(answers["Antwoord"]) == sorted("'" + typed for typed in TYPED)
     raw = (out / "open-antwoorden.csv").read_text(encoding="utf-8-sig")
-    assert f";'{FORMULA}" in raw and f";{FORMULA}" not in raw
+    assert f';"\'{FORMULA}"' in raw and f';"{FORMULA}' not in raw
     # The store keeps what was typed; only the export neutralises it.
     assert store.load_submission(training.id, 1, "reflectie", "p:1")["hoe-was-het"] == FORMULA
 

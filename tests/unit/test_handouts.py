@@ -165,7 +165,7 @@ def test_the_cli_writes_every_handout_of_a_training(tmp_path, capsys, monkeypatc
     assert not re.search(r'data-item="uitnodigingen"><td class="pz-tick">✓', checklist)
 
     assert main(["handouts", "--db", db, "--training", "Team De Linde", "--out", str(out), "--no-pdf",
-                 "--with-names"]) == 0
+                 "--with-names", "--overwrite"]) == 0  # the same handouts again, now with names
     attendance = (out / "presentielijst-bijeenkomst-1.html").read_text(encoding="utf-8")
     assert all(name in attendance for name in ["Ans", "Bram", "Cor", "Dini", "Eef"])
 

@@ -27,7 +27,8 @@ def test_missing_postgresql_skips_the_store_tests_with_the_reason_when_not_requi
         tests.postgres.bin_or_skip()
 
 
-def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: bool = True) -> subprocess.CompletedProcess:
+def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: bool = True,
+          soffice: bool = True) -> subprocess.CompletedProcess:
     """`make test` on a PATH of stand-ins: `id`, `apt-get` and a python that prints what it was given."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -40,9 +41,12 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
     script("id", f"echo {uid}")
     if apt_get_exit is not None:
         script("apt-get", f"exit {apt_get_exit}")
-    script("python", 'echo "PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES pytest-args: $*"')
+    script("python", 'echo "PZ_REQUIRE_LIBREOFFICE=$PZ_REQUIRE_LIBREOFFICE PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES '
+                     'pytest-args: $*"')
     if proxy:  # the hub's proxy (npm), for tests/hub
         script("configurable-http-proxy", "exit 0")
+    if soffice:  # LibreOffice, for the exports read back in tests/unit/test_export_libreoffice.py
+        script("soffice", "exit 0")
     (bin_dir / "stamp").touch()
     fake_initdb = tmp_path / "pg" / "initdb"
     if initdb:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import tempfile
 from datetime import date, datetime
-from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
@@ -16,9 +13,9 @@ from ...kartrekker import export, gather, indicators
 from ...store import Store, StoreError
 from ...texts import t
 from ..common import Message, esc, named
+from ..download import Downloads
 from .entered import EnteredForm
 
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
 
 
 class BorgingView:
@@ -42,6 +39,7 @@ class BorgingView:
         self.export_button = named(w.Button(description=t("kt.borging.export"), icon="download"), "borging-export")
         self.export_button.on_click(lambda _: self.download())
         self.download_link = named(w.HTML(), "borging-download")
+        self.downloads = Downloads()
         self.entered = EnteredForm(store, clock, self.render)
         self.root = w.VBox([self.per, w.HBox([self.date_from, self.date_to, self.show_button],
                                              layout=w.Layout(flex_flow="row wrap")),
@@ -89,18 +87,14 @@ class BorgingView:
                              f"<h3>{esc(t('kt.sheet.before_after'))}</h3>{export.html_table_of(export.before_after_sheet(data))}")
 
     def download(self) -> None:
-        """Write the management report and offer it as a download link."""
+        """Write the management report and offer it as a download link under a fresh name."""
         fmt = self.export_format.value
         now = local(self.clock())
         try:
             data = self._gather()
-            with tempfile.TemporaryDirectory() as folder:
-                target = Path(folder) / f"borging.{fmt}"
-                export.write(data, fmt, target, now)
-                payload = base64.b64encode(target.read_bytes()).decode()
+            link = self.downloads.link(lambda target: export.write(data, fmt, target, now), fmt, "borging", now,
+                                       lambda name: t("kt.borging.download", name=name))
         except (ScopeError, ExportError, StoreError) as exc:
             self.message.error(str(exc))
             return
-        name = f"borging-{now:%Y%m%d-%H%M}.{fmt}"
-        self.download_link.value = (f"<a class='pz-download-link' download='{esc(name)}' "
-                                    f"href='data:{MIME[fmt]};base64,{payload}'>{esc(t('kt.borging.download', name=name))}</a>")
+        self.download_link.value = link
