@@ -22,6 +22,7 @@ from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
+from .text_input import whole_number
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -68,10 +69,7 @@ def _dutch_argparse(message: str) -> str:
 
 def _port(text: str) -> int:
     """A TCP port number (1–65535), for argparse."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
+    number = whole_number(text) or 0  # "٨٨٦٦" is no port
     if not 1 <= number <= 65535:
         raise argparse.ArgumentTypeError(t("cli.bad_port", value=text))
     return number

@@ -24,8 +24,11 @@ from tornado.iostream import StreamClosedError
 from .. import participation
 from ..clock import local, utc_now
 from ..content import UnknownContent
+from ..request_body import BadBody, clean_text, parse_object
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
+from ..text_input import whole_number
 from ..texts import t
+from ..web_errors import DutchErrors
 from .cache import Recent
 from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
 from .limits import AttemptLimiter
@@ -87,7 +90,7 @@ _STATUS_MESSAGES = {
     400: "room.error.bad_request",
     403: "room.error.xsrf",
     404: "room.error.not_found",
-    405: "room.error.not_found",
+    405: "room.error.method",
     413: "room.error.too_big",
 }
 
@@ -129,26 +132,25 @@ class RoomHandler(web.RequestHandler):
     # ------------------------------------------------------------ reading the request
 
     def body(self) -> dict:
-        """The JSON object sent, or a Dutch 400."""
+        """The JSON object sent (bounded in size and depth, its texts storable), or a Dutch 4xx."""
         try:
-            data = json.loads(self.request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            raise RoomError(400, t("room.error.bad_request")) from None
-        if not isinstance(data, dict):
-            raise RoomError(400, t("room.error.bad_request"))
-        return data
+            return parse_object(self.request.body or b"", MAX_BODY_BYTES)
+        except BadBody as exc:
+            raise RoomError(413 if exc.key == "room.error.too_big" else 400, t(exc.key)) from None
 
     def param(self, data: dict | None, name: str) -> str:
         value = data.get(name) if data is not None else self.get_argument(name, "")
-        return value if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        try:  # a query parameter has not been through parse_object
+            return clean_text(value)
+        except BadBody as exc:
+            raise RoomError(400, t(exc.key)) from None
 
     def meeting(self, data: dict | None) -> int:
         value = data.get("meeting") if data is not None else self.get_argument("meeting", "")
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise RoomError(400, t("room.error.bad_request")) from None
-        if not 0 < number < 100:
+        number = whole_number(value)  # ASCII digits only: "١" is no meeting
+        if number is None or not 0 < number < 100:
             raise RoomError(400, t("room.error.bad_request"))
         return number
 
@@ -219,7 +221,7 @@ class PageHandler(RoomHandler):
         self.finish(page_html(self.base_url))
 
 
-class StaticHandler(web.RequestHandler):
+class StaticHandler(DutchErrors, web.RequestHandler):
     """The page's own scripts and styles, from the installed package; nothing else."""
 
     def get(self, name: str) -> None:
@@ -234,7 +236,7 @@ class StaticHandler(web.RequestHandler):
         self.finish(files("pztraining").joinpath(folder, name).read_bytes())
 
 
-class NoContentHandler(web.RequestHandler):
+class NoContentHandler(DutchErrors, web.RequestHandler):
     """Browsers ask for a favicon; there is none, and that is not an error."""
 
     def get(self) -> None:
