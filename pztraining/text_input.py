@@ -12,6 +12,7 @@ True, so a form or a URL could otherwise smuggle in a value no one typed as such
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -27,7 +28,7 @@ INVISIBLE = frozenset(
 _REMOVED_CATEGORIES = ("Cc", "Cf", "Cs")
 _SPACES = re.compile(r"\s+")
 _WHOLE = re.compile(r"[0-9]+")
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?")
 
 
 def _is_invisible(ch: str) -> bool:
@@ -70,13 +71,14 @@ def whole_number(value: object) -> int | None:
 
 
 def decimal_number(text: str) -> float | None:
-    """A number like "12", "-3" or "1.5" in ASCII digits (decimal point); None for anything else.
+    """A number like "12", "-3", "1.5" or "1e9" in ASCII digits (decimal point); None for anything else.
 
-    Also None for "nan", "inf", "1e5", "١٠" and "1_000", which ``float()`` would accept.
+    Also None for "nan", "inf", "1e999", "١٠" and "1_000", which ``float()`` would accept.
     """
     stripped = text.strip()
     if _DECIMAL.fullmatch(stripped) and len(stripped) <= 30:
-        return float(stripped)
+        number = float(stripped)
+        return number if math.isfinite(number) else None
     return None
 
 

@@ -15,10 +15,11 @@ import sys
 from functools import partial
 
 from jupyter_server.utils import url_path_join
-from traitlets import default
+from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
+from ..participation import join_days
 from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
@@ -58,6 +59,15 @@ class RoomVoila(PzVoila):
     strict_paths = ("/",)
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
 
+    join_days = Int(config=True, help=(
+        "Days after a training's last meeting that its join code still works (then a phone hears, in "
+        "Dutch, that the training is over). Default: $PZTRAINING_JOIN_DAYS, else 14. A training whose "
+        "last meeting has no date keeps its code."))
+
+    @default("join_days")
+    def _default_join_days(self) -> int:
+        return join_days(os.environ)
+
     @default("base_url")
     def _default_base_url(self) -> str:
         # As a JupyterHub service the proxy passes /services/NAME/... on unchanged.
@@ -68,7 +78,7 @@ class RoomVoila(PzVoila):
         # A phone should hear "busy" within seconds (its page keeps the answers and sends
         # again) rather than hold one of the few store threads for the full window.
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
-        self.room = Room.open(store)
+        self.room = Room.open(store, join_days=self.join_days)
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.

@@ -56,21 +56,24 @@ class Room:
     pool: ThreadPoolExecutor
     trainings: Recent = field(default_factory=Recent)
     people: Recent = field(default_factory=Recent)
+    #: Days after a training's last meeting that its join code still works.
+    join_days: int = participation.JOIN_DAYS
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
 
     @classmethod
-    def open(cls, store: Store, workers: int = 4) -> "Room":
-        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time)."""
+    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS) -> "Room":
+        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
+        join codes work until ``join_days`` after a training's last meeting."""
 
         def items(training_id: int) -> dict:
             training = store.find_training(training_id)
             return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
 
         room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
-                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"))
+                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days)
         room.events = RoomEvents(store.room_versions, items, room.run)
         return room
 
@@ -169,7 +172,7 @@ class RoomHandler(web.RequestHandler):
             raise RoomError(429, t("room.error.too_many", seconds=seconds), {"Retry-After": str(seconds)})
         training = self.room.trainings.get(code, time.monotonic())
         if training is not None:
-            return training
+            return self._still_open(training)
         try:
             training = await self.room.run(participation.join, self.room.store, code)
         except MissingEntry:
@@ -178,6 +181,12 @@ class RoomHandler(web.RequestHandler):
         except StoreError:
             raise RoomError(503, t("room.error.busy")) from None
         self.room.trainings.put(code, training, time.monotonic())
+        return self._still_open(training)
+
+    def _still_open(self, training: Training) -> Training:
+        """``training``, or a Dutch 410 once its join code has expired (after the last meeting)."""
+        if participation.training_over(training, local(utc_now()).date(), self.room.join_days):
+            raise RoomError(410, t("room.error.training_over"))
         return training
 
     async def participant(self, training: Training, secret: str):
