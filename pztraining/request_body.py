@@ -92,8 +92,8 @@ def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict
         raise BadBody("room.error.bad_request")
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadBody("room.error.bad_text") from None
+    except UnicodeDecodeError:  # a browser always sends UTF-8: not the typist's doing
+        raise BadBody("room.error.bad_request") from None
     try:
         data = json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # BadBody is a ValueError: keep its message

@@ -79,6 +79,26 @@ class NotFoundHandler(DutchErrors, web.RequestHandler):
         raise web.HTTPError(404)
 
 
+def error_templates() -> dict[str, str]:
+    """jupyter_server's error templates as Dutch pages (by status; ``error.html`` for the others).
+
+    jupyter_server renders ``<status>.html``, else ``error.html``, with ``status_code`` and the
+    exception in the namespace; these show one Dutch sentence and nothing of the exception.
+    """
+    pages = {f"{status}.html": plain_page(error_sentence(status)) for status in _SENTENCES}
+    pages["error.html"] = ("{% if status_code >= 500 %}" + plain_page(error_sentence(500))
+                           + "{% else %}" + plain_page(error_sentence(499)) + "{% endif %}")
+    return pages
+
+
+def use_dutch_error_templates(settings: dict) -> None:
+    """Make a jupyter_server application (its tornado ``settings``) render :func:`error_templates`."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    env = settings["jinja2_env"]
+    env.loader = ChoiceLoader([DictLoader(error_templates()), env.loader])
+
+
 def _owns_error_page(cls: type) -> bool:
     """Whether ``cls`` writes its own (Dutch) error pages: a handler of this package that says so."""
     owner = next((c for c in cls.__mro__ if "write_error" in vars(c)), web.RequestHandler)
@@ -119,4 +139,5 @@ def dutch_errors(routes: list) -> list:
             for route in routes]
 
 
-__all__ = ["DutchErrors", "NotFoundHandler", "dutch_errors", "error_sentence", "plain_page", "with_dutch_errors"]
+__all__ = ["DutchErrors", "NotFoundHandler", "dutch_errors", "error_sentence", "error_templates", "plain_page",
+           "use_dutch_error_templates", "with_dutch_errors"]
