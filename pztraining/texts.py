@@ -776,8 +776,7 @@ NL: dict[str, str] = {
     "web.login.go": "Aanmelden",
     "web.login.wrong": "Deze toegangscode klopt niet.",
     "web.logout.done": "Je bent afgemeld. Open de apps opnieuw met de link die je kreeg.",
-    "cli.opt.join_days": ("Dagen na de laatste bijeenkomst waarna de deelnamecode van een training niet meer "
-                          "werkt (standaard 14)."),
+    "cli.bad_number": "geen geheel getal: '{value}'",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -92,3 +92,18 @@ def test_times_and_durations_take_ascii_digits_only():
         parse_clock("٠٩:٣٠")
     with pytest.raises(RolePlayError):
         parse_duration("٢:٠٠")
+
+
+def test_the_cli_takes_numbers_in_ascii_digits_only(capsys):
+    from pztraining.cli import main
+
+    assert main(["agenda", "mysupport", "--meeting", "١"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fout: --meeting: geen geheel getal: '١'.") and "Traceback" not in err
+
+
+def test_a_training_is_found_by_its_name_typed_with_an_invisible_character(store):
+    from pztraining.results import find_training
+
+    training = store.add_training("Team De Linde", "mysupport", NOW)
+    assert find_training(store, "Team\u200b De Linde").id == training.id
