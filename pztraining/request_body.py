@@ -17,12 +17,15 @@ from typing import Any
 
 #: The deepest body a phone sends is {"values": {"item": [..]}}: 3 levels; room to spare.
 MAX_DEPTH = 16
+#: A phone's body holds a few dozen arrays and objects (the values, a list per multiple choice).
+MAX_CONTAINERS = 1000
 #: The longest number a form needs (a scale value, a meeting): far fewer digits than this.
 MAX_DIGITS = 30
 
-# A JSON string as the decoder reads it: a quote, then non-quote/non-backslash bytes or escapes.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# A JSON string as the decoder reads it: a quote, then non-quote/non-backslash bytes or escapes
+# (written as an unrolled loop: seven times faster on a long answer than one alternation per byte).
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 # Control characters a text may not hold: C0 except tab and line break, DEL, and C1.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -35,16 +38,32 @@ class BadBody(ValueError):
         self.key = key
 
 
+def _brackets(raw: bytes) -> bytes:
+    """The brackets of ``raw`` outside its strings, in order (C speed: no loop in Python)."""
+    return _STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+
+
 def nesting_depth(raw: bytes) -> int:
     """How deep arrays and objects nest in ``raw``, counted without parsing (strings skipped)."""
+    return _depth(_brackets(raw))
+
+
+def _depth(brackets: bytes) -> int:
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRING.sub(b'""', raw)):
-        if bracket in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
+    for bracket in brackets:  # bytes: one int per bracket
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
     return deepest
+
+
+def _check_shape(raw: bytes, max_depth: int) -> None:
+    """BadBody when ``raw`` nests deeper than ``max_depth`` or holds more than MAX_CONTAINERS
+    arrays and objects, found before any parsing (and cheaply: a body is read on the event loop)."""
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return  # a phone's body: too few brackets to be too deep, whatever its texts hold
+    brackets = _brackets(raw)
+    if brackets.count(b"[") + brackets.count(b"{") > MAX_CONTAINERS or _depth(brackets) > max_depth:
+        raise BadBody("room.error.bad_request")
 
 
 def _number(text: str) -> int | float:
@@ -88,8 +107,7 @@ def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict
     """
     if len(raw) > max_bytes:
         raise BadBody("room.error.too_big")
-    if nesting_depth(raw) > max_depth:
-        raise BadBody("room.error.bad_request")
+    _check_shape(raw, max_depth)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:  # a browser always sends UTF-8: not the typist's doing
@@ -103,4 +121,4 @@ def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict
     return _clean(data)
 
 
-__all__ = ["BadBody", "MAX_DEPTH", "clean_text", "nesting_depth", "parse_object"]
+__all__ = ["BadBody", "MAX_CONTAINERS", "MAX_DEPTH", "clean_text", "nesting_depth", "parse_object"]
