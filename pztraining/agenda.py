@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from .content import Block, Meeting, Program
 from .schedule import ScheduleError, shorten, timeline
+from .text_input import whole_number
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ def plan_meeting(meeting: Meeting, start: datetime, target: int | None = None) -
 def parse_clock(text: str) -> time:
     """``"09:00"`` → ``time(9, 0)``; ScheduleError (Dutch) for anything else."""
     parts = text.strip().split(":")
-    if len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts):
-        hours, minutes = int(parts[0]), int(parts[1])
+    numbers = [whole_number(p) if len(p) == 2 else None for p in parts]
+    if len(numbers) == 2 and None not in numbers:
+        hours, minutes = numbers
         if hours < 24 and minutes < 60:
             return time(hours, minutes)
     raise ScheduleError(f"De begintijd '{text}' is geen tijd als UU:MM, bijvoorbeeld 09:00.")

@@ -23,6 +23,7 @@ from .hub import HubConfigError, HubSettings, config_text
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
+from .text_input import whole_number
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
@@ -69,12 +70,17 @@ def _dutch_argparse(message: str) -> str:
 
 def _port(text: str) -> int:
     """A TCP port number (1–65535), for argparse."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
+    number = whole_number(text) or 0  # "٨٨٦٦" is no port
     if not 1 <= number <= 65535:
         raise argparse.ArgumentTypeError(t("cli.bad_port", value=text))
+    return number
+
+
+def _whole(text: str) -> int:
+    """A whole number 0 or more in ASCII digits, for argparse (``int`` would take "١٠")."""
+    number = whole_number(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(t("cli.bad_number", value=text))
     return number
 
 
@@ -110,8 +116,8 @@ def build_parser() -> _Parser:
 
     agenda = commands.add_parser("agenda", help=t("cli.agenda"), description=t("cli.agenda"))
     agenda.add_argument("program", metavar="PROGRAMMA", help=t("cli.opt.program"))
-    agenda.add_argument("--meeting", type=int, default=1, metavar="N", help=t("cli.opt.meeting"))
-    agenda.add_argument("--minutes", type=int, metavar="M", help=t("cli.opt.minutes"))
+    agenda.add_argument("--meeting", type=_whole, default=1, metavar="N", help=t("cli.opt.meeting"))
+    agenda.add_argument("--minutes", type=_whole, metavar="M", help=t("cli.opt.minutes"))
     agenda.add_argument("--start", default="09:00", metavar="UU:MM", help=t("cli.opt.start"))
 
     export = commands.add_parser("export", help=t("cli.export"), description=t("cli.export"))
@@ -153,7 +159,7 @@ def build_parser() -> _Parser:
     handouts.add_argument("--training", metavar="TRAINING", help=t("cli.opt.training"))
     handouts.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
     handouts.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.handouts_out"))
-    handouts.add_argument("--copies", type=int, metavar="N", help=t("cli.opt.copies"))
+    handouts.add_argument("--copies", type=_whole, metavar="N", help=t("cli.opt.copies"))
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
     handouts.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
@@ -184,7 +190,7 @@ def build_parser() -> _Parser:
     hub.add_argument("--ip", default="127.0.0.1", help=t("cli.opt.hub_ip"))
     hub.add_argument("--port", type=_port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
     hub.add_argument("--room-port", type=_port, default=8870, metavar="N", help=t("cli.opt.room_port"))
-    hub.add_argument("--room-copies", type=int, default=1, metavar="N", help=t("cli.opt.room_copies"))
+    hub.add_argument("--room-copies", type=_whole, default=1, metavar="N", help=t("cli.opt.room_copies"))
     hub.add_argument("--admin", action="append", default=[], metavar="NAAM", help=t("cli.opt.hub_admin"))
     hub.add_argument("--state-dir", type=Path, default=Path("."), metavar="MAP", help=t("cli.opt.hub_state"))
     return parser

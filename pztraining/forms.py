@@ -11,6 +11,7 @@ from typing import Any
 
 from .content import AGREEMENT_LABELS, Form, FormItem, load_tree
 from .decision_tree import InvalidPath, check_path, tree_spec
+from .text_input import whole_number
 
 Answer = int | str | list[str]
 
@@ -43,11 +44,8 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
     kind = item.type
     if kind in ("agreement", "scale10"):
         low, high = (1, 5) if kind == "agreement" else (0, 10)
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            return None, "Kies een waarde op de schaal."
-        try:
-            number = int(value)
-        except ValueError:
+        number = whole_number(value)  # ASCII digits only: "١٠" is not 10, True is not 1
+        if number is None:
             return None, "Kies een waarde op de schaal."
         if not low <= number <= high:
             return None, f"Kies een waarde van {low} tot en met {high}."

@@ -161,7 +161,9 @@ def _room(number):
                     "--MappingKernelManager.cull_idle_timeout=1800",
                     "--MappingKernelManager.cull_interval=300"],
         "environment": {"PZTRAINING_DB": DB_URL, "PZTRAINING_ROOM": "1",
-                        "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam")},
+                        "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+                        # Days after a training's last meeting that its join code still works.
+                        "PZTRAINING_JOIN_DAYS": os.environ.get("PZTRAINING_JOIN_DAYS", "14")},
         "display": False,
     }
 

@@ -82,6 +82,7 @@ def fresh_decks(folder: Path, log) -> bool:
 def _load_jupyter_server_extension(serverapp) -> None:
     """Add the beamer page and the decks to this server, behind its normal (hub) login."""
     from .voila_app import trainer_handlers
+    from .web_errors import use_dutch_error_templates
 
     folder = decks_dir()
     served = fresh_decks(folder, serverapp.log)
@@ -92,3 +93,5 @@ def _load_jupyter_server_extension(serverapp) -> None:
         os.environ.pop(slides.SLIDES_ENV, None)
     base_url = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))
+    # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
+    use_dutch_error_templates(serverapp.web_app.settings)

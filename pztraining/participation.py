@@ -16,11 +16,13 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Mapping
 
 from .content import Form, UnknownContent, load_case, load_form, load_program
 from .forms import form_spec, validate_answers
 from .store import FormClosed, FormSession, MissingEntry, Participant, Store, Training
+from .text_input import whole_number
 from .texts import t
 
 #: A device secret as the browser makes it: 16 random bytes in hex.
@@ -55,6 +57,34 @@ def anonymous_key(secret: str, training_id: int, meeting: int, form_id: str) -> 
 def join(store: Store, code: str) -> Training:
     """The training of a join code as typed (spaces and case do not matter); MissingEntry if none."""
     return store.find_training_by_code(code)
+
+
+#: Days a join code keeps working after the training's last meeting, unless configured.
+JOIN_DAYS = 14
+#: The setting (environment variable) of the room server that changes :data:`JOIN_DAYS`.
+JOIN_DAYS_ENV = "PZTRAINING_JOIN_DAYS"
+
+
+def join_days(environ: Mapping[str, str] | None = None) -> int:
+    """The configured days after the last meeting (``$PZTRAINING_JOIN_DAYS``; 14 when unset or not a number)."""
+    value = whole_number((environ or {}).get(JOIN_DAYS_ENV, ""))
+    return JOIN_DAYS if value is None else value
+
+
+def join_code_last_day(meeting_dates: tuple[date | None, ...], days: int) -> date | None:
+    """The last (local) day a training's join code works: ``days`` after its last meeting.
+
+    None (it keeps working) while the last meeting has no date: the training may not be over.
+    """
+    if not meeting_dates or meeting_dates[-1] is None:
+        return None
+    return max(day for day in meeting_dates if day is not None) + timedelta(days=days)
+
+
+def training_over(training: Training, today: date, days: int) -> bool:
+    """Whether the join code of ``training`` no longer works on ``today`` (a local date)."""
+    last_day = join_code_last_day(training.meeting_dates, days)
+    return last_day is not None and today > last_day
 
 
 def me(store: Store, training: Training, secret: str) -> Participant | None:
@@ -303,7 +333,7 @@ def shared_case(store: Store, training: Training, meeting: int, case_id: str) ->
 
 
 __all__ = [
-    "FormState", "InvalidDevice", "OpenItem", "Outcome", "anonymous_key", "check_device", "device_hash",
-    "form_state", "join", "me", "new_paper_key", "open_items", "register", "respondent_key", "save_draft",
-    "shared_case", "statuses", "submit", "submit_paper",
+    "FormState", "InvalidDevice", "JOIN_DAYS", "JOIN_DAYS_ENV", "OpenItem", "Outcome", "anonymous_key",
+    "check_device", "device_hash", "form_state", "join", "join_code_last_day", "join_days", "me", "new_paper_key", "open_items", "register", "respondent_key", "save_draft",
+    "shared_case", "statuses", "submit", "submit_paper", "training_over",
 ]

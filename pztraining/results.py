@@ -11,6 +11,7 @@ from . import report
 from .content import library
 from .errors import ScopeError
 from .store import Store, Training, normalize_join_code
+from .text_input import clean_name
 from .texts import t as text
 
 
@@ -33,8 +34,10 @@ def find_training(store: Store, ref: str) -> Training:
     refused with both named, never resolved by guessing: ``remove`` deletes what it finds.
     """
     ref = ref.strip()
+    # Names are stored cleaned (text_input.clean_name): a name pasted with a zero-width space still fits.
     found = [training for training in store.list_trainings()
-             if ref in (str(training.id), training.name) or normalize_join_code(ref) == training.join_code]
+             if ref in (str(training.id), training.name) or clean_name(ref) == training.name
+             or normalize_join_code(ref) == training.join_code]
     if not found:
         raise ScopeError(f"Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.")
     if len(found) > 1:

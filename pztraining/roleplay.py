@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from math import ceil, floor
 from typing import Literal
 
+from .text_input import whole_number
+
 Phase = Literal["ready", "turn", "reflection", "done"]
 Variant = Literal["basis", "herhalen", "moeilijker"]
 
@@ -300,9 +302,9 @@ def parse_duration(text: str) -> int:
     """``"2:00"`` → 120 seconds (also ``"90"`` seconds); RolePlayError (Dutch) otherwise."""
     value = text.strip()
     minutes, _, seconds = value.rpartition(":")
-    if (seconds.isdigit() and (minutes == "" or minutes.isdigit()) and value
-            and (minutes == "" or len(seconds) == 2)):
-        return int(minutes or 0) * 60 + int(seconds)
+    whole_minutes, whole_seconds = whole_number(minutes or "0"), whole_number(seconds)  # ASCII digits only
+    if whole_minutes is not None and whole_seconds is not None and (minutes == "" or len(seconds) == 2):
+        return whole_minutes * 60 + whole_seconds
     raise RolePlayError(f"'{text}' is geen duur als m:ss, bijvoorbeeld 2:00.")
 
 

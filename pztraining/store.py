@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from .discussions import CASE_DISCUSSION_PROGRAMS, CaseAction, HeldDiscussion
+from .text_input import clean_name
 from .texts import t
 
 log = logging.getLogger(__name__)
@@ -905,7 +906,7 @@ class Store:
     def add_training(self, name: str, program_id: str, now: datetime, organisation: str = "",
                      meeting_dates: tuple[date | None, ...] = ()) -> Training:
         """Create a training (a group following ``program_id``) and return it."""
-        name = name.strip()
+        name = clean_name(name)  # no invisible or look-alike characters in a list of trainings
         if not name:
             raise StoreError("Geef de training een naam.")
         with self._write() as conn:
@@ -1107,7 +1108,8 @@ class Store:
     @_retry_when_busy
     def add_participant(self, training_id: int, name: str, device_hash: str, now: datetime) -> Participant:
         """Register a participant (name or pseudonym) on a device; the same device gets the same one."""
-        name = name.strip()
+        # Attendance lists and exports show this name: no control, zero-width or bidi characters.
+        name = clean_name(name)
         if not name:
             raise StoreError("Vul een naam of schuilnaam in.")
         if len(name) > 100:
@@ -1530,7 +1532,8 @@ class Store:
         """Record an action agreed at a case discussion; text and who are stored as typed."""
         if not text_.strip():
             raise StoreError(t("actions.empty"))
-        if not who.strip():
+        who = clean_name(who)  # a name, shown in lists and reports; the action's text stays as typed
+        if not who:
             raise StoreError(t("actions.no_who"))
         if len(text_) > ACTION_TEXT_LIMIT or len(who) > ACTION_WHO_LIMIT:
             raise StoreError(t("actions.too_long", text=ACTION_TEXT_LIMIT, who=ACTION_WHO_LIMIT))

@@ -773,6 +773,25 @@ NL: dict[str, str] = {
     "files.subfolder": "{folder} bevat al andere bestanden; die blijven zoals ze zijn. Nieuwe map: {path}",
     "cli.opt.overwrite": "vervang een bestaand bestand met dezelfde naam (zonder deze optie wordt niets vervangen)",
     "cli.opt.borging_format": "xlsx, csv (een map met bestanden) of html",
+    # ---- issue 20: input
+    "room.error.bad_text": ("Je tekst bevat een teken dat niet bewaard kan worden (een onzichtbaar stuurteken). "
+                            "Haal het weg of typ de tekst opnieuw, en verstuur dan nog eens."),
+    "room.error.method": "Dit kan op deze pagina niet.",
+    "room.error.training_over": ("Deze training is afgelopen: de code werkt niet meer. Heb je nog iets in te "
+                                 "vullen? Vraag het de trainer."),
+    "web.error.title": "Foutmelding",
+    "web.error.401": "Je bent niet aangemeld. Open de app met de link die je kreeg.",
+    "web.error.403": "Dit mag niet, of de pagina is verlopen. Laad haar opnieuw.",
+    "web.error.413": "Dit is te veel om in één keer te versturen.",
+    "web.error.4xx": "Dit verzoek kan niet worden uitgevoerd.",
+    "web.login.title": "Aanmelden",
+    "web.login.text": ("Open de apps met de link die 'pztraining serve' liet zien (met de toegangscode erin), "
+                       "of vul de toegangscode hier in."),
+    "web.login.field": "Toegangscode",
+    "web.login.go": "Aanmelden",
+    "web.login.wrong": "Deze toegangscode klopt niet.",
+    "web.logout.done": "Je bent afgemeld. Open de apps opnieuw met de link die je kreeg.",
+    "cli.bad_number": "geen geheel getal: '{value}'",
 }
 
 _LANGUAGES = {"nl": NL}

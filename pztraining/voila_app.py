@@ -15,7 +15,7 @@ from traitlets import Unicode
 from voila.app import Voila
 
 from .slides import SLIDES_ROUTE
-from .texts import t
+from .web_errors import DutchErrors, NotFoundHandler, dutch_errors
 from .web_security import redact_logs, security_headers
 
 
@@ -32,10 +32,11 @@ class PzVoila(Voila):
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
         self.app.add_transform(security_headers(strict, self.referrer_policy))
         redact_logs(self.log)
-        return super().init_handlers()
+        # Voila's and jupyter_server's handlers get Dutch error, login and logout pages.
+        return dutch_errors(super().init_handlers())
 
 
-class DeckFileHandler(AuthenticatedFileHandler):
+class DeckFileHandler(DutchErrors, AuthenticatedFileHandler):
     """A built deck: behind the trainer's token like the apps, and allowed to run its scripts."""
 
     @property
@@ -48,12 +49,6 @@ class DeckFileHandler(AuthenticatedFileHandler):
         # deck opened from a bookmark or the address bar has none. Reading a deck changes
         # nothing, and who may read it is still checked (the token, or its login cookie).
         return
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        # jupyter_server's error page needs a static_path that Voila does not set: a missing
-        # deck would answer an empty page and log a traceback. A plain Dutch line instead.
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(t("room.error.not_found") if status_code == 404 else f"{status_code} {self._reason}")
 
 
 def trainer_handlers(base_url: str, slides_dir: str) -> list:
@@ -79,8 +74,9 @@ class DecksVoila(PzVoila):
     slides_dir = Unicode("", config=True, help="Folder with the built slide decks (empty: not served).")
 
     def init_handlers(self) -> list:
-        # First in the list: tornado takes the first pattern that matches.
-        return trainer_handlers(self.server_url, self.slides_dir) + super().init_handlers()
+        # First in the list: tornado takes the first pattern that matches; last a Dutch 404.
+        return (trainer_handlers(self.server_url, self.slides_dir) + super().init_handlers()
+                + [(url_path_join(self.server_url, ".*"), NotFoundHandler)])
 
 
 main = DecksVoila.launch_instance

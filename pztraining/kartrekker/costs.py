@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..content.schema import CostFormat, CostInput
+from ..text_input import decimal_number
 from ..texts import t
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -59,11 +60,7 @@ def parse_number(text: str) -> float | None:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(".", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return None
-    return number if number == number and number not in (float("inf"), float("-inf")) else None
+    return decimal_number(cleaned)  # ASCII digits only; never "nan", "inf" or "١٠"
 
 
 def check_input(spec: CostInput, text: str) -> Parsed:

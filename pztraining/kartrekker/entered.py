@@ -11,13 +11,13 @@ Pure: the entries and the periods are passed in; nothing reads the store or the 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
+from ..text_input import decimal_number
 from ..texts import t
 from .indicators import Bucket
 
@@ -52,11 +52,8 @@ def parse_value(indicator_id: str, unit: str, typed: str) -> float:
     text = typed.strip().replace(" ", "")
     if not text:
         raise ValueError(t("kt.entered.empty"))
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise ValueError(t("kt.entered.not_number", typed=typed.strip())) from None
-    if not math.isfinite(value):
+    value = decimal_number(text.replace(",", "."))  # ASCII digits only; never "nan" or "١٠"
+    if value is None:
         raise ValueError(t("kt.entered.not_number", typed=typed.strip()))
     if value < 0:
         raise ValueError(t("kt.entered.negative"))

@@ -13,17 +13,17 @@ from __future__ import annotations
 import os
 import sys
 from functools import partial
-from html import escape
 
 from jupyter_server.utils import url_path_join
-from tornado import web
-from traitlets import default
+from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
+from ..participation import join_days
 from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
+from ..web_errors import DutchErrors, NotFoundHandler, plain_page
 from .handlers import MAX_BODY_BYTES, Room, handlers
 
 #: Tornado reads at most this much of any request body (the JSON endpoints allow less).
@@ -32,7 +32,7 @@ SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
 PHONE_BUSY_SECONDS = 4.0
 
 
-class FacilitatorHandler(TornadoVoilaHandler):
+class FacilitatorHandler(DutchErrors, TornadoVoilaHandler):
     """The Rollenspel page, only with a valid facilitator code (no kernel starts without one)."""
 
     def initialize(self, **kwargs):
@@ -48,23 +48,9 @@ class FacilitatorHandler(TornadoVoilaHandler):
         if link is None:
             self.set_status(403)
             self.set_header("Cache-Control", "no-store")
-            self.finish(_plain_page(t("room.facilitator.denied")))
+            self.finish(plain_page(t("room.facilitator.denied"), t("room.title")))
             return
         await super().get(path=None)
-
-
-def _plain_page(message: str) -> str:
-    return ("<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{escape(t('room.title'))}</title></head><body><p>{escape(message)}</p></body></html>")
-
-
-class NotFoundHandler(web.RequestHandler):
-    """Any other path: a Dutch 404 (there are no trainer pages here to find)."""
-
-    def prepare(self) -> None:
-        self.set_status(404)
-        self.finish(_plain_page(t("room.error.not_found")))
 
 
 class RoomVoila(PzVoila):
@@ -72,6 +58,15 @@ class RoomVoila(PzVoila):
 
     strict_paths = ("/",)
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
+
+    join_days = Int(config=True, help=(
+        "Days after a training's last meeting that its join code still works (then a phone hears, in "
+        "Dutch, that the training is over). Default: $PZTRAINING_JOIN_DAYS, else 14. A training whose "
+        "last meeting has no date keeps its code."))
+
+    @default("join_days")
+    def _default_join_days(self) -> int:
+        return join_days(os.environ)
 
     @default("base_url")
     def _default_base_url(self) -> str:
@@ -83,7 +78,7 @@ class RoomVoila(PzVoila):
         # A phone should hear "busy" within seconds (its page keeps the answers and sends
         # again) rather than hold one of the few store threads for the full window.
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
-        self.room = Room.open(store)
+        self.room = Room.open(store, join_days=self.join_days)
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
@@ -94,7 +89,7 @@ class RoomVoila(PzVoila):
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
         routes = handlers(self.room, base)
         for route in voila_routes:
-            if route[1] is TornadoVoilaHandler:  # single-notebook mode's catch-all "/(.*)"
+            if issubclass(route[1], TornadoVoilaHandler):  # single-notebook mode's catch-all "/(.*)"
                 routes.append((base + FACILITATOR_PATH, FacilitatorHandler, {**route[2], "store": store}))
             elif "/voila/files/" in route[0]:
                 continue  # the notebooks' folder has nothing for tablets: a Dutch 404 like any other path

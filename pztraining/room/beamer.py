@@ -19,7 +19,9 @@ from .. import access
 from ..access import LOCAL, AccessError, User
 from ..links import ROOM_PAGE, participant_url, qr_svg, room_base, terminal_qr
 from ..store import Store, StoreError
+from ..text_input import whole_number
 from ..texts import t
+from ..web_errors import DutchErrors
 
 _STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#1d232a}
 h1{font-size:2.4rem;margin:.2em 0}.pz-room-training{display:flex;gap:2rem;align-items:center;margin:1.5rem 0;
@@ -64,7 +66,7 @@ def room_page(chosen: str, environ: Mapping[str, str]) -> tuple[int, str]:
     training, gets one Dutch sentence (403) and nothing else.
     """
     # A mistyped ?training= shows every training rather than an error page.
-    training_id = int(chosen) if chosen.isdigit() else None
+    training_id = whole_number(chosen)
     try:
         store = Store.open()
         try:
@@ -82,7 +84,7 @@ def _sentence_page(sentence: str) -> str:
     return f"<!doctype html><html lang='nl'><meta charset='utf-8'><p>{escape(sentence)}</p></html>"
 
 
-class RoomPageHandler(JupyterHandler):
+class RoomPageHandler(DutchErrors, JupyterHandler):
     """``/pz/zaal/`` (all trainings) and ``/pz/zaal/?training=ID`` (one), behind the token."""
 
     @web.authenticated

@@ -24,8 +24,11 @@ from tornado.iostream import StreamClosedError
 from .. import participation
 from ..clock import local, utc_now
 from ..content import UnknownContent
+from ..request_body import BadBody, clean_text, parse_object
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
+from ..text_input import whole_number
 from ..texts import t
+from ..web_errors import DutchErrors
 from .cache import Recent
 from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
 from .limits import AttemptLimiter
@@ -53,21 +56,24 @@ class Room:
     pool: ThreadPoolExecutor
     trainings: Recent = field(default_factory=Recent)
     people: Recent = field(default_factory=Recent)
+    #: Days after a training's last meeting that its join code still works.
+    join_days: int = participation.JOIN_DAYS
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
 
     @classmethod
-    def open(cls, store: Store, workers: int = 4) -> "Room":
-        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time)."""
+    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS) -> "Room":
+        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
+        join codes work until ``join_days`` after a training's last meeting."""
 
         def items(training_id: int) -> dict:
             training = store.find_training(training_id)
             return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
 
         room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
-                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"))
+                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days)
         room.events = RoomEvents(store.room_versions, items, room.run)
         return room
 
@@ -87,7 +93,7 @@ _STATUS_MESSAGES = {
     400: "room.error.bad_request",
     403: "room.error.xsrf",
     404: "room.error.not_found",
-    405: "room.error.not_found",
+    405: "room.error.method",
     413: "room.error.too_big",
 }
 
@@ -129,26 +135,25 @@ class RoomHandler(web.RequestHandler):
     # ------------------------------------------------------------ reading the request
 
     def body(self) -> dict:
-        """The JSON object sent, or a Dutch 400."""
+        """The JSON object sent (bounded in size and depth, its texts storable), or a Dutch 4xx."""
         try:
-            data = json.loads(self.request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            raise RoomError(400, t("room.error.bad_request")) from None
-        if not isinstance(data, dict):
-            raise RoomError(400, t("room.error.bad_request"))
-        return data
+            return parse_object(self.request.body or b"", MAX_BODY_BYTES)
+        except BadBody as exc:
+            raise RoomError(413 if exc.key == "room.error.too_big" else 400, t(exc.key)) from None
 
     def param(self, data: dict | None, name: str) -> str:
         value = data.get(name) if data is not None else self.get_argument(name, "")
-        return value if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        try:  # a query parameter has not been through parse_object
+            return clean_text(value)
+        except BadBody as exc:
+            raise RoomError(400, t(exc.key)) from None
 
     def meeting(self, data: dict | None) -> int:
         value = data.get("meeting") if data is not None else self.get_argument("meeting", "")
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise RoomError(400, t("room.error.bad_request")) from None
-        if not 0 < number < 100:
+        number = whole_number(value)  # ASCII digits only: "١" is no meeting
+        if number is None or not 0 < number < 100:
             raise RoomError(400, t("room.error.bad_request"))
         return number
 
@@ -167,7 +172,7 @@ class RoomHandler(web.RequestHandler):
             raise RoomError(429, t("room.error.too_many", seconds=seconds), {"Retry-After": str(seconds)})
         training = self.room.trainings.get(code, time.monotonic())
         if training is not None:
-            return training
+            return self._still_open(training)
         try:
             training = await self.room.run(participation.join, self.room.store, code)
         except MissingEntry:
@@ -176,6 +181,12 @@ class RoomHandler(web.RequestHandler):
         except StoreError:
             raise RoomError(503, t("room.error.busy")) from None
         self.room.trainings.put(code, training, time.monotonic())
+        return self._still_open(training)
+
+    def _still_open(self, training: Training) -> Training:
+        """``training``, or a Dutch 410 once its join code has expired (after the last meeting)."""
+        if participation.training_over(training, local(utc_now()).date(), self.room.join_days):
+            raise RoomError(410, t("room.error.training_over"))
         return training
 
     async def participant(self, training: Training, secret: str):
@@ -219,7 +230,7 @@ class PageHandler(RoomHandler):
         self.finish(page_html(self.base_url))
 
 
-class StaticHandler(web.RequestHandler):
+class StaticHandler(DutchErrors, web.RequestHandler):
     """The page's own scripts and styles, from the installed package; nothing else."""
 
     def get(self, name: str) -> None:
@@ -234,7 +245,7 @@ class StaticHandler(web.RequestHandler):
         self.finish(files("pztraining").joinpath(folder, name).read_bytes())
 
 
-class NoContentHandler(web.RequestHandler):
+class NoContentHandler(DutchErrors, web.RequestHandler):
     """Browsers ask for a favicon; there is none, and that is not an error."""
 
     def get(self) -> None:

@@ -348,7 +348,9 @@ async function sendDraft(model, where, key, content) {
     model.reply({ type: "saved", seq: content.seq, ok: true, message: reply.data.message });
   } else {
     if (reply.status === 409) model.set("status", "closed");
-    const text = reply.status === 0 ? t("form.offline") : reply.status === 409 ? t("form.closed") : t("form.unsaved");
+    // Otherwise the server's own sentence: a refused text says which character cannot be kept.
+    const text = reply.status === 0 ? t("form.offline") : reply.status === 409 ? t("form.closed")
+      : reply.data.error || t("form.unsaved");
     model.reply({ type: "saved", seq: content.seq, ok: false, message: text });
   }
 }
@@ -366,7 +368,7 @@ async function sendSubmit(model, where, key, content) {
     status = "error"; // busy or offline: form.js keeps the answers and sends again
   }
   model.set("status", status);
-  model.reply({ type: "handled", status });
+  model.reply({ type: "handled", status, message: reply.ok ? undefined : reply.data.error });
 }
 
 // A quiz answer the trainer revealed: fetch the form again (the spec now carries the answer)

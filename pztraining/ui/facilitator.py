@@ -21,6 +21,7 @@ from ..clock import utc_now
 from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program
 from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
 from ..store import RolePlayRow, Store, StoreError
+from ..text_input import clean_name
 from ..texts import t
 from .case_view import screen_html
 from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
@@ -216,7 +217,7 @@ class FacilitatorApp:
             self.group_name.value = f"Groep {len(self.group_select.options) + 1}"
 
     def _member_names(self) -> tuple[str, ...]:
-        return tuple(line.strip() for line in self.members.value.splitlines() if line.strip())
+        return tuple(name for name in map(clean_name, self.members.value.splitlines()) if name)
 
     def _show_group_advice(self) -> None:
         names = self._member_names()
@@ -236,7 +237,7 @@ class FacilitatorApp:
             reflection = parse_duration(self.reflection_length.value) if self.reflection_length.value.strip() else None
             if not self.case_select.value:
                 raise RolePlayError(t("fac.no_practice_block"))
-            group = Group(self.group_name.value.strip(), self._member_names(), self.facilitator.value.strip(),
+            group = Group(clean_name(self.group_name.value), self._member_names(), clean_name(self.facilitator.value),
                           self.case_select.value, turn, reflection)
             row = self.store.add_roleplay_group(self.training_select.value, meeting.number, group.name,
                                                 RolePlay(group).to_dict(), self.clock())

@@ -256,7 +256,7 @@ function render({ model, el: root }) {
       showStatus();
       if (message.status === "submitted") { writeLocal(false); failures = 0; root.dataset.saved = "yes"; }
       if (message.status === "error") {
-        showUnsaved(texts().unsaved);
+        showUnsaved(message.message || texts().unsaved);
         failures += 1;
         submitRetry = setTimeout(sendSubmit, RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]);
       }

@@ -256,6 +256,28 @@ def test_required_items_and_too_long_text_are_refused_without_losing_text(page: 
     assert not page.js_errors, page.js_errors
 
 
+def test_a_text_the_server_cannot_store_is_refused_with_the_reason_on_the_phone(page: Page, served, store: Store):
+    # A pasted terminal colour code (ESC) cannot be stored: the phone must say why, not "we retry".
+    from pztraining.texts import t
+
+    training = new_training(store, "Onzichtbaar teken")
+    open_form(store, training, REFLECTION)
+    join(page, served, training, "Mila")
+    key = f"p:{participant_id(store, training, 'Mila')}"
+    show_form(page, REFLECTION)
+    write(page, "hoe-was-het", "Goed gegaan \x1b[31m")
+    status = page.locator(".pz-form-status")
+    expect(status).to_have_text(t("room.error.bad_text"), timeout=OTHER_SIDE_MS)
+    submit(page)
+    expect(status).to_have_text(t("room.error.bad_text"), timeout=OTHER_SIDE_MS)
+    assert store.load_draft(training.id, MEETING, REFLECTION, key) is None
+    assert store.load_submission(training.id, MEETING, REFLECTION, key) is None
+    write(page, "hoe-was-het", "Goed gegaan")
+    submit(page)
+    expect(page.locator(".pz-form-root")).to_have_attribute("data-status", "submitted", timeout=OTHER_SIDE_MS)
+    assert store.load_submission(training.id, MEETING, REFLECTION, key) == {"hoe-was-het": "Goed gegaan"}
+
+
 def test_submitting_twice_stores_one_answer_and_a_correction_replaces_it(page: Page, served, store: Store):
     training = new_training(store, "Dubbel versturen")
     open_form(store, training, REFLECTION)

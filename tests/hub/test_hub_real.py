@@ -238,3 +238,25 @@ def test_a_trainer_opens_the_deck_and_the_beamer_page_through_the_hub_and_a_stra
         other = anna.request.get(f"{hub.url}/user/anna/pz/zaal/?training={zuid.id}")
         assert other.status == 403 and zuid.join_code not in other.text()
         assert not anna.js_errors, anna.js_errors
+
+
+def test_unknown_paths_and_methods_on_the_hub_servers_are_dutch_never_a_traceback(hub: Hub, browser: Browser):
+    # The trainer's single-user server (jupyter_server's own error pages, and our routes on it)
+    # and the room service behind the hub's proxy.
+    with device(browser) as anna:
+        log_in(anna, hub, "anna")
+        for method, path, status, key in (
+                ("GET", "/user/anna/nergens", 404, "room.error.not_found"),
+                ("GET", "/user/anna/pz/dia/ontbreekt.html", 404, "room.error.not_found"),
+                ("PROPFIND", "/user/anna/pz/zaal/", 405, "room.error.method"),
+                ("PATCH", "/user/anna/pz/zaal/", 403, "web.error.403")):  # a write without the XSRF token
+            reply = anna.request.fetch(hub.url + path, method=method)
+            body = reply.text()
+            assert reply.status == status and t(key) in body, (method, path, reply.status, body[:300])
+            assert "Traceback" not in body, (method, path)
+    for method, path in (("TRACE", "rollenspel"), ("GET", "voila/templates/x"), ("GET", "nergens")):
+        request = urllib.request.Request(hub.room_url.rstrip("/") + "/" + path, method=method)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        body = refused.value.read().decode()
+        assert 400 <= refused.value.code < 500 and "lang='nl'" in body and "Traceback" not in body, (path, body[:300])

@@ -37,3 +37,24 @@ def test_decks_that_cannot_be_rebuilt_are_still_served(tmp_path, monkeypatch, ca
     with caplog.at_level(logging.WARNING, logger=LOG.name):
         assert hub_server.fresh_decks(folder, LOG) is True
     assert "kan niet beschreven worden" in caplog.text
+
+
+def test_the_hub_servers_error_pages_are_dutch_and_carry_no_exception():
+    # jupyter_server renders "<status>.html", else "error.html", with the exception in the namespace.
+    from jinja2 import Environment, FileSystemLoader
+    from jupyter_server import DEFAULT_TEMPLATE_PATH_LIST
+
+    from pztraining.texts import t
+    from pztraining.web_errors import use_dutch_error_templates
+
+    settings = {"jinja2_env": Environment(loader=FileSystemLoader(DEFAULT_TEMPLATE_PATH_LIST), autoescape=True)}
+    use_dutch_error_templates(settings)
+    env = settings["jinja2_env"]
+    secret = "ValueError: not enough values to unpack"
+    namespace = {"message": secret, "exception": secret, "status_code": 0}
+    assert t("room.error.not_found") in env.get_template("404.html").render(**{**namespace, "status_code": 404})
+    assert t("room.error.method") in env.get_template("405.html").render(**{**namespace, "status_code": 405})
+    for status, key in ((500, "room.error.server"), (502, "room.error.server"), (409, "web.error.4xx")):
+        page = env.get_template("error.html").render(**{**namespace, "status_code": status})
+        assert t(key) in page and secret not in page and "lang='nl'" in page
+    assert env.loader.get_source(env, "login.html")  # jupyter_server's other templates are still found

@@ -14,6 +14,7 @@ from ...access import AccessDenied, User
 from ...clock import local, utc_now
 from ...content import Meeting, Program, load_program
 from ...store import Store, StoreError, Training
+from ...text_input import whole_number
 from ...texts import t
 from ..common import Message, esc, named, open_page, page_user, stylesheet, training_options
 from ..forms_panel import FormsPanel
@@ -78,7 +79,7 @@ class TrainerApp:
         ]), "trainer-app", "pz-app")
         params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
         asked = params.get("training", [""])[0].strip()
-        self._refresh_trainings(select=int(asked) if asked.isdigit() else None)
+        self._refresh_trainings(select=whole_number(asked))
 
     @property
     def meeting(self) -> Meeting | None:

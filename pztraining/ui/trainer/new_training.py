@@ -10,6 +10,7 @@ import ipywidgets as w
 from ...access import User, new_training_organisation
 from ...content import load_program, programs
 from ...store import Store, StoreError, Training
+from ...text_input import clean_name
 from ...texts import t
 from ..common import Message, esc, named
 
@@ -65,7 +66,7 @@ class NewTrainingForm:
 
     def create(self) -> None:
         """Store the training as filled in (a group name is needed)."""
-        name = self.group_name.value.strip()
+        name = clean_name(self.group_name.value)
         if not name:
             self.message.error(t("training.name_missing"))
             return
