@@ -757,6 +757,11 @@ NL: dict[str, str] = {
 
     # --- hub-decks: the beamer page linked from the Draaiboek
     "panel.beamer": "Code en QR-code groot op de beamer",
+
+    # ---- issue 20: anon
+    "form.pending": "Ontvangen; wordt anoniem bewaard samen met andere antwoorden. Je telefoon houdt een kopie tot het bewaard is.",
+    "form.kept_on_phone": "Bewaard op deze telefoon. Een anoniem formulier gaat pas naar de trainer als je het verstuurt.",
+    "part.form.pending": "ontvangen, wordt anoniem bewaard",
 }
 
 _LANGUAGES = {"nl": NL}
