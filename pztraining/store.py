@@ -1012,7 +1012,10 @@ class Store:
             return
         try:
             with self.engine.connect() as conn:
-                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                driver = conn.connection.driver_connection
+                if quiet:  # a reader holding an old snapshot: do not keep a phone's thread waiting
+                    driver.execute("PRAGMA busy_timeout = 300")  # (every BEGIN sets it again)
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception as exc:  # sqlite3's own errors: this is the driver's connection, not wrapped
             if not quiet:
                 raise
