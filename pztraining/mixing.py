@@ -57,8 +57,9 @@ class Mixer:
         """
         with self._lock:
             waiting = self._waiting.setdefault(form, _Waiting())
+            if waiting.answers.get(key) != values:  # a phone resending what waits is no news:
+                waiting.newest = now  # it must not hold a closed form's rest back for ever
             waiting.answers[key] = values
-            waiting.newest = now
             full = is_open and len(waiting.answers) >= self.batch_size
         return full and key in self.flush(form)
 

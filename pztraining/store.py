@@ -1340,7 +1340,7 @@ class Store:
                 raise FormClosed("Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.")
             anonymous = bool(session and session.anonymous)
             if anonymous and not paper and not anonymous_ok:
-                raise AnonymousForm(t("form.closed"))
+                raise AnonymousForm(t("room.error.busy"))  # never shown: the caller mixes it instead
             key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
             where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
             row = conn.execute(_SUBMISSION_ID, where).first()
@@ -1378,6 +1378,7 @@ class Store:
         order = list(entries.items())
         shuffle(order)
         rows: list[dict] = []
+        written: list[int] = []
         with self._write() as conn:
             if conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first() is None:
                 return set()  # the form (or the training) was removed meanwhile
@@ -1397,13 +1398,22 @@ class Store:
                     if stored == values:
                         continue
                     conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
+                written.append(submission_id)
                 rows += [{"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
                          for item_id, value in values.items()]
             shuffle(rows)
             for row in rows:  # one by one: a driver may not keep the order of one executemany
                 conn.execute(_ANSWER_INSERT, row)
             self._bump_room(conn, training_id)
-        self._checkpoint(quiet=True)
+        if self._sqlite:
+            self._checkpoint(quiet=True)
+        elif written:
+            # PostgreSQL marks a row as committed (hint bits) when it is first read, which may
+            # write a page image to its WAL: read the whole batch now, so that moment is the
+            # batch's and not that of the phone that asks about its own answer first.
+            with self._read() as conn:
+                conn.execute(select(func.count()).select_from(submissions).where(submissions.c.id.in_(written)))
+                conn.execute(select(func.count()).select_from(answers).where(answers.c.submission_id.in_(written)))
         return set(entries)
 
     def load_submission(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:

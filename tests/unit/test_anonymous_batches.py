@@ -130,3 +130,35 @@ def test_a_schema_12_database_gets_a_salt_per_training_and_its_phones_are_still_
     old = part.device_hash(PHONES[0]).encode()
     assert old not in path.read_bytes() and (not wal.exists() or old not in wal.read_bytes())
     store.close()
+
+
+def test_phones_resending_what_waits_do_not_hold_a_closed_forms_answers_back(store):
+    training, people = room(store)
+    mixer = Mixer(store, batch_size=5, quiet_seconds=5)
+    form = (training.id, 1, EVALUATION)
+    mixer.add(form, "a:1", evaluation(1), True, 0.0)
+    store.close_form(training.id, 1, EVALUATION, NOW)
+    for moment in range(1, 20):  # the phone sends the same again every second (reconnections)
+        mixer.add(form, "a:1", evaluation(1), False, float(moment))
+    mixer.tick(lambda form: store.form_session(*form).is_open, 20.0)
+    assert stored_texts(store) == ['"antwoord 1"']
+
+
+def test_on_postgresql_a_batch_is_marked_committed_at_once_not_when_each_phone_reads_its_answer(
+        postgres_cluster):
+    # PostgreSQL sets a row's "committed" hint bit at its first read, and with checksums on
+    # that may put a page image in its WAL at that moment: the first read must be the batch's.
+    store = Store(postgres_cluster.new_database())
+    training, people = room(store)
+    mixer = Mixer(store, batch_size=3)
+    for n in range(3):
+        part.submit(store, training, people[n], PHONES[n], 1, EVALUATION, evaluation(n), NOW, mixer)
+    with store.engine.connect() as conn:
+        conn.execute(text("create extension if not exists pageinspect"))
+        for table in ("submissions", "answers"):
+            masks = conn.execute(text(
+                f"select t_infomask from heap_page_items(get_raw_page('{table}', 0)) where t_infomask is not null"
+            )).scalars().all()
+            heap_xmin_committed = 0x0100
+            assert masks and all(mask & heap_xmin_committed for mask in masks), (table, masks)
+    store.close()
