@@ -417,7 +417,8 @@ function anonymousStart(item, storageKey, values, status) {
 function keepOnPhone(model, content) {
   const message = t("form.kept_on_phone");
   model.set("saved_message", message);
-  if (["invalid", "error"].includes(model.get("status"))) model.set("status", "draft");
+  // An edit after sending is not sent yet: a draft, as on a named form (what was sent still waits).
+  if (["invalid", "error", "submitted", "pending"].includes(model.get("status"))) model.set("status", "draft");
   model.reply({ type: "saved", seq: content.seq, ok: true, message });
 }
 
