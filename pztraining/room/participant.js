@@ -426,7 +426,8 @@ function keepOnPhone(model, content) {
 async function postAnonymous(meeting, id, values, receipt) {
   const reply = await api("POST", "anonymous", { code: state.code, meeting, form: id, values, receipt: receipt || "" });
   if (reply.ok) return reply.data;
-  return reply.status === 409 ? { status: "closed" } : null;
+  if (reply.status === 409) return { status: "closed" };
+  return reply.status === 404 ? { status: "gone" } : null; // the training or form was removed
 }
 
 function notePending(meeting, id, values, receipt) {
@@ -442,6 +443,7 @@ async function sendAnonymous(model, item, key, content) {
   if (status === "submitted") store.remove(pendingKey(item.meeting, item.id));
   if (status === "pending" || status === "submitted") state.statuses[key] = status;
   if (status === "invalid") model.set("errors", result.errors || {});
+  if (status === "gone") { say(t("part.form_unknown")); status = "closed"; }
   if (status === "closed" && before) status = "pending"; // the earlier answer still waits
   model.set("status", status);
   model.reply({ type: "handled", status });
@@ -460,9 +462,14 @@ async function resendPending() {
       if (!kept || !kept.values) { store.remove(name); continue; }
       const result = await postAnonymous(kept.meeting, kept.id, kept.values, kept.receipt);
       if (!result) continue; // offline or busy: next time
+      // Sent again meanwhile with other answers (a correction): that one is kept, and its
+      // next resend puts it back in place of this one wherever this one arrived later.
+      let now = null;
+      try { now = JSON.parse(store.get(name) || "null"); } catch (e) { /* unreadable */ }
+      if (!now || !sameValues(now.values, kept.values)) continue;
       const key = `${kept.meeting}/${kept.id}`;
       if (result.status === "pending") notePending(kept.meeting, kept.id, kept.values, result.receipt);
-      if (result.status === "submitted" || result.status === "closed") store.remove(name);
+      else store.remove(name); // stored, or never storable (closed without a valid receipt, invalid)
       if (result.status === "submitted") state.statuses[key] = "submitted";
       const shown = state.current && state.model && itemKey(state.current) === key;
       if (shown && result.status === "submitted" && state.model.get("status") === "pending") {
