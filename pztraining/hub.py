@@ -161,7 +161,9 @@ def _room(number):
                     "--MappingKernelManager.cull_idle_timeout=1800",
                     "--MappingKernelManager.cull_interval=300"],
         "environment": {"PZTRAINING_DB": DB_URL, "PZTRAINING_ROOM": "1",
-                        "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam")},
+                        "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+                        # anonymous answers stored together (see the README's AVG section)
+                        "PZTRAINING_ANONYMOUS_BATCH": os.environ.get("PZTRAINING_ANONYMOUS_BATCH", "5")},
         "display": False,
     }
 
