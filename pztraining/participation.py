@@ -254,6 +254,8 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
                      participant_id=participant.id, anonymous_ok=False)
     except AnonymousForm:  # made anonymous after we looked (nobody had answered yet): mix it
         session = store.form_session(training.id, meeting, form_id)
+        if session is None:
+            return Outcome("closed")
         return _submit_anonymous(store, training, session, secret, result, mixer, receipt, moment)
     except FormClosed:
         return Outcome("closed")

@@ -6,6 +6,8 @@
   single-notebook mode, one kernel per tablet (a few per room). The code is checked here,
   before a kernel starts, and again in the kernel, which then shows only that meeting.
   Every other path is a 404: the trainer, results and case pages do not exist here.
+* Anonymous answers wait in this process's memory and are stored in batches
+  (:mod:`pztraining.mixing`); a clean stop stores what still waits.
 """
 
 from __future__ import annotations
