@@ -209,3 +209,18 @@ def test_answers_waiting_when_the_room_is_killed_are_sent_again_and_stored_once(
 def _anonymous_keys(store) -> list[str]:
     with store.engine.connect() as conn:
         return list(conn.exec_driver_sql("select respondent_key from submissions").scalars())
+
+
+def test_a_clean_stop_stores_the_anonymous_answers_still_waiting(tmp_path):
+    db, store, training = set_up(tmp_path)
+    answers = markers("STOP", 2)
+    with running_room_server(tmp_path / "run", f"sqlite:///{db}", {"PZTRAINING_ANONYMOUS_BATCH": "5"}) as server:
+        for n, marker in enumerate(answers):
+            phone = RoomPhone(server, training.join_code)
+            assert phone.post("register", {"code": training.join_code, "name": f"Deelnemer {n}"}).status == 200
+            assert phone.send_anonymous(evaluation(marker)) == "pending"
+        assert store.response_counts(training.id, 1) == {}
+    # Leaving the block stops the server as a service manager does (SIGTERM): one batch of both.
+    rows = [store.load_submission(training.id, 1, EVALUATION, key) for key in _anonymous_keys(store)]
+    assert sorted(r["geleerd"] for r in rows) == sorted(answers)
+    store.close()
