@@ -163,7 +163,9 @@ def _room(number):
         "environment": {"PZTRAINING_DB": DB_URL, "PZTRAINING_ROOM": "1",
                         "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
                         # Days after a training's last meeting that its join code still works.
-                        "PZTRAINING_JOIN_DAYS": os.environ.get("PZTRAINING_JOIN_DAYS", "14")},
+                        "PZTRAINING_JOIN_DAYS": os.environ.get("PZTRAINING_JOIN_DAYS", "14"),
+                        # anonymous answers stored together (see the README's AVG section)
+                        "PZTRAINING_ANONYMOUS_BATCH": os.environ.get("PZTRAINING_ANONYMOUS_BATCH", "5")},
         "display": False,
     }
 

@@ -5,14 +5,18 @@ call this module: it decides what a participant may see and do, the store keeps 
 widgets and no clock here: ``now`` is passed in (UTC).
 
 A phone is known by a random secret kept in its browser (``device``); the store keeps
-only a hash of it. On an anonymous form the submission key is derived from the secret and
-the form, so it is the same on this phone (a resent submit replaces) but cannot be tied to
-the participant (no participant id, no time).
+only a hash of it, keyed per training. On an anonymous form the submission key is derived
+from the secret and the form, so it is the same on this phone (a resent submit replaces) but
+cannot be tied to the participant (no participant id, no time). An anonymous answer is not
+written when it arrives: it waits in the room's mixing pool (:mod:`pztraining.mixing`) and is
+stored in a batch; its drafts stay on the phone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -21,7 +25,8 @@ from typing import Mapping
 
 from .content import Form, UnknownContent, load_case, load_form, load_program
 from .forms import form_spec, validate_answers
-from .store import FormClosed, FormSession, MissingEntry, Participant, Store, Training
+from .mixing import Mixer
+from .store import AnonymousForm, FormClosed, FormSession, MissingEntry, Participant, Store, Training
 from .text_input import whole_number
 from .texts import t
 
@@ -41,7 +46,7 @@ def check_device(secret: str | None) -> str:
 
 
 def device_hash(secret: str) -> str:
-    """What the store keeps of a device secret (the secret itself is never stored)."""
+    """A one-way hash of a device secret; the store keeps it keyed per training, never the secret."""
     return hashlib.sha256(f"device:{secret}".encode()).hexdigest()
 
 
@@ -228,50 +233,93 @@ def _progress(has_draft: bool, has_submission: bool) -> str:
 
 
 def save_draft(store: Store, training: Training, participant: Participant, secret: str,
-               meeting: int, form_id: str, values: dict, now: datetime) -> None:
+               meeting: int, form_id: str, values: dict, now: datetime) -> bool:
     """Keep what was filled in so far (as typed); FormClosed when the form is not open.
 
     One store transaction that also reads whether the form is open and anonymous: drafts
-    are the phones' most frequent write.
+    are the phones' most frequent write. False when nothing was stored: an anonymous form's
+    draft stays on the phone.
     """
-    store.save_open_draft(training.id, meeting, form_id,
-                          lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
-                          values, now)
+    return store.save_open_draft(training.id, meeting, form_id,
+                                 lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
+                                 values, now)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a submit came to: "submitted", "invalid" (with Dutch errors per item) or "closed".
+    """What a submit came to: "submitted", "pending", "invalid" (with Dutch errors per item) or "closed".
 
-    ``gaps`` lists required items left open (only on paper forms, where that is allowed).
+    "pending": an anonymous answer is received and waits in the mixing pool; the phone keeps
+    it, with ``receipt``, until it hears "submitted". ``gaps`` lists required items left open
+    (only on paper forms, where that is allowed).
     """
 
     status: str
     errors: dict = field(default_factory=dict)
     gaps: tuple[str, ...] = ()
+    receipt: str = ""
 
 
 def submit(store: Store, training: Training, participant: Participant, secret: str,
-           meeting: int, form_id: str, values: dict, now: datetime) -> Outcome:
+           meeting: int, form_id: str, values: dict, now: datetime, mixer: Mixer | None = None,
+           receipt: str = "", moment: float = 0.0) -> Outcome:
     """Check and store a participant's answers; sending the same again stores them once.
 
-    Invalid answers are kept as a draft, so nothing typed is lost. A busy or failing store
+    Invalid answers are kept as a draft (on a named form), so nothing typed is lost. An
+    anonymous answer goes to ``mixer`` (required for anonymous forms; ``moment`` is its
+    monotonic clock) and is "pending" until its batch is stored. A busy or failing store
     raises StoreError: nothing was stored and the page keeps the answers and tries again.
     """
     form = load_form(form_id)
     values = _keep_revealed(store, training, participant, secret, meeting, form_id, values)
     result = validate_answers(form, values)
+    session = store.form_session(training.id, meeting, form_id)
     try:
+        if session is not None and session.anonymous:
+            return _submit_anonymous(store, training, session, secret, result, mixer, receipt, moment)
         if not result.ok:
             save_draft(store, training, participant, secret, meeting, form_id, values, now)
             return Outcome("invalid", result.errors)
-        # One store transaction checks that the form is open and picks the key by its anonymity.
-        store.submit(training.id, meeting, form_id,
-                     lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
-                     result.values, now, participant_id=participant.id)
+        store.submit(training.id, meeting, form_id, f"p:{participant.id}", result.values, now,
+                     participant_id=participant.id, anonymous_ok=False)
+    except AnonymousForm:  # made anonymous after we looked (nobody had answered yet): mix it
+        session = store.form_session(training.id, meeting, form_id)
+        if session is None:
+            return Outcome("closed")
+        return _submit_anonymous(store, training, session, secret, result, mixer, receipt, moment)
     except FormClosed:
         return Outcome("closed")
     return Outcome("submitted")
+
+
+def _submit_anonymous(store: Store, training: Training, session: FormSession, secret: str, result,
+                      mixer: Mixer | None, receipt: str, moment: float) -> Outcome:
+    """An anonymous answer: stored already, or held in the pool (open form, or a valid receipt)."""
+    if not result.ok:
+        return Outcome("invalid", result.errors)  # no draft on the server: the phone keeps it
+    if mixer is None:
+        raise ValueError("an anonymous answer needs the room's mixing pool")
+    meeting, form_id = session.meeting, session.form_id
+    key = anonymous_key(secret, training.id, meeting, form_id)
+    if store.load_submission(training.id, meeting, form_id, key) == result.values:
+        return Outcome("submitted")  # a resend of what a batch stored: nothing to write
+    expected = answer_receipt(store, training, meeting, form_id, key, result.values)
+    if not session.is_open and not hmac.compare_digest(receipt or "", expected):
+        return Outcome("closed")
+    stored = mixer.add((training.id, meeting, form_id), key, result.values, session.is_open, moment)
+    return Outcome("submitted" if stored else "pending", receipt=expected)
+
+
+def answer_receipt(store: Store, training: Training, meeting: int, form_id: str, key: str, values: dict) -> str:
+    """Proof, kept by the phone, that these exact answers were received while the form was open.
+
+    The pool lives in memory: when the server is killed and the form closes before it is
+    back, the phone sends its answers again with this receipt and they are still taken.
+    Keyed with the training's secret (in the database), so any room copy checks it.
+    """
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    message = f"{meeting}\x00{form_id}\x00{key}\x00{canonical}".encode()
+    return hmac.new(store.training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
 
 
 def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,
@@ -334,6 +382,7 @@ def shared_case(store: Store, training: Training, meeting: int, case_id: str) ->
 
 __all__ = [
     "FormState", "InvalidDevice", "JOIN_DAYS", "JOIN_DAYS_ENV", "OpenItem", "Outcome", "anonymous_key",
-    "check_device", "device_hash", "form_state", "join", "join_code_last_day", "join_days", "me", "new_paper_key", "open_items", "register", "respondent_key", "save_draft",
-    "shared_case", "statuses", "submit", "submit_paper", "training_over",
+    "answer_receipt", "check_device", "device_hash", "form_state", "join", "join_code_last_day", "join_days", "me",
+    "new_paper_key", "open_items", "register", "respondent_key", "save_draft", "shared_case", "statuses", "submit",
+    "submit_paper", "training_over",
 ]

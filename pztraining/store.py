@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -45,7 +47,7 @@ from .texts import t
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 #: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
 CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
@@ -73,6 +75,10 @@ trainings = Table(
     Column("organisation", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("join_code", String(12), nullable=True, unique=True),  # since schema 3
+    # A random secret per training (hex; since schema 13): device hashes are keyed with it, so
+    # the same phone has a different stored hash in every training and trainings cannot be
+    # joined on a device. Also keys the receipts of anonymous answers waiting to be stored.
+    Column("device_salt", String(64), nullable=True),
 )
 
 meeting_date_rows = Table(
@@ -133,7 +139,8 @@ participants = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(100), nullable=False),  # a name or pseudonym, as typed
-    Column("device_hash", String(64), nullable=False),  # sha256 of the device's secret
+    # HMAC-SHA256 (key: the training's device_salt) of the sha256 of the device's secret.
+    Column("device_hash", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("training_id", "device_hash", name="uq_participant_device"),
 )
@@ -431,10 +438,45 @@ def _migrate_to_12(conn: Connection) -> None:
     metadata.create_all(conn, tables=[plan_starts, entered_indicators])
 
 
+def _migrate_to_13(conn: Connection) -> None:
+    # Per-training device hashes: the secret behind a stored hash is unknown, but the hash is
+    # keyed on top of it (see salted_device_hash), so existing participants are rehashed here
+    # and keep their phones. Anonymous drafts are no longer kept on the server (their stable
+    # key, written while the phone typed, placed the phone next to its anonymous answer).
+    columns = {c["name"] for c in inspect(conn).get_columns("trainings")}
+    if "device_salt" not in columns:
+        conn.execute(text("ALTER TABLE trainings ADD COLUMN device_salt VARCHAR(64)"))
+    for (training_id,) in conn.execute(select(trainings.c.id).where(trainings.c.device_salt.is_(None))).all():
+        salt = new_device_salt()
+        conn.execute(update(trainings).where(trainings.c.id == training_id).values(device_salt=salt))
+        for row in conn.execute(select(participants.c.id, participants.c.device_hash)
+                                .where(participants.c.training_id == training_id)).all():
+            conn.execute(update(participants).where(participants.c.id == row.id)
+                         .values(device_hash=salted_device_hash(salt, row.device_hash)))
+    anonymous = select(form_sessions.c.training_id).where(
+        form_sessions.c.training_id == drafts.c.training_id, form_sessions.c.meeting == drafts.c.meeting,
+        form_sessions.c.form_id == drafts.c.form_id, form_sessions.c.anonymous.is_(True)).exists()
+    conn.execute(delete(drafts).where(anonymous))
+
+
+def new_device_salt() -> str:
+    """A training's random device salt (16 bytes, hex)."""
+    return secrets.token_hex(16)
+
+
+def salted_device_hash(salt: str, device_hash: str) -> str:
+    """What the store keeps of a device in one training: HMAC-SHA256 keyed with its salt.
+
+    ``device_hash`` is already a one-way hash of the phone's secret; keying it per training
+    makes the same phone's stored hash differ from one training to the next.
+    """
+    return hmac.new(bytes.fromhex(salt), device_hash.encode(), hashlib.sha256).hexdigest()
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
               6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10,
-              11: _migrate_to_11, 12: _migrate_to_12}
+              11: _migrate_to_11, 12: _migrate_to_12, 13: _migrate_to_13}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -486,6 +528,13 @@ class MissingDatabase(StoreError):
 
 class FormClosed(StoreError):
     """A participant tried to submit a form that is not open."""
+
+
+class AnonymousForm(StoreError):
+    """A phone's answer to an anonymous form reached a write that would store it on its own.
+
+    Anonymous answers are stored only in batches (:meth:`Store.store_anonymous_batch`).
+    """
 
 
 @dataclass(frozen=True)
@@ -871,6 +920,7 @@ class Store:
 
     @_retry_when_busy
     def _migrate(self) -> None:
+        current = 0
         try:
             with self._write() as conn:
                 if self.engine.dialect.name == "postgresql":
@@ -894,6 +944,8 @@ class Store:
         except SQLAlchemyError as exc:
             log.debug("migrate %s: %s", self._where, exc)
             raise StoreError(t("store.cannot_open", where=self._where)) from None
+        if 0 < current < 13:  # the unsalted hashes and anonymous drafts are still in the WAL
+            self._checkpoint()
 
     def schema_version(self) -> int:
         """The schema version of the open database."""
@@ -913,7 +965,7 @@ class Store:
             taken = set(conn.execute(select(trainings.c.join_code)).scalars())
             training_id = conn.execute(insert(trainings).values(
                 name=name, program_id=program_id, organisation=organisation.strip(), created_at=now,
-                join_code=new_join_code(taken),
+                join_code=new_join_code(taken), device_salt=new_device_salt(),
             )).inserted_primary_key[0]
             for number, day in enumerate(meeting_dates, start=1):
                 conn.execute(insert(meeting_date_rows).values(
@@ -951,14 +1003,24 @@ class Store:
                 raise MissingEntry(f"Training {training_id} bestaat niet.")
         self._checkpoint()
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self, quiet: bool = False) -> None:
         # The WAL file still holds the removed rows as they were written; copy the overwritten
         # pages into the database and empty the WAL. Idle connections (a running server) do
         # not stop this; a reader in the middle of a transaction makes it wait (busy timeout).
+        # After a batch of anonymous answers (``quiet``) it is only a tidying: the WAL then
+        # holds no order of the room's writes before it, and a failure is merely logged.
         if not self._sqlite:
             return
-        with self.engine.connect() as conn:
-            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            with self.engine.connect() as conn:
+                driver = conn.connection.driver_connection
+                if quiet:  # a reader holding an old snapshot: do not keep a phone's thread waiting
+                    driver.execute("PRAGMA busy_timeout = 300")  # (every BEGIN sets it again)
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:  # sqlite3's own errors: this is the driver's connection, not wrapped
+            if not quiet:
+                raise
+            log.debug("checkpoint %s: %s", self._where, exc)
 
     @staticmethod
     def _training(conn: Connection, row: Any) -> Training:
@@ -1115,12 +1177,14 @@ class Store:
         if len(name) > 100:
             raise StoreError("Een naam is hoogstens 100 tekens.")
         with self._write() as conn:
-            self._require_training(conn, training_id)
+            stored = self._device_key(conn, training_id, device_hash)
+            if stored is None:
+                raise MissingEntry(f"Training {training_id} bestaat niet.")
             row = conn.execute(select(participants).where(
-                participants.c.training_id == training_id, participants.c.device_hash == device_hash)).first()
+                participants.c.training_id == training_id, participants.c.device_hash == stored)).first()
             if row is None:
                 conn.execute(insert(participants).values(training_id=training_id, name=name,
-                                                         device_hash=device_hash, created_at=now))
+                                                         device_hash=stored, created_at=now))
             else:
                 conn.execute(update(participants).where(participants.c.id == row.id).values(name=name))
         return self.find_participant(training_id, device_hash)
@@ -1128,9 +1192,24 @@ class Store:
     def find_participant(self, training_id: int, device_hash: str) -> Participant | None:
         """The participant registered on this device for this training, or None."""
         with self._read() as conn:
-            row = conn.execute(select(participants).where(
-                participants.c.training_id == training_id, participants.c.device_hash == device_hash)).first()
+            stored = self._device_key(conn, training_id, device_hash)
+            row = stored and conn.execute(select(participants).where(
+                participants.c.training_id == training_id, participants.c.device_hash == stored)).first()
         return Participant(row.id, row.training_id, row.name) if row else None
+
+    @staticmethod
+    def _device_key(conn: Connection, training_id: int, device_hash: str) -> str | None:
+        """The stored form of ``device_hash`` in this training (salted), or None without the training."""
+        salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()
+        return salted_device_hash(salt, device_hash) if salt else None
+
+    def training_key(self, training_id: int, purpose: str) -> bytes:
+        """A secret of this training for ``purpose`` (derived from its salt); MissingEntry without it."""
+        with self._read() as conn:
+            salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()
+        if not salt:
+            raise MissingEntry(f"Training {training_id} bestaat niet.")
+        return hmac.new(bytes.fromhex(salt), f"key:{purpose}".encode(), hashlib.sha256).digest()
 
     def list_participants(self, training_id: int) -> list[Participant]:
         """The participants of a training, by name."""
@@ -1198,39 +1277,43 @@ class Store:
 
     @_retry_when_busy
     def save_open_draft(self, training_id: int, meeting: int, form_id: str, key_for: Callable[[bool], str],
-                        values: dict, now: datetime) -> None:
+                        values: dict, now: datetime) -> bool:
         """Keep a participant's draft of an open form, in one transaction; FormClosed if it is not open.
 
-        ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored; on
-        an anonymous form no time is kept.
+        ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored.
+        A draft of an anonymous form is not stored (False): it stays on the phone, because a
+        key written while the phone types would sit next to that phone's named writes.
         """
         payload = json.dumps(values, ensure_ascii=False)
         with self._write() as conn:
             session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
             if session is None or session.closed_at is not None:
                 raise FormClosed(t("form.closed"))
-            row = {"t": training_id, "m": meeting, "f": form_id, "k": key_for(bool(session.anonymous)),
-                   "a": payload, "u": None if session.anonymous else now}
+            if session.anonymous:
+                return False
+            row = {"t": training_id, "m": meeting, "f": form_id, "k": key_for(False), "a": payload, "u": now}
             if not conn.execute(_DRAFT_UPDATE, row).rowcount:
                 conn.execute(_DRAFT_INSERT, row)
+        return True
 
     @_retry_when_busy
     def save_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str,
-                   values: dict, now: datetime) -> None:
+                   values: dict, now: datetime) -> bool:
         """Keep what a participant has filled in so far (a closed tab or lost kernel loses nothing).
 
-        On an anonymous form no time is kept, as for its submissions.
+        Not on an anonymous form (False, nothing stored): see :meth:`save_open_draft`.
         """
         payload = json.dumps(values, ensure_ascii=False)
         key = (drafts.c.training_id == training_id, drafts.c.meeting == meeting,
                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)
         with self._write() as conn:
-            anonymous = conn.execute(select(form_sessions.c.anonymous).where(
-                *self._session_key(training_id, meeting, form_id))).scalar()
-            when = None if anonymous else now
-            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=when)).rowcount:
+            if conn.execute(select(form_sessions.c.anonymous).where(
+                    *self._session_key(training_id, meeting, form_id))).scalar():
+                return False
+            if not conn.execute(update(drafts).where(*key).values(answers=payload, updated_at=now)).rowcount:
                 conn.execute(insert(drafts).values(training_id=training_id, meeting=meeting, form_id=form_id,
-                                                   respondent_key=respondent_key, answers=payload, updated_at=when))
+                                                   respondent_key=respondent_key, answers=payload, updated_at=now))
+        return True
 
     def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """A saved draft, or None."""
@@ -1242,19 +1325,24 @@ class Store:
 
     @_retry_when_busy
     def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str | Callable[[bool], str],
-               values: dict, now: datetime, participant_id: int | None = None, paper: bool = False) -> int:
+               values: dict, now: datetime, participant_id: int | None = None, paper: bool = False,
+               anonymous_ok: bool = True) -> int:
         """Store a submitted form, replacing an earlier submission with the same key.
 
         Participants can only submit while the form is open; paper forms (entered by the
         trainer) also afterwards. On an anonymous form no participant and no time are kept.
         ``respondent_key`` may be a function of the form's anonymity as stored (as for
-        :meth:`save_open_draft`). Returns the submission id.
+        :meth:`save_open_draft`). With ``anonymous_ok=False`` (a phone's answer) a form
+        that turns out anonymous raises :class:`AnonymousForm`, nothing written: the phone's
+        anonymous answers go through :meth:`store_anonymous_batch`. Returns the submission id.
         """
         with self._write() as conn:
             session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
             if not paper and (session is None or session.closed_at is not None):
                 raise FormClosed("Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.")
             anonymous = bool(session and session.anonymous)
+            if anonymous and not paper and not anonymous_ok:
+                raise AnonymousForm(t("room.error.busy"))  # never shown: the caller mixes it instead
             key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
             where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
             row = conn.execute(_SUBMISSION_ID, where).first()
@@ -1275,6 +1363,60 @@ class Store:
                                               for item_id, value in values.items()])
             conn.execute(_DRAFT_DELETE, where)
         return submission_id
+
+    @_retry_when_busy
+    def store_anonymous_batch(self, training_id: int, meeting: int, form_id: str,
+                              entries: dict[str, dict]) -> set[str]:
+        """Store anonymous answers (respondent key → values) together; the keys now stored.
+
+        One transaction for the whole batch, rows written in a random order with random
+        submission ids, no participant and no time: nothing in the database file, its WAL or
+        PostgreSQL's heap and WAL orders one answer of the batch before another, or places it
+        next to a phone's own writes. Written also when the form has closed meanwhile (the
+        answers were accepted while it was open); an answer identical to the stored one is
+        not written again. The phones hear of it through the room version.
+        """
+        shuffle = secrets.SystemRandom().shuffle
+        order = list(entries.items())
+        shuffle(order)
+        rows: list[dict] = []
+        written: list[int] = []
+        with self._write() as conn:
+            if conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first() is None:
+                return set()  # the form (or the training) was removed meanwhile
+            taken: set[int] = set()
+            for key, values in order:
+                where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
+                submission_id = conn.execute(_SUBMISSION_ID, where).scalar()
+                if submission_id is None:
+                    submission_id = _new_submission_id(conn, taken)
+                    taken.add(submission_id)
+                    conn.execute(insert(submissions).values(
+                        id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
+                        respondent_key=key, participant_id=None, submitted_at=None, paper=False))
+                else:
+                    stored = {r.item_id: json.loads(r.value) for r in conn.execute(
+                        select(answers.c.item_id, answers.c.value).where(answers.c.submission_id == submission_id))}
+                    if stored == values:
+                        continue
+                    conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
+                written.append(submission_id)
+                rows += [{"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
+                         for item_id, value in values.items()]
+            shuffle(rows)
+            for row in rows:  # one by one: a driver may not keep the order of one executemany
+                conn.execute(_ANSWER_INSERT, row)
+            self._bump_room(conn, training_id)
+        if self._sqlite:
+            self._checkpoint(quiet=True)
+        elif written:
+            # PostgreSQL marks a row as committed (hint bits) when it is first read, which may
+            # write a page image to its WAL: read the whole batch now, so that moment is the
+            # batch's and not that of the phone that asks about its own answer first.
+            with self._read() as conn:  # columns, not a count: an index-only scan would skip the rows
+                conn.execute(select(submissions.c.respondent_key).where(submissions.c.id.in_(written))).all()
+                conn.execute(select(answers.c.value).where(answers.c.submission_id.in_(written))).all()
+        return set(entries)
 
     def load_submission(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """The submitted answers of one respondent (item id → value), or None."""

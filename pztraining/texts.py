@@ -792,6 +792,11 @@ NL: dict[str, str] = {
     "web.login.wrong": "Deze toegangscode klopt niet.",
     "web.logout.done": "Je bent afgemeld. Open de apps opnieuw met de link die je kreeg.",
     "cli.bad_number": "geen geheel getal: '{value}'",
+    # ---- issue 20: anon
+    "form.pending": "Ontvangen; wordt anoniem bewaard samen met andere antwoorden. Je telefoon houdt een kopie tot het bewaard is.",
+    "form.kept_on_phone": "Bewaard op deze telefoon. Een anoniem formulier gaat pas naar de trainer als je het verstuurt.",
+    "part.form.pending": "ontvangen, wordt anoniem bewaard",
+    "panel.form.batches": "Anonieme antwoorden worden per groepje bewaard, niet één voor één: de laatste tellen mee zodra je het formulier sluit.",
 }
 
 _LANGUAGES = {"nl": NL}

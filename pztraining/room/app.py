@@ -6,6 +6,8 @@
   single-notebook mode, one kernel per tablet (a few per room). The code is checked here,
   before a kernel starts, and again in the kernel, which then shows only that meeting.
   Every other path is a 404: the trainer, results and case pages do not exist here.
+* Anonymous answers wait in this process's memory and are stored in batches
+  (:mod:`pztraining.mixing`); a clean stop stores what still waits.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import sys
 from functools import partial
 
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
+from ..mixing import DEFAULT_BATCH_SIZE
 from ..participation import join_days
 from ..store import Store, StoreError
 from ..texts import t
@@ -30,6 +34,16 @@ from .handlers import MAX_BODY_BYTES, Room, handlers
 SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
 #: How long a phone's write waits for a busy database before the phone is told to try again.
 PHONE_BUSY_SECONDS = 4.0
+#: How often waiting anonymous answers are looked at (a closed form's rest is stored then; ms).
+MIXING_TICK_MS = 1000
+
+
+def anonymous_batch_size(environ=os.environ) -> int:
+    """Anonymous answers stored together: $PZTRAINING_ANONYMOUS_BATCH (at least 1), default 5."""
+    try:
+        return max(1, int(environ.get("PZTRAINING_ANONYMOUS_BATCH", DEFAULT_BATCH_SIZE)))
+    except ValueError:
+        return DEFAULT_BATCH_SIZE
 
 
 class FacilitatorHandler(DutchErrors, TornadoVoilaHandler):
@@ -78,7 +92,8 @@ class RoomVoila(PzVoila):
         # A phone should hear "busy" within seconds (its page keeps the answers and sends
         # again) rather than hold one of the few store threads for the full window.
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
-        self.room = Room.open(store, join_days=self.join_days)
+        self.room = Room.open(store, join_days=self.join_days, batch_size=anonymous_batch_size())
+        PeriodicCallback(self.room.store_due_answers, MIXING_TICK_MS).start()
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
@@ -97,6 +112,17 @@ class RoomVoila(PzVoila):
                 routes.append(route)
         routes.append((base + ".*", NotFoundHandler))
         return routes
+
+    def stop(self):
+        # A clean stop (SIGTERM, Ctrl+C) stores the anonymous answers still waiting, as one
+        # batch per form; a killed server loses them, and the phones send them again.
+        room = getattr(self, "room", None)
+        if room is not None and room.mixer is not None:
+            try:
+                room.mixer.flush_all()
+            except Exception:  # noqa: BLE001 - stopping must go on; the phones still hold them
+                self.log.exception("anonymous answers not stored at stop")
+        super().stop()
 
 
 def main() -> None:

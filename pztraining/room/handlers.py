@@ -24,6 +24,7 @@ from tornado.iostream import StreamClosedError
 from .. import participation
 from ..clock import local, utc_now
 from ..content import UnknownContent
+from ..mixing import DEFAULT_BATCH_SIZE, Mixer
 from ..request_body import BadBody, clean_text, parse_object
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
 from ..text_input import whole_number
@@ -58,24 +59,40 @@ class Room:
     people: Recent = field(default_factory=Recent)
     #: Days after a training's last meeting that its join code still works.
     join_days: int = participation.JOIN_DAYS
+    #: Anonymous answers waiting to be stored in a batch (memory only).
+    mixer: Mixer | None = None
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
 
     @classmethod
-    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS) -> "Room":
+    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> "Room":
         """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
-        join codes work until ``join_days`` after a training's last meeting."""
+        join codes work until ``join_days`` after a training's last meeting; anonymous answers
+        are stored ``batch_size`` at a time."""
 
         def items(training_id: int) -> dict:
             training = store.find_training(training_id)
             return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
 
         room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
-                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days)
+                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days,
+                   mixer=Mixer(store, batch_size))
         room.events = RoomEvents(store.room_versions, items, room.run)
         return room
+
+    async def store_due_answers(self) -> None:
+        """Store the anonymous answers that are due (a full batch, or a closed form's rest)."""
+        if self.mixer is None or not self.mixer.count():
+            return
+
+        def is_open(form: tuple[int, int, str]) -> bool:
+            session = self.store.form_session(*form)
+            return session is not None and session.is_open
+
+        await self.run(self.mixer.tick, is_open, time.monotonic())
 
 
 class RoomError(web.HTTPError):
@@ -315,8 +332,8 @@ class _AnswerHandler(RoomHandler):
 
     async def answer(self) -> tuple:
         """The participation call's leading arguments (store, training, person, device, meeting,
-        form) and the values sent."""
-        data = self.body()
+        form) and the values sent (the whole body is kept as ``self.data``)."""
+        data = self.data = self.body()
         secret = self.device()
         values = data.get("values")
         if not isinstance(values, dict):
@@ -327,24 +344,54 @@ class _AnswerHandler(RoomHandler):
 
 
 class DraftHandler(_AnswerHandler):
-    """POST {code, meeting, form, values}: keep a draft."""
+    """POST {code, meeting, form, values}: keep a draft (not of an anonymous form: that stays on the phone)."""
 
     async def post(self) -> None:
         who, values = await self.answer()
         now = utc_now()
-        await self.store(participation.save_draft, *who, values, now)
-        self.send({"ok": True, "message": t("form.saved", time=f"{local(now):%H:%M:%S}")})
+        stored = await self.store(participation.save_draft, *who, values, now)
+        self.send({"ok": True, "message": t("form.saved", time=f"{local(now):%H:%M:%S}") if stored
+                   else t("form.kept_on_phone")})
 
 
 class SubmitHandler(_AnswerHandler):
-    """POST {code, meeting, form, values}: check and store; the same again stores it once."""
+    """POST {code, meeting, form, values[, receipt]}: check and store; the same again stores it once.
+
+    An anonymous answer is "pending" until its batch is stored (see :mod:`pztraining.mixing`);
+    the reply then carries a receipt the phone keeps with the answer.
+    """
 
     async def post(self) -> None:
         who, values = await self.answer()
-        outcome = await self.store(participation.submit, *who, values, utc_now())
+        outcome = await self.store(participation.submit, *who, values, utc_now(), self.room.mixer,
+                                   self.param(self.data, "receipt"), time.monotonic())
         if outcome.status == "closed":
             raise RoomError(409, t("form.closed"))
-        self.send({"status": outcome.status, "errors": outcome.errors})
+        reply = {"status": outcome.status, "errors": outcome.errors}
+        if outcome.receipt:
+            reply["receipt"] = outcome.receipt
+        if outcome.status == "pending":
+            reply["message"] = t("form.pending")
+        self.send(reply)
+
+
+class AnonymousSubmitHandler(SubmitHandler):
+    """The same as a submit, on the route the phones use for anonymous forms: never logged.
+
+    Tornado's access log (and any error line) would keep the client's address, the route and
+    the moment of every anonymous answer; here nothing about the request is logged at all.
+    """
+
+    def _log(self) -> None:  # tornado calls this for its access log line when a request ends
+        return
+
+    def _request_summary(self) -> str:  # used by tornado's error lines: no client address
+        return f"{self.request.method} {self.request.path}"
+
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own version prints the request with its client address.
+        if not isinstance(value, web.HTTPError):
+            web.app_log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
 
 class CaseHandler(RoomHandler):
@@ -404,6 +451,7 @@ def handlers(room: Room, base_url: str) -> list[tuple]:
         (api + "form", FormHandler, {"room": room}),
         (api + "draft", DraftHandler, {"room": room}),
         (api + "submit", SubmitHandler, {"room": room}),
+        (api + "anonymous", AnonymousSubmitHandler, {"room": room}),
         (api + "case", CaseHandler, {"room": room}),
         (api + "events", EventsHandler, {"room": room}),
     ]

@@ -42,6 +42,10 @@ function say(text, ok = false) {
 const store = {
   get(key) { try { return localStorage.getItem(key); } catch (e) { return null; } },
   set(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } },
+  remove(key) { try { localStorage.removeItem(key); } catch (e) { /* private mode */ } },
+  keys(prefix) {
+    try { return Object.keys(localStorage).filter((key) => key.startsWith(prefix)); } catch (e) { return []; }
+  },
 };
 
 // A random secret that identifies this phone (the same key the widget page used, so a
@@ -206,6 +210,7 @@ async function loadState() {
   state.items = reply.data.items;
   state.statuses = reply.data.statuses;
   if (state.view !== "form" && state.view !== "case") overview();
+  if (hasPending()) resendPending();
 }
 
 // ------------------------------------------------------------------ what is open
@@ -217,7 +222,11 @@ function listen() {
     let data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
     onItems(data.items || []);
+    // A batch of anonymous answers stored (or a form closed): ask about ours, spread out.
+    if (hasPending()) setTimeout(resendPending, Math.random() * 2000);
   });
+  // (Re)connected, e.g. to a server that restarted and lost what was waiting: send it again.
+  source.addEventListener("open", () => { if (hasPending()) resendPending(); });
   state.events = source;
 }
 
@@ -250,6 +259,7 @@ function onItems(items) {
 
 function stateText(item) {
   if (item.kind === "case") return t("part.case.read");
+  if (item.anonymous && readPending(item)) return t("part.form.pending");
   const status = state.statuses[itemKey(item)] || "new";
   return t({ submitted: "part.form.done", draft: "part.form.draft" }[status] || "part.form.new");
 }
@@ -298,7 +308,7 @@ function fakeModel(data, onSend) {
 }
 
 const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline",
-                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong"];
+                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong", "pending"];
 
 // Ask the server for what a list item opens; null when the phone moved on or it failed.
 async function fetchItem(item, path, param) {
@@ -316,18 +326,27 @@ async function openForm(item) {
   if (!reply) return;
   const where = { code: state.code, meeting: item.meeting, form: item.id };
   const key = itemKey(item);
+  const anonymous = Boolean(reply.data.anonymous);
+  const storageKey = `pz-draft-${state.code}-${item.meeting}-${item.id}`;
+  let values = reply.data.values || {};
+  let status = reply.data.status === "new" ? "draft" : reply.data.status;
+  if (anonymous && status !== "closed") [values, status] = anonymousStart(item, storageKey, values, status);
   let drafts = Promise.resolve(); // one draft request at a time, in order
   const model = fakeModel({
     form: reply.data.form,
-    values: reply.data.values || {},
+    values,
     errors: {},
-    status: reply.data.status === "new" ? "draft" : reply.data.status,
+    status,
     saved_message: "",
-    storage_key: `pz-draft-${state.code}-${item.meeting}-${item.id}`,
+    storage_key: storageKey,
     texts: Object.fromEntries(FORM_TEXTS.map((name) => [name, t(`form.${name}`)])),
   }, (content) => {
-    if (content.type === "draft") {
+    if (content.type === "draft" && anonymous) {
+      keepOnPhone(model, content);
+    } else if (content.type === "draft") {
       drafts = drafts.then(() => sendDraft(model, where, key, content));
+    } else if (content.type === "submit" && anonymous) {
+      drafts = drafts.then(() => sendAnonymous(model, item, key, content));
     } else if (content.type === "submit") {
       drafts = drafts.then(() => sendSubmit(model, where, key, content));
     }
@@ -370,6 +389,103 @@ async function sendSubmit(model, where, key, content) {
   model.set("status", status);
   model.reply({ type: "handled", status, message: reply.ok ? undefined : reply.data.error });
 }
+
+// ------------------------------------------------------------------ anonymous forms
+// An anonymous answer is not stored when it arrives: the server holds it in memory and
+// stores it together with others (so its moment on disk says nothing about this phone). The
+// phone keeps it ("pending", with the server's receipt) until the server says it is stored,
+// and sends it again after every reconnection: a restarted server loses nothing. Drafts of
+// an anonymous form never leave the phone.
+
+const pendingKey = (meeting, id) => `pz-anon-${state.code}-${meeting}-${id}`;
+
+function readPending(item) {
+  try { return JSON.parse(store.get(pendingKey(item.meeting, item.id)) || "null"); } catch (e) { return null; }
+}
+
+const sameValues = (a, b) => JSON.stringify(a, Object.keys(a || {}).sort()) === JSON.stringify(b, Object.keys(b || {}).sort());
+
+// What an anonymous form opens with: the answer waiting to be stored, else what was typed on
+// this phone and not sent, else what the server stored.
+function anonymousStart(item, storageKey, values, status) {
+  const pending = readPending(item);
+  if (pending) return [pending.values, "pending"];
+  let local = null;
+  try { local = JSON.parse(store.get(storageKey) || "null"); } catch (e) { /* unreadable: ignore */ }
+  if (local && local.values && !sameValues(local.values, values)) return [local.values, "draft"];
+  return [values, status];
+}
+
+function keepOnPhone(model, content) {
+  const message = t("form.kept_on_phone");
+  model.set("saved_message", message);
+  // An edit after sending is not sent yet: a draft, as on a named form (what was sent still waits).
+  if (["invalid", "error", "submitted", "pending"].includes(model.get("status"))) model.set("status", "draft");
+  model.reply({ type: "saved", seq: content.seq, ok: true, message });
+}
+
+// Send one anonymous answer; the server's word on it (status) or null when it failed.
+async function postAnonymous(meeting, id, values, receipt) {
+  const reply = await api("POST", "anonymous", { code: state.code, meeting, form: id, values, receipt: receipt || "" });
+  if (reply.ok) return reply.data;
+  if (reply.status === 409) return { status: "closed" };
+  return reply.status === 404 ? { status: "gone" } : null; // the training or form was removed
+}
+
+function notePending(meeting, id, values, receipt) {
+  store.set(pendingKey(meeting, id), JSON.stringify({ meeting, id, values, receipt }));
+}
+
+async function sendAnonymous(model, item, key, content) {
+  const before = readPending(item);
+  const receipt = before && sameValues(before.values, content.values) ? before.receipt : "";
+  const result = await postAnonymous(item.meeting, item.id, content.values, receipt);
+  let status = result ? result.status : "error";
+  if (status === "pending") notePending(item.meeting, item.id, content.values, result.receipt);
+  if (status === "submitted") store.remove(pendingKey(item.meeting, item.id));
+  if (status === "pending" || status === "submitted") state.statuses[key] = status;
+  if (status === "invalid") model.set("errors", result.errors || {});
+  if (status === "gone") { say(t("part.form_unknown")); status = "closed"; }
+  if (status === "closed" && before) status = "pending"; // the earlier answer still waits
+  model.set("status", status);
+  model.reply({ type: "handled", status });
+}
+
+// Send every answer this phone still holds again: stored meanwhile ("submitted": forget it),
+// still waiting, or held again by a server that restarted.
+let resending = false;
+async function resendPending() {
+  if (resending || !state.code) return;
+  resending = true;
+  try {
+    for (const name of store.keys(`pz-anon-${state.code}-`)) {
+      let kept = null;
+      try { kept = JSON.parse(store.get(name) || "null"); } catch (e) { /* unreadable */ }
+      if (!kept || !kept.values) { store.remove(name); continue; }
+      const result = await postAnonymous(kept.meeting, kept.id, kept.values, kept.receipt);
+      if (!result) continue; // offline or busy: next time
+      // Sent again meanwhile with other answers (a correction): that one is kept, and its
+      // next resend puts it back in place of this one wherever this one arrived later.
+      let now = null;
+      try { now = JSON.parse(store.get(name) || "null"); } catch (e) { /* unreadable */ }
+      if (!now || !sameValues(now.values, kept.values)) continue;
+      const key = `${kept.meeting}/${kept.id}`;
+      if (result.status === "pending") notePending(kept.meeting, kept.id, kept.values, result.receipt);
+      else store.remove(name); // stored, or never storable (closed without a valid receipt, invalid)
+      if (result.status === "submitted") state.statuses[key] = "submitted";
+      const shown = state.current && state.model && itemKey(state.current) === key;
+      if (shown && result.status === "submitted" && state.model.get("status") === "pending") {
+        state.model.set("status", "submitted");
+      }
+      if (state.view === "overview") overview();
+    }
+  } finally {
+    resending = false;
+  }
+}
+
+const hasPending = () => state.code && store.keys(`pz-anon-${state.code}-`).length > 0;
+setInterval(() => { if (hasPending()) resendPending(); }, 30000);
 
 // A quiz answer the trainer revealed: fetch the form again (the spec now carries the answer)
 // and redraw it; what the phone filled in stays as it is.

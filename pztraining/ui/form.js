@@ -186,11 +186,12 @@ function render({ model, el: root }) {
   function showStatus() {
     const state = sending ? "sending" : model.get("status");
     const t = texts();
-    submit.textContent = state === "submitted" ? t.resubmit : t.submit;
+    // "pending": an anonymous answer received by the server, waiting to be stored with others.
+    submit.textContent = state === "submitted" || state === "pending" ? t.resubmit : t.submit;
     submit.disabled = state === "closed" || state === "sending";
     root.dataset.status = state;
     const messages = { submitted: t.submitted, closed: t.closed, invalid: t.invalid, sending: t.sending,
-                       error: t.unsaved, draft: model.get("saved_message") };
+                       error: t.unsaved, draft: model.get("saved_message"), pending: t.pending };
     status.textContent = messages[state] || "";
     list.querySelectorAll("input, textarea").forEach((input) => {
       input.disabled = state === "closed" || input.dataset.locked === "yes";
@@ -254,7 +255,9 @@ function render({ model, el: root }) {
       if (submitRetry) { clearTimeout(submitRetry); submitRetry = null; }
       sending = false;
       showStatus();
-      if (message.status === "submitted") { writeLocal(false); failures = 0; root.dataset.saved = "yes"; }
+      if (message.status === "submitted" || message.status === "pending") {
+        writeLocal(false); failures = 0; root.dataset.saved = "yes";
+      }
       if (message.status === "error") {
         showUnsaved(message.message || texts().unsaved);
         failures += 1;

@@ -139,6 +139,9 @@ class FormsPanel:
                 names = [p.name for p in people if p.id not in done]
                 _set(parts["missing"], f"<div class='pz-note'>{esc(t('panel.form.missing', names=', '.join(names)))}</div>"
                      if names else "")
+            elif session is not None and session.is_open:
+                # Anonymous answers are stored in batches (pztraining.mixing): the count lags.
+                _set(parts["missing"], f"<div class='pz-note pz-form-batches'>{esc(t('panel.form.batches'))}</div>")
             else:
                 _set(parts["missing"], "")
             if parts["quiz"] is not None:

@@ -327,7 +327,10 @@ def test_an_anonymous_evaluation_keeps_no_name_or_time(page: Page, browser: Brow
     form = show_form(page, EVALUATION)
     fill_evaluation(page)
     submit(page)
-    expect(form).to_have_attribute("data-status", "submitted")
+    # Received, and waiting to be stored together with others (or when the form closes).
+    expect(form).to_have_attribute("data-status", "pending")
+    store.close_form(training.id, MEETING, EVALUATION, now())
+    wait_until(lambda: store.response_counts(training.id, MEETING).get(EVALUATION), what="stored at the close")
 
     with store.engine.connect() as conn:
         rows = wait_until(lambda: conn.execute(text(

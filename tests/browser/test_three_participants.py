@@ -175,10 +175,14 @@ def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_
                 form = show_form(phone, EVALUATION)
                 fill_evaluation(phone, number)
                 submit(phone)
-                expect(form).to_have_attribute("data-status", "submitted", timeout=OTHER_SIDE_MS)
+                # Anonymous: received, and stored together with others (five) or at the close.
+                expect(form).to_have_attribute("data-status", "pending", timeout=OTHER_SIDE_MS)
 
-        # The trainer's panel re-reads every 3 s and counts all three.
+        # The trainer closes the evaluation: what waits is stored; the panel re-reads every 3 s
+        # and counts all three.
         with explained(trainer, served):
+            toggle.click()
+            expect(toggle).to_have_text("Openen")
             expect(row.locator(".pz-form-count")).to_have_text("3 van 3 ingevuld", timeout=OTHER_SIDE_MS)
             expect(row.locator(".pz-form-missing")).to_have_text("")
             for name in NAMES:

@@ -139,9 +139,14 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
     through_other = PrefixedPhone(second, device="a" * 32)
     values = {item: 3 for item in ("relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen")}
     values.update({"aanbevelen": 8, "vertrouwen-gesprek": 7})
-    sent = through_other.post("submit", {"code": training.join_code, "meeting": 1, "form": EVALUATION,
-                                         "values": values})
-    assert sent.status == 200 and sent.json()["status"] == "submitted", sent.text
+    sent = through_other.post("anonymous", {"code": training.join_code, "meeting": 1, "form": EVALUATION,
+                                            "values": values})
+    # Anonymous: held by that copy and stored with others, or once the trainer closes the form.
+    assert sent.status == 200 and sent.json()["status"] == "pending", sent.text
+    store.close_form(training.id, 1, EVALUATION, now)
+    deadline = time.monotonic() + 30
+    while store.response_counts(training.id, 1) != {EVALUATION: 1} and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert store.response_counts(training.id, 1) == {EVALUATION: 1}
     store.close()
 

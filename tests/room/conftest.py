@@ -62,13 +62,16 @@ def _stop(server: RoomServer) -> None:
 
 
 @contextmanager
-def running_room_server(tmp: Path, db_url: str) -> Iterator[RoomServer]:
-    """A room server on ``db_url`` (its logs and cwd in ``tmp``), stopped when the block ends."""
+def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None = None,
+                        port: int | None = None) -> Iterator[RoomServer]:
+    """A room server on ``db_url`` (its logs and cwd in ``tmp``; on ``port`` or a free one),
+    stopped when the block ends."""
     from pztraining.server import notebooks_dir, room_command
 
     env = isolated_env(tmp)
     env["PZTRAINING_DB"] = db_url
-    port = free_port()
+    env.update(extra_env or {})
+    port = port or free_port()
     log_path = tmp / "room.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),

@@ -23,7 +23,7 @@ from pztraining.texts import t
 from .conftest import Phone, Reply
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
-WRITES = ["join", "register", "draft", "submit"]
+WRITES = ["join", "register", "draft", "submit", "anonymous"]
 READS = ["state", "form", "case"]
 UNUSUAL_METHODS = ["PATCH", "PROPFIND", "OPTIONS", "TRACE", "DELETE", "PUT"]
 _devices = itertools.count(0x1000)

@@ -19,7 +19,7 @@ from pztraining.texts import t
 from .conftest import Phone
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
-WRITES = ["join", "register", "draft", "submit"]
+WRITES = ["join", "register", "draft", "submit", "anonymous"]
 _devices = itertools.count(1)
 
 
@@ -37,7 +37,7 @@ def body_for(endpoint: str, code: str, form: str = "reflectie") -> dict:
     data = {"code": code}
     if endpoint == "register":
         data["name"] = "Sanne"
-    if endpoint in ("draft", "submit"):
+    if endpoint in ("draft", "submit", "anonymous"):
         data.update(meeting=1, form=form, values={"hoe-was-het": "Goed"})
     return data
 

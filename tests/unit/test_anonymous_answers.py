@@ -75,17 +75,19 @@ def test_submission_numbers_follow_no_sequence(store):
     assert all(0 < i < 2**31 for i in ids)  # fits INTEGER on PostgreSQL, exact in JavaScript
 
 
-def test_an_anonymous_draft_keeps_no_time_and_a_named_one_does(any_store):
+def test_an_anonymous_draft_stays_on_the_phone_and_a_named_one_is_kept_with_its_time(any_store):
+    # A key written every few seconds while a phone types would sit next to that phone's
+    # named writes in the WAL, and the submitted answer carries the same key.
     training = any_store.add_training("Team", "mysupport", NOW)
     any_store.open_form(training.id, 1, "reflectie", False, NOW)
     any_store.open_form(training.id, 1, EVALUATION, True, NOW)
-    any_store.save_draft(training.id, 1, "reflectie", "p:1", {"hoe-was-het": "half"}, NOW)
-    any_store.save_draft(training.id, 1, EVALUATION, "a:xyz", {"relevantie": 4}, NOW)
-    any_store.save_draft(training.id, 1, EVALUATION, "a:xyz", {"relevantie": 5}, NOW)
+    assert any_store.save_draft(training.id, 1, "reflectie", "p:1", {"hoe-was-het": "half"}, NOW)
+    assert not any_store.save_draft(training.id, 1, EVALUATION, "a:xyz", {"relevantie": 4}, NOW)
+    assert not any_store.save_open_draft(training.id, 1, EVALUATION, lambda anonymous: "a:xyz", {"relevantie": 5}, NOW)
     with any_store.engine.connect() as conn:
         times = dict(conn.execute(text("select form_id, updated_at from drafts")).all())
-    assert times[EVALUATION] is None and times["reflectie"] is not None
-    assert any_store.load_draft(training.id, 1, EVALUATION, "a:xyz") == {"relevantie": 5}
+    assert EVALUATION not in times and times["reflectie"] is not None
+    assert any_store.load_draft(training.id, 1, EVALUATION, "a:xyz") is None
 
 
 @pytest.mark.parametrize("table", ["answers", "drafts"])
@@ -118,7 +120,6 @@ def test_a_schema_4_database_is_migrated_to_random_numbers_and_timeless_anonymou
     path = tmp_path / "pz.db"
     old = Store(f"sqlite:///{path}")
     training = reflect_then_evaluate(old)
-    old.save_draft(training.id, 1, EVALUATION, "a:late", {"relevantie": 3}, NOW)
     old.close()
     # Bring it back to what schema 4 stored: row numbers, sequential ids, a time on every draft.
     with sqlite3.connect(path) as db:
@@ -129,7 +130,10 @@ def test_a_schema_4_database_is_migrated_to_random_numbers_and_timeless_anonymou
             db.execute("update submissions set id = ? where id = ?", (-number, old_id))
         db.execute("update answers set submission_id = -submission_id")
         db.execute("update submissions set id = -id")
-        db.execute("update drafts set updated_at = '2026-11-23 15:05:00'")
+        db.execute("insert into drafts values (?, 1, ?, 'a:late', '{\"relevantie\": 3}', '2026-11-23 15:05:00')",
+                   (training.id, EVALUATION))
+        db.execute("insert into drafts values (?, 1, 'reflectie', 'p:1', '{}', '2026-11-23 15:05:00')",
+                   (training.id,))
         db.execute("update pz_schema set version = 4")
     assert ids and SCHEMA_VERSION >= 6
     store = Store(f"sqlite:///{path}")
@@ -138,10 +142,11 @@ def test_a_schema_4_database_is_migrated_to_random_numbers_and_timeless_anonymou
         new_ids = list(conn.execute(text("select id from submissions order by rowid")).scalars())
         drafts = conn.execute(text("select respondent_key, updated_at from drafts")).all()
     assert not set(new_ids) & set(range(1, len(ids) + 1))
-    assert drafts == [("a:late", None)]
+    # Schema 13: anonymous drafts are no longer kept on the server (the phone has its copy).
+    assert [key for key, _ in drafts] == ["p:1"]
     for table in ("answers", "drafts"):
         with store.engine.connect() as conn, pytest.raises(Exception, match="rowid"):
             conn.exec_driver_sql(f"select rowid from {table}")
-    assert store.load_draft(training.id, 1, EVALUATION, "a:late") == {"relevantie": 3}
+    assert store.load_draft(training.id, 1, EVALUATION, "a:late") is None
     bundle = results.build(store, results.training_scope(store, str(training.id)))
     assert sorted(bundle.tidy.loc[bundle.tidy["form"] == EVALUATION, "value_num"]) == [2, 4, 5]

@@ -4,7 +4,8 @@ import pytest
 
 from pztraining import participation as part
 from pztraining.content import load_form
-from pztraining.store import FormClosed, MissingEntry
+from pztraining.mixing import Mixer
+from pztraining.store import FormClosed, MissingEntry, salted_device_hash
 
 PHONE = "0123456789abcdef0123456789abcdef"
 OTHER_PHONE = "fedcba9876543210fedcba9876543210"
@@ -51,7 +52,11 @@ def test_the_store_keeps_a_hash_of_the_device_never_the_secret(store, clock, tra
     joined(store, clock, training)
     with store.engine.connect() as conn:
         dump = "\n".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM participants"))
-    assert PHONE not in dump and part.device_hash(PHONE) in dump
+    with store.engine.connect() as conn:
+        salt = conn.exec_driver_sql("SELECT device_salt FROM trainings").scalar()
+    # Keyed with the training's own salt: the same phone has another hash in another training.
+    assert PHONE not in dump and part.device_hash(PHONE) not in dump
+    assert salted_device_hash(salt, part.device_hash(PHONE)) in dump
 
 
 def test_only_opened_forms_of_the_trainings_program_are_listed(store, clock, training):
@@ -130,8 +135,9 @@ def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, c
     store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
     sanne = joined(store, clock, training)
     key = part.anonymous_key(PHONE, training.id, 1, "evaluatie-mysupport")
-    part.save_draft(store, training, sanne, PHONE, 1, "evaluatie-mysupport", {"tijd": 4}, clock())
-    assert store.load_draft(training.id, 1, "evaluatie-mysupport", key) == {"tijd": 4}
+    # The draft of an anonymous form stays on the phone: nothing stored under either key.
+    assert not part.save_draft(store, training, sanne, PHONE, 1, "evaluatie-mysupport", {"tijd": 4}, clock())
+    assert store.load_draft(training.id, 1, "evaluatie-mysupport", key) is None
     assert store.load_draft(training.id, 1, "evaluatie-mysupport", f"p:{sanne.id}") is None
     assert not key.startswith("p:") and part.device_hash(PHONE)[:20] not in key and PHONE not in key
     assert key == part.anonymous_key(PHONE, training.id, 1, "evaluatie-mysupport")  # stable per device
@@ -143,7 +149,9 @@ def test_an_anonymous_submission_keeps_no_participant_and_no_time(store, clock, 
     store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
     sanne = joined(store, clock, training)
     answers = {i.id: 4 for i in load_form("evaluatie-mysupport").items if i.required}
-    assert part.submit(store, training, sanne, PHONE, 1, "evaluatie-mysupport", answers, clock()).status == "submitted"
+    mixer = Mixer(store, batch_size=1)  # a batch of one: stored at once
+    assert part.submit(store, training, sanne, PHONE, 1, "evaluatie-mysupport", answers, clock(),
+                       mixer).status == "submitted"
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT participant_id, submitted_at, respondent_key FROM submissions").all()
     assert rows == [(None, None, part.anonymous_key(PHONE, training.id, 1, "evaluatie-mysupport"))]

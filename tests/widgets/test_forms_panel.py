@@ -99,3 +99,16 @@ def test_once_a_form_is_open_the_box_shows_the_stored_anonymity_and_is_locked(pa
     other.show(panel.training, panel.meeting)
     assert other._widgets["reflectie"]["anonymous"].value is True
     assert other._widgets["reflectie"]["anonymous"].disabled
+
+
+def test_an_open_anonymous_form_tells_the_trainer_its_count_waits_for_the_close(panel, store):
+    # Anonymous answers are stored in batches: the trainer must know the count lags, and how
+    # to complete it; once closed the note is gone (everything is stored then).
+    panel._widgets["evaluatie-mysupport"]["anonymous"].value = True
+    panel.toggle("evaluatie-mysupport")
+    panel.refresh()
+    assert "pz-form-batches" in panel._widgets["evaluatie-mysupport"]["missing"].value
+    assert "zodra je het formulier sluit" in panel._widgets["evaluatie-mysupport"]["missing"].value
+    panel.toggle("evaluatie-mysupport")
+    panel.refresh()
+    assert panel._widgets["evaluatie-mysupport"]["missing"].value == ""
