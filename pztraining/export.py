@@ -22,6 +22,7 @@ from . import charts
 from .content import library
 from .errors import ExportError
 from .files import WriteError, atomic_file
+from .os_errors import dutch_reason
 from .results import Bundle
 from .texts import t
 
@@ -170,7 +171,7 @@ def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime) -> 
         parent.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
     except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
+        raise ExportError(t("export.cannot_write", path=folder, reason=dutch_reason(exc))) from None
     try:
         for name, frame in sheets(bundle, with_names, now).items():
             _texts(frame, _csv_text).to_csv(temporary / _csv_name(name), sep=";", decimal=",",
@@ -184,7 +185,7 @@ def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime) -> 
         else:
             os.replace(temporary, folder)
     except OSError as exc:
-        raise ExportError(t("export.cannot_write", path=folder, reason=exc.strerror or exc)) from None
+        raise ExportError(t("export.cannot_write", path=folder, reason=dutch_reason(exc))) from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 

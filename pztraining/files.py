@@ -11,9 +11,11 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from .os_errors import dutch_reason
+
 
 class WriteError(Exception):
-    """``path`` could not be written; ``reason`` is what the system said."""
+    """``path`` could not be written; ``reason`` is why, in Dutch (see :mod:`pztraining.os_errors`)."""
 
     def __init__(self, path: Path, reason: object):
         super().__init__(f"{path}: {reason}")
@@ -28,15 +30,15 @@ def atomic_file(path: Path, write: Callable[[Path], None]) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
         os.close(handle)
     except OSError as exc:
-        raise WriteError(path, exc.strerror or exc) from None
+        raise WriteError(path, dutch_reason(exc)) from None
     try:
         write(Path(temporary))
         os.replace(temporary, path)
     except OSError as exc:
-        raise WriteError(path, exc.strerror or exc) from None
+        raise WriteError(path, dutch_reason(exc)) from None
     except Exception as exc:  # a writer that fails half-way: still nothing half-written
         cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
-        raise WriteError(path, getattr(cause, "strerror", None) or cause) from None
+        raise WriteError(path, dutch_reason(cause) if isinstance(cause, OSError) else cause) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import content
 from .files import WriteError, atomic_text
+from .os_errors import dutch_reason
 from .texts import t
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
@@ -185,7 +186,7 @@ def _prepare(out: Path) -> None:
             else:
                 shutil.copyfile(origin, destination)
     except OSError as exc:
-        raise SlidesError(f"De map {out} kan niet beschreven worden ({exc.strerror or exc}). "
+        raise SlidesError(f"De map {out} kan niet beschreven worden ({dutch_reason(exc)}). "
                           "Kies een andere map met --out.") from None
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
@@ -27,7 +28,7 @@ from tests.browser.helpers import (
     show_form, submit, wait_until,
 )
 from tests.browser.test_trainer_run import create_training
-from tests.hub.conftest import USERS, Hub
+from tests.hub.conftest import ADMIN, USERS, Hub, pztraining
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +97,31 @@ def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Bro
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
     assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
+
+
+def hub_login(hub: Hub, name: str, password: str) -> tuple[requests.Session, requests.Response]:
+    """POST the hub's login form as a browser would (its _xsrf first); the session and the answer."""
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=30).raise_for_status()
+    answer = session.post(f"{hub.url}/hub/login", timeout=60, allow_redirects=False, data={
+        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")})
+    return session, answer
+
+
+def test_a_password_tried_before_the_admin_was_added_never_logs_in(hub: Hub):
+    # Mallory tries the administrator's name before `users add`: refused, and nothing is kept.
+    _session, refused = hub_login(hub, ADMIN, "door-mallory-gekozen")
+    assert refused.status_code == 403
+    pztraining(hub.folder, "users", "add", ADMIN, "--role", "coordinator", "--db", hub.db_url)
+    # The administrator logs in within the claim window with a password of their own, and reaches the admin page.
+    session, accepted = hub_login(hub, ADMIN, "door-beheer-zelf-gekozen")
+    assert accepted.status_code == 302, accepted.text[-2000:]
+    admin_page = session.get(f"{hub.url}/hub/admin", timeout=60, allow_redirects=False)
+    assert admin_page.status_code == 200 and "/hub/login" not in admin_page.url
+    # Mallory's password, typed before the name existed, is just a wrong password.
+    session, refused = hub_login(hub, ADMIN, "door-mallory-gekozen")
+    assert refused.status_code == 403 and "Onbekende naam of verkeerd wachtwoord" in refused.text
+    assert session.get(f"{hub.url}/hub/admin", timeout=60, allow_redirects=False).status_code == 302
 
 
 def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
