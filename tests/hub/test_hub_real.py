@@ -116,6 +116,8 @@ def test_a_password_tried_before_the_admin_was_added_never_logs_in(hub: Hub):
     # The administrator logs in within the claim window with a password of their own, and reaches the admin page.
     session, accepted = hub_login(hub, ADMIN, "door-beheer-zelf-gekozen")
     assert accepted.status_code == 302, accepted.text[-2000:]
+    cookies = accepted.raw.headers.getlist("Set-Cookie")
+    assert cookies and all("samesite=lax" in cookie.lower() for cookie in cookies), cookies  # the hub's login cookies
     admin_page = session.get(f"{hub.url}/hub/admin", timeout=60, allow_redirects=False)
     assert admin_page.status_code == 200 and "/hub/login" not in admin_page.url
     # Mallory's password, typed before the name existed, is just a wrong password.
