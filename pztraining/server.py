@@ -275,9 +275,8 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_po
     require_free_ports(serve_ports(host, port, participant_port, trainer_host))
     room = _launch(room_command(folder / "facilitator.ipynb", host, participant_port),
                    db_url, host, participant_port, "", log("room"), None)
-    trainer = _launch(voila_command(folder, trainer_host, port, token, slides_dir, trainer_host_names(trainer_host)),
-                      db_url, trainer_host, port,
-                      token, log("trainer"),
+    command = voila_command(folder, trainer_host, port, token, slides_dir, trainer_host_names(trainer_host))
+    trainer = _launch(command, db_url, trainer_host, port, token, log("trainer"),
                       {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)})
     servers = _started([room, trainer])
     return Apps(trainer=trainer, room=room, servers=servers)
