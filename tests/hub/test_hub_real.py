@@ -9,6 +9,7 @@ A trainer opens the slide deck and the beamer page through its own server; a str
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
@@ -226,6 +227,22 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
                                                                           "nbformat": 4, "nbformat_minor": 5}})
         assert written.status == 403, written.text()
         assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
+
+
+def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub: Hub, browser: Browser):
+    with device(browser) as anna:
+        responses = []
+        anna.on("response", lambda response: responses.append(response))
+        log_in(anna, hub, "anna")  # the hub's login, OAuth to her server, the Draaiboek
+        set_cookies = {(response.url.split("?")[0], header["value"]) for response in responses
+                       for header in response.headers_array() if header["name"].lower() == "set-cookie"}
+    # A cookie being cleared (empty, expired) carries no value for another site to use.
+    kept = {(url, value) for url, value in set_cookies if not re.match(r'[^=]+=(""|);', value)}
+    names = {value.split("=", 1)[0] for _url, value in kept}
+    assert {"_xsrf", "jupyterhub-session-id"} <= names and any(n.startswith("jupyterhub-user-anna") for n in names), names
+    assert any("/user/anna/" in url and value.startswith("_xsrf=") for url, value in kept), kept  # her server's own
+    assert all("samesite=lax" in value.lower() for _url, value in kept), [
+        (url, value[:60] + "…" + value[-80:]) for url, value in sorted(kept) if "samesite=lax" not in value.lower()]
 
 
 def add_training(db_url: str, name: str, organisation: str) -> Training:
