@@ -9,7 +9,9 @@ A trainer opens the slide deck and the beamer page through its own server; a str
 
 from __future__ import annotations
 
+import dbm
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
@@ -109,10 +111,23 @@ def hub_login(hub: Hub, name: str, password: str) -> tuple[requests.Session, req
     return session, answer
 
 
+def stored_passwords(hub: Hub) -> set[str]:
+    """The names with a password in the hub's passwords.dbm."""
+    try:
+        with dbm.open(str(hub.folder / "passwords.dbm"), "r") as passwords:
+            return {key.decode() for key in passwords.keys()}
+    except dbm.error:  # not made yet: nobody has a password
+        return set()
+
+
 def test_a_password_tried_before_the_admin_was_added_never_logs_in(hub: Hub):
     # Mallory tries the administrator's name before `users add`: refused, and nothing is kept.
     _session, refused = hub_login(hub, ADMIN, "door-mallory-gekozen")
     assert refused.status_code == 403
+    assert hub_login(hub, "zoe", "door-mallory-gekozen")[1].status_code == 403  # a name nobody added
+    assert not {ADMIN, "zoe"} & stored_passwords(hub)  # no password kept ...
+    with sqlite3.connect(hub.folder / "jupyterhub.sqlite") as hub_db:  # ... and no hub user made
+        assert hub_db.execute("select count(*) from users where name = 'zoe'").fetchone() == (0,)
     pztraining(hub.folder, "users", "add", ADMIN, "--role", "coordinator", "--db", hub.db_url)
     # The administrator logs in within the claim window with a password of their own, and reaches the admin page.
     session, accepted = hub_login(hub, ADMIN, "door-beheer-zelf-gekozen")
