@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
@@ -375,8 +375,6 @@ def cmd_users(args) -> int:
             key = "cli.users.updated"
         except MissingEntry:
             key = "cli.users.added"
-        from datetime import timedelta
-
         from .clock import local, utc_now
 
         # The hub lets this name choose its first password only until then (see hub_auth).
