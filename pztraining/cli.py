@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
@@ -17,9 +17,10 @@ from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
 from .errors import ExportError, ScopeError
-from .files import AlreadyExists
+from .files import AlreadyExists, WriteError
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
+from .os_errors import describe
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
@@ -81,6 +82,14 @@ def _whole(text: str) -> int:
     number = whole_number(text)
     if number is None:
         raise argparse.ArgumentTypeError(t("cli.bad_number", value=text))
+    return number
+
+
+def _hours(text: str) -> int:
+    """A number of hours for a claim window (1–720, a month; ASCII digits), for argparse."""
+    number = whole_number(text)
+    if number is None or not 1 <= number <= 720:
+        raise argparse.ArgumentTypeError(t("cli.bad_hours", value=text))
     return number
 
 
@@ -171,6 +180,8 @@ def build_parser() -> _Parser:
     users_add.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
     users_add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
     users_add.add_argument("--org", default="", metavar="ORGANISATIE", help=t("cli.opt.org"))
+    users_add.add_argument("--first-login-hours", type=_hours, default=24, metavar="UREN",
+                           help=t("cli.opt.first_login_hours"))
     with_store_options(users_add)
     users_list = actions.add_parser("list", help=t("cli.users.list"), description=t("cli.users.list"))
     with_store_options(users_list)
@@ -228,6 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except AlreadyExists as exc:
         print(t("cli.error", message=exists_message(exc)), file=sys.stderr)
+        return 1
+    except WriteError as exc:
+        print(t("cli.error", message=f"{exc.path}: {exc.reason}"), file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system's reason in Dutch, never its English strerror
+        print(t("cli.error", message=describe(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
@@ -384,8 +401,13 @@ def cmd_users(args) -> int:
             key = "cli.users.updated"
         except MissingEntry:
             key = "cli.users.added"
-        account = store.add_user(args.name, args.role, args.org)
+        from .clock import local, utc_now
+
+        # The hub lets this name choose its first password only until then (see hub_auth).
+        until = utc_now() + timedelta(hours=args.first_login_hours)
+        account = store.add_user(args.name, args.role, args.org, first_login_until=until)
         print(t(key, name=account.name, who=_who(account.role, account.organisation)))
+        print(t("cli.users.first_login", until=local(until).strftime("%d-%m-%Y %H:%M")))
         return 0
     store = Store.open(args.db, args.data_dir, create=False)
     if args.action == "remove":
@@ -528,12 +550,14 @@ def _stop_on_sigterm() -> None:
 
 def _serve_until_interrupted(db_url: str, args) -> int:
     _stop_on_sigterm()
-    print(t("cli.serve.starting"), flush=True)
-    log_dir = _log_dir(db_url, args)
-    slides_dir = _fresh_slides()
     # --room: phones and tablets reach the room server over the room's Wi-Fi; the trainer
     # server stays on this laptop.
     host = "0.0.0.0" if args.room and args.host == "127.0.0.1" else args.host
+    # Busy ports are said before anything else (a running `serve` would answer for us).
+    server.require_free_ports(server.serve_ports(host, args.port, args.participant_port, args.trainer_host))
+    print(t("cli.serve.starting"), flush=True)
+    log_dir = _log_dir(db_url, args)
+    slides_dir = _fresh_slides()
     apps = server.serve(db_url, host=host, port=args.port, participant_port=args.participant_port,
                         trainer_host=args.trainer_host, token=args.token, log_dir=log_dir, slides_dir=slides_dir)
     try:

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping
 
+from .os_errors import dutch_reason
 from .texts import t
 
 #: Errors of os.link on file systems without hard links (FAT and exFAT USB sticks, some shares).
@@ -80,7 +81,7 @@ def publish(temporary: Path, path: Path, *, overwrite: bool = False) -> None:
 
 def _reason(exc: BaseException) -> object:
     cause = exc if isinstance(exc, OSError) else (exc.__context__ if isinstance(exc.__context__, OSError) else exc)
-    return getattr(cause, "strerror", None) or cause
+    return dutch_reason(cause) if isinstance(cause, OSError) else cause
 
 
 def atomic_file(path: Path, write: Callable[[Path], None], *, overwrite: bool = False) -> None:
@@ -98,7 +99,7 @@ def atomic_file(path: Path, write: Callable[[Path], None], *, overwrite: bool = 
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
         os.close(handle)
     except OSError as exc:
-        raise WriteError(path, exc.strerror or exc) from None
+        raise WriteError(path, dutch_reason(exc)) from None
     try:
         write(Path(temporary))
         publish(Path(temporary), path, overwrite=overwrite)
@@ -131,10 +132,10 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
     except FileNotFoundError:
         return folder
     except NotADirectoryError as exc:
-        reason = t("files.not_a_folder") if os.path.lexists(folder) else (exc.strerror or exc)
+        reason = t("files.not_a_folder") if os.path.lexists(folder) else (dutch_reason(exc))
         raise WriteError(folder, reason) from None
     except OSError as exc:
-        raise WriteError(folder, exc.strerror or exc) from None
+        raise WriteError(folder, dutch_reason(exc)) from None
     if present <= ours:
         return folder
     base = f"{stem}-{now:%Y-%m-%d-%H%M}"
@@ -146,7 +147,7 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
         except FileExistsError:
             continue
         except OSError as exc:
-            raise WriteError(candidate, exc.strerror or exc) from None
+            raise WriteError(candidate, dutch_reason(exc)) from None
     raise WriteError(folder / base, "te veel mappen met deze naam")
 
 

@@ -89,13 +89,16 @@ c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE_DIR, "jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = os.path.join(STATE_DIR, "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE_DIR, "jupyterhub-proxy.pid")
 c.JupyterHub.cleanup_servers = True
+# Every cookie of the hub and of the trainers' servers (login, OAuth, _xsrf) is SameSite=Lax:
+# never sent with another site's POST, fetch or frame (pztraining's own servers do the same).
+c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "Lax"}}
 # A bookmarked app (e.g. /user/NAME/voila/render/results.ipynb) starts the server by itself.
 c.JupyterHub.implicit_spawn_seconds = 1
 
 # ---------------------------------------------------------------- who logs in
-# A login name that `pztraining users add NAME --role ... --org ...` gave a role chooses its
-# password at the first login (FirstUseAuthenticator; bcrypt hashes in STATE_DIR). Names
-# without a role are refused before any password is stored. Nothing to run besides the hub:
+# A login name that `pztraining users add NAME --role ... --org ...` gave a role (admins too)
+# chooses its password at its first login, within the window that command opens (bcrypt
+# hashes in STATE_DIR). A refused login stores nothing. Nothing to run besides the hub:
 # right for a small team. For a region: OAuth (oauthenticator: Azure AD, Google) or LDAP
 # (ldapauthenticator) instead, with the same users table for the roles (see the README).
 c.JupyterHub.authenticator_class = "pztraining.hub_auth.RoleAuthenticator"

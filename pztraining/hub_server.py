@@ -83,6 +83,7 @@ def _load_jupyter_server_extension(serverapp) -> None:
     """Add the beamer page and the decks to this server, behind its normal (hub) login."""
     from .voila_app import trainer_handlers
     from .web_errors import use_dutch_error_templates
+    from .web_security import SAME_SITE
 
     folder = decks_dir()
     served = fresh_decks(folder, serverapp.log)
@@ -92,6 +93,9 @@ def _load_jupyter_server_extension(serverapp) -> None:
     else:
         os.environ.pop(slides.SLIDES_ENV, None)
     base_url = serverapp.web_app.settings["base_url"]
+    # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
+    settings = serverapp.web_app.settings
+    settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
     serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))
     # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
     use_dutch_error_templates(serverapp.web_app.settings)

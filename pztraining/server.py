@@ -11,8 +11,10 @@ Kernels find the database through ``PZTRAINING_DB``, set for the server they inh
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +23,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from .os_errors import dutch_reason
 from .texts import t
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -99,10 +103,16 @@ def _voila(target: Path, host: str, port: int, token: str, module: str = "voila"
     ]
 
 
-def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Path | None = None) -> list[str]:
-    """The command line that serves the notebooks in a folder (trainer side), and the decks."""
+def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Path | None = None,
+                  allowed_hosts: tuple[str, ...] = ()) -> list[str]:
+    """The command line that serves the notebooks in a folder (trainer side), and the decks.
+
+    The server answers only requests for this computer (localhost, loopback addresses) and
+    ``allowed_hosts``: a web page cannot reach it through a name it points at 127.0.0.1.
+    """
     decks = [f"--DecksVoila.slides_dir={slides_dir}"] if slides_dir else []
-    return _voila(target, host, port, token, module="pztraining.voila_app") + decks + [
+    names = [f"--DecksVoila.allowed_hosts={name}" for name in allowed_hosts]
+    return _voila(target, host, port, token, module="pztraining.voila_app") + decks + names + [
         # A trainer reloads the page often; idle kernels of closed tabs are reclaimed.
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
@@ -157,6 +167,56 @@ def _started(servers: list[VoilaServer]) -> list[VoilaServer]:
     return servers
 
 
+def trainer_host_names(host: str) -> tuple[str, ...]:
+    """The names the trainer server answers besides localhost: the address it is reached at, the public name.
+
+    On 127.0.0.1 that is nobody else's; bound elsewhere (``--trainer-host``), the address
+    printed for it; and the host of ``$PZTRAINING_PUBLIC_URL`` when one is configured.
+    """
+    names = []
+    if host not in LOCAL_HOSTS:
+        names += [_display_host(host)] + ([host] if host not in ("0.0.0.0", "::", "") else [])
+    public = urlsplit(os.environ.get("PZTRAINING_PUBLIC_URL", "")).hostname
+    if public:
+        names.append(public)
+    return tuple(dict.fromkeys(names))
+
+
+def require_free_ports(ports: list[tuple[str, int, str, str]]) -> None:
+    """ServerError (Dutch, naming the port and its option) unless every ``(host, port, server, option)`` is free.
+
+    Checked before anything starts or is printed: a second ``pztraining serve`` would otherwise
+    find the first one answering on its ports and report it as its own.
+    """
+    for host, port, server, option in ports:
+        name = t(f"server.name.{server}")
+        try:
+            found = socket.getaddrinfo(host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+        except OSError as exc:
+            raise ServerError(t("server.port_unusable", port=port, host=host, server=name,
+                                reason=dutch_reason(exc))) from None
+        for family, kind, proto, _canonical, address in found:
+            with socket.socket(family, kind, proto) as probe:
+                # As tornado binds: a port in TIME_WAIT is free, one that something listens on is not.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                try:
+                    probe.bind(address)
+                except OSError as exc:
+                    if exc.errno == errno.EADDRINUSE:
+                        raise ServerError(t("server.port_taken", port=port, server=name, option=option)) from None
+                    if family == socket.AF_INET6 and exc.errno == errno.EADDRNOTAVAIL:
+                        continue  # no IPv6 on this computer: tornado skips ::1 too
+                    raise ServerError(t("server.port_unusable", port=port, host=host, server=name,
+                                        reason=dutch_reason(exc))) from None
+
+
+def serve_ports(host: str, port: int, participant_port: int, trainer_host: str) -> list[tuple[str, int, str, str]]:
+    """What ``serve`` listens on: (host, port, server, the option that changes the port)."""
+    return [(trainer_host, port, "trainer", "--port"), (host, participant_port, "room", "--participant-port")]
+
+
 def trainer_token(host: str, token: str | None) -> str:
     """The access token of the trainer server: none on localhost, else given or generated.
 
@@ -178,7 +238,8 @@ def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | No
     """Start a Voila server for ``folder``; returns once it answers HTTP."""
     token = trainer_token(host, token)
     env = dict(extra_env or {}, **_slides_env(slides_dir))
-    server = _launch(voila_command(folder, host, port, token, slides_dir), db_url, host, port, token, log_path, env)
+    command = voila_command(folder, host, port, token, slides_dir, trainer_host_names(host))
+    server = _launch(command, db_url, host, port, token, log_path, env)
     return _started([server])[0]
 
 
@@ -211,10 +272,11 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_po
     folder = notebooks_dir()
     log = (lambda name: log_dir / f"voila-{name}.log") if log_dir else (lambda name: None)
     token = trainer_token(trainer_host, token)
+    require_free_ports(serve_ports(host, port, participant_port, trainer_host))
     room = _launch(room_command(folder / "facilitator.ipynb", host, participant_port),
                    db_url, host, participant_port, "", log("room"), None)
-    trainer = _launch(voila_command(folder, trainer_host, port, token, slides_dir), db_url, trainer_host, port,
-                      token, log("trainer"),
+    command = voila_command(folder, trainer_host, port, token, slides_dir, trainer_host_names(trainer_host))
+    trainer = _launch(command, db_url, trainer_host, port, token, log("trainer"),
                       {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)})
     servers = _started([room, trainer])
     return Apps(trainer=trainer, room=room, servers=servers)

@@ -41,13 +41,14 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from .discussions import CASE_DISCUSSION_PROGRAMS, CaseAction, HeldDiscussion
+from .os_errors import dutch_reason
 from .text_input import clean_name
 from .texts import t
 
 log = logging.getLogger(__name__)
 
 #: The newest schema this code knows; older databases are migrated forward on open.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 #: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
 CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
@@ -249,6 +250,9 @@ users = Table(
     Column("name", String(200), primary_key=True),  # the login name, as the hosting layer gives it
     Column("role", String(20), nullable=False),
     Column("organisation", String(200), nullable=False, default=""),  # "" for a coordinator
+    # Until when (UTC) this name may choose its first password at the hub's login (since
+    # schema 14; None: never, e.g. names added before that). `users add` opens the window.
+    Column("first_login_until", DateTime(timezone=True), nullable=True),
 )
 
 
@@ -473,10 +477,18 @@ def salted_device_hash(salt: str, device_hash: str) -> str:
     return hmac.new(bytes.fromhex(salt), device_hash.encode(), hashlib.sha256).hexdigest()
 
 
+def _migrate_to_14(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("users")}
+    if "first_login_until" not in columns:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE users ADD COLUMN first_login_until {kind}"))
+
+
 #: version → function that brings a database from version-1 to version.
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
               6: _migrate_to_6, 7: _migrate_to_7, 8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10,
-              11: _migrate_to_11, 12: _migrate_to_12, 13: _migrate_to_13}
+              11: _migrate_to_11, 12: _migrate_to_12, 13: _migrate_to_13,
+              14: _migrate_to_14}
 
 #: Length of a facilitator code: long enough that nobody guesses one (31^10 ≈ 8·10^14).
 FACILITATOR_CODE_LENGTH = 10
@@ -561,6 +573,12 @@ class Account:
     name: str
     role: str
     organisation: str
+    #: Until when (UTC) the name may choose its first password at the hub's login; None: not (any more).
+    first_login_until: datetime | None = None
+
+    def may_choose_first_password(self, now: datetime) -> bool:
+        """Whether a login at ``now`` (UTC) may set this name's first password."""
+        return self.first_login_until is not None and now < self.first_login_until
 
 
 @dataclass(frozen=True)
@@ -674,8 +692,9 @@ def _prepare_sqlite_folder(url: str) -> None:
         log.debug("mkdir %s: %s", folder, exc)
         key = {errno.EEXIST: "store.folder.is_file", errno.ENOTDIR: "store.folder.is_file",
                errno.EACCES: "store.folder.denied", errno.EPERM: "store.folder.denied",
-               errno.EROFS: "store.folder.denied"}.get(exc.errno, "store.folder.failed")
-        raise StoreError(t(key, folder=folder)) from None
+               errno.EROFS: "store.folder.denied"}.get(exc.errno)
+        raise StoreError(t(key, folder=folder) if key else
+                         t("store.folder.failed", folder=folder, reason=dutch_reason(exc))) from None
     if not os.access(folder, os.W_OK) or (Path(database).exists() and not os.access(database, os.W_OK)):
         raise StoreError(f"Kan niet schrijven in {folder}: kies met --db een andere plek voor de database.")
 
@@ -1034,11 +1053,13 @@ class Store:
     # ------------------------------------------------------------------ users (hosted mode)
 
     @_retry_when_busy
-    def add_user(self, name: str, role: str, organisation: str = "") -> Account:
+    def add_user(self, name: str, role: str, organisation: str = "",
+                 first_login_until: datetime | None = None) -> Account:
         """Give a login name a role (and organisation); a name added again is updated.
 
         Trainers and kartrekkers belong to one organisation; a coordinator to none (it
-        sees every organisation's results, pseudonymized).
+        sees every organisation's results, pseudonymized). ``first_login_until`` (UTC) opens
+        the window in which the hub lets the name choose its first password (None: keep it).
         """
         name, organisation = login_name(name), organisation.strip()
         if not name:
@@ -1050,10 +1071,12 @@ class Store:
         if role != "coordinator" and not organisation:
             raise StoreError(t("users.org_missing", role=t(f"role.{role}")))
         with self._write() as conn:
-            values = {"role": role, "organisation": organisation}
+            values: dict[str, Any] = {"role": role, "organisation": organisation}
+            if first_login_until is not None:
+                values["first_login_until"] = first_login_until
             if not conn.execute(update(users).where(users.c.name == name).values(**values)).rowcount:
                 conn.execute(insert(users).values(name=name, **values))
-        return Account(name, role, organisation)
+        return Account(name, role, organisation, first_login_until)
 
     def find_user(self, name: str) -> Account:
         """The account of a login name; MissingEntry when it has no role."""
@@ -1062,13 +1085,13 @@ class Store:
             row = conn.execute(select(users).where(users.c.name == name)).first()
         if row is None:
             raise MissingEntry(t("users.unknown", name=name))
-        return Account(row.name, row.role, row.organisation)
+        return Account(row.name, row.role, row.organisation, _utc(row.first_login_until))
 
     def list_users(self) -> list[Account]:
         """Every account, by organisation and then name (coordinators first)."""
         with self._read() as conn:
             rows = conn.execute(select(users).order_by(users.c.organisation, users.c.name)).all()
-        return [Account(row.name, row.role, row.organisation) for row in rows]
+        return [Account(row.name, row.role, row.organisation, _utc(row.first_login_until)) for row in rows]
 
     @_retry_when_busy
     def remove_user(self, name: str) -> None:

@@ -18,7 +18,7 @@ NL: dict[str, str] = {
     "store.no_driver": "Het stuurprogramma voor deze database ontbreekt (installeer {package}).",
     "store.folder.is_file": "Kan de map {folder} voor de database niet maken: er staat een bestand waar een map moet komen.",
     "store.folder.denied": "Kan de map {folder} voor de database niet maken: daar mag niet geschreven worden.",
-    "store.folder.failed": "Kan de map {folder} voor de database niet maken.",
+    "store.folder.failed": "Kan de map {folder} voor de database niet maken ({reason}).",
     "store.cannot_connect": "Kan geen verbinding maken met de database {where}. Draait de databaseserver en klopt het adres?",
     "store.cannot_open": "Kan de database {where} niet openen.",
     "store.not_a_database": "Het bestand {where} is geen database.",
@@ -797,6 +797,21 @@ NL: dict[str, str] = {
     "form.kept_on_phone": "Bewaard op deze telefoon. Een anoniem formulier gaat pas naar de trainer als je het verstuurt.",
     "part.form.pending": "ontvangen, wordt anoniem bewaard",
     "panel.form.batches": "Anonieme antwoorden worden per groepje bewaard, niet één voor één: de laatste tellen mee zodra je het formulier sluit.",
+
+    # ---- issue 20: hubhost
+    "hub.login_window_closed": ("Voor deze naam is nog geen wachtwoord gekozen en de termijn daarvoor is voorbij. "
+                                "Vraag de beheerder je opnieuw toe te voegen; log daarna binnen de termijn in."),
+    "cli.opt.first_login_hours": "zoveel uur mag deze naam bij de eerste keer inloggen zelf een wachtwoord kiezen (standaard 24)",
+    "cli.users.first_login": ("Eerste keer inloggen (zelf een wachtwoord kiezen) kan tot {until}. Daarna niet meer, "
+                              "tot je deze opdracht opnieuw geeft; een naam die al een wachtwoord heeft, houdt dat."),
+    "cli.bad_hours": "'{value}' is geen aantal uren van 1 t/m 720.",
+    "server.foreign_host": ("Geweigerd: deze server is alleen te openen via zijn eigen adres (bijv. http://127.0.0.1 "
+                            "of http://localhost), niet via een andere naam."),
+    "server.port_taken": ("Poort {port} ({server}) is al in gebruik, misschien door een andere 'pztraining serve'. "
+                          "Stop die eerst, of kies een andere poort met {option}."),
+    "server.port_unusable": "Poort {port} op {host} ({server}) kan niet worden gebruikt: {reason}.",
+    "server.name.trainer": "trainerserver",
+    "server.name.room": "zaalserver",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -11,12 +11,12 @@ import os
 
 from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
-from traitlets import Unicode
+from traitlets import List, Unicode, default
 from voila.app import Voila
 
 from .slides import SLIDES_ROUTE
 from .web_errors import DutchErrors, NotFoundHandler, dutch_errors
-from .web_security import redact_logs, security_headers
+from .web_security import SAME_SITE, guard_hosts, redact_logs, security_headers
 
 
 class PzVoila(Voila):
@@ -27,10 +27,19 @@ class PzVoila(Voila):
     #: Referrer-Policy of every response.
     referrer_policy = "same-origin"
 
+    allowed_hosts = List(Unicode(), default_value=["*"], config=True, help=(
+        "Host names and addresses this server answers besides localhost and loopback addresses; "
+        "other Host headers get a 403 (DNS rebinding). '*' answers any host."))
+
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
         self.app.add_transform(security_headers(strict, self.referrer_policy))
+        self.app.settings["xsrf_cookie_kwargs"] = {**self.app.settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
+        if getattr(self, "identity_provider", None) is not None:  # the cookie a token login sets
+            self.identity_provider.cookie_options = {**self.identity_provider.cookie_options, **SAME_SITE}
+        if "*" not in self.allowed_hosts:
+            guard_hosts(self.app, self.allowed_hosts, self.log)
         redact_logs(self.log)
         # Voila's and jupyter_server's handlers get Dutch error, login and logout pages.
         return dutch_errors(super().init_handlers())
@@ -72,6 +81,11 @@ class DecksVoila(PzVoila):
     """The trainer's Voila, which also serves a folder of built slide decks at ``/pz/dia/``."""
 
     slides_dir = Unicode("", config=True, help="Folder with the built slide decks (empty: not served).")
+
+    @default("allowed_hosts")
+    def _local_only(self) -> list[str]:
+        # Tokenless on 127.0.0.1: only this computer's own names; `serve` adds what it printed.
+        return []
 
     def init_handlers(self) -> list:
         # First in the list: tornado takes the first pattern that matches; last a Dutch 404.

@@ -7,10 +7,15 @@ Voila, jupyter_server and tornado included, which we do not subclass).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+from typing import Iterable
 
-from tornado.web import OutputTransform
+from tornado.httputil import HTTPServerRequest
+from tornado.web import Application, OutputTransform, RequestHandler
+
+from .texts import t
 
 #: The participants' page: our own scripts and styles only, never inside another site's frame.
 STRICT_POLICY = "; ".join([
@@ -51,6 +56,13 @@ def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "sam
     return SecurityHeaders
 
 
+#: On every cookie our servers set (_xsrf, the token login). Lax, not Strict: no cookie goes
+#: with another site's POST, fetch or frame (so no cross-site request carries it), while a
+#: link to a deck or page in a mail or chat still arrives logged in; Strict would add nothing
+#: for CSRF here (every change is a POST that must echo the _xsrf cookie) and break those links.
+SAME_SITE = {"samesite": "Lax"}
+
+
 _SECRET_IN_TEXT = re.compile(r"((?:token|f|_xsrf)=)[^&\s'\"]+", re.IGNORECASE)
 
 
@@ -86,3 +98,66 @@ def redact_logs(*loggers: logging.Logger) -> None:
         for handler in logger.handlers:
             if not any(isinstance(f, RedactSecrets) for f in handler.filters):
                 handler.addFilter(RedactSecrets())
+
+
+# ------------------------------------------------------------------ Host check (DNS rebinding)
+#: Always answered: this computer by name. Loopback addresses (127/8, ::1) are answered too.
+LOCAL_NAMES = ("localhost",)
+
+
+def host_name(host_header: str) -> str:
+    """The name or address in a Host header: no port, no IPv6 brackets, lower case, no final dot."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def host_allowed(host_header: str, names: Iterable[str]) -> bool:
+    """Whether a request with this Host header is for this server: a loopback address or one of ``names``.
+
+    A web page can point a name it controls at 127.0.0.1 (DNS rebinding); the browser then
+    sends that name as Host. Addresses other than loopback are answered only when listed.
+    """
+    host = host_name(host_header)
+    if host in LOCAL_NAMES or host in {host_name(name) for name in names}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ForeignHostHandler(RequestHandler):
+    """403 with one Dutch sentence, for a request under a host name this server does not serve."""
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(t("server.foreign_host"))
+
+    def check_xsrf_cookie(self) -> None:  # refused anyway; no cookie is ever set by this handler
+        return
+
+
+def guard_hosts(app: Application, names: Iterable[str], log: logging.Logger) -> None:
+    """Make ``app`` answer only requests for loopback, ``localhost`` and ``names``; others get a Dutch 403.
+
+    Done where tornado picks the handler, so it covers every route: the apps, our own pages,
+    static files, websockets, error pages. (jupyter_server has the same check, ``check_host``
+    with ``allow_remote_access`` and ``local_hostnames``, but Voila switches it off and its
+    static files and templates are served by handlers that never run it.)
+    """
+    allowed = tuple(names)
+    find = app.find_handler
+
+    def find_handler(request: HTTPServerRequest, **kwargs):
+        if host_allowed(request.host, allowed):
+            return find(request, **kwargs)
+        log.warning("Refused a request for host %r (not this server's name)", host_name(request.host))
+        return app.get_handler_delegate(request, ForeignHostHandler)
+
+    app.find_handler = find_handler

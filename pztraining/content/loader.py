@@ -17,6 +17,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
+from ..os_errors import dutch_reason
 from . import schema
 from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
@@ -43,7 +44,7 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise ContentError([ContentProblem(name, "", "bestaat niet")]) from None
     except OSError as exc:
-        raise ContentError([ContentProblem(name, "", f"kan niet gelezen worden ({exc.strerror})")]) from None
+        raise ContentError([ContentProblem(name, "", f"kan niet gelezen worden ({dutch_reason(exc)})")]) from None
 
 
 def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:

@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..os_errors import dutch_reason
+
 #: Where we look for Chromium, after $PZ_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,6 +39,6 @@ def print_pdf(chromium: str, page: Path, pdf: Path) -> None:
         except subprocess.TimeoutExpired:
             raise PdfError(f"Chromium kreeg {page.name} niet binnen {TIMEOUT_SECONDS} seconden afgedrukt.") from None
         except OSError as exc:
-            raise PdfError(f"Chromium kon niet starten ({exc.strerror or exc}).") from None
+            raise PdfError(f"Chromium kon niet starten ({dutch_reason(exc)}).") from None
     if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         raise PdfError(f"Chromium kon {page.name} niet als PDF afdrukken (code {done.returncode}).")

@@ -101,7 +101,7 @@ class RoomVoila(PzVoila):
         self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy)
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
-        self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
+        self.app.settings["xsrf_cookie_kwargs"] = {**self.app.settings["xsrf_cookie_kwargs"], "path": base}
         routes = handlers(self.room, base)
         for route in voila_routes:
             if issubclass(route[1], TornadoVoilaHandler):  # single-notebook mode's catch-all "/(.*)"

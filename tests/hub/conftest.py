@@ -32,6 +32,9 @@ USERS = {
     "karin": ("kartrekker", "Zorggroep Noord", "karin-wachtwoord-3"),
 }
 
+#: The hub's administrator (`--admin`), deliberately not among USERS: nobody added it yet.
+ADMIN = "beheer"
+
 
 @dataclass
 class Hub:
@@ -78,7 +81,7 @@ def write_config(folder: Path, db_url: str, port: int, room_port: int, room_copi
     for name, (role, organisation, _password) in USERS.items():
         pztraining(folder, "users", "add", name, "--role", role, "--org", organisation, "--db", db_url)
     text = pztraining(folder, "hub", "--config", "--db", db_url, "--port", str(port), "--room-port", str(room_port),
-                      "--room-copies", str(room_copies), "--state-dir", str(folder))
+                      "--room-copies", str(room_copies), "--state-dir", str(folder), "--admin", ADMIN)
     path = folder / "jupyterhub_config.py"
     path.write_text(text)
     return path

@@ -9,12 +9,16 @@ A trainer opens the slide deck and the beamer page through its own server; a str
 
 from __future__ import annotations
 
+import dbm
+import re
+import sqlite3
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
@@ -27,7 +31,7 @@ from tests.browser.helpers import (
     show_form, submit, wait_until,
 )
 from tests.browser.test_trainer_run import create_training
-from tests.hub.conftest import USERS, Hub
+from tests.hub.conftest import ADMIN, USERS, Hub, pztraining
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +100,46 @@ def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Bro
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
     assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
+
+
+def hub_login(hub: Hub, name: str, password: str) -> tuple[requests.Session, requests.Response]:
+    """POST the hub's login form as a browser would (its _xsrf first); the session and the answer."""
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=30).raise_for_status()
+    answer = session.post(f"{hub.url}/hub/login", timeout=60, allow_redirects=False, data={
+        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")})
+    return session, answer
+
+
+def stored_passwords(hub: Hub) -> set[str]:
+    """The names with a password in the hub's passwords.dbm."""
+    try:
+        with dbm.open(str(hub.folder / "passwords.dbm"), "r") as passwords:
+            return {key.decode() for key in passwords.keys()}
+    except dbm.error:  # not made yet: nobody has a password
+        return set()
+
+
+def test_a_password_tried_before_the_admin_was_added_never_logs_in(hub: Hub):
+    # Mallory tries the administrator's name before `users add`: refused, and nothing is kept.
+    _session, refused = hub_login(hub, ADMIN, "door-mallory-gekozen")
+    assert refused.status_code == 403
+    assert hub_login(hub, "zoe", "door-mallory-gekozen")[1].status_code == 403  # a name nobody added
+    assert not {ADMIN, "zoe"} & stored_passwords(hub)  # no password kept ...
+    with sqlite3.connect(hub.folder / "jupyterhub.sqlite") as hub_db:  # ... and no hub user made
+        assert hub_db.execute("select count(*) from users where name = 'zoe'").fetchone() == (0,)
+    pztraining(hub.folder, "users", "add", ADMIN, "--role", "coordinator", "--db", hub.db_url)
+    # The administrator logs in within the claim window with a password of their own, and reaches the admin page.
+    session, accepted = hub_login(hub, ADMIN, "door-beheer-zelf-gekozen")
+    assert accepted.status_code == 302, accepted.text[-2000:]
+    cookies = accepted.raw.headers.getlist("Set-Cookie")
+    assert cookies and all("samesite=lax" in cookie.lower() for cookie in cookies), cookies  # the hub's login cookies
+    admin_page = session.get(f"{hub.url}/hub/admin", timeout=60, allow_redirects=False)
+    assert admin_page.status_code == 200 and "/hub/login" not in admin_page.url
+    # Mallory's password, typed before the name existed, is just a wrong password.
+    session, refused = hub_login(hub, ADMIN, "door-mallory-gekozen")
+    assert refused.status_code == 403 and "Onbekende naam of verkeerd wachtwoord" in refused.text
+    assert session.get(f"{hub.url}/hub/admin", timeout=60, allow_redirects=False).status_code == 302
 
 
 def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
@@ -198,6 +242,22 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
                                                                           "nbformat": 4, "nbformat_minor": 5}})
         assert written.status == 403, written.text()
         assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
+
+
+def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub: Hub, browser: Browser):
+    with device(browser) as anna:
+        responses = []
+        anna.on("response", lambda response: responses.append(response))
+        log_in(anna, hub, "anna")  # the hub's login, OAuth to her server, the Draaiboek
+        set_cookies = {(response.url.split("?")[0], header["value"]) for response in responses
+                       for header in response.headers_array() if header["name"].lower() == "set-cookie"}
+    # A cookie being cleared (empty, expired) carries no value for another site to use.
+    kept = {(url, value) for url, value in set_cookies if not re.match(r'[^=]+=(""|);', value)}
+    names = {value.split("=", 1)[0] for _url, value in kept}
+    assert {"_xsrf", "jupyterhub-session-id"} <= names and any(n.startswith("jupyterhub-user-anna") for n in names), names
+    assert any("/user/anna/" in url and value.startswith("_xsrf=") for url, value in kept), kept  # her server's own
+    assert all("samesite=lax" in value.lower() for _url, value in kept), [
+        (url, value[:60] + "…" + value[-80:]) for url, value in sorted(kept) if "samesite=lax" not in value.lower()]
 
 
 def add_training(db_url: str, name: str, organisation: str) -> Training:

@@ -1,16 +1,18 @@
-"""The hub's login: only names with a role, and nobody can claim a name before it is added."""
+"""The hub's login: only names with a role, nobody can claim a name before it is added, first passwords in a window."""
 
 from __future__ import annotations
 
 import dbm
+from datetime import datetime, timedelta, timezone
 
 from pztraining.hub_auth import RoleAuthenticator
 from pztraining.store import Store
 from tests.loops import run_async
 
 
-def authenticator(tmp_path, db_url: str) -> RoleAuthenticator:
-    return RoleAuthenticator(db_url=db_url, dbm_path=str(tmp_path / "passwords.dbm"), min_password_length=10)
+def authenticator(tmp_path, db_url: str, admins: set[str] = frozenset()) -> RoleAuthenticator:
+    return RoleAuthenticator(db_url=db_url, dbm_path=str(tmp_path / "passwords.dbm"), min_password_length=10,
+                             admin_users=set(admins))
 
 
 class LoginPage:
@@ -19,28 +21,65 @@ class LoginPage:
     custom_login_error = ""
 
 
-def log_in(auth: RoleAuthenticator, name: str, password: str, page: LoginPage | None = None):
-    return run_async(auth.authenticate(page or LoginPage(), {"username": name, "password": password}))
+def log_in(auth: RoleAuthenticator, name: str, password: str, page: LoginPage | None = None) -> str | None:
+    """The name the hub logs in (its outer API, as the login handler calls it), or None."""
+    user = run_async(auth.get_authenticated_user(page or LoginPage(), {"username": name, "password": password}))
+    return user["name"] if user else None
 
 
-def test_a_name_without_a_role_is_refused_before_its_password_is_kept(tmp_path):
+def stored_names(tmp_path) -> list[bytes]:
+    try:
+        with dbm.open(str(tmp_path / "passwords.dbm"), "r") as passwords:
+            return sorted(passwords.keys())
+    except dbm.error:  # never created: nothing stored
+        return []
+
+
+def window(hours: float) -> datetime:
+    return datetime.now(timezone.utc) + timedelta(hours=hours)
+
+
+def test_a_refused_login_stores_no_password_so_an_admin_name_cannot_be_claimed_before_it_is_added(tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'pz.db'}"
+    store = Store(db_url)
+    auth = authenticator(tmp_path, db_url, admins={"beheer"})  # `pztraining hub --config --admin beheer`
+    assert log_in(auth, "beheer", "door-mallory-gekozen") is None
+    assert log_in(auth, "carla", "door-mallory-gekozen") is None
+    assert stored_names(tmp_path) == []  # nothing kept from the refused attempts
+    store.add_user("beheer", "coordinator", first_login_until=window(24))  # the administrator adds them later
+    store.add_user("carla", "trainer", "Zorggroep Noord", first_login_until=window(24))
+    assert log_in(auth, "beheer", "door-beheer-gekozen") == "beheer"  # their own first password counts
+    assert log_in(auth, "carla", "door-carla-gekozen") == "carla"
+    assert log_in(auth, "beheer", "door-mallory-gekozen") is None
+    assert log_in(auth, "carla", "door-mallory-gekozen") is None
+    assert stored_names(tmp_path) == [b"beheer", b"carla"]
+    assert auth.check_allowed("carla") and not auth.check_allowed("mallory")
+    store.close()
+
+
+def test_a_first_password_is_chosen_only_within_the_window_users_add_opened(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'pz.db'}"
     store = Store(db_url)
     auth = authenticator(tmp_path, db_url)
-    assert log_in(auth, "carla", "door-mallory-gekozen") is None
-    store.add_user("carla", "trainer", "Zorggroep Noord")  # the administrator adds her later
-    assert log_in(auth, "carla", "door-carla-gekozen") == "carla"  # her own first password counts
-    assert log_in(auth, "carla", "door-mallory-gekozen") is None
-    with dbm.open(str(tmp_path / "passwords.dbm")) as passwords:
-        assert list(passwords.keys()) == [b"carla"]
-    assert auth.check_allowed("carla") and not auth.check_allowed("mallory")
+    store.add_user("dirk", "trainer", "Hospice Zuid", first_login_until=window(-0.1))  # added, window over
+    store.add_user("eva", "trainer", "Hospice Zuid")  # a name from before the window existed: none open
+    for name in ("dirk", "eva"):
+        page = LoginPage()
+        assert log_in(auth, name, "een-lang-wachtwoord", page) is None
+        assert "termijn daarvoor is voorbij" in page.custom_login_error
+    assert stored_names(tmp_path) == []
+    store.add_user("dirk", "trainer", "Hospice Zuid", first_login_until=window(24))  # `users add` again
+    assert log_in(auth, "dirk", "dirk-wachtwoord-1") == "dirk"
+    store.add_user("dirk", "kartrekker", "Hospice Zuid", first_login_until=window(24))  # a new role later
+    assert log_in(auth, "dirk", "ander-wachtwoord-2") is None  # keeps the password he chose
+    assert log_in(auth, "dirk", "dirk-wachtwoord-1") == "dirk"
     store.close()
 
 
 def test_a_refused_login_says_why_in_dutch(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'pz.db'}"
     store = Store(db_url)
-    store.add_user("dirk", "kartrekker", "Hospice Zuid")
+    store.add_user("dirk", "kartrekker", "Hospice Zuid", first_login_until=window(24))
     auth = authenticator(tmp_path, db_url)
     for name, password, expected in (("onbekend", "lang-genoeg-wachtwoord", "Onbekende naam of verkeerd wachtwoord"),
                                      ("dirk", "kort", "minstens 10 tekens"),

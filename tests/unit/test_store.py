@@ -1,7 +1,7 @@
 """The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
 
 import multiprocessing
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
@@ -303,3 +303,23 @@ def test_the_last_activity_of_a_training_is_its_latest_answer_run_or_form(any_st
     store.add_training("Nog niets", "mysupport", clock.advance(minutes=1))
     latest = store.last_activity()
     assert latest == {answered.id: clock.now - timedelta(minutes=3), run.id: clock.now - timedelta(minutes=1)}
+
+
+def test_names_added_before_schema_14_keep_their_role_and_get_no_claim_window_until_added_again(any_store):
+    store = any_store
+    store.add_user("anna", "trainer", "Zorggroep Noord")
+    with store.engine.begin() as conn:  # the shape of schema 13: no claim window on users
+        conn.exec_driver_sql("ALTER TABLE users DROP COLUMN first_login_until")
+        conn.exec_driver_sql("UPDATE pz_schema SET version = 13")
+    reopened = Store(store.url)
+    try:
+        assert reopened.schema_version() == store_module.SCHEMA_VERSION
+        now = datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc)
+        anna = reopened.find_user("anna")
+        assert (anna.role, anna.organisation) == ("trainer", "Zorggroep Noord")
+        assert not anna.may_choose_first_password(now)
+        reopened.add_user("anna", "trainer", "Zorggroep Noord", first_login_until=now + timedelta(hours=24))
+        assert reopened.find_user("anna").may_choose_first_password(now)
+        assert not reopened.find_user("anna").may_choose_first_password(now + timedelta(hours=25))
+    finally:
+        reopened.close()
