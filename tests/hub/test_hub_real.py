@@ -168,10 +168,13 @@ def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekke
             form = show_form(phone, EVALUATION)
             fill_evaluation(phone, "Via de hub ingevuld.")
             submit(phone)
-            expect(form).to_have_attribute("data-status", "submitted")
+            # Anonymous: received, and stored together with others or when the trainer closes it.
+            expect(form).to_have_attribute("data-status", "pending", timeout=OTHER_SIDE_MS)
             assert phone.url.startswith(hub.room_url), phone.url  # never sent to a login
             assert not phone.js_errors, phone.js_errors
 
+        toggle.click()  # the trainer closes the evaluation: the room service stores what waits
+        expect(toggle).to_have_text("Openen")
         expect(row.locator(".pz-form-count")).to_have_text("1 van 1 ingevuld", timeout=OTHER_SIDE_MS)
         stored = wait_until(lambda: submissions(hub.db_url, EVALUATION), what="the evaluation is stored")
         assert stored == [("Team Noord", EVALUATION)]
