@@ -21,15 +21,21 @@ from traitlets import default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
+from ..log_repeats import limit_repeats
 from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
+from .accept import LISTEN_BACKLOG, GuardedHTTPServer, max_connections, raise_descriptor_limit
 from .handlers import MAX_BODY_BYTES, Room, handlers
+from .streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
 
 #: Tornado reads at most this much of any request body (the JSON endpoints allow less).
 SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
 #: How long a phone's write waits for a busy database before the phone is told to try again.
 PHONE_BUSY_SECONDS = 4.0
+#: A connection that sends no request for this long is closed (tornado's default is an hour):
+#: a browser opens a new one when it needs it, an abandoned one no longer holds a descriptor.
+IDLE_CONNECTION_SECONDS = 75.0
 
 
 class FacilitatorHandler(TornadoVoilaHandler):
@@ -72,6 +78,8 @@ class RoomVoila(PzVoila):
 
     strict_paths = ("/",)
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
+    #: The limit of open files (before, now) after :func:`raise_descriptor_limit`.
+    descriptors: tuple[int, int] = (0, 0)
 
     @default("base_url")
     def _default_base_url(self) -> str:
@@ -84,11 +92,19 @@ class RoomVoila(PzVoila):
         # again) rather than hold one of the few store threads for the full window.
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store)
+        limit_repeats(self.log)
+        before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()
+        self.room.streams.total = total_streams(limit)
+        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=max_connections(limit),
+                        total=self.room.streams.total, per_address=STREAMS_PER_ADDRESS,
+                        per_device=STREAMS_PER_DEVICE))
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
         behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
-        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy)
+        self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
+                                  idle_connection_timeout=IDLE_CONNECTION_SECONDS,
+                                  max_connections=max_connections(limit))
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
@@ -103,9 +119,17 @@ class RoomVoila(PzVoila):
         routes.append((base + ".*", NotFoundHandler))
         return routes
 
+    def _listen(self, port: int, address: str | None = None, **settings) -> GuardedHTTPServer:
+        # tornado's Application.listen, with an accept loop that never spins out of descriptors.
+        server = GuardedHTTPServer(self.app, **settings)
+        server.listen(port, address, backlog=LISTEN_BACKLOG)
+        return server
+
 
 def main() -> None:
     os.environ["PZTRAINING_ROOM"] = "1"  # the facilitator kernels check the code themselves too
+    # Before anything opens files: every phone's push stream holds a descriptor.
+    RoomVoila.descriptors = raise_descriptor_limit()
     try:
         RoomVoila.launch_instance()
     except StoreError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -62,8 +62,11 @@ def _stop(server: RoomServer) -> None:
 
 
 @contextmanager
-def running_room_server(tmp: Path, db_url: str) -> Iterator[RoomServer]:
-    """A room server on ``db_url`` (its logs and cwd in ``tmp``), stopped when the block ends."""
+def running_room_server(tmp: Path, db_url: str, preexec_fn: Callable[[], None] | None = None) -> Iterator[RoomServer]:
+    """A room server on ``db_url`` (its logs and cwd in ``tmp``), stopped when the block ends.
+
+    ``preexec_fn`` runs in the server's process before it starts (e.g. to lower its limits).
+    """
     from pztraining.server import notebooks_dir, room_command
 
     env = isolated_env(tmp)
@@ -73,7 +76,7 @@ def running_room_server(tmp: Path, db_url: str) -> Iterator[RoomServer]:
     with open(log_path, "wb") as log:
         process = subprocess.Popen(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
                                    cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=preexec_fn)
     server = RoomServer(process, "127.0.0.1", port, db_url, log_path)
     try:
         _wait_until_up(server)
