@@ -6,6 +6,9 @@ the listen queue, the socket stays readable, and the event loop calls the handle
 once: one core at 100 % and a traceback per turn in the log (415 MB in 76 s), while every
 other phone waited. Here, instead:
 
+* one client address holds at most :func:`connections_per_address` connections; the next
+  is answered ``429`` and closed (one client cannot take the connections of the room by
+  opening idle ones, which no cap on streams sees);
 * connections are not accepted beyond :func:`max_connections` (like nginx's
   ``worker_connections``): the descriptors above it stay free for the database, the
   facilitators' kernels and files, which a burst of connections must never starve (the
@@ -31,10 +34,13 @@ import logging
 import os
 import resource
 import socket
+from datetime import timedelta
 from typing import Any, Callable, Iterable
 
+from tornado import gen
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.iostream import IOStream, StreamClosedError, UnsatisfiableReadError
 from tornado.netutil import _DEFAULT_BACKLOG
 
 from ..texts import t
@@ -69,16 +75,35 @@ def raise_descriptor_limit() -> tuple[int, int]:
     return soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+#: Connections one client address may hold: a room of 150 phones behind one NAT address,
+#: each with its stream and a keep-alive connection or two for its requests (3 × 150), and
+#: a third more; never more than half of all connections (:func:`connections_per_address`).
+CONNECTIONS_PER_ADDRESS = 600
+#: What a client over its share of connections is told to wait (seconds).
+RETRY_AFTER_ADDRESS = 30
+#: Connections answered 503 at once beyond the connection cap (each holds its descriptor
+#: until its request is read, a moment; taken from the descriptors kept free).
+REFUSING_MAX = 64
+#: How long a refused connection's request is waited for before it is answered (seconds).
+REFUSAL_READ_SECONDS = 0.25
+
+
 def max_connections(descriptors: int) -> int:
     """The connections the server holds at most with a limit of ``descriptors`` open files."""
     return max(descriptors // 2, descriptors - FD_KEEP)
 
 
-def busy_answer() -> bytes:
-    """A whole HTTP 503 with the Dutch "busy" message, sent before the request is read."""
-    body = json.dumps({"error": t("room.error.no_descriptors")}, ensure_ascii=False).encode()
-    head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-            f"Cache-Control: no-store\r\nRetry-After: {RETRY_AFTER_SECONDS}\r\n"
+def connections_per_address(connections: int) -> int:
+    """The connections one address may hold when the server holds at most ``connections``."""
+    return min(CONNECTIONS_PER_ADDRESS, connections // 2)
+
+
+def refusal(status: int = 503, key: str = "room.error.no_descriptors", retry_after: int = RETRY_AFTER_SECONDS) -> bytes:
+    """A whole HTTP answer with a Dutch message (``key``), sent before the request is read."""
+    body = json.dumps({"error": t(key)}, ensure_ascii=False).encode()
+    reason = {429: "Too Many Requests", 503: "Service Unavailable"}[status]
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
+            f"Cache-Control: no-store\r\nRetry-After: {retry_after}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
     return head.encode() + body
 
@@ -106,21 +131,40 @@ def _answer_busy(connection: socket.socket, answer: bytes) -> None:
 
 def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.socket, Any], None],
                                full: Callable[[], bool] = lambda: False,
+                               refuse: Callable[[socket.socket, Any], None] | None = None,
+                               can_refuse: Callable[[], bool] = lambda: False,
                                pause: float = PAUSE_SECONDS) -> Callable[[], None]:
     """Like ``tornado.netutil.add_accept_handler``, but never beyond ``full()`` or out of descriptors:
     then it pauses, and answers the waiting connections 503 when that lasts.
 
+    At the cap (descriptors left) the waiting connections go to ``refuse`` while
+    ``can_refuse()``, which answers them after reading their request; out of descriptors each
+    is answered at once through the reserve descriptor (a request that arrives after that
+    close may reset the connection before the answer is read: nothing better is possible then).
     Returns the function that stops accepting, as tornado's does.
     """
     io_loop = IOLoop.current()
     state = {"removed": False, "paused": False, "short": False}
     reserve = [_reserve()]
-    answer = busy_answer()
+    answer = refusal()
 
     def resume() -> None:
         state["paused"] = False
         if not state["removed"]:
             io_loop.add_handler(sock, accept_handler, IOLoop.READ)
+
+    def shed_politely() -> int:
+        answered = 0
+        while answered < _DEFAULT_BACKLOG and can_refuse():
+            try:
+                connection, address = sock.accept()
+            except ConnectionAbortedError:
+                continue
+            except OSError:  # none waiting, or out of descriptors after all
+                break
+            refuse(connection, address)
+            answered += 1
+        return answered
 
     def shed() -> int:
         """Answer the waiting connections 503 through the reserve descriptor."""
@@ -143,7 +187,9 @@ def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.s
         return answered
 
     def short(reason: str) -> None:
-        answered = shed() if state["short"] else 0
+        answered = 0
+        if state["short"]:
+            answered = shed_politely() if refuse is not None and reason == "connection cap" else shed()
         # The repeat limit on this logger keeps a lasting shortage to a few lines a minute.
         log.warning("not accepting (%s): pausing %.2f s, %d waiting connections answered 503",
                     reason, pause, answered)
@@ -185,16 +231,72 @@ def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.s
 
 class GuardedHTTPServer(HTTPServer):
     """Tornado's HTTP server, accepting through :func:`add_guarded_accept_handler`, holding at
-    most ``max_connections`` connections."""
+    most ``max_connections`` connections and ``per_address`` of one client address (not
+    counted behind a proxy, where every connection comes from the proxy)."""
 
-    def initialize(self, *args, max_connections: int = 1_000_000, **kwargs) -> None:
+    def initialize(self, *args, max_connections: int = 1_000_000, per_address: int = 1_000_000,
+                   **kwargs) -> None:
         super().initialize(*args, **kwargs)
-        self.max_connections = max_connections
+        self.max_connections, self.per_address = max_connections, per_address
+        self._addresses: dict[Any, str] = {}  # stream → client address
+        self._by_address: dict[str, int] = {}
+        self._over_share = refusal(429, "room.error.streams_address", RETRY_AFTER_ADDRESS)
+        self._busy = refusal()
+        self._refusing = 0  # connections being answered 429/503: they hold descriptors too
 
     def _full(self) -> bool:
-        return len(self._connections) >= self.max_connections
+        return len(self._connections) + self._refusing >= self.max_connections
 
     def add_sockets(self, sockets: Iterable[socket.socket]) -> None:
         for sock in sockets:
             self._sockets[sock.fileno()] = sock
-            self._handlers[sock.fileno()] = add_guarded_accept_handler(sock, self._handle_connection, self._full)
+            self._handlers[sock.fileno()] = add_guarded_accept_handler(
+                sock, self._handle_connection, self._full, self._refuse_connection, self._can_refuse)
+
+    def _can_refuse(self) -> bool:
+        return self._refusing < REFUSING_MAX
+
+    def _refuse_connection(self, connection: socket.socket, address: Any) -> None:
+        self._refusing += 1
+        stream = IOStream(connection, max_buffer_size=self.max_buffer_size, read_chunk_size=self.read_chunk_size)
+        IOLoop.current().add_callback(self._refuse, stream, self._busy)
+
+    def handle_stream(self, stream: IOStream, address: Any) -> None:
+        host = address[0] if isinstance(address, tuple) and not self.xheaders else None
+        if host is not None:
+            if self._by_address.get(host, 0) >= self.per_address:
+                log.warning("%s holds %d connections: refused with 429", host, self.per_address)
+                self._refusing += 1  # within the cap: _full() counts these too
+                IOLoop.current().add_callback(self._refuse, stream, self._over_share)
+                return
+            self._by_address[host] = self._by_address.get(host, 0) + 1
+            self._addresses[stream] = host
+        super().handle_stream(stream, address)
+
+    async def _refuse(self, stream: IOStream, answer: bytes) -> None:
+        """Answer ``answer`` and close. The request is read first (a connection closed with a
+        request unread is reset, and the client may lose the answer), but only briefly: a
+        client that sends nothing gets the answer all the same."""
+        try:
+            try:
+                await gen.with_timeout(timedelta(seconds=REFUSAL_READ_SECONDS),
+                                       stream.read_until(b"\r\n\r\n", max_bytes=65536),
+                                       quiet_exceptions=(StreamClosedError, UnsatisfiableReadError))
+            except (gen.TimeoutError, UnsatisfiableReadError):
+                pass
+            await stream.write(answer)
+        except StreamClosedError:
+            pass
+        finally:
+            stream.close()
+            self._refusing -= 1
+
+    def on_close(self, server_conn: Any) -> None:
+        host = self._addresses.pop(server_conn.stream, None)
+        if host is not None:
+            left = self._by_address[host] - 1
+            if left:
+                self._by_address[host] = left
+            else:
+                del self._by_address[host]
+        super().on_close(server_conn)

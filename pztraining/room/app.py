@@ -25,7 +25,8 @@ from ..log_repeats import limit_repeats
 from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
-from .accept import LISTEN_BACKLOG, GuardedHTTPServer, max_connections, raise_descriptor_limit
+from .accept import (LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections,
+                     raise_descriptor_limit)
 from .handlers import MAX_BODY_BYTES, Room, handlers
 from .streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
 
@@ -95,7 +96,9 @@ class RoomVoila(PzVoila):
         limit_repeats(self.log)
         before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()
         self.room.streams.total = total_streams(limit)
-        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=max_connections(limit),
+        connections = max_connections(limit)
+        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=connections,
+                        connections_per_address=connections_per_address(connections),
                         total=self.room.streams.total, per_address=STREAMS_PER_ADDRESS,
                         per_device=STREAMS_PER_DEVICE))
         # Every body is small here; refuse big ones before they are read into memory.
@@ -104,7 +107,8 @@ class RoomVoila(PzVoila):
         behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
         self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
                                   idle_connection_timeout=IDLE_CONNECTION_SECONDS,
-                                  max_connections=max_connections(limit))
+                                  max_connections=connections,
+                                  per_address=connections_per_address(connections))
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}

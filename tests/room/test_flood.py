@@ -1,10 +1,11 @@
-"""One greedy client opening thousands of push streams does not take the room down.
+"""One greedy client opening thousands of push streams, or of idle connections, does not take the room down.
 
 A real room server whose limit of open files is lowered (soft 256, hard 1,024), so the test is
 quick and still meets the real limits: one client opens 3,000 event streams at once from
 127.0.0.1, and then 20 phones (each its own device and loopback address) join, hear a form
 open over their own stream, and submit it. The flooding client is answered 429/503 instead of
 waiting on an accept that never comes, the server does not spin, and its log stays small.
+The same for a client that opens 1,500 connections and sends nothing on them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 #: The server's limit of open files: (soft, hard). It should raise the soft one itself.
 LIMIT = (256, 1024)
 FLOOD_STREAMS = 3000
+IDLE_CONNECTIONS = 1500
 PHONES = 20
 #: A flood connection with no answer after this long is an accept that hangs.
 ANSWER_SECONDS = 30.0
@@ -95,8 +97,8 @@ def request_bytes(method: str, path: str, headers: dict[str, str], body: bytes =
 class Phone:
     """A phone: its own loopback address, device secret and page cookie; one request per connection."""
 
-    def __init__(self, server: RoomServer, number: int):
-        self.server, self.source = server, f"127.0.1.{number + 1}"
+    def __init__(self, server: RoomServer, number: int, subnet: int = 1):
+        self.server, self.source = server, f"127.0.{subnet}.{number + 1}"
         self.device, self.xsrf = f"{number + 1:032x}", ""
 
     async def connect(self):
@@ -188,22 +190,10 @@ async def flood_stream(server: RoomServer, code: str, number: int, held: list) -
     return str(head.status)
 
 
-async def flood_then_phones(server: RoomServer, store, training) -> dict:
+async def phones_join_hear_a_form_and_submit(server: RoomServer, store, training, subnet: int) -> None:
+    """20 phones (addresses 127.0.``subnet``.x) join, listen, hear the trainer open a form, and submit it."""
     code = training.join_code
-    held: list = []
-    log_before = server.log_path.stat().st_size
-    flood = await asyncio.gather(*(flood_stream(server, code, n, held) for n in range(FLOOD_STREAMS)))
-    outcome = {status: flood.count(status) for status in set(flood)}
-    assert set(outcome) <= {"200", "429", "503"}, f"the flooding client was not answered 429/503: {outcome}"
-
-    # The flood's streams are held open; once it has closed the refused connections, the
-    # server should be idle, not spinning.
-    await asyncio.sleep(1.0)
-    cpu_before, wall_before = cpu_seconds(server.process.pid), time.monotonic()
-    await asyncio.sleep(3.0)
-    busy = (cpu_seconds(server.process.pid) - cpu_before) / (time.monotonic() - wall_before)
-
-    phones = [Phone(server, n) for n in range(PHONES)]
+    phones = [Phone(server, n, subnet) for n in range(PHONES)]
     for phone in phones:
         assert (await phone.request("GET", "/"))[0] == 200
         status, body = await phone.request("POST", "/pz/api/join", {"code": code})
@@ -227,10 +217,30 @@ async def flood_then_phones(server: RoomServer, store, training) -> dict:
         for phone in phones:
             status, body = await phone.request("POST", "/pz/api/submit", answers)
             assert status == 200 and json.loads(body)["status"] == "submitted", body
-        outcome["held"] = sum(not ending.done() for ending, _ in held)  # not ended by the server
     finally:
         for task in listening:
             task.cancel()
+
+
+async def flood_then_phones(server: RoomServer, store, training) -> dict:
+    code = training.join_code
+    held: list = []
+    log_before = server.log_path.stat().st_size
+    flood = await asyncio.gather(*(flood_stream(server, code, n, held) for n in range(FLOOD_STREAMS)))
+    outcome = {status: flood.count(status) for status in set(flood)}
+    assert set(outcome) <= {"200", "429", "503"}, f"the flooding client was not answered 429/503: {outcome}"
+
+    # The flood's streams are held open; once it has closed the refused connections, the
+    # server should be idle, not spinning.
+    await asyncio.sleep(1.0)
+    cpu_before, wall_before = cpu_seconds(server.process.pid), time.monotonic()
+    await asyncio.sleep(3.0)
+    busy = (cpu_seconds(server.process.pid) - cpu_before) / (time.monotonic() - wall_before)
+
+    try:
+        await phones_join_hear_a_form_and_submit(server, store, training, subnet=1)
+        outcome["held"] = sum(not ending.done() for ending, _ in held)  # not ended by the server
+    finally:
         for ending, writer in held:
             ending.cancel()
             writer.close()
@@ -255,3 +265,55 @@ def test_one_client_flooding_the_push_channel_leaves_room_for_the_other_phones(r
     assert flood["held"] <= 300 and flood.get("429", 0) + flood.get("503", 0) >= FLOOD_STREAMS - flood["200"], flood
     assert result["busy"] < 0.3, f"the server used {result['busy']:.0%} of a core while the flood held its streams"
     assert result["log_growth"] < LOG_GROWTH_BYTES, room_under_limit.log()[-3000:]
+
+
+# ------------------------------------------------------------------ idle connections
+
+
+async def idle_connection(server: RoomServer, source: str, held: list) -> str:
+    """A connection that never sends a request: "held" while the server keeps it, else its answer."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(server.host, server.port, local_addr=(source, 0)), ANSWER_SECONDS)
+    except (OSError, asyncio.TimeoutError):
+        return "refused"
+    try:
+        head = await asyncio.wait_for(read_head(reader), 10)
+    except asyncio.TimeoutError:
+        held.append(writer)
+        return "held"
+    except (OSError, asyncio.IncompleteReadError):
+        writer.close()
+        return "closed"
+    body = json.loads(await read_body(reader, head))
+    writer.close()
+    if not head.headers.get("retry-after", "").isdigit() or body.get("error") not in REFUSALS:
+        return f"{head.status} without Retry-After or without a Dutch reason: {body}"
+    return str(head.status)
+
+
+async def idle_then_phones(server: RoomServer, store, training) -> dict:
+    held: list = []
+    try:
+        idle = await asyncio.gather(*(idle_connection(server, "127.0.0.3", held) for _ in range(IDLE_CONNECTIONS)))
+        outcome = {status: idle.count(status) for status in set(idle)}
+        assert set(outcome) <= {"held", "429", "503"}, f"the idle connections were not answered 429/503: {outcome}"
+        await phones_join_hear_a_form_and_submit(server, store, training, subnet=2)
+        return outcome
+    finally:
+        for writer in held:
+            writer.close()
+
+
+def test_one_client_holding_idle_connections_leaves_room_for_the_other_phones(room_under_limit):
+    from pztraining.store import Store
+
+    store = Store(room_under_limit.db_url)
+    try:
+        training = store.add_training("Team De Eik", "mysupport", NOW)
+        idle = run_async(idle_then_phones(room_under_limit, store, training), timeout=240)
+        assert store.response_counts(training.id, 1) == {"reflectie": PHONES}
+    finally:
+        store.close()
+    # At most its share of the connections (384 of 768 at 1,024 open files), the rest refused.
+    assert idle.get("held", 0) <= 384 and idle.get("429", 0) + idle.get("503", 0) >= IDLE_CONNECTIONS - 384, idle
