@@ -129,6 +129,8 @@ async def _scenario(server: _Server, store, training) -> dict:
     for ending, writer in held:
         ending.cancel()
         writer.close()
+    # "503 without Retry-After or without a Dutch reason: {…}" → "503 (no Retry-After)"
+    flood = [status if len(status) < 12 else f"{status.split()[0]} (no Retry-After)" for status in flood]
     answered = {status: flood.count(status) for status in sorted(set(flood))}
     return {"flood": answered, "flood_s": flood_s, "busy": busy, "times": times,
             "stored": store.response_counts(training.id, 1).get(FORM, 0),
@@ -164,7 +166,7 @@ def _cells(figures: dict) -> list[str]:
     timing = f"p50 {median(through):.1f} s / max {max(through):.1f} s" if through else "–"
     return [f"{flood} ({figures['flood_s']:.0f} s)", f"{figures['busy']:.0%} of a core",
             f"{len(through)} of {PHONES} ({timing}); {figures['stored']} stored",
-            f"{figures['log_bytes'] / 1e6:,.2f} MB"]
+            f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6 else f"{figures['log_bytes']:,} bytes"]
 
 
 def bench_flood(args, say=print) -> list[str]:

@@ -59,6 +59,17 @@ RETRY_AFTER_SECONDS = 2
 #: PostgreSQL: the pool), the facilitators' kernels (~30 each for ZeroMQ sockets and pipes,
 #: a few tablets), the static files being read, and Python's own files.
 FD_KEEP = 256
+#: Connections one client address may hold: a room of 150 phones behind one NAT address,
+#: each with its stream and a keep-alive connection or two for its requests (3 × 150), and
+#: a third more; never more than half of all connections (:func:`connections_per_address`).
+CONNECTIONS_PER_ADDRESS = 600
+#: What a client over its share of connections is told to wait (seconds).
+RETRY_AFTER_ADDRESS = 30
+#: Connections answered 503 at once beyond the connection cap (each holds its descriptor
+#: until its request is read, a moment; taken from the descriptors kept free).
+REFUSING_MAX = 64
+#: How long a refused connection's request is waited for before it is answered (seconds).
+REFUSAL_READ_SECONDS = 0.25
 #: accept() errors that mean "no descriptor or memory now", not "this connection failed".
 _OUT_OF_DESCRIPTORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
@@ -73,19 +84,6 @@ def raise_descriptor_limit() -> tuple[int, int]:
     except (ValueError, OSError):  # an infinite hard limit above the kernel's nr_open
         return soft, soft
     return soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-#: Connections one client address may hold: a room of 150 phones behind one NAT address,
-#: each with its stream and a keep-alive connection or two for its requests (3 × 150), and
-#: a third more; never more than half of all connections (:func:`connections_per_address`).
-CONNECTIONS_PER_ADDRESS = 600
-#: What a client over its share of connections is told to wait (seconds).
-RETRY_AFTER_ADDRESS = 30
-#: Connections answered 503 at once beyond the connection cap (each holds its descriptor
-#: until its request is read, a moment; taken from the descriptors kept free).
-REFUSING_MAX = 64
-#: How long a refused connection's request is waited for before it is answered (seconds).
-REFUSAL_READ_SECONDS = 0.25
 
 
 def max_connections(descriptors: int) -> int:
@@ -103,7 +101,7 @@ def refusal(status: int = 503, key: str = "room.error.no_descriptors", retry_aft
     body = json.dumps({"error": t(key)}, ensure_ascii=False).encode()
     reason = {429: "Too Many Requests", 503: "Service Unavailable"}[status]
     head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
-            f"Cache-Control: no-store\r\nRetry-After: {retry_after}\r\n"
+            f"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nRetry-After: {retry_after}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
     return head.encode() + body
 
