@@ -247,16 +247,22 @@ async def flood_then_phones(server: RoomServer, store, training) -> dict:
     return {"flood": outcome, "busy": busy, "log_growth": server.log_path.stat().st_size - log_before}
 
 
-def test_one_client_flooding_the_push_channel_leaves_room_for_the_other_phones(room_under_limit):
+def with_a_training(server: RoomServer, name: str, scenario) -> dict:
+    """``scenario(server, store, training)`` on a new training; every phone's answer must be stored."""
     from pztraining.store import Store
 
-    store = Store(room_under_limit.db_url)
+    store = Store(server.db_url)
     try:
-        training = store.add_training("Team De Linde", "mysupport", NOW)
-        result = run_async(flood_then_phones(room_under_limit, store, training), timeout=240)
+        training = store.add_training(name, "mysupport", NOW)
+        result = run_async(scenario(server, store, training), timeout=240)
         assert store.response_counts(training.id, 1) == {"reflectie": PHONES}
+        return result
     finally:
         store.close()
+
+
+def test_one_client_flooding_the_push_channel_leaves_room_for_the_other_phones(room_under_limit):
+    result = with_a_training(room_under_limit, "Team De Linde", flood_then_phones)
     flood = result["flood"]
     # The server raised its own limit to the hard one and said so (in Dutch, once).
     assert room_under_limit.log().count("Open bestanden: limiet 1024 (was 256)") == 1
@@ -306,14 +312,6 @@ async def idle_then_phones(server: RoomServer, store, training) -> dict:
 
 
 def test_one_client_holding_idle_connections_leaves_room_for_the_other_phones(room_under_limit):
-    from pztraining.store import Store
-
-    store = Store(room_under_limit.db_url)
-    try:
-        training = store.add_training("Team De Eik", "mysupport", NOW)
-        idle = run_async(idle_then_phones(room_under_limit, store, training), timeout=240)
-        assert store.response_counts(training.id, 1) == {"reflectie": PHONES}
-    finally:
-        store.close()
+    idle = with_a_training(room_under_limit, "Team De Eik", idle_then_phones)
     # At most its share of the connections (384 of 768 at 1,024 open files), the rest refused.
     assert idle.get("held", 0) <= 384 and idle.get("429", 0) + idle.get("503", 0) >= IDLE_CONNECTIONS - 384, idle
