@@ -94,21 +94,12 @@ class RoomVoila(PzVoila):
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store)
         limit_repeats(self.log)
-        before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()
-        self.room.streams.total = total_streams(limit)
-        connections = max_connections(limit)
-        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=connections,
-                        connections_per_address=connections_per_address(connections),
-                        total=self.room.streams.total, per_address=STREAMS_PER_ADDRESS,
-                        per_device=STREAMS_PER_DEVICE))
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
         behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
         self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
-                                  idle_connection_timeout=IDLE_CONNECTION_SECONDS,
-                                  max_connections=connections,
-                                  per_address=connections_per_address(connections))
+                                  idle_connection_timeout=IDLE_CONNECTION_SECONDS, **self._limits(behind_proxy))
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
@@ -122,6 +113,19 @@ class RoomVoila(PzVoila):
                 routes.append(route)
         routes.append((base + ".*", NotFoundHandler))
         return routes
+
+    def _limits(self, behind_proxy: bool) -> dict[str, int]:
+        """Derive the caps from the limit of open files (raised in main), say them once; the
+        HTTP server's settings."""
+        before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()
+        self.room.streams.total = total_streams(limit)
+        connections = max_connections(limit)
+        # Behind a proxy every connection comes from the proxy: not counted per address.
+        per_address = connections if behind_proxy else connections_per_address(connections)
+        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=connections,
+                        connections_per_address=per_address, total=self.room.streams.total,
+                        per_address=STREAMS_PER_ADDRESS, per_device=STREAMS_PER_DEVICE))
+        return {"max_connections": connections, "per_address": per_address}
 
     def _listen(self, port: int, address: str | None = None, **settings) -> GuardedHTTPServer:
         # tornado's Application.listen, with an accept loop that never spins out of descriptors.
