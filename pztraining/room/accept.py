@@ -69,7 +69,7 @@ RETRY_AFTER_ADDRESS = 30
 #: until its request is read, a moment; taken from the descriptors kept free).
 REFUSING_MAX = 64
 #: How long a refused connection's request is waited for before it is answered (seconds).
-REFUSAL_READ_SECONDS = 0.25
+REFUSAL_READ_SECONDS = 0.5
 #: accept() errors that mean "no descriptor or memory now", not "this connection failed".
 _OUT_OF_DESCRIPTORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 

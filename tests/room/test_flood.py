@@ -152,6 +152,20 @@ class Phone:
 REFUSALS = {t("room.error.streams_address"), t("room.error.streams_full"), t("room.error.no_descriptors")}
 
 
+async def body_if_any(reader: asyncio.StreamReader, head: Head) -> dict | None:
+    """The JSON body of a refusal; None when the connection was reset after the head (a refusal
+    sent before the request arrived: the request then meets a closed socket)."""
+    try:
+        return json.loads(await read_body(reader, head))
+    except (OSError, asyncio.IncompleteReadError):
+        return None
+
+
+def refused_properly(head: Head, body: dict | None) -> bool:
+    """A refusal says when to try again, and why in Dutch (when its body arrived)."""
+    return head.headers.get("retry-after", "").isdigit() and (body is None or body.get("error") in REFUSALS)
+
+
 async def stream_end(reader: asyncio.StreamReader) -> None:
     """Returns when the server ends the stream (the last chunk of its body, or the connection)."""
     tail = b""
@@ -182,10 +196,8 @@ async def flood_stream(server: RoomServer, code: str, number: int, held: list) -
     if head.status == 200:  # held (with the server's descriptor) until the server ends it or the test does
         held.append((asyncio.ensure_future(stream_end(reader)), writer))
     else:
-        if head.status in (429, 503):
-            body = json.loads(await read_body(reader, head))
-            if not head.headers.get("retry-after", "").isdigit() or body.get("error") not in REFUSALS:
-                return f"{head.status} without Retry-After or without a Dutch reason: {body}"
+        if head.status in (429, 503) and not refused_properly(head, await body_if_any(reader, head)):
+            return f"{head.status} without Retry-After or without a Dutch reason"
         writer.close()
     return str(head.status)
 
@@ -291,10 +303,10 @@ async def idle_connection(server: RoomServer, source: str, held: list) -> str:
     except (OSError, asyncio.IncompleteReadError):
         writer.close()
         return "closed"
-    body = json.loads(await read_body(reader, head))
+    body = await body_if_any(reader, head)
     writer.close()
-    if not head.headers.get("retry-after", "").isdigit() or body.get("error") not in REFUSALS:
-        return f"{head.status} without Retry-After or without a Dutch reason: {body}"
+    if not refused_properly(head, body):
+        return f"{head.status} without Retry-After or without a Dutch reason"
     return str(head.status)
 
 
