@@ -75,7 +75,7 @@ class RoomEvents:
                 training.loading = asyncio.ensure_future(self._refresh(training_id, training))
             try:
                 await asyncio.shield(training.loading)
-            except BaseException:
+            except Exception:  # not a cancelled phone: the read goes on for the others
                 if not training.listeners and self._trainings.get(training_id) is training:
                     del self._trainings[training_id]  # the store failed: the next phone reads again
                 raise

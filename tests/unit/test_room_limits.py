@@ -116,6 +116,27 @@ def test_a_room_of_phones_arriving_at_once_costs_one_read_and_one_message_each()
     run(scenario())
 
 
+def test_when_the_first_read_fails_every_waiting_phone_hears_so_and_the_next_one_reads_again():
+    async def scenario():
+        fake = FakeStore()
+        failures = [RuntimeError("database busy")]
+
+        async def failing_once(function, *args):
+            await asyncio.sleep(0.01)
+            if failures:
+                raise failures.pop()
+            return function(*args)
+
+        events = RoomEvents(fake.read_versions, fake.items, failing_once, poll_seconds=3600)
+        tried = await asyncio.gather(*(events.listen(1) for _ in range(3)), return_exceptions=True)
+        assert all(isinstance(outcome, RuntimeError) for outcome in tried)
+        assert events.listening == 0
+        queue = await events.listen(1)
+        assert _drain(queue) == [{"items": ["training 1 v1"], "version": 1}]
+
+    run(scenario())
+
+
 def test_the_watcher_finds_a_change_by_itself():
     async def scenario():
         fake = FakeStore()
