@@ -182,6 +182,8 @@ class Phone:
 
     def __init__(self, host: str, port: int, number: int):
         self.host, self.port, self.number = host, port, number
+        # Phones on a Wi-Fi have an address each; the server allows 300 streams per address.
+        self.source = f"127.0.{1 + number // 250}.{1 + number % 250}" if host == "127.0.0.1" else None
         self.secret = secrets.token_hex(16)
         self.xsrf = ""
         self._reader: asyncio.StreamReader | None = None
@@ -199,7 +201,7 @@ class Phone:
         raw = ("\r\n".join(headers) + "\r\n\r\n").encode() + body
         for attempt in (1, 2):
             if self._writer is None:
-                self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+                self._reader, self._writer = await self.connect()
             try:
                 self._writer.write(raw)
                 await self._writer.drain()
@@ -214,6 +216,11 @@ class Phone:
         if response.headers.get("connection", "").lower() == "close":
             self.close()
         return response
+
+    async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A new connection from this phone's own address."""
+        return await asyncio.open_connection(self.host, self.port,
+                                             local_addr=(self.source, 0) if self.source else None)
 
     def close(self) -> None:
         if self._writer is not None:
@@ -465,7 +472,7 @@ class Listener:
 
     async def _run(self) -> None:
         phone = self.phone
-        reader, writer = await asyncio.open_connection(phone.host, phone.port)
+        reader, writer = await phone.connect()
         try:
             writer.write(f"GET /pz/api/events?{urlencode({'code': self.code})} HTTP/1.1\r\n"
                          f"Host: {phone.host}:{phone.port}\r\nAccept: text/event-stream\r\n\r\n".encode())

@@ -5,6 +5,8 @@
 - room: phones on the room server against the old Voila participant page, in one table
   (``benchmarks/room.py``: pages at once, one phone in Chromium, 1,000 phones connected,
   a form pushed to them, their drafts and submits, the server's memory);
+- flood: phones served while one client opens 3,000 push streams, the room server before
+  issue 20 beside now (``benchmarks/flood.py``);
 - trainer: the trainer page in Chromium;
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
@@ -30,6 +32,7 @@ from statistics import median
 import numpy as np
 import pandas as pd
 
+import flood
 import hub
 import room
 from pztraining import export, report, results, schedule
@@ -230,7 +233,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "trainer", "materials", "hub"),
+    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
                         help="run one part only")
     room.add_arguments(parser)
     hub.add_arguments(parser)
@@ -243,6 +246,7 @@ def main() -> None:
             "store": lambda: bench_store(folder),
             "report": lambda: bench_report(folder),
             "room": lambda: room.bench_room(_quick(args) if args.quick else args, lambda text: print(text, flush=True)),
+            "flood": lambda: flood.bench_flood(args, lambda text: print(text, flush=True)),
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
             "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),

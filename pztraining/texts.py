@@ -812,6 +812,12 @@ NL: dict[str, str] = {
     "server.port_unusable": "Poort {port} op {host} ({server}) kan niet worden gebruikt: {reason}.",
     "server.name.trainer": "trainerserver",
     "server.name.room": "zaalserver",
+    # ---- issue 20: flood
+    "room.error.streams_address": "Vanaf dit adres staan al te veel verbindingen open. Je telefoon probeert het zo vanzelf opnieuw.",
+    "room.error.streams_full": "De server heeft even geen plaats voor nog een verbinding. Je telefoon probeert het zo vanzelf opnieuw.",
+    "room.error.no_descriptors": "De server is overbelast. Probeer het over een paar seconden opnieuw.",
+    "room.log.descriptors": "Open bestanden: limiet {limit} (was {before}); verbindingen: hoogstens {connections}, {connections_per_address} per adres; pushverbindingen: hoogstens {total} in totaal, {per_address} per adres, {per_device} per apparaat.",
+    "log.repeats_suppressed": "… {count} keer onderdrukt in {seconds} s: {template}",
 }
 
 _LANGUAGES = {"nl": NL}

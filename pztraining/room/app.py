@@ -22,13 +22,17 @@ from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
+from ..log_repeats import limit_repeats
 from ..mixing import DEFAULT_BATCH_SIZE
 from ..participation import join_days
 from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
 from ..web_errors import DutchErrors, NotFoundHandler, plain_page
+from .accept import (LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections,
+                     raise_descriptor_limit)
 from .handlers import MAX_BODY_BYTES, Room, handlers
+from .streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
 
 #: Tornado reads at most this much of any request body (the JSON endpoints allow less).
 SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
@@ -36,6 +40,9 @@ SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
 PHONE_BUSY_SECONDS = 4.0
 #: How often waiting anonymous answers are looked at (a closed form's rest is stored then; ms).
 MIXING_TICK_MS = 1000
+#: A connection that sends no request for this long is closed (tornado's default is an hour):
+#: a browser opens a new one when it needs it, an abandoned one no longer holds a descriptor.
+IDLE_CONNECTION_SECONDS = 75.0
 
 
 def anonymous_batch_size(environ=os.environ) -> int:
@@ -72,6 +79,8 @@ class RoomVoila(PzVoila):
 
     strict_paths = ("/",)
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
+    #: The limit of open files (before, now) after :func:`raise_descriptor_limit`.
+    descriptors: tuple[int, int] = (0, 0)
 
     join_days = Int(config=True, help=(
         "Days after a training's last meeting that its join code still works (then a phone hears, in "
@@ -94,11 +103,13 @@ class RoomVoila(PzVoila):
         store = Store.open(busy_seconds=PHONE_BUSY_SECONDS)
         self.room = Room.open(store, join_days=self.join_days, batch_size=anonymous_batch_size())
         PeriodicCallback(self.room.store_due_answers, MIXING_TICK_MS).start()
+        limit_repeats(self.log)
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
         behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
-        self.app.listen = partial(self.app.listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy)
+        self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
+                                  idle_connection_timeout=IDLE_CONNECTION_SECONDS, **self._limits(behind_proxy))
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {**self.app.settings["xsrf_cookie_kwargs"], "path": base}
@@ -123,10 +134,30 @@ class RoomVoila(PzVoila):
             except Exception:  # noqa: BLE001 - stopping must go on; the phones still hold them
                 self.log.exception("anonymous answers not stored at stop")
         super().stop()
+    def _limits(self, behind_proxy: bool) -> dict[str, int]:
+        """Derive the caps from the limit of open files (raised in main), say them once; the
+        HTTP server's settings."""
+        before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()
+        self.room.streams.total = total_streams(limit)
+        connections = max_connections(limit)
+        # Behind a proxy every connection comes from the proxy: not counted per address.
+        per_address = connections if behind_proxy else connections_per_address(connections)
+        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=connections,
+                        connections_per_address=per_address, total=self.room.streams.total,
+                        per_address=STREAMS_PER_ADDRESS, per_device=STREAMS_PER_DEVICE))
+        return {"max_connections": connections, "per_address": per_address}
+
+    def _listen(self, port: int, address: str | None = None, **settings) -> GuardedHTTPServer:
+        # tornado's Application.listen, with an accept loop that never spins out of descriptors.
+        server = GuardedHTTPServer(self.app, **settings)
+        server.listen(port, address, backlog=LISTEN_BACKLOG)
+        return server
 
 
 def main() -> None:
     os.environ["PZTRAINING_ROOM"] = "1"  # the facilitator kernels check the code themselves too
+    # Before anything opens files: every phone's push stream holds a descriptor.
+    RoomVoila.descriptors = raise_descriptor_limit()
     try:
         RoomVoila.launch_instance()
     except StoreError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback

@@ -40,6 +40,7 @@ class _Training:
     listeners: set[asyncio.Queue] = field(default_factory=set)
     version: int = -1
     message: bytes | None = None
+    loading: asyncio.Future | None = None  # the first read, shared by every phone that waits for it
 
 
 class RoomEvents:
@@ -67,7 +68,17 @@ class RoomEvents:
         """A queue that receives every message for ``training_id``, starting with the current one."""
         training = self._trainings.setdefault(training_id, _Training())
         if training.message is None:
-            await self._refresh(training_id, training)
+            # One read for all the phones that arrive before the first is answered: each
+            # reading again and telling everyone cost a room of N phones N² messages (a
+            # full room joining at once kept the server busy for seconds).
+            if training.loading is None or training.loading.done():
+                training.loading = asyncio.ensure_future(self._refresh(training_id, training))
+            try:
+                await asyncio.shield(training.loading)
+            except Exception:  # not a cancelled phone: the read goes on for the others
+                if not training.listeners and self._trainings.get(training_id) is training:
+                    del self._trainings[training_id]  # the store failed: the next phone reads again
+                raise
         queue: asyncio.Queue = asyncio.Queue()
         if training.message is not None:
             queue.put_nowait(training.message)

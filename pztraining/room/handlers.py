@@ -33,6 +33,7 @@ from ..web_errors import DutchErrors
 from .cache import Recent
 from .events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
 from .limits import AttemptLimiter
+from .streams import RETRY_AFTER_ADDRESS, RETRY_AFTER_FULL, StreamCaps
 
 #: The largest JSON body a phone sends (a long form with every text field full is ~20 kB).
 MAX_BODY_BYTES = 64 * 1024
@@ -49,7 +50,8 @@ STATIC_FILES = {
 @dataclass
 class Room:
     """What every handler shares: the store, a thread pool for it, the events and the limiter,
-    and the trainings (by code) and participants (by device) looked up in the last seconds."""
+    the trainings (by code) and participants (by device) looked up in the last seconds, and
+    the caps on push streams."""
 
     store: Store
     events: RoomEvents
@@ -61,6 +63,7 @@ class Room:
     join_days: int = participation.JOIN_DAYS
     #: Anonymous answers waiting to be stored in a batch (memory only).
     mixer: Mixer | None = None
+    streams: StreamCaps = field(default_factory=StreamCaps)
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
@@ -407,14 +410,55 @@ class CaseHandler(RoomHandler):
 
 
 class EventsHandler(RoomHandler):
-    """GET ?code: a stream of "items" events (what is open), as server-sent events."""
+    """GET ?code: a stream of "items" events (what is open), as server-sent events.
+
+    Streams are capped per device, per client address and in all (see :mod:`.streams`):
+    over a cap the answer is a Dutch 429 or 503 with Retry-After, never a connection
+    accepted and then dropped. A device over its cap loses its oldest stream instead.
+    """
+
+    _queue: asyncio.Queue | None = None
+    _ended = False
+
+    def _admit(self) -> None:
+        # The page's EventSource sends no headers of ours, but it does send the page's _xsrf
+        # cookie: set once per browser, the same in every tab and after a reload.
+        device = self.get_cookie("_xsrf") or None
+        admission = self.room.streams.open(self, self.request.remote_ip or "?", device, time.monotonic())
+        if admission.refused == "address":
+            raise RoomError(429, t("room.error.streams_address"), {"Retry-After": str(RETRY_AFTER_ADDRESS)})
+        if admission.refused:
+            raise RoomError(503, t("room.error.streams_full"), {"Retry-After": str(RETRY_AFTER_FULL)})
+        for old in admission.evicted:
+            old.end()
+
+    def end(self) -> None:
+        """Close this stream (its device opened one more than it may hold)."""
+        self._ended = True
+        if self._queue is not None:
+            self._queue.put_nowait(None)
 
     async def get(self) -> None:
+        self._admit()
+        try:
+            await self._stream()
+        finally:
+            self.room.streams.close(self)
+        if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
+            self.finish()
+            self.request.connection.close()
+
+    async def _stream(self) -> None:
         training = await self.training(self.param(None, "code"))
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not hold events back
-        queue = self._queue = await self.room.events.listen(training.id)
+        try:
+            queue = self._queue = await self.room.events.listen(training.id)
+        except StoreError:  # the store could not say what is open: the page retries later
+            raise RoomError(503, t("room.error.busy"), {"Retry-After": "5"}) from None
+        if self._ended:  # evicted while the training was looked up
+            queue.put_nowait(None)
         try:
             self.write(b"retry: 3000\n\n")
             await self.flush()
@@ -423,7 +467,7 @@ class EventsHandler(RoomHandler):
                     message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
                 except asyncio.TimeoutError:
                     message = HEARTBEAT
-                if message is None:  # the phone went away
+                if message is None:  # the phone went away, or this stream was evicted
                     break
                 self.write(message)
                 await self.flush()
@@ -433,9 +477,8 @@ class EventsHandler(RoomHandler):
             self.room.events.forget(training.id, queue)
 
     def on_connection_close(self) -> None:
-        queue = getattr(self, "_queue", None)
-        if queue is not None:
-            queue.put_nowait(None)
+        if self._queue is not None:
+            self._queue.put_nowait(None)
 
 
 def handlers(room: Room, base_url: str) -> list[tuple]:

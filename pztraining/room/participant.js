@@ -215,10 +215,28 @@ async function loadState() {
 
 // ------------------------------------------------------------------ what is open
 
+// When the server refuses the stream (429: too many from this address, 503: full) or it
+// fails for good, the browser does not try again by itself. The page does, after a delay
+// that doubles up to a minute (with jitter, so a refused room does not come back in step),
+// and meanwhile asks what is open every few seconds with an ordinary request: forms still
+// appear, and a full server is never hammered.
+const STREAM_RETRY_MIN_MS = 2000;
+const STREAM_RETRY_MAX_MS = 60000;
+const POLL_MS = 10000;
+let streamDelay = STREAM_RETRY_MIN_MS;
+let streamTimer = null;
+let pollTimer = null;
+
+const jittered = (ms) => ms / 2 + Math.random() * (ms / 2);
+
 function listen() {
   if (state.events) state.events.close();
+  clearTimeout(streamTimer);
   const source = new EventSource(`${API}events?${query({ code: state.code })}`);
   source.addEventListener("items", (event) => {
+    streamDelay = STREAM_RETRY_MIN_MS; // heard: a later refusal starts with a short wait again
+    clearTimeout(pollTimer);
+    pollTimer = null;
     let data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
     onItems(data.items || []);
@@ -227,7 +245,26 @@ function listen() {
   });
   // (Re)connected, e.g. to a server that restarted and lost what was waiting: send it again.
   source.addEventListener("open", () => { if (hasPending()) resendPending(); });
+  source.addEventListener("error", () => {
+    // CONNECTING: a dropped connection the browser retries itself; CLOSED: refused.
+    if (source.readyState !== EventSource.CLOSED || state.events !== source) return;
+    state.events = null;
+    streamTimer = setTimeout(listen, jittered(streamDelay));
+    streamDelay = Math.min(streamDelay * 2, STREAM_RETRY_MAX_MS);
+    if (!pollTimer) pollTimer = setTimeout(poll, jittered(POLL_MS));
+  });
   state.events = source;
+}
+
+// What is open, asked for while the stream is refused (only a registered phone may ask).
+async function poll() {
+  pollTimer = null;
+  if (state.events && state.events.readyState === EventSource.OPEN) return;
+  if (state.name) {
+    const reply = await api("GET", `state?${query({ code: state.code })}`);
+    if (reply.ok) { state.statuses = reply.data.statuses; onItems(reply.data.items || []); }
+  }
+  if (!pollTimer) pollTimer = setTimeout(poll, jittered(POLL_MS));
 }
 
 let statusTimer = null;

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -63,9 +63,13 @@ def _stop(server: RoomServer) -> None:
 
 @contextmanager
 def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None = None,
-                        port: int | None = None) -> Iterator[RoomServer]:
+                        port: int | None = None,
+                        preexec_fn: Callable[[], None] | None = None) -> Iterator[RoomServer]:
     """A room server on ``db_url`` (its logs and cwd in ``tmp``; on ``port`` or a free one),
-    stopped when the block ends."""
+    stopped when the block ends.
+
+    ``preexec_fn`` runs in the server's process before it starts (e.g. to lower its limits).
+    """
     from pztraining.server import notebooks_dir, room_command
 
     env = isolated_env(tmp)
@@ -76,7 +80,7 @@ def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None
     with open(log_path, "wb") as log:
         process = subprocess.Popen(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
                                    cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=preexec_fn)
     server = RoomServer(process, "127.0.0.1", port, db_url, log_path)
     try:
         _wait_until_up(server)

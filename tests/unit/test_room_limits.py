@@ -97,6 +97,46 @@ def test_a_change_reaches_every_listener_of_that_training_and_no_other():
     run(scenario())
 
 
+def test_a_room_of_phones_arriving_at_once_costs_one_read_and_one_message_each():
+    async def scenario():
+        fake = FakeStore()
+        items_read = []
+
+        async def slow_run(function, *args):
+            await asyncio.sleep(0.01)  # the store answers after every phone has asked
+            if function == fake.items:
+                items_read.append(args)
+            return function(*args)
+
+        events = RoomEvents(fake.read_versions, fake.items, slow_run, poll_seconds=3600)
+        queues = await asyncio.gather(*(events.listen(1) for _ in range(150)))
+        assert len(items_read) == 1 and len(fake.reads) == 1
+        assert [_drain(queue) for queue in queues] == [[{"items": ["training 1 v1"], "version": 1}]] * 150
+
+    run(scenario())
+
+
+def test_when_the_first_read_fails_every_waiting_phone_hears_so_and_the_next_one_reads_again():
+    async def scenario():
+        fake = FakeStore()
+        failures = [RuntimeError("database busy")]
+
+        async def failing_once(function, *args):
+            await asyncio.sleep(0.01)
+            if failures:
+                raise failures.pop()
+            return function(*args)
+
+        events = RoomEvents(fake.read_versions, fake.items, failing_once, poll_seconds=3600)
+        tried = await asyncio.gather(*(events.listen(1) for _ in range(3)), return_exceptions=True)
+        assert all(isinstance(outcome, RuntimeError) for outcome in tried)
+        assert events.listening == 0
+        queue = await events.listen(1)
+        assert _drain(queue) == [{"items": ["training 1 v1"], "version": 1}]
+
+    run(scenario())
+
+
 def test_the_watcher_finds_a_change_by_itself():
     async def scenario():
         fake = FakeStore()
