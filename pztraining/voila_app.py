@@ -13,10 +13,24 @@ from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
 from traitlets import Unicode
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 from .slides import SLIDES_ROUTE
 from .texts import t
+from .voila_template import use_template
 from .web_security import redact_logs, security_headers
+
+
+class PageHandler(TornadoVoilaHandler):
+    """Voila's page, which also gives the browser the XSRF cookie that closing it needs."""
+
+    async def get(self, path=None):
+        # On leaving the page, Voila's widget manager asks the server to shut its kernel down
+        # with a POST that carries the `_xsrf` cookie. Voila's page never sets that cookie, so
+        # the POST got a 403 and every reload or closed tab left a kernel running until it
+        # was culled (voila-dashboards/voila#1458). Reading the token sets the cookie.
+        self.xsrf_token  # noqa: B018
+        return await super().get(path=path)
 
 
 class PzVoila(Voila):
@@ -27,12 +41,19 @@ class PzVoila(Voila):
     #: Referrer-Policy of every response.
     referrer_policy = "same-origin"
 
+    def setup_template_dirs(self) -> None:
+        # Our page template (nothing from outside the server) unless one was configured.
+        use_template(self.config)
+        self.voila_configuration.template = self.config.VoilaConfiguration.template
+        super().setup_template_dirs()
+
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
         self.app.add_transform(security_headers(strict, self.referrer_policy))
         redact_logs(self.log)
-        return super().init_handlers()
+        return [(route[0], PageHandler, *route[2:]) if route[1] is TornadoVoilaHandler else route
+                for route in super().init_handlers()]
 
 
 class DeckFileHandler(AuthenticatedFileHandler):
