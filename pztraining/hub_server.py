@@ -91,8 +91,9 @@ def fresh_decks(folder: Path, log) -> bool:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
+    """Add the beamer page and the decks to this server, behind its normal (hub) login; no MathJax."""
     from .voila_app import trainer_handlers
+    from .voila_template import without_mathjax
 
     folder = decks_dir()
     served = fresh_decks(folder, serverapp.log)
@@ -101,5 +102,6 @@ def _load_jupyter_server_extension(serverapp) -> None:
         os.environ[slides.SLIDES_ENV] = str(folder)
     else:
         os.environ.pop(slides.SLIDES_ENV, None)
+    without_mathjax(serverapp.web_app.settings)
     base_url = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))

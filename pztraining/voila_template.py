@@ -7,7 +7,7 @@ prefix), so the package's own ``jupyter`` folder is put first on ``JUPYTER_PATH`
 server process: a wheel installed anywhere carries its template, and no file is written
 outside the package. Used by the laptop's and the room's servers
 (:class:`pztraining.voila_app.PzVoila`) and by a trainer's server under JupyterHub
-(:mod:`pztraining.hub_server`).
+(:mod:`pztraining.hub_server`), which also needs :func:`without_mathjax`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ def add_jupyter_path(environ=os.environ) -> None:
     paths = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if ours not in paths:
         environ["JUPYTER_PATH"] = os.pathsep.join([ours, *paths])
+
+
+def without_mathjax(settings: dict) -> None:
+    """Keep Voila's pages from loading MathJax (from cdnjs) on a Jupyter server with ``settings``.
+
+    Voila's own app sets both to None; as an extension of another Jupyter server it falls
+    back to cdnjs. The apps typeset no formulas.
+    """
+    settings.update(mathjax_url=None, mathjax_config=None)
 
 
 def use_template(config: Config) -> None:
