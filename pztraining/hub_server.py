@@ -55,12 +55,13 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _link_jupyter_server_extension(serverapp) -> None:
-    """Before any extension loads: Voila's pages use our template (nothing from outside)."""
-    # Linking runs for every extension before the first one loads, so Voila's extension
-    # reads this when it builds its template paths.
-    from .voila_template import use_template
+    """Before any extension loads: Voila's pages use our template and no MathJax (no CDN)."""
+    # Linking runs for every extension before the first one loads (and before the server
+    # builds its tornado settings), so Voila's extension reads these when it sets itself up.
+    from .voila_page import use_template, without_mathjax
 
     use_template(serverapp.config)
+    without_mathjax(serverapp.tornado_settings)
 
 
 def decks_dir() -> Path:
@@ -91,9 +92,8 @@ def fresh_decks(folder: Path, log) -> bool:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Add the beamer page and the decks to this server, behind its normal (hub) login; no MathJax."""
+    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
     from .voila_app import trainer_handlers
-    from .voila_template import without_mathjax
 
     folder = decks_dir()
     served = fresh_decks(folder, serverapp.log)
@@ -102,6 +102,5 @@ def _load_jupyter_server_extension(serverapp) -> None:
         os.environ[slides.SLIDES_ENV] = str(folder)
     else:
         os.environ.pop(slides.SLIDES_ENV, None)
-    without_mathjax(serverapp.web_app.settings)
     base_url = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))

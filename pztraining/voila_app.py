@@ -1,6 +1,7 @@
 """Our Voila servers: the trainer's (apps and slide decks) and the room's (phones and tablets).
 
-Both add the same security headers to every response and keep tokens out of their logs.
+Both add the same security headers to every response, keep tokens out of their logs and
+render their pages with the package's template (:mod:`pztraining.voila_page`).
 The trainer server (:class:`DecksVoila`) also serves the built slide decks at ``/pz/dia/``,
 behind the same token as its pages. The room server lives in :mod:`pztraining.room.app`.
 """
@@ -13,24 +14,11 @@ from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.utils import url_path_join
 from traitlets import Unicode
 from voila.app import Voila
-from voila.tornado.handler import TornadoVoilaHandler
 
 from .slides import SLIDES_ROUTE
 from .texts import t
-from .voila_template import use_template
 from .web_security import redact_logs, security_headers
-
-
-class PageHandler(TornadoVoilaHandler):
-    """Voila's page, which also gives the browser the XSRF cookie that closing it needs."""
-
-    async def get(self, path=None):
-        # On leaving the page, Voila's widget manager asks the server to shut its kernel down
-        # with a POST that carries the `_xsrf` cookie. Voila's page never sets that cookie, so
-        # the POST got a 403 and every reload or closed tab left a kernel running until it
-        # was culled (voila-dashboards/voila#1458). Reading the token sets the cookie.
-        self.xsrf_token  # noqa: B018
-        return await super().get(path=path)
+from .voila_page import use_template, with_page_handler
 
 
 class PzVoila(Voila):
@@ -52,8 +40,7 @@ class PzVoila(Voila):
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
         self.app.add_transform(security_headers(strict, self.referrer_policy))
         redact_logs(self.log)
-        return [(route[0], PageHandler, *route[2:]) if route[1] is TornadoVoilaHandler else route
-                for route in super().init_handlers()]
+        return with_page_handler(super().init_handlers())
 
 
 class DeckFileHandler(AuthenticatedFileHandler):

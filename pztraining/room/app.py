@@ -18,11 +18,13 @@ from html import escape
 from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import default
+from voila.tornado.handler import TornadoVoilaHandler
 
 from ..links import FACILITATOR_PATH
 from ..store import Store, StoreError
 from ..texts import t
-from ..voila_app import PageHandler, PzVoila
+from ..voila_page import PageHandler
+from ..voila_app import PzVoila
 from .handlers import MAX_BODY_BYTES, Room, handlers
 
 #: Tornado reads at most this much of any request body (the JSON endpoints allow less).
@@ -93,7 +95,7 @@ class RoomVoila(PzVoila):
         self.app.settings["xsrf_cookie_kwargs"] = {"path": base}
         routes = handlers(self.room, base)
         for route in voila_routes:
-            if route[1] is PageHandler:  # single-notebook mode's catch-all "/(.*)"
+            if issubclass(route[1], TornadoVoilaHandler):  # single-notebook mode's catch-all "/(.*)"
                 routes.append((base + FACILITATOR_PATH, FacilitatorHandler, {**route[2], "store": store}))
             elif "/voila/files/" in route[0]:
                 continue  # the notebooks' folder has nothing for tablets: a Dutch 404 like any other path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from pathlib import Path
 
 from pztraining import hub_server, slides
 
@@ -38,33 +37,3 @@ def test_decks_that_cannot_be_rebuilt_are_still_served(tmp_path, monkeypatch, ca
     with caplog.at_level(logging.WARNING, logger=LOG.name):
         assert hub_server.fresh_decks(folder, LOG) is True
     assert "kan niet beschreven worden" in caplog.text
-
-
-def test_a_hub_trainers_voila_pages_use_the_packages_template_that_loads_nothing_from_outside(monkeypatch):
-    # The browser test (tests/browser/test_offline_pages.py) shows what the template renders;
-    # this shows that a trainer's server under the hub picks it, from the installed package.
-    from types import SimpleNamespace
-
-    from traitlets.config import Config
-    from voila.paths import collect_template_paths
-
-    import pztraining
-
-    monkeypatch.delenv("JUPYTER_PATH", raising=False)
-    server = SimpleNamespace(config=Config())
-    hub_server._link_jupyter_server_extension(server)
-    assert server.config.VoilaConfiguration.template == "pz"
-    ours = collect_template_paths(["voila", "nbconvert"], "pz", prune=True)[0]
-    assert Path(ours, "index.html.j2").is_file()
-    assert Path(ours).is_relative_to(Path(pztraining.__file__).parent)
-
-
-def test_a_template_the_administrator_configured_is_kept(monkeypatch):
-    from types import SimpleNamespace
-
-    from traitlets.config import Config
-
-    monkeypatch.delenv("JUPYTER_PATH", raising=False)
-    server = SimpleNamespace(config=Config({"VoilaConfiguration": {"template": "lab"}}))
-    hub_server._link_jupyter_server_extension(server)
-    assert server.config.VoilaConfiguration.template == "lab"
