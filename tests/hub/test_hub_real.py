@@ -273,4 +273,3 @@ def test_a_trainer_opens_the_deck_and_the_beamer_page_through_the_hub_and_a_stra
         other = anna.request.get(f"{hub.url}/user/anna/pz/zaal/?training={zuid.id}")
         assert other.status == 403 and zuid.join_code not in other.text()
         assert not anna.js_errors, anna.js_errors
-
