@@ -1,7 +1,6 @@
 """Our Voila servers: the trainer's (apps and slide decks) and the room's (phones and tablets).
 
-Both add the same security headers to every response, keep tokens out of their logs and
-render their pages with the package's template (:mod:`pztraining.voila_page`).
+Both add the same security headers to every response and keep tokens out of their logs.
 The trainer server (:class:`DecksVoila`) also serves the built slide decks at ``/pz/dia/``,
 behind the same token as its pages. The room server lives in :mod:`pztraining.room.app`.
 """
@@ -15,32 +14,26 @@ from jupyter_server.utils import url_path_join
 from traitlets import Unicode
 from voila.app import Voila
 
+from . import voila_page
 from .slides import SLIDES_ROUTE
 from .texts import t
 from .web_security import redact_logs, security_headers
-from .voila_page import use_template, with_page_handler
 
 
-class PzVoila(Voila):
-    """Voila with our security headers on every response and no secrets in its log."""
+class PzVoila(voila_page.PzPages, Voila):
+    """Voila with our security headers on every response, no secrets in its log, and our page."""
 
     #: Paths (under the server's base URL) that get the strict participants' policy.
     strict_paths: tuple[str, ...] = ()
     #: Referrer-Policy of every response.
     referrer_policy = "same-origin"
 
-    def setup_template_dirs(self) -> None:
-        # Our page template (nothing from outside the server) unless one was configured.
-        use_template(self.config)
-        self.voila_configuration.template = self.config.VoilaConfiguration.template
-        super().setup_template_dirs()
-
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
         self.app.add_transform(security_headers(strict, self.referrer_policy))
         redact_logs(self.log)
-        return with_page_handler(super().init_handlers())
+        return super().init_handlers()
 
 
 class DeckFileHandler(AuthenticatedFileHandler):

@@ -9,7 +9,8 @@
 * **The kernel on leaving.** Voila's page asks the server to shut its kernel down when it goes
   away; :class:`PageHandler` gives it the XSRF cookie that request needs.
 
-Used by the laptop's and the room's servers (:class:`pztraining.voila_app.PzVoila`) and by a
+Used by the laptop's and the room's servers (:class:`PzPages`, a base of
+:class:`pztraining.voila_app.PzVoila`) and by a
 trainer's server under JupyterHub (:mod:`pztraining.hub_server`; there JupyterHub's login sets
 the XSRF cookie).
 """
@@ -55,19 +56,33 @@ def without_mathjax(settings: dict) -> None:
     settings.update(mathjax_url=None, mathjax_config=None)
 
 
+def give_xsrf_cookie(handler) -> None:
+    """Set the `_xsrf` cookie on ``handler``'s response (when the browser has none yet)."""
+    # On leaving the page, Voila's widget manager asks the server to shut its kernel down
+    # with a POST that carries the `_xsrf` cookie. Voila's page never sets that cookie, so
+    # the POST got a 403 and every reload or closed tab left a kernel running until it was
+    # culled (voila-dashboards/voila#1458). Reading the token sets the cookie.
+    handler.xsrf_token  # noqa: B018
+
+
 class PageHandler(TornadoVoilaHandler):
     """Voila's page, which also gives the browser the XSRF cookie that closing it needs."""
 
     async def get(self, path=None):
-        # On leaving the page, Voila's widget manager asks the server to shut its kernel down
-        # with a POST that carries the `_xsrf` cookie. Voila's page never sets that cookie, so
-        # the POST got a 403 and every reload or closed tab left a kernel running until it
-        # was culled (voila-dashboards/voila#1458). Reading the token sets the cookie.
-        self.xsrf_token  # noqa: B018
+        give_xsrf_cookie(self)
         return await super().get(path=path)
 
 
-def with_page_handler(routes: list) -> list:
-    """Voila's routes with :class:`PageHandler` for its page handler."""
-    return [(route[0], PageHandler, *route[2:]) if isinstance(route, tuple) and route[1] is TornadoVoilaHandler
-            else route for route in routes]
+class PzPages:
+    """Mixin for a Voila app (before ``Voila`` in its bases): our template and :class:`PageHandler`."""
+
+    def setup_template_dirs(self) -> None:
+        # Our page template (nothing from outside the server) unless one was configured.
+        use_template(self.config)
+        self.voila_configuration.template = self.config.VoilaConfiguration.template
+        super().setup_template_dirs()
+
+    def init_handlers(self) -> list:
+        return [(route[0], PageHandler, *route[2:])
+                if isinstance(route, tuple) and route[1] is TornadoVoilaHandler else route
+                for route in super().init_handlers()]

@@ -20,10 +20,10 @@ from tornado import web
 from traitlets import default
 from voila.tornado.handler import TornadoVoilaHandler
 
+from .. import voila_page
 from ..links import FACILITATOR_PATH
 from ..store import Store, StoreError
 from ..texts import t
-from ..voila_page import PageHandler
 from ..voila_app import PzVoila
 from .handlers import MAX_BODY_BYTES, Room, handlers
 
@@ -33,7 +33,7 @@ SERVER_MAX_BODY = 4 * MAX_BODY_BYTES
 PHONE_BUSY_SECONDS = 4.0
 
 
-class FacilitatorHandler(PageHandler):
+class FacilitatorHandler(TornadoVoilaHandler):
     """The Rollenspel page, only with a valid facilitator code (no kernel starts without one)."""
 
     def initialize(self, **kwargs):
@@ -51,6 +51,7 @@ class FacilitatorHandler(PageHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(_plain_page(t("room.facilitator.denied")))
             return
+        voila_page.give_xsrf_cookie(self)  # so that leaving the page can stop its kernel
         await super().get(path=None)
 
 
