@@ -79,25 +79,6 @@ def submissions(db_url: str, form_id: str) -> list[tuple]:
         store.close()
 
 
-def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Browser):
-    with urllib.request.urlopen(f"{hub.url}/user/anna/voila/render/trainer.ipynb") as reply:
-        assert "/hub/login" in reply.url, reply.url  # redirected to the hub's login form
-    with device(browser) as stranger:  # a name nobody gave a role: refused, in Dutch
-        stranger.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
-        stranger.locator("input[name=username]").fill("onbekend")
-        stranger.locator("input[name=password]").fill("een-lang-wachtwoord")
-        stranger.locator("form [type=submit]").click()
-        expect(stranger.locator("body")).to_contain_text("Onbekende naam of verkeerd wachtwoord")
-    with urllib.request.urlopen(hub.room_url) as reply:
-        page = reply.read().decode()
-        assert reply.url == hub.room_url and 'data-base="/services/room/"' in page
-        assert "/services/room/pz/static/participant.js" in page
-    # The facilitators' Rollenspel lives under the same prefix, and still wants its code.
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
-    assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
-
-
 def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_old_kernel(
         hub: Hub, browser: Browser):
     """The trainer's own server and the room service use the package's template too."""
@@ -131,6 +112,25 @@ def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_o
     finally:
         context.close()
     assert outside == [], outside
+
+
+def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Browser):
+    with urllib.request.urlopen(f"{hub.url}/user/anna/voila/render/trainer.ipynb") as reply:
+        assert "/hub/login" in reply.url, reply.url  # redirected to the hub's login form
+    with device(browser) as stranger:  # a name nobody gave a role: refused, in Dutch
+        stranger.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+        stranger.locator("input[name=username]").fill("onbekend")
+        stranger.locator("input[name=password]").fill("een-lang-wachtwoord")
+        stranger.locator("form [type=submit]").click()
+        expect(stranger.locator("body")).to_contain_text("Onbekende naam of verkeerd wachtwoord")
+    with urllib.request.urlopen(hub.room_url) as reply:
+        page = reply.read().decode()
+        assert reply.url == hub.room_url and 'data-base="/services/room/"' in page
+        assert "/services/room/pz/static/participant.js" in page
+    # The facilitators' Rollenspel lives under the same prefix, and still wants its code.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{hub.room_url}rollenspel?f=ZZZZZZZZ")
+    assert refused.value.code == 403 and t("room.facilitator.denied") in refused.value.read().decode()
 
 
 def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
