@@ -85,7 +85,8 @@ def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_o
     from tests.browser.helpers import FIRST_RENDER_MS, watch
     from tests.browser.test_offline_pages import is_outside
 
-    training = add_training(hub.db_url, "Zonder internet", "Zorggroep Noord")
+    # An organisation no hub user belongs to: the other tests see exactly their own trainings.
+    training = add_training(hub.db_url, "Zonder internet", "Elders")
     store = Store(hub.db_url)
     try:
         code = store.facilitator_code(training.id, 1)
