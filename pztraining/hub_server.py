@@ -2,7 +2,9 @@
 
 It may not change files. It adds what the laptop's trainer server has besides the apps:
 the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``
-(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login.
+(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login,
+and Voila's pages use the package's template, which loads nothing from outside the server
+(:func:`_link_jupyter_server_extension`).
 
 The server shows the package's app notebooks in Voila. Its REST API (jupyter_server) would
 let a logged-in trainer write a notebook next to them and have Voila run it; this contents
@@ -50,6 +52,16 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
 
 def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "pztraining.hub_server"}]
+
+
+def _link_jupyter_server_extension(serverapp) -> None:
+    """Before any extension loads: Voila's pages use our template and no MathJax (no CDN)."""
+    # Linking runs for every extension before the first one loads (and before the server
+    # builds its tornado settings), so Voila's extension reads these when it sets itself up.
+    from .voila_page import use_template, without_mathjax
+
+    use_template(serverapp.config)
+    without_mathjax(serverapp.tornado_settings)
 
 
 def decks_dir() -> Path:

@@ -14,13 +14,14 @@ from jupyter_server.utils import url_path_join
 from traitlets import List, Unicode, default
 from voila.app import Voila
 
+from . import voila_page
 from .slides import SLIDES_ROUTE
 from .web_errors import DutchErrors, NotFoundHandler, dutch_errors
 from .web_security import SAME_SITE, guard_hosts, redact_logs, security_headers
 
 
-class PzVoila(Voila):
-    """Voila with our security headers on every response and no secrets in its log."""
+class PzVoila(voila_page.PzPages, Voila):
+    """Voila with our security headers on every response, no secrets in its log, and our page."""
 
     #: Paths (under the server's base URL) that get the strict participants' policy.
     strict_paths: tuple[str, ...] = ()

@@ -21,6 +21,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
+from .. import voila_page
 from ..links import FACILITATOR_PATH
 from ..log_repeats import limit_repeats
 from ..mixing import DEFAULT_BATCH_SIZE
@@ -71,6 +72,7 @@ class FacilitatorHandler(DutchErrors, TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(plain_page(t("room.facilitator.denied"), t("room.title")))
             return
+        voila_page.give_xsrf_cookie(self)  # so that leaving the page can stop its kernel
         await super().get(path=None)
 
 

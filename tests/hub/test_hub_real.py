@@ -83,6 +83,42 @@ def submissions(db_url: str, form_id: str) -> list[tuple]:
         store.close()
 
 
+def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_old_kernel(
+        hub: Hub, browser: Browser):
+    """The trainer's own server and the room service use the package's template too."""
+    from tests.browser.helpers import FIRST_RENDER_MS, watch
+    from tests.browser.test_offline_pages import is_outside
+
+    # An organisation no hub user belongs to: the other tests see exactly their own trainings.
+    training = add_training(hub.db_url, "Zonder internet", "Elders")
+    store = Store(hub.db_url)
+    try:
+        code = store.facilitator_code(training.id, 1)
+    finally:
+        store.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL")
+    outside: list[str] = []
+    context.route(is_outside, lambda route: outside.append(route.request.url))  # hangs forever
+    try:
+        anna = watch(context.new_page())
+        log_in(anna, hub, "anna")
+        kernel_of = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        first = anna.evaluate(kernel_of)
+        anna.reload(wait_until="commit")
+        expect(anna.locator(".pz-trainer-app")).to_be_visible(timeout=FIRST_RENDER_MS)
+        assert anna.evaluate(kernel_of) != first
+        kernels = f"{hub.url}/user/anna/api/kernels"
+        wait_until(lambda: first not in [k["id"] for k in anna.request.get(kernels).json()], timeout=15,
+                   what="the reloaded page's old kernel is shut down")
+        tablet = watch(context.new_page())
+        tablet.goto(f"{hub.room_url}rollenspel?f={code}", wait_until="commit")
+        expect(tablet.locator(".pz-facilitator-app")).to_be_visible(timeout=FIRST_RENDER_MS)
+        expect(tablet.locator(".pz-new-group")).to_be_enabled()
+    finally:
+        context.close()
+    assert outside == [], outside
+
+
 def test_trainer_pages_need_a_login_and_the_room_does_not(hub: Hub, browser: Browser):
     with urllib.request.urlopen(f"{hub.url}/user/anna/voila/render/trainer.ipynb") as reply:
         assert "/hub/login" in reply.url, reply.url  # redirected to the hub's login form

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import subprocess
 import sys
 import time
@@ -139,6 +140,9 @@ def test_serve_answers_the_trainer_and_the_participants_page(installed, served):
     assert status == 200
     assert "application/vnd.jupyter.widget-view+json" in page  # the notebook ran: its app is there
     assert "Traceback" not in page
+    # Voila's page template is the wheel's own (no stylesheet or script from a CDN).
+    assert "/voila/templates/pz/static/" in page
+    assert not re.search(r'<(?:link|script)[^>]+(?:href|src)="https?://', page)
     status, page = fetch(f"{served.participants}/")
     assert status == 200 and f"<title>{t('room.title')}</title>" in page
     # The decks were built from the wheel (into the data folder) and are served with reveal.js.

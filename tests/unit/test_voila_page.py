@@ -1,0 +1,35 @@
+"""Which page template our Voila servers use, on the laptop and under JupyterHub.
+
+The browser tests (tests/browser/test_offline_pages.py, tests/hub/test_hub_real.py) show what
+the template renders; these show that every server picks it, from the installed package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from traitlets.config import Config
+from voila.paths import collect_template_paths
+
+import pztraining
+from pztraining import hub_server
+
+
+def test_a_hub_trainers_voila_pages_use_the_packages_template_and_no_mathjax(monkeypatch):
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    server = SimpleNamespace(config=Config(), tornado_settings={})
+    hub_server._link_jupyter_server_extension(server)
+    assert server.config.VoilaConfiguration.template == "pz"
+    ours = collect_template_paths(["voila", "nbconvert"], "pz", prune=True)[0]
+    assert Path(ours, "index.html.j2").is_file()
+    assert Path(ours).is_relative_to(Path(pztraining.__file__).parent)
+    # Voila as an extension points MathJax at cdnjs unless the server says None.
+    assert server.tornado_settings == {"mathjax_url": None, "mathjax_config": None}
+
+
+def test_a_template_the_administrator_configured_is_kept(monkeypatch):
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    server = SimpleNamespace(config=Config({"VoilaConfiguration": {"template": "lab"}}), tornado_settings={})
+    hub_server._link_jupyter_server_extension(server)
+    assert server.config.VoilaConfiguration.template == "lab"
