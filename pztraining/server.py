@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from .os_errors import dutch_reason
 from .texts import t
+from .web_security import INSTANCE_ENV, INSTANCE_HEADER
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -51,6 +52,9 @@ class VoilaServer:
     base_url: str
     token: str = ""
     log_path: Path | None = None
+    #: A random name given to this process; it answers with it (``INSTANCE_HEADER``), so an
+    #: answer from another program that took the port first is never taken for this one.
+    instance: str = ""
 
     def url(self, notebook: str) -> str:
         """The address of ``notebook`` on this server (with the token when there is one)."""
@@ -150,10 +154,11 @@ def _display_host(host: str) -> str:
 
 def _launch(command: list[str], db_url: str, host: str, port: int, token: str, log_path: Path | None,
             extra_env: dict[str, str] | None) -> VoilaServer:
-    env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}))
+    instance = secrets.token_hex(8)
+    env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}), **{INSTANCE_ENV: instance})
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path)
+    return VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path, instance)
 
 
 def _started(servers: list[VoilaServer]) -> list[VoilaServer]:
@@ -188,6 +193,10 @@ def require_free_ports(ports: list[tuple[str, int, str, str]]) -> None:
     Checked before anything starts or is printed: a second ``pztraining serve`` would otherwise
     find the first one answering on its ports and report it as its own.
     """
+    _check_ports(ports)
+
+
+def _check_ports(ports: list[tuple[str, int, str, str]]) -> None:
     for host, port, server, option in ports:
         name = t(f"server.name.{server}")
         try:
@@ -244,20 +253,28 @@ def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | No
 
 
 def _wait_until_up(server: VoilaServer, timeout: float) -> None:
+    # Up means: *this* process answers. Between the port check and its bind another program (a
+    # second `serve` that was still building slides) may take the port; its answers do not count,
+    # and this process then stops because its port is taken.
     deadline = time.monotonic() + timeout
     probe = f"{server.base_url}/api/status" + (f"?token={server.token}" if server.token else "")
+    port = server.base_url.rsplit(":", 1)[1]
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            hint = f" Zie {server.log_path}." if server.log_path else ""
-            raise ServerError(f"Voila stopte meteen (is poort {server.base_url.rsplit(':', 1)[1]} al bezet?).{hint}")
+            hint = t("server.see_log", path=server.log_path) if server.log_path else ""
+            raise ServerError(t("server.stopped_at_once", port=port, hint=hint))
         try:
-            with urllib.request.urlopen(probe, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers: the server is up
+            with urllib.request.urlopen(probe, timeout=2) as answer:
+                headers = answer.headers
+        except urllib.error.HTTPError as answer:
+            headers = answer.headers  # it answers (a 403 or 404 too)
         except OSError:
             time.sleep(0.25)
-    raise ServerError(f"Voila reageert niet binnen {timeout:.0f} seconden op {server.base_url}.")
+            continue
+        if not server.instance or headers.get(INSTANCE_HEADER) == server.instance:
+            return
+        time.sleep(0.25)  # someone else's server: wait for ours to answer or to stop
+    raise ServerError(t("server.no_answer", seconds=f"{timeout:.0f}", url=server.base_url))
 
 
 def _slides_env(slides_dir: Path | None) -> dict[str, str]:
@@ -278,5 +295,11 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_po
     command = voila_command(folder, trainer_host, port, token, slides_dir, trainer_host_names(trainer_host))
     trainer = _launch(command, db_url, trainer_host, port, token, log("trainer"),
                       {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)})
-    servers = _started([room, trainer])
+    try:
+        servers = _started([room, trainer])
+    except ServerError:
+        # Another program took a port after the check (a second serve still building its
+        # slides): name that port, as the check would have.
+        _check_ports(serve_ports(host, port, participant_port, trainer_host))
+        raise
     return Apps(trainer=trainer, room=room, servers=servers)

@@ -807,6 +807,9 @@ NL: dict[str, str] = {
     "cli.bad_hours": "'{value}' is geen aantal uren van 1 t/m 720.",
     "server.foreign_host": ("Geweigerd: deze server is alleen te openen via zijn eigen adres (bijv. http://127.0.0.1 "
                             "of http://localhost), niet via een andere naam."),
+    "server.stopped_at_once": "De server op poort {port} stopte meteen; is die poort al bezet?{hint}",
+    "server.see_log": " Zie {path}.",
+    "server.no_answer": "De server reageert niet binnen {seconds} seconden op {url}.",
     "server.port_taken": ("Poort {port} ({server}) is al in gebruik, misschien door een andere 'pztraining serve'. "
                           "Stop die eerst, of kies een andere poort met {option}."),
     "server.port_unusable": "Poort {port} op {host} ({server}) kan niet worden gebruikt: {reason}.",

@@ -25,10 +25,18 @@ STRICT_POLICY = "; ".join([
 #: Voila pages run inline scripts and widget modules from blob: URLs, so their scripts cannot
 #: be limited to files; they may still never be framed by another site or load plugins.
 VOILA_POLICY = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+#: `pztraining serve` names each server process it starts (a random value in this variable) and
+#: the process answers with it in this header, so serve knows its own server from another
+#: program that took the port first.
+INSTANCE_ENV = "PZTRAINING_INSTANCE"
+INSTANCE_HEADER = "X-Pz-Instance"
 
 
-def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "same-origin") -> type[OutputTransform]:
+def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "same-origin",
+                     instance: str = "") -> type[OutputTransform]:
     """A transform adding our headers; paths under ``strict_prefixes`` get the strict policy.
+
+    ``instance``, when given, is sent as ``INSTANCE_HEADER`` (see ``INSTANCE_ENV``).
 
     ``referrer`` is the Referrer-Policy: "same-origin" keeps a token in a URL on this server
     (jupyter_server checks the Referer of some requests); "no-referrer" on the room server,
@@ -44,6 +52,8 @@ def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "sam
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             headers["X-Content-Type-Options"] = "nosniff"
             headers["Referrer-Policy"] = referrer
+            if instance:
+                headers[INSTANCE_HEADER] = instance
             if self.strict:
                 headers["Content-Security-Policy"] = STRICT_POLICY
                 headers["X-Frame-Options"] = "DENY"

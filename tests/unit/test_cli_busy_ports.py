@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from pztraining import server as server_module
 from pztraining.cli import main
 from tests.processes import free_port
 
@@ -47,3 +48,18 @@ def test_a_second_serve_on_a_busy_port_names_it_in_dutch_and_prints_no_address(c
     assert status == 1 and out == "", out  # no "Klaar", no address of the first instance
     assert err == (f"Fout: Poort {ports[busy]} ({server}) is al in gebruik, misschien door een andere "
                    f"'pztraining serve'. Stop die eerst, of kies een andere poort met {option}.\n")
+
+
+def test_a_port_taken_between_the_check_and_the_start_is_named_and_no_address_is_printed(capsys, tmp_path,
+                                                                                         monkeypatch):
+    # Two serves started together: both checks find the ports free, then the other one binds
+    # the trainer port first. Its answers must not be taken for ours ("Klaar" with its address).
+    ports = {"port": free_port(), "participant": free_port()}
+    monkeypatch.setattr(server_module, "require_free_ports", lambda ports: None)
+    with first_instance(ports["port"]):
+        status = main(["serve", "--port", str(ports["port"]), "--participant-port", str(ports["participant"]),
+                       "--data-dir", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert status == 1 and "Klaar" not in out and "http://" not in out, out
+    assert err == (f"Fout: Poort {ports['port']} (trainerserver) is al in gebruik, misschien door een andere "
+                   "'pztraining serve'. Stop die eerst, of kies een andere poort met --port.\n")
