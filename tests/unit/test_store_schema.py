@@ -13,7 +13,6 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, inspect
 
 from pztraining.store import SCHEMA_VERSION, Store
