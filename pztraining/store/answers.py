@@ -14,18 +14,9 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import AnonymousForm, FormClosed
-from .keys import (
-    new_submission_id,
-)
+from .keys import new_submission_id
 from .room import bump_room
-from .tables import (
-    answers,
-    drafts,
-    form_sessions,
-    quiz_reveals,
-    submissions,
-    utc,
-)
+from .tables import answers, drafts, form_sessions, quiz_reveals, submissions, utc
 from .trainings import require_training
 
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
@@ -170,7 +161,7 @@ class Answers(Database):
         with self._write() as conn:
             session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
             if not paper and (session is None or session.closed_at is not None):
-                raise FormClosed("Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.")
+                raise FormClosed(t("store.form_closed"))
             anonymous = bool(session and session.anonymous)
             if anonymous and not paper and not anonymous_ok:
                 raise AnonymousForm(t("room.error.busy"))  # never shown: the caller mixes it instead

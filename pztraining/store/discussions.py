@@ -12,12 +12,7 @@ from ..text_input import clean_name
 from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import MissingEntry, StoreError
-from .tables import (
-    case_actions,
-    meeting_runs,
-    trainings,
-    utc,
-)
+from .tables import case_actions, meeting_runs, trainings, utc
 from .trainings import Training, require_training, training_from_row
 
 

@@ -73,7 +73,7 @@ def _prepare_sqlite_folder(url: str) -> None:
         raise StoreError(t(key, folder=folder) if key else
                          t("store.folder.failed", folder=folder, reason=dutch_reason(exc))) from None
     if not os.access(folder, os.W_OK) or (Path(database).exists() and not os.access(database, os.W_OK)):
-        raise StoreError(f"Kan niet schrijven in {folder}: kies met --db een andere plek voor de database.")
+        raise StoreError(t("store.folder.not_writable", folder=folder))
 
 
 def _require_sqlite_file(url: str, where: str) -> None:
@@ -177,8 +177,6 @@ def retry_when_busy(method):
             store._busy.deadline = None
 
     return run
-
-
 
 
 def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
@@ -335,10 +333,7 @@ class Database:
                 steps = migrations.MIGRATIONS  # read now: a test may add a step
                 newest = len(steps)
                 if current > newest:
-                    raise StoreError(
-                        f"De database heeft schemaversie {current}, nieuwer dan deze pztraining "
-                        f"({newest}); werk pztraining bij."
-                    )
+                    raise StoreError(t("store.newer_schema", found=current, known=newest))
                 for version in range(current + 1, newest + 1):
                     steps[version - 1](conn)
                 if row is None:

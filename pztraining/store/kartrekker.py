@@ -10,13 +10,7 @@ from sqlalchemy import delete, insert, select
 from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import StoreError
-from .tables import (
-    condition_scores,
-    cost_inputs,
-    entered_indicators,
-    plan_starts,
-    utc,
-)
+from .tables import condition_scores, cost_inputs, entered_indicators, plan_starts, utc
 
 #: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
 CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")

@@ -13,16 +13,8 @@ from ..text_input import clean_name
 from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import MissingEntry, StoreError
-from .keys import (
-    login_name,
-    salted_device_hash,
-)
-from .tables import (
-    participants,
-    trainings,
-    users,
-    utc,
-)
+from .keys import login_name, salted_device_hash
+from .tables import participants, trainings, users, utc
 
 # Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
 # the login name; this table says its role and organisation. Localhost mode needs no rows.
@@ -120,13 +112,13 @@ class People(Database):
         # Attendance lists and exports show this name: no control, zero-width or bidi characters.
         name = clean_name(name)
         if not name:
-            raise StoreError("Vul een naam of schuilnaam in.")
+            raise StoreError(t("store.participant_unnamed"))
         if len(name) > 100:
-            raise StoreError("Een naam is hoogstens 100 tekens.")
+            raise StoreError(t("store.participant_name_long"))
         with self._write() as conn:
             stored = device_key(conn, training_id, device_hash)
             if stored is None:
-                raise MissingEntry(f"Training {training_id} bestaat niet.")
+                raise MissingEntry(t("store.training_missing", training_id=training_id))
             row = conn.execute(select(participants).where(
                 participants.c.training_id == training_id, participants.c.device_hash == stored)).first()
             if row is None:

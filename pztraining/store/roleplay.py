@@ -10,13 +10,10 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import MissingEntry, StoreError
-from .tables import (
-    roleplay_groups,
-    roleplay_turns,
-    utc,
-)
+from .tables import roleplay_groups, roleplay_turns, utc
 from .trainings import require_training
 
 
@@ -49,7 +46,7 @@ class RolePlay(Database):
                 roleplay_groups.c.training_id == training_id, roleplay_groups.c.meeting == meeting,
                 roleplay_groups.c.name == name)).first()
             if taken:
-                raise StoreError(f"Er is al een groep '{name}' in deze bijeenkomst.")
+                raise StoreError(t("store.group_taken", name=name))
             group_id = conn.execute(insert(roleplay_groups).values(
                 training_id=training_id, meeting=meeting, name=name, state=json.dumps(state),
                 version=1, updated_at=now)).inserted_primary_key[0]
@@ -60,7 +57,7 @@ class RolePlay(Database):
         with self._read() as conn:
             row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)).first()
         if row is None:
-            raise MissingEntry(f"Oefengroep {group_id} bestaat niet.")
+            raise MissingEntry(t("store.group_missing", group_id=group_id))
         return roleplay_from_row(row)
 
     def list_roleplay_groups(self, training_id: int, meeting: int) -> list[RolePlayRow]:
@@ -85,7 +82,7 @@ class RolePlay(Database):
             row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)
                                .with_for_update()).first()
             if row is None:
-                raise MissingEntry(f"Oefengroep {group_id} bestaat niet.")
+                raise MissingEntry(t("store.group_missing", group_id=group_id))
             if expected_version is not None and row.version != expected_version:
                 return roleplay_from_row(row), False
             state, turns = change(json.loads(row.state))

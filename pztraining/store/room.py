@@ -8,16 +8,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from .engine import Database, retry_when_busy
-from .keys import (
-    FACILITATOR_CODE_LENGTH,
-    new_join_code,
-    normalize_join_code,
-)
-from .tables import (
-    case_shares,
-    facilitator_links,
-    room_versions,
-)
+from .keys import FACILITATOR_CODE_LENGTH, new_join_code, normalize_join_code
+from .tables import case_shares, facilitator_links, room_versions
 from .trainings import require_training
 
 

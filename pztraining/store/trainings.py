@@ -14,13 +14,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..text_input import clean_name
+from ..texts import t
 from .engine import Database, retry_when_busy
 from .errors import MissingEntry, StoreError
-from .keys import (
-    new_device_salt,
-    new_join_code,
-    normalize_join_code,
-)
+from .keys import new_device_salt, new_join_code, normalize_join_code
 from .tables import (
     answers,
     case_actions,
@@ -72,7 +69,7 @@ def training_from_row(conn: Connection, row: Any) -> Training:
 def require_training(conn: Connection, training_id: int) -> None:
     """MissingEntry unless the training exists (inside a write, before touching its rows)."""
     if conn.execute(select(trainings.c.id).where(trainings.c.id == training_id)).first() is None:
-        raise MissingEntry(f"Training {training_id} bestaat niet.")
+        raise MissingEntry(t("store.training_missing", training_id=training_id))
 
 
 class Trainings(Database):
@@ -84,7 +81,7 @@ class Trainings(Database):
         """Create a training (a group following ``program_id``) and return it."""
         name = clean_name(name)  # no invisible or look-alike characters in a list of trainings
         if not name:
-            raise StoreError("Geef de training een naam.")
+            raise StoreError(t("store.training_unnamed"))
         with self._write() as conn:
             taken = set(conn.execute(select(trainings.c.join_code)).scalars())
             training_id = conn.execute(insert(trainings).values(
@@ -101,7 +98,7 @@ class Trainings(Database):
         with self._read() as conn:
             row = conn.execute(select(trainings).where(trainings.c.id == training_id)).first()
             if row is None:
-                raise MissingEntry(f"Training {training_id} bestaat niet.")
+                raise MissingEntry(t("store.training_missing", training_id=training_id))
             return training_from_row(conn, row)
 
     def list_trainings(self) -> list[Training]:
@@ -124,7 +121,7 @@ class Trainings(Database):
                           facilitator_links, case_actions, quiz_reveals):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
-                raise MissingEntry(f"Training {training_id} bestaat niet.")
+                raise MissingEntry(t("store.training_missing", training_id=training_id))
         self._checkpoint()
 
     def find_training_by_code(self, code: str) -> Training:
@@ -132,7 +129,7 @@ class Trainings(Database):
         with self._read() as conn:
             row = conn.execute(select(trainings).where(trainings.c.join_code == normalize_join_code(code))).first()
             if row is None:
-                raise MissingEntry("Deze code hoort bij geen enkele training. Kijk de code nog eens na.")
+                raise MissingEntry(t("store.code_unknown"))
             return training_from_row(conn, row)
 
     def training_key(self, training_id: int, purpose: str) -> bytes:
@@ -140,7 +137,7 @@ class Trainings(Database):
         with self._read() as conn:
             salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()
         if not salt:
-            raise MissingEntry(f"Training {training_id} bestaat niet.")
+            raise MissingEntry(t("store.training_missing", training_id=training_id))
         return hmac.new(bytes.fromhex(salt), f"key:{purpose}".encode(), hashlib.sha256).digest()
 
     # ------------------------------------------------------------------ meeting runs

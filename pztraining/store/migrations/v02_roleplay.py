@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import (
-    metadata,
-    roleplay_groups,
-    roleplay_turns,
-)
+from ..tables import metadata, roleplay_groups, roleplay_turns
 
 
 def migrate(conn: Connection) -> None:

@@ -6,12 +6,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from ..keys import new_submission_id
-from ..tables import (
-    answers,
-    drafts,
-    form_sessions,
-    submissions,
-)
+from ..tables import answers, drafts, form_sessions, submissions
 
 
 def migrate(conn: Connection) -> None:

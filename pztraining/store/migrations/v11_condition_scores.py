@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import (
-    condition_scores,
-    cost_inputs,
-    metadata,
-)
+from ..tables import condition_scores, cost_inputs, metadata
 
 
 def migrate(conn: Connection) -> None:

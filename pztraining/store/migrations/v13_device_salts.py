@@ -6,12 +6,7 @@ from sqlalchemy import delete, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
 from ..keys import new_device_salt, salted_device_hash
-from ..tables import (
-    drafts,
-    form_sessions,
-    participants,
-    trainings,
-)
+from ..tables import drafts, form_sessions, participants, trainings
 
 
 def migrate(conn: Connection) -> None:
