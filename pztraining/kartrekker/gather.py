@@ -133,7 +133,7 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     chosen = [tr for tr in trainings_of(store, organisation, program_id)
               if tr.program_id not in CASE_DISCUSSION_PROGRAMS]
     lib = library()
-    codes = {tr.id: store.participant_codes(tr.id) for tr in chosen}
+    codes = {tr.id: report.pseudonym_codes(store.list_participants(tr.id)) for tr in chosen}
     facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
                                       indicators.training_day(tr.meeting_dates, tr.created_at, zone),
                                       len(codes[tr.id])) for tr in chosen]

@@ -13,7 +13,6 @@ from .tables import (
     drafts,
     form_sessions,
     meeting_runs,
-    participants,
     roleplay_groups,
     roleplay_turns,
     submissions,
@@ -53,7 +52,8 @@ class Reading(Database):
     def answer_rows(self, training_ids: list[int]) -> list[dict]:
         """Every stored answer of these trainings, one dict per answer (for ``report``).
 
-        Participant names are not included; ``participant_id`` links to :meth:`participant_codes`.
+        Participant names are not included; ``participant_id`` links to the training's participants
+        (:func:`pztraining.report.pseudonym_codes` gives their codes).
         Submission ids are random, so their order says nothing about when a form was sent.
         """
         if not training_ids:
@@ -75,17 +75,6 @@ class Reading(Database):
                  "anonymous": bool(row.anonymous),
                  "form_spec": json.loads(row.form_spec) if row.form_spec else None}
                 for row in rows]
-
-    def participant_codes(self, training_id: int) -> dict[int, tuple[str, str]]:
-        """participant id → (stable pseudonym code, name) for one training.
-
-        The code ("D03") is the order of joining, so it does not change and says nothing
-        about the person; exports carry it instead of the name unless names are asked for.
-        """
-        with self._read() as conn:
-            people = conn.execute(select(participants.c.id, participants.c.name)
-                                  .where(participants.c.training_id == training_id).order_by(participants.c.id)).all()
-        return {p.id: (f"D{n:02d}", p.name) for n, p in enumerate(people, start=1)}
 
     def roleplay_rows(self, training_ids: list[int]) -> list[dict]:
         """Every logged role-play turn of these trainings, with its group."""

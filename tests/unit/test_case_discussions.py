@@ -161,3 +161,16 @@ def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
     assert count_per_period(discussions, quarters(2026)) == {"2026 K1": 2, "2026 K2": 1, "2026 K3": 0, "2026 K4": 1}
     assert count_per_period(discussions, half_years(2026)) == {"2026 H1": 3, "2026 H2": 1}
     assert count_per_period([], [Period("jaar", date(2026, 1, 1), date(2027, 1, 1))]) == {"jaar": 0}
+
+
+def test_the_held_rule_needs_no_database_a_reset_run_and_a_future_date_do_not_count():
+    from datetime import datetime, timezone
+
+    from pztraining.discussions import held_discussions
+    from pztraining.store import AgreedAction, DiscussionRecord, Training
+
+    series = Training(1, "Casuïstiek", PROGRAM, "Hospice", DATES, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    at = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    record = DiscussionRecord(series, runs={}, actions={2: [AgreedAction(True, at), AgreedAction(False, at)]})
+    assert held_discussions([record], today=date(2026, 1, 1)) == [HeldDiscussion(1, "Hospice", 2, DATES[1], 2, 1)]
+    assert [d.meeting for d in held_discussions([record], today=date(2026, 5, 1))] == [1, 2]
