@@ -11,7 +11,7 @@ NL: dict[str, str] = {
     "app.trainer.subtitle": "Kies een training en een bijeenkomst, en geef hem vanaf deze pagina.",
     "error.prefix": "Fout",
     "unexpected": "Er ging iets onverwachts mis ({error}). Er is niets half opgeslagen; probeer het opnieuw.",
-    # ---------------------------------------------------------------- database (store.py)
+    # ---------------------------------------------------------------- database (store/)
     "store.busy": "De database is even bezig met een andere wijziging; er is niets opgeslagen. Probeer het zo opnieuw.",
     "store.missing": "Er is geen pztraining-database op {where}; er is niets aangemaakt. Kijk de map (--data-dir) of het adres (--db) na.",
     "store.unknown_url": "Onbekend database-adres '{url}'.",
