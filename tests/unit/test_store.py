@@ -192,6 +192,17 @@ def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
         Store(url)
 
 
+def test_every_store_error_is_a_pztraining_error_the_cli_and_servers_catch_once(tmp_path):
+    from pztraining.errors import PztrainingError
+    from pztraining.store import MissingDatabase, MissingEntry, StoreUnavailable
+
+    assert issubclass(StoreUnavailable, PztrainingError) and issubclass(MissingEntry, PztrainingError)
+    with pytest.raises(PztrainingError, match="geen pztraining-database"):
+        Store(f"sqlite:///{tmp_path / 'nergens.db'}", create=False)
+    with pytest.raises(MissingDatabase):
+        Store(f"sqlite:///{tmp_path / 'nergens.db'}", create=False)
+
+
 def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any_store, clock):
     store = any_store
     training = store.add_training("A", "mysupport", clock())
