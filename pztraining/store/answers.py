@@ -91,7 +91,9 @@ class Answers(Database):
                     closed_at=None, anonymous=row.anonymous if answered else anonymous,
                     form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec))
             bump_room(conn, training_id)
-        return self.form_session(training_id, meeting, form_id)
+        session = self.form_session(training_id, meeting, form_id)
+        assert session is not None  # written just now
+        return session
 
     @retry_when_busy
     def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:

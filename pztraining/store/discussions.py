@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 
 from ..text_input import clean_name
 from ..texts import t
-from .engine import Database, retry_when_busy
+from .engine import Database, inserted_id, retry_when_busy
 from .errors import MissingEntry, StoreError
 from .tables import case_actions, meeting_runs, trainings, utc
 from .trainings import Training, require_training, training_from_row
@@ -69,9 +69,9 @@ class Discussions(Database):
             raise StoreError(t("actions.too_long", text=ACTION_TEXT_LIMIT, who=ACTION_WHO_LIMIT))
         with self._write() as conn:
             require_training(conn, training_id)
-            action_id = conn.execute(insert(case_actions).values(
+            action_id = inserted_id(conn.execute(insert(case_actions).values(
                 training_id=training_id, meeting=meeting, text=text_, who=who, due=due, done=False,
-                created_at=now)).inserted_primary_key[0]
+                created_at=now)))
         return CaseAction(action_id, training_id, meeting, text_, who, due, False)
 
     def case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:

@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import create_engine, event, insert, inspect, select, text, update
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from ..os_errors import dutch_reason
@@ -69,7 +69,7 @@ def _prepare_sqlite_folder(url: str) -> None:
         log.debug("mkdir %s: %s", folder, exc)
         key = {errno.EEXIST: "store.folder.is_file", errno.ENOTDIR: "store.folder.is_file",
                errno.EACCES: "store.folder.denied", errno.EPERM: "store.folder.denied",
-               errno.EROFS: "store.folder.denied"}.get(exc.errno)
+               errno.EROFS: "store.folder.denied"}.get(exc.errno or 0)
         raise StoreError(t(key, folder=folder) if key else
                          t("store.folder.failed", folder=folder, reason=dutch_reason(exc))) from None
     if not os.access(folder, os.W_OK) or (Path(database).exists() and not os.access(database, os.W_OK)):
@@ -150,6 +150,13 @@ def display_url(url: str) -> str:
         return re.sub(r"^((?:[\w+.-]*://)?[^:/@]*:).*@", r"\1***@", url, flags=re.DOTALL)
 
 
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None  # SQLAlchemy gives one for every single-row INSERT
+    return int(key[0])
+
+
 def retry_when_busy(method):
     """Run a write again, with growing pauses, while the database is busy (``busy_seconds`` in total).
 
@@ -226,7 +233,7 @@ class Database:
         except ArgumentError:
             raise StoreError(t("store.unknown_url", url=display_url(url))) from None
         self._sqlite = parsed.get_backend_name() == "sqlite"
-        self._where = parsed.database if self._sqlite else parsed.render_as_string(hide_password=True)
+        self._where = str(parsed.database) if self._sqlite else parsed.render_as_string(hide_password=True)
         if self._sqlite and create:
             _prepare_sqlite_folder(url)
         elif self._sqlite:
@@ -240,7 +247,7 @@ class Database:
             raise StoreError(t("store.unknown_url", url=self._where)) from None
         except ImportError as exc:
             log.debug("create_engine %s: %s", self._where, exc)
-            package = _DRIVER_PACKAGES.get(exc.name, exc.name or parsed.drivername)
+            package = _DRIVER_PACKAGES.get(exc.name or "", exc.name or parsed.drivername)
             raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
             _configure_sqlite(self.engine, self._busy_ms)
@@ -283,11 +290,12 @@ class Database:
         log.debug("%s: %s", self._where, exc.orig)
         if _is_busy(exc):
             return StoreBusy(t("store.busy"))
-        if not self._sqlite and _refusal(exc):
-            return StoreError(t(_refusal(exc), where=self._where))
+        refusal = None if self._sqlite else _refusal(exc)
+        if refusal:
+            return StoreError(t(refusal, where=self._where))
         if not self._sqlite and _is_gone(exc):
             return StoreUnavailable(t("store.unavailable"))
-        return StoreError(t(_SQLITE_CAUSES.get(_sqlite_code(exc), fallback), where=self._where))
+        return StoreError(t(_SQLITE_CAUSES.get(_sqlite_code(exc) or 0, fallback), where=self._where))
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -362,6 +370,7 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 driver = conn.connection.driver_connection
+                assert driver is not None  # an open pooled connection always has its driver's
                 if quiet:  # a reader holding an old snapshot: do not keep a phone's thread waiting
                     driver.execute("PRAGMA busy_timeout = 300")  # (every BEGIN sets it again)
                 driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Set as AbstractSet
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -22,7 +23,7 @@ JOIN_CODE_LENGTH = 6
 FACILITATOR_CODE_LENGTH = 10
 
 
-def new_join_code(taken: set[str] = frozenset(), length: int = JOIN_CODE_LENGTH) -> str:
+def new_join_code(taken: AbstractSet[str] = frozenset(), length: int = JOIN_CODE_LENGTH) -> str:
     """A random code of ``length`` unambiguous characters, not in ``taken``."""
     while True:
         code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
@@ -55,7 +56,7 @@ def salted_device_hash(salt: str, device_hash: str) -> str:
     return hmac.new(bytes.fromhex(salt), device_hash.encode(), hashlib.sha256).hexdigest()
 
 
-def new_submission_id(conn: Connection, taken: set[int] = frozenset()) -> int:
+def new_submission_id(conn: Connection, taken: AbstractSet[int] = frozenset()) -> int:
     """A random submission id, unused in the database and not in ``taken``.
 
     Below 2**31 so it fits INTEGER on PostgreSQL (and is exact in JavaScript). Every id is

@@ -126,7 +126,9 @@ class People(Database):
                                                          device_hash=stored, created_at=now))
             else:
                 conn.execute(update(participants).where(participants.c.id == row.id).values(name=name))
-        return self.find_participant(training_id, device_hash)
+        participant = self.find_participant(training_id, device_hash)
+        assert participant is not None  # written just now, in this training
+        return participant
 
     def find_participant(self, training_id: int, device_hash: str) -> Participant | None:
         """The participant registered on this device for this training, or None."""

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from ..texts import t
-from .engine import Database, retry_when_busy
+from .engine import Database, inserted_id, retry_when_busy
 from .errors import MissingEntry, StoreError
 from .tables import roleplay_groups, roleplay_turns, utc
 from .trainings import require_training
@@ -47,9 +47,9 @@ class RolePlay(Database):
                 roleplay_groups.c.name == name)).first()
             if taken:
                 raise StoreError(t("store.group_taken", name=name))
-            group_id = conn.execute(insert(roleplay_groups).values(
+            group_id = inserted_id(conn.execute(insert(roleplay_groups).values(
                 training_id=training_id, meeting=meeting, name=name, state=json.dumps(state),
-                version=1, updated_at=now)).inserted_primary_key[0]
+                version=1, updated_at=now)))
         return self.find_roleplay_group(group_id)
 
     def find_roleplay_group(self, group_id: int) -> RolePlayRow:

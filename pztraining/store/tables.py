@@ -8,6 +8,7 @@ description). Nothing here runs SQL.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import (
     Boolean,
@@ -280,6 +281,14 @@ entered_indicators = Table(
 #: Tables of an organisation, not of a training: removing a training leaves them (they hold no
 #: participant data; the remarks are the kartrekker's own).
 ORGANISATION_TABLES = (condition_scores, cost_inputs, plan_starts, entered_indicators)
+
+
+@overload
+def utc(value: datetime) -> datetime: ...
+
+
+@overload
+def utc(value: None) -> None: ...
 
 
 def utc(value: datetime | None) -> datetime | None:

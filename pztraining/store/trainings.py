@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ..text_input import clean_name
 from ..texts import t
-from .engine import Database, retry_when_busy
+from .engine import Database, inserted_id, retry_when_busy
 from .errors import MissingEntry, StoreError
 from .keys import new_device_salt, new_join_code, normalize_join_code
 from .tables import (
@@ -84,10 +84,10 @@ class Trainings(Database):
             raise StoreError(t("store.training_unnamed"))
         with self._write() as conn:
             taken = set(conn.execute(select(trainings.c.join_code)).scalars())
-            training_id = conn.execute(insert(trainings).values(
+            training_id = inserted_id(conn.execute(insert(trainings).values(
                 name=name, program_id=program_id, organisation=organisation.strip(), created_at=now,
                 join_code=new_join_code(taken), device_salt=new_device_salt(),
-            )).inserted_primary_key[0]
+            )))
             for number, day in enumerate(meeting_dates, start=1):
                 conn.execute(insert(meeting_date_rows).values(
                     training_id=training_id, meeting=number, date=day))
