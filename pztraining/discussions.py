@@ -9,7 +9,8 @@ discussions and each discussion is a *meeting* of it. That reuses the whole engi
 meeting, the Draaiboek's run, the preparation form, the results) instead of adding a second
 kind of training. What the engine lacked is the list of agreed actions (``Store.add_case_action``
 and friends) and the count of held discussions, the source's indicator "aantal
-casuïstiekbesprekingen" (``Store.case_discussions`` and :func:`count_per_period`).
+casuïstiekbesprekingen" (:func:`held_discussions` over ``Store.case_discussion_records``, and
+:func:`count_per_period`).
 
 When is a discussion *held*? When the Draaiboek started it (a run is stored, and not stopped)
 or when actions were agreed at it; with ``today`` given, also when its planned date lies before
@@ -18,9 +19,13 @@ or when actions were agreed at it; with ``today`` given, also when its planned d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the store's records; this module reads none of them itself
+    from .store import CaseAction, DiscussionRecord
 
 #: The programs whose meetings are case discussions (ids of shipped content).
 CASE_DISCUSSION_PROGRAMS = frozenset({"casuistiekbespreking"})
@@ -36,19 +41,6 @@ class HeldDiscussion:
     held_on: date
     actions_agreed: int
     actions_done: int
-
-
-@dataclass(frozen=True)
-class CaseAction:
-    """An action agreed at a case discussion: what (as typed), who, by when, done or not."""
-
-    id: int
-    training_id: int
-    meeting: int
-    text: str
-    who: str
-    due: date | None
-    done: bool
 
 
 @dataclass(frozen=True)
@@ -88,3 +80,23 @@ def carried_over(actions: Iterable[CaseAction], meeting: int) -> list[CaseAction
     """The open actions agreed at earlier discussions, oldest discussion first: shown at ``meeting``."""
     earlier = [a for a in actions if a.meeting < meeting and not a.done]
     return sorted(earlier, key=lambda a: (a.meeting, a.due or date.max, a.id))
+
+
+def held_discussions(records: Iterable[DiscussionRecord], today: date | None = None) -> list[HeldDiscussion]:
+    """The held discussions among the store's records (see the module's docstring), oldest first.
+
+    ``held_on`` is the planned date, else the day (UTC) the run was last changed, else the day
+    the first action was recorded.
+    """
+    held: list[HeldDiscussion] = []
+    for record in records:
+        training = record.training
+        runs = {meeting: at.date() for meeting, at in record.runs.items()}
+        planned = {n: d for n, d in enumerate(training.meeting_dates, start=1) if d is not None}
+        past = {n for n, d in planned.items() if today is not None and d < today}
+        for meeting in sorted(set(runs) | set(record.actions) | past):
+            actions = record.actions.get(meeting, [])
+            day = planned.get(meeting) or runs.get(meeting) or actions[0].created_at.date()
+            held.append(HeldDiscussion(training.id, training.organisation, meeting, day, len(actions),
+                                       sum(1 for a in actions if a.done)))
+    return sorted(held, key=lambda d: (d.held_on, d.training_id, d.meeting))

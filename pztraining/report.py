@@ -49,6 +49,17 @@ def _signature(item: dict) -> str:
     return json.dumps([item.get("type"), item.get("text"), item.get("options")], ensure_ascii=False)
 
 
+def pseudonym_codes(participants: Iterable) -> dict[int, tuple[str, str]]:
+    """participant id → (stable pseudonym code, name) for the participants of one training.
+
+    The code ("D03") is the order of joining (participant ids grow as people join), so it does
+    not change and says nothing about the person; exports carry it instead of the name unless
+    names are asked for.
+    """
+    people = sorted(participants, key=lambda p: p.id)
+    return {p.id: (f"D{n:02d}", p.name) for n, p in enumerate(people, start=1)}
+
+
 def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms: dict[str, Form],
                  codes: dict[int, dict[int, tuple[str, str]]], with_names: bool = False) -> pd.DataFrame:
     """One row per answer. ``rows`` come from ``Store.answer_rows``; ``codes`` per training.

@@ -102,7 +102,7 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     ids = [t.id for t in scope.trainings]
     infos = {t.id: report.TrainingInfo(t.id, t.name, t.program_id, t.organisation, t.meeting_dates)
              for t in scope.trainings}
-    codes = {t.id: store.participant_codes(t.id) for t in scope.trainings}
+    codes = {t.id: report.pseudonym_codes(store.list_participants(t.id)) for t in scope.trainings}
     tidy = report.tidy_answers(store.answer_rows(ids), infos, lib.forms, codes, with_names)
     opened_rows = [(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
                    for t in scope.trainings for s in store.form_sessions(t.id)]

@@ -11,7 +11,7 @@ NL: dict[str, str] = {
     "app.trainer.subtitle": "Kies een training en een bijeenkomst, en geef hem vanaf deze pagina.",
     "error.prefix": "Fout",
     "unexpected": "Er ging iets onverwachts mis ({error}). Er is niets half opgeslagen; probeer het opnieuw.",
-    # ---------------------------------------------------------------- database (store.py)
+    # ---------------------------------------------------------------- database (store/)
     "store.busy": "De database is even bezig met een andere wijziging; er is niets opgeslagen. Probeer het zo opnieuw.",
     "store.missing": "Er is geen pztraining-database op {where}; er is niets aangemaakt. Kijk de map (--data-dir) of het adres (--db) na.",
     "store.unknown_url": "Onbekend database-adres '{url}'.",
@@ -821,6 +821,17 @@ NL: dict[str, str] = {
     "room.error.no_descriptors": "De server is overbelast. Probeer het over een paar seconden opnieuw.",
     "room.log.descriptors": "Open bestanden: limiet {limit} (was {before}); verbindingen: hoogstens {connections}, {connections_per_address} per adres; pushverbindingen: hoogstens {total} in totaal, {per_address} per adres, {per_device} per apparaat.",
     "log.repeats_suppressed": "… {count} keer onderdrukt in {seconds} s: {template}",
+    # ---- issue 21: storepkg
+    "store.training_missing": "Training {training_id} bestaat niet.",
+    "store.training_unnamed": "Geef de training een naam.",
+    "store.code_unknown": "Deze code hoort bij geen enkele training. Kijk de code nog eens na.",
+    "store.participant_unnamed": "Vul een naam of schuilnaam in.",
+    "store.participant_name_long": "Een naam is hoogstens 100 tekens.",
+    "store.group_taken": "Er is al een groep '{name}' in deze bijeenkomst.",
+    "store.group_missing": "Oefengroep {group_id} bestaat niet.",
+    "store.folder.not_writable": "Kan niet schrijven in {folder}: kies met --db een andere plek voor de database.",
+    "store.newer_schema": "De database heeft schemaversie {found}, nieuwer dan deze pztraining ({known}); werk pztraining bij.",
+    "store.form_closed": "Dit formulier is gesloten; je antwoorden kunnen niet meer worden verstuurd.",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -11,8 +11,8 @@ from .. import report
 from ..access import LOCAL, User, can_read_organisation, require_organisation
 from ..content import library
 from ..content.schema import Conditions, CostFormat, Planning
+from ..discussions import CASE_DISCUSSION_PROGRAMS, HeldDiscussion, held_discussions
 from ..errors import ScopeError
-from ..discussions import CASE_DISCUSSION_PROGRAMS, HeldDiscussion
 from ..store import Store, Training
 from ..texts import t
 from . import conditions as conditions_lib
@@ -38,9 +38,10 @@ def trainings_of(store: Store, organisation: str, program_id: str | None = None)
                    and (program_id is None or tr.program_id == program_id)), key=lambda tr: tr.id)
 
 
-def case_discussions_for(store: Store, organisation: str, today: date) -> list[HeldDiscussion]:
-    """The held case discussions of an organisation (a planned one counts once its date has passed)."""
-    return store.case_discussions(organisation, today=today)
+def case_discussions_for(store: Store, organisation: str | None, today: date | None) -> list[HeldDiscussion]:
+    """The held case discussions of an organisation (None: all), oldest first; with ``today``, a
+    planned one counts once its date has passed."""
+    return held_discussions(store.case_discussion_records(CASE_DISCUSSION_PROGRAMS, organisation), today)
 
 
 def conditions_for(program_id: str | None) -> Conditions:
@@ -132,7 +133,7 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     chosen = [tr for tr in trainings_of(store, organisation, program_id)
               if tr.program_id not in CASE_DISCUSSION_PROGRAMS]
     lib = library()
-    codes = {tr.id: store.participant_codes(tr.id) for tr in chosen}
+    codes = {tr.id: report.pseudonym_codes(store.list_participants(tr.id)) for tr in chosen}
     facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
                                       indicators.training_day(tr.meeting_dates, tr.created_at, zone),
                                       len(codes[tr.id])) for tr in chosen]

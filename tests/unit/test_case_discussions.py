@@ -10,6 +10,7 @@ from pztraining.content import load_program
 from pztraining.content.errors import ContentError
 from pztraining.content.loader import validate_data
 from pztraining.discussions import HeldDiscussion, Period, carried_over, count_per_period, half_years, quarters
+from pztraining.kartrekker.gather import case_discussions_for
 from pztraining.store import MissingEntry, StoreError
 
 PROGRAM = "casuistiekbespreking"
@@ -116,28 +117,28 @@ def test_the_next_discussion_shows_the_earlier_open_actions_oldest_first(store, 
 def test_a_discussion_counts_as_held_when_started_or_when_actions_were_agreed(any_store, clock):
     store = any_store
     training = _series(store, clock)
-    assert store.case_discussions() == []  # planned dates alone are not held discussions
-    store.save_run(training.id, 1, {"started": True}, clock())  # started in the Draaiboek
+    assert case_discussions_for(store, None, None) == []  # planned dates alone are not held discussions
+    store.update_run(training.id, 1, lambda _old: {"started": True}, clock())  # started in the Draaiboek
     action = store.add_case_action(training.id, 2, "Huisarts bellen", "Els", None, clock())
     store.add_case_action(training.id, 2, "Folder naar familie", "Els", None, clock())
     store.set_case_action_done(action.id, True)
-    held = store.case_discussions()
+    held = case_discussions_for(store, None, None)
     assert held == [HeldDiscussion(training.id, "Hospice De Kaap", 1, DATES[0], 0, 0),
                     HeldDiscussion(training.id, "Hospice De Kaap", 2, DATES[1], 2, 1)]
 
 
 def test_a_stopped_run_does_not_count_and_a_past_date_counts_when_today_is_given(store, clock):
     training = _series(store, clock)
-    store.save_run(training.id, 1, None, clock())  # started, then stopped: the Draaiboek stores null
-    assert store.case_discussions() == []
-    held = store.case_discussions(today=date(2026, 7, 16))
+    store.update_run(training.id, 1, lambda _old: None, clock())  # started, then stopped: the Draaiboek stores null
+    assert case_discussions_for(store, None, None) == []
+    held = case_discussions_for(store, None, date(2026, 7, 16))
     assert [d.meeting for d in held] == [1, 2]  # 16 July itself is not yet past
 
 
 def test_without_a_planned_date_the_day_of_the_run_is_used(store, clock):
     training = _series(store, clock, dates=())
-    store.save_run(training.id, 3, {"started": True}, clock())
-    [held] = store.case_discussions()
+    store.update_run(training.id, 3, lambda _old: {"started": True}, clock())
+    [held] = case_discussions_for(store, None, None)
     assert (held.meeting, held.held_on) == (3, clock().date())
 
 
@@ -146,9 +147,9 @@ def test_discussions_are_counted_per_organisation_and_other_programmes_are_left_
     zuid = _series(store, clock, "Thuiszorg Zuid")
     other = store.add_training("Scholing", "hospice-ggz", clock(), "Hospice De Kaap", (date(2026, 1, 5),))
     for training in (kaap, zuid, other):
-        store.save_run(training.id, 1, {"started": True}, clock())
-    assert [d.training_id for d in store.case_discussions("Hospice De Kaap")] == [kaap.id]
-    assert {d.organisation for d in store.case_discussions()} == {"Hospice De Kaap", "Thuiszorg Zuid"}
+        store.update_run(training.id, 1, lambda _old: {"started": True}, clock())
+    assert [d.training_id for d in case_discussions_for(store, "Hospice De Kaap", None)] == [kaap.id]
+    assert {d.organisation for d in case_discussions_for(store, None, None)} == {"Hospice De Kaap", "Thuiszorg Zuid"}
 
 
 def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
@@ -160,3 +161,16 @@ def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
     assert count_per_period(discussions, quarters(2026)) == {"2026 K1": 2, "2026 K2": 1, "2026 K3": 0, "2026 K4": 1}
     assert count_per_period(discussions, half_years(2026)) == {"2026 H1": 3, "2026 H2": 1}
     assert count_per_period([], [Period("jaar", date(2026, 1, 1), date(2027, 1, 1))]) == {"jaar": 0}
+
+
+def test_the_held_rule_needs_no_database_a_reset_run_and_a_future_date_do_not_count():
+    from datetime import datetime, timezone
+
+    from pztraining.discussions import held_discussions
+    from pztraining.store import AgreedAction, DiscussionRecord, Training
+
+    series = Training(1, "Casuïstiek", PROGRAM, "Hospice", DATES, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    at = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    record = DiscussionRecord(series, runs={}, actions={2: [AgreedAction(True, at), AgreedAction(False, at)]})
+    assert held_discussions([record], today=date(2026, 1, 1)) == [HeldDiscussion(1, "Hospice", 2, DATES[1], 2, 1)]
+    assert [d.meeting for d in held_discussions([record], today=date(2026, 5, 1))] == [1, 2]

@@ -95,7 +95,7 @@ def test_without_a_programme_every_programme_of_the_organisation_counts(store):
 
 def test_the_target_of_trainings_is_judged_per_period(store):
     trainings = fill_organisation(store)
-    talks = store.case_discussions(ORG, today=TODAY)
+    talks = gather.case_discussions_for(store, ORG, TODAY)
     facts = [indicators.TrainingFacts(tr.id, tr.name, "mysupport", tr.meeting_dates[-1], 1) for tr in trainings]
     periods = indicators.buckets(date(2025, 7, 1), date(2026, 12, 31), "halfjaar")
     empty = pd.DataFrame(columns=["training_id", "meeting", "form"])

@@ -172,3 +172,10 @@ def test_bad_scopes_are_refused_in_dutch(store, call, message):
 
     with pytest.raises(ScopeError, match=message):
         call(store)
+
+
+def test_pseudonym_codes_follow_the_order_of_joining_not_the_names():
+    from types import SimpleNamespace as Joined
+
+    joined = [Joined(id=7, name="Anna"), Joined(id=3, name="Zoë"), Joined(id=12, name="Bram")]
+    assert report.pseudonym_codes(joined) == {3: ("D01", "Zoë"), 7: ("D02", "Anna"), 12: ("D03", "Bram")}

@@ -6,8 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from pztraining import store as store_module
-from pztraining.store import MissingEntry, Store, StoreError
+from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, migrations, tables
 
 
 def test_a_training_is_stored_with_its_meeting_dates(any_store, clock):
@@ -44,8 +43,8 @@ def test_the_run_state_survives_reopening_the_database(tmp_path, clock):
     url = f"sqlite:///{tmp_path / 'pz.db'}"
     first = Store(url)
     training = first.add_training("A", "mysupport", clock())
-    first.save_run(training.id, 1, {"current": 2, "x": [1, 2]}, clock())
-    first.save_run(training.id, 1, {"current": 3}, clock())
+    first.update_run(training.id, 1, lambda _old: {"current": 2, "x": [1, 2]}, clock())
+    first.update_run(training.id, 1, lambda _old: {"current": 3}, clock())
     first.close()
     again = Store(url)
     assert again.load_run(training.id, 1) == {"current": 3}
@@ -65,16 +64,16 @@ def _fill_every_table(store, training, clock) -> None:
     """Two participants, a named and an anonymous form with submissions and drafts, a role-play
     group with a logged turn, a ticked checklist item, a run, a meeting date, a case shown on
     the phones, a facilitator link and an action agreed at a case discussion."""
-    store.save_run(training.id, 1, {"current": 0}, clock())
+    store.update_run(training.id, 1, lambda _old: {"current": 0}, clock())
     store.set_checklist_tick(training.id, "x", True, clock())
     sanne = store.add_participant(training.id, "Sanne", f"device-{training.id}-1", clock())
     store.add_participant(training.id, "Joost", f"device-{training.id}-2", clock())
     store.open_form(training.id, 1, "reflectie", False, clock())
     store.submit(training.id, 1, "reflectie", f"p:{sanne.id}", {"a": "goed"}, clock(), participant_id=sanne.id)
-    store.save_draft(training.id, 1, "reflectie", "p:joost", {"a": "half"}, clock())
+    store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:joost", {"a": "half"}, clock())
     store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
     store.submit(training.id, 1, "evaluatie-mysupport", "anon-1", {"cijfer": 8}, clock())
-    store.save_draft(training.id, 1, "evaluatie-mysupport", "anon-2", {"cijfer": 7}, clock())
+    store.save_open_draft(training.id, 1, "evaluatie-mysupport", lambda _anonymous: "anon-2", {"cijfer": 7}, clock())
     store.share_case(training.id, 1, "de-vries", True, clock())
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
@@ -89,10 +88,10 @@ def _fill_every_table(store, training, clock) -> None:
 def _row_counts(store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return {table.name: conn.execute(select(func.count()).select_from(table)).scalar()
-                for table in store_module.metadata.sorted_tables
+                for table in tables.metadata.sorted_tables
                 # Login names and their roles (schema 8) and the organisation's own tables belong to no training.
-                if table not in (store_module.schema_info, store_module.users)
-                and table not in store_module.ORGANISATION_TABLES}
+                if table not in (tables.schema_info, tables.users)
+                and table not in tables.ORGANISATION_TABLES}
 
 
 def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
@@ -110,15 +109,15 @@ def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
     # Both trainings had the same data: exactly half of every table is gone, the other half is keep's.
     assert _row_counts(store) == {name: count // 2 for name, count in before.items()}
     with store.engine.connect() as conn:
-        for table in store_module.metadata.sorted_tables:
+        for table in tables.metadata.sorted_tables:
             if "training_id" in table.c:
                 owners = set(conn.execute(select(table.c.training_id)).scalars())
                 assert owners == {keep.id}, table.name
-        groups = select(store_module.roleplay_groups.c.id).where(store_module.roleplay_groups.c.training_id == keep.id)
-        turns = store_module.roleplay_turns
+        groups = select(tables.roleplay_groups.c.id).where(tables.roleplay_groups.c.training_id == keep.id)
+        turns = tables.roleplay_turns
         assert conn.execute(select(func.count()).select_from(turns).where(turns.c.group_id.not_in(groups))).scalar() == 0
-        sent = select(store_module.submissions.c.id).where(store_module.submissions.c.training_id == keep.id)
-        answers = store_module.answers
+        sent = select(tables.submissions.c.id).where(tables.submissions.c.training_id == keep.id)
+        answers = tables.answers
         assert conn.execute(select(func.count()).select_from(answers).where(answers.c.submission_id.not_in(sent))).scalar() == 0
     with pytest.raises(MissingEntry):
         store.find_training(gone.id)
@@ -141,16 +140,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):
 
 def test_a_new_database_gets_the_current_schema_version(any_store):
     store = any_store
-    assert store.schema_version() == store_module.SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, clock):
     url = f"sqlite:///{tmp_path / 'pz.db'}"
     Store(url).add_training("A", "mysupport", clock())
     applied = []
-    newer = store_module.SCHEMA_VERSION + 1
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
-    monkeypatch.setitem(store_module.MIGRATIONS, newer, lambda conn: applied.append(conn))
+    newer = SCHEMA_VERSION + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, applied.append])
     reopened = Store(url)
     assert len(applied) == 1 and reopened.schema_version() == newer
     assert [t.name for t in reopened.list_trainings()] == ["A"]
@@ -178,7 +176,7 @@ def test_a_version_1_database_is_migrated_to_the_current_schema(tmp_path, clock)
             INSERT INTO trainings VALUES (2, 'Ouder', 'ggz', '', '2026-01-02 09:00:00');
         """)
     store = Store(f"sqlite:///{path}")
-    assert store.schema_version() == store_module.SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION
     codes = [t.join_code for t in store.list_trainings()]
     assert len(set(codes)) == 2 and all(len(code) == 6 for code in codes)
     group = store.add_roleplay_group(1, 1, "Groep 1", {"x": 1}, clock())
@@ -192,6 +190,17 @@ def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
         conn.exec_driver_sql("update pz_schema set version = 99")
     with pytest.raises(StoreError, match="schemaversie 99, nieuwer dan deze pztraining"):
         Store(url)
+
+
+def test_every_store_error_is_a_pztraining_error_the_cli_and_servers_catch_once(tmp_path):
+    from pztraining.errors import PztrainingError
+    from pztraining.store import MissingDatabase, MissingEntry, StoreUnavailable
+
+    assert issubclass(StoreUnavailable, PztrainingError) and issubclass(MissingEntry, PztrainingError)
+    with pytest.raises(PztrainingError, match="geen pztraining-database"):
+        Store(f"sqlite:///{tmp_path / 'nergens.db'}", create=False)
+    with pytest.raises(MissingDatabase):
+        Store(f"sqlite:///{tmp_path / 'nergens.db'}", create=False)
 
 
 def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any_store, clock):
@@ -279,13 +288,13 @@ def test_a_schema_4_database_gets_run_versions_and_keeps_its_runs(tmp_path, cloc
     url = f"sqlite:///{tmp_path / 'old.db'}"
     store = Store(url)
     training = store.add_training("Team", "mysupport", clock())
-    store.save_run(training.id, 1, {"current": 2}, clock())
+    store.update_run(training.id, 1, lambda _old: {"current": 2}, clock())
     with store.engine.begin() as conn:  # back to how schema 4 stored runs
         conn.execute(text("ALTER TABLE meeting_runs DROP COLUMN version"))
         conn.execute(text("UPDATE pz_schema SET version = 4"))
     store.close()
     reopened = Store(url)
-    assert reopened.schema_version() == store_module.SCHEMA_VERSION
+    assert reopened.schema_version() == SCHEMA_VERSION
     assert reopened.find_run(training.id, 1) == ({"current": 2}, 0)
     *_, applied = reopened.update_run(training.id, 1, lambda old: {"current": 3}, clock(), expected_version=0)
     assert applied and reopened.find_run(training.id, 1) == ({"current": 3}, 1)
@@ -313,7 +322,7 @@ def test_names_added_before_schema_14_keep_their_role_and_get_no_claim_window_un
         conn.exec_driver_sql("UPDATE pz_schema SET version = 13")
     reopened = Store(store.url)
     try:
-        assert reopened.schema_version() == store_module.SCHEMA_VERSION
+        assert reopened.schema_version() == SCHEMA_VERSION
         now = datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc)
         anna = reopened.find_user("anna")
         assert (anna.role, anna.organisation) == ("trainer", "Zorggroep Noord")

@@ -48,7 +48,7 @@ def test_a_resent_or_corrected_submission_replaces_the_first(any_store, training
     person = any_store.add_participant(training.id, "Sanne", "h", clock())
     any_store.open_form(training.id, 1, "reflectie", False, clock())
     key = f"p:{person.id}"
-    any_store.save_draft(training.id, 1, "reflectie", key, {"a": "conc"}, clock())
+    any_store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: key, {"a": "conc"}, clock())
     for value in ("eerste", "eerste", "verbeterd"):
         any_store.submit(training.id, 1, "reflectie", key, {"a": value}, clock(), participant_id=person.id)
     assert any_store.response_counts(training.id, 1) == {"reflectie": 1}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pztraining.store import MIGRATIONS, SCHEMA_VERSION, Store
+from pztraining.store import SCHEMA_VERSION, Store
 
 PROCESSES = 4
 #: One app process: every migration notes its version in a log before it runs, then the store
@@ -17,6 +17,7 @@ PROCESSES = 4
 CHILD = """
 import os, sys, time
 from pztraining import store
+from pztraining.store import migrations
 url, start, log = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 
 def noting(version, migrate):
@@ -26,7 +27,7 @@ def noting(version, migrate):
         migrate(conn)
     return run
 
-store.MIGRATIONS = {v: noting(v, m) for v, m in store.MIGRATIONS.items()}
+migrations.MIGRATIONS = [noting(v, m) for v, m in enumerate(migrations.MIGRATIONS, start=1)]
 while time.time() < start:
     time.sleep(0.001)
 s = store.Store(url)
@@ -57,7 +58,7 @@ def test_processes_opening_a_new_database_at_once_all_start_and_migrate_once(bac
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == str(SCHEMA_VERSION)
     ran = Counter(int(line) for line in log.read_text().split())
-    assert ran == Counter({version: 1 for version in MIGRATIONS})
+    assert ran == Counter({version: 1 for version in range(1, SCHEMA_VERSION + 1)})
     store = Store(url)
     assert store.schema_version() == SCHEMA_VERSION
     store.close()

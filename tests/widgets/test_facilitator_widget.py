@@ -128,7 +128,7 @@ def test_the_time_left_in_the_practice_block_comes_from_the_trainers_run(app, st
     run = schedule.start(*meeting.lengths(), 120, clock())
     for _ in range(3):  # Welkom, Terugkoppeling, Informatiegids → Oefenen
         run = schedule.advance(run, clock())
-    store.save_run(training.id, 1, run.to_dict(), clock())
+    store.update_run(training.id, 1, lambda _old: run.to_dict(), clock())
     make_group(app, reflection="3:00")
     assert "Nog 60 min in het oefenblok · past nog 12 beurt(en)" in app.block_info.value
     clock.advance(minutes=58)

@@ -13,8 +13,8 @@ from typing import Callable
 import ipywidgets as w
 
 from ...content import Meeting, Program
-from ...discussions import CaseAction, carried_over
-from ...store import Store, StoreError, Training
+from ...discussions import carried_over
+from ...store import CaseAction, Store, StoreError, Training
 from ...texts import t
 from ..common import Message, esc, named
 

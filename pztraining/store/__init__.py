@@ -1,0 +1,89 @@
+"""The store: the only part of pztraining that talks to the database (SQLAlchemy 2 Core).
+
+Every Voila page runs in its own kernel process, so all shared state goes through here.
+The default database is SQLite in WAL mode (many readers, one writer, with a busy
+timeout) under the data folder; ``--db URL`` or ``PZTRAINING_DB`` choose another, e.g.
+``postgresql+psycopg://…``. Nothing here reads the clock: callers pass ``now`` (UTC). The
+store does transactions and SQL; the rules of the domain (when a discussion counts as held,
+what a role-play press does, ...) live in the pure modules that own them, which the store
+never imports.
+
+Layout:
+
+- :mod:`.tables` the schema; :mod:`.migrations` one module per schema step;
+- :mod:`.engine` URL resolution, connections, SQLite pragmas, PostgreSQL's lock, busy retries,
+  Dutch errors; :mod:`.errors` the :class:`StoreError` family; :mod:`.keys` codes and hashes;
+- one module per aggregate with its SQL: :mod:`.trainings` (with runs and the checklist),
+  :mod:`.people` (users, participants), :mod:`.answers` (form sessions, submissions, drafts,
+  anonymous batches, quiz reveals), :mod:`.room` (room versions, shared cases, facilitator
+  codes), :mod:`.roleplay`, :mod:`.discussions`, :mod:`.kartrekker`, :mod:`.reading` (reports).
+
+:class:`Store` is the facade callers use: it *inherits* the aggregates (mixins over one
+:class:`~.engine.Database`) rather than holding one object per aggregate. Every aggregate needs
+the same engine, the same per-thread busy window and the same transactions, and one write
+(opening a form) touches two aggregates (answers and the room version) in one transaction;
+mixins share that state without a forwarding method for each of ~60 public methods, keep every
+method's name and signature as callers know them, and keep each aggregate's SQL in its module.
+"""
+
+from __future__ import annotations
+
+from .answers import Answers, FormSession
+from .discussions import (
+    ACTION_TEXT_LIMIT,
+    ACTION_WHO_LIMIT,
+    AgreedAction,
+    CaseAction,
+    DiscussionRecord,
+    Discussions,
+)
+from .engine import (
+    BUSY_SECONDS,
+    MIGRATION_LOCK,
+    Database,
+    database_url,
+    default_data_dir,
+    display_url,
+)
+from .errors import (
+    AnonymousForm,
+    FormClosed,
+    MissingDatabase,
+    MissingEntry,
+    StoreBusy,
+    StoreError,
+    StoreUnavailable,
+)
+from .kartrekker import CONDITION_SCORES, ConditionScore, EnteredIndicator, Kartrekker
+from .keys import (
+    FACILITATOR_CODE_LENGTH,
+    JOIN_ALPHABET,
+    JOIN_CODE_LENGTH,
+    login_name,
+    new_device_salt,
+    new_join_code,
+    normalize_join_code,
+    salted_device_hash,
+)
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+from .people import ROLES, Account, Participant, People
+from .reading import Reading
+from .roleplay import RolePlay, RolePlayRow
+from .room import Room
+from .tables import ORGANISATION_TABLES, metadata
+from .trainings import Training, Trainings
+
+
+class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading):
+    """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
+
+
+__all__ = [
+    "ACTION_TEXT_LIMIT", "ACTION_WHO_LIMIT", "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
+    "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
+    "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "CaseAction", "ConditionScore", "Database",
+    "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",
+    "Participant", "RolePlayRow", "Store", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
+    "database_url", "default_data_dir", "display_url", "login_name", "metadata", "new_device_salt",
+    "new_join_code", "normalize_join_code", "salted_device_hash",
+]
