@@ -16,21 +16,20 @@ from typing import Sequence
 from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
-from .errors import ExportError, ScopeError
-from .files import AlreadyExists, WriteError
+from .errors import PztrainingError, ScopeError
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .os_errors import describe
-from .schedule import ScheduleError
-from .slides import SlidesError
-from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
+from .store import ROLES, MissingEntry, Store, display_url, login_name
 from .text_input import whole_number
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
 
-class UsageError(Exception):
+class UsageError(PztrainingError):
     """Wrong arguments on the command line."""
+
+    exit_code = 2
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -232,17 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
     try:
         return handler[args.command](args)
-    except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError,
-            HubConfigError) as exc:
+    except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence
         print(t("cli.error", message=str(exc)), file=sys.stderr)
-        return 1
-    except AlreadyExists as exc:
-        print(t("cli.error", message=exists_message(exc)), file=sys.stderr)
-        return 1
-    except WriteError as exc:
-        print(t("cli.error", message=f"{exc.path}: {exc.reason}"), file=sys.stderr)
-        return 1
+        return exc.exit_code
     except OSError as exc:  # the system's reason in Dutch, never its English strerror
         print(t("cli.error", message=describe(exc)), file=sys.stderr)
         return 1
@@ -252,13 +243,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the edge: a user sees a sentence, never a traceback
         print(t("cli.error", message=t("unexpected", error=type(exc).__name__)), file=sys.stderr)
         return 1
-
-
-def exists_message(exc: AlreadyExists) -> str:
-    """The Dutch refusal for a file in the way: which file, and that --overwrite replaces it."""
-    if exc.others:
-        return t("files.exists_more", path=exc.path, others=exc.others)
-    return t("files.exists", path=exc.path)
 
 
 def _say_where(asked: Path, written: Path) -> None:
@@ -392,8 +376,7 @@ def _who(role: str, organisation: str) -> str:
 
 def cmd_users(args) -> int:
     if args.action is None:
-        print(t("cli.error", message=t("cli.users.need_action")), file=sys.stderr)
-        return 2
+        raise UsageError(t("cli.users.need_action"))
     if args.action == "add":
         store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
         try:
@@ -599,11 +582,8 @@ def _fresh_slides() -> Path | None:
             report = slides.build(out)
             for problem in report.problems:
                 print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
-    except SlidesError as exc:
+    except PztrainingError as exc:  # e.g. a file that is not ours in the build folder: kept, and said
         print(t("cli.serve.slides_problem", problem=exc), file=sys.stderr)
-        return None
-    except AlreadyExists as exc:  # a file that is not ours in the build folder: kept, and said
-        print(t("cli.serve.slides_problem", problem=exists_message(exc)), file=sys.stderr)
         return None
     return out
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from math import ceil, floor
 from typing import Literal
 
+from .errors import PztrainingError
 from .text_input import whole_number
 
 Phase = Literal["ready", "turn", "reflection", "done"]
@@ -33,8 +34,10 @@ GROUP_MIN, GROUP_MAX, PER_SIMULANT_MAX = 3, 5, 10
 ACTIONS = ("start", "stop", "pause", "resume", "extend", "next", "skip", "herhalen", "moeilijker", "end")
 
 
-class RolePlayError(ValueError):
+class RolePlayError(PztrainingError, ValueError):
     """An action that is not possible now; the message is Dutch and meant for users."""
+
+    http_status = 409
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,15 @@ from datetime import date, datetime, timedelta
 from math import ceil, floor
 from typing import ClassVar, Sequence, Union
 
+from .errors import PztrainingError
+
 MINUTE = 60
 
 
-class ScheduleError(ValueError):
+class ScheduleError(PztrainingError, ValueError):
     """A request the schedule cannot honour; the message is Dutch and meant for users."""
+
+    http_status = 400
 
 
 # --------------------------------------------------------------------------- shortening

@@ -25,13 +25,14 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import PztrainingError
 from .os_errors import dutch_reason
 from .texts import t
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class ServerError(Exception):
+class ServerError(PztrainingError):
     """A server could not be started; the message is Dutch."""
 
 

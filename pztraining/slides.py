@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import content
+from .errors import PztrainingError
 from .files import WriteError, write_files, write_folder
 from .texts import t
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
@@ -42,7 +43,7 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent / "slides_template"
 REVEAL_ROOT = Path(__file__).resolve().parent / "vendor" / "revealjs"
 
 
-class SlidesError(Exception):
+class SlidesError(PztrainingError):
     """The build as a whole cannot go on (no reveal.js, output folder not writable); Dutch."""
 
 

@@ -8,6 +8,8 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from ..errors import PztrainingError
+
 
 @dataclass(frozen=True)
 class ContentProblem:
@@ -22,7 +24,7 @@ class ContentProblem:
         return f"{where}: {self.message}"
 
 
-class ContentError(Exception):
+class ContentError(PztrainingError):
     """A content file could not be loaded; ``problems`` lists every problem found."""
 
     def __init__(self, problems: Iterable[ContentProblem]):

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
+from ..errors import PztrainingError
 from ..os_errors import dutch_reason
 from . import schema
 from .tree_shape import problems as tree_problems
@@ -284,8 +285,10 @@ def library() -> Library:
     return lib
 
 
-class UnknownContent(KeyError):
+class UnknownContent(PztrainingError, KeyError):
     """No shipped content of this kind has this id; the message is Dutch."""
+
+    http_status = 404
 
     #: How the message starts, e.g. "Onbekende casus".
     label = "Onbekende inhoud"

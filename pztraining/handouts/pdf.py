@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..errors import PztrainingError
 from ..os_errors import dutch_reason
 
 #: Where we look for Chromium, after $PZ_CHROMIUM.
@@ -17,7 +18,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 TIMEOUT_SECONDS = 90
 
 
-class PdfError(Exception):
+class PdfError(PztrainingError):
     """Chromium could not print a page; the message is Dutch."""
 
 
