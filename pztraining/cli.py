@@ -55,12 +55,12 @@ class _Parser(argparse.ArgumentParser):
 def _dutch_argparse(message: str) -> str:
     # argparse's own messages are English; translate the few a user meets.
     replacements = {
-        "the following arguments are required": "dit ontbreekt",
-        "unrecognized arguments": "onbekende argumenten",
-        "invalid int value": "geen geheel getal",
-        "invalid choice": "ongeldige keuze",
-        "expected one argument": "verwacht een waarde",
-        "choose from": "kies uit",
+        "the following arguments are required": t("cli.argparse.ontbreekt"),
+        "unrecognized arguments": t("cli.argparse.onbekende_argumenten"),
+        "invalid int value": t("cli.argparse.geen_geheel_getal"),
+        "invalid choice": t("cli.argparse.ongeldige_keuze"),
+        "expected one argument": t("cli.argparse.verwacht_waarde"),
+        "choose from": t("cli.argparse.kies_uit"),
         "argument ": "",
     }
     for english, dutch in replacements.items():

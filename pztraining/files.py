@@ -158,7 +158,7 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
             continue
         except OSError as exc:
             raise WriteError(candidate, dutch_reason(exc)) from None
-    raise WriteError(folder / base, "te veel mappen met deze naam")
+    raise WriteError(folder / base, t("files.veel_mappen_naam"))
 
 
 def write_files(folder: Path, writers: Mapping[str, Callable[[Path], None]], *, overwrite: bool = False,

@@ -40,7 +40,7 @@ def notebooks_dir() -> Path:
     """The folder with the app notebooks, inside the installed package (a wheel works too)."""
     folder = Path(str(files("pztraining").joinpath("notebooks")))
     if not (folder / "trainer.ipynb").exists():
-        raise ServerError(f"De map met apps ontbreekt ({folder}); installeer pztraining opnieuw.")
+        raise ServerError(t("server.map_apps_ontbreekt_installeer", folder=folder))
     return folder
 
 
@@ -258,7 +258,7 @@ def _wait_until_up(server: VoilaServer, timeout: float) -> None:
             return  # it answers: the server is up
         except OSError:
             time.sleep(0.25)
-    raise ServerError(f"Voila reageert niet binnen {timeout:.0f} seconden op {server.base_url}.")
+    raise ServerError(t("server.voila_reageert_niet_binnen", timeout=timeout, base_url=server.base_url))
 
 
 def _slides_env(slides_dir: Path | None) -> dict[str, str]:
