@@ -76,11 +76,12 @@ def format_agenda(program: Program, meeting: Meeting, rows: list[AgendaRow]) -> 
           total=total, minutes=meeting.minutes, minimum_minutes=meeting.minimum_minutes),
         "",
     ]
-    title_width = max(len("Blok"), *(len(r.block.title) for r in rows))
-    lines = [f"{'Tijd':<11}  {'Min':>3}  {'Blok':<{title_width}}  Wie"]
+    block = t("agenda.col.block")
+    title_width = max(len(block), *(len(r.block.title) for r in rows))
+    lines = [f"{t('agenda.col.time'):<11}  {t('agenda.col.minutes'):>3}  {block:<{title_width}}  {t('agenda.col.who')}"]
     for r in rows:
         minutes = f"{r.minutes:>3}"
-        note = f" (was {r.block.minutes})" if r.shortened_by else ""
+        note = t("agenda.was", minutes=r.block.minutes) if r.shortened_by else ""
         lines.append(f"{r.start:%H:%M}-{r.end:%H:%M}  {minutes}  {r.block.title:<{title_width}}  "
                      f"{leads_label(r.block)}{note}")
     end = rows[-1].end if rows else None

@@ -59,7 +59,7 @@ bijvoorbeeld tijd blok wie einde totaal gepland minimaal niemand keer waarde tek
 beurt groep ligt na minuten seconden lijst veld velden leeg tekst getal ja nee stappen volgorde vraag knoop
 keuzes advies ontbreekt regel kolom onleesbare gesloten gevonden kon klopt verstuurd antwoord antwoorden vul
 geef stop volgende vorige terug sluiten openen bewaar verwijder toevoegen annuleren groepen beurten periode
-programma verplicht maximaal minstens hoogstens""".split())
+programma verplicht maximaal minstens hoogstens geluid""".split())
 _ENGLISH = set("the a an of is to and that not with for this when on be or it no are by from as at was".split())
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"^[\w.\-/:<>{}*]*$")  # a key, id, file name or column: no sentence
@@ -67,8 +67,8 @@ _IDENTIFIER = re.compile(r"^[\w.\-/:<>{}*]*$")  # a key, id, file name or column
 
 def looks_dutch(text: str) -> bool:
     """Whether ``text`` reads as Dutch words for a person (more Dutch than English common words)."""
-    if _IDENTIFIER.match(text):
-        return False
+    if _IDENTIFIER.match(text):  # one word: Dutch when it is a capitalised label ("Blok"), not a value ("niet")
+        return text[:1].isupper() and text.lower() in _DUTCH
     words = [word.lower() for word in _WORD.findall(text)]
     dutch = [word for word in words if word in _DUTCH]
     if len([word for word in words if word in _ENGLISH]) >= len(dutch):
@@ -113,6 +113,7 @@ def test_no_dutch_sentence_lives_outside_texts_py():
     # The scan is only as good as its heuristic: a sentence is caught, code and English are not.
     assert looks_dutch("Er loopt al een beurt.") and looks_dutch("Onbekende casus")
     assert looks_dutch("De map {} kan niet beschreven worden ({}). Kies een andere map met --out.")
+    assert looks_dutch("Blok") and looks_dutch("Geluid uit")
     assert not looks_dutch("training_id") and not looks_dutch("room.error.busy") and not looks_dutch("niet")
     assert not looks_dutch("The database is not a file of this training.")
     assert not looks_dutch("SELECT id FROM trainings WHERE join_code = :code")
