@@ -18,6 +18,7 @@ from pztraining import cli
 from pztraining.decision_tree import InvalidPath
 from pztraining.errors import PztrainingError
 from pztraining.room.handlers import RoomHandler
+from pztraining.web_errors import DutchErrors
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -79,9 +80,25 @@ class _Raises(RoomHandler):
         raise RuntimeError("a bug")
 
 
-class TestRoomAnswersAnyPztrainingErrorWithItsStatusAndSentence(AsyncHTTPTestCase):
+class _PageRaises(DutchErrors, web.RequestHandler):
+    """A page of the trainer's server (the beamer page, the decks, Voila's pages) that fails."""
+
+    get = _Raises.get
+
+
+class TestServersAnswerAnyPztrainingErrorWithItsStatusAndSentence(AsyncHTTPTestCase):
     def get_app(self) -> web.Application:
-        return web.Application([(r"/", _Raises, {"room": None})])
+        return web.Application([(r"/", _Raises, {"room": None}), (r"/page", _PageRaises)])
+
+    def test_a_page_says_our_sentence_with_its_status_and_a_bug_in_general_words(self):
+        refused = self.fetch("/page?error=ours")
+        assert refused.code == 418 and "Koffie zetten kan deze server niet." in refused.body.decode()
+        logging.getLogger("tornado.application").disabled = True  # the expected traceback of the bug
+        try:
+            bug = self.fetch("/page?error=bug")
+        finally:
+            logging.getLogger("tornado.application").disabled = False
+        assert bug.code == 500 and "a bug" not in bug.body.decode() and "<p>" in bug.body.decode()
 
     def _get(self, error: str) -> tuple[int, dict]:
         response = self.fetch(f"/?error={error}")
