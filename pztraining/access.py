@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, TypeVar
 
+from .errors import PztrainingError
 from .store import MissingEntry, Store, Training
 from .texts import t
 
@@ -41,8 +42,10 @@ LOGIN_VARIABLE = "JUPYTERHUB_USER"
 T = TypeVar("T", bound=Training)
 
 
-class AccessError(Exception):
+class AccessError(PztrainingError):
     """Someone may not see or do this; the message is Dutch and meant for them."""
+
+    http_status = 403
 
 
 class UnknownUser(AccessError):

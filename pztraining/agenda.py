@@ -8,6 +8,7 @@ from datetime import datetime, time
 from .content import Block, Meeting, Program
 from .schedule import ScheduleError, shorten, timeline
 from .text_input import whole_number
+from .texts import t
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def find_meeting(program: Program, number: int) -> Meeting:
         count = len(program.meetings)
         options = "1" if count == 1 else f"1 t/m {count}"
         raise ScheduleError(
-            f"Het programma '{program.id}' heeft geen bijeenkomst {number}; kies {options}."
+            t("agenda.programma_heeft_geen_bijeenkomst", program=program.id, number=number, options=options)
         ) from None
 
 
@@ -51,7 +52,7 @@ def parse_clock(text: str) -> time:
         hours, minutes = numbers
         if hours < 24 and minutes < 60:
             return time(hours, minutes)
-    raise ScheduleError(f"De begintijd '{text}' is geen tijd als UU:MM, bijvoorbeeld 09:00.")
+    raise ScheduleError(t("agenda.begintijd_geen_tijd_als", text=text))
 
 
 def role_label(role: str) -> str:
@@ -70,19 +71,21 @@ def format_agenda(program: Program, meeting: Meeting, rows: list[AgendaRow]) -> 
     total = sum(r.minutes for r in rows)
     head = [
         program.title,
-        f"Bijeenkomst {meeting.number}: {meeting.title}",
-        f"{total} min (gepland {meeting.minutes} min, minimaal {meeting.minimum_minutes} min)",
+        t("handout.attendance.meeting", number=meeting.number, title=meeting.title),
+        t("agenda.min_gepland_min_minimaal",
+          total=total, minutes=meeting.minutes, minimum_minutes=meeting.minimum_minutes),
         "",
     ]
-    title_width = max(len("Blok"), *(len(r.block.title) for r in rows))
-    lines = [f"{'Tijd':<11}  {'Min':>3}  {'Blok':<{title_width}}  Wie"]
+    block = t("agenda.col.block")
+    title_width = max(len(block), *(len(r.block.title) for r in rows))
+    lines = [f"{t('agenda.col.time'):<11}  {t('agenda.col.minutes'):>3}  {block:<{title_width}}  {t('agenda.col.who')}"]
     for r in rows:
         minutes = f"{r.minutes:>3}"
-        note = f" (was {r.block.minutes})" if r.shortened_by else ""
+        note = t("agenda.was", minutes=r.block.minutes) if r.shortened_by else ""
         lines.append(f"{r.start:%H:%M}-{r.end:%H:%M}  {minutes}  {r.block.title:<{title_width}}  "
                      f"{leads_label(r.block)}{note}")
     end = rows[-1].end if rows else None
-    foot = ["", f"Einde {end:%H:%M}, totaal {total} min"] if end else []
+    foot = ["", t("agenda.einde_totaal_min", end=end, total=total)] if end else []
     return "\n".join(head + lines + foot) + "\n"
 
 

@@ -10,6 +10,7 @@ from html import escape
 import pandas as pd
 
 from .content import AGREEMENT_LABELS
+from .texts import t
 
 #: From "helemaal oneens" to "helemaal eens": red, light red, grey, light blue, blue
 #: (a colour-blind-safe diverging palette).
@@ -112,8 +113,10 @@ def before_after_chart(pairs: pd.DataFrame, title: str, low: int = 0, high: int 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
              f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
              f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
-             f"<circle cx='{left}' cy='28' r='5' fill='#ef8a62'/><text x='{left + 9}' y='32'>voor</text>"
-             f"<circle cx='{left + 60}' cy='28' r='5' fill='#2166ac'/><text x='{left + 69}' y='32'>na</text>"]
+             f"<circle cx='{left}' cy='28' r='5' fill='#ef8a62'/>"
+             f"<text x='{left + 9}' y='32'>{escape(t('chart.before'))}</text>"
+             f"<circle cx='{left + 60}' cy='28' r='5' fill='#2166ac'/>"
+             f"<text x='{left + 69}' y='32'>{escape(t('chart.after'))}</text>"]
     for tick in range(low, high + 1):
         parts.append(f"<text x='{x(tick):.1f}' y='{height - 8}' text-anchor='middle' fill='#555'>{tick}</text>")
     for i, (_, row) in enumerate(pairs.iterrows()):

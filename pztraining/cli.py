@@ -16,21 +16,20 @@ from typing import Sequence
 from . import access
 from . import agenda as agenda_lib
 from . import content, demo as demo_lib, server
-from .errors import ExportError, ScopeError
-from .files import AlreadyExists, WriteError
+from .errors import PztrainingError, ScopeError
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .os_errors import describe
-from .schedule import ScheduleError
-from .slides import SlidesError
-from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
+from .store import ROLES, MissingEntry, Store, display_url, login_name
 from .text_input import whole_number
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
 
-class UsageError(Exception):
+class UsageError(PztrainingError):
     """Wrong arguments on the command line."""
+
+    exit_code = 2
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -56,12 +55,12 @@ class _Parser(argparse.ArgumentParser):
 def _dutch_argparse(message: str) -> str:
     # argparse's own messages are English; translate the few a user meets.
     replacements = {
-        "the following arguments are required": "dit ontbreekt",
-        "unrecognized arguments": "onbekende argumenten",
-        "invalid int value": "geen geheel getal",
-        "invalid choice": "ongeldige keuze",
-        "expected one argument": "verwacht een waarde",
-        "choose from": "kies uit",
+        "the following arguments are required": t("cli.argparse.ontbreekt"),
+        "unrecognized arguments": t("cli.argparse.onbekende_argumenten"),
+        "invalid int value": t("cli.argparse.geen_geheel_getal"),
+        "invalid choice": t("cli.argparse.ongeldige_keuze"),
+        "expected one argument": t("cli.argparse.verwacht_waarde"),
+        "choose from": t("cli.argparse.kies_uit"),
         "argument ": "",
     }
     for english, dutch in replacements.items():
@@ -95,12 +94,12 @@ def _hours(text: str) -> int:
 
 def build_parser() -> _Parser:
     parser = _Parser(prog="pztraining", description=t("cli.description"))
-    commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="OPDRACHT",
+    commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar=t("cli.metavar.command"),
                                      parser_class=_Parser)
 
     def with_store_options(sub: _Parser) -> None:
         sub.add_argument("--db", metavar="URL", help=t("cli.opt.db"))
-        sub.add_argument("--data-dir", metavar="MAP", type=Path, help=t("cli.opt.data_dir"))
+        sub.add_argument("--data-dir", metavar=t("cli.metavar.folder"), type=Path, help=t("cli.opt.data_dir"))
 
     def with_server_options(sub: _Parser) -> None:
         sub.add_argument("--host", default="127.0.0.1", help=t("cli.opt.host"))
@@ -112,7 +111,7 @@ def build_parser() -> _Parser:
         sub.add_argument("--room", action="store_true", help=t("cli.opt.room"))
 
     def with_region_option(sub: _Parser) -> None:
-        sub.add_argument("--region", type=Path, metavar="BESTAND", help=t("cli.opt.region"))
+        sub.add_argument("--region", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.region"))
 
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
@@ -120,54 +119,54 @@ def build_parser() -> _Parser:
     with_region_option(serve)
 
     check = commands.add_parser("check", help=t("cli.check"), description=t("cli.check"))
-    check.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.paths"))
+    check.add_argument("paths", nargs="*", type=Path, metavar=t("cli.metavar.path"), help=t("cli.opt.paths"))
     with_region_option(check)
 
     agenda = commands.add_parser("agenda", help=t("cli.agenda"), description=t("cli.agenda"))
-    agenda.add_argument("program", metavar="PROGRAMMA", help=t("cli.opt.program"))
+    agenda.add_argument("program", metavar=t("cli.metavar.program"), help=t("cli.opt.program"))
     agenda.add_argument("--meeting", type=_whole, default=1, metavar="N", help=t("cli.opt.meeting"))
     agenda.add_argument("--minutes", type=_whole, metavar="M", help=t("cli.opt.minutes"))
-    agenda.add_argument("--start", default="09:00", metavar="UU:MM", help=t("cli.opt.start"))
+    agenda.add_argument("--start", default="09:00", metavar=t("cli.metavar.clock"), help=t("cli.opt.start"))
 
     export = commands.add_parser("export", help=t("cli.export"), description=t("cli.export"))
     with_store_options(export)
-    export.add_argument("--training", metavar="TRAINING", help=t("cli.opt.training"))
-    export.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
-    export.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
-    export.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))
+    export.add_argument("--training", metavar=t("cli.metavar.training"), help=t("cli.opt.training"))
+    export.add_argument("--program", metavar=t("cli.metavar.program"), help=t("cli.opt.program"))
+    export.add_argument("--from", dest="date_from", metavar=t("cli.metavar.date"), help=t("cli.opt.from"))
+    export.add_argument("--to", dest="date_to", metavar=t("cli.metavar.date"), help=t("cli.opt.to"))
     export.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "html"), help=t("cli.opt.format"))
-    export.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
+    export.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.path"), help=t("cli.opt.out"))
     export.add_argument("--with-names", action="store_true", help=t("cli.opt.with_names"))
     export.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
 
     borging = commands.add_parser("borging", help=t("cli.borging"), description=t("cli.borging"))
     with_store_options(borging)
-    borging.add_argument("--org", required=True, metavar="ORGANISATIE", help=t("cli.opt.borging_org"))
-    borging.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
-    borging.add_argument("--from", dest="date_from", metavar="DATUM", help=t("cli.opt.from"))
-    borging.add_argument("--to", dest="date_to", metavar="DATUM", help=t("cli.opt.to"))
+    borging.add_argument("--org", required=True, metavar=t("cli.metavar.organisation"), help=t("cli.opt.borging_org"))
+    borging.add_argument("--program", metavar=t("cli.metavar.program"), help=t("cli.opt.program"))
+    borging.add_argument("--from", dest="date_from", metavar=t("cli.metavar.date"), help=t("cli.opt.from"))
+    borging.add_argument("--to", dest="date_to", metavar=t("cli.metavar.date"), help=t("cli.opt.to"))
     borging.add_argument("--per", choices=("halfjaar", "jaar"), help=t("cli.opt.per"))
     borging.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "html"),
                          help=t("cli.opt.borging_format"))
-    borging.add_argument("--out", required=True, type=Path, metavar="PAD", help=t("cli.opt.out"))
+    borging.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.path"), help=t("cli.opt.out"))
     borging.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
 
     remove = commands.add_parser("remove", help=t("cli.remove"), description=t("cli.remove"))
     with_store_options(remove)
-    remove.add_argument("--training", required=True, metavar="TRAINING", help=t("cli.opt.training"))
+    remove.add_argument("--training", required=True, metavar=t("cli.metavar.training"), help=t("cli.opt.training"))
     remove.add_argument("--yes", action="store_true", help=t("cli.opt.yes"))
 
     slides = commands.add_parser("slides", help=t("cli.slides"), description=t("cli.slides"))
-    slides.add_argument("paths", nargs="*", type=Path, metavar="PAD", help=t("cli.opt.decks"))
-    slides.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.slides_out"))
+    slides.add_argument("paths", nargs="*", type=Path, metavar=t("cli.metavar.path"), help=t("cli.opt.decks"))
+    slides.add_argument("--out", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.slides_out"))
     slides.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
     with_region_option(slides)
 
     handouts = commands.add_parser("handouts", help=t("cli.handouts"), description=t("cli.handouts"))
     with_store_options(handouts)
-    handouts.add_argument("--training", metavar="TRAINING", help=t("cli.opt.training"))
-    handouts.add_argument("--program", metavar="PROGRAMMA", help=t("cli.opt.program"))
-    handouts.add_argument("--out", type=Path, metavar="MAP", help=t("cli.opt.handouts_out"))
+    handouts.add_argument("--training", metavar=t("cli.metavar.training"), help=t("cli.opt.training"))
+    handouts.add_argument("--program", metavar=t("cli.metavar.program"), help=t("cli.opt.program"))
+    handouts.add_argument("--out", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.handouts_out"))
     handouts.add_argument("--copies", type=_whole, metavar="N", help=t("cli.opt.copies"))
     handouts.add_argument("--with-names", action="store_true", help=t("cli.opt.names_attendance"))
     handouts.add_argument("--no-pdf", action="store_true", help=t("cli.opt.no_pdf"))
@@ -175,18 +174,19 @@ def build_parser() -> _Parser:
     with_region_option(handouts)
 
     users = commands.add_parser("users", help=t("cli.users"), description=t("cli.users"))
-    actions = users.add_subparsers(dest="action", title=t("cli.commands"), metavar="ACTIE", parser_class=_Parser)
+    actions = users.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                   parser_class=_Parser)
     users_add = actions.add_parser("add", help=t("cli.users.add"), description=t("cli.users.add"))
-    users_add.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    users_add.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     users_add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
-    users_add.add_argument("--org", default="", metavar="ORGANISATIE", help=t("cli.opt.org"))
-    users_add.add_argument("--first-login-hours", type=_hours, default=24, metavar="UREN",
+    users_add.add_argument("--org", default="", metavar=t("cli.metavar.organisation"), help=t("cli.opt.org"))
+    users_add.add_argument("--first-login-hours", type=_hours, default=24, metavar=t("cli.metavar.hours"),
                            help=t("cli.opt.first_login_hours"))
     with_store_options(users_add)
     users_list = actions.add_parser("list", help=t("cli.users.list"), description=t("cli.users.list"))
     with_store_options(users_list)
     users_remove = actions.add_parser("remove", help=t("cli.users.remove"), description=t("cli.users.remove"))
-    users_remove.add_argument("name", metavar="NAAM", help=t("cli.opt.user_name"))
+    users_remove.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     with_store_options(users_remove)
 
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
@@ -202,8 +202,9 @@ def build_parser() -> _Parser:
     hub.add_argument("--port", type=_port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
     hub.add_argument("--room-port", type=_port, default=8870, metavar="N", help=t("cli.opt.room_port"))
     hub.add_argument("--room-copies", type=_whole, default=1, metavar="N", help=t("cli.opt.room_copies"))
-    hub.add_argument("--admin", action="append", default=[], metavar="NAAM", help=t("cli.opt.hub_admin"))
-    hub.add_argument("--state-dir", type=Path, default=Path("."), metavar="MAP", help=t("cli.opt.hub_state"))
+    hub.add_argument("--admin", action="append", default=[], metavar=t("cli.metavar.name"), help=t("cli.opt.hub_admin"))
+    hub.add_argument("--state-dir", type=Path, default=Path("."), metavar=t("cli.metavar.folder"),
+                     help=t("cli.opt.hub_state"))
     return parser
 
 
@@ -232,17 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
     try:
         return handler[args.command](args)
-    except (StoreError, ScheduleError, content.UnknownProgram, content.ContentError,
-            server.ServerError, ScopeError, ExportError, SlidesError, HandoutsError, access.AccessError,
-            HubConfigError) as exc:
+    except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence
         print(t("cli.error", message=str(exc)), file=sys.stderr)
-        return 1
-    except AlreadyExists as exc:
-        print(t("cli.error", message=exists_message(exc)), file=sys.stderr)
-        return 1
-    except WriteError as exc:
-        print(t("cli.error", message=f"{exc.path}: {exc.reason}"), file=sys.stderr)
-        return 1
+        return exc.exit_code
     except OSError as exc:  # the system's reason in Dutch, never its English strerror
         print(t("cli.error", message=describe(exc)), file=sys.stderr)
         return 1
@@ -252,13 +245,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the edge: a user sees a sentence, never a traceback
         print(t("cli.error", message=t("unexpected", error=type(exc).__name__)), file=sys.stderr)
         return 1
-
-
-def exists_message(exc: AlreadyExists) -> str:
-    """The Dutch refusal for a file in the way: which file, and that --overwrite replaces it."""
-    if exc.others:
-        return t("files.exists_more", path=exc.path, others=exc.others)
-    return t("files.exists", path=exc.path)
 
 
 def _say_where(asked: Path, written: Path) -> None:
@@ -392,8 +378,7 @@ def _who(role: str, organisation: str) -> str:
 
 def cmd_users(args) -> int:
     if args.action is None:
-        print(t("cli.error", message=t("cli.users.need_action")), file=sys.stderr)
-        return 2
+        raise UsageError(t("cli.users.need_action"))
     if args.action == "add":
         store = Store.open(args.db, args.data_dir)  # roles may be given before the first serve
         try:
@@ -599,11 +584,8 @@ def _fresh_slides() -> Path | None:
             report = slides.build(out)
             for problem in report.problems:
                 print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
-    except SlidesError as exc:
+    except PztrainingError as exc:  # e.g. a file that is not ours in the build folder: kept, and said
         print(t("cli.serve.slides_problem", problem=exc), file=sys.stderr)
-        return None
-    except AlreadyExists as exc:  # a file that is not ours in the build folder: kept, and said
-        print(t("cli.serve.slides_problem", problem=exists_message(exc)), file=sys.stderr)
         return None
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import PztrainingError
 from .content.schema import DecisionTree, TreeNode
 from .content.tree_shape import TreeProblem, is_end, problems
 from .texts import t
@@ -18,8 +19,10 @@ from .texts import t
 # ---------------------------------------------------------------- walking
 
 
-class InvalidPath(ValueError):
+class InvalidPath(PztrainingError, ValueError):
     """A stored or sent path that this tree does not allow; the message is Dutch."""
+
+    http_status = 400
 
 
 def step(tree: DecisionTree, path: list[str], label: str) -> list[str]:

@@ -9,9 +9,17 @@ class PztrainingError(Exception):
     HTTP status; a bug (any other exception) is not one of these.
     """
 
+    #: The CLI's exit status when this error ends a command (2 is kept for wrong usage).
+    exit_code: int = 1
+    #: The HTTP status a server answers with when this error ends a request: by default the
+    #: request could not be met (a refusal of the user's input says 4xx in its own class).
+    http_status: int = 500
+
 
 class ScopeError(PztrainingError, ValueError):
     """A report request that cannot be met (unknown training, bad period); Dutch message."""
+
+    http_status = 400
 
 
 class ExportError(PztrainingError):

@@ -291,7 +291,7 @@ def chart_section(bundle: Bundle) -> str:
     for (form, key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
         parts.append(charts.distribution_chart(group, f"{group['item_text'].iloc[0]} ({titles.get(form, form)})"))
     for key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
-        parts.append(charts.before_after_chart(group, f"{group['item_text'].iloc[0]}: voor en na"))
+        parts.append(charts.before_after_chart(group, t("export.chart_before_after", item=group['item_text'].iloc[0])))
     return "".join(parts)
 
 

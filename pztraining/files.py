@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping
 
+from .errors import PztrainingError
 from .os_errors import dutch_reason
 from .texts import t
 
@@ -33,19 +34,28 @@ _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, er
                   errno.EACCES}
 
 
-class WriteError(Exception):
-    """``path`` could not be written; ``reason`` is what the system said."""
+class WriteError(PztrainingError):
+    """``path`` could not be written; ``reason`` is what the system said (in Dutch)."""
 
     def __init__(self, path: Path, reason: object):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = path, reason
 
 
-class AlreadyExists(Exception):
-    """``path`` exists and replacing it was not asked for; ``others`` more files of the set exist too."""
+class AlreadyExists(PztrainingError):
+    """``path`` exists and replacing it was not asked for; ``others`` more files of the set exist too.
+
+    The message names the file and says that --overwrite replaces it.
+    """
+
+    http_status = 409
 
     def __init__(self, path: Path, others: int = 0):
-        super().__init__(str(path))
+        if others:
+            message = t("files.exists_more", path=path, others=others)
+        else:
+            message = t("files.exists", path=path)
+        super().__init__(message)
         self.path, self.others = Path(path), others
 
 
@@ -148,7 +158,7 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
             continue
         except OSError as exc:
             raise WriteError(candidate, dutch_reason(exc)) from None
-    raise WriteError(folder / base, "te veel mappen met deze naam")
+    raise WriteError(folder / base, t("files.veel_mappen_naam"))
 
 
 def write_files(folder: Path, writers: Mapping[str, Callable[[Path], None]], *, overwrite: bool = False,

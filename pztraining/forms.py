@@ -12,6 +12,7 @@ from typing import Any
 from .content import AGREEMENT_LABELS, Form, FormItem, load_tree
 from .decision_tree import InvalidPath, check_path, tree_spec
 from .text_input import whole_number
+from .texts import t
 
 Answer = int | str | list[str]
 
@@ -46,9 +47,9 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
         low, high = (1, 5) if kind == "agreement" else (0, 10)
         number = whole_number(value)  # ASCII digits only: "١٠" is not 10, True is not 1
         if number is None:
-            return None, "Kies een waarde op de schaal."
+            return None, t("form.check.kies_waarde_schaal")
         if not low <= number <= high:
-            return None, f"Kies een waarde van {low} tot en met {high}."
+            return None, t("form.check.kies_waarde_tot", low=low, high=high)
         return number, None
     if kind == "tree":
         try:
@@ -57,17 +58,17 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
             return None, str(exc)
     if kind in ("single", "quiz"):
         if value not in item.options:
-            return None, "Kies een van de mogelijkheden."
+            return None, t("form.check.kies_mogelijkheden")
         return value, None
     if kind == "multiple":
         if not isinstance(value, (list, tuple)) or any(v not in item.options for v in value):
-            return None, "Kies uit de mogelijkheden."
+            return None, t("form.check.kies_uit_mogelijkheden")
         # Keep the order of the form, once each.
         return [option for option in item.options if option in value], None
     if not isinstance(value, str):
-        return None, "Vul tekst in."
+        return None, t("form.check.vul_tekst_in")
     if item.limit is not None and len(value) > item.limit:
-        return None, f"Maximaal {item.limit} tekens; nu {len(value)}. Je tekst is bewaard: maak hem korter."
+        return None, t("form.check.maximaal_tekens_nu_tekst", limit=item.limit, count=len(value))
     return value, None
 
 
@@ -86,7 +87,7 @@ def validate_answers(form: Form, answers: dict[str, Any], allow_gaps: bool = Fal
             if item.required and allow_gaps:
                 gaps.append(item.id)
             elif item.required:
-                errors[item.id] = "Deze vraag is verplicht."
+                errors[item.id] = t("form.check.vraag_verplicht")
             continue
         clean, problem = _check(item, value)
         if problem:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
+from .errors import PztrainingError
 from .server import notebooks_dir
 from .texts import t
 
 
-class HubConfigError(Exception):
+class HubConfigError(PztrainingError):
     """A setting for the hub config is wrong; the message is Dutch."""
 
 

@@ -22,6 +22,7 @@ from jupyter_server.services.contents.largefilemanager import AsyncLargeFileMana
 from tornado.web import HTTPError
 
 from . import slides
+from .errors import PztrainingError
 from .store import default_data_dir
 
 
@@ -85,7 +86,7 @@ def fresh_decks(folder: Path, log) -> bool:
             report = slides.build(folder)
             for problem in report.problems:
                 log.warning("pztraining: %s", problem)
-    except slides.SlidesError as exc:
+    except PztrainingError as exc:  # also a file in the folder that no build of ours wrote
         log.warning("pztraining: %s", exc)
         return bool(slides.built_decks(folder))
     return True

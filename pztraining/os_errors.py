@@ -9,33 +9,35 @@ from __future__ import annotations
 import errno
 import socket
 
+from .texts import t
+
 #: errno → the reason as a user reads it (after "kan niet geschreven worden (…)" and the like).
 REASONS = {
-    errno.EACCES: "geen toestemming: je mag hier niet schrijven of lezen",
-    errno.EPERM: "geen toestemming voor deze handeling",
-    errno.ENOENT: "het bestand of de map bestaat niet",
-    errno.EEXIST: "er staat al een bestand of map met die naam",
-    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
-    errno.EISDIR: "dit is een map, geen bestand",
-    errno.ENOTEMPTY: "de map is niet leeg",
+    errno.EACCES: t("os.geen_toestemming_mag_hier"),
+    errno.EPERM: t("os.geen_toestemming_voor_handeling"),
+    errno.ENOENT: t("os.bestand_map_bestaat_niet"),
+    errno.EEXIST: t("os.staat_bestand_map_naam"),
+    errno.ENOTDIR: t("os.deel_pad_bestand_geen"),
+    errno.EISDIR: t("os.map_geen_bestand"),
+    errno.ENOTEMPTY: t("os.map_niet_leeg"),
     errno.ENOSPC: "de schijf is vol",
     errno.EDQUOT: "je schijfruimte (quotum) is op",
-    errno.EROFS: "de schijf is alleen-lezen",
+    errno.EROFS: t("os.schijf_alleen_lezen"),
     errno.ENAMETOOLONG: "de naam is te lang",
-    errno.EBUSY: "het bestand is in gebruik",
-    errno.ETXTBSY: "het bestand is in gebruik",
-    errno.EXDEV: "het doel staat op een andere schijf",
+    errno.EBUSY: t("os.bestand_in_gebruik"),
+    errno.ETXTBSY: t("os.bestand_in_gebruik"),
+    errno.EXDEV: t("os.doel_staat_andere_schijf"),
     errno.ELOOP: "te veel snelkoppelingen (symlinks) achter elkaar",
     errno.EMFILE: "te veel geopende bestanden",
-    errno.ENFILE: "te veel geopende bestanden op deze computer",
-    errno.EIO: "lees- of schrijffout van de schijf",
-    errno.EINVAL: "ongeldige naam of waarde",
-    errno.EADDRINUSE: "de poort is al in gebruik",
-    errno.EADDRNOTAVAIL: "dit adres hoort niet bij deze computer",
+    errno.ENFILE: t("os.veel_geopende_bestanden_computer"),
+    errno.EIO: t("os.lees_schrijffout_schijf"),
+    errno.EINVAL: t("os.ongeldige_naam_waarde"),
+    errno.EADDRINUSE: t("os.poort_in_gebruik"),
+    errno.EADDRNOTAVAIL: t("os.adres_hoort_niet_bij"),
     errno.ECONNREFUSED: "de verbinding werd geweigerd",
-    errno.ETIMEDOUT: "geen antwoord binnen de tijd",
-    errno.ENETUNREACH: "het netwerk is niet bereikbaar",
-    errno.EHOSTUNREACH: "de computer is niet bereikbaar",
+    errno.ETIMEDOUT: t("os.geen_antwoord_binnen_tijd"),
+    errno.ENETUNREACH: t("os.netwerk_niet_bereikbaar"),
+    errno.EHOSTUNREACH: t("os.computer_niet_bereikbaar"),
 }
 
 
@@ -48,7 +50,7 @@ def dutch_reason(error: BaseException | int | None) -> str:
         return REASONS[number]
     if isinstance(number, int) and number > 0:
         return f"systeemfout {errno.errorcode.get(number, number)}"
-    return "onbekende systeemfout"
+    return t("os.onbekende_systeemfout")
 
 
 def describe(error: OSError) -> str:

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Mapping
 
 from .content import Form, UnknownContent, load_case, load_form, load_program
+from .errors import PztrainingError
 from .forms import form_spec, validate_answers
 from .mixing import Mixer
 from .store import AnonymousForm, FormClosed, FormSession, MissingEntry, Participant, Store, Training
@@ -34,8 +35,10 @@ from .texts import t
 _DEVICE_SECRET = re.compile(r"^[0-9a-f]{32}$")
 
 
-class InvalidDevice(ValueError):
+class InvalidDevice(PztrainingError, ValueError):
     """The request carries no usable device secret; the message is Dutch."""
+
+    http_status = 400
 
 
 def check_device(secret: str | None) -> str:

@@ -269,12 +269,12 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
         statistic = p_value = np.nan
         if n == 0:
             anonymous = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]["anonymous"].all()
-            note = ("Geen paren: de evaluatie was anoniem, dus voor en na zijn niet te koppelen."
-                    if anonymous else "Geen paren: niemand vulde beide keren in.")
+            note = (t("report.geen_paren_evaluatie_was")
+                    if anonymous else t("report.geen_paren_niemand_vulde"))
         elif n < min_pairs:
-            note = f"Te weinig paren voor een toets ({n}; minstens {min_pairs} nodig)."
+            note = t("report.weinig_paren_voor_toets", n=n, min_pairs=min_pairs)
         elif (mine["change"] == 0).all():
-            note = "Geen verschil tussen voor en na: niets te toetsen."
+            note = t("report.geen_verschil_tussen_voor")
         else:
             from scipy.stats import wilcoxon
 

@@ -15,6 +15,9 @@ import math
 import re
 from typing import Any
 
+from .errors import PztrainingError
+from .texts import t
+
 #: The deepest body a phone sends is {"values": {"item": [..]}}: 3 levels; room to spare.
 MAX_DEPTH = 16
 #: A phone's body holds a few dozen arrays and objects (the values, a list per multiple choice).
@@ -30,12 +33,16 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-class BadBody(ValueError):
-    """A body we refuse; ``key`` is the texts.py key of the Dutch message."""
+class BadBody(PztrainingError, ValueError):
+    """A body we refuse; ``key`` is the texts.py key of the Dutch message (``str(error)``)."""
 
     def __init__(self, key: str):
-        super().__init__(key)
+        super().__init__(t(key))
         self.key = key
+
+    @property
+    def http_status(self) -> int:  # type: ignore[override]
+        return 413 if self.key == "room.error.too_big" else 400
 
 
 def _brackets(raw: bytes) -> bytes:

@@ -39,7 +39,7 @@ def find_training(store: Store, ref: str) -> Training:
              if ref in (str(training.id), training.name) or clean_name(ref) == training.name
              or normalize_join_code(ref) == training.join_code]
     if not found:
-        raise ScopeError(f"Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.")
+        raise ScopeError(text("res.onbekende_training_geef_nummer", ref=ref))
     if len(found) > 1:
         candidates = "; ".join(text("scope.candidate", name=tr.name, id=tr.id, code=tr.join_code)
                                for tr in sorted(found, key=lambda tr: tr.id))
@@ -55,9 +55,10 @@ def training_scope(store: Store, ref: str, meeting: int | None = None, form: str
 def program_scope(store: Store, program: str, date_from: date | None, date_to: date | None) -> Scope:
     """All trainings of a program with a meeting (or, without dates, their creation) in the period."""
     if program not in library().programs:
-        raise ScopeError(f"Onbekend programma '{program}'. Kies uit: {', '.join(sorted(library().programs))}.")
+        raise ScopeError(text("res.onbekend_programma_kies_uit",
+                              program=program, programs=', '.join(sorted(library().programs))))
     if date_from and date_to and date_from > date_to:
-        raise ScopeError(f"De periode klopt niet: {date_from:%d-%m-%Y} ligt na {date_to:%d-%m-%Y}.")
+        raise ScopeError(text("res.periode_klopt_niet_ligt", date_from=date_from, date_to=date_to))
     chosen = []
     for training in store.list_trainings():
         if training.program_id != program:
@@ -126,7 +127,7 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     people = {t.id: len(codes[t.id]) for t in scope.trainings}
     notes = []
     if tidy.empty:
-        notes.append("Er zijn (nog) geen antwoorden voor deze keuze.")
+        notes.append(text("res.nog_geen_antwoorden_voor"))
     changes = report.item_changes(tidy)
     if not changes.empty:
         notes.append("Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).")

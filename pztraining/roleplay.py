@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from math import ceil, floor
 from typing import Literal
 
+from .errors import PztrainingError
 from .text_input import whole_number
+from .texts import t
 
 Phase = Literal["ready", "turn", "reflection", "done"]
 Variant = Literal["basis", "herhalen", "moeilijker"]
@@ -33,8 +35,10 @@ GROUP_MIN, GROUP_MAX, PER_SIMULANT_MAX = 3, 5, 10
 ACTIONS = ("start", "stop", "pause", "resume", "extend", "next", "skip", "herhalen", "moeilijker", "end")
 
 
-class RolePlayError(ValueError):
+class RolePlayError(PztrainingError, ValueError):
     """An action that is not possible now; the message is Dutch and meant for users."""
+
+    http_status = 409
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,17 @@ class Group:
 
     def __post_init__(self):
         if not self.name.strip():
-            raise RolePlayError("Geef de groep een naam.")
+            raise RolePlayError(t("roleplay.geef_groep_naam"))
         if len(self.members) < 2:
-            raise RolePlayError("Een oefengroep heeft minstens 2 deelnemers nodig.")
+            raise RolePlayError(t("roleplay.oefengroep_heeft_minstens_2"))
         if len(set(self.members)) != len(self.members):
-            raise RolePlayError("Elke deelnemer staat maar één keer in de groep.")
+            raise RolePlayError(t("roleplay.elke_deelnemer_staat_maar"))
         if any(not m.strip() for m in self.members):
-            raise RolePlayError("Een deelnemer zonder naam kan niet meedoen.")
+            raise RolePlayError(t("roleplay.deelnemer_zonder_naam_kan"))
         if not 0 < self.turn_seconds <= MAX_TURN_SECONDS:
-            raise RolePlayError("Een beurt duurt langer dan 0 en hoogstens 30 minuten.")
+            raise RolePlayError(t("roleplay.beurt_duurt_langer_0"))
         if self.reflection_seconds is not None and not 0 < self.reflection_seconds <= MAX_TURN_SECONDS:
-            raise RolePlayError("De reflectie duurt langer dan 0 en hoogstens 30 minuten.")
+            raise RolePlayError(t("roleplay.reflectie_duurt_langer_0"))
 
     @property
     def cycle_seconds(self) -> int:
@@ -205,15 +209,15 @@ def reduce(state: RolePlay, action: str, now: datetime) -> tuple[RolePlay, list[
     """Apply ``action`` at ``now``; returns the new state and the turns it finished."""
     handler = _HANDLERS.get(action)
     if handler is None:
-        raise RolePlayError(f"Onbekende actie '{action}'.")
+        raise RolePlayError(t("roleplay.onbekende_actie", action=action))
     if state.phase == "done" and action != "end":
-        raise RolePlayError("Het oefenen van deze groep is afgelopen.")
+        raise RolePlayError(t("roleplay.oefenen_groep_afgelopen"))
     return handler(state, now)
 
 
 def _start(state: RolePlay, now: datetime):
     if state.phase == "turn":
-        raise RolePlayError("Er loopt al een beurt.")
+        raise RolePlayError(t("roleplay.loopt_beurt"))
     finished = state if state.phase == "ready" else _to_ready(state)
     return replace(finished, phase="turn", started_at=now, allotted_seconds=state.group.turn_seconds,
                    paused_at=None, paused_seconds=0.0), []
@@ -229,7 +233,7 @@ def _finish_turn(state: RolePlay, now: datetime) -> TurnRecord:
 
 def _stop(state: RolePlay, now: datetime):
     if state.phase != "turn":
-        raise RolePlayError("Er loopt geen beurt om te stoppen.")
+        raise RolePlayError(t("roleplay.loopt_geen_beurt_stoppen"))
     record = _finish_turn(state, now)
     return replace(state, phase="reflection", started_at=now, paused_at=None, paused_seconds=0.0,
                    allotted_seconds=0), [record]
@@ -246,39 +250,39 @@ def _to_ready(state: RolePlay) -> RolePlay:
 
 def _next(state: RolePlay, now: datetime):
     if state.phase != "reflection":
-        raise RolePlayError("Volgende kan na de reflectie; stop eerst de beurt.")
+        raise RolePlayError(t("roleplay.volgende_kan_na_reflectie"))
     return _to_ready(state), []
 
 
 def _pause(state: RolePlay, now: datetime):
     if state.phase != "turn" or state.is_paused:
-        raise RolePlayError("Alleen een lopende beurt kan gepauzeerd worden.")
+        raise RolePlayError(t("roleplay.alleen_lopende_beurt_kan"))
     return replace(state, paused_at=now), []
 
 
 def _resume(state: RolePlay, now: datetime):
     if not state.is_paused:
-        raise RolePlayError("De beurt is niet gepauzeerd.")
+        raise RolePlayError(t("roleplay.beurt_niet_gepauzeerd"))
     paused = (now - state.paused_at).total_seconds()
     return replace(state, paused_at=None, paused_seconds=state.paused_seconds + paused), []
 
 
 def _extend(state: RolePlay, now: datetime):
     if state.phase != "turn":
-        raise RolePlayError("Extra tijd kan alleen tijdens een beurt.")
+        raise RolePlayError(t("roleplay.extra_tijd_kan_alleen"))
     return replace(state, allotted_seconds=state.allotted_seconds + EXTRA_SECONDS), []
 
 
 def _skip(state: RolePlay, now: datetime):
     if state.phase != "ready":
-        raise RolePlayError("Een deelnemer overslaan kan alleen voordat de beurt begint.")
+        raise RolePlayError(t("roleplay.deelnemer_overslaan_kan_alleen"))
     return replace(state, position=state.position + 1, skipped=state.skipped + (state.member,)), []
 
 
 def _choose(variant: Variant):
     def handler(state: RolePlay, now: datetime):
         if not state.can_choose_variant:
-            raise RolePlayError("Herhalen of moeilijker kies je vanaf de derde beurt, vóór de beurt begint.")
+            raise RolePlayError(t("roleplay.herhalen_moeilijker_kies_vanaf"))
         return replace(state, variant=variant), []
     return handler
 
@@ -305,7 +309,7 @@ def parse_duration(text: str) -> int:
     whole_minutes, whole_seconds = whole_number(minutes or "0"), whole_number(seconds)  # ASCII digits only
     if whole_minutes is not None and whole_seconds is not None and (minutes == "" or len(seconds) == 2):
         return whole_minutes * 60 + whole_seconds
-    raise RolePlayError(f"'{text}' is geen duur als m:ss, bijvoorbeeld 2:00.")
+    raise RolePlayError(t("fac.length_invalid", text=text))
 
 
 def step(state: dict, action: str, now: datetime) -> tuple[dict, list[dict]]:
@@ -339,20 +343,22 @@ def split_groups(participants: int, simulants: int = 2) -> GroupPlan:
     the case together (plenary).
     """
     if participants < 2:
-        raise RolePlayError("Voor het oefenen zijn minstens 2 deelnemers nodig.")
+        raise RolePlayError(t("roleplay.voor_oefenen_minstens_2"))
     if simulants < 1:
-        raise RolePlayError("Voor het oefenen is minstens één simulant nodig.")
+        raise RolePlayError(t("roleplay.voor_oefenen_minstens_simulant"))
     two_groups = simulants >= 2 and participants >= 2 * GROUP_MIN
     sizes = ((participants + 1) // 2, participants // 2) if two_groups else (participants,)
     warnings = []
     for number, size in enumerate(sizes, start=1):
-        label = f"Groep {number}" if len(sizes) > 1 else "De groep"
+        label = t("roleplay.groep_nummer", number=number) if len(sizes) > 1 else t("roleplay.de_groep")
         if size > GROUP_MAX:
-            warnings.append(f"{label} telt {size} deelnemers; het advies is {GROUP_MIN} tot {GROUP_MAX}."
-                            + (" Overweeg twee groepen met elk een simulant." if len(sizes) == 1 else ""))
+            warnings.append(t("roleplay.telt_deelnemers_advies_tot",
+                              label=label, size=size, group_min=GROUP_MIN, group_max=GROUP_MAX)
+                            + (t("roleplay.overweeg_twee_groepen_elk") if len(sizes) == 1 else ""))
         elif size < GROUP_MIN:
-            warnings.append(f"{label} telt {size} deelnemers; het advies is {GROUP_MIN} tot {GROUP_MAX}.")
+            warnings.append(t("roleplay.telt_deelnemers_advies_tot",
+                              label=label, size=size, group_min=GROUP_MIN, group_max=GROUP_MAX))
         if size > PER_SIMULANT_MAX:
-            warnings.append(f"{label}: meer dan {PER_SIMULANT_MAX} deelnemers delen één simulant; "
-                            "niet iedereen komt dan aan de beurt.")
+            warnings.append(t("roleplay.meer_deelnemers_delen_simulant",
+                              label=label, per_simulant_max=PER_SIMULANT_MAX))
     return GroupPlan(sizes, tuple(warnings))

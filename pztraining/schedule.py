@@ -24,11 +24,16 @@ from datetime import date, datetime, timedelta
 from math import ceil, floor
 from typing import ClassVar, Sequence, Union
 
+from .errors import PztrainingError
+from .texts import t
+
 MINUTE = 60
 
 
-class ScheduleError(ValueError):
+class ScheduleError(PztrainingError, ValueError):
     """A request the schedule cannot honour; the message is Dutch and meant for users."""
+
+    http_status = 400
 
 
 # --------------------------------------------------------------------------- shortening
@@ -46,10 +51,10 @@ def shorten(planned: Sequence[int], minima: Sequence[int], target: int) -> list[
         raise ValueError("planned and minima differ in length")
     total, floor_total = sum(planned), sum(minima)
     if target > total:
-        raise ScheduleError(f"De doellengte {target} min is langer dan gepland ({total} min).")
+        raise ScheduleError(t("schedule.doellengte_min_langer_gepland", target=target, total=total))
     if target < floor_total:
         raise ScheduleError(
-            f"De doellengte {target} min is korter dan het minimum van deze bijeenkomst ({floor_total} min)."
+            t("schedule.doellengte_min_korter_minimum", target=target, floor_total=floor_total)
         )
     to_cut = total - target
     if to_cut == 0:
@@ -201,7 +206,7 @@ def start(planned: Sequence[int], minima: Sequence[int], target: int, now: datet
 
 def _require_running(run: Run) -> int:
     if run.current is None:
-        raise ScheduleError("De bijeenkomst is al afgelopen.")
+        raise ScheduleError(t("schedule.bijeenkomst_afgelopen"))
     return run.current
 
 
@@ -224,7 +229,7 @@ def extend(run: Run, now: datetime, minutes: int = 5) -> Run:
     """Give the current block ``minutes`` more (later blocks re-plan around it)."""
     _require_running(run)
     if minutes <= 0:
-        raise ScheduleError("Verlengen kan alleen met een positief aantal minuten.")
+        raise ScheduleError(t("schedule.verlengen_kan_alleen_positief"))
     return replace(run, current_seconds=run.current_seconds + minutes * MINUTE)
 
 
@@ -236,7 +241,7 @@ def skip(run: Run, index: int, now: datetime) -> Run:
         return _begin_next(replace(run, finished=finished, skipped=run.skipped | {index}),
                            after=current, now=now)
     if index < current or index >= len(run.planned) or index in run.skipped:
-        raise ScheduleError("Dit blok kan niet meer worden overgeslagen.")
+        raise ScheduleError(t("schedule.blok_kan_niet_meer"))
     return replace(run, skipped=run.skipped | {index})
 
 
@@ -368,17 +373,17 @@ def reduce(run: Run | None, action: Action, now: datetime) -> Run | None:
         return None
     if isinstance(action, Start):
         if run is not None:
-            raise ScheduleError("Deze bijeenkomst is al gestart.")
+            raise ScheduleError(t("schedule.bijeenkomst_gestart"))
         return start(action.planned, action.minima, action.target, now)
     if run is None:
-        raise ScheduleError("Deze bijeenkomst is (nog) niet gestart.")
+        raise ScheduleError(t("schedule.bijeenkomst_nog_niet_gestart"))
     if isinstance(action, Advance):
         return advance(run, now)
     if isinstance(action, SkipNext):
         _require_running(run)
         upcoming = project(run, now).upcoming
         if not upcoming:
-            raise ScheduleError("Dit is het laatste blok.")
+            raise ScheduleError(t("run.nothing_next"))
         return skip(run, upcoming[0].index, now)
     if isinstance(action, Extend):
         return extend(run, now, action.minutes)

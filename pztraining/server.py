@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import PztrainingError
 from .os_errors import dutch_reason
 from .texts import t
 from .web_security import INSTANCE_ENV, INSTANCE_HEADER
@@ -32,7 +33,7 @@ from .web_security import INSTANCE_ENV, INSTANCE_HEADER
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class ServerError(Exception):
+class ServerError(PztrainingError):
     """A server could not be started; the message is Dutch."""
 
 
@@ -40,7 +41,7 @@ def notebooks_dir() -> Path:
     """The folder with the app notebooks, inside the installed package (a wheel works too)."""
     folder = Path(str(files("pztraining").joinpath("notebooks")))
     if not (folder / "trainer.ipynb").exists():
-        raise ServerError(f"De map met apps ontbreekt ({folder}); installeer pztraining opnieuw.")
+        raise ServerError(t("server.map_apps_ontbreekt_installeer", folder=folder))
     return folder
 
 

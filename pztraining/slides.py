@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import content
+from .errors import PztrainingError
 from .files import WriteError, write_files, write_folder
 from .texts import t
 from .content.deck import DeckSource, deck_files, read_deck, slides_dir
@@ -42,7 +43,7 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent / "slides_template"
 REVEAL_ROOT = Path(__file__).resolve().parent / "vendor" / "revealjs"
 
 
-class SlidesError(Exception):
+class SlidesError(PztrainingError):
     """The build as a whole cannot go on (no reveal.js, output folder not writable); Dutch."""
 
 
@@ -177,7 +178,7 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
         writers[name] = _text_writer(html_text)
         built.append(BuiltDeck(deck.meta.id, deck.meta.program, deck.meta.meeting, deck.meta.title, name))
     if not paths:
-        problems.append("Geen dia-bestanden gevonden (*.md).")
+        problems.append(t("slides.geen_dia_bestanden_gevonden"))
     writers[MANIFEST] = _text_writer(json.dumps([d.__dict__ for d in built], ensure_ascii=False, indent=1))
     writers["index.html"] = _text_writer(_index_page(built))
     ours = _previous_build(out, writers)
@@ -188,8 +189,7 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
         else:
             write_files(out, writers, overwrite=overwrite, ours=ours)
     except WriteError as exc:
-        raise SlidesError(f"De map {out} kan niet beschreven worden ({exc.reason}). "
-                          "Kies een andere map met --out.") from None
+        raise SlidesError(t("slides.map_kan_niet_beschreven", out=out, reason=exc.reason)) from None
     return BuildReport(out, built, problems)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tornado import web
 
+from .errors import PztrainingError
 from .texts import t
 
 #: Statuses with their own sentence; other 4xx and 5xx share one.
@@ -42,14 +43,20 @@ class DutchErrors:
 
     def write_error(self: Any, status_code: int, **kwargs: Any) -> None:
         # Whatever went wrong, the body says it in Dutch and never carries the exception: the
-        # log has the traceback (tornado logged it before calling us).
+        # log has the traceback (tornado logged it before calling us). An error of ours carries
+        # a sentence meant for the user, and its own status.
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        sentence = error_sentence(status_code)
+        if isinstance(error, PztrainingError):
+            self.set_status(error.http_status)
+            sentence = str(error)
         self.set_header("Cache-Control", "no-store")
         if self._json_errors():
             self.set_header("Content-Type", "application/json; charset=utf-8")
-            self.finish(json.dumps({"message": error_sentence(status_code), "reason": None}, ensure_ascii=False))
+            self.finish(json.dumps({"message": sentence, "reason": None}, ensure_ascii=False))
         else:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(plain_page(error_sentence(status_code)))
+            self.finish(plain_page(sentence))
 
     def _json_errors(self: Any) -> bool:
         from jupyter_server.base.handlers import APIHandler

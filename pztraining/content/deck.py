@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..texts import t
 from . import loader, schema
 from .errors import ContentError, ContentProblem, display_name
 
@@ -78,11 +79,11 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
     front, body, body_line = _split_front_matter(text, name)
     meta = loader.validate_data(loader._fill_data(loader.parse_yaml(front, name, first_line=2), name), name)
     if not isinstance(meta, schema.Deck):
-        raise ContentError([ContentProblem(name, "kind", "een dia-bestand heeft kind: deck")])
+        raise ContentError([ContentProblem(name, "kind", t("content.deck.dia_bestand_heeft_kind"))])
     problems = list(_reference_problems(name, meta, lib))
     slides: list[Slide] = []
     for number, (level_break, start, lines) in enumerate(_chunks(body, body_line), start=1):
-        where = f"dia {number} (regel {start})"
+        where = t("content.deck.dia_regel", number=number, start=start)
         try:
             slides.append(_slide(lines, level_break, start, lib))
         except ValueError as exc:
@@ -97,21 +98,24 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
 def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != SLIDE_BREAK:
-        raise ContentError([ContentProblem(name, "regel 1", "een dia-bestand begint met voorpagina-gegevens tussen twee '---'-regels")])
+        raise ContentError([ContentProblem(name, t("content.deck.regel_1"),
+                                           t("content.deck.dia_bestand_begint_voorpagina"))])
     for index in range(1, len(lines)):
         if lines[index].strip() == SLIDE_BREAK:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise ContentError([ContentProblem(name, "regel 1", "de voorpagina-gegevens worden niet afgesloten met '---'")])
+    raise ContentError([ContentProblem(name, t("content.deck.regel_1"),
+                                       t("content.deck.voorpagina_gegevens_worden_niet"))])
 
 
 def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
     programs = lib.programs
     if meta.program not in programs:
-        yield ContentProblem(name, "program", f"onbekend programma '{meta.program}'")
+        yield ContentProblem(name, "program", t("content.onbekend_programma_id", program=meta.program))
         return
     numbers = [m.number for m in programs[meta.program].meetings]
     if meta.meeting not in numbers:
-        yield ContentProblem(name, "meeting", f"programma '{meta.program}' heeft geen bijeenkomst {meta.meeting}")
+        yield ContentProblem(name, "meeting", t("content.deck.programma_heeft_geen_bijeenkomst",
+                                                program=meta.program, meeting=meta.meeting))
 
 
 def _chunks(body: str, first_line: int):
@@ -139,11 +143,11 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
     match = HEADING.match(lines[0].strip())
     expected = 2 if level_break == SLIDE_BREAK else 3
     if not match:
-        raise ValueError(f"begint niet met een kop ({'#' * expected} …)")
+        raise ValueError(t("content.deck.no_heading", expected='#' * expected))
     level = len(match["hashes"])
     if level != expected:
-        what = "een dia na '---'" if expected == 2 else "een subdia na '--'"
-        raise ValueError(f"{what} begint met een kop '{'#' * expected} …', niet '{match['hashes']} …'")
+        what = t("content.deck.dia_na") if expected == 2 else t("content.deck.subdia_na")
+        raise ValueError(t("content.deck.wrong_heading", what=what, expected='#' * expected, found=match['hashes']))
     content: list[str] = []
     notes: list[str] | None = None
     for offset, line in enumerate(lines):
@@ -153,14 +157,14 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
         try:
             line = loader.fill_region(line)
         except ValueError as exc:
-            raise ValueError(f"regel {start + offset}: {exc}") from None
+            raise ValueError(t("content.deck.regel", line=start + offset, problem=exc)) from None
         included = INCLUDE.match(line.strip())
         if included:
             card = lib.cards.get(included["card"])
             if card is None:
                 known = ", ".join(sorted(lib.cards)) or "geen"
-                raise ValueError(f"regel {start + offset}: onbekend kaartje '{included['card']}' "
-                                 f"(kies uit: {known})")
+                raise ValueError(t("content.deck.unknown_card",
+                                   line=start + offset, card=included['card'], known=known))
             line = card_markdown(card)
         (content if notes is None else notes).append(line)
     return Slide(

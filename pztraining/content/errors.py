@@ -8,6 +8,9 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from ..errors import PztrainingError
+from ..texts import t
+
 
 @dataclass(frozen=True)
 class ContentProblem:
@@ -22,7 +25,7 @@ class ContentProblem:
         return f"{where}: {self.message}"
 
 
-class ContentError(Exception):
+class ContentError(PztrainingError):
     """A content file could not be loaded; ``problems`` lists every problem found."""
 
     def __init__(self, problems: Iterable[ContentProblem]):
@@ -46,27 +49,27 @@ def _dutch(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     given = error.get("input")
     if kind == "missing":
-        return "ontbreekt"
+        return t("content.ontbreekt")
     if kind == "extra_forbidden":
-        return "onbekend veld (tikfout?)"
+        return t("content.onbekend_veld_tikfout")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"moet een geheel getal zijn, niet {given!r}"
+        return t("content.moet_geheel_getal_niet", given=given)
     if kind in ("string_type",):
-        return f"moet tekst zijn, niet {given!r}"
+        return t("content.moet_tekst_niet", given=given)
     if kind in ("tuple_type", "list_type"):
-        return "moet een lijst zijn"
+        return t("content.moet_lijst")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "moet een verzameling velden zijn (sleutel: waarde)"
+        return t("content.moet_verzameling_velden_sleutel")
     if kind == "greater_than":
-        return f"moet groter zijn dan {ctx.get('gt')}, niet {given!r}"
+        return t("content.moet_groter_niet", limit=ctx.get('gt'), given=given)
     if kind == "greater_than_equal":
-        return f"moet minstens {ctx.get('ge')} zijn, niet {given!r}"
+        return t("content.moet_minstens_niet", limit=ctx.get('ge'), given=given)
     if kind in ("too_short", "string_too_short"):
-        return "mag niet leeg zijn"
+        return t("content.mag_niet_leeg")
     if kind == "literal_error":
-        return f"moet een van deze zijn: {ctx.get('expected')}; niet {given!r}"
+        return t("content.moet_een_van", expected=ctx.get('expected'), given=given)
     if kind == "bool_type" or kind == "bool_parsing":
-        return "moet ja/nee (true/false) zijn"
+        return t("content.moet_ja_nee_true")
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
     return error.get("msg", kind)

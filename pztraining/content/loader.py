@@ -17,7 +17,9 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
+from ..errors import PztrainingError
 from ..os_errors import dutch_reason
+from ..texts import t
 from . import schema
 from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
@@ -40,11 +42,12 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ContentError([ContentProblem(name, "", "is geen UTF-8-tekst")]) from None
+        raise ContentError([ContentProblem(name, "", t("content.geen_utf_8_tekst"))]) from None
     except FileNotFoundError:
-        raise ContentError([ContentProblem(name, "", "bestaat niet")]) from None
+        raise ContentError([ContentProblem(name, "", t("content.bestaat_niet"))]) from None
     except OSError as exc:
-        raise ContentError([ContentProblem(name, "", f"kan niet gelezen worden ({dutch_reason(exc)})")]) from None
+        raise ContentError([ContentProblem(name, "", t("content.kan_niet_gelezen_worden",
+                                                       reason=dutch_reason(exc)))]) from None
 
 
 def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
@@ -53,9 +56,9 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + first_line}, kolom {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "onleesbare YAML"
-        raise ContentError([ContentProblem(name, where, f"ongeldige YAML: {problem}")]) from None
+        where = t("content.regel_kolom", line=mark.line + first_line, column=mark.column + 1) if mark else ""
+        problem = getattr(exc, "problem", None) or t("content.onleesbare_yaml")
+        raise ContentError([ContentProblem(name, where, t("content.ongeldige_yaml", problem=problem))]) from None
 
 
 def _read_yaml(path: Path) -> Any:
@@ -81,7 +84,8 @@ def region_path() -> Path:
 def _region_at(path: str, _mtime: float) -> schema.Region:
     region = load_file(Path(path))
     if not isinstance(region, schema.Region):
-        raise ContentError([ContentProblem(display_name(Path(path)), "kind", "een regiobestand heeft kind: region")])
+        problem = ContentProblem(display_name(Path(path)), "kind", t("content.regiobestand_heeft_kind_region"))
+        raise ContentError([problem])
     return region
 
 
@@ -91,7 +95,8 @@ def active_region() -> schema.Region:
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        raise ContentError([ContentProblem(display_name(path), "", f"regiobestand bestaat niet ({REGION_ENV})")]) from None
+        raise ContentError([ContentProblem(display_name(path), "", t("content.regiobestand_bestaat_niet",
+                                                                     region_env=REGION_ENV))]) from None
     return _region_at(str(path), mtime)
 
 
@@ -104,7 +109,7 @@ def fill_region(text: str, region: schema.Region | None = None) -> str:
     def name(match: re.Match) -> str:
         role = region.roles.get(match[1])
         if role is None:
-            raise ValueError(f"onbekende regio-rol '{match[1]}' (kies uit: {', '.join(schema.REGION_ROLES)})")
+            raise ValueError(t("content.onbekende_regio_rol", role=match[1], roles=', '.join(schema.REGION_ROLES)))
         return role.name
 
     return REGION_PLACEHOLDER.sub(name, text)
@@ -136,24 +141,26 @@ def _fill_data(data: Any, name: str, where: str = "") -> Any:
 def validate_data(data: Any, name: str) -> schema.BaseModel:
     """Validate already-parsed YAML ``data`` from file ``name``; raise ContentError."""
     if not isinstance(data, dict):
-        raise ContentError([ContentProblem(name, "", "moet een verzameling velden zijn (sleutel: waarde)")])
+        raise ContentError([ContentProblem(name, "", t("content.moet_verzameling_velden_sleutel"))])
     version = data.get("schema_version")
     if version is None:
-        raise ContentError([ContentProblem(name, "schema_version", "ontbreekt")])
+        raise ContentError([ContentProblem(name, "schema_version", t("content.ontbreekt"))])
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ContentError([ContentProblem(name, "schema_version", f"moet een geheel getal zijn, niet {version!r}")])
+        raise ContentError([ContentProblem(name, "schema_version", t("content.versie_geen_geheel_getal",
+                                                                     version=version))])
     if version > schema.SCHEMA_VERSION:
         raise ContentError([ContentProblem(
             name, "schema_version",
-            f"versie {version} is nieuwer dan deze pztraining kent ({schema.SCHEMA_VERSION}); werk pztraining bij",
+            t("content.versie_nieuwer_pztraining_kent", version=version, schema_version=schema.SCHEMA_VERSION),
         )])
     if version < 1:
-        raise ContentError([ContentProblem(name, "schema_version", f"versie {version} bestaat niet; de oudste is 1")])
+        raise ContentError([ContentProblem(name, "schema_version", t("content.versie_bestaat_niet_oudste",
+                                                                     version=version))])
     kind = data.get("kind")
     model = schema.MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         known = ", ".join(sorted(schema.MODELS))
-        raise ContentError([ContentProblem(name, "kind", f"moet een van deze zijn: {known}; niet {kind!r}")])
+        raise ContentError([ContentProblem(name, "kind", t("content.moet_een_van_kind", known=known, kind=kind))])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -201,7 +208,7 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         name = display_name(path)
         if isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card, schema.DecisionTree)) \
                 and item.program not in programs:
-            yield ContentProblem(name, "program", f"onbekend programma '{item.program}'")
+            yield ContentProblem(name, "program", t("content.onbekend_programma_id", program=item.program))
         if isinstance(item, schema.Program):
             yield from _reference_problems(name, item, cases, forms)
         if isinstance(item, schema.DecisionTree):
@@ -210,7 +217,8 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         if isinstance(item, schema.Form) and trees:
             for i, form_item in enumerate(item.items):
                 if form_item.tree and form_item.tree not in trees:
-                    yield ContentProblem(name, f"items[{i}].tree", f"onbekende beslisboom '{form_item.tree}'")
+                    yield ContentProblem(name, f"items[{i}].tree", t("content.onbekende_beslisboom_id",
+                                                                     tree=form_item.tree))
 
 
 def _reference_problems(name: str, program: schema.Program, cases: dict, forms: dict) -> Iterator[ContentProblem]:
@@ -219,16 +227,20 @@ def _reference_problems(name: str, program: schema.Program, cases: dict, forms: 
     for m, meeting in enumerate(program.meetings):
         where = f"meetings[{m}]"
         if forms and meeting.preparation_form and meeting.preparation_form not in forms:
-            yield ContentProblem(name, f"{where}.preparation_form", f"onbekend formulier '{meeting.preparation_form}'")
+            yield ContentProblem(name, f"{where}.preparation_form", t("content.onbekend_formulier_id",
+                                                                      form=meeting.preparation_form))
         if forms and meeting.assignment and meeting.assignment.form and meeting.assignment.form not in forms:
-            yield ContentProblem(name, f"{where}.assignment.form", f"onbekend formulier '{meeting.assignment.form}'")
+            yield ContentProblem(name, f"{where}.assignment.form", t("content.onbekend_formulier_id",
+                                                                     form=meeting.assignment.form))
         for b, block in enumerate(meeting.blocks):
             for c, case_id in enumerate(block.cases):
                 if cases and case_id not in cases:
-                    yield ContentProblem(name, f"{where}.blocks[{b}].cases[{c}]", f"onbekende casus '{case_id}'")
+                    yield ContentProblem(name, f"{where}.blocks[{b}].cases[{c}]", t("content.onbekende_casus_id",
+                                                                                    case=case_id))
             for f, form_id in enumerate(block.forms):
                 if forms and form_id not in forms:
-                    yield ContentProblem(name, f"{where}.blocks[{b}].forms[{f}]", f"onbekend formulier '{form_id}'")
+                    yield ContentProblem(name, f"{where}.blocks[{b}].forms[{f}]", t("content.onbekend_formulier_id",
+                                                                                    form=form_id))
 
 
 @dataclass(frozen=True)
@@ -284,11 +296,13 @@ def library() -> Library:
     return lib
 
 
-class UnknownContent(KeyError):
+class UnknownContent(PztrainingError, KeyError):
     """No shipped content of this kind has this id; the message is Dutch."""
 
+    http_status = 404
+
     #: How the message starts, e.g. "Onbekende casus".
-    label = "Onbekende inhoud"
+    label = t("content.onbekende_inhoud")
     #: The Library field whose ids the message offers as choices ("" for none).
     choices = ""
 
@@ -301,28 +315,28 @@ class UnknownContent(KeyError):
         if self.choices:
             # load_library, not library: the message must also work when another file is broken.
             known = ", ".join(sorted(getattr(load_library()[0], self.choices)))
-            text += f" Kies uit: {known}."
+            text += t("content.kies_uit", known=known)
         return text
 
 
 class UnknownProgram(UnknownContent):
-    label, choices = "Onbekend programma", "programs"
+    label, choices = t("content.onbekend_programma"), "programs"
 
 
 class UnknownCase(UnknownContent):
-    label, choices = "Onbekende casus", "cases"
+    label, choices = t("content.onbekende_casus"), "cases"
 
 
 class UnknownForm(UnknownContent):
-    label = "Onbekend formulier"
+    label = t("content.onbekend_formulier")
 
 
 class UnknownCard(UnknownContent):
-    label, choices = "Onbekend kaartje", "cards"
+    label, choices = t("content.onbekend_kaartje"), "cards"
 
 
 class UnknownTree(UnknownContent):
-    label, choices = "Onbekende beslisboom", "trees"
+    label, choices = t("content.onbekende_beslisboom"), "trees"
 
 
 def _shipped(field: str, ident: str, error: type[UnknownContent]):

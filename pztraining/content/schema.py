@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..texts import t
+
 SCHEMA_VERSION = 1
 
 #: Who can lead or take part in a block. Keys are what content files use.
@@ -47,9 +49,9 @@ Identifier = str  # lower-case ids such as "oefenen"; checked by _check_id below
 
 def _check_id(value: str) -> str:
     if not value or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value):
-        raise ValueError("moet een id zijn van kleine letters, cijfers, '-' of '_'")
+        raise ValueError(t("content.schema.moet_id_kleine_letters"))
     if value != value.lower():
-        raise ValueError("moet een id zijn van kleine letters, cijfers, '-' of '_'")
+        raise ValueError(t("content.schema.moet_id_kleine_letters"))
     return value
 
 
@@ -57,7 +59,7 @@ def _require_unique(ids: list[str], what: str) -> None:
     """Refuse a list of ids in which one occurs twice (Dutch message naming the first)."""
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ValueError(f"{what} '{duplicates[0]}' komt twee keer voor")
+        raise ValueError(t("content.schema.komt_twee_keer_voor", what=what, ident=duplicates[0]))
 
 
 class _Strict(BaseModel):
@@ -125,7 +127,7 @@ class Meeting(_Strict):
         total = sum(block.minutes for block in self.blocks)
         if total != self.minutes:
             raise ValueError(
-                f"de blokken duren samen {total} minuten, maar de bijeenkomst is {self.minutes} minuten"
+                t("content.schema.blokken_duren_samen_minuten", total=total, minutes=self.minutes)
             )
         _require_unique([block.id for block in self.blocks], "blok-id")
         return self
@@ -216,11 +218,11 @@ class Program(_Document):
         total = sum(meeting.minutes for meeting in self.meetings)
         if total != self.minutes:
             raise ValueError(
-                f"de bijeenkomsten duren samen {total} minuten, maar het programma is {self.minutes} minuten"
+                t("content.schema.bijeenkomsten_duren_samen_minuten", total=total, minutes=self.minutes)
             )
         numbers = [meeting.number for meeting in self.meetings]
         if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError("bijeenkomsten moeten genummerd zijn 1, 2, 3, … in volgorde")
+            raise ValueError(t("content.schema.bijeenkomsten_moeten_genummerd_1"))
         return self
 
     def meeting(self, number: int) -> Meeting:
@@ -314,11 +316,11 @@ class Case(_Document):
             titles = tuple(step.title for step in self.steps)
             if titles != CONVERSATION_STEPS:
                 raise ValueError(
-                    "een mySupport-casus volgt de vijf stappen van het gesprekskaartje: "
+                    t("content.schema.mysupport_casus_volgt_vijf")
                     + "; ".join(CONVERSATION_STEPS)
                 )
             if self.simulant_briefing is None:
-                raise ValueError("een mySupport-casus heeft een simulant_briefing (rollenspel)")
+                raise ValueError(t("content.schema.mysupport_casus_heeft_simulant"))
         return self
 
 
@@ -344,7 +346,7 @@ class Card(_Document):
         titles = tuple(step.title for step in self.steps)
         if self.program == "mysupport" and titles != CONVERSATION_STEPS:
             raise ValueError(
-                "het mySupport-gesprekskaartje heeft de vijf stappen, in deze volgorde: "
+                t("content.schema.mysupport_gesprekskaartje_heeft_vijf")
                 + "; ".join(CONVERSATION_STEPS)
             )
         return self
@@ -392,13 +394,13 @@ class FormItem(_Strict):
         _quiz_and_tree_fields(self)
         choice = self.type in ("single", "multiple", "quiz")
         if choice and len(self.options) < 2:
-            raise ValueError(f"een vraag van type {self.type} heeft minstens twee options nodig")
+            raise ValueError(t("content.schema.vraag_type_heeft_minstens", type=self.type))
         if not choice and self.options:
-            raise ValueError(f"een vraag van type {self.type} heeft geen options")
+            raise ValueError(t("content.schema.vraag_type_heeft_geen", type=self.type))
         if choice and len(set(self.options)) != len(self.options):
             raise ValueError("options mogen niet dubbel voorkomen")
         if self.max_length is not None and self.type not in TEXT_LIMITS:
-            raise ValueError("max_length hoort alleen bij short_text en long_text")
+            raise ValueError(t("content.schema.max_length_hoort_alleen"))
         return self
 
     @property
@@ -437,15 +439,15 @@ def _quiz_and_tree_fields(item: FormItem) -> None:
     """A quiz item has a right answer among its options; a tree item names its tree."""
     if item.type == "quiz":
         if not item.correct:
-            raise ValueError("quizvraag zonder juist antwoord: vul 'correct' in (een van de options)")
+            raise ValueError(t("content.schema.quizvraag_zonder_juist_antwoord"))
         if item.correct not in item.options:
-            raise ValueError(f"het juiste antwoord '{item.correct}' staat niet bij de options")
+            raise ValueError(t("content.schema.juiste_antwoord_staat_niet", correct=item.correct))
     elif item.correct is not None or item.explanation is not None:
-        raise ValueError("correct en explanation horen alleen bij een vraag van type quiz")
+        raise ValueError(t("content.schema.correct_explanation_horen_alleen"))
     if item.type == "tree" and not item.tree:
-        raise ValueError("een vraag van type tree noemt zijn beslisboom (tree: <id>)")
+        raise ValueError(t("content.schema.vraag_type_tree_noemt"))
     if item.type != "tree" and item.tree is not None:
-        raise ValueError("tree hoort alleen bij een vraag van type tree")
+        raise ValueError(t("content.schema.tree_hoort_alleen_bij"))
 
 
 # ---------------------------------------------------------------- zorgkaart: region and trees
@@ -480,7 +482,7 @@ class Region(_Document):
             raise ValueError("deze regio-rollen ontbreken: " + ", ".join(missing))
         unknown = sorted(set(self.roles) - set(REGION_ROLES))
         if unknown:
-            raise ValueError(f"onbekende regio-rol '{unknown[0]}' (kies uit: {', '.join(REGION_ROLES)})")
+            raise ValueError(t("content.onbekende_regio_rol", role=unknown[0], roles=', '.join(REGION_ROLES)))
         return self
 
 
@@ -577,7 +579,8 @@ class CostInput(_Strict):
     @model_validator(mode="after")
     def _default_not_absurd(self) -> "CostInput":
         if self.default > self.maximum:
-            raise ValueError(f"de standaardwaarde {self.default:g} is groter dan het maximum {self.maximum:g}")
+            raise ValueError(t("content.schema.standaardwaarde_groter_maximum",
+                               default=self.default, maximum=self.maximum))
         return self
 
 
@@ -609,7 +612,7 @@ class CostFormat(_Document):
         for line in self.lines:
             for factor in line.factors:
                 if factor not in known:
-                    raise ValueError(f"regel '{line.id}' gebruikt onbekende invoer '{factor}'")
+                    raise ValueError(t("content.schema.regel_gebruikt_onbekende_invoer", id=line.id, factor=factor))
         return self
 
     def input(self, input_id: str) -> CostInput:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..texts import t
 from .schema import DecisionTree, TreeNode
 
 
@@ -34,28 +35,29 @@ def problems(tree: DecisionTree) -> list[TreeProblem]:
     found: list[TreeProblem] = []
     index = {node.id: i for i, node in enumerate(tree.nodes)}
     if tree.start not in index:
-        return [TreeProblem("start", f"de beginknoop '{tree.start}' bestaat niet")]
+        return [TreeProblem("start", t("content.tree.beginknoop_bestaat_niet", start=tree.start))]
     for i, node in enumerate(tree.nodes):
         if not node.choices and not node.advice:
-            found.append(TreeProblem(f"nodes[{i}]", f"doodlopend: knoop '{node.id}' heeft geen keuzes en geen advies"))
+            found.append(TreeProblem(f"nodes[{i}]", t("content.tree.doodlopend_knoop_heeft_geen", id=node.id)))
         if node.choices and node.advice:
-            found.append(TreeProblem(f"nodes[{i}]", f"knoop '{node.id}' heeft keuzes én advies; kies één van beide"))
+            found.append(TreeProblem(f"nodes[{i}]", t("content.tree.knoop_heeft_keuzes_advies", id=node.id)))
         if node.choices and not node.question:
-            found.append(TreeProblem(f"nodes[{i}].question", f"knoop '{node.id}' heeft keuzes maar geen vraag"))
+            found.append(TreeProblem(f"nodes[{i}].question", t("content.tree.knoop_heeft_keuzes_maar", id=node.id)))
         labels = [choice.label for choice in node.choices]
         for j, choice in enumerate(node.choices):
             if choice.next not in index:
                 found.append(TreeProblem(f"nodes[{i}].choices[{j}].next",
-                                         f"doodlopend: keuze '{choice.label}' leidt naar '{choice.next}', "
-                                         "een knoop die niet bestaat"))
+                                         t("content.tree.doodlopend_keuze_leidt_naar",
+                                           label=choice.label, next=choice.next)))
             if labels.count(choice.label) > 1 and labels.index(choice.label) == j:
                 found.append(TreeProblem(f"nodes[{i}].choices[{j}].label",
-                                         f"keuze '{choice.label}' komt twee keer voor bij knoop '{node.id}'"))
+                                         t("content.tree.keuze_komt_twee_keer", label=choice.label, id=node.id)))
     found.extend(_loops(tree, index))
     reachable = _reachable(tree, index)
     for i, node in enumerate(tree.nodes):
         if node.id not in reachable:
-            found.append(TreeProblem(f"nodes[{i}]", f"knoop '{node.id}' is vanaf '{tree.start}' niet te bereiken"))
+            found.append(TreeProblem(f"nodes[{i}]", t("content.tree.knoop_vanaf_niet_bereiken",
+                                                      id=node.id, start=tree.start)))
     return found
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import content
+from ..errors import PztrainingError
 from ..files import WriteError, write_folder
 from ..texts import t
 from .pages import CARDS_PER_PAGE, Handout, TrainingInfo, attendance_list, card_sheet, case_sheets, \
@@ -24,7 +25,7 @@ from .pdf import PdfError, find_chromium, print_pdf
 __all__ = ["Handout", "HandoutsError", "HandoutsReport", "TrainingInfo", "handouts_for", "write_handouts"]
 
 
-class HandoutsError(Exception):
+class HandoutsError(PztrainingError):
     """The handouts cannot be written at all (e.g. the folder is not writable); Dutch."""
 
 

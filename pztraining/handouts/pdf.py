@@ -8,7 +8,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..errors import PztrainingError
 from ..os_errors import dutch_reason
+from ..texts import t
 
 #: Where we look for Chromium, after $PZ_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -17,7 +19,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 TIMEOUT_SECONDS = 90
 
 
-class PdfError(Exception):
+class PdfError(PztrainingError):
     """Chromium could not print a page; the message is Dutch."""
 
 
@@ -37,8 +39,9 @@ def print_pdf(chromium: str, page: Path, pdf: Path) -> None:
             done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                   timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:
-            raise PdfError(f"Chromium kreeg {page.name} niet binnen {TIMEOUT_SECONDS} seconden afgedrukt.") from None
+            raise PdfError(t("handout.pdf.chromium_kreeg_niet_binnen",
+                             name=page.name, timeout_seconds=TIMEOUT_SECONDS)) from None
         except OSError as exc:
-            raise PdfError(f"Chromium kon niet starten ({dutch_reason(exc)}).") from None
+            raise PdfError(t("handout.pdf.chromium_kon_niet_starten", reason=dutch_reason(exc))) from None
     if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        raise PdfError(f"Chromium kon {page.name} niet als PDF afdrukken (code {done.returncode}).")
+        raise PdfError(t("handout.pdf.chromium_kon_niet_als", name=page.name, returncode=done.returncode))

@@ -22,6 +22,7 @@ from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import voila_page
+from ..errors import PztrainingError
 from ..links import FACILITATOR_PATH
 from ..log_repeats import limit_repeats
 from ..mixing import DEFAULT_BATCH_SIZE
@@ -162,7 +163,7 @@ def main() -> None:
     RoomVoila.descriptors = raise_descriptor_limit()
     try:
         RoomVoila.launch_instance()
-    except StoreError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback
+    except PztrainingError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback
         print(t("cli.error", message=exc), file=sys.stderr)
         sys.exit(1)
 

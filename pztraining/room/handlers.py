@@ -19,13 +19,15 @@ from importlib.resources import files
 from typing import Any
 
 from tornado import web
+from tornado.log import gen_log
 from tornado.iostream import StreamClosedError
 
 from .. import participation
 from ..clock import local, utc_now
 from ..content import UnknownContent
+from ..errors import PztrainingError
 from ..mixing import DEFAULT_BATCH_SIZE, Mixer
-from ..request_body import BadBody, clean_text, parse_object
+from ..request_body import clean_text, parse_object
 from ..store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
 from ..text_input import whole_number
 from ..texts import t
@@ -98,14 +100,21 @@ class Room:
         await self.run(self.mixer.tick, is_open, time.monotonic())
 
 
-class RoomError(web.HTTPError):
+class RoomError(PztrainingError, web.HTTPError):
     """An answer other than 200, with a Dutch message for the phone."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(status)
+        web.HTTPError.__init__(self, status)
         self.message = message
         #: Headers of the error answer (set here: tornado clears the handler's own before an error).
         self.headers = headers or {}
+
+    @property
+    def http_status(self) -> int:  # type: ignore[override]
+        return self.status_code
+
+    def __str__(self) -> str:
+        return self.message
 
 
 #: Dutch messages for errors raised outside our code (tornado's own checks).
@@ -138,14 +147,24 @@ class RoomHandler(web.RequestHandler):
 
     def write_error(self, status_code: int, **kwargs) -> None:
         error = kwargs.get("exc_info", (None, None, None))[1]
-        message = getattr(error, "message", None) if isinstance(error, RoomError) else None
-        if message is None:
+        if isinstance(error, PztrainingError):
+            # Every error of ours (a RoomError, a refused body, ...): its own status and Dutch sentence.
+            self.set_status(error.http_status)
+            message = str(error)
+        else:
             message = t(_STATUS_MESSAGES.get(status_code, "room.error.server"))
         for name, value in (error.headers if isinstance(error, RoomError) else {}).items():
             self.set_header(name, value)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps({"error": message}, ensure_ascii=False))
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, PztrainingError) and not isinstance(value, web.HTTPError):
+            # An answer with a sentence, not a bug: one line, no traceback.
+            gen_log.warning("%d %s %s: %s", value.http_status, self.request.method, self.request.path, typ.__name__)
+            return
+        super().log_exception(typ, value, tb)
 
     def send(self, data: dict) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -156,19 +175,13 @@ class RoomHandler(web.RequestHandler):
 
     def body(self) -> dict:
         """The JSON object sent (bounded in size and depth, its texts storable), or a Dutch 4xx."""
-        try:
-            return parse_object(self.request.body or b"", MAX_BODY_BYTES)
-        except BadBody as exc:
-            raise RoomError(413 if exc.key == "room.error.too_big" else 400, t(exc.key)) from None
+        return parse_object(self.request.body or b"", MAX_BODY_BYTES)  # a BadBody is a 4xx (write_error)
 
     def param(self, data: dict | None, name: str) -> str:
         value = data.get(name) if data is not None else self.get_argument(name, "")
         if not isinstance(value, str):
             return ""
-        try:  # a query parameter has not been through parse_object
-            return clean_text(value)
-        except BadBody as exc:
-            raise RoomError(400, t(exc.key)) from None
+        return clean_text(value)  # a query parameter has not been through parse_object
 
     def meeting(self, data: dict | None) -> int:
         value = data.get("meeting") if data is not None else self.get_argument("meeting", "")
@@ -178,10 +191,7 @@ class RoomHandler(web.RequestHandler):
         return number
 
     def device(self) -> str:
-        try:
-            return participation.check_device(self.request.headers.get("X-PZ-Device"))
-        except participation.InvalidDevice as exc:
-            raise RoomError(400, str(exc)) from None
+        return participation.check_device(self.request.headers.get("X-PZ-Device"))  # InvalidDevice: a 400
 
     async def training(self, code: str) -> Training:
         """The training of a join code; wrong codes are counted per client and slowed."""

@@ -9,6 +9,8 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from ..texts import t
+
 _HERE = Path(__file__).parent
 
 
@@ -32,8 +34,8 @@ class Countdown(anywidget.AnyWidget):
     over_lines = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
     #: Beep when time is up (Web Audio); the page has a mute button then.
     sound = traitlets.Bool(False).tag(sync=True)
-    mute_label = traitlets.Unicode("Geluid uit").tag(sync=True)
-    unmute_label = traitlets.Unicode("Geluid aan").tag(sync=True)
+    mute_label = traitlets.Unicode(t("countdown.sound_off")).tag(sync=True)
+    unmute_label = traitlets.Unicode(t("countdown.sound_on")).tag(sync=True)
 
     def __init__(self, clock=time.time, **kwargs):
         super().__init__(**kwargs)

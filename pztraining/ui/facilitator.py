@@ -214,7 +214,7 @@ class FacilitatorApp:
     def _show_new_group(self, show: bool) -> None:
         self.new_group_box.layout.display = None if show else "none"
         if show and not self.group_name.value:
-            self.group_name.value = f"Groep {len(self.group_select.options) + 1}"
+            self.group_name.value = t("roleplay.groep_nummer", number=len(self.group_select.options) + 1)
 
     def _member_names(self) -> tuple[str, ...]:
         return tuple(name for name in map(clean_name, self.members.value.splitlines()) if name)
