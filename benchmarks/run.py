@@ -25,14 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
 
+import flood
 import numpy as np
 import pandas as pd
 
-import flood
 import hub
 import room
 from pztraining import export, report, results, schedule
@@ -40,7 +40,7 @@ from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.store import Store
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ROWS: list[tuple[str, str, str, str]] = []
 
 
@@ -79,7 +79,7 @@ def _submitter(url: str, training_id: int, worker: int, forms: int, latencies) -
     store = Store(url)
     for n in range(forms):
         started = time.perf_counter()
-        store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(timezone.utc))
+        store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(UTC))
         latencies.append(time.perf_counter() - started)
 
 

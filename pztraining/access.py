@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import TypeVar
 
 from .store import MissingEntry, Store, Training
 from .texts import t

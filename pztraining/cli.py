@@ -9,23 +9,23 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Sequence
 
-from . import access
+from . import access, content, server
 from . import agenda as agenda_lib
-from . import content, demo as demo_lib, server
+from . import demo as demo_lib
 from .errors import ExportError, ScopeError
 from .files import AlreadyExists, WriteError
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .os_errors import describe
+from .room.beamer import ROOM_PAGE, terminal_qr
 from .schedule import ScheduleError
 from .slides import SlidesError
 from .store import ROLES, MissingEntry, Store, StoreError, display_url, login_name
 from .text_input import whole_number
-from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
 
@@ -49,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = t("cli.options")
         self.add_argument("-h", "--help", action="help", help=t("cli.help"))
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):  # argparse API
         raise UsageError(_dutch_argparse(message))
 
 
@@ -351,7 +351,8 @@ def cmd_export(args) -> int:
 
 def cmd_borging(args) -> int:
     from .clock import local, local_zone, utc_now
-    from .kartrekker import export as report_export, gather  # pandas: only for this command
+    from .kartrekker import export as report_export  # pandas: only for this command
+    from .kartrekker import gather
 
     date_from, date_to = _date(args.date_from), _date(args.date_to)
     if date_from is None or date_to is None:

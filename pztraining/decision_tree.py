@@ -14,7 +14,6 @@ from .content.schema import DecisionTree, TreeNode
 from .content.tree_shape import TreeProblem, is_end, problems
 from .texts import t
 
-
 # ---------------------------------------------------------------- walking
 
 

@@ -18,9 +18,9 @@ or when actions were agreed at it; with ``today`` given, also when its planned d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 #: The programs whose meetings are case discussions (ids of shipped content).
 CASE_DISCUSSION_PROGRAMS = frozenset({"casuistiekbespreking"})

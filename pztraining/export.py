@@ -7,10 +7,10 @@ asked (:mod:`pztraining.files`). Headers, sheet names and yes/no are Dutch (from
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,10 +44,10 @@ ROUNDED_COLUMNS = ("mean", "median", "std", "share_agree", "mean_before", "mean_
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     counts = [c for c in COUNT_COLUMNS if c in frame.columns]
     if counts:
-        frame = frame.astype({c: "Int64" for c in counts})
+        frame = frame.astype(dict.fromkeys(counts, "Int64"))
     rounded = [c for c in ROUNDED_COLUMNS if c in frame.columns]
     if rounded:
-        frame = frame.astype({c: float for c in rounded}).round({c: 2 for c in rounded})
+        frame = frame.astype(dict.fromkeys(rounded, float)).round(dict.fromkeys(rounded, 2))
     frame = yes_no(frame)
     renamed = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _known()})
     # Two columns may get the same Dutch label (item/item_key): keep the first.

@@ -21,9 +21,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping
 
 from .os_errors import dutch_reason
 from .texts import t

@@ -7,8 +7,8 @@ right answer stays hidden; scores are for after the reveal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .content import Form, FormItem
 
@@ -20,7 +20,7 @@ def quiz_items(form: Form) -> list[FormItem]:
 
 def option_counts(item: FormItem, answers: Iterable[object]) -> dict[str, int]:
     """How many answers chose each option of ``item`` (every option listed, in form order)."""
-    counts = {option: 0 for option in item.options}
+    counts = dict.fromkeys(item.options, 0)
     for answer in answers:
         if isinstance(answer, str) and answer in counts:
             counts[answer] += 1

@@ -9,8 +9,8 @@ Column names are Dutch-free identifiers; :mod:`pztraining.export` labels them fo
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from .texts import t
 
 #: Fewer pairs than this: no test, and the report says so.
 MIN_PAIRS_FOR_TEST = 6
-SCALE_POINTS = {"agreement": list(range(1, 6)), "scale10": list(range(0, 11))}
+SCALE_POINTS = {"agreement": list(range(1, 6)), "scale10": list(range(11))}
 NUMERIC = ("agreement", "scale10")
 
 TIDY_COLUMNS = ["training_id", "training", "organisation", "program", "meeting", "meeting_date", "form",

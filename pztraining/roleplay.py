@@ -186,7 +186,7 @@ class RolePlay:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RolePlay":
+    def from_dict(cls, data: dict) -> RolePlay:
         dt = lambda s: datetime.fromisoformat(s) if s else None  # noqa: E731
         g = data["group"]
         group = Group(g["name"], tuple(g["members"]), g["facilitator"], g["case_id"], g["turn_seconds"],

@@ -19,10 +19,11 @@ to :func:`step`, which the store applies under a lock (``Store.update_run``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from math import ceil, floor
-from typing import ClassVar, Sequence, Union
+from typing import ClassVar, Union
 
 MINUTE = 60
 
@@ -165,7 +166,7 @@ class Run:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Run":
+    def from_dict(cls, data: dict) -> Run:
         """The inverse of :meth:`to_dict`."""
         dt = lambda s: datetime.fromisoformat(s) if s else None  # noqa: E731
         return cls(

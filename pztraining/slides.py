@@ -10,15 +10,15 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from . import content
+from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 from .files import WriteError, write_files, write_folder
 from .texts import t
-from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
 REVEAL_FILES = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from tornado.httputil import HTTPServerRequest
 from tornado.web import Application, OutputTransform, RequestHandler

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from ..os_errors import dutch_reason
 from . import schema
-from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
+from .tree_shape import problems as tree_problems
 
 
 def builtin_content_dir() -> Path:
@@ -275,7 +276,7 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     return lib, problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def library() -> Library:
     """The shipped content, loaded and validated once per process; ContentError if any is broken."""
     lib, problems = load_library()

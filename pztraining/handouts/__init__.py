@@ -9,16 +9,26 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from .. import content
 from ..files import WriteError, write_folder
 from ..texts import t
-from .pages import CARDS_PER_PAGE, Handout, TrainingInfo, attendance_list, card_sheet, case_sheets, \
-    checklist_sheet, index_page, paper_form, region_sheet
+from .pages import (
+    CARDS_PER_PAGE,
+    Handout,
+    TrainingInfo,
+    attendance_list,
+    card_sheet,
+    case_sheets,
+    checklist_sheet,
+    index_page,
+    paper_form,
+    region_sheet,
+)
 from .pdf import PdfError, find_chromium, print_pdf
 
 __all__ = ["Handout", "HandoutsError", "HandoutsReport", "TrainingInfo", "handouts_for", "write_handouts"]

@@ -9,9 +9,9 @@ each, a step back and a changed text first, then content order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from ..content.schema import Conditions
 from ..store import ConditionScore as Scoring

@@ -11,8 +11,8 @@ from .. import report
 from ..access import LOCAL, User, can_read_organisation, require_organisation
 from ..content import library
 from ..content.schema import Conditions, CostFormat, Planning
-from ..errors import ScopeError
 from ..discussions import CASE_DISCUSSION_PROGRAMS, HeldDiscussion
+from ..errors import ScopeError
 from ..store import Store, Training
 from ..texts import t
 from . import conditions as conditions_lib

@@ -34,8 +34,9 @@ import logging
 import os
 import resource
 import socket
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from tornado import gen
 from tornado.httpserver import HTTPServer

@@ -30,8 +30,7 @@ from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
 from ..web_errors import DutchErrors, NotFoundHandler, plain_page
-from .accept import (LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections,
-                     raise_descriptor_limit)
+from .accept import LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections, raise_descriptor_limit
 from .handlers import MAX_BODY_BYTES, Room, handlers
 from .streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
 
@@ -133,7 +132,7 @@ class RoomVoila(PzVoila):
         if room is not None and room.mixer is not None:
             try:
                 room.mixer.flush_all()
-            except Exception:  # noqa: BLE001 - stopping must go on; the phones still hold them
+            except Exception:  # stopping must go on; the phones still hold them
                 self.log.exception("anonymous answers not stored at stop")
         super().stop()
     def _limits(self, behind_proxy: bool) -> dict[str, int]:

@@ -71,7 +71,7 @@ class Room:
 
     @classmethod
     def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> "Room":
+             batch_size: int = DEFAULT_BATCH_SIZE) -> Room:
         """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
         join codes work until ``join_days`` after a training's last meeting; anonymous answers
         are stored ``batch_size`` at a time."""
@@ -465,7 +465,7 @@ class EventsHandler(RoomHandler):
             while True:
                 try:
                     message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     message = HEARTBEAT
                 if message is None:  # the phone went away, or this stream was evicted
                     break

@@ -8,8 +8,8 @@ passed in (seconds, monotonic) and only orders a device's streams.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 #: Streams one device may hold (a device is its browser's ``_xsrf`` cookie, which the page's
 #: EventSource sends by itself). A phone needs one; a reload whose old connection has not

@@ -9,8 +9,8 @@ second device or a reload shows the same member, phase and remaining time.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as w

@@ -8,8 +8,8 @@ version, and the store can act on the first only (``Store.update_run``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import anywidget
 import traitlets

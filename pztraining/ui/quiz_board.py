@@ -8,8 +8,8 @@ meeting, form and item), so the phones show it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 

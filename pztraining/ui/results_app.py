@@ -6,8 +6,8 @@ A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the sto
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 import pandas as pd

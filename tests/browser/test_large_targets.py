@@ -15,9 +15,17 @@ from playwright.sync_api import Browser, expect
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store
-
 from tests.browser.helpers import (
-    MEETING, PHONE_VIEWPORT, choose, device, explained, now, open_participant, show_form, submit, wait_until,
+    MEETING,
+    PHONE_VIEWPORT,
+    choose,
+    device,
+    explained,
+    now,
+    open_participant,
+    show_form,
+    submit,
+    wait_until,
 )
 
 FORM = "evaluatie-vll"

@@ -6,7 +6,7 @@ the same way, so the Voila kernels and the beamer page must both learn the user 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,7 +22,7 @@ def hosted(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hosted")
     store = Store(f"sqlite:///{tmp / 'pz.db'}")
     store.add_user("anna", "trainer", "Zorggroep Noord")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     noord = store.add_training("Team Noord", "mysupport", now, "Zorggroep Noord")
     zuid = store.add_training("Team Zuid", "mysupport", now, "Zorggroep Zuid")
     apps = _start_server(tmp, {"JUPYTERHUB_USER": "anna"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +18,7 @@ from pztraining.texts import t
 from tests.browser.helpers import PHONE_PAGE_MS, PHONE_VIEWPORT, register
 from tests.room.conftest import running_room_server
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 REFUSED = 3
 
 

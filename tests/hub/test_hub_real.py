@@ -14,7 +14,7 @@ import re
 import sqlite3
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,10 +25,18 @@ from sqlalchemy import text
 from pztraining.content import load_program
 from pztraining.store import Store, Training
 from pztraining.texts import t
-
 from tests.browser.helpers import (
-    EVALUATION, OTHER_SIDE_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, device, fill_evaluation, form_row, register,
-    show_form, submit, wait_until,
+    EVALUATION,
+    OTHER_SIDE_MS,
+    PHONE_PAGE_MS,
+    PHONE_VIEWPORT,
+    device,
+    fill_evaluation,
+    form_row,
+    register,
+    show_form,
+    submit,
+    wait_until,
 )
 from tests.browser.test_trainer_run import create_training
 from tests.hub.conftest import ADMIN, USERS, Hub, pztraining
@@ -302,7 +310,7 @@ def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub
 def add_training(db_url: str, name: str, organisation: str) -> Training:
     store = Store(db_url)
     try:
-        return store.add_training(name, "mysupport", datetime.now(timezone.utc), organisation)
+        return store.add_training(name, "mysupport", datetime.now(UTC), organisation)
     finally:
         store.close()
 

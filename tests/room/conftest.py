@@ -11,11 +11,11 @@ import json
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

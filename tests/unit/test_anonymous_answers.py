@@ -1,7 +1,7 @@
 """Anonymous answers carry nothing that orders them or links them to a person: not in exports, not in the store."""
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -12,7 +12,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import SCHEMA_VERSION, Store
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 EVALUATION = "evaluatie-mysupport"
 # Submitted in this order, so the order of submitting is not the order of the answers.
 RELEVANCE = {"Anna": 5, "Bram": 2, "Cor": 4}

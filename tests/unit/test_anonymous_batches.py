@@ -5,9 +5,8 @@ carries the id of the transaction that wrote it (``xmin``), so a batch must be o
 """
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import text
 
 from pztraining import participation as part
@@ -15,7 +14,7 @@ from pztraining.content import load_form
 from pztraining.mixing import Mixer
 from pztraining.store import SCHEMA_VERSION, Store, salted_device_hash
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 EVALUATION = "evaluatie-mysupport"
 PHONES = [f"{n:032x}" for n in range(1, 8)]
 

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from pztraining import export
-from pztraining.kartrekker import export as borging_export, gather
+from pztraining.kartrekker import export as borging_export
+from pztraining.kartrekker import gather
 from pztraining.kartrekker.planning import MONTH_NAMES
 from tests import libreoffice
 from tests.unit.test_export_readable import with_open_answers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from pztraining.forms import form_spec
 from pztraining.handouts import TrainingInfo, card_copies, handouts_for
 from pztraining.handouts.pages import ROWS_PER_PAGE, attendance_list, card_sheet, case_sheets, paper_form
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _text(page: str) -> str:

@@ -1,6 +1,6 @@
 """Implementation conditions: every scoring kept with its date, progress, attention, changed content."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from pztraining.kartrekker import conditions
 from pztraining.store import StoreError
 
 ORG = "Zorggroep Noord"
-MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def checklist(version=1, kennis="Er is genoeg kennis van palliatieve zorg.", extra=()):

@@ -1,6 +1,6 @@
 """The management report read back figure for figure, without names, text as text; and the CLI."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -17,9 +17,9 @@ REMARK = "=cmd|' /C calc'!A0 <b>x</b>"
 def data(store):
     fill_organisation(store)
     store.add_condition_scores(ORG, "mysupport", [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk", REMARK)],
-                               datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc))
+                               datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     store.save_cost_inputs(ORG, "kosten-mysupport", {"trainingen": "3", "deelnemers": "12"},
-                           datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc))
+                           datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     return gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM, program_id="mysupport")
 
 

@@ -1,6 +1,6 @@
 """Borging indicators on a fixture whose figures are worked out by hand below."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -11,7 +11,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.kartrekker import gather, indicators
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 30)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ORG = "Zorggroep Noord"

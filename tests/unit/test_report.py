@@ -1,6 +1,6 @@
 """Aggregation: figures computed from a real store, checked against hand-counted answers."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
@@ -9,7 +9,7 @@ from pztraining import report, results
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 
-NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BEFORE = [3, 4, 2, 5, 4, 3, 2]
 AFTER = [6, 7, 5, 8, 6, 6, 4]
 RELEVANCE = [5, 4, 4, 2, 3, 5, 4]

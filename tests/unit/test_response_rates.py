@@ -1,6 +1,6 @@
 """Response is phones of registered participants against registered participants: never above 100 %."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -10,7 +10,7 @@ from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.ui.forms_panel import FormsPanel
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 REFLECTION, EVALUATION = "reflectie", "evaluatie-mysupport"
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
+from ...access import User
 from ...clock import utc_now
 from ...content import library
 from ...kartrekker.gather import organisations_for, trainings_of
-from ...access import User
 from ...store import Store
 from ...texts import t
 from ..common import Message, esc, named, open_page, page_user, set_options, stylesheet

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -15,7 +15,6 @@ from ...texts import t
 from ..common import Message, esc, named
 from ..download import Downloads
 from .entered import EnteredForm
-
 
 
 class BorgingView:

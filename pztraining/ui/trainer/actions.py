@@ -7,8 +7,8 @@ two laptops converge on what the store holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 

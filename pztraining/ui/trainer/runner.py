@@ -8,8 +8,8 @@ every few seconds, so another tab, a reload or a server restart shows the same r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
