@@ -62,7 +62,8 @@ def _start(folder: Path, tree: Path | None) -> _Server:
     log = folder / "room.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(room_command(notebook, "127.0.0.1", port), env=env, cwd=tree or folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_limit)
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=_limit)  # noqa: PLW1509 - only setrlimit, which takes no lock
     server = _Server(process, port, log, db_url)
     deadline = time.monotonic() + 120
     import urllib.request

@@ -488,9 +488,9 @@ class Listener:
                     self.arrived[message["version"]] = (time.perf_counter(), message["items"])
                     if not self.first.done():
                         self.first.set_result(message["version"])
-                    if self.watch and any(i["id"] == self.watch[0] for i in message["items"]):
-                        if not self.watch[1].done():
-                            self.watch[1].set_result(time.perf_counter())
+                    if (self.watch and any(i["id"] == self.watch[0] for i in message["items"])
+                            and not self.watch[1].done()):
+                        self.watch[1].set_result(time.perf_counter())
         finally:
             writer.close()
 

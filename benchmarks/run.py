@@ -242,7 +242,7 @@ def main() -> None:
         folder = Path(tmp)
         print(f"pztraining benchmarks · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
         parts = {
-            "schedule": lambda: bench_schedule(),
+            "schedule": bench_schedule,
             "store": lambda: bench_store(folder),
             "report": lambda: bench_report(folder),
             "room": lambda: room.bench_room(_quick(args) if args.quick else args, lambda text: print(text, flush=True)),

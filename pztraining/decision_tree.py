@@ -8,6 +8,7 @@ are Dutch; no widgets, no clock.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from .content.schema import DecisionTree, TreeNode
@@ -45,7 +46,7 @@ def check_path(tree: DecisionTree, path: Any, complete: bool = True) -> list[str
     if path[0] != tree.start:
         raise InvalidPath(t("tree.wrong_start"))
     nodes = {node.id: node for node in tree.nodes}
-    for here, there in zip(path, path[1:]):
+    for here, there in pairwise(path):
         if here not in nodes or there not in {choice.next for choice in nodes[here].choices}:
             raise InvalidPath(t("tree.no_route"))
     if path[-1] not in nodes:

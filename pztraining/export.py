@@ -288,9 +288,9 @@ def chart_section(bundle: Bundle) -> str:
     for form, group in (agreement.groupby("form", sort=False) if not agreement.empty else []):
         parts.append(f"<h3>{escape(titles.get(form, form))}</h3>{charts.agreement_chart(group)}")
     scale10 = bundle.counts[bundle.counts["item_type"] == "scale10"] if not bundle.counts.empty else bundle.counts
-    for (form, key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
+    for (form, _key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
         parts.append(charts.distribution_chart(group, f"{group['item_text'].iloc[0]} ({titles.get(form, form)})"))
-    for key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
+    for _key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
         parts.append(charts.before_after_chart(group, f"{group['item_text'].iloc[0]}: voor en na"))
     return "".join(parts)
 
@@ -329,7 +329,9 @@ def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
 
 
 def _html_cell(value: object, p_value: bool) -> str:
-    two_decimals = (lambda v: f"{v:.2f}".replace(".", ","))
+    def two_decimals(v: float) -> str:
+        return f"{v:.2f}".replace(".", ",")
+
     return _cell(value, str, _significant if p_value else two_decimals, _html_text)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from math import ceil, floor
-from typing import ClassVar, Union
+from typing import ClassVar
 
 MINUTE = 60
 
@@ -346,7 +346,7 @@ class Reset:
     positional: ClassVar[bool] = True
 
 
-Action = Union[Start, Advance, SkipNext, Extend, KeepEnd, Reset]
+Action = Start | Advance | SkipNext | Extend | KeepEnd | Reset
 
 # Why some actions carry the version the page showed and others do not:
 # "Volgende blok", "overslaan", start and reset are *positional*: they mean "this block

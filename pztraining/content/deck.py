@@ -146,12 +146,12 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
         raise ValueError(f"{what} begint met een kop '{'#' * expected} …', niet '{match['hashes']} …'")
     content: list[str] = []
     notes: list[str] | None = None
-    for offset, line in enumerate(lines):
-        if notes is None and NOTES_START.match(line.strip()):
+    for offset, raw in enumerate(lines):
+        if notes is None and NOTES_START.match(raw.strip()):
             notes = []
             continue
         try:
-            line = loader.fill_region(line)
+            line = loader.fill_region(raw)
         except ValueError as exc:
             raise ValueError(f"regel {start + offset}: {exc}") from None
         included = INCLUDE.match(line.strip())

@@ -245,7 +245,7 @@ class PageHandler(RoomHandler):
     def get(self) -> None:
         from .page import page_html
 
-        self.xsrf_token  # sets the _xsrf cookie the page sends back with every write
+        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page sends back with every write
         self.set_header("Cache-Control", "no-store")
         self.finish(page_html(self.base_url))
 

@@ -40,7 +40,7 @@ def _options(page: Page) -> list[str]:
 
 
 def test_the_trainer_sees_creates_and_opens_only_its_organisations_trainings(hosted, page: Page):
-    apps, store, noord, zuid = hosted
+    apps, store, _noord, zuid = hosted
     page.goto(apps.trainer_url, wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     expect(page.locator(".pz-training-select select")).to_be_attached(timeout=FIRST_RENDER_MS)
     assert _options(page) == [f"Team Noord ({program_label()})"]

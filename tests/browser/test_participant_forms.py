@@ -588,7 +588,7 @@ def test_a_draft_that_fails_while_the_form_is_sent_does_not_turn_it_back_into_a_
     key = f"p:{participant_id(store, training, 'Lotte')}"
     form = show_form(page, REFLECTION)
     held = []
-    page.route("**/pz/api/draft", lambda route: held.append(route))  # no answer yet
+    page.route("**/pz/api/draft", lambda route: held.append(route))  # noqa: PLW0108 - no answer yet
     write(page, "hoe-was-het", "Mijn antwoord.")
     for _ in range(50):  # Playwright hands over the route while the test waits in the page
         if held:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
@@ -63,6 +64,6 @@ def test_a_phone_whose_stream_is_refused_retries_with_growing_pauses_and_still_s
         context.close()
         store.close()
     assert len(attempts) == REFUSED + 1, f"{len(attempts)} attempts"
-    pauses = [later - earlier for earlier, later in zip(attempts, attempts[1:])]
+    pauses = [later - earlier for earlier, later in pairwise(attempts)]
     assert all(pause >= 0.9 for pause in pauses), pauses  # never straight back
     assert pauses[-1] > pauses[0], pauses  # the pause grows

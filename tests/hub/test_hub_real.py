@@ -159,7 +159,7 @@ def stored_passwords(hub: Hub) -> set[str]:
     """The names with a password in the hub's passwords.dbm."""
     try:
         with dbm.open(str(hub.folder / "passwords.dbm"), "r") as passwords:
-            return {key.decode() for key in passwords.keys()}
+            return {key.decode() for key in passwords.keys()}  # noqa: SIM118 - dbm objects do not iterate
     except dbm.error:  # not made yet: nobody has a password
         return set()
 
@@ -294,7 +294,7 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
 def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub: Hub, browser: Browser):
     with device(browser) as anna:
         responses = []
-        anna.on("response", lambda response: responses.append(response))
+        anna.on("response", lambda response: responses.append(response))  # noqa: PLW0108
         log_in(anna, hub, "anna")  # the hub's login, OAuth to her server, the Draaiboek
         set_cookies = {(response.url.split("?")[0], header["value"]) for response in responses
                        for header in response.headers_array() if header["name"].lower() == "set-cookie"}

@@ -71,7 +71,7 @@ def routes(server) -> list[tuple[str, str, dict]]:
     """(method, path, headers) for every route of the trainer server, with real assets of the Draaiboek page."""
     status, page = request(server, "/voila/render/trainer.ipynb", "localhost:PORT")
     assert status == 200, page[-2000:]
-    assets = sorted({path for path in re.findall(r'(?:src|href)="(/voila/[^"?#]+)', page)})
+    assets = sorted(set(re.findall(r'(?:src|href)="(/voila/[^"?#]+)', page)))
     assert any(p.startswith("/voila/static/") for p in assets) and any(
         p.startswith("/voila/templates/") for p in assets), assets
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page) or re.search(r"kernel_id=([0-9a-f-]{36})", page)

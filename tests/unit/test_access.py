@@ -94,7 +94,7 @@ def test_users_are_added_updated_listed_and_removed(any_store):
     assert [(a.name, a.role, a.organisation) for a in store.list_users()] == [
         ("piet", "coordinator", ""), ("anna", "kartrekker", "Zorggroep Zuid")]
     store.remove_user("anna")
-    with pytest.raises(MissingEntry, match="Gebruiker 'anna' heeft geen rol."):
+    with pytest.raises(MissingEntry, match=r"Gebruiker 'anna' heeft geen rol\."):
         store.find_user("anna")
 
 

@@ -2,6 +2,7 @@
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pandas as pd
 import pytest
@@ -71,7 +72,7 @@ def test_submission_numbers_follow_no_sequence(store):
     with store.engine.connect() as conn:
         ids = list(conn.execute(text("select id from submissions order by rowid")).scalars())
     assert len(ids) == 26
-    assert all(later != earlier + 1 for earlier, later in zip(ids, ids[1:]))
+    assert all(later != earlier + 1 for earlier, later in pairwise(ids))
     assert all(0 < i < 2**31 for i in ids)  # fits INTEGER on PostgreSQL, exact in JavaScript
 
 

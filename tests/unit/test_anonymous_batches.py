@@ -132,7 +132,7 @@ def test_a_schema_12_database_gets_a_salt_per_training_and_its_phones_are_still_
 
 
 def test_phones_resending_what_waits_do_not_hold_a_closed_forms_answers_back(store):
-    training, people = room(store)
+    training, _people = room(store)
     mixer = Mixer(store, batch_size=5, quiet_seconds=5)
     form = (training.id, 1, EVALUATION)
     mixer.add(form, "a:1", evaluation(1), True, 0.0)

@@ -18,8 +18,8 @@ FIVE = ("Aïsha", "Bram", "Carla", "Dewi", "Eef")
 
 
 def group(**kw) -> Group:
-    values = dict(name="Groep 1", members=FIVE, facilitator="Fenna", case_id="de-vries",
-                  turn_seconds=120, reflection_seconds=180)
+    values = {"name": "Groep 1", "members": FIVE, "facilitator": "Fenna", "case_id": "de-vries",
+              "turn_seconds": 120, "reflection_seconds": 180}
     values.update(kw)
     return Group(**values)
 

@@ -150,7 +150,7 @@ def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, cl
     applied = []
     newer = store_module.SCHEMA_VERSION + 1
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
-    monkeypatch.setitem(store_module.MIGRATIONS, newer, lambda conn: applied.append(conn))
+    monkeypatch.setitem(store_module.MIGRATIONS, newer, applied.append)
     reopened = Store(url)
     assert len(applied) == 1 and reopened.schema_version() == newer
     assert [t.name for t in reopened.list_trainings()] == ["A"]

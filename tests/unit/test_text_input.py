@@ -56,9 +56,9 @@ def test_the_store_keeps_a_participants_name_cleaned_and_refuses_an_invisible_on
     assert training.name == "Team De Linde"
     person = store.add_participant(training.id, "\u202eSanne\x00", "d1", NOW)
     assert person.name == "Sanne"
-    with pytest.raises(StoreError, match="Vul een naam of schuilnaam in."):
+    with pytest.raises(StoreError, match=r"Vul een naam of schuilnaam in\."):
         store.add_participant(training.id, "\u200b\u2066\u200f", "d2", NOW)
-    with pytest.raises(StoreError, match="Geef de training een naam."):
+    with pytest.raises(StoreError, match=r"Geef de training een naam\."):
         store.add_training("\ufeff\u200d", "mysupport", NOW)
 
 
