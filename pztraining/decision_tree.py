@@ -75,7 +75,7 @@ def all_walks(tree: DecisionTree) -> list[tuple[list[str], TreeNode]]:
     return found
 
 
-def tree_spec(tree: DecisionTree) -> dict:
+def tree_spec(tree: DecisionTree) -> dict[str, Any]:
     """The tree as plain data for the browser (form.js walks it; the kernel checks the path)."""
     return {"id": tree.id, "title": tree.title, "intro": tree.intro, "start": tree.start,
             "nodes": {node.id: {"question": node.question or "", "help": node.help or "",

@@ -8,6 +8,7 @@ so that the slide and the printed card are made from one content file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     raise ContentError([ContentProblem(name, "regel 1", "de voorpagina-gegevens worden niet afgesloten met '---'")])
 
 
-def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
+def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library) -> Iterator[ContentProblem]:
     programs = lib.programs
     if meta.program not in programs:
         yield ContentProblem(name, "program", f"onbekend programma '{meta.program}'")
@@ -114,7 +115,7 @@ def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
         yield ContentProblem(name, "meeting", f"programma '{meta.program}' heeft geen bijeenkomst {meta.meeting}")
 
 
-def _chunks(body: str, first_line: int):
+def _chunks(body: str, first_line: int) -> Iterator[tuple[str, int, list[str]]]:
     """Split the body on slide breaks outside code fences: (break, start line, lines)."""
     chunk: list[str] = []
     kind, start, fenced = SLIDE_BREAK, first_line, False

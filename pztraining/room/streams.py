@@ -49,7 +49,7 @@ class Admission:
     ``evicted`` are the streams (of the same device) to close now to make room."""
 
     refused: str = ""
-    evicted: tuple = ()
+    evicted: tuple[Hashable, ...] = ()
 
 
 @dataclass
