@@ -32,7 +32,7 @@ def log_to_server() -> None:
     if not any(getattr(handler, "pz_server_log", False) for handler in log.handlers):
         handler = logging.StreamHandler(sys.__stderr__)
         handler.setFormatter(logging.Formatter("[%(levelname).1s %(asctime)s %(name)s] %(message)s"))
-        handler.pz_server_log = True
+        handler.pz_server_log = True  # type: ignore[union-attr]  # our mark, read back with getattr above
         log.addHandler(handler)
 
 

@@ -571,6 +571,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
         print(t("cli.serve.room_page", url=apps.trainer.url_of(ROOM_PAGE)))
         if args.room:
             print(t("cli.serve.room_qr"))
+            assert apps.participant_url is not None  # the room server runs
             print(terminal_qr(apps.participant_url), end="")
             print(t("cli.serve.room_facilitators"))
         print(t("cli.serve.database", url=display_url(db_url)))

@@ -96,7 +96,7 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
 
 def _summary_sheet(bundle: Bundle, with_names: bool, now: datetime) -> pd.DataFrame:
     scope = bundle.scope
-    rows = [(t("summary.report"), scope.title),
+    rows: list[tuple[str, object]] = [(t("summary.report"), scope.title),
             (t("summary.trainings"), ", ".join(f"{tr.name} ({tr.program_id})" for tr in scope.trainings) or "–")]
     if scope.date_from or scope.date_to:
         rows.append((t("summary.period"), f"{scope.date_from or '…'} t/m {scope.date_to or '…'}"))
@@ -127,7 +127,7 @@ def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.Data
     return out
 
 
-def _atomic_file(path: Path, write: Callable[[Path], None], overwrite: bool) -> Path:
+def _atomic_file(path: Path, write: Callable[[Path], object], overwrite: bool) -> Path:
     try:
         atomic_file(path, write, overwrite=overwrite)
     except WriteError as exc:
@@ -238,7 +238,7 @@ def write_frames_csv(frames: dict[str, pd.DataFrame], folder: Path, now: datetim
     ``<stem>-YYYY-MM-DD-HHMM`` (``now``, local time), which is returned; nothing is moved or deleted.
     A file of the same name is replaced only when ``overwrite``.
     """
-    def writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def writer(frame: pd.DataFrame) -> Callable[[Path], object]:
         return lambda target: target.write_text(csv_text(frame), encoding="utf-8-sig", newline="")
 
     writers = {_csv_name(name): writer(frame) for name, frame in frames.items()}

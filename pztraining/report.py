@@ -212,8 +212,9 @@ def choice_counts(tidy: pd.DataFrame, forms: dict[str, Form], by: Iterable[str] 
 def _tree_ends(item, paths: list) -> tuple[list[str], list[str]]:
     """A tree item's possible ends (their advice, in file order) and the advice each path ended at."""
     tree = load_tree(item.tree)
-    advice = {node.id: node.advice for node in tree.nodes if node.advice}
-    ends = [advice.get(path[-1], path[-1]) if isinstance(path, list) and path else "" for path in paths]
+    advice: dict[str, str] = {node.id: node.advice for node in tree.nodes if node.advice}
+    last = [path[-1] if isinstance(path, list) and path else "" for path in paths]
+    ends = [advice.get(node, node) for node in last]
     return list(advice.values()), ends
 
 

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from . import content
@@ -193,14 +194,14 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
     return BuildReport(out, built, problems)
 
 
-def _reveal_writers(source: Path) -> dict[str, Callable[[Path], None]]:
+def _reveal_writers(source: Path) -> dict[str, Callable[[Path], object]]:
     """A copy of reveal.js for the build folder: its files by name below ``reveal.js/``."""
     files = []
     for relative in REVEAL_FILES:
         origin = source / relative
         files += sorted(f for f in origin.rglob("*") if f.is_file()) if origin.is_dir() else [origin]
     return {f"{REVEAL_FOLDER}/{f.relative_to(source).as_posix()}":
-            (lambda target, origin=f: shutil.copyfile(origin, target)) for f in files}
+            partial(shutil.copyfile, f) for f in files}
 
 
 def _previous_build(out: Path, writers: dict) -> set[str]:
@@ -218,7 +219,7 @@ def _previous_build(out: Path, writers: dict) -> set[str]:
     return decks | fixed
 
 
-def _text_writer(text: str) -> Callable[[Path], None]:
+def _text_writer(text: str) -> Callable[[Path], object]:
     return lambda target: target.write_text(text, encoding="utf-8")
 
 

@@ -160,4 +160,4 @@ def guard_hosts(app: Application, names: Iterable[str], log: logging.Logger) -> 
         log.warning("Refused a request for host %r (not this server's name)", host_name(request.host))
         return app.get_handler_delegate(request, ForeignHostHandler)
 
-    app.find_handler = find_handler
+    app.find_handler = find_handler  # type: ignore[method-assign]  # this application only

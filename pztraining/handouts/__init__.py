@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from .. import content
@@ -85,7 +86,7 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
     """
     chromium = find_chromium() if pdf else None
     warnings = [] if chromium or not pdf else [t("handout.no_chromium")]
-    writers: dict[str, Callable[[Path], None]] = {}
+    writers: dict[str, Callable[[Path], object]] = {}
     with tempfile.TemporaryDirectory(prefix="pz-hand-outs-") as scratch:
         for handout in handouts:
             writers[f"{handout.name}.html"] = _text_writer(handout.html)
@@ -95,7 +96,7 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
                 page.write_text(handout.html, encoding="utf-8")
                 try:
                     print_pdf(chromium, page, printed)
-                    writers[f"{handout.name}.pdf"] = lambda target, source=printed: shutil.copyfile(source, target)
+                    writers[f"{handout.name}.pdf"] = partial(shutil.copyfile, printed)
                 except PdfError as exc:
                     warnings.append(str(exc))
         writers["index.html"] = _text_writer(index_page(title, handouts, with_pdf=chromium is not None))
@@ -106,5 +107,5 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
     return HandoutsReport(folder, [folder / name for name in writers], warnings)
 
 
-def _text_writer(text: str) -> Callable[[Path], None]:
+def _text_writer(text: str) -> Callable[[Path], object]:
     return lambda target: target.write_text(text, encoding="utf-8")

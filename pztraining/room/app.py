@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from functools import partial
+from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
@@ -135,7 +136,7 @@ class RoomVoila(PzVoila):
             except Exception:  # stopping must go on; the phones still hold them
                 self.log.exception("anonymous answers not stored at stop")
         super().stop()
-    def _limits(self, behind_proxy: bool) -> dict[str, int]:
+    def _limits(self, behind_proxy: bool) -> dict[str, Any]:
         """Derive the caps from the limit of open files (raised in main), say them once; the
         HTTP server's settings."""
         before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()

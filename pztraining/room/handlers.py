@@ -238,7 +238,7 @@ class RoomHandler(web.RequestHandler):
 class PageHandler(RoomHandler):
     """The participants' page: a shell that loads the form renderer and talks JSON."""
 
-    def initialize(self, room: Room, base_url: str) -> None:
+    def initialize(self, room: Room, base_url: str) -> None:  # type: ignore[override]  # tornado passes each route its own
         super().initialize(room)
         self.base_url = base_url
 
@@ -446,7 +446,7 @@ class EventsHandler(RoomHandler):
             self.room.streams.close(self)
         if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
             self.finish()
-            self.request.connection.close()
+            self.request.connection.close()  # type: ignore[union-attr]  # an HTTP1ServerConnection here
 
     async def _stream(self) -> None:
         training = await self.training(self.param(None, "code"))

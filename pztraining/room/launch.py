@@ -25,10 +25,10 @@ class _Starting(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # http.server API
         page = self.command == "GET" and urlsplit(self.path).path.rstrip("/") + "/" in self.pages
-        body = (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        text = (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                 f"<meta http-equiv='refresh' content='2'><title>{escape(t('room.title'))}</title></head>"
                 f"<body><p>{escape(t('room.starting'))}</p></body></html>") if page else t("room.starting")
-        body = body.encode()
+        body = text.encode()
         self.send_response(200 if page else 503)
         self.send_header("Content-Type", f"text/{'html' if page else 'plain'}; charset=utf-8")
         self.send_header("Cache-Control", "no-store")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as w
 
@@ -70,7 +70,7 @@ class Message(w.HTML):
         return True
 
 
-def set_options(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
+def set_options(dropdown: w.Dropdown, options: Sequence[tuple[str, object]]) -> None:
     """Replace a dropdown's options and keep a valid selection (the first when needed).
 
     ipywidgets 8 leaves a dropdown without a value after its options change; our pages
@@ -123,7 +123,7 @@ class Refresher:
                 pass
 
 
-def open_page(page: Callable[[Store], object], db: str | None = None) -> w.Widget:
+def open_page(page: Callable[[Store], Any], db: str | None = None) -> w.Widget:
     """``page(store).root`` on the chosen database, or a Dutch message when it cannot be opened.
 
     A login name without a role (hosted mode) gets that message only: nothing of the page.

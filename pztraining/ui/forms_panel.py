@@ -130,7 +130,7 @@ class FormsPanel:
             # stored. Until then it is the trainer's choice for the next opening, which a
             # refresh must not overwrite (it runs every few seconds).
             fixed = session is not None and (session.is_open or count + paper.get(form_id, 0) > 0)
-            if fixed and parts["anonymous"].value != session.anonymous:
+            if fixed and session is not None and parts["anonymous"].value != session.anonymous:
                 parts["anonymous"].value = session.anonymous
             parts["anonymous"].disabled = fixed
             # Who has not answered is never shown for an anonymous form.

@@ -39,6 +39,7 @@ class PlanningView:
         today = local(self.clock()).date()
         self._trainings = planned_trainings(self.store, organisation, program_id, local_zone())
         choice = plan_choice(self.store, organisation, program_id, [tr.day for tr in self._trainings], today)
+        assert choice is not None  # every programme is offered every shipped planning
         self._quiet = True  # one drawing below, not one per changed choice, and nothing saved
         try:
             set_options(self.plan_select, [(p.title, p.id) for p in plannings_for(program_id)])
