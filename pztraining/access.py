@@ -183,5 +183,6 @@ def find_training(store: Store, user: User, training_id: int, rule: Callable[[Us
 
 
 __all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server", "may_run_trainings", "must_pseudonymize", "require_organisation",
+           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server",
+           "may_run_trainings", "must_pseudonymize", "require_organisation",
            "new_training_organisation", "require", "visible_trainings"]

@@ -258,7 +258,8 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
         n = len(mine)
         statistic = p_value = np.nan
         if n == 0:
-            anonymous = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]["anonymous"].all()
+            evaluation = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]
+            anonymous = evaluation["anonymous"].all()
             note = ("Geen paren: de evaluatie was anoniem, dus voor en na zijn niet te koppelen."
                     if anonymous else "Geen paren: niemand vulde beide keren in.")
         elif n < min_pairs:
@@ -297,7 +298,8 @@ def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[
         counted = pd.DataFrame(columns=keys + ["answered", "paper_forms"])
     else:
         phone = ~tidy["paper"] & ((tidy["participant"] != "") | tidy["anonymous"])
-        counted = (tidy.assign(answered=tidy["submission"].where(phone), paper_forms=tidy["submission"].where(tidy["paper"]))
+        counted = (tidy.assign(answered=tidy["submission"].where(phone),
+                               paper_forms=tidy["submission"].where(tidy["paper"]))
                    .groupby(keys)[["answered", "paper_forms"]].nunique().reset_index())
     out = opened.merge(counted, on=keys, how="left")
     for column in ("answered", "paper_forms"):
@@ -314,8 +316,9 @@ def roleplay_summary(turns: pd.DataFrame) -> pd.DataFrame:
                "mean_turn_seconds", "over_time", "harder"]
     if turns.empty:
         return pd.DataFrame(columns=columns)
-    grouped = turns.assign(over=turns["actual_seconds"] > turns["planned_seconds"],
-                           harder=turns["variant"] == "moeilijker").groupby(["training", "meeting", "group"], sort=False)
+    grouped = (turns.assign(over=turns["actual_seconds"] > turns["planned_seconds"],
+                            harder=turns["variant"] == "moeilijker")
+               .groupby(["training", "meeting", "group"], sort=False))
     out = grouped.agg(turns=("turn", "count"), planned=("planned_seconds", "sum"), actual=("actual_seconds", "sum"),
                       mean_turn_seconds=("actual_seconds", "mean"), over_time=("over", "sum"),
                       harder=("harder", "sum")).reset_index()

@@ -47,7 +47,8 @@ from .schema import (
 )
 
 __all__ = [
-    "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "of_program", "UnknownContent", "load_card", "Form", "FormItem", "UnknownForm", "load_form",
+    "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "of_program", "UnknownContent", "load_card", "Form", "FormItem",
+    "UnknownForm", "load_form",
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
     "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",

@@ -98,7 +98,8 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
 def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != SLIDE_BREAK:
-        raise ContentError([ContentProblem(name, "regel 1", "een dia-bestand begint met voorpagina-gegevens tussen twee '---'-regels")])
+        raise ContentError([ContentProblem(
+            name, "regel 1", "een dia-bestand begint met voorpagina-gegevens tussen twee '---'-regels")])
     for index in range(1, len(lines)):
         if lines[index].strip() == SLIDE_BREAK:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2

@@ -92,7 +92,8 @@ def active_region() -> schema.Region:
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        raise ContentError([ContentProblem(display_name(path), "", f"regiobestand bestaat niet ({REGION_ENV})")]) from None
+        raise ContentError([ContentProblem(display_name(path), "",
+                                           f"regiobestand bestaat niet ({REGION_ENV})")]) from None
     return _region_at(str(path), mtime)
 
 

@@ -84,7 +84,8 @@ def plan_choice(store: Store, organisation: str, program_id: str, days: list[dat
     return PlanChoice(plans[0], planning_lib.default_start(plans[0], days, today), False)
 
 
-def planned_trainings(store: Store, organisation: str, program_id: str, zone: tzinfo) -> list[planning_lib.PlannedTraining]:
+def planned_trainings(store: Store, organisation: str, program_id: str,
+                      zone: tzinfo) -> list[planning_lib.PlannedTraining]:
     """The organisation's trainings of a programme as the planning places them (on their training day)."""
     return [planning_lib.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
             for tr in trainings_of(store, organisation, program_id)]

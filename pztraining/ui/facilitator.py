@@ -166,8 +166,9 @@ class FacilitatorApp:
         self.program = load_program(training.program_id)
         meetings = [m for m in self.program.meetings if self.scope is None or m.number == self.scope[1]]
         if self.scope is not None and meetings:
-            self.scope_title.value = (f"<div class='pz-sub'><b>{esc(training.name)}</b> · "
-                                      f"{esc(t('meeting.option', number=meetings[0].number, title=meetings[0].title, minutes=meetings[0].minutes))}</div>")
+            first = meetings[0]
+            option = t("meeting.option", number=first.number, title=first.title, minutes=first.minutes)
+            self.scope_title.value = f"<div class='pz-sub'><b>{esc(training.name)}</b> · {esc(option)}</div>"
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
                                         m.number) for m in meetings]
         first_practice = next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else 1)
@@ -367,7 +368,8 @@ class FacilitatorApp:
             left = state.block_remaining_seconds(now)
             assert left is not None  # turns_that_fit knows the block's end
             minutes = max(left, 0) // 60
-            self.block_info.value = f"<div class='pz-note'>{esc(t('fac.block_left', minutes=minutes, turns=fits))}</div>"
+            left_text = t("fac.block_left", minutes=minutes, turns=fits)
+            self.block_info.value = f"<div class='pz-note'>{esc(left_text)}</div>"
 
     # ================================================================ live refresh
 

@@ -137,8 +137,8 @@ class FormsPanel:
             if session is not None and not session.anonymous and people:
                 done = self.store.respondents(self.training.id, self.meeting.number, form_id)
                 names = [p.name for p in people if p.id not in done]
-                _set(parts["missing"], f"<div class='pz-note'>{esc(t('panel.form.missing', names=', '.join(names)))}</div>"
-                     if names else "")
+                missing_text = t("panel.form.missing", names=", ".join(names))
+                _set(parts["missing"], f"<div class='pz-note'>{esc(missing_text)}</div>" if names else "")
             elif session is not None and session.is_open:
                 # Anonymous answers are stored in batches (pztraining.mixing): the count lags.
                 _set(parts["missing"], f"<div class='pz-note pz-form-batches'>{esc(t('panel.form.batches'))}</div>")

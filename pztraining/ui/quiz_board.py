@@ -38,7 +38,8 @@ def quiz_bars_html(item: FormItem, counts: dict[str, int], revealed: bool) -> st
              f"<div class='pz-note pz-quiz-total'>{esc(t('quiz.total', count=total))}</div>"]
     if revealed:
         right_count = counts.get(item.correct or "", 0)
-        parts.append(f"<div class='pz-quiz-room-right'>{esc(t('quiz.room_right', right=right_count, answered=total))}</div>")
+        room_right = t("quiz.room_right", right=right_count, answered=total)
+        parts.append(f"<div class='pz-quiz-room-right'>{esc(room_right)}</div>")
     if revealed and item.explanation:
         parts.append(f"<p class='pz-quiz-explanation'>{esc(item.explanation)}</p>")
     return f"<div class='pz-quiz-bars' data-total='{total}'>{''.join(parts)}</div>"

@@ -40,7 +40,8 @@ class KartrekkerApp:
         self.tabs.observe(lambda _: self._show_tab(), names="selected_index")
         self.root = named(w.VBox([
             stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.kartrekker.title'))}</h1><div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"),
+            w.HTML(f"<h1>{esc(t('app.kartrekker.title'))}</h1>"
+                   f"<div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"),
             w.HBox([self.org_select, self.program_select], layout=w.Layout(flex_flow="row wrap")),
             self.message, self.tabs,
         ]), "kartrekker-app", "pz-app")

@@ -23,7 +23,8 @@ class BorgingView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation, self.program_id = "", ""
-        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"), (t("kt.period.jaar"), "jaar")]),
+        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"),
+                                                  (t("kt.period.jaar"), "jaar")]),
                          "borging-per")
         self.date_from = named(w.DatePicker(description=t("kt.borging.from")), "borging-from")
         self.date_to = named(w.DatePicker(description=t("kt.borging.to")), "borging-to")
