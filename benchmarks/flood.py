@@ -167,7 +167,8 @@ def _cells(figures: dict) -> list[str]:
     timing = f"p50 {median(through):.1f} s / max {max(through):.1f} s" if through else "–"
     return [f"{flood} ({figures['flood_s']:.0f} s)", f"{figures['busy']:.0%} of a core",
             f"{len(through)} of {PHONES} ({timing}); {figures['stored']} stored",
-            f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6 else f"{figures['log_bytes']:,} bytes"]
+            (f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6
+             else f"{figures['log_bytes']:,} bytes")]
 
 
 def bench_flood(args, say=print) -> list[str]:

@@ -142,7 +142,8 @@ def bench_hub(args, say=print) -> list[str]:
 
                 # FirstUseAuthenticator: the first login sets the password.
                 logins = [log_in_and_open_draaiboek(hub.url, name) for name in names]
-                say(f"  {len(names)} trainers logged in, Draaiboek open: median {sorted(logins)[len(logins) // 2]:.0f} s")
+                median = sorted(logins)[len(logins) // 2]
+                say(f"  {len(names)} trainers logged in, Draaiboek open: median {median:.0f} s")
                 host, port = urllib.parse.urlsplit(hub.url).hostname, urllib.parse.urlsplit(hub.url).port
                 figures = asyncio.run(crowd(host, port, codes, args.phones, args.seconds))
                 pids = [hub.process.pid, *hub.processes()]

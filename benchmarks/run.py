@@ -233,7 +233,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
+    parser.add_argument("--only",
+                        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
                         help="run one part only")
     room.add_arguments(parser)
     hub.add_arguments(parser)

@@ -61,7 +61,8 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser
             found = page.evaluate(MEASURE)
             options = sum(len(item.options) for item in form.items if item.type in ("single", "multiple")) + 11
             assert len(found["heights"]) == options
-            assert min(found["heights"]) >= MIN_TARGET_PX, f"options too small for a thumb (see {shot}): {found['heights']}"
+            assert min(found["heights"]) >= MIN_TARGET_PX, \
+                f"options too small for a thumb (see {shot}): {found['heights']}"
             assert found["submit"] >= MIN_TARGET_PX
             assert found["scrollWidth"] <= found["clientWidth"], f"sideways scroll (see {shot}): {found}"
             assert max(found["widths"]) <= PHONE_VIEWPORT["width"]

@@ -43,7 +43,8 @@ def test_a_recurring_programme_whose_minutes_do_not_add_up_is_refused_in_dutch()
     data = {"schema_version": 1, "kind": "program", "id": "reeks", "title": "Reeks", "source": "eigen",
             "audience": "team", "summary": "reeks", "minutes": 100, "recurrence": {"every_weeks": 4, "count": 3},
             "meetings": [{"number": 1, "title": "Overleg", "minutes": 30, "goal": "doel", "blocks": [
-                {"id": "a", "title": "A", "minutes": 30, "leads": ["voorzitter"], "goal": "g", "instructions": ["i"]}]}]}
+                {"id": "a", "title": "A", "minutes": 30, "leads": ["voorzitter"], "goal": "g",
+                 "instructions": ["i"]}]}]}
     with pytest.raises(ContentError) as error:
         validate_data(data, "reeks.yaml")
     assert "de bijeenkomsten duren samen 90 minuten, maar het programma is 100 minuten" in str(error.value)
@@ -72,7 +73,8 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
     typed = "  Bel het ggz-consultatieteam over =onrust 's nachts  "
     action = store.add_case_action(training.id, 1, typed, "Fatima (wijkverpleging)", date(2026, 2, 1), clock())
     [stored] = store.case_actions(training.id)
-    assert (stored.text, stored.who, stored.due, stored.done) == (typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
+    assert (stored.text, stored.who, stored.due, stored.done) == (
+        typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
     store.set_case_action_done(action.id, True)
     assert store.case_actions(training.id, meeting=1)[0].done
     assert store.case_actions(training.id, meeting=2) == []

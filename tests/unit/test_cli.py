@@ -53,7 +53,8 @@ def test_agenda_prints_each_newer_programme(capsys, args, lines):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
+    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. "
+                         "Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
     (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
     (["agenda", "mysupport", "--minutes", "80"],
      "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),

@@ -21,7 +21,8 @@ RECOGNISE_AFTER = [2, 4, 6, 6, 6, 6]
 
 
 def _fill(store):
-    training = store.add_training("Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid", (date(2026, 3, 2), date(2026, 3, 30)))
+    training = store.add_training("Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid",
+                                  (date(2026, 3, 2), date(2026, 3, 30)))
     people = [store.add_participant(training.id, f"Deelnemer {i}", f"apparaat-{i}", NOW) for i in range(6)]
     for meeting, form_id, anonymous in ((1, "deskundigheid-voor", False), (2, "deskundigheid-na", False),
                                         (2, "evaluatie-hospice-ggz", True)):

@@ -79,8 +79,8 @@ def test_scorings_are_kept_per_organisation_and_programme_and_remarks_as_typed(s
 
 def test_an_unknown_score_is_refused_and_nothing_is_kept(store):
     with pytest.raises(StoreError, match="Onbekende score 'misschien'"):
-        store.add_condition_scores(ORG, "mysupport", [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")],
-                                   MARCH)
+        store.add_condition_scores(ORG, "mysupport",
+                                   [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")], MARCH)
     assert store.condition_scores(ORG) == []
 
 

@@ -123,7 +123,8 @@ def test_an_unknown_organisation_or_a_reversed_period_is_refused_in_dutch(store)
     fill_organisation(store)
     from pztraining.errors import ScopeError
 
-    with pytest.raises(ScopeError, match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"):
+    with pytest.raises(ScopeError,
+                       match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"):
         gather.borging(store, "Zorggroep Zuid", date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM)
     with pytest.raises(ScopeError, match="ligt na"):
         gather.borging(store, ORG, date(2026, 12, 31), date(2026, 1, 1), TODAY, AMSTERDAM)

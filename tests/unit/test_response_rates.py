@@ -15,7 +15,8 @@ REFLECTION, EVALUATION = "reflectie", "evaluatie-mysupport"
 
 
 def mixed(store):
-    """Three registered phones; a named reflection (2 phones, 3 paper) and an anonymous evaluation (3 phones, 2 paper)."""
+    """Three registered phones; a named reflection (2 phones, 3 paper) and an anonymous evaluation
+    (3 phones, 2 paper)."""
     training = store.add_training("Team Respons", "mysupport", NOW)
     for form_id, anonymous in ((REFLECTION, False), (EVALUATION, True)):
         store.open_form(training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
