@@ -57,7 +57,8 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     """True/False shown as the Dutch "ja"/"nee" (a reader of the CSV or the page sees no English)."""
     def has_flags(column: pd.Series) -> bool:
-        return pd.api.types.is_bool_dtype(column) or (column.dtype == object and column.map(type).eq(bool).any())
+        return bool(pd.api.types.is_bool_dtype(column)
+                    or (column.dtype == object and column.map(type).eq(bool).any()))
 
     flags = [c for c in frame.columns if has_flags(frame[c])]
     if not flags:
@@ -148,7 +149,7 @@ def _texts(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
 def _xlsx_text(value: str) -> str:
     # A control character such as a vertical tab is not allowed in the file (openpyxl refuses
     # the whole export); the store keeps it, the workbook shows a visible placeholder.
-    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+    return str(ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value))
 
 
 def _csv_text(value: str) -> str:

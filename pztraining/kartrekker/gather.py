@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
+from typing import Any
 
 import pandas as pd
 
@@ -49,7 +51,7 @@ def conditions_for(program_id: str | None) -> Conditions:
     return next((c for c in found if program_id in c.programs), next(c for c in found if not c.programs))
 
 
-def _matching(items: dict, program_id: str | None) -> list:
+def _matching(items: Mapping[str, Any], program_id: str | None) -> list[Any]:
     chosen = [item for item in items.values() if program_id in item.programs]
     return chosen + [item for item in items.values() if item not in chosen]
 
