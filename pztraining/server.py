@@ -151,7 +151,7 @@ def _display_host(host: str) -> str:
 def _launch(command: list[str], db_url: str, host: str, port: int, token: str, log_path: Path | None,
             extra_env: dict[str, str] | None) -> VoilaServer:
     env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}))
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - the child writes it
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     return VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path)
 
