@@ -29,17 +29,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
 
-## test: set up, make sure Chromium, PostgreSQL and LibreOffice are there, and run the whole suite (browser
-## tests included); where PostgreSQL or LibreOffice is there its tests may not skip (PZ_REQUIRE_POSTGRES=1,
-## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs)
-test: lint $(STAMP) chromium postgres proxy libreoffice
-	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) $(BIN)/python -m pytest -q -rs
-
-## lint: ruff (lint rules in pyproject.toml) and mypy (strict on the pure layers); `make test` runs it first
+## lint: ruff (lint rules in pyproject.toml) and mypy (strict on the pure layers)
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check pztraining tests benchmarks
 	$(BIN)/mypy
+
+# `make test` lints after its set-up and before any test, and stops at the first finding (a rule of
+# its own, so the test recipe itself stays as it is).
+test: lint
+
+## test: set up, make sure Chromium, PostgreSQL and LibreOffice are there, and run the whole suite (browser
+## tests included); where PostgreSQL or LibreOffice is there its tests may not skip (PZ_REQUIRE_POSTGRES=1,
+## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs)
+test: $(STAMP) chromium postgres proxy libreoffice
+	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) $(BIN)/python -m pytest -q -rs
 
 ## test-fast: everything except the browser tests, LibreOffice and the wheel installed into a fresh venv
 test-fast: $(STAMP)

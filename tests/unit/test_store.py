@@ -1,7 +1,7 @@
 """The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
 
 import multiprocessing
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
@@ -150,7 +150,7 @@ def test_an_older_database_is_migrated_forward_on_open(tmp_path, monkeypatch, cl
     applied = []
     newer = store_module.SCHEMA_VERSION + 1
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
-    monkeypatch.setitem(store_module.MIGRATIONS, newer, applied.append)
+    monkeypatch.setitem(store_module.MIGRATIONS, newer, lambda conn: applied.append(conn))
     reopened = Store(url)
     assert len(applied) == 1 and reopened.schema_version() == newer
     assert [t.name for t in reopened.list_trainings()] == ["A"]
@@ -229,11 +229,11 @@ def test_an_unknown_database_url_is_refused_in_dutch():
 
 
 def _tick_many(url: str, training_id: int, worker: int) -> None:
-    from datetime import datetime
+    from datetime import datetime, timezone
 
     s = Store(url)
     for i in range(40):
-        s.set_checklist_tick(training_id, f"w{worker}-{i}", True, datetime.now(UTC))
+        s.set_checklist_tick(training_id, f"w{worker}-{i}", True, datetime.now(timezone.utc))
     s.close()
 
 
@@ -314,7 +314,7 @@ def test_names_added_before_schema_14_keep_their_role_and_get_no_claim_window_un
     reopened = Store(store.url)
     try:
         assert reopened.schema_version() == store_module.SCHEMA_VERSION
-        now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+        now = datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc)
         anna = reopened.find_user("anna")
         assert (anna.role, anna.organisation) == ("trainer", "Zorggroep Noord")
         assert not anna.may_choose_first_password(now)
