@@ -29,6 +29,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
 
+## lint: ruff (lint rules in pyproject.toml) and mypy (strict on the pure layers)
+.PHONY: lint
+lint: $(STAMP)
+	$(BIN)/ruff check pztraining tests benchmarks
+	$(BIN)/mypy
+
+# `make test` lints after its set-up and before any test, and stops at the first finding (a rule of
+# its own, so the test recipe itself stays as it is).
+test: lint
+
 ## test: set up, make sure Chromium, PostgreSQL and LibreOffice are there, and run the whole suite (browser
 ## tests included); where PostgreSQL or LibreOffice is there its tests may not skip (PZ_REQUIRE_POSTGRES=1,
 ## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs)

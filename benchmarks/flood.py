@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 
@@ -38,7 +38,7 @@ OLD_COMMIT = "61879e6"
 LIMIT = (1024, min(65536, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 PHONE_DEADLINE_S = 60.0
 FORM = "reflectie"
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 class _Server:
@@ -62,7 +62,8 @@ def _start(folder: Path, tree: Path | None) -> _Server:
     log = folder / "room.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(room_command(notebook, "127.0.0.1", port), env=env, cwd=tree or folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_limit)
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=_limit)  # noqa: PLW1509 - only setrlimit, which takes no lock
     server = _Server(process, port, log, db_url)
     deadline = time.monotonic() + 120
     import urllib.request
@@ -100,7 +101,7 @@ async def _phone(phone: Phone, code: str, store, training, opened: asyncio.Event
                                                                     "values": {"hoe-was-het": "Goed"}})
         assert status == 200 and json.loads(body)["status"] == "submitted"
         return time.monotonic() - started
-    except Exception:  # noqa: BLE001 - a phone that did not get through is counted, not raised
+    except Exception:  # a phone that did not get through is counted, not raised
         return float("inf")
     finally:
         if listening is not None:
@@ -166,7 +167,8 @@ def _cells(figures: dict) -> list[str]:
     timing = f"p50 {median(through):.1f} s / max {max(through):.1f} s" if through else "–"
     return [f"{flood} ({figures['flood_s']:.0f} s)", f"{figures['busy']:.0%} of a core",
             f"{len(through)} of {PHONES} ({timing}); {figures['stored']} stored",
-            f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6 else f"{figures['log_bytes']:,} bytes"]
+            (f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6
+             else f"{figures['log_bytes']:,} bytes")]
 
 
 def bench_flood(args, say=print) -> list[str]:

@@ -23,12 +23,12 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' hub and PostgreSQL helpers
 
-import room  # noqa: E402 - benchmarks/room.py: the simulated phone and its HTTP by hand
+import room  # benchmarks/room.py: the simulated phone and its HTTP by hand
 
 PREFIX = "/services/room/"
 PASSWORD = "bench-wachtwoord-1"
@@ -128,7 +128,7 @@ def bench_hub(args, say=print) -> list[str]:
             say(f"  hub up with {args.copies} room copies in {time.perf_counter() - started:.0f} s")
             try:
                 store = Store(db_url)
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 names = [f"trainer{n + 1}" for n in range(args.trainings)]
                 codes = []
                 spec = form_spec(load_form(room.FORM))
@@ -142,7 +142,8 @@ def bench_hub(args, say=print) -> list[str]:
 
                 # FirstUseAuthenticator: the first login sets the password.
                 logins = [log_in_and_open_draaiboek(hub.url, name) for name in names]
-                say(f"  {len(names)} trainers logged in, Draaiboek open: median {sorted(logins)[len(logins) // 2]:.0f} s")
+                median = sorted(logins)[len(logins) // 2]
+                say(f"  {len(names)} trainers logged in, Draaiboek open: median {median:.0f} s")
                 host, port = urllib.parse.urlsplit(hub.url).hostname, urllib.parse.urlsplit(hub.url).port
                 figures = asyncio.run(crowd(host, port, codes, args.phones, args.seconds))
                 pids = [hub.process.pid, *hub.processes()]

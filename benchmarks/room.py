@@ -38,7 +38,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 from urllib.parse import urlencode
@@ -244,7 +244,7 @@ async def fetch_page(host: str, port: int, path: str, deadline: float) -> float:
 
     try:
         await asyncio.wait_for(get(), deadline)
-    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+    except (TimeoutError, OSError, asyncio.IncompleteReadError):
         return math.inf
     return time.perf_counter() - started
 
@@ -488,9 +488,9 @@ class Listener:
                     self.arrived[message["version"]] = (time.perf_counter(), message["items"])
                     if not self.first.done():
                         self.first.set_result(message["version"])
-                    if self.watch and any(i["id"] == self.watch[0] for i in message["items"]):
-                        if not self.watch[1].done():
-                            self.watch[1].set_result(time.perf_counter())
+                    if (self.watch and any(i["id"] == self.watch[0] for i in message["items"])
+                            and not self.watch[1].done()):
+                        self.watch[1].set_result(time.perf_counter())
         finally:
             writer.close()
 
@@ -556,7 +556,7 @@ async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: i
         listener.watch = (FORM, loop.create_future())
     store = Store(db_url)
     opened = time.perf_counter()
-    await asyncio.to_thread(store.open_form, training_id, MEETING, FORM, False, datetime.now(timezone.utc),
+    await asyncio.to_thread(store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC),
                             form_spec(load_form(FORM)))
     done, _ = await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     figures.push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]
@@ -601,7 +601,7 @@ def bench_new(folder: Path, chromium: str | None, page_phones: int, phones: int,
 
     db_url = f"sqlite:///{folder / 'room.db'}"
     store = Store(db_url)
-    training = store.add_training("Bench", PROGRAM, datetime.now(timezone.utc))
+    training = store.add_training("Bench", PROGRAM, datetime.now(UTC))
     store.close()
     port = free_port()
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / "jupyter"))

@@ -25,14 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
 
+import flood
 import numpy as np
 import pandas as pd
 
-import flood
 import hub
 import room
 from pztraining import export, report, results, schedule
@@ -40,7 +40,7 @@ from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.store import Store
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ROWS: list[tuple[str, str, str, str]] = []
 
 
@@ -79,7 +79,7 @@ def _submitter(url: str, training_id: int, worker: int, forms: int, latencies) -
     store = Store(url)
     for n in range(forms):
         started = time.perf_counter()
-        store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(timezone.utc))
+        store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(UTC))
         latencies.append(time.perf_counter() - started)
 
 
@@ -233,7 +233,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
+    parser.add_argument("--only",
+                        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
                         help="run one part only")
     room.add_arguments(parser)
     hub.add_arguments(parser)
@@ -242,7 +243,7 @@ def main() -> None:
         folder = Path(tmp)
         print(f"pztraining benchmarks · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
         parts = {
-            "schedule": lambda: bench_schedule(),
+            "schedule": bench_schedule,
             "store": lambda: bench_store(folder),
             "report": lambda: bench_report(folder),
             "room": lambda: room.bench_room(_quick(args) if args.quick else args, lambda text: print(text, flush=True)),

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import TypeVar
 
 from .errors import PztrainingError
 from .store import MissingEntry, Store, Training
@@ -32,7 +33,7 @@ def log_to_server() -> None:
     if not any(getattr(handler, "pz_server_log", False) for handler in log.handlers):
         handler = logging.StreamHandler(sys.__stderr__)
         handler.setFormatter(logging.Formatter("[%(levelname).1s %(asctime)s %(name)s] %(message)s"))
-        handler.pz_server_log = True
+        handler.pz_server_log = True  # type: ignore[union-attr]  # our mark, read back with getattr above
         log.addHandler(handler)
 
 
@@ -185,5 +186,6 @@ def find_training(store: Store, user: User, training_id: int, rule: Callable[[Us
 
 
 __all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server", "may_run_trainings", "must_pseudonymize", "require_organisation",
+           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server",
+           "may_run_trainings", "must_pseudonymize", "require_organisation",
            "new_training_organisation", "require", "visible_trainings"]

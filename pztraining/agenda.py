@@ -48,9 +48,9 @@ def parse_clock(text: str) -> time:
     """``"09:00"`` → ``time(9, 0)``; ScheduleError (Dutch) for anything else."""
     parts = text.strip().split(":")
     numbers = [whole_number(p) if len(p) == 2 else None for p in parts]
-    if len(numbers) == 2 and None not in numbers:
+    if len(numbers) == 2:
         hours, minutes = numbers
-        if hours < 24 and minutes < 60:
+        if hours is not None and minutes is not None and hours < 24 and minutes < 60:
             return time(hours, minutes)
     raise ScheduleError(t("agenda.begintijd_geen_tijd_als", text=text))
 

@@ -9,20 +9,20 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Sequence
 
-from . import access
+from . import access, content, server
 from . import agenda as agenda_lib
-from . import content, demo as demo_lib, server
+from . import demo as demo_lib
 from .errors import PztrainingError, ScopeError
 from .handouts import HandoutsError
 from .hub import HubConfigError, HubSettings, config_text
 from .os_errors import describe
+from .room.beamer import ROOM_PAGE, terminal_qr
 from .store import ROLES, MissingEntry, Store, display_url, login_name
 from .text_input import whole_number
-from .room.beamer import ROOM_PAGE, terminal_qr
 from .texts import t
 
 
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = t("cli.options")
         self.add_argument("-h", "--help", action="help", help=t("cli.help"))
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):  # argparse API
         raise UsageError(_dutch_argparse(message))
 
 
@@ -337,7 +337,8 @@ def cmd_export(args) -> int:
 
 def cmd_borging(args) -> int:
     from .clock import local, local_zone, utc_now
-    from .kartrekker import export as report_export, gather  # pandas: only for this command
+    from .kartrekker import export as report_export  # pandas: only for this command
+    from .kartrekker import gather
 
     date_from, date_to = _date(args.date_from), _date(args.date_to)
     if date_from is None or date_to is None:
@@ -555,6 +556,7 @@ def _serve_until_interrupted(db_url: str, args) -> int:
         print(t("cli.serve.room_page", url=apps.trainer.url_of(ROOM_PAGE)))
         if args.room:
             print(t("cli.serve.room_qr"))
+            assert apps.participant_url is not None  # the room server runs
             print(terminal_qr(apps.participant_url), end="")
             print(t("cli.serve.room_facilitators"))
         print(t("cli.serve.database", url=display_url(db_url)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utc_now() -> datetime:
     """The current moment, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local_zone() -> ZoneInfo | timezone:
@@ -17,7 +17,7 @@ def local_zone() -> ZoneInfo | timezone:
     try:
         return ZoneInfo(os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"))
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def local(moment: datetime) -> datetime:

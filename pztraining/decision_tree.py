@@ -8,13 +8,13 @@ are Dutch; no widgets, no clock.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
-from .errors import PztrainingError
 from .content.schema import DecisionTree, TreeNode
 from .content.tree_shape import TreeProblem, is_end, problems
+from .errors import PztrainingError
 from .texts import t
-
 
 # ---------------------------------------------------------------- walking
 
@@ -49,7 +49,7 @@ def check_path(tree: DecisionTree, path: Any, complete: bool = True) -> list[str
     if path[0] != tree.start:
         raise InvalidPath(t("tree.wrong_start"))
     nodes = {node.id: node for node in tree.nodes}
-    for here, there in zip(path, path[1:]):
+    for here, there in pairwise(path):
         if here not in nodes or there not in {choice.next for choice in nodes[here].choices}:
             raise InvalidPath(t("tree.no_route"))
     if path[-1] not in nodes:
@@ -78,7 +78,7 @@ def all_walks(tree: DecisionTree) -> list[tuple[list[str], TreeNode]]:
     return found
 
 
-def tree_spec(tree: DecisionTree) -> dict:
+def tree_spec(tree: DecisionTree) -> dict[str, Any]:
     """The tree as plain data for the browser (form.js walks it; the kernel checks the path)."""
     return {"id": tree.id, "title": tree.title, "intro": tree.intro, "start": tree.start,
             "nodes": {node.id: {"question": node.question or "", "help": node.help or "",

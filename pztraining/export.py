@@ -7,10 +7,10 @@ asked (:mod:`pztraining.files`). Headers, sheet names and yes/no are Dutch (from
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,10 +44,10 @@ ROUNDED_COLUMNS = ("mean", "median", "std", "share_agree", "mean_before", "mean_
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     counts = [c for c in COUNT_COLUMNS if c in frame.columns]
     if counts:
-        frame = frame.astype({c: "Int64" for c in counts})
+        frame = frame.astype(dict.fromkeys(counts, "Int64"))
     rounded = [c for c in ROUNDED_COLUMNS if c in frame.columns]
     if rounded:
-        frame = frame.astype({c: float for c in rounded}).round({c: 2 for c in rounded})
+        frame = frame.astype(dict.fromkeys(rounded, float)).round(dict.fromkeys(rounded, 2))
     frame = yes_no(frame)
     renamed = frame.rename(columns={c: t(f"col.{c}") for c in frame.columns if f"col.{c}" in _known()})
     # Two columns may get the same Dutch label (item/item_key): keep the first.
@@ -57,7 +57,8 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     """True/False shown as the Dutch "ja"/"nee" (a reader of the CSV or the page sees no English)."""
     def has_flags(column: pd.Series) -> bool:
-        return pd.api.types.is_bool_dtype(column) or (column.dtype == object and column.map(type).eq(bool).any())
+        return bool(pd.api.types.is_bool_dtype(column)
+                    or (column.dtype == object and column.map(type).eq(bool).any()))
 
     flags = [c for c in frame.columns if has_flags(frame[c])]
     if not flags:
@@ -96,7 +97,7 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
 
 def _summary_sheet(bundle: Bundle, with_names: bool, now: datetime) -> pd.DataFrame:
     scope = bundle.scope
-    rows = [(t("summary.report"), scope.title),
+    rows: list[tuple[str, object]] = [(t("summary.report"), scope.title),
             (t("summary.trainings"), ", ".join(f"{tr.name} ({tr.program_id})" for tr in scope.trainings) or "–")]
     if scope.date_from or scope.date_to:
         rows.append((t("summary.period"), f"{scope.date_from or '…'} t/m {scope.date_to or '…'}"))
@@ -127,7 +128,7 @@ def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.Data
     return out
 
 
-def _atomic_file(path: Path, write: Callable[[Path], None], overwrite: bool) -> Path:
+def _atomic_file(path: Path, write: Callable[[Path], object], overwrite: bool) -> Path:
     try:
         atomic_file(path, write, overwrite=overwrite)
     except WriteError as exc:
@@ -148,7 +149,7 @@ def _texts(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
 def _xlsx_text(value: str) -> str:
     # A control character such as a vertical tab is not allowed in the file (openpyxl refuses
     # the whole export); the store keeps it, the workbook shows a visible placeholder.
-    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+    return str(ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value))
 
 
 def _csv_text(value: str) -> str:
@@ -238,7 +239,7 @@ def write_frames_csv(frames: dict[str, pd.DataFrame], folder: Path, now: datetim
     ``<stem>-YYYY-MM-DD-HHMM`` (``now``, local time), which is returned; nothing is moved or deleted.
     A file of the same name is replaced only when ``overwrite``.
     """
-    def writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def writer(frame: pd.DataFrame) -> Callable[[Path], object]:
         return lambda target: target.write_text(csv_text(frame), encoding="utf-8-sig", newline="")
 
     writers = {_csv_name(name): writer(frame) for name, frame in frames.items()}
@@ -288,9 +289,9 @@ def chart_section(bundle: Bundle) -> str:
     for form, group in (agreement.groupby("form", sort=False) if not agreement.empty else []):
         parts.append(f"<h3>{escape(titles.get(form, form))}</h3>{charts.agreement_chart(group)}")
     scale10 = bundle.counts[bundle.counts["item_type"] == "scale10"] if not bundle.counts.empty else bundle.counts
-    for (form, key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
+    for (form, _key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
         parts.append(charts.distribution_chart(group, f"{group['item_text'].iloc[0]} ({titles.get(form, form)})"))
-    for key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
+    for _key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
         parts.append(charts.before_after_chart(group, t("export.chart_before_after", item=group['item_text'].iloc[0])))
     return "".join(parts)
 
@@ -329,7 +330,9 @@ def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
 
 
 def _html_cell(value: object, p_value: bool) -> str:
-    two_decimals = (lambda v: f"{v:.2f}".replace(".", ","))
+    def two_decimals(v: float) -> str:
+        return f"{v:.2f}".replace(".", ",")
+
     return _cell(value, str, _significant if p_value else two_decimals, _html_text)
 
 

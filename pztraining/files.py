@@ -21,9 +21,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping
 
 from .errors import PztrainingError
 from .os_errors import dutch_reason
@@ -51,10 +51,7 @@ class AlreadyExists(PztrainingError):
     http_status = 409
 
     def __init__(self, path: Path, others: int = 0):
-        if others:
-            message = t("files.exists_more", path=path, others=others)
-        else:
-            message = t("files.exists", path=path)
+        message = t("files.exists_more", path=path, others=others) if others else t("files.exists", path=path)
         super().__init__(message)
         self.path, self.others = Path(path), others
 
@@ -94,7 +91,7 @@ def _reason(exc: BaseException) -> object:
     return dutch_reason(cause) if isinstance(cause, OSError) else cause
 
 
-def atomic_file(path: Path, write: Callable[[Path], None], *, overwrite: bool = False) -> None:
+def atomic_file(path: Path, write: Callable[[Path], object], *, overwrite: bool = False) -> None:
     """Call ``write(temporary)`` and give the result the name ``path``.
 
     An existing ``path`` is replaced only when ``overwrite`` (else :class:`AlreadyExists`,
@@ -161,7 +158,7 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
     raise WriteError(folder / base, t("files.veel_mappen_naam"))
 
 
-def write_files(folder: Path, writers: Mapping[str, Callable[[Path], None]], *, overwrite: bool = False,
+def write_files(folder: Path, writers: Mapping[str, Callable[[Path], object]], *, overwrite: bool = False,
                 ours: Collection[str] = ()) -> list[Path]:
     """Write a set of files into ``folder``, all or nothing; returns their paths.
 
@@ -189,10 +186,10 @@ def write_files(folder: Path, writers: Mapping[str, Callable[[Path], None]], *, 
             for parent in reversed([p for p in current.parents if not p.exists()]):
                 parent.mkdir()
                 made_folders.append(parent)
-            handle, temporary = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
             os.close(handle)
-            staged.append((Path(temporary), current, overwrite or name in replaceable))
-            write(Path(temporary))
+            staged.append((Path(temporary_name), current, overwrite or name in replaceable))
+            write(Path(temporary_name))
         for temporary, current, may_replace in staged:
             existed = os.path.lexists(current)
             publish(temporary, current, overwrite=may_replace)
@@ -220,7 +217,7 @@ def _undo(created: list[Path], folders: list[Path]) -> None:
             pass
 
 
-def write_folder(folder: Path, writers: Mapping[str, Callable[[Path], None]], stem: str, now: datetime, *,
+def write_folder(folder: Path, writers: Mapping[str, Callable[[Path], object]], stem: str, now: datetime, *,
                  overwrite: bool = False, ours: Collection[str] = ()) -> Path:
     """Write a set of files into ``folder`` or, when it holds anything else, a new dated subfolder.
 

@@ -53,6 +53,7 @@ def _check(item: FormItem, value: Any) -> tuple[Answer | None, str | None]:
         return number, None
     if kind == "tree":
         try:
+            assert item.tree is not None  # the schema requires it of a tree item
             return check_path(load_tree(item.tree), value), None
         except InvalidPath as exc:
             return None, str(exc)
@@ -92,12 +93,12 @@ def validate_answers(form: Form, answers: dict[str, Any], allow_gaps: bool = Fal
         clean, problem = _check(item, value)
         if problem:
             errors[item.id] = problem
-        else:
+        elif clean is not None:  # _check gives a value or a problem
             values[item.id] = clean
     return Validation(values, errors, tuple(gaps))
 
 
-def form_spec(form: Form, revealed: frozenset[str] | set[str] = frozenset()) -> dict:
+def form_spec(form: Form, revealed: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """The form as plain data for the browser-side form widget.
 
     A quiz item's right answer and explanation are only in it when its id is in
@@ -119,9 +120,10 @@ def form_spec(form: Form, revealed: frozenset[str] | set[str] = frozenset()) -> 
     return spec
 
 
-def _zorgkaart_spec(item: FormItem, revealed: frozenset[str] | set[str]) -> dict:
+def _zorgkaart_spec(item: FormItem, revealed: frozenset[str] | set[str]) -> dict[str, Any]:
     """What a tree item (the tree) and a revealed quiz item (answer, explanation) add to the spec."""
     if item.type == "tree":
+        assert item.tree is not None  # the schema requires it of a tree item
         return {"tree": tree_spec(load_tree(item.tree))}
     if item.type == "quiz" and item.id in revealed:
         return {"correct": item.correct, "explanation": item.explanation or ""}

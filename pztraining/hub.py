@@ -36,7 +36,7 @@ class HubSettings:
     notebooks: str = ""
     state_dir: str = "."
 
-    def checked(self) -> "HubSettings":
+    def checked(self) -> HubSettings:
         """These settings, or a Dutch :class:`HubConfigError` for the first wrong one."""
         if not self.public_url.startswith(("http://", "https://")):
             raise HubConfigError(t("hub.bad_public_url", url=self.public_url))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dbm
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import bcrypt
 from firstuseauthenticator import FirstUseAuthenticator
@@ -72,7 +72,7 @@ class RoleAuthenticator(FirstUseAuthenticator):
                 if not bcrypt.checkpw(password.encode("utf8"), stored):
                     return self._refused(handler, t("hub.login_failed"))
                 return name
-            if not account.may_choose_first_password(datetime.now(timezone.utc)):
+            if not account.may_choose_first_password(datetime.now(UTC)):
                 self.log.warning("pztraining: %r has no password and its claim window is closed; refused", name)
                 return self._refused(handler, t("hub.login_window_closed"))
             if not self._validate_password(password):

@@ -38,7 +38,7 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
     async def rename_file(self, old_path, new_path):
         raise HTTPError(403, "read-only")
 
-    async def new_untitled(self, path="", type="", ext=""):  # noqa: A002 - jupyter_server API
+    async def new_untitled(self, path="", type="", ext=""):  # jupyter_server API
         raise HTTPError(403, "read-only")
 
     async def new(self, model=None, path=""):

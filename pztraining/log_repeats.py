@@ -11,8 +11,8 @@ in their arguments count as one. Pure: the time is the record's own ``created``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .texts import t
 

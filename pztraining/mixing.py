@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 from .store import Store, StoreError
 
@@ -33,7 +34,7 @@ Form = tuple[int, int, str]  # (training id, meeting, form id)
 
 @dataclass
 class _Waiting:
-    answers: dict[str, dict] = field(default_factory=dict)  # respondent key → values
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # respondent key → values
     newest: float = 0.0  # when the last one came in (monotonic seconds)
 
 
@@ -49,7 +50,7 @@ class Mixer:
         self._lock = threading.Lock()
         self._waiting: dict[Form, _Waiting] = {}
 
-    def add(self, form: Form, key: str, values: dict, is_open: bool, now: float) -> bool:
+    def add(self, form: Form, key: str, values: dict[str, Any], is_open: bool, now: float) -> bool:
         """Hold one answer (a newer one of the same key replaces it); True when it is stored now.
 
         An open form with ``batch_size`` answers waiting is stored at once, this one included.
@@ -63,7 +64,7 @@ class Mixer:
             full = is_open and len(waiting.answers) >= self.batch_size
         return full and key in self.flush(form)
 
-    def waiting(self, form: Form, key: str) -> dict | None:
+    def waiting(self, form: Form, key: str) -> dict[str, Any] | None:
         """The values held for this key, or None."""
         with self._lock:
             found = self._waiting.get(form)
@@ -85,7 +86,8 @@ class Mixer:
         if waiting is None or not waiting.answers:
             return set()
         try:
-            return self.store.store_anonymous_batch(*form, waiting.answers)
+            stored: set[str] = self.store.store_anonymous_batch(*form, waiting.answers)
+            return stored
         except StoreError as exc:
             log.warning("anonymous answers not stored yet (%d waiting): %s", len(waiting.answers), exc)
             with self._lock:

@@ -19,9 +19,9 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Mapping
 
 from .content import Form, UnknownContent, load_case, load_form, load_program
 from .errors import PztrainingError

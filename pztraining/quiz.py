@@ -7,8 +7,9 @@ right answer stays hidden; scores are for after the reveal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 from .content import Form, FormItem
 
@@ -20,7 +21,7 @@ def quiz_items(form: Form) -> list[FormItem]:
 
 def option_counts(item: FormItem, answers: Iterable[object]) -> dict[str, int]:
     """How many answers chose each option of ``item`` (every option listed, in form order)."""
-    counts = {option: 0 for option in item.options}
+    counts = dict.fromkeys(item.options, 0)
     for answer in answers:
         if isinstance(answer, str) and answer in counts:
             counts[answer] += 1
@@ -41,7 +42,7 @@ class Score:
         return self.right / self.total if self.total else None
 
 
-def score(form: Form, answers: dict) -> Score:
+def score(form: Form, answers: dict[str, Any]) -> Score:
     """One participant's score: ``answers`` is item id → the option chosen."""
     items = quiz_items(form)
     given = [item for item in items if isinstance(answers.get(item.id), str)]
@@ -65,7 +66,7 @@ class ItemResult:
         return self.right / self.answered if self.answered else None
 
 
-def room_results(form: Form, submissions: Iterable[dict]) -> list[ItemResult]:
+def room_results(form: Form, submissions: Iterable[dict[str, Any]]) -> list[ItemResult]:
     """Per quiz item, the room's counts and how many were right (``submissions``: answers per respondent)."""
     rows = list(submissions)
     results = []
@@ -76,7 +77,7 @@ def room_results(form: Form, submissions: Iterable[dict]) -> list[ItemResult]:
     return results
 
 
-def room_score(form: Form, submissions: Iterable[dict]) -> Score:
+def room_score(form: Form, submissions: Iterable[dict[str, Any]]) -> Score:
     """The room's score: right answers out of all answers given and out of items × respondents."""
     rows = list(submissions)
     scores = [score(form, row) for row in rows]

@@ -9,19 +9,20 @@ Column names are Dutch-free identifiers; :mod:`pztraining.export` labels them fo
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .content import AGREEMENT_LABELS, Form, load_tree
+from .content import AGREEMENT_LABELS, Form, FormItem, load_tree
 from .forms import form_spec
 from .texts import t
 
 #: Fewer pairs than this: no test, and the report says so.
 MIN_PAIRS_FOR_TEST = 6
-SCALE_POINTS = {"agreement": list(range(1, 6)), "scale10": list(range(0, 11))}
+SCALE_POINTS = {"agreement": list(range(1, 6)), "scale10": list(range(11))}
 NUMERIC = ("agreement", "scale10")
 
 TIDY_COLUMNS = ["training_id", "training", "organisation", "program", "meeting", "meeting_date", "form",
@@ -37,19 +38,19 @@ class TrainingInfo:
     name: str
     program: str
     organisation: str
-    meeting_dates: tuple
+    meeting_dates: tuple[Any, ...]
 
 
-def _spec_items(spec: dict | None, form: Form | None) -> dict[str, dict]:
+def _spec_items(spec: dict[str, Any] | None, form: Form | None) -> dict[str, dict[str, Any]]:
     spec = spec or (form_spec(form) if form else {"items": []})
     return {item["id"]: item for item in spec.get("items", [])}
 
 
-def _signature(item: dict) -> str:
+def _signature(item: dict[str, Any]) -> str:
     return json.dumps([item.get("type"), item.get("text"), item.get("options")], ensure_ascii=False)
 
 
-def pseudonym_codes(participants: Iterable) -> dict[int, tuple[str, str]]:
+def pseudonym_codes(participants: Iterable[Any]) -> dict[int, tuple[str, str]]:
     """participant id → (stable pseudonym code, name) for the participants of one training.
 
     The code ("D03") is the order of joining (participant ids grow as people join), so it does
@@ -60,7 +61,7 @@ def pseudonym_codes(participants: Iterable) -> dict[int, tuple[str, str]]:
     return {p.id: (f"D{n:02d}", p.name) for n, p in enumerate(people, start=1)}
 
 
-def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms: dict[str, Form],
+def tidy_answers(rows: Iterable[dict[str, Any]], trainings: dict[int, TrainingInfo], forms: dict[str, Form],
                  codes: dict[int, dict[int, tuple[str, str]]], with_names: bool = False) -> pd.DataFrame:
     """One row per answer. ``rows`` come from ``Store.answer_rows``; ``codes`` per training.
 
@@ -107,29 +108,29 @@ def tidy_answers(rows: Iterable[dict], trainings: dict[int, TrainingInfo], forms
     return frame
 
 
-def _in_shown_order(records: list[dict]) -> list[dict]:
+def _in_shown_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The answers per form: named ones by participant code, the others by their answers.
 
     Forms without a participant (anonymous, or paper) are numbered "anoniem 1", "papier 2"…
     per training, meeting and form in the order of their answers, so neither the order nor
     the number says when one was sent, nor which named form was sent just before it.
     """
-    by_submission: dict[object, list[dict]] = {}
+    by_submission: dict[object, list[dict[str, Any]]] = {}
     for record in records:
         by_submission.setdefault(record["submission"], []).append(record)
 
-    def answer_key(value: object) -> tuple:
+    def answer_key(value: object) -> tuple[int, float, str]:
         return (0, float(value), "") if isinstance(value, (int, float)) else (1, 0.0, str(value))
 
-    def order(answers: list[dict]) -> tuple:
+    def order(answers: list[dict[str, Any]]) -> tuple[Any, ...]:
         first = answers[0]
         code = first["participant"]
         content = tuple((r["item"], answer_key(r["value"])) for r in sorted(answers, key=lambda r: r["item"]))
         return (first["training_id"], first["meeting"], first["form"], code == "", len(code), code,
                 first["paper"] and not first["anonymous"], content)
 
-    shown: list[dict] = []
-    numbers: dict[tuple, int] = {}
+    shown: list[dict[str, Any]] = []
+    numbers: dict[tuple[Any, ...], int] = {}
     for answers in sorted(by_submission.values(), key=order):
         first = answers[0]
         label = first["participant"]
@@ -220,11 +221,13 @@ def choice_counts(tidy: pd.DataFrame, forms: dict[str, Form], by: Iterable[str] 
     return pd.DataFrame(rows, columns=columns)
 
 
-def _tree_ends(item, paths: list) -> tuple[list[str], list[str]]:
+def _tree_ends(item: FormItem, paths: list[Any]) -> tuple[list[str], list[str]]:
     """A tree item's possible ends (their advice, in file order) and the advice each path ended at."""
+    assert item.tree is not None  # the schema requires it of a tree item
     tree = load_tree(item.tree)
-    advice = {node.id: node.advice for node in tree.nodes if node.advice}
-    ends = [advice.get(path[-1], path[-1]) if isinstance(path, list) and path else "" for path in paths]
+    advice: dict[str, str] = {node.id: node.advice for node in tree.nodes if node.advice}
+    last = [path[-1] if isinstance(path, list) and path else "" for path in paths]
+    ends = [advice.get(node, node) for node in last]
     return list(advice.values()), ends
 
 
@@ -268,7 +271,8 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
         n = len(mine)
         statistic = p_value = np.nan
         if n == 0:
-            anonymous = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]["anonymous"].all()
+            evaluation = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]
+            anonymous = evaluation["anonymous"].all()
             note = (t("report.geen_paren_evaluatie_was")
                     if anonymous else t("report.geen_paren_niemand_vulde"))
         elif n < min_pairs:
@@ -307,7 +311,8 @@ def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[
         counted = pd.DataFrame(columns=keys + ["answered", "paper_forms"])
     else:
         phone = ~tidy["paper"] & ((tidy["participant"] != "") | tidy["anonymous"])
-        counted = (tidy.assign(answered=tidy["submission"].where(phone), paper_forms=tidy["submission"].where(tidy["paper"]))
+        counted = (tidy.assign(answered=tidy["submission"].where(phone),
+                               paper_forms=tidy["submission"].where(tidy["paper"]))
                    .groupby(keys)[["answered", "paper_forms"]].nunique().reset_index())
     out = opened.merge(counted, on=keys, how="left")
     for column in ("answered", "paper_forms"):
@@ -324,8 +329,9 @@ def roleplay_summary(turns: pd.DataFrame) -> pd.DataFrame:
                "mean_turn_seconds", "over_time", "harder"]
     if turns.empty:
         return pd.DataFrame(columns=columns)
-    grouped = turns.assign(over=turns["actual_seconds"] > turns["planned_seconds"],
-                           harder=turns["variant"] == "moeilijker").groupby(["training", "meeting", "group"], sort=False)
+    grouped = (turns.assign(over=turns["actual_seconds"] > turns["planned_seconds"],
+                            harder=turns["variant"] == "moeilijker")
+               .groupby(["training", "meeting", "group"], sort=False))
     out = grouped.agg(turns=("turn", "count"), planned=("planned_seconds", "sum"), actual=("actual_seconds", "sum"),
                       mean_turn_seconds=("actual_seconds", "mean"), over_time=("over", "sum"),
                       harder=("harder", "sum")).reset_index()

@@ -105,7 +105,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict:
+def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     """The JSON object in ``raw`` with its texts cleaned; BadBody for anything else.
 
     Refused: more than ``max_bytes``, deeper than ``max_depth``, invalid UTF-8 or JSON, a
@@ -125,7 +125,8 @@ def parse_object(raw: bytes, max_bytes: int, max_depth: int = MAX_DEPTH) -> dict
         raise exc if isinstance(exc, BadBody) else BadBody("room.error.bad_request") from None
     if not isinstance(data, dict):
         raise BadBody("room.error.bad_request")
-    return _clean(data)
+    cleaned: dict[str, Any] = _clean(data)
+    return cleaned
 
 
 __all__ = ["BadBody", "MAX_CONTAINERS", "MAX_DEPTH", "clean_text", "nesting_depth", "parse_object"]

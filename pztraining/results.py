@@ -94,7 +94,7 @@ class Bundle:
 
     @property
     def is_empty(self) -> bool:
-        return self.tidy.empty and self.roleplay.empty
+        return bool(self.tidy.empty and self.roleplay.empty)
 
 
 def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:

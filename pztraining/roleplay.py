@@ -12,10 +12,11 @@ or touches widgets; the facilitator app dispatches and renders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from math import ceil, floor
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import PztrainingError
 from .text_input import whole_number
@@ -52,7 +53,7 @@ class Group:
     turn_seconds: int = DEFAULT_TURN_SECONDS
     reflection_seconds: int | None = None  # None: reflection is not timed
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.name.strip():
             raise RolePlayError(t("roleplay.geef_groep_naam"))
         if len(self.members) < 2:
@@ -176,8 +177,10 @@ class RolePlay:
 
     # ------------------------------------------------------------------ storage
 
-    def to_dict(self) -> dict:
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    def to_dict(self) -> dict[str, Any]:
+        def iso(d: datetime | None) -> str | None:
+            return d.isoformat() if d else None
+
         g = self.group
         return {
             "group": {"name": g.name, "members": list(g.members), "facilitator": g.facilitator,
@@ -190,8 +193,10 @@ class RolePlay:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RolePlay":
-        dt = lambda s: datetime.fromisoformat(s) if s else None  # noqa: E731
+    def from_dict(cls, data: dict[str, Any]) -> RolePlay:
+        def dt(s: str | None) -> datetime | None:
+            return datetime.fromisoformat(s) if s else None
+
         g = data["group"]
         group = Group(g["name"], tuple(g["members"]), g["facilitator"], g["case_id"], g["turn_seconds"],
                       g["reflection_seconds"])
@@ -205,6 +210,10 @@ class RolePlay:
 # ---------------------------------------------------------------------- the reducer
 
 
+_Outcome = tuple[RolePlay, list[TurnRecord]]  # the new state and the turns it finished
+_Handler = Callable[[RolePlay, datetime], _Outcome]
+
+
 def reduce(state: RolePlay, action: str, now: datetime) -> tuple[RolePlay, list[TurnRecord]]:
     """Apply ``action`` at ``now``; returns the new state and the turns it finished."""
     handler = _HANDLERS.get(action)
@@ -215,7 +224,7 @@ def reduce(state: RolePlay, action: str, now: datetime) -> tuple[RolePlay, list[
     return handler(state, now)
 
 
-def _start(state: RolePlay, now: datetime):
+def _start(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase == "turn":
         raise RolePlayError(t("roleplay.loopt_beurt"))
     finished = state if state.phase == "ready" else _to_ready(state)
@@ -231,7 +240,7 @@ def _finish_turn(state: RolePlay, now: datetime) -> TurnRecord:
                       round(paused), state.started_at, now)
 
 
-def _stop(state: RolePlay, now: datetime):
+def _stop(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "turn":
         raise RolePlayError(t("roleplay.loopt_geen_beurt_stoppen"))
     record = _finish_turn(state, now)
@@ -248,51 +257,52 @@ def _to_ready(state: RolePlay) -> RolePlay:
                    started_at=None)
 
 
-def _next(state: RolePlay, now: datetime):
+def _next(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "reflection":
         raise RolePlayError(t("roleplay.volgende_kan_na_reflectie"))
     return _to_ready(state), []
 
 
-def _pause(state: RolePlay, now: datetime):
+def _pause(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "turn" or state.is_paused:
         raise RolePlayError(t("roleplay.alleen_lopende_beurt_kan"))
     return replace(state, paused_at=now), []
 
 
-def _resume(state: RolePlay, now: datetime):
+def _resume(state: RolePlay, now: datetime) -> _Outcome:
     if not state.is_paused:
         raise RolePlayError(t("roleplay.beurt_niet_gepauzeerd"))
+    assert state.paused_at is not None  # is_paused
     paused = (now - state.paused_at).total_seconds()
     return replace(state, paused_at=None, paused_seconds=state.paused_seconds + paused), []
 
 
-def _extend(state: RolePlay, now: datetime):
+def _extend(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "turn":
         raise RolePlayError(t("roleplay.extra_tijd_kan_alleen"))
     return replace(state, allotted_seconds=state.allotted_seconds + EXTRA_SECONDS), []
 
 
-def _skip(state: RolePlay, now: datetime):
+def _skip(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "ready":
         raise RolePlayError(t("roleplay.deelnemer_overslaan_kan_alleen"))
     return replace(state, position=state.position + 1, skipped=state.skipped + (state.member,)), []
 
 
-def _choose(variant: Variant):
-    def handler(state: RolePlay, now: datetime):
+def _choose(variant: Variant) -> _Handler:
+    def handler(state: RolePlay, now: datetime) -> _Outcome:
         if not state.can_choose_variant:
             raise RolePlayError(t("roleplay.herhalen_moeilijker_kies_vanaf"))
         return replace(state, variant=variant), []
     return handler
 
 
-def _end(state: RolePlay, now: datetime):
+def _end(state: RolePlay, now: datetime) -> _Outcome:
     records = [_finish_turn(state, now)] if state.phase == "turn" else []
     return replace(state, phase="done", started_at=None, paused_at=None), records
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, _Handler] = {
     "start": _start, "stop": _stop, "pause": _pause, "resume": _resume, "extend": _extend,
     "next": _next, "skip": _skip, "herhalen": _choose("herhalen"), "moeilijker": _choose("moeilijker"),
     "end": _end,
@@ -312,7 +322,7 @@ def parse_duration(text: str) -> int:
     raise RolePlayError(t("fac.length_invalid", text=text))
 
 
-def step(state: dict, action: str, now: datetime) -> tuple[dict, list[dict]]:
+def step(state: dict[str, Any], action: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """:func:`reduce` on the stored form of a state: for the store's locked update."""
     new, records = reduce(RolePlay.from_dict(state), action, now)
     return new.to_dict(), [

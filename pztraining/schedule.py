@@ -19,10 +19,11 @@ to :func:`step`, which the store applies under a lock (``Store.update_run``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from math import ceil, floor
-from typing import ClassVar, Sequence, Union
+from typing import Any, ClassVar
 
 from .errors import PztrainingError
 from .texts import t
@@ -152,9 +153,11 @@ class Run:
     def target_minutes(self) -> int:
         return round((self.end_at - self.started_at).total_seconds() / MINUTE)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (datetimes as ISO 8601 strings)."""
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        def iso(d: datetime | None) -> str | None:
+            return d.isoformat() if d else None
+
         return {
             "planned": list(self.planned),
             "minima": list(self.minima),
@@ -170,20 +173,23 @@ class Run:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Run":
+    def from_dict(cls, data: dict[str, Any]) -> Run:
         """The inverse of :meth:`to_dict`."""
-        dt = lambda s: datetime.fromisoformat(s) if s else None  # noqa: E731
+        def dt(s: str | None) -> datetime | None:
+            return datetime.fromisoformat(s) if s else None
+
+        at = datetime.fromisoformat  # the moments a run always has
         return cls(
             planned=tuple(data["planned"]),
             minima=tuple(data["minima"]),
-            started_at=dt(data["started_at"]),
-            end_at=dt(data["end_at"]),
+            started_at=at(data["started_at"]),
+            end_at=at(data["end_at"]),
             current=data["current"],
-            current_started_at=dt(data["current_started_at"]),
+            current_started_at=at(data["current_started_at"]),
             current_seconds=data["current_seconds"],
             keep_end=data["keep_end"],
             skipped=frozenset(data["skipped"]),
-            finished=tuple(Finished(i, dt(s), dt(e), k) for i, s, e, k in data["finished"]),
+            finished=tuple(Finished(i, at(s), at(e), k) for i, s, e, k in data["finished"]),
             ended_at=dt(data.get("ended_at")),
         )
 
@@ -350,7 +356,7 @@ class Reset:
     positional: ClassVar[bool] = True
 
 
-Action = Union[Start, Advance, SkipNext, Extend, KeepEnd, Reset]
+Action = Start | Advance | SkipNext | Extend | KeepEnd | Reset
 
 # Why some actions carry the version the page showed and others do not:
 # "Volgende blok", "overslaan", start and reset are *positional*: they mean "this block
@@ -392,13 +398,13 @@ def reduce(run: Run | None, action: Action, now: datetime) -> Run | None:
     raise TypeError(f"unknown action {action!r}")
 
 
-def step(state: dict | None, action: Action, now: datetime) -> dict | None:
+def step(state: dict[str, Any] | None, action: Action, now: datetime) -> dict[str, Any] | None:
     """:func:`reduce` on the stored form of a run: for the store's locked update."""
     new = reduce(Run.from_dict(state) if state else None, action, now)
     return new.to_dict() if new is not None else None
 
 
-def running_meeting(states: dict[int, dict]) -> int | None:
+def running_meeting(states: dict[int, dict[str, Any]]) -> int | None:
     """Of the stored runs (meeting number → state), the first meeting that is still running."""
     for number in sorted(states):
         if states[number] and states[number].get("current") is not None:
@@ -406,7 +412,7 @@ def running_meeting(states: dict[int, dict]) -> int | None:
     return None
 
 
-def default_meeting(dates: dict[int, date | None], states: dict[int, dict], today: date) -> int:
+def default_meeting(dates: dict[int, date | None], states: dict[int, dict[str, Any]], today: date) -> int:
     """The meeting a page opens on: a running one, else the first dated ``today`` or later, else 1.
 
     ``dates`` is meeting number → planned date (None when not set), ``states`` the stored runs.
@@ -415,6 +421,7 @@ def default_meeting(dates: dict[int, date | None], states: dict[int, dict], toda
     if running is not None:
         return running
     for number in sorted(dates):
-        if dates[number] and dates[number] >= today:
+        day = dates[number]
+        if day and day >= today:
             return number
     return 1

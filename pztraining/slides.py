@@ -10,16 +10,17 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from . import content
+from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 from .errors import PztrainingError
 from .files import WriteError, write_files, write_folder
 from .texts import t
-from .content.deck import DeckSource, deck_files, read_deck, slides_dir
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
 REVEAL_FILES = (
@@ -193,14 +194,14 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
     return BuildReport(out, built, problems)
 
 
-def _reveal_writers(source: Path) -> dict[str, Callable[[Path], None]]:
+def _reveal_writers(source: Path) -> dict[str, Callable[[Path], object]]:
     """A copy of reveal.js for the build folder: its files by name below ``reveal.js/``."""
     files = []
     for relative in REVEAL_FILES:
         origin = source / relative
         files += sorted(f for f in origin.rglob("*") if f.is_file()) if origin.is_dir() else [origin]
     return {f"{REVEAL_FOLDER}/{f.relative_to(source).as_posix()}":
-            (lambda target, origin=f: shutil.copyfile(origin, target)) for f in files}
+            partial(shutil.copyfile, f) for f in files}
 
 
 def _previous_build(out: Path, writers: dict) -> set[str]:
@@ -218,7 +219,7 @@ def _previous_build(out: Path, writers: dict) -> set[str]:
     return decks | fixed
 
 
-def _text_writer(text: str) -> Callable[[Path], None]:
+def _text_writer(text: str) -> Callable[[Path], object]:
     return lambda target: target.write_text(text, encoding="utf-8")
 
 

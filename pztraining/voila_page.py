@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from traitlets.config import Config
 from voila.tornado.handler import TornadoVoilaHandler
@@ -73,7 +74,13 @@ class PageHandler(TornadoVoilaHandler):
         return await super().get(path=path)
 
 
-class PzPages:
+if TYPE_CHECKING:
+    from voila.app import Voila as _VoilaApp  # what PzPages is mixed into
+else:
+    _VoilaApp = object
+
+
+class PzPages(_VoilaApp):
     """Mixin for a Voila app (before ``Voila`` in its bases): our template and :class:`PageHandler`."""
 
     def setup_template_dirs(self) -> None:

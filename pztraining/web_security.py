@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from tornado.httputil import HTTPServerRequest
 from tornado.web import Application, OutputTransform, RequestHandler
@@ -170,4 +170,4 @@ def guard_hosts(app: Application, names: Iterable[str], log: logging.Logger) -> 
         log.warning("Refused a request for host %r (not this server's name)", host_name(request.host))
         return app.get_handler_delegate(request, ForeignHostHandler)
 
-    app.find_handler = find_handler
+    app.find_handler = find_handler  # type: ignore[method-assign]  # this application only

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from pztraining.store import Store
 class FakeClock:
     """A clock the test moves by hand (UTC)."""
 
-    def __init__(self, start: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)):
+    def __init__(self, start: datetime = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)):
         self.now = start
 
     def __call__(self) -> datetime:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Coroutine
+from typing import Any
 
 
 def run_async(coroutine: Coroutine[Any, Any, Any], timeout: float = 60) -> Any:

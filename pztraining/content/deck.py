@@ -8,6 +8,7 @@ so that the slide and the printed card are made from one content file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
                                        t("content.deck.voorpagina_gegevens_worden_niet"))])
 
 
-def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
+def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library) -> Iterator[ContentProblem]:
     programs = lib.programs
     if meta.program not in programs:
         yield ContentProblem(name, "program", t("content.onbekend_programma_id", program=meta.program))
@@ -118,7 +119,7 @@ def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library):
                                                 program=meta.program, meeting=meta.meeting))
 
 
-def _chunks(body: str, first_line: int):
+def _chunks(body: str, first_line: int) -> Iterator[tuple[str, int, list[str]]]:
     """Split the body on slide breaks outside code fences: (break, start line, lines)."""
     chunk: list[str] = []
     kind, start, fenced = SLIDE_BREAK, first_line, False
@@ -150,12 +151,12 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
         raise ValueError(t("content.deck.wrong_heading", what=what, expected='#' * expected, found=match['hashes']))
     content: list[str] = []
     notes: list[str] | None = None
-    for offset, line in enumerate(lines):
-        if notes is None and NOTES_START.match(line.strip()):
+    for offset, raw in enumerate(lines):
+        if notes is None and NOTES_START.match(raw.strip()):
             notes = []
             continue
         try:
-            line = loader.fill_region(line)
+            line = loader.fill_region(raw)
         except ValueError as exc:
             raise ValueError(t("content.deck.regel", line=start + offset, problem=exc)) from None
         included = INCLUDE.match(line.strip())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,7 +45,7 @@ def format_location(loc: Iterable[Any]) -> str:
     return out
 
 
-def _dutch(error: dict[str, Any]) -> str:
+def _dutch(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     given = error.get("input")
@@ -72,7 +73,7 @@ def _dutch(error: dict[str, Any]) -> str:
         return t("content.moet_ja_nee_true")
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
-    return error.get("msg", kind)
+    return str(error.get("msg", kind))
 
 
 def problems_from_validation(file: str, exc: ValidationError) -> list[ContentProblem]:
@@ -84,7 +85,7 @@ def problems_from_validation(file: str, exc: ValidationError) -> list[ContentPro
     ]
 
 
-def _echo_of_item_errors(error: dict[str, Any]) -> bool:
+def _echo_of_item_errors(error: Mapping[str, Any]) -> bool:
     # pydantic adds "at least 1 item after validation, not 0" to a non-empty list whose
     # items all failed; the item errors already say what is wrong.
     return error["type"] == "too_short" and bool(error.get("input"))

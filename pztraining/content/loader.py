@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import PztrainingError
 from ..os_errors import dutch_reason
 from ..texts import t
 from . import schema
-from .tree_shape import problems as tree_problems
 from .errors import ContentError, ContentProblem, display_name, problems_from_validation
+from .tree_shape import problems as tree_problems
 
 
 def builtin_content_dir() -> Path:
@@ -106,7 +107,7 @@ def fill_region(text: str, region: schema.Region | None = None) -> str:
         return text
     region = region or active_region()
 
-    def name(match: re.Match) -> str:
+    def name(match: re.Match[str]) -> str:
         role = region.roles.get(match[1])
         if role is None:
             raise ValueError(t("content.onbekende_regio_rol", role=match[1], roles=', '.join(schema.REGION_ROLES)))
@@ -138,7 +139,7 @@ def _fill_data(data: Any, name: str, where: str = "") -> Any:
     return filled
 
 
-def validate_data(data: Any, name: str) -> schema.BaseModel:
+def validate_data(data: Any, name: str) -> BaseModel:
     """Validate already-parsed YAML ``data`` from file ``name``; raise ContentError."""
     if not isinstance(data, dict):
         raise ContentError([ContentProblem(name, "", t("content.moet_verzameling_velden_sleutel"))])
@@ -167,7 +168,7 @@ def validate_data(data: Any, name: str) -> schema.BaseModel:
         raise ContentError(problems_from_validation(name, exc)) from None
 
 
-def load_file(path: Path) -> schema.BaseModel:
+def load_file(path: Path) -> BaseModel:
     """Read and validate one content file; raise ContentError with every problem.
 
     Regional names (``<regio:KEY>``) are filled in from the region file in use.
@@ -221,7 +222,8 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
                                                                      tree=form_item.tree))
 
 
-def _reference_problems(name: str, program: schema.Program, cases: dict, forms: dict) -> Iterator[ContentProblem]:
+def _reference_problems(name: str, program: schema.Program, cases: Mapping[str, Path],
+                        forms: Mapping[str, Path]) -> Iterator[ContentProblem]:
     # Only checked when that kind is part of the checked set: a program file checked on
     # its own cannot know the cases and forms.
     for m, meeting in enumerate(program.meetings):
@@ -278,16 +280,17 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
         if isinstance(item, schema.Checklist):
             lib.checklists[item.program] = item
             continue
-        kinds = {schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
-                 schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
-                 schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
+        kinds: dict[type[BaseModel], dict[str, Any]] = {
+            schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
+            schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
+            schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
         shelf = kinds.get(type(item))
         if shelf is not None:
             shelf[item.id] = item
     return lib, problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def library() -> Library:
     """The shipped content, loaded and validated once per process; ContentError if any is broken."""
     lib, problems = load_library()
@@ -339,14 +342,17 @@ class UnknownTree(UnknownContent):
     label, choices = t("content.onbekende_beslisboom"), "trees"
 
 
-def _shipped(field: str, ident: str, error: type[UnknownContent]):
+_Item = TypeVar("_Item")
+
+
+def _shipped(shelf: Mapping[str, _Item], ident: str, error: type[UnknownContent]) -> _Item:
     try:
-        return getattr(library(), field)[ident]
+        return shelf[ident]
     except KeyError:
         raise error(ident) from None
 
 
-def of_program(items: dict, program_id: str) -> list:
+def of_program(items: Mapping[str, Any], program_id: str) -> list[Any]:
     """The items (cases, cards, …) of one program, by id."""
     return sorted((item for item in items.values() if item.program == program_id), key=lambda item: item.id)
 
@@ -358,7 +364,7 @@ def programs() -> dict[str, schema.Program]:
 
 def load_program(program_id: str) -> schema.Program:
     """The shipped program with this id; UnknownProgram when there is none."""
-    return _shipped("programs", program_id, UnknownProgram)
+    return _shipped(library().programs, program_id, UnknownProgram)
 
 
 def load_checklist(program_id: str) -> schema.Checklist | None:
@@ -368,22 +374,22 @@ def load_checklist(program_id: str) -> schema.Checklist | None:
 
 def load_case(case_id: str) -> schema.Case:
     """The shipped case with this id; UnknownCase when there is none."""
-    return _shipped("cases", case_id, UnknownCase)
+    return _shipped(library().cases, case_id, UnknownCase)
 
 
 def load_form(form_id: str) -> schema.Form:
     """The shipped form with this id; UnknownForm when there is none."""
-    return _shipped("forms", form_id, UnknownForm)
+    return _shipped(library().forms, form_id, UnknownForm)
 
 
 def load_card(card_id: str) -> schema.Card:
     """The shipped card (e.g. the gesprekskaartje) with this id; UnknownCard when there is none."""
-    return _shipped("cards", card_id, UnknownCard)
+    return _shipped(library().cards, card_id, UnknownCard)
 
 
 def load_tree(tree_id: str) -> schema.DecisionTree:
     """The shipped decision tree with this id; UnknownTree when there is none."""
-    return _shipped("trees", tree_id, UnknownTree)
+    return _shipped(library().trees, tree_id, UnknownTree)
 
 
 def cases_for(program_id: str) -> list[schema.Case]:

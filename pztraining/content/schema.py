@@ -87,7 +87,7 @@ class Block(_Strict):
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
-    def _minimum_not_above_planned(self) -> "Block":
+    def _minimum_not_above_planned(self) -> Block:
         if self.min_minutes is not None and self.min_minutes > self.minutes:
             raise ValueError(
                 f"min_minutes ({self.min_minutes}) is groter dan minutes ({self.minutes})"
@@ -123,7 +123,7 @@ class Meeting(_Strict):
     preparation_form: Identifier | None = None
 
     @model_validator(mode="after")
-    def _blocks_add_up(self) -> "Meeting":
+    def _blocks_add_up(self) -> Meeting:
         total = sum(block.minutes for block in self.blocks)
         if total != self.minutes:
             raise ValueError(
@@ -214,7 +214,7 @@ class Program(_Document):
         return {**data, "meetings": series}
 
     @model_validator(mode="after")
-    def _meetings_add_up(self) -> "Program":
+    def _meetings_add_up(self) -> Program:
         total = sum(meeting.minutes for meeting in self.meetings)
         if total != self.minutes:
             raise ValueError(
@@ -253,7 +253,7 @@ class Checklist(_Strict):
     items: tuple[ChecklistItem, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_items(self) -> "Checklist":
+    def _unique_items(self) -> Checklist:
         _require_unique([item.id for item in self.items], "item-id")
         return self
 
@@ -311,7 +311,7 @@ class Case(_Document):
     steps: tuple[CaseStep, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _mysupport_cases_follow_the_conversation_card(self) -> "Case":
+    def _mysupport_cases_follow_the_conversation_card(self) -> Case:
         if self.program == "mysupport":
             titles = tuple(step.title for step in self.steps)
             if titles != CONVERSATION_STEPS:
@@ -342,7 +342,7 @@ class Card(_Document):
     tips: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _mysupport_card_has_the_five_steps(self) -> "Card":
+    def _mysupport_card_has_the_five_steps(self) -> Card:
         titles = tuple(step.title for step in self.steps)
         if self.program == "mysupport" and titles != CONVERSATION_STEPS:
             raise ValueError(
@@ -390,7 +390,7 @@ class FormItem(_Strict):
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
-    def _fits_its_type(self) -> "FormItem":
+    def _fits_its_type(self) -> FormItem:
         _quiz_and_tree_fields(self)
         choice = self.type in ("single", "multiple", "quiz")
         if choice and len(self.options) < 2:
@@ -423,7 +423,7 @@ class Form(_Document):
     items: tuple[FormItem, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_items(self) -> "Form":
+    def _unique_items(self) -> Form:
         _require_unique([item.id for item in self.items], "vraag-id")
         return self
 
@@ -476,7 +476,7 @@ class Region(_Document):
     roles: dict[str, RegionRole]
 
     @model_validator(mode="after")
-    def _every_role_named(self) -> "Region":
+    def _every_role_named(self) -> Region:
         missing = [key for key in REGION_ROLES if key not in self.roles]
         if missing:
             raise ValueError("deze regio-rollen ontbreken: " + ", ".join(missing))
@@ -532,7 +532,7 @@ class DecisionTree(_Document):
     nodes: tuple[TreeNode, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_nodes(self) -> "DecisionTree":
+    def _unique_nodes(self) -> DecisionTree:
         _require_unique([node.id for node in self.nodes], "knoop-id")
         return self
 
@@ -554,7 +554,7 @@ class Conditions(_Document):
     conditions: tuple[Condition, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_conditions(self) -> "Conditions":
+    def _unique_conditions(self) -> Conditions:
         _require_unique([c.id for c in self.conditions], "voorwaarde-id")
         return self
 
@@ -577,7 +577,7 @@ class CostInput(_Strict):
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
-    def _default_not_absurd(self) -> "CostInput":
+    def _default_not_absurd(self) -> CostInput:
         if self.default > self.maximum:
             raise ValueError(t("content.schema.standaardwaarde_groter_maximum",
                                default=self.default, maximum=self.maximum))
@@ -605,7 +605,7 @@ class CostFormat(_Document):
     lines: tuple[CostLine, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _lines_use_inputs(self) -> "CostFormat":
+    def _lines_use_inputs(self) -> CostFormat:
         _require_unique([i.id for i in self.inputs], "invoer-id")
         _require_unique([line.id for line in self.lines], "regel-id")
         known = {i.id for i in self.inputs}
@@ -648,7 +648,7 @@ class Planning(_Document):
     activities: tuple[PlanActivity, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _months_inside(self) -> "Planning":
+    def _months_inside(self) -> Planning:
         _require_unique([a.id for a in self.activities], "activiteit-id")
         for activity in self.activities:
             outside = [m for m in activity.months if not 1 <= m <= self.months]

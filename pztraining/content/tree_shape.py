@@ -6,8 +6,8 @@ Here, inside ``content``, so that loading content never imports the logic module
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..texts import t
 from .schema import DecisionTree, TreeNode

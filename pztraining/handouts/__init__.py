@@ -9,17 +9,28 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from .. import content
 from ..errors import PztrainingError
 from ..files import WriteError, write_folder
 from ..texts import t
-from .pages import CARDS_PER_PAGE, Handout, TrainingInfo, attendance_list, card_sheet, case_sheets, \
-    checklist_sheet, index_page, paper_form, region_sheet
+from .pages import (
+    CARDS_PER_PAGE,
+    Handout,
+    TrainingInfo,
+    attendance_list,
+    card_sheet,
+    case_sheets,
+    checklist_sheet,
+    index_page,
+    paper_form,
+    region_sheet,
+)
 from .pdf import PdfError, find_chromium, print_pdf
 
 __all__ = ["Handout", "HandoutsError", "HandoutsReport", "TrainingInfo", "handouts_for", "write_handouts"]
@@ -76,7 +87,7 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
     """
     chromium = find_chromium() if pdf else None
     warnings = [] if chromium or not pdf else [t("handout.no_chromium")]
-    writers: dict[str, Callable[[Path], None]] = {}
+    writers: dict[str, Callable[[Path], object]] = {}
     with tempfile.TemporaryDirectory(prefix="pz-hand-outs-") as scratch:
         for handout in handouts:
             writers[f"{handout.name}.html"] = _text_writer(handout.html)
@@ -86,7 +97,7 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
                 page.write_text(handout.html, encoding="utf-8")
                 try:
                     print_pdf(chromium, page, printed)
-                    writers[f"{handout.name}.pdf"] = lambda target, source=printed: shutil.copyfile(source, target)
+                    writers[f"{handout.name}.pdf"] = partial(shutil.copyfile, printed)
                 except PdfError as exc:
                     warnings.append(str(exc))
         writers["index.html"] = _text_writer(index_page(title, handouts, with_pdf=chromium is not None))
@@ -97,5 +108,5 @@ def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = T
     return HandoutsReport(folder, [folder / name for name in writers], warnings)
 
 
-def _text_writer(text: str) -> Callable[[Path], None]:
+def _text_writer(text: str) -> Callable[[Path], object]:
     return lambda target: target.write_text(text, encoding="utf-8")

@@ -80,7 +80,8 @@ def case_sheets(case: content.Case, program: content.Program) -> list[Handout]:
                       _render("case_participant.html.j2", "case-participant", case.title, case=case, program=program))]
     if case.simulant_briefing is not None:
         sheets.append(Handout(f"casus-{case.id}-simulant", t("handout.case.title_simulant", title=case.title),
-                              _render("case_simulant.html.j2", "case-simulant", case.title, case=case, program=program)))
+                              _render("case_simulant.html.j2", "case-simulant", case.title, case=case,
+                                      program=program)))
     return sheets
 
 
@@ -114,10 +115,12 @@ def attendance_list(program: content.Program, meeting: content.Meeting, training
         rows += ROWS_PER_PAGE  # always room for someone who was not registered
     attendees = [Attendee(n + 1, names[n] if n < len(names) else "") for n in range(rows)]
     pages = [attendees[i:i + ROWS_PER_PAGE] for i in range(0, rows, ROWS_PER_PAGE)]
-    day = training.meeting_dates[meeting.number - 1] if training and len(training.meeting_dates) >= meeting.number else None
+    day = (training.meeting_dates[meeting.number - 1]
+           if training and len(training.meeting_dates) >= meeting.number else None)
     title = t("handout.attendance.file_title", number=meeting.number)
     html = _render("attendance.html.j2", "attendance", title, program=program, meeting=meeting, training=training,
-                   pages=pages, day=f"{day:%d-%m-%Y}" if day else "", hours=f"{meeting.minutes / 60:g}".replace(".", ","))
+                   pages=pages, day=f"{day:%d-%m-%Y}" if day else "",
+                   hours=f"{meeting.minutes / 60:g}".replace(".", ","))
     return Handout(f"presentielijst-bijeenkomst-{meeting.number}", title, html, len(pages))
 
 

@@ -9,9 +9,9 @@ each, a step back and a changed text first, then content order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from ..content.schema import Conditions
 from ..store import ConditionScore as Scoring
@@ -68,7 +68,7 @@ class Progress:
         """Conditions not yet fully met, the most urgent first."""
         order = {s.id: i for i, s in enumerate(self.statuses)}
 
-        def urgency(status: Status) -> tuple:
+        def urgency(status: Status) -> tuple[int, int, int, int]:
             rank = {"niet": 0, None: 1, "gedeeltelijk": 2, "wel": 3}[status.score]
             return (rank, 0 if (status.change or 0) < 0 else 1, 0 if status.old_text else 1, order[status.id])
 
@@ -103,7 +103,8 @@ def progress(conditions: Conditions, scorings: Iterable[Scoring]) -> Progress:
             condition.id, condition.group, condition.text, latest.score if latest else None,
             latest.remark if latest else "", latest.scored_at if latest else None,
             previous.score if previous else None, change,
-            latest.condition_text if changed else None, latest.content_version if changed else None))
+            latest.condition_text if latest and changed else None,
+            latest.content_version if latest and changed else None))
     known = {c.id for c in conditions.conditions}
     dropped = tuple((cid, items[-1].condition_text) for cid, items in history.items() if cid not in known)
     return Progress(tuple(statuses), tuple(rounds(scorings)), dropped)

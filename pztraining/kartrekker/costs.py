@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from ..content.schema import CostFormat, CostInput
 from ..text_input import decimal_number
@@ -111,7 +112,8 @@ def estimate(fmt: CostFormat, typed: dict[str, str]) -> Estimate:
     inputs = {spec.id: check_input(spec, typed.get(spec.id, show_number(spec.default))) for spec in fmt.inputs}
     lines = []
     for line in fmt.lines:
-        parts, amount = [], 1.0
+        parts: list[str] = []
+        amount: float | None = 1.0
         for factor in line.factors:
             spec, parsed = fmt.input(factor), inputs[factor]
             if parsed.value is None:
@@ -123,7 +125,8 @@ def estimate(fmt: CostFormat, typed: dict[str, str]) -> Estimate:
                 amount *= parsed.value / 60 if spec.unit == "minuten" else parsed.value
         lines.append(Line(line.id, line.label, " × ".join(parts), None if amount is None else round(amount, 2)))
     wrong = any(parsed.error for parsed in inputs.values())
-    total = None if wrong else round(sum(line.amount for line in lines), 2)
+    # No wrong input: every factor has a value, so every line an amount.
+    total = None if wrong else round(sum(cast(float, line.amount) for line in lines), 2)
     return Estimate(tuple(lines), inputs, total, fmt.example_total)
 
 

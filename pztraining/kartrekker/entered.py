@@ -11,9 +11,10 @@ Pure: the entries and the periods are passed in; nothing reads the store or the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -79,11 +80,11 @@ def latest(entries: Iterable[Entry], periods: list[Bucket]) -> pd.DataFrame:
     rows = []
     for bucket in periods:
         for indicator in INDICATORS.values():
-            entry = chosen.get((bucket.start, indicator.id))
-            if entry is not None and entry.period_end == bucket.end:
+            found = chosen.get((bucket.start, indicator.id))
+            if found is not None and found.period_end == bucket.end:
                 rows.append({"period": bucket.label, "start": bucket.start, "end": bucket.end,
-                             "indicator": indicator.id, "label": indicator.label, "value": float(entry.value),
-                             "unit": entry.unit, "remark": entry.remark, "entered_at": entry.entered_at})
+                             "indicator": indicator.id, "label": indicator.label, "value": float(found.value),
+                             "unit": found.unit, "remark": found.remark, "entered_at": found.entered_at})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

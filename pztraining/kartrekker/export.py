@@ -154,9 +154,8 @@ def chart_section(data: Borging) -> str:
         target = None
         if column == "trainings_held" and data.target_per_year:
             target = float(data.rows["trainings_target"].iloc[0])
-        parts.append(f"<div class='pz-indicator-chart' data-indicator='{column}'>"
-                     f"{charts.period_chart(labels, values, _label(column).replace(' (%)', ''), target, column in PERCENT)}"
-                     f"</div>")
+        chart = charts.period_chart(labels, values, _label(column).replace(" (%)", ""), target, column in PERCENT)
+        parts.append(f"<div class='pz-indicator-chart' data-indicator='{column}'>{chart}</div>")
     typed = data.entered
     for indicator in entered_lib.INDICATORS.values():
         mine = typed[typed["indicator"] == indicator.id] if not typed.empty else typed

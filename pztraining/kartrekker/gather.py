@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
+from typing import Any
 
 import pandas as pd
 
@@ -50,7 +52,7 @@ def conditions_for(program_id: str | None) -> Conditions:
     return next((c for c in found if program_id in c.programs), next(c for c in found if not c.programs))
 
 
-def _matching(items: dict, program_id: str | None) -> list:
+def _matching(items: Mapping[str, Any], program_id: str | None) -> list[Any]:
     chosen = [item for item in items.values() if program_id in item.programs]
     return chosen + [item for item in items.values() if item not in chosen]
 
@@ -85,7 +87,8 @@ def plan_choice(store: Store, organisation: str, program_id: str, days: list[dat
     return PlanChoice(plans[0], planning_lib.default_start(plans[0], days, today), False)
 
 
-def planned_trainings(store: Store, organisation: str, program_id: str, zone: tzinfo) -> list[planning_lib.PlannedTraining]:
+def planned_trainings(store: Store, organisation: str, program_id: str,
+                      zone: tzinfo) -> list[planning_lib.PlannedTraining]:
     """The organisation's trainings of a programme as the planning places them (on their training day)."""
     return [planning_lib.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
             for tr in trainings_of(store, organisation, program_id)]

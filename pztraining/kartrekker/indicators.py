@@ -9,9 +9,9 @@ today, and "planned" otherwise. Its answers count in that same period.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,7 @@ def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: p
             "trainings_held": len(held), "trainings_target": target, "target_met": met,
             "trainings_planned": len(planned), "participants": sum(tr.participants for tr in held),
             "answered": answered, "asked": asked, "response_rate": answered / asked if asked else np.nan,
-            "satisfaction": float(scores.mean()) if len(scores) else np.nan, "satisfaction_n": int(len(scores)),
+            "satisfaction": float(scores.mean()) if len(scores) else np.nan, "satisfaction_n": len(scores),
             "efficacy_change": weighted, "efficacy_pairs": pairs,
             "case_discussions": len(talks), "actions_agreed": sum(d.actions_agreed for d in talks),
             "actions_done": sum(d.actions_done for d in talks),

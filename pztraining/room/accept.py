@@ -34,8 +34,9 @@ import logging
 import os
 import resource
 import socket
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from tornado import gen
 from tornado.httpserver import HTTPServer
@@ -152,6 +153,7 @@ def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.s
             io_loop.add_handler(sock, accept_handler, IOLoop.READ)
 
     def shed_politely() -> int:
+        assert refuse is not None  # only called with one
         answered = 0
         while answered < _DEFAULT_BACKLOG and can_refuse():
             try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from functools import partial
+from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
@@ -31,8 +32,7 @@ from ..store import Store, StoreError
 from ..texts import t
 from ..voila_app import PzVoila
 from ..web_errors import DutchErrors, NotFoundHandler, plain_page
-from .accept import (LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections,
-                     raise_descriptor_limit)
+from .accept import LISTEN_BACKLOG, GuardedHTTPServer, connections_per_address, max_connections, raise_descriptor_limit
 from .handlers import MAX_BODY_BYTES, Room, handlers
 from .streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
 
@@ -134,10 +134,10 @@ class RoomVoila(PzVoila):
         if room is not None and room.mixer is not None:
             try:
                 room.mixer.flush_all()
-            except Exception:  # noqa: BLE001 - stopping must go on; the phones still hold them
+            except Exception:  # stopping must go on; the phones still hold them
                 self.log.exception("anonymous answers not stored at stop")
         super().stop()
-    def _limits(self, behind_proxy: bool) -> dict[str, int]:
+    def _limits(self, behind_proxy: bool) -> dict[str, Any]:
         """Derive the caps from the limit of open files (raised in main), say them once; the
         HTTP server's settings."""
         before, limit = self.descriptors if self.descriptors[1] else raise_descriptor_limit()

@@ -9,8 +9,8 @@ the room (the Draaiboek shows them to the trainer).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from html import escape
-from typing import Mapping
 
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web

@@ -8,8 +8,9 @@ passed in (seconds, monotonic).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any, Hashable
+from typing import Any
 
 #: How long a looked-up training or participant is used without asking the store again.
 KEEP_SECONDS = 10.0

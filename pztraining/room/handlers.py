@@ -19,8 +19,8 @@ from importlib.resources import files
 from typing import Any
 
 from tornado import web
-from tornado.log import gen_log
 from tornado.iostream import StreamClosedError
+from tornado.log import gen_log
 
 from .. import participation
 from ..clock import local, utc_now
@@ -73,7 +73,7 @@ class Room:
 
     @classmethod
     def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> "Room":
+             batch_size: int = DEFAULT_BATCH_SIZE) -> Room:
         """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
         join codes work until ``join_days`` after a training's last meeting; anonymous answers
         are stored ``batch_size`` at a time."""
@@ -248,14 +248,14 @@ class RoomHandler(web.RequestHandler):
 class PageHandler(RoomHandler):
     """The participants' page: a shell that loads the form renderer and talks JSON."""
 
-    def initialize(self, room: Room, base_url: str) -> None:
+    def initialize(self, room: Room, base_url: str) -> None:  # type: ignore[override]  # tornado passes each route its own
         super().initialize(room)
         self.base_url = base_url
 
     def get(self) -> None:
         from .page import page_html
 
-        self.xsrf_token  # sets the _xsrf cookie the page sends back with every write
+        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page sends back with every write
         self.set_header("Cache-Control", "no-store")
         self.finish(page_html(self.base_url))
 
@@ -456,7 +456,7 @@ class EventsHandler(RoomHandler):
             self.room.streams.close(self)
         if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
             self.finish()
-            self.request.connection.close()
+            self.request.connection.close()  # type: ignore[union-attr]  # an HTTP1ServerConnection here
 
     async def _stream(self) -> None:
         training = await self.training(self.param(None, "code"))
@@ -475,7 +475,7 @@ class EventsHandler(RoomHandler):
             while True:
                 try:
                     message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     message = HEARTBEAT
                 if message is None:  # the phone went away, or this stream was evicted
                     break

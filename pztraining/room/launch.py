@@ -23,12 +23,12 @@ class _Starting(BaseHTTPRequestHandler):
     #: The participants' page, and the path the hub checks (an extra copy's own service prefix).
     pages: tuple[str, ...] = ("/",)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:  # http.server API
         page = self.command == "GET" and urlsplit(self.path).path.rstrip("/") + "/" in self.pages
-        body = (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        text = (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                 f"<meta http-equiv='refresh' content='2'><title>{escape(t('room.title'))}</title></head>"
                 f"<body><p>{escape(t('room.starting'))}</p></body></html>") if page else t("room.starting")
-        body = body.encode()
+        body = text.encode()
         self.send_response(200 if page else 503)
         self.send_header("Content-Type", f"text/{'html' if page else 'plain'}; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -37,7 +37,7 @@ class _Starting(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_HEAD = do_POST = do_GET  # noqa: N815
+    do_HEAD = do_POST = do_GET
 
     def log_message(self, *args) -> None:
         return

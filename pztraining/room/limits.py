@@ -17,9 +17,9 @@ class AttemptLimiter:
 
     limit: int = MAX_WRONG_CODES
     window: float = WINDOW_SECONDS
-    _failures: dict[str, deque] = field(default_factory=dict)
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
 
-    def _recent(self, client: str, now: float) -> deque:
+    def _recent(self, client: str, now: float) -> deque[float]:
         failures = self._failures.get(client)
         if failures is None:
             return deque()

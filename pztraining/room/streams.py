@@ -8,8 +8,9 @@ passed in (seconds, monotonic) and only orders a device's streams.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
+from typing import Any
 
 #: Streams one device may hold (a device is its browser's ``_xsrf`` cookie, which the page's
 #: EventSource sends by itself). A phone needs one; a reload whose old connection has not
@@ -49,7 +50,7 @@ class Admission:
     ``evicted`` are the streams (of the same device) to close now to make room."""
 
     refused: str = ""
-    evicted: tuple = ()
+    evicted: tuple[Any, ...] = ()  # the keys the caller registered its streams under
 
 
 @dataclass

@@ -262,7 +262,7 @@ class Answers(Database):
             query = query.where(submissions.c.paper.is_(paper))
         with self._read() as conn:
             rows = conn.execute(query.group_by(submissions.c.form_id)).all()
-        return {form_id: count for form_id, count in rows}
+        return {form_id: count for form_id, count in rows}  # noqa: C416 - dict(rows) is not typed as dict[str, int]
 
     def respondents(self, training_id: int, meeting: int, form_id: str) -> set[int]:
         """Ids of the participants who submitted a (non-anonymous, non-paper) form."""

@@ -116,7 +116,8 @@ class Discussions(Database):
                     .where(meeting_runs.c.training_id == training.id)).all()
                     if json.loads(r.state) is not None}  # "null": the run was reset, as if never started
                 actions: dict[int, list[AgreedAction]] = {}
-                for action in conn.execute(select(case_actions.c.meeting, case_actions.c.done, case_actions.c.created_at)
+                columns = (case_actions.c.meeting, case_actions.c.done, case_actions.c.created_at)
+                for action in conn.execute(select(*columns)
                                            .where(case_actions.c.training_id == training.id)
                                            .order_by(case_actions.c.created_at)).all():
                     actions.setdefault(action.meeting, []).append(

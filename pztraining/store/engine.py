@@ -310,9 +310,8 @@ class Database:
     def _write(self) -> Iterator[Connection]:
         # Write methods carry @retry_when_busy: a StoreBusy from here runs them again.
         try:
-            with self._connect() as conn:
-                if self._sqlite:
-                    conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            with self._connect() as opened:
+                conn = opened.execution_options(sqlite_begin="BEGIN IMMEDIATE") if self._sqlite else opened
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:

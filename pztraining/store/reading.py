@@ -43,8 +43,8 @@ class Reading(Database):
                 columns = query.selected_columns
                 grouped = (select(columns[0], func.max(columns[1])).where(columns[1].is_not(None))
                            .group_by(columns[0]))
-                for training_id, at in conn.execute(grouped).all():
-                    at = utc(at)
+                for training_id, stored_at in conn.execute(grouped).all():
+                    at = utc(stored_at)
                     if training_id not in latest or at > latest[training_id]:
                         latest[training_id] = at
         return latest

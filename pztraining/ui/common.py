@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import html
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as w
 
@@ -69,7 +70,7 @@ class Message(w.HTML):
         return True
 
 
-def set_options(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
+def set_options(dropdown: w.Dropdown, options: Sequence[tuple[str, object]]) -> None:
     """Replace a dropdown's options and keep a valid selection (the first when needed).
 
     ipywidgets 8 leaves a dropdown without a value after its options change; our pages
@@ -122,7 +123,7 @@ class Refresher:
                 pass
 
 
-def open_page(page: Callable[["Store"], object], db: str | None = None) -> w.Widget:
+def open_page(page: Callable[[Store], Any], db: str | None = None) -> w.Widget:
     """``page(store).root`` on the chosen database, or a Dutch message when it cannot be opened.
 
     A login name without a role (hosted mode) gets that message only: nothing of the page.
@@ -166,7 +167,7 @@ def login_refusal(environ, db: str | None = None) -> w.Widget | None:
     return None
 
 
-def page_user(store: "Store", user: "User | None") -> "User":
+def page_user(store: Store, user: User | None) -> User:
     """``user``, or the one the hosting layer logged in (``JUPYTERHUB_USER``; localhost: everything)."""
     from ..access import current_user, log_to_server
 

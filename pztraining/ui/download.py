@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from .common import esc
 

@@ -9,8 +9,8 @@ second device or a reload shows the same member, phase and remaining time.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -166,8 +166,9 @@ class FacilitatorApp:
         self.program = load_program(training.program_id)
         meetings = [m for m in self.program.meetings if self.scope is None or m.number == self.scope[1]]
         if self.scope is not None and meetings:
-            self.scope_title.value = (f"<div class='pz-sub'><b>{esc(training.name)}</b> · "
-                                      f"{esc(t('meeting.option', number=meetings[0].number, title=meetings[0].title, minutes=meetings[0].minutes))}</div>")
+            first = meetings[0]
+            option = t("meeting.option", number=first.number, title=first.title, minutes=first.minutes)
+            self.scope_title.value = f"<div class='pz-sub'><b>{esc(training.name)}</b> · {esc(option)}</div>"
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
                                         m.number) for m in meetings]
         first_practice = next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else 1)
@@ -277,15 +278,19 @@ class FacilitatorApp:
 
     def _state(self, now: datetime) -> RolePlay:
         """The stored state with the end of the practice block from the trainer's run."""
-        state = RolePlay.from_dict(self.row.state)
+        row = self.row
+        assert row is not None  # only with a group chosen
+        state = RolePlay.from_dict(row.state)
         meeting = self.meeting
-        saved = self.store.load_run(self.row.training_id, self.row.meeting)
+        saved = self.store.load_run(row.training_id, row.meeting)
         if saved and meeting is not None:
             run = schedule.Run.from_dict(saved)
             block = practice_block(meeting)
             if run.current is not None and block is not None and meeting.blocks[run.current].id == block.id:
                 from dataclasses import replace
-                state = replace(state, block_ends_at=schedule.project(run, now).current.end)
+                current = schedule.project(run, now).current
+                assert current is not None  # run.current is set
+                state = replace(state, block_ends_at=current.end)
         return state
 
     def _render(self) -> None:
@@ -310,8 +315,10 @@ class FacilitatorApp:
             f"{esc(state.next_member)}</div>")
         deadline = state.deadline()
         self.countdown.over_lines = questions if phase == "turn" else []
+        remaining = state.remaining_seconds(now)
         if phase == "turn" and state.is_paused:
-            self.countdown.pause_at(state.remaining_seconds(now))
+            assert remaining is not None  # a turn has a deadline
+            self.countdown.pause_at(remaining)
             self.countdown.label = t("fac.paused")
         elif deadline is not None:
             label = state.member if phase == "turn" else t("fac.reflection.timer")
@@ -358,8 +365,11 @@ class FacilitatorApp:
         elif fits == 0:
             self.block_info.value = f"<div class='pz-late'>{esc(t('fac.block_full'))}</div>"
         else:
-            minutes = max(state.block_remaining_seconds(now), 0) // 60
-            self.block_info.value = f"<div class='pz-note'>{esc(t('fac.block_left', minutes=minutes, turns=fits))}</div>"
+            left = state.block_remaining_seconds(now)
+            assert left is not None  # turns_that_fit knows the block's end
+            minutes = max(left, 0) // 60
+            left_text = t("fac.block_left", minutes=minutes, turns=fits)
+            self.block_info.value = f"<div class='pz-note'>{esc(left_text)}</div>"
 
     # ================================================================ live refresh
 

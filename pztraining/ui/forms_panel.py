@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -130,15 +130,15 @@ class FormsPanel:
             # stored. Until then it is the trainer's choice for the next opening, which a
             # refresh must not overwrite (it runs every few seconds).
             fixed = session is not None and (session.is_open or count + paper.get(form_id, 0) > 0)
-            if fixed and parts["anonymous"].value != session.anonymous:
+            if fixed and session is not None and parts["anonymous"].value != session.anonymous:
                 parts["anonymous"].value = session.anonymous
             parts["anonymous"].disabled = fixed
             # Who has not answered is never shown for an anonymous form.
             if session is not None and not session.anonymous and people:
                 done = self.store.respondents(self.training.id, self.meeting.number, form_id)
                 names = [p.name for p in people if p.id not in done]
-                _set(parts["missing"], f"<div class='pz-note'>{esc(t('panel.form.missing', names=', '.join(names)))}</div>"
-                     if names else "")
+                missing_text = t("panel.form.missing", names=", ".join(names))
+                _set(parts["missing"], f"<div class='pz-note'>{esc(missing_text)}</div>" if names else "")
             elif session is not None and session.is_open:
                 # Anonymous answers are stored in batches (pztraining.mixing): the count lags.
                 _set(parts["missing"], f"<div class='pz-note pz-form-batches'>{esc(t('panel.form.batches'))}</div>")

@@ -8,8 +8,8 @@ version, and the store can act on the first only (``Store.update_run``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import anywidget
 import traitlets
@@ -32,10 +32,10 @@ class PressButton(anywidget.AnyWidget):
 
     def __init__(self, name: str, description: str, **kwargs):
         super().__init__(name=name, description=description, **kwargs)
-        self._handlers: list[Callable[[int], None]] = []
+        self._handlers: list[Callable[[int], object]] = []
         self.on_msg(self._message)
 
-    def on_press(self, handler: Callable[[int], None]) -> None:
+    def on_press(self, handler: Callable[[int], object]) -> None:
         """Call ``handler(version)`` on every press."""
         self._handlers.append(handler)
 

@@ -8,8 +8,8 @@ meeting, form and item), so the phones show it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -37,8 +37,9 @@ def quiz_bars_html(item: FormItem, counts: dict[str, int], revealed: bool) -> st
     parts = [f"<div class='pz-quiz-text'>{esc(item.text)}</div>", *rows,
              f"<div class='pz-note pz-quiz-total'>{esc(t('quiz.total', count=total))}</div>"]
     if revealed:
-        right = counts.get(item.correct or "", 0)
-        parts.append(f"<div class='pz-quiz-room-right'>{esc(t('quiz.room_right', right=right, answered=total))}</div>")
+        right_count = counts.get(item.correct or "", 0)
+        room_right = t("quiz.room_right", right=right_count, answered=total)
+        parts.append(f"<div class='pz-quiz-room-right'>{esc(room_right)}</div>")
     if revealed and item.explanation:
         parts.append(f"<p class='pz-quiz-explanation'>{esc(item.explanation)}</p>")
     return f"<div class='pz-quiz-bars' data-total='{total}'>{''.join(parts)}</div>"

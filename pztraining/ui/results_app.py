@@ -6,8 +6,8 @@ A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the sto
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 import pandas as pd
@@ -77,7 +77,8 @@ class ResultsApp:
         self.meeting_select.observe(lambda _: self._on_meeting(), names="value")
         self.live_counts = named(w.HTML(), "live-counts")
         self.output = named(w.HTML(), "results")
-        self.export_format = named(w.Dropdown(options=["xlsx", "csv", "html"], description=t("res.format")), "export-format")
+        self.export_format = named(w.Dropdown(options=["xlsx", "csv", "html"], description=t("res.format")),
+                                   "export-format")
         self.with_names = named(w.Checkbox(description=t("cli.opt.with_names"), indent=False), "with-names")
         self.export_button = named(w.Button(description=t("res.export"), icon="download"), "export")
         self.export_button.on_click(lambda _: self.export())
@@ -173,7 +174,8 @@ class ResultsApp:
         self.message.clear()
         bundle = self.bundle
         open_list = "".join(
-            f"<li><b>{esc(row.item_text)}</b> <span class='pz-note'>({esc(row.participant or t('res.anonymous'))})</span>: "
+            f"<li><b>{esc(row.item_text)}</b> "
+            f"<span class='pz-note'>({esc(row.participant or t('res.anonymous'))})</span>: "
             f"{esc(row.value_text)}</li>" for row in bundle.open.itertuples())
         paper = bundle.tidy.loc[bundle.tidy["paper"], "submission"].nunique() if not bundle.tidy.empty else 0
         notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in

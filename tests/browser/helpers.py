@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -29,7 +29,7 @@ EVALUATION = "evaluatie-mysupport"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def program_label(program_id: str = "mysupport") -> str:
@@ -75,7 +75,7 @@ def device(browser: Browser, viewport: dict | None = None) -> Iterator[Page]:
 def diagnose(page: Page, served) -> str:
     try:
         body = page.locator("body").inner_text(timeout=2_000)[-1500:]
-    except Exception as exc:  # noqa: BLE001 - diagnosis only
+    except Exception as exc:  # diagnosis only
         body = f"(page text unavailable: {exc})"
     return (f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
             f"\n--- server output (tail) ---\n{served.log()[-3000:]}")

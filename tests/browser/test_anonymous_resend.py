@@ -18,9 +18,17 @@ from playwright.sync_api import Browser, expect
 
 from pztraining.store import Store
 from pztraining.texts import t
-
 from tests.browser.helpers import (
-    EVALUATION, MEETING, OTHER_SIDE_MS, device, fill_evaluation, join, now, show_form, submit, wait_until,
+    EVALUATION,
+    MEETING,
+    OTHER_SIDE_MS,
+    device,
+    fill_evaluation,
+    join,
+    now,
+    show_form,
+    submit,
+    wait_until,
 )
 from tests.processes import free_port
 from tests.room.conftest import running_room_server

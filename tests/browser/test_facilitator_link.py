@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, expect
 from pztraining.content import load_program
 from pztraining.roleplay import Group, RolePlay
 from pztraining.store import Store
-
 from tests.browser.helpers import FIRST_RENDER_MS, PHONE_PAGE_MS, device, explained, now
 
 PROGRAM = load_program("mysupport")
@@ -76,7 +75,7 @@ def test_a_facilitator_link_opens_one_meeting_on_a_second_device_and_nothing_els
             answer = tablet.goto(base + path, wait_until="load", timeout=PHONE_PAGE_MS)
             assert answer is not None, path
             refused[path] = (answer.status, tablet.locator("body").inner_text().strip())
-        assert refused == {**{path: (403, DENIED) for path in denied},
-                           **{path: (404, NOT_FOUND) for path in missing}}
+        assert refused == {**dict.fromkeys(denied, (403, DENIED)),
+                           **dict.fromkeys(missing, (404, NOT_FOUND))}
         expect(tablet.locator(".pz-facilitator-app, .pz-trainer-app, .pz-results-app")).to_have_count(0)
         assert not tablet.js_errors, tablet.js_errors

@@ -11,16 +11,14 @@ from __future__ import annotations
 import math
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_program
 from pztraining.store import Store
-
 from tests.browser.helpers import FIRST_RENDER_MS, seconds_left, wait_for_seconds
-
 
 PROGRAM = load_program("mysupport")
 PRACTICE = next(m for m in PROGRAM.meetings if any(b.cases for b in m.blocks))
@@ -44,7 +42,7 @@ def facilitator_url(served) -> str:
 
 def add_training(served, name: str) -> str:
     """Create a mySupport training in the database; returns its label in the training picker."""
-    Store(served.db_url).add_training(name, "mysupport", datetime.now(timezone.utc))
+    Store(served.db_url).add_training(name, "mysupport", datetime.now(UTC))
     return f"{name} ({PROGRAM.title})"
 
 
@@ -302,7 +300,7 @@ def test_opened_and_reloaded_pages_show_the_true_remaining_time(page: Page, serv
 def test_a_device_with_a_wrong_clock_still_shows_the_true_remaining_time(page: Page, served, skew_seconds):
     # The browser's clock runs 90 s ahead of (or behind) the kernel's; the countdown measures
     # the difference with pings and corrects for it, so the shown time is the true one.
-    page.clock.install(time=datetime.now(timezone.utc) + timedelta(seconds=skew_seconds))
+    page.clock.install(time=datetime.now(UTC) + timedelta(seconds=skew_seconds))
     assert abs(page.evaluate("() => Date.now()") / 1000 - time.time() - skew_seconds) < 5
     label = add_training(served, f"Timer klok {skew_seconds:+d} s")
     open_facilitator(page, served, label)

@@ -68,7 +68,8 @@ def test_two_scored_conditions_are_there_after_a_reload(page: Page, served, stor
         expect(score_button(page, "looptijd", "wel")).to_have_class(re.compile(r"\bmod-active\b"), timeout=KERNEL_MS)
         expect(score_button(page, "kennis", "(nog) niet")).to_have_class(re.compile(r"\bmod-active\b"))
         expect(score_button(page, "visie", "wel")).not_to_have_class(re.compile(r"\bmod-active\b"))
-        expect(page.locator(".pz-condition-looptijd .pz-condition-remark input")).to_have_value("vastgelegd in het plan")
+        remark = page.locator(".pz-condition-looptijd .pz-condition-remark input")
+        expect(remark).to_have_value("vastgelegd in het plan")
         expect(page.locator(".pz-conditions-summary")).to_contain_text("Nu: 1 wel, 0 gedeeltelijk, 1 (nog) niet")
 
 

@@ -15,9 +15,17 @@ from playwright.sync_api import Browser, expect
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store
-
 from tests.browser.helpers import (
-    MEETING, PHONE_VIEWPORT, choose, device, explained, now, open_participant, show_form, submit, wait_until,
+    MEETING,
+    PHONE_VIEWPORT,
+    choose,
+    device,
+    explained,
+    now,
+    open_participant,
+    show_form,
+    submit,
+    wait_until,
 )
 
 FORM = "evaluatie-vll"
@@ -53,7 +61,8 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser
             found = page.evaluate(MEASURE)
             options = sum(len(item.options) for item in form.items if item.type in ("single", "multiple")) + 11
             assert len(found["heights"]) == options
-            assert min(found["heights"]) >= MIN_TARGET_PX, f"options too small for a thumb (see {shot}): {found['heights']}"
+            assert min(found["heights"]) >= MIN_TARGET_PX, \
+                f"options too small for a thumb (see {shot}): {found['heights']}"
             assert found["submit"] >= MIN_TARGET_PX
             assert found["scrollWidth"] <= found["clientWidth"], f"sideways scroll (see {shot}): {found}"
             assert max(found["widths"]) <= PHONE_VIEWPORT["width"]

@@ -18,8 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pztraining import demo
 from pztraining.cli import main
-from tests.browser.helpers import (FIRST_RENDER_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, explained, join, now,
-                                   watch)
+from tests.browser.helpers import FIRST_RENDER_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, explained, join, now, watch
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: What a Voila page's kernel takes to answer a click.

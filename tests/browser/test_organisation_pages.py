@@ -6,7 +6,7 @@ the same way, so the Voila kernels and the beamer page must both learn the user 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,7 +22,7 @@ def hosted(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hosted")
     store = Store(f"sqlite:///{tmp / 'pz.db'}")
     store.add_user("anna", "trainer", "Zorggroep Noord")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     noord = store.add_training("Team Noord", "mysupport", now, "Zorggroep Noord")
     zuid = store.add_training("Team Zuid", "mysupport", now, "Zorggroep Zuid")
     apps = _start_server(tmp, {"JUPYTERHUB_USER": "anna"})
@@ -40,7 +40,7 @@ def _options(page: Page) -> list[str]:
 
 
 def test_the_trainer_sees_creates_and_opens_only_its_organisations_trainings(hosted, page: Page):
-    apps, store, noord, zuid = hosted
+    apps, store, _noord, zuid = hosted
     page.goto(apps.trainer_url, wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     expect(page.locator(".pz-training-select select")).to_be_attached(timeout=FIRST_RENDER_MS)
     assert _options(page) == [f"Team Noord ({program_label()})"]

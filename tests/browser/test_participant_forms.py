@@ -20,7 +20,6 @@ from sqlalchemy import text
 
 from pztraining.content import load_case
 from pztraining.store import Store, Training
-
 from tests.browser.helpers import (
     EVALUATION,
     FIRST_RENDER_MS,
@@ -30,7 +29,6 @@ from tests.browser.helpers import (
     PHONE_VIEWPORT,
     PREPARATION,
     REFLECTION,
-    choose,
     device,
     diagnose,
     explained,
@@ -49,7 +47,6 @@ from tests.browser.helpers import (
     watch,
     write,
 )
-
 
 # ------------------------------------------------------------------------- helpers
 
@@ -403,7 +400,7 @@ def test_the_participant_address_reaches_no_trainer_page(page: Page, served):
         assert page.url.startswith(base), page.url  # never sent on to the trainer server
         seen[path] = (response.status, page.locator("body").inner_text().strip())
         assert "trainer_app" not in page.content() and "facilitator_app" not in page.content(), path
-    assert seen == {path: (404, "Deze pagina bestaat niet.") for path in TRAINER_PATHS}
+    assert seen == dict.fromkeys(TRAINER_PATHS, (404, "Deze pagina bestaat niet."))
     expect(page.locator(".pz-trainer-app, .pz-facilitator-app, .pz-results-app")).to_have_count(0)
 
 
@@ -591,7 +588,7 @@ def test_a_draft_that_fails_while_the_form_is_sent_does_not_turn_it_back_into_a_
     key = f"p:{participant_id(store, training, 'Lotte')}"
     form = show_form(page, REFLECTION)
     held = []
-    page.route("**/pz/api/draft", lambda route: held.append(route))  # no answer yet
+    page.route("**/pz/api/draft", lambda route: held.append(route))  # noqa: PLW0108 - no answer yet
     write(page, "hoe-was-het", "Mijn antwoord.")
     for _ in range(50):  # Playwright hands over the route while the test waits in the page
         if held:

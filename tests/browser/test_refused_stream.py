@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +19,7 @@ from pztraining.texts import t
 from tests.browser.helpers import PHONE_PAGE_MS, PHONE_VIEWPORT, register
 from tests.room.conftest import running_room_server
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 REFUSED = 3
 
 
@@ -63,6 +64,6 @@ def test_a_phone_whose_stream_is_refused_retries_with_growing_pauses_and_still_s
         context.close()
         store.close()
     assert len(attempts) == REFUSED + 1, f"{len(attempts)} attempts"
-    pauses = [later - earlier for earlier, later in zip(attempts, attempts[1:])]
+    pauses = [later - earlier for earlier, later in pairwise(attempts)]
     assert all(pause >= 0.9 for pause in pauses), pauses  # never straight back
     assert pauses[-1] > pauses[0], pauses  # the pause grows

@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.store import Store, Training
-
 from tests.browser.helpers import (
     EVALUATION,
     FIRST_RENDER_MS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -76,15 +77,15 @@ def _pages(pdf: Path) -> int:
 
 
 def test_handouts_print_to_pdf_with_the_expected_pages(tmp_path, capsys):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pztraining.store import Store
 
     db = f"sqlite:///{tmp_path / 'pz.db'}"
     store = Store(db)
-    training = store.add_training("Team De Linde", "mysupport", datetime.now(timezone.utc))
+    training = store.add_training("Team De Linde", "mysupport", datetime.now(UTC))
     for n in range(16):  # more than one attendance page (15 rows), four sheets of cards
-        store.add_participant(training.id, f"Deelnemer {n + 1}", f"device-{n}", datetime.now(timezone.utc))
+        store.add_participant(training.id, f"Deelnemer {n + 1}", f"device-{n}", datetime.now(UTC))
     store.close()
     out = tmp_path / "hand-outs"
     assert main(["handouts", "--db", db, "--training", "Team De Linde", "--with-names", "--out", str(out)]) == 0

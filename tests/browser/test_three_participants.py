@@ -23,19 +23,17 @@ from sqlalchemy import text
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store, Training
-
-from tests.loops import run_async
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.helpers import (
     EVALUATION,
-    ITEM,
-    PHONE_VIEWPORT,
-    TEXT_FIELD,
     FIRST_RENDER_MS,
+    ITEM,
     MEETING,
     OTHER_SIDE_MS,
-    PREPARATION,
     PHONE_PAGE_MS,
+    PHONE_VIEWPORT,
+    PREPARATION,
+    TEXT_FIELD,
     choose,
     device,
     explained,
@@ -52,6 +50,7 @@ from tests.browser.helpers import (
     wait_until,
     write,
 )
+from tests.loops import run_async
 
 NAMES = ["Anouk", "Bilal", "Cor"]
 

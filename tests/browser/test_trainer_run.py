@@ -12,9 +12,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_program
-
 from tests.browser.helpers import FIRST_RENDER_MS, program_label, seconds_left, wait_for_seconds
-
 
 PROGRAM = load_program("mysupport")
 MEETING = PROGRAM.meetings[0]

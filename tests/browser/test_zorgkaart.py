@@ -12,10 +12,22 @@ from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form
 from pztraining.store import Store
-
 from tests.browser.helpers import (
-    FIRST_RENDER_MS, MEETING, OTHER_SIDE_MS, PHONE_VIEWPORT, choose, device, diagnose, explained, form_row, item,
-    join, now, show_form, submit, wait_until,
+    FIRST_RENDER_MS,
+    MEETING,
+    OTHER_SIDE_MS,
+    PHONE_VIEWPORT,
+    choose,
+    device,
+    diagnose,
+    explained,
+    form_row,
+    item,
+    join,
+    now,
+    show_form,
+    submit,
+    wait_until,
 )
 
 QUIZ = "zorgkaart-quiz"

@@ -14,7 +14,7 @@ import re
 import sqlite3
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,10 +25,18 @@ from sqlalchemy import text
 from pztraining.content import load_program
 from pztraining.store import Store, Training
 from pztraining.texts import t
-
 from tests.browser.helpers import (
-    EVALUATION, OTHER_SIDE_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, device, fill_evaluation, form_row, register,
-    show_form, submit, wait_until,
+    EVALUATION,
+    OTHER_SIDE_MS,
+    PHONE_PAGE_MS,
+    PHONE_VIEWPORT,
+    device,
+    fill_evaluation,
+    form_row,
+    register,
+    show_form,
+    submit,
+    wait_until,
 )
 from tests.browser.test_trainer_run import create_training
 from tests.hub.conftest import ADMIN, USERS, Hub, pztraining
@@ -151,7 +159,7 @@ def stored_passwords(hub: Hub) -> set[str]:
     """The names with a password in the hub's passwords.dbm."""
     try:
         with dbm.open(str(hub.folder / "passwords.dbm"), "r") as passwords:
-            return {key.decode() for key in passwords.keys()}
+            return {key.decode() for key in passwords.keys()}  # noqa: SIM118 - dbm objects do not iterate
     except dbm.error:  # not made yet: nobody has a password
         return set()
 
@@ -250,7 +258,8 @@ async ([url, type, code]) => {
   await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
   const id = crypto.randomUUID();
   const replies = [];
-  ws.onmessage = (event) => { const m = JSON.parse(event.data); if (m.parent_header.msg_id === id) replies.push(m.msg_type); };
+  ws.onmessage = (event) => {
+    const m = JSON.parse(event.data); if (m.parent_header.msg_id === id) replies.push(m.msg_type); };
   ws.send(JSON.stringify({channel: "shell", header: {msg_id: id, msg_type: type, username: "", session: id,
     date: new Date().toISOString(), version: "5.3"}, parent_header: {}, metadata: {},
     content: type === "execute_request" ? {code, silent: false} : {}, buffers: []}));
@@ -286,14 +295,15 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
 def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub: Hub, browser: Browser):
     with device(browser) as anna:
         responses = []
-        anna.on("response", lambda response: responses.append(response))
+        anna.on("response", lambda response: responses.append(response))  # noqa: PLW0108
         log_in(anna, hub, "anna")  # the hub's login, OAuth to her server, the Draaiboek
         set_cookies = {(response.url.split("?")[0], header["value"]) for response in responses
                        for header in response.headers_array() if header["name"].lower() == "set-cookie"}
     # A cookie being cleared (empty, expired) carries no value for another site to use.
     kept = {(url, value) for url, value in set_cookies if not re.match(r'[^=]+=(""|);', value)}
     names = {value.split("=", 1)[0] for _url, value in kept}
-    assert {"_xsrf", "jupyterhub-session-id"} <= names and any(n.startswith("jupyterhub-user-anna") for n in names), names
+    assert {"_xsrf", "jupyterhub-session-id"} <= names, names
+    assert any(n.startswith("jupyterhub-user-anna") for n in names), names
     assert any("/user/anna/" in url and value.startswith("_xsrf=") for url, value in kept), kept  # her server's own
     assert all("samesite=lax" in value.lower() for _url, value in kept), [
         (url, value[:60] + "…" + value[-80:]) for url, value in sorted(kept) if "samesite=lax" not in value.lower()]
@@ -302,7 +312,7 @@ def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub
 def add_training(db_url: str, name: str, organisation: str) -> Training:
     store = Store(db_url)
     try:
-        return store.add_training(name, "mysupport", datetime.now(timezone.utc), organisation)
+        return store.add_training(name, "mysupport", datetime.now(UTC), organisation)
     finally:
         store.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from traitlets.config import Config
 
 from pztraining.hub import HubSettings, config_text
 from pztraining.store import Store
-
 from tests.processes import free_port, isolated_env
 from tests.room.conftest import Phone, RoomServer, _stop
 
@@ -29,7 +28,7 @@ EVALUATION = "evaluatie-mysupport"
 def hub_services(db_url: str, room_port: int, copies: int) -> list[dict]:
     """The room services of the printed config, as JupyterHub reads them."""
     config = Config()
-    exec(compile(config_text(HubSettings(db_url=db_url, room_port=room_port, room_copies=copies)),  # noqa: S102
+    exec(compile(config_text(HubSettings(db_url=db_url, room_port=room_port, room_copies=copies)),
                  "jupyterhub_config.py", "exec"), {"get_config": lambda: config})
     return config.JupyterHub.services
 
@@ -115,7 +114,7 @@ def copies(postgres_cluster, tmp_path):
 def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
     db_url, (first, second) = copies
     store = Store(db_url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     training = store.add_training("Twee kopieën", "mysupport", now)
     phones = [PrefixedPhone(first, device="a" * 32), PrefixedPhone(second, device="b" * 32)]
     for number, phone in enumerate(phones):
@@ -137,7 +136,7 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
         form = phone.get("form", code=training.join_code, meeting=1, form=EVALUATION)
         assert form.status == 200 and form.json()["form"]["id"] == EVALUATION, form.text
     through_other = PrefixedPhone(second, device="a" * 32)
-    values = {item: 3 for item in ("relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen")}
+    values = dict.fromkeys(("relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"), 3)
     values.update({"aanbevelen": 8, "vertrouwen-gesprek": 7})
     sent = through_other.post("anonymous", {"code": training.join_code, "meeting": 1, "form": EVALUATION,
                                             "values": values})
@@ -154,7 +153,7 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
 def test_behind_the_proxy_wrong_codes_are_counted_per_phone_not_for_the_proxy(copies):
     db_url, (first, _second) = copies
     store = Store(db_url)
-    training = store.add_training("Achter de proxy", "mysupport", datetime.now(timezone.utc))
+    training = store.add_training("Achter de proxy", "mysupport", datetime.now(UTC))
     store.close()
     guesser, neighbour = PrefixedPhone(first, device="c" * 32), PrefixedPhone(first, device="d" * 32)
     guesser.real_ip, neighbour.real_ip = "198.51.100.7", "198.51.100.8"  # both reach the copy from 127.0.0.1

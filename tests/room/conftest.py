@@ -11,11 +11,11 @@ import json
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -80,7 +80,8 @@ def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None
     with open(log_path, "wb") as log:
         process = subprocess.Popen(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
                                    cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=preexec_fn)
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=preexec_fn)  # noqa: PLW1509 - only setrlimit, which takes no lock
     server = RoomServer(process, "127.0.0.1", port, db_url, log_path)
     try:
         _wait_until_up(server)

@@ -22,17 +22,15 @@ import secrets
 import signal
 import struct
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from pztraining.content import load_form
 from pztraining.store import Store
 
 from .conftest import Phone, running_room_server
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 K = 3
 EVALUATION = "evaluatie-mysupport"
 REFLECTION = "reflectie"

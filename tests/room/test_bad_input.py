@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -22,7 +22,7 @@ from pztraining.texts import t
 
 from .conftest import Phone, Reply
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WRITES = ["join", "register", "draft", "submit", "anonymous"]
 READS = ["state", "form", "case"]
 UNUSUAL_METHODS = ["PATCH", "PROPFIND", "OPTIONS", "TRACE", "DELETE", "PUT"]

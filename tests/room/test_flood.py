@@ -15,7 +15,7 @@ import json
 import resource
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,7 +27,7 @@ from tests.loops import run_async
 
 from .conftest import RoomServer, running_room_server
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 #: The server's limit of open files: (soft, hard). It should raise the soft one itself.
 LIMIT = (256, 1024)
 FLOOD_STREAMS = 3000
@@ -180,14 +180,14 @@ async def flood_stream(server: RoomServer, code: str, number: int, held: list) -
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(server.host, server.port, local_addr=("127.0.0.1", 0)), ANSWER_SECONDS)
-    except (OSError, asyncio.TimeoutError):
+    except (TimeoutError, OSError):
         return "refused"
     # Some streams pretend to be one device (its cookie), the rest a new device each.
     cookie = "_xsrf=the-same-device" if number % 10 == 0 else f"_xsrf=device-{number}"
     try:
         writer.write(request_bytes("GET", f"/pz/api/events?{urlencode({'code': code})}", {"Cookie": cookie}))
         head = await asyncio.wait_for(read_head(reader), ANSWER_SECONDS)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         writer.close()
         return "hang"
     except (OSError, asyncio.IncompleteReadError):
@@ -293,11 +293,11 @@ async def idle_connection(server: RoomServer, source: str, held: list) -> str:
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(server.host, server.port, local_addr=(source, 0)), ANSWER_SECONDS)
-    except (OSError, asyncio.TimeoutError):
+    except (TimeoutError, OSError):
         return "refused"
     try:
         head = await asyncio.wait_for(read_head(reader), 10)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         held.append(writer)
         return "held"
     except (OSError, asyncio.IncompleteReadError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ from pztraining.texts import t
 
 from .conftest import Phone
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 WRITES = ["join", "register", "draft", "submit", "anonymous"]
 _devices = itertools.count(1)
 

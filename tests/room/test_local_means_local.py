@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import http.client
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -34,7 +34,7 @@ def trainer(tmp_path_factory):
     (slides / "index.html").write_text(DECK, encoding="utf-8")
     db_url = f"sqlite:///{tmp / 'pz.db'}"
     store = Store(db_url)
-    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
     store.close()
     env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
     server = start_voila(notebooks_dir(), db_url, HOST, free_port(HOST), token=None, log_path=tmp / "trainer.log",
@@ -71,7 +71,7 @@ def routes(server) -> list[tuple[str, str, dict]]:
     """(method, path, headers) for every route of the trainer server, with real assets of the Draaiboek page."""
     status, page = request(server, "/voila/render/trainer.ipynb", "localhost:PORT")
     assert status == 200, page[-2000:]
-    assets = sorted({path for path in re.findall(r'(?:src|href)="(/voila/[^"?#]+)', page)})
+    assets = sorted(set(re.findall(r'(?:src|href)="(/voila/[^"?#]+)', page)))
     assert any(p.startswith("/voila/static/") for p in assets) and any(
         p.startswith("/voila/templates/") for p in assets), assets
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page) or re.search(r"kernel_id=([0-9a-f-]{36})", page)

@@ -6,7 +6,7 @@ the database cannot be reached says so in one Dutch sentence."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from pztraining.texts import t
 
 from .conftest import Phone, running_room_server
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture

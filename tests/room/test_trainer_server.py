@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import http.client
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -27,7 +27,7 @@ def trainer(tmp_path_factory):
     (slides / "index.html").write_text(DECK, encoding="utf-8")
     db_url = f"sqlite:///{tmp / 'pz.db'}"
     store = Store(db_url)
-    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
     store.close()
     env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
     server = start_voila(notebooks_dir(), db_url, HOST, free_port(HOST), token=None, log_path=tmp / "trainer.log",

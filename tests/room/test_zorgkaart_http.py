@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ from pztraining.forms import form_spec
 
 from .test_http import new_phone
 
-NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 QUIZ = "zorgkaart-quiz"
 TREE_FORM = "zorgkaart-beslisboom"
 

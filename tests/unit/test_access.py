@@ -1,7 +1,7 @@
 """Who may see and do what when hosted: the login name from the hub, roles from the store."""
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ COORDINATOR = User("piet", "coordinator", None)
 
 
 def _training(id_: int, organisation: str) -> Training:
-    return Training(id_, f"Groep {id_}", "mysupport", organisation, (), datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return Training(id_, f"Groep {id_}", "mysupport", organisation, (), datetime(2026, 1, 1, tzinfo=UTC))
 
 
 NOORD_1, ZUID_2, NONE_3 = _training(1, "Zorggroep Noord"), _training(2, "Zorggroep Zuid"), _training(3, "")
@@ -94,7 +94,7 @@ def test_users_are_added_updated_listed_and_removed(any_store):
     assert [(a.name, a.role, a.organisation) for a in store.list_users()] == [
         ("piet", "coordinator", ""), ("anna", "kartrekker", "Zorggroep Zuid")]
     store.remove_user("anna")
-    with pytest.raises(MissingEntry, match="Gebruiker 'anna' heeft geen rol."):
+    with pytest.raises(MissingEntry, match=r"Gebruiker 'anna' heeft geen rol\."):
         store.find_user("anna")
 
 

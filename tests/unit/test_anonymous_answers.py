@@ -1,7 +1,8 @@
 """Anonymous answers carry nothing that orders them or links them to a person: not in exports, not in the store."""
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import SCHEMA_VERSION, Store
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 EVALUATION = "evaluatie-mysupport"
 # Submitted in this order, so the order of submitting is not the order of the answers.
 RELEVANCE = {"Anna": 5, "Bram": 2, "Cor": 4}
@@ -71,7 +72,7 @@ def test_submission_numbers_follow_no_sequence(store):
     with store.engine.connect() as conn:
         ids = list(conn.execute(text("select id from submissions order by rowid")).scalars())
     assert len(ids) == 26
-    assert all(later != earlier + 1 for earlier, later in zip(ids, ids[1:]))
+    assert all(later != earlier + 1 for earlier, later in pairwise(ids))
     assert all(0 < i < 2**31 for i in ids)  # fits INTEGER on PostgreSQL, exact in JavaScript
 
 
@@ -81,7 +82,8 @@ def test_an_anonymous_draft_stays_on_the_phone_and_a_named_one_is_kept_with_its_
     training = any_store.add_training("Team", "mysupport", NOW)
     any_store.open_form(training.id, 1, "reflectie", False, NOW)
     any_store.open_form(training.id, 1, EVALUATION, True, NOW)
-    assert any_store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"}, NOW)
+    assert any_store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"},
+                                     NOW)
     assert not any_store.save_open_draft(training.id, 1, EVALUATION, lambda anonymous: "a:xyz", {"relevantie": 5}, NOW)
     with any_store.engine.connect() as conn:
         times = dict(conn.execute(text("select form_id, updated_at from drafts")).all())

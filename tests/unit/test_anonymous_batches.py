@@ -5,9 +5,8 @@ carries the id of the transaction that wrote it (``xmin``), so a batch must be o
 """
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import text
 
 from pztraining import participation as part
@@ -15,7 +14,7 @@ from pztraining.content import load_form
 from pztraining.mixing import Mixer
 from pztraining.store import SCHEMA_VERSION, Store, salted_device_hash
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 EVALUATION = "evaluatie-mysupport"
 PHONES = [f"{n:032x}" for n in range(1, 8)]
 
@@ -133,7 +132,7 @@ def test_a_schema_12_database_gets_a_salt_per_training_and_its_phones_are_still_
 
 
 def test_phones_resending_what_waits_do_not_hold_a_closed_forms_answers_back(store):
-    training, people = room(store)
+    training, _people = room(store)
     mixer = Mixer(store, batch_size=5, quiet_seconds=5)
     form = (training.id, 1, EVALUATION)
     mixer.add(form, "a:1", evaluation(1), True, 0.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -44,7 +44,8 @@ def test_a_recurring_programme_whose_minutes_do_not_add_up_is_refused_in_dutch()
     data = {"schema_version": 1, "kind": "program", "id": "reeks", "title": "Reeks", "source": "eigen",
             "audience": "team", "summary": "reeks", "minutes": 100, "recurrence": {"every_weeks": 4, "count": 3},
             "meetings": [{"number": 1, "title": "Overleg", "minutes": 30, "goal": "doel", "blocks": [
-                {"id": "a", "title": "A", "minutes": 30, "leads": ["voorzitter"], "goal": "g", "instructions": ["i"]}]}]}
+                {"id": "a", "title": "A", "minutes": 30, "leads": ["voorzitter"], "goal": "g",
+                 "instructions": ["i"]}]}]}
     with pytest.raises(ContentError) as error:
         validate_data(data, "reeks.yaml")
     assert "de bijeenkomsten duren samen 90 minuten, maar het programma is 100 minuten" in str(error.value)
@@ -73,7 +74,8 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
     typed = "  Bel het ggz-consultatieteam over =onrust 's nachts  "
     action = store.add_case_action(training.id, 1, typed, "Fatima (wijkverpleging)", date(2026, 2, 1), clock())
     [stored] = store.case_actions(training.id)
-    assert (stored.text, stored.who, stored.due, stored.done) == (typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
+    assert (stored.text, stored.who, stored.due, stored.done) == (
+        typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
     store.set_case_action_done(action.id, True)
     assert store.case_actions(training.id, meeting=1)[0].done
     assert store.case_actions(training.id, meeting=2) == []
@@ -164,13 +166,13 @@ def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
 
 
 def test_the_held_rule_needs_no_database_a_reset_run_and_a_future_date_do_not_count():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pztraining.discussions import held_discussions
     from pztraining.store import AgreedAction, DiscussionRecord, Training
 
-    series = Training(1, "Casuïstiek", PROGRAM, "Hospice", DATES, datetime(2026, 1, 1, tzinfo=timezone.utc))
-    at = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    series = Training(1, "Casuïstiek", PROGRAM, "Hospice", DATES, datetime(2026, 1, 1, tzinfo=UTC))
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
     record = DiscussionRecord(series, runs={}, actions={2: [AgreedAction(True, at), AgreedAction(False, at)]})
     assert held_discussions([record], today=date(2026, 1, 1)) == [HeldDiscussion(1, "Hospice", 2, DATES[1], 2, 1)]
     assert [d.meeting for d in held_discussions([record], today=date(2026, 5, 1))] == [1, 2]

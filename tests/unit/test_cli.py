@@ -1,5 +1,7 @@
 """The CLI, invoked in-process: exact output, Dutch errors, help for every command."""
 
+from datetime import UTC
+
 import pytest
 
 from pztraining.cli import build_parser, main
@@ -51,7 +53,8 @@ def test_agenda_prints_each_newer_programme(capsys, args, lines):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
+    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. "
+                         "Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
     (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
     (["agenda", "mysupport", "--minutes", "80"],
      "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),
@@ -137,13 +140,13 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_remove_deletes_a_training_only_when_confirmed(capsys, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pztraining.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'pz.db'}")
-    training = store.add_training("Weg ermee", "mysupport", datetime.now(timezone.utc))
-    store.add_participant(training.id, "Sanne", "h", datetime.now(timezone.utc))
+    training = store.add_training("Weg ermee", "mysupport", datetime.now(UTC))
+    store.add_participant(training.id, "Sanne", "h", datetime.now(UTC))
     assert main(["remove", "--db", store.url, "--training", training.join_code]) == 1
     assert "Herhaal met --yes" in capsys.readouterr().err
     assert store.list_trainings() != []
@@ -152,12 +155,12 @@ def test_remove_deletes_a_training_only_when_confirmed(capsys, tmp_path):
 
 
 def test_a_training_named_like_another_trainings_number_is_refused_naming_both(capsys, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pztraining.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'pz.db'}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = store.add_training("Team De Linde", "mysupport", now)
     named_like_it = store.add_training(str(first.id), "mysupport", now)
     assert main(["remove", "--db", store.url, "--training", str(first.id), "--yes"]) == 1

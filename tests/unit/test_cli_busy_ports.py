@@ -16,7 +16,7 @@ from tests.processes import free_port
 class _FirstInstance(BaseHTTPRequestHandler):
     """What the first `serve` answers on its ports: anything, with 200."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:  # http.server API
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()

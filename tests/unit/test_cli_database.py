@@ -3,7 +3,7 @@
 import importlib.util
 import logging
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -66,7 +66,7 @@ def test_serve_and_demo_still_create_a_new_database(capsys, tmp_path):
 
 def test_export_of_an_existing_database_still_works(capsys, tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'pztraining.db'}")
-    training = store.add_training("Team De Linde", "mysupport", datetime.now(timezone.utc))
+    training = store.add_training("Team De Linde", "mysupport", datetime.now(UTC))
     out = tmp_path / "uit.xlsx"
     assert main(["export", "--data-dir", str(tmp_path), "--training", training.join_code, "--out", str(out)]) == 0
     assert out.is_file()

@@ -2,7 +2,6 @@
 
 from pztraining.cli import main
 
-
 FIRST_LOGIN = "Eerste keer inloggen (zelf een wachtwoord kiezen) kan tot "
 
 

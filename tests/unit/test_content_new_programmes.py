@@ -9,7 +9,8 @@ def test_hospice_ggz_has_cases_in_different_settings_each_with_both_briefings():
     assert all(case.fictional and case.simulant_briefing is not None for case in cases)
     settings = {case.id: " ".join(case.participant_briefing).lower() for case in cases}
     assert "hospice" in settings["hospice-dekker"] and "thuiszorg" in settings["thuis-van-dam"]
-    used = {case for meeting in load_program("hospice-ggz").meetings for block in meeting.blocks for case in block.cases}
+    used = {case for meeting in load_program("hospice-ggz").meetings
+            for block in meeting.blocks for case in block.cases}
     assert used == {case.id for case in cases}
 
 

@@ -39,7 +39,8 @@ def test_mysupport_blocks_cover_what_the_draaiboek_asks():
 
 def test_every_program_credits_its_source():
     for program_id in ("mysupport", "ggz"):
-        assert "bron" in load_program(program_id).source.lower() or "gebaseerd" in load_program(program_id).source.lower()
+        source = load_program(program_id).source.lower()
+        assert "bron" in source or "gebaseerd" in source
 
 
 def test_ggz_is_three_meetings_of_480_minutes_about_four_weeks_apart():

@@ -1,7 +1,7 @@
 """Deskundigheidstoename (hospice-ggz): the same six questions before meeting 1 and after meeting 2,
 compared per item and per participant with the Wilcoxon signed-rank test; figures by hand."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from pztraining import results
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 
-NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ITEMS = ["deskundig-herkennen", "deskundig-verslaving", "deskundig-gesprek", "deskundig-consultatie",
          "deskundig-verwijzen", "deskundig-samenwerken"]
 # deskundig-consultatie: changes +1, +2, +3, +4, +5 and -6 (one participant felt less sure).
@@ -21,13 +21,14 @@ RECOGNISE_AFTER = [2, 4, 6, 6, 6, 6]
 
 
 def _fill(store):
-    training = store.add_training("Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid", (date(2026, 3, 2), date(2026, 3, 30)))
+    training = store.add_training("Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid",
+                                  (date(2026, 3, 2), date(2026, 3, 30)))
     people = [store.add_participant(training.id, f"Deelnemer {i}", f"apparaat-{i}", NOW) for i in range(6)]
     for meeting, form_id, anonymous in ((1, "deskundigheid-voor", False), (2, "deskundigheid-na", False),
                                         (2, "evaluatie-hospice-ggz", True)):
         store.open_form(training.id, meeting, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
     for i, person in enumerate(people):
-        same = {item: 5 for item in ITEMS}
+        same = dict.fromkeys(ITEMS, 5)
         before = {**same, "deskundig-consultatie": CONSULT_BEFORE[i], "deskundig-herkennen": RECOGNISE_BEFORE[i],
                   "werkplek": "Hospice", "rol": "Vrijwilliger"}
         after = {**same, "deskundig-consultatie": CONSULT_AFTER[i], "deskundig-herkennen": RECOGNISE_AFTER[i]}

@@ -1,7 +1,7 @@
 """Figures in exports read as they should: one row per item, counts as whole numbers, small p-values visible."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -10,7 +10,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from tests.unit.test_report import fill
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
 def test_a_single_choice_item_is_one_row_of_the_items_sheet(store, tmp_path):

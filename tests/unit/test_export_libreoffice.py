@@ -1,10 +1,11 @@
 """Exports opened in a real spreadsheet (LibreOffice Calc, nl-NL) and read back cell by cell.
 
-Both reports: the results export and the kartrekker's borging report. The workbook is opened as it is; the CSV folder is imported twice: with the Dutch settings the
-export is made for (semicolon, ", UTF-8, Dutch) and with the import dialog's defaults (tab,
-comma and semicolon all ticked). In every sheet: no formula anywhere, every number a number,
-every text exactly as typed (in a CSV with the leading quote that keeps a formula-like answer
-text, and a text that is only digits read as that number, as any CSV import does).
+Both reports: the results export and the kartrekker's borging report. The workbook is opened as it
+is; the CSV folder is imported twice: with the Dutch settings the export is made for (semicolon, ",
+UTF-8, Dutch) and with the import dialog's defaults (tab, comma and semicolon all ticked). In every
+sheet: no formula anywhere, every number a number, every text exactly as typed (in a CSV with the
+leading quote that keeps a formula-like answer text, and a text that is only digits read as that
+number, as any CSV import does).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pandas as pd
 import pytest
 
 from pztraining import export
-from pztraining.kartrekker import export as borging_export, gather
+from pztraining.kartrekker import export as borging_export
+from pztraining.kartrekker import gather
 from pztraining.kartrekker.planning import MONTH_NAMES
 from tests import libreoffice
 from tests.unit.test_export_readable import with_open_answers

@@ -11,7 +11,8 @@ import pytest
 from pztraining import export, results
 from pztraining.content import load_form
 from pztraining.forms import form_spec
-from tests.unit.test_report import NOW as FILLED, fill
+from tests.unit.test_report import NOW as FILLED
+from tests.unit.test_report import fill
 
 NOW = datetime(2026, 11, 23, 10, 0)
 MULTI_LINE = "Eerste regel\nTweede regel\r\nDerde\tmet een tab"

@@ -1,6 +1,6 @@
 """Whatever a participant types, exports open safely: no formulas run, no control character breaks a file."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pandas as pd
@@ -11,7 +11,7 @@ from pztraining.cli import main
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 FORMULA = "=cmd|' /C calc'!A0"
 TYPED = [FORMULA, "+31 6 12345678", "-niets-", "@SUM(A1:A9)"]
 CONTROL = "eerste regel\x0btweede regel"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from pztraining.forms import form_spec
 from pztraining.handouts import TrainingInfo, card_copies, handouts_for
 from pztraining.handouts.pages import ROWS_PER_PAGE, attendance_list, card_sheet, case_sheets, paper_form
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _text(page: str) -> str:
@@ -35,7 +35,8 @@ def test_the_paper_evaluation_has_exactly_the_items_of_the_digital_form(form):
     program = content.load_program(form.program)
     page = paper_form(form, program, None).html
     digital = form_spec(form)["items"]
-    printed = re.findall(r'<section class="pz-item" data-item="([^"]+)" data-type="([^"]+)">(.*?)</section>', page, re.S)
+    printed = re.findall(r'<section class="pz-item" data-item="([^"]+)" data-type="([^"]+)">(.*?)</section>',
+                         page, re.S)
     assert [(i, kind) for i, kind, _ in printed] == [(item["id"], item["type"]) for item in digital]
     for (_, kind, block), item in zip(printed, digital):
         text = _text("<body>" + block)
@@ -131,7 +132,8 @@ def test_free_text_from_the_store_is_printed_escaped():
 def test_every_handout_is_self_contained():
     for program in content.programs().values():
         for handout in handouts_for(program, None, 4):
-            assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//|url\(["']?(?:https?:)?//""", handout.html), handout.name
+            remote = r"""(?:src|href)=["']?(?:https?:)?//|url\(["']?(?:https?:)?//"""
+            assert not re.search(remote, handout.html), handout.name
             assert 'lang="nl"' in handout.html
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dbm
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pztraining.hub_auth import RoleAuthenticator
 from pztraining.store import Store
@@ -36,7 +36,7 @@ def stored_names(tmp_path) -> list[bytes]:
 
 
 def window(hours: float) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return datetime.now(UTC) + timedelta(hours=hours)
 
 
 def test_a_refused_login_stores_no_password_so_an_admin_name_cannot_be_claimed_before_it_is_added(tmp_path):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pztraining.participation import JOIN_DAYS, join_code_last_day, join_days, training_over
 from pztraining.store import Training
 
-CREATED = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def training(*dates: date | None) -> Training:

@@ -1,6 +1,6 @@
 """Implementation conditions: every scoring kept with its date, progress, attention, changed content."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from pztraining.kartrekker import conditions
 from pztraining.store import StoreError
 
 ORG = "Zorggroep Noord"
-MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def checklist(version=1, kennis="Er is genoeg kennis van palliatieve zorg.", extra=()):
@@ -79,8 +79,8 @@ def test_scorings_are_kept_per_organisation_and_programme_and_remarks_as_typed(s
 
 def test_an_unknown_score_is_refused_and_nothing_is_kept(store):
     with pytest.raises(StoreError, match="Onbekende score 'misschien'"):
-        store.add_condition_scores(ORG, "mysupport", [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")],
-                                   MARCH)
+        store.add_condition_scores(ORG, "mysupport",
+                                   [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")], MARCH)
     assert store.condition_scores(ORG) == []
 
 

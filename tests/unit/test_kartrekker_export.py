@@ -1,6 +1,6 @@
 """The management report read back figure for figure, without names, text as text; and the CLI."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -17,9 +17,9 @@ REMARK = "=cmd|' /C calc'!A0 <b>x</b>"
 def data(store):
     fill_organisation(store)
     store.add_condition_scores(ORG, "mysupport", [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk", REMARK)],
-                               datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc))
+                               datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     store.save_cost_inputs(ORG, "kosten-mysupport", {"trainingen": "3", "deelnemers": "12"},
-                           datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc))
+                           datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     return gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM, program_id="mysupport")
 
 
@@ -49,7 +49,8 @@ def test_the_workbook_has_dutch_sheets_and_every_figure_of_the_page(data, tmp_pa
     assert indicators[1]["Zelfvertrouwen verandering"] is None  # no pairs: an empty cell, not 0
     costs = _sheet(workbook, "Kosten")
     estimate = data.estimates["kosten-mysupport"]
-    assert [r["Bedrag (€)"] for r in costs] == pytest.approx([line.amount for line in estimate.lines] + [estimate.total])
+    expected = [line.amount for line in estimate.lines] + [estimate.total]
+    assert [r["Bedrag (€)"] for r in costs] == pytest.approx(expected)
     assert costs[0]["Berekening"] == "3 trainingen × 12 verzorgenden × 5 uur × €38"
     assert costs[0]["Bedrag (€)"] == 3 * 12 * 5 * 38
 
@@ -91,7 +92,8 @@ def test_a_period_without_trainings_gives_a_valid_report_that_says_so(store, tmp
     empty = gather.borging(store, ORG, date(2024, 1, 1), date(2024, 12, 31), TODAY, AMSTERDAM, program_id="mysupport")
     export.write(empty, "xlsx", tmp_path / "leeg.xlsx", CREATED)
     summary = _sheet(openpyxl.load_workbook(tmp_path / "leeg.xlsx"), "Samenvatting")
-    assert "In deze periode zijn geen trainingen gehouden; de indicatoren staan op nul." in [r["Waarde"] for r in summary]
+    none_held = "In deze periode zijn geen trainingen gehouden; de indicatoren staan op nul."
+    assert none_held in [r["Waarde"] for r in summary]
 
 
 def test_the_borging_command_writes_the_report(store, tmp_path, capsys):

@@ -1,6 +1,6 @@
 """Borging indicators on a fixture whose figures are worked out by hand below."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -11,7 +11,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.kartrekker import gather, indicators
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 30)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ORG = "Zorggroep Noord"
@@ -123,7 +123,8 @@ def test_an_unknown_organisation_or_a_reversed_period_is_refused_in_dutch(store)
     fill_organisation(store)
     from pztraining.errors import ScopeError
 
-    with pytest.raises(ScopeError, match="Onbekende organisatie 'Zorggroep Zuid'. Bekend: Ander huis, Zorggroep Noord"):
+    with pytest.raises(ScopeError,
+                       match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"):
         gather.borging(store, "Zorggroep Zuid", date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM)
     with pytest.raises(ScopeError, match="ligt na"):
         gather.borging(store, ORG, date(2026, 12, 31), date(2026, 1, 1), TODAY, AMSTERDAM)

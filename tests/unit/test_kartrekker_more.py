@@ -1,7 +1,7 @@
 """The saved planning start, the planning in the report and the indicators the kartrekker enters."""
 
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -11,8 +11,8 @@ from pztraining.kartrekker import entered, export, gather, indicators
 from pztraining.store import SCHEMA_VERSION, Store
 from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_organisation
 
-MOMENT = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 REMARK = "=HYPERLINK(\"http://x\") <i>enquête</i> 40 van 60"
 H1, H2 = indicators.buckets(date(2026, 1, 1), date(2026, 12, 31), "halfjaar")
 

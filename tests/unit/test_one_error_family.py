@@ -9,7 +9,6 @@ import json
 import logging
 from pathlib import Path
 
-import pytest
 from tornado import web
 from tornado.testing import AsyncHTTPTestCase
 
@@ -50,7 +49,8 @@ def test_every_error_of_the_package_can_be_caught_as_one_pztraining_error():
     from pztraining.roleplay import RolePlayError
     from pztraining.schedule import ScheduleError
 
-    assert all(issubclass(cls, ValueError) for cls in (InvalidPath, InvalidDevice, BadBody, RolePlayError, ScheduleError))
+    value_errors = (InvalidPath, InvalidDevice, BadBody, RolePlayError, ScheduleError)
+    assert all(issubclass(cls, ValueError) for cls in value_errors)
     assert issubclass(UnknownProgram, KeyError)
 
 

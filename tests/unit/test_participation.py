@@ -128,7 +128,8 @@ def test_a_form_that_was_never_opened_is_unknown_and_takes_no_answers(store, clo
     assert part.submit(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "x"}, clock()).status == "closed"
     with pytest.raises(FormClosed):
         part.save_draft(store, training, sanne, PHONE, 1, "reflectie", {first_item(): "x"}, clock())
-    assert store.response_counts(training.id, 1) == {} and store.load_draft(training.id, 1, "reflectie", f"p:{sanne.id}") is None
+    assert store.response_counts(training.id, 1) == {}
+    assert store.load_draft(training.id, 1, "reflectie", f"p:{sanne.id}") is None
 
 
 def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, clock, training):

@@ -1,7 +1,7 @@
 """After `pztraining remove --yes` the removed names and answers are gone from the database files too."""
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from pztraining.content import load_form
 from pztraining.forms import form_spec
 from pztraining.store import Store
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 NAME = "Wilhelmina Zwaluwstaart"
 ANSWER = "Mijn vader overleed vorig jaar in het hospice Kwikstaart"
 

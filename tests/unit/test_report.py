@@ -1,6 +1,6 @@
 """Aggregation: figures computed from a real store, checked against hand-counted answers."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
@@ -9,7 +9,7 @@ from pztraining import report, results
 from pztraining.content import load_form
 from pztraining.forms import form_spec
 
-NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BEFORE = [3, 4, 2, 5, 4, 3, 2]
 AFTER = [6, 7, 5, 8, 6, 6, 4]
 RELEVANCE = [5, 4, 4, 2, 3, 5, 4]
@@ -116,7 +116,7 @@ def test_open_answers_are_kept_as_typed(store):
 
 
 def test_response_rate_is_against_the_participants_of_the_training(store):
-    training, people = fill(store)
+    training, _people = fill(store)
     store.add_participant(training.id, "Laat", "laat", NOW)  # joined but answered nothing
     store.open_form(training.id, 1, "reflectie", False, NOW)
     response = bundle_for(store, training).response.set_index("form")
@@ -135,7 +135,7 @@ def test_a_period_covers_the_trainings_with_a_meeting_in_it(store):
 
 
 def test_a_changed_question_is_reported_and_kept_apart(store):
-    first, _ = fill(store, name="Oud")
+    fill(store, name="Oud")
     second = store.add_training("Nieuw", "mysupport", NOW)
     spec = form_spec(load_form("evaluatie-mysupport"))
     for item in spec["items"]:

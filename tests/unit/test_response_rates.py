@@ -1,6 +1,6 @@
 """Response is phones of registered participants against registered participants: never above 100 %."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -10,12 +10,13 @@ from pztraining.content import load_form, load_program
 from pztraining.forms import form_spec
 from pztraining.ui.forms_panel import FormsPanel
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 REFLECTION, EVALUATION = "reflectie", "evaluatie-mysupport"
 
 
 def mixed(store):
-    """Three registered phones; a named reflection (2 phones, 3 paper) and an anonymous evaluation (3 phones, 2 paper)."""
+    """Three registered phones; a named reflection (2 phones, 3 paper) and an anonymous evaluation
+    (3 phones, 2 paper)."""
     training = store.add_training("Team Respons", "mysupport", NOW)
     for form_id, anonymous in ((REFLECTION, False), (EVALUATION, True)):
         store.open_form(training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))

@@ -1,20 +1,25 @@
 """The role-play rotation with a fake clock."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pztraining.roleplay import (
-    Group, RolePlay, RolePlayError, reduce, split_groups, turns_in_block,
+    Group,
+    RolePlay,
+    RolePlayError,
+    reduce,
+    split_groups,
+    turns_in_block,
 )
 
-T0 = datetime(2026, 11, 23, 9, 20, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 20, tzinfo=UTC)
 FIVE = ("Aïsha", "Bram", "Carla", "Dewi", "Eef")
 
 
 def group(**kw) -> Group:
-    values = dict(name="Groep 1", members=FIVE, facilitator="Fenna", case_id="de-vries",
-                  turn_seconds=120, reflection_seconds=180)
+    values = {"name": "Groep 1", "members": FIVE, "facilitator": "Fenna", "case_id": "de-vries",
+              "turn_seconds": 120, "reflection_seconds": 180}
     values.update(kw)
     return Group(**values)
 

@@ -1,13 +1,13 @@
 """The run of a meeting re-plans with a fake clock: next, +5 min, skip, keeping the end time."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pztraining import schedule
 from pztraining.schedule import Run, ScheduleError
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PLANNED = [5, 10, 15, 60, 20, 10]  # the mySupport draaiboek
 MINIMA = [5, 5, 10, 45, 15, 10]
 

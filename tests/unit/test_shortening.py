@@ -47,7 +47,7 @@ def test_shortening_to_the_planned_length_changes_nothing():
 
 
 def test_a_target_below_the_minimum_or_above_the_plan_is_refused_in_dutch():
-    with pytest.raises(ScheduleError, match="korter dan het minimum .* \\(90 min\\)"):
+    with pytest.raises(ScheduleError, match=r"korter dan het minimum .* \(90 min\)"):
         shorten([b.minutes for b in _mysupport().blocks], [b.minimum for b in _mysupport().blocks], 89)
     with pytest.raises(ScheduleError, match="langer dan gepland \\(120 min\\)"):
         shorten([b.minutes for b in _mysupport().blocks], [b.minimum for b in _mysupport().blocks], 121)

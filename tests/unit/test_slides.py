@@ -164,7 +164,8 @@ def test_a_missing_deck_is_named(tmp_path, capsys):
     (("meeting: 1", "meeting: 7"), "meeting: programma 'ggz' heeft geen bijeenkomst 7"),
     (("program: ggz", "program: yoga"), "program: onbekend programma 'yoga'"),
     (("source: Voor de test, in eigen woorden.\n", ""), "source: ontbreekt"),
-    (("- een punt", "- een punt\n\n--\n\n## Te hoog"), "dia 2 (regel 17): een subdia na '--' begint met een kop '### …', niet '## …'"),
+    (("- een punt", "- een punt\n\n--\n\n## Te hoog"),
+     "dia 2 (regel 17): een subdia na '--' begint met een kop '### …', niet '## …'"),
     (("- een punt", "<!-- include: bestaat-niet -->"), "onbekend kaartje 'bestaat-niet'"),
     (("---\nschema_version", "schema_version"), "regel 1: een dia-bestand begint met voorpagina-gegevens"),
 ])

@@ -1,7 +1,8 @@
-"""The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration, concurrency."""
+"""The store on real databases (SQLite, and PostgreSQL where installed): trainings, runs, ticks, migration,
+concurrency."""
 
 import multiprocessing
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -115,10 +116,12 @@ def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
                 assert owners == {keep.id}, table.name
         groups = select(tables.roleplay_groups.c.id).where(tables.roleplay_groups.c.training_id == keep.id)
         turns = tables.roleplay_turns
-        assert conn.execute(select(func.count()).select_from(turns).where(turns.c.group_id.not_in(groups))).scalar() == 0
+        orphans = select(func.count()).select_from(turns).where(turns.c.group_id.not_in(groups))
+        assert conn.execute(orphans).scalar() == 0
         sent = select(tables.submissions.c.id).where(tables.submissions.c.training_id == keep.id)
         answers = tables.answers
-        assert conn.execute(select(func.count()).select_from(answers).where(answers.c.submission_id.not_in(sent))).scalar() == 0
+        orphans = select(func.count()).select_from(answers).where(answers.c.submission_id.not_in(sent))
+        assert conn.execute(orphans).scalar() == 0
     with pytest.raises(MissingEntry):
         store.find_training(gone.id)
     # The other training is untouched.
@@ -238,11 +241,11 @@ def test_an_unknown_database_url_is_refused_in_dutch():
 
 
 def _tick_many(url: str, training_id: int, worker: int) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     s = Store(url)
     for i in range(40):
-        s.set_checklist_tick(training_id, f"w{worker}-{i}", True, datetime.now(timezone.utc))
+        s.set_checklist_tick(training_id, f"w{worker}-{i}", True, datetime.now(UTC))
     s.close()
 
 
@@ -323,7 +326,7 @@ def test_names_added_before_schema_14_keep_their_role_and_get_no_claim_window_un
     reopened = Store(store.url)
     try:
         assert reopened.schema_version() == SCHEMA_VERSION
-        now = datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc)
+        now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
         anna = reopened.find_user("anna")
         assert (anna.role, anna.organisation) == ("trainer", "Zorggroep Noord")
         assert not anna.may_choose_first_password(now)

@@ -1,5 +1,7 @@
 """Forms in the store: open/close, drafts, one submission per respondent, anonymity, counts."""
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy import text
 
@@ -90,7 +92,7 @@ def test_text_is_stored_exactly_as_typed(any_store, training, clock):
 
 
 def _submit_ten(url: str, training_id: int, worker: int) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pztraining.store import Store
 
@@ -99,7 +101,7 @@ def _submit_ten(url: str, training_id: int, worker: int) -> None:
         # Each form is sent twice, as a double click would: it must be stored once.
         for _ in range(2):
             store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker},
-                         datetime.now(timezone.utc))
+                         datetime.now(UTC))
     store.close()
 
 

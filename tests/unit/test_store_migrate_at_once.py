@@ -58,7 +58,7 @@ def test_processes_opening_a_new_database_at_once_all_start_and_migrate_once(bac
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == str(SCHEMA_VERSION)
     ran = Counter(int(line) for line in log.read_text().split())
-    assert ran == Counter({version: 1 for version in range(1, SCHEMA_VERSION + 1)})
+    assert ran == Counter(dict.fromkeys(range(1, SCHEMA_VERSION + 1), 1))
     store = Store(url)
     assert store.schema_version() == SCHEMA_VERSION
     store.close()

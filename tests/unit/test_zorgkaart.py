@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from pztraining.content import loader
 from pztraining.forms import form_spec, validate_answers
 from pztraining.participation import form_state, open_items, register, submit
 
-NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 TREE = "beslisboom-expertise"
 MEDICAL = "Een medisch-inhoudelijke vraag"
 

@@ -1,6 +1,6 @@
 """The countdown widget: the kernel sends deadlines and answers the browser's clock pings."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pztraining.ui.countdown import Countdown
 
@@ -8,8 +8,8 @@ from pztraining.ui.countdown import Countdown
 def test_count_to_sends_the_deadline_in_epoch_milliseconds():
     countdown = Countdown()
     countdown.pause_at(42)
-    countdown.count_to(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc), label="Welkom")
-    assert countdown.deadline_ms == datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc).timestamp() * 1000
+    countdown.count_to(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), label="Welkom")
+    assert countdown.deadline_ms == datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp() * 1000
     assert countdown.paused_remaining_ms is None and countdown.label == "Welkom"
 
 

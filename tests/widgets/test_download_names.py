@@ -7,7 +7,7 @@ same name: every click gets a name of its own, also twice within one minute or o
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from tests.conftest import FakeClock
 from tests.unit.test_kartrekker_indicators import ORG, fill_organisation
 from tests.unit.test_report import fill
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def offered_name(link_html: str) -> str:

@@ -2,7 +2,7 @@
 
 import base64
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -11,7 +11,7 @@ from pztraining.ui.kartrekker import KartrekkerApp
 from tests.conftest import FakeClock
 from tests.unit.test_kartrekker_indicators import ORG, fill_organisation
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

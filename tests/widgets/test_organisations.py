@@ -134,7 +134,8 @@ def test_a_kartrekker_sees_and_exports_only_its_organisations_results(store, clo
     _results_with_two_organisations(store)
     _login(monkeypatch, "kees")
     app = ResultsApp(store, clock=clock)
-    assert [label for label, _ in app.training_select.options] == ["Team Zon (mySupport – proactieve zorgplanning bij dementie)"]
+    assert [label for label, _ in app.training_select.options] == [
+        "Team Zon (mySupport – proactieve zorgplanning bij dementie)"]
     app.mode.value = "period"
     app.program_select.value = "mysupport"
     assert [tr.name for tr in app.scope().trainings] == ["Team Zon"]

@@ -1,4 +1,5 @@
-"""Schema 6: Anonymous rows carry nothing that orders them: random submission ids, no rowid, no time on anonymous drafts."""
+"""Schema 6: Anonymous rows carry nothing that orders them: random submission ids, no rowid, no time
+on anonymous drafts."""
 
 from __future__ import annotations
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
+from ...access import User
 from ...clock import utc_now
 from ...content import library
 from ...kartrekker.gather import organisations_for, trainings_of
-from ...access import User
 from ...store import Store
 from ...texts import t
 from ..common import Message, esc, named, open_page, page_user, set_options, stylesheet
@@ -40,7 +40,8 @@ class KartrekkerApp:
         self.tabs.observe(lambda _: self._show_tab(), names="selected_index")
         self.root = named(w.VBox([
             stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.kartrekker.title'))}</h1><div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"),
+            w.HTML(f"<h1>{esc(t('app.kartrekker.title'))}</h1>"
+                   f"<div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"),
             w.HBox([self.org_select, self.program_select], layout=w.Layout(flex_flow="row wrap")),
             self.message, self.tabs,
         ]), "kartrekker-app", "pz-app")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -17,14 +17,14 @@ from ..download import Downloads
 from .entered import EnteredForm
 
 
-
 class BorgingView:
     """Choose a period and a division; see every indicator as a chart and a table; download the report."""
 
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation, self.program_id = "", ""
-        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"), (t("kt.period.jaar"), "jaar")]),
+        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"),
+                                                  (t("kt.period.jaar"), "jaar")]),
                          "borging-per")
         self.date_from = named(w.DatePicker(description=t("kt.borging.from")), "borging-from")
         self.date_to = named(w.DatePicker(description=t("kt.borging.to")), "borging-to")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -92,6 +92,7 @@ class ConditionsView:
         for status in progress.statuses:
             notes = []
             if status.previous:
+                assert status.change is not None  # set whenever there is a previous score
                 trend = {1: "kt.cond.better", -1: "kt.cond.worse", 0: "kt.cond.same"}[status.change]
                 notes.append(f"{t('kt.cond.previous', score=t(f'kt.score.{status.previous}'))} – {t(trend)}")
             if status.old_text is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -21,7 +21,8 @@ class CostsView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation = ""
-        self.format_select = named(w.Dropdown(description=t("kt.cost.format"), layout=w.Layout(width="min(100%, 560px)")),
+        self.format_select = named(w.Dropdown(description=t("kt.cost.format"),
+                                              layout=w.Layout(width="min(100%, 560px)")),
                                    "cost-format")
         # Only a real change of format reloads: a dropdown echo from the browser must not
         # replace the fields while the kartrekker is typing in them.
@@ -93,8 +94,8 @@ class CostsView:
         if estimate.total is None:
             self.total.value = f"<div class='pz-message-error'>{esc(t('kt.cost.no_total'))}</div>{example}"
         else:
-            self.total.value = (f"<div class='pz-cost-sum'><b>{esc(t('kt.cost.total', total=logic.show_euro(estimate.total)))}"
-                                f"</b></div>{example}")
+            total = t("kt.cost.total", total=logic.show_euro(estimate.total))
+            self.total.value = f"<div class='pz-cost-sum'><b>{esc(total)}</b></div>{example}"
 
     def save(self) -> None:
         """Keep the numbers as typed (also a wrong one: it is kept to be corrected)."""

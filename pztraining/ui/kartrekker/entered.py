@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -22,7 +22,8 @@ class EnteredForm:
         self.organisation = ""
         self._periods: dict[str, Bucket] = {}
         self.indicator = named(w.Dropdown(options=[(i.label, i.id) for i in logic.INDICATORS.values()],
-                                          description=t("kt.entered.indicator"), layout=w.Layout(width="min(100%, 420px)")),
+                                          description=t("kt.entered.indicator"),
+                                          layout=w.Layout(width="min(100%, 420px)")),
                                "entered-indicator")
         self.period = named(w.Dropdown(description=t("kt.entered.period")), "entered-period")
         self.value = named(w.Text(description=t("kt.entered.value"), layout=w.Layout(width="180px")), "entered-value")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -39,6 +39,7 @@ class PlanningView:
         today = local(self.clock()).date()
         self._trainings = planned_trainings(self.store, organisation, program_id, local_zone())
         choice = plan_choice(self.store, organisation, program_id, [tr.day for tr in self._trainings], today)
+        assert choice is not None  # every programme is offered every shipped planning
         self._quiet = True  # one drawing below, not one per changed choice, and nothing saved
         try:
             set_options(self.plan_select, [(p.title, p.id) for p in plannings_for(program_id)])
@@ -64,8 +65,8 @@ class PlanningView:
         except StoreError as exc:
             self.saved_note.value = f"<span class='pz-message-error' role='alert'>{esc(str(exc))}</span>"
         else:
-            self.saved_note.value = (f"<span class='pz-note'>"
-                                     f"{esc(t('kt.plan.saved', month=logic.month_label(self.start_select.value)))}</span>")
+            saved = t("kt.plan.saved", month=logic.month_label(self.start_select.value))
+            self.saved_note.value = f"<span class='pz-note'>{esc(saved)}</span>"
         self.render()
 
     def render(self) -> None:
@@ -80,7 +81,8 @@ class PlanningView:
         for row in line.rows:
             state = " pz-overdue" if row.overdue else (" pz-done" if row.done else "")
             cells = "".join(
-                f"<td class='pz-plan-cell{' pz-planned' if m in row.months else ''}'>{'■' if m in row.months else ''}</td>"
+                f"<td class='pz-plan-cell{' pz-planned' if m in row.months else ''}'>"
+                f"{'■' if m in row.months else ''}</td>"
                 for m in range(1, len(line.months) + 1))
             flag = (f" <b class='pz-overdue-flag'>⚠ {esc(t('kt.plan.overdue'))}</b>" if row.overdue
                     else (f" <span class='pz-note'>✓ {esc(t('kt.plan.done'))}</span>" if row.done else ""))
@@ -99,5 +101,5 @@ class PlanningView:
             notes.append(t("kt.plan.target", count=plan.trainings_per_year))
         self.timeline.value = (
             "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in notes)
-            + f"<div class='pz-timeline-scroll'><table class='pz-table pz-timeline'><tr><th>{esc(t('kt.plan.activity'))}"
-            f"</th>{head}</tr>{''.join(body)}</table></div>")
+            + "<div class='pz-timeline-scroll'><table class='pz-table pz-timeline'>"
+            f"<tr><th>{esc(t('kt.plan.activity'))}</th>{head}</tr>{''.join(body)}</table></div>")

@@ -7,8 +7,8 @@ two laptops converge on what the store holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -25,7 +25,8 @@ def _line(action: CaseAction, with_meeting: bool = False) -> str:
         text = t("actions.line_due", text=action.text, who=action.who, due=action.due.strftime("%d-%m-%Y"))
     else:
         text = t("actions.line", text=action.text, who=action.who)
-    where = f" <span class='pz-note'>({esc(t('actions.from_meeting', number=action.meeting))})</span>" if with_meeting else ""
+    where = (f" <span class='pz-note'>({esc(t('actions.from_meeting', number=action.meeting))})</span>"
+             if with_meeting else "")
     return f"<span class='pz-action-line'>{esc(text)}</span>{where}"
 
 

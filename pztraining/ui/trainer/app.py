@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -153,6 +153,7 @@ class TrainerApp:
         self.forms.show(self.training, meeting)
         self.actions.show(self.training, self.program, meeting)
         self.room.show(self.training, meeting)
+        assert self.program is not None  # a training has a programme
         self.slides_link.value = slides_link_html(self.program.id, meeting.number)
         self.planner.show(self.training, meeting)
         self.runner.show(self.training.id, meeting)

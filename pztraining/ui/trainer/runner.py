@@ -8,8 +8,8 @@ every few seconds, so another tab, a reload or a server restart shows the same r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import ipywidgets as w
 
@@ -158,6 +158,7 @@ class Runner:
         if run.is_over:
             self.live.layout.display = "none"
             self.done.layout.display = None
+            assert self.meeting is not None  # a run belongs to a meeting
             self.finished.value = finished_html(self.meeting, run)
             return
         self.live.layout.display = None
@@ -169,11 +170,13 @@ class Runner:
         run, meeting = self.run, self.meeting
         assert run is not None and meeting is not None and run.current is not None
         projection = schedule.project(run, now)
+        current = projection.current
+        assert current is not None  # the run has a current block
         block = meeting.blocks[run.current]
         self.block_header.value = (
             f"<div class='pz-note'>{esc(t('run.block_of', number=run.current + 1, total=len(meeting.blocks)))}"
-            f" · {hhmm(projection.current.start)}–{hhmm(projection.current.end)}</div>")
-        self.countdown.count_to(projection.current.end, label=block.title)
+            f" · {hhmm(current.start)}–{hhmm(current.end)}</div>")
+        self.countdown.count_to(current.end, label=block.title)
         self.current_block.value = block_html(block)
         is_last = not projection.upcoming
         self.next_button.description = t("run.last") if is_last else t("run.next")

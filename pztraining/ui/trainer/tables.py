@@ -40,7 +40,8 @@ def end_html(projection: Projection) -> str:
     planned = hhmm(projection.end_at)
     late = projection.late_seconds
     if projection.keep_end and late > 0:
-        status = f"<span class='pz-late'>{esc(t('run.cannot_keep', planned=planned, minutes=_minutes_text(late)))}</span>"
+        cannot_keep = t("run.cannot_keep", planned=planned, minutes=_minutes_text(late))
+        status = f"<span class='pz-late'>{esc(cannot_keep)}</span>"
     elif late >= 60:
         status = f"<span class='pz-late'>{esc(t('run.late', minutes=_minutes_text(late), planned=planned))}</span>"
     elif late <= -60:
