@@ -10,7 +10,9 @@ import logging
 from pathlib import Path
 
 from tornado import web
-from tornado.testing import AsyncHTTPTestCase
+from tornado.httpclient import AsyncHTTPClient
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
 
 import pztraining
 from pztraining import cli
@@ -18,6 +20,7 @@ from pztraining.decision_tree import InvalidPath
 from pztraining.errors import PztrainingError
 from pztraining.room.handlers import RoomHandler
 from pztraining.web_errors import DutchErrors
+from tests.loops import run_async
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -86,31 +89,37 @@ class _PageRaises(DutchErrors, web.RequestHandler):
     get = _Raises.get
 
 
-class TestServersAnswerAnyPztrainingErrorWithItsStatusAndSentence(AsyncHTTPTestCase):
-    def get_app(self) -> web.Application:
-        return web.Application([(r"/", _Raises, {"room": None}), (r"/page", _PageRaises)])
+async def _fetch(paths: list[str]) -> list[tuple[int, str]]:
+    """Each path's status and body from a tornado server with both handlers, on a free port."""
+    sock, port = bind_unused_port()
+    server = HTTPServer(web.Application([(r"/", _Raises, {"room": None}), (r"/page", _PageRaises)]))
+    server.add_sockets([sock])
+    client = AsyncHTTPClient()
+    try:
+        replies = [await client.fetch(f"http://127.0.0.1:{port}{path}", raise_error=False) for path in paths]
+    finally:
+        client.close()
+        server.stop()
+    return [(reply.code, reply.body.decode()) for reply in replies]
 
-    def test_a_page_says_our_sentence_with_its_status_and_a_bug_in_general_words(self):
-        refused = self.fetch("/page?error=ours")
-        assert refused.code == 418 and "Koffie zetten kan deze server niet." in refused.body.decode()
-        logging.getLogger("tornado.application").disabled = True  # the expected traceback of the bug
-        try:
-            bug = self.fetch("/page?error=bug")
-        finally:
-            logging.getLogger("tornado.application").disabled = False
-        assert bug.code == 500 and "a bug" not in bug.body.decode() and "<p>" in bug.body.decode()
 
-    def _get(self, error: str) -> tuple[int, dict]:
-        response = self.fetch(f"/?error={error}")
-        return response.code, json.loads(response.body)
+def _answers(paths: list[str]) -> list[tuple[int, str]]:
+    # In a thread of its own: once the browser tests ran, Playwright owns this thread's loop.
+    logging.getLogger("tornado.application").disabled = True  # the expected traceback of the bug
+    try:
+        return run_async(_fetch(paths))
+    finally:
+        logging.getLogger("tornado.application").disabled = False
 
-    def test_a_refusal_of_ours_gets_its_4xx_and_dutch_sentence_a_bug_still_a_bare_500(self):
-        assert self._get("path") == (400, {"error": "Deze keuze past niet bij de beslisboom."})
-        assert self._get("ours") == (418, {"error": "Koffie zetten kan deze server niet."})
-        logging.getLogger("tornado.application").disabled = True  # the expected traceback of the bug
-        try:
-            code, body = self._get("bug")
-        finally:
-            logging.getLogger("tornado.application").disabled = False
-        assert code == 500 and "a bug" not in body["error"] and body["error"]
 
+def test_a_page_says_our_sentence_with_its_status_and_a_bug_in_general_words():
+    (code, body), (bug_code, bug_body) = _answers(["/page?error=ours", "/page?error=bug"])
+    assert code == 418 and "Koffie zetten kan deze server niet." in body
+    assert bug_code == 500 and "a bug" not in bug_body and "<p>" in bug_body
+
+
+def test_a_refusal_of_ours_gets_its_4xx_and_dutch_sentence_a_bug_still_a_bare_500():
+    path, ours, (bug_code, bug_body) = _answers(["/?error=path", "/?error=ours", "/?error=bug"])
+    assert (path[0], json.loads(path[1])) == (400, {"error": "Deze keuze past niet bij de beslisboom."})
+    assert (ours[0], json.loads(ours[1])) == (418, {"error": "Koffie zetten kan deze server niet."})
+    assert bug_code == 500 and "a bug" not in json.loads(bug_body)["error"] and json.loads(bug_body)["error"]
