@@ -59,6 +59,7 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_requires_postgresql_where_it_is_installed_and_lists_the_skips(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -66,6 +67,7 @@ def test_make_test_requires_postgresql_where_it_is_installed_and_lists_the_skips
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_fails_when_root_cannot_install_postgresql(tmp_path):
     run = _make(tmp_path, uid=0, apt_get_exit=100, initdb=False)
     assert run.returncode != 0
@@ -74,6 +76,7 @@ def test_make_test_fails_when_root_cannot_install_postgresql(tmp_path):
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_fails_when_apt_get_succeeds_but_brings_no_postgresql(tmp_path):
     run = _make(tmp_path, uid=0, apt_get_exit=0, initdb=False)
     assert run.returncode != 0
@@ -81,6 +84,7 @@ def test_make_test_fails_when_apt_get_succeeds_but_brings_no_postgresql(tmp_path
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_without_root_runs_and_lists_the_postgresql_skips(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=False)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -89,6 +93,7 @@ def test_make_test_without_root_runs_and_lists_the_postgresql_skips(tmp_path):
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_says_how_to_install_the_hub_proxy_when_it_cannot(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, proxy=False)
     assert run.returncode != 0
