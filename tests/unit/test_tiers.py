@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests import tiers
+from tests.unit.test_postgres_required import _make, needs_make
 
 TESTS = Path(tiers.__file__).resolve().parent
 
@@ -124,3 +125,22 @@ def test_a_test_marked_with_its_part_may_start_a_process(pytester):
             assert subprocess.run(["true"]).returncode == 0
     """)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@needs_make
+@pytest.mark.subprocess  # runs make
+@pytest.mark.parametrize("fails_on", [None, "not alone", "-m alone"], ids=["passing", "parallel-fails", "alone-fails"])
+def test_make_test_runs_everything_in_parallel_then_the_timing_tests_alone_and_fails_when_either_failed(
+        tmp_path, fails_on):
+    run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, fails_on=fails_on)
+    said = "PZ_REQUIRE_LIBREOFFICE=1 PZ_REQUIRE_POSTGRES=1 pytest-args: -m pytest -q -rs"
+    assert f'{said} -n 2 --dist loadscope -m not alone\n{said} -m alone\n' in run.stdout, run.stdout + run.stderr
+    assert (run.returncode == 0) == (fails_on is None), run.stdout + run.stderr
+
+
+@needs_make
+@pytest.mark.subprocess  # runs make
+def test_make_test_fast_runs_the_fast_tier_only(tmp_path):
+    run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, target="test-fast")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "pytest-args: -m pytest -q -m fast\n" in run.stdout
