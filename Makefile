@@ -39,7 +39,7 @@ demo: $(STAMP)
 ## (marker `alone`) with nothing beside them. Both phases run; the target fails when either failed.
 test: $(STAMP) chromium postgres proxy libreoffice
 	@status=0; \
-	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadscope -m "not alone" || status=1; \
+	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadfile -m "not alone" || status=1; \
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -m alone || status=1; \
 	exit $$status
 
