@@ -43,10 +43,10 @@ test: $(STAMP) chromium postgres proxy libreoffice
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -m alone || status=1; \
 	exit $$status
 
-## test-fast: the tests that run in this process only (marker `fast`: pure logic, widgets, the store on
-## SQLite; no server, browser, PostgreSQL, LibreOffice or other process), in under a minute
+## test-fast: the tests that run in one process only (marker `fast`: pure logic, widgets, the store on
+## SQLite; no server, browser, PostgreSQL, LibreOffice or other process), on $(WORKERS) workers
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m fast
+	$(BIN)/python -m pytest -q -m fast -n $(WORKERS)
 
 ## check: validate every content file
 check: $(STAMP)

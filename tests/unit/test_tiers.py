@@ -143,4 +143,4 @@ def test_make_test_runs_everything_in_parallel_then_the_timing_tests_alone_and_f
 def test_make_test_fast_runs_the_fast_tier_only(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, target="test-fast")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "pytest-args: -m pytest -q -m fast\n" in run.stdout
+    assert "pytest-args: -m pytest -q -m fast -n 2\n" in run.stdout
