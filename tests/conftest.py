@@ -10,7 +10,6 @@ from pztraining.store import Store
 from tests import tiers
 from tests.tiers import _fast_tier_starts_no_process  # noqa: F401  (autouse: the fast tier starts no process)
 
-
 pytest_plugins = ("pytester",)  # tests/unit/test_tiers.py runs pytest on small test files
 
 
