@@ -14,6 +14,9 @@ PG_FOUND = $(shell $(PG_LOOK) && echo 1 || echo 0)
 # LibreOffice (Debian's libreoffice-calc-nogui): the export tests open the files in it and read them back.
 SOFFICE ?= soffice
 LO_FOUND = $(shell command -v $(SOFFICE) >/dev/null 2>&1 && echo 1 || echo 0)
+# pytest-xdist workers for `make test` (two cores: two workers; `make test WORKERS=4` on a bigger machine).
+WORKERS ?= 2
+TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND)
 
 .PHONY: demo test test-fast bench check chromium postgres proxy libreoffice clean
 
@@ -41,13 +44,19 @@ test: lint
 
 ## test: set up, make sure Chromium, PostgreSQL and LibreOffice are there, and run the whole suite (browser
 ## tests included); where PostgreSQL or LibreOffice is there its tests may not skip (PZ_REQUIRE_POSTGRES=1,
-## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs)
+## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs). Two phases: every test on $(WORKERS) workers
+## (pytest-xdist; a module's servers stay on one worker), then the tests that measure time or CPU use
+## (marker `alone`) with nothing beside them. Both phases run; the target fails when either failed.
 test: $(STAMP) chromium postgres proxy libreoffice
-	PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) $(BIN)/python -m pytest -q -rs
+	@status=0; \
+	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadfile -m "not alone" || status=1; \
+	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -m alone || status=1; \
+	exit $$status
 
-## test-fast: everything except the browser tests, LibreOffice and the wheel installed into a fresh venv
+## test-fast: the tests that run in one process only (marker `fast`: pure logic, widgets, the store on
+## SQLite; no server, browser, PostgreSQL, LibreOffice or other process), on $(WORKERS) workers
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not packaging and not libreoffice"
+	$(BIN)/python -m pytest -q -m fast -n $(WORKERS)
 
 ## check: validate every content file
 check: $(STAMP)

@@ -7,6 +7,26 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pztraining.store import Store
+from tests import tiers
+from tests.tiers import _fast_tier_starts_no_process  # noqa: F401  (autouse: the fast tier starts no process)
+
+pytest_plugins = ("pytester",)  # tests/unit/test_tiers.py runs pytest on small test files
+
+
+def pytest_configure(config):
+    tiers.register(config)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(config, items):
+    tiers.mark(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    tiers.note(item, report)
+    return report
 
 
 class FakeClock:

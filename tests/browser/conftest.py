@@ -1,8 +1,8 @@
 """Fixtures for the browser tests: a real ``pztraining serve`` and a headless Chromium.
 
-Every test in this folder gets the ``browser`` marker, so ``pytest -m "not browser"`` skips
-them. The server runs with an empty Jupyter configuration and its own temporary database;
-Chromium is Debian's (``PZ_CHROMIUM``, default ``/usr/bin/chromium``) because
+Every test in this folder gets the ``browser`` and ``server`` markers (tests/tiers.py), so
+``pytest -m "not browser"`` skips them. The server runs with an empty Jupyter configuration and its own
+temporary database; Chromium is Debian's (``PZ_CHROMIUM``, default ``/usr/bin/chromium``) because
 ``playwright install`` cannot download on the build machines.
 """
 
@@ -37,14 +37,6 @@ CHROMIUM_ARGS = [
 
 _TRAINER_LINE = re.compile(r"Draaiboek \(trainer\): (\S+)")
 _PARTICIPANT_LINE = re.compile(r"Deelnemers \(telefoon\): (\S+)")
-_HERE = Path(__file__).resolve().parent
-
-
-@pytest.hookimpl(tryfirst=True)  # before -m "not browser" deselects
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if _HERE in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
 
 
 # ------------------------------------------------------------------------- the server

@@ -20,6 +20,9 @@ from pztraining.content import load_program
 from pztraining.store import Store
 from tests.browser.helpers import FIRST_RENDER_MS, seconds_left, wait_for_seconds
 
+#: The shown time is compared with the true one to the second: `make test` runs this with nothing beside it.
+pytestmark = pytest.mark.alone
+
 PROGRAM = load_program("mysupport")
 PRACTICE = next(m for m in PROGRAM.meetings if any(b.cases for b in m.blocks))
 BLOCK = next(b for b in PRACTICE.blocks if b.cases)

@@ -15,6 +15,7 @@ import asyncio
 import time
 from contextlib import ExitStack
 
+import pytest
 from playwright.async_api import async_playwright
 from playwright.async_api import expect as expect_async
 from playwright.sync_api import Browser, Page, expect
@@ -280,6 +281,7 @@ def _full_room(served, training: Training) -> list[dict]:
     return run_async(room(), timeout=300)
 
 
+@pytest.mark.alone  # each phone's wait for the server is measured
 def test_twenty_phones_join_at_once_and_all_send_the_preparation(served, store: Store):
     training = store.add_training("Volle zaal", "mysupport", now())
     store.open_form(training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))

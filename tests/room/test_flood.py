@@ -27,6 +27,9 @@ from tests.loops import run_async
 
 from .conftest import RoomServer, running_room_server
 
+#: The server's CPU use and the phones' waits are measured: `make test` runs this with nothing beside it.
+pytestmark = pytest.mark.alone
+
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 #: The server's limit of open files: (soft, hard). It should raise the soft one itself.
 LIMIT = (256, 1024)

@@ -187,6 +187,7 @@ def test_a_facilitator_link_with_a_wrong_code_is_refused_before_any_kernel_start
 # ------------------------------------------------------------------ the event stream
 
 
+@pytest.mark.alone  # measures the seconds until the phone hears it
 def test_a_form_opened_elsewhere_reaches_the_event_stream_within_three_seconds(room_server, room_store, training):
     phone = new_phone(room_server)
     conn = phone.connection(timeout=10)

@@ -19,6 +19,7 @@ def test_missing_libreoffice_fails_the_read_back_where_required_and_skips_it_els
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 @pytest.mark.parametrize("uid, soffice, exit_ok, said", [
     (1000, True, True, "PZ_REQUIRE_LIBREOFFICE=1 PZ_REQUIRE_POSTGRES=1 pytest-args: -m pytest -q -rs"),
     (0, False, False, "LibreOffice installeren is mislukt"),  # root, and apt-get cannot install it: stop

@@ -28,8 +28,9 @@ def test_missing_postgresql_skips_the_store_tests_with_the_reason_when_not_requi
 
 
 def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: bool = True,
-          soffice: bool = True) -> subprocess.CompletedProcess:
-    """`make test` on a PATH of stand-ins: `id`, `apt-get` and a python that prints what it was given."""
+          soffice: bool = True, target: str = "test", fails_on: str | None = None) -> subprocess.CompletedProcess:
+    """`make test` on a PATH of stand-ins: `id`, `apt-get` and a python that prints what it was given
+    (and fails when its arguments hold ``fails_on``)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "ls").symlink_to("/bin/ls")
@@ -42,7 +43,7 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
     if apt_get_exit is not None:
         script("apt-get", f"exit {apt_get_exit}")
     script("python", 'echo "PZ_REQUIRE_LIBREOFFICE=$PZ_REQUIRE_LIBREOFFICE PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES '
-                     'pytest-args: $*"')
+                     'pytest-args: $*"' + (f'\ncase "$*" in *"{fails_on}"*) exit 1;; esac' if fails_on else ""))
     if proxy:  # the hub's proxy (npm), for tests/hub
         script("configurable-http-proxy", "exit 0")
     if soffice:  # LibreOffice, for the exports read back in tests/unit/test_export_libreoffice.py
@@ -57,12 +58,13 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
         fake_initdb.parent.mkdir()
         fake_initdb.touch()
     return subprocess.run(
-        [MAKE, "-s", "-C", str(ROOT), "test", f"BIN={bin_dir}", f"STAMP={bin_dir / 'stamp'}",
+        [MAKE, "-s", "-C", str(ROOT), target, f"BIN={bin_dir}", f"STAMP={bin_dir / 'stamp'}",
          "CHROMIUM=/bin/true", f"PG_INITDB={fake_initdb}"],
         env={"PATH": str(bin_dir), "HOME": str(tmp_path)}, capture_output=True, text=True, timeout=60)
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_requires_postgresql_where_it_is_installed_and_lists_the_skips(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -70,6 +72,7 @@ def test_make_test_requires_postgresql_where_it_is_installed_and_lists_the_skips
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_fails_when_root_cannot_install_postgresql(tmp_path):
     run = _make(tmp_path, uid=0, apt_get_exit=100, initdb=False)
     assert run.returncode != 0
@@ -78,6 +81,7 @@ def test_make_test_fails_when_root_cannot_install_postgresql(tmp_path):
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_fails_when_apt_get_succeeds_but_brings_no_postgresql(tmp_path):
     run = _make(tmp_path, uid=0, apt_get_exit=0, initdb=False)
     assert run.returncode != 0
@@ -85,6 +89,7 @@ def test_make_test_fails_when_apt_get_succeeds_but_brings_no_postgresql(tmp_path
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_without_root_runs_and_lists_the_postgresql_skips(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=False)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -93,6 +98,7 @@ def test_make_test_without_root_runs_and_lists_the_postgresql_skips(tmp_path):
 
 
 @needs_make
+@pytest.mark.subprocess  # runs make
 def test_make_test_says_how_to_install_the_hub_proxy_when_it_cannot(tmp_path):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, proxy=False)
     assert run.returncode != 0

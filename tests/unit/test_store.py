@@ -249,6 +249,7 @@ def _tick_many(url: str, training_id: int, worker: int) -> None:
     s.close()
 
 
+@pytest.mark.subprocess  # four kernel processes
 def test_kernels_writing_at_the_same_time_lose_nothing(tmp_path, clock):
     # Every Voila page is its own process; four of them write to one SQLite file at once.
     url = f"sqlite:///{tmp_path / 'pz.db'}"

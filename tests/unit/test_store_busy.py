@@ -40,6 +40,7 @@ def test_a_write_waits_for_a_lock_released_within_the_retry_window(tmp_path, clo
     assert store.find_training(training.id).meeting_date(1) == date(2026, 12, 1)
 
 
+@pytest.mark.alone  # measures the retry window
 def test_a_lock_held_beyond_the_retry_window_gives_store_busy_and_writes_nothing(tmp_path, clock):
     path = tmp_path / "pz.db"
     store = Store(f"sqlite:///{path}", busy_seconds=1)

@@ -105,6 +105,7 @@ def _submit_ten(url: str, training_id: int, worker: int) -> None:
     store.close()
 
 
+@pytest.mark.subprocess  # thirty kernel processes
 def test_thirty_kernels_submitting_at_once_lose_nothing_and_store_nothing_twice(tmp_path, clock):
     import multiprocessing
 

@@ -11,6 +11,8 @@ import pytest
 
 from pztraining.store import SCHEMA_VERSION, Store
 
+pytestmark = pytest.mark.subprocess  # several app processes
+
 PROCESSES = 4
 #: One app process: every migration notes its version in a log before it runs, then the store
 #: is opened at an agreed moment, as the trainer and room servers do when started together.

@@ -1,0 +1,124 @@
+"""The test tiers: every test is sorted by what it starts, so a new test lands in its tier by itself.
+
+``fast`` (``make test-fast``) holds the tests that run in this process only: pure logic, widgets
+and the store on SQLite. Every other test carries the marker of each real part it needs
+(``server``, ``postgres``, ``subprocess``, ``browser``, ``libreoffice``, ``packaging``); the
+folder a test lives in and the fixtures it uses decide, and a test that starts a child process
+some other way says so with ``@pytest.mark.subprocess``. A ``fast`` test that starts a process
+anyway (a server, PostgreSQL, a CLI in a child) fails, naming the marker it needs: the fast tier
+stays fast because it cannot grow a server by accident.
+
+``alone`` marks the tests that measure time or CPU use: ``make test`` runs them after the
+parallel phase, with no other test beside them, so their limits stay honest.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+
+#: The markers, what they mean (``pytest --markers``); every one but ``fast`` and ``alone`` is a real part.
+MARKERS = {
+    "fast": "runs in this process only (pure logic, widgets, the store on SQLite): make test-fast",
+    "server": "starts a room server, pztraining serve or JupyterHub as a process",
+    "postgres": "needs a PostgreSQL cluster",
+    "subprocess": "starts other processes (a CLI, kernels, make, several app processes)",
+    "browser": "starts Voila servers and drives Chromium (slow)",
+    "packaging": "builds the wheel and installs it into a fresh venv from PyPI or pip's cache (slow)",
+    "libreoffice": "opens exports in LibreOffice headless (soffice) and reads every cell back",
+    "alone": "measures time or CPU use: make test runs it after the parallel phase, with nothing beside it",
+}
+HEAVY = tuple(name for name in MARKERS if name not in ("fast", "alone"))
+
+#: Folders under tests/ whose every test needs these parts.
+FOLDERS = {
+    "browser": ("browser", "server"),
+    "room": ("server",),
+    "hub": ("server", "postgres"),
+    "notebooks": ("subprocess",),  # nbclient starts a kernel per notebook
+    "packaging": ("packaging", "subprocess"),
+}
+
+#: Fixtures that bring a part with them, wherever the test lives.
+FIXTURES = {
+    "postgres_cluster": "postgres",
+    "cluster": "postgres",  # a cluster of the test's own, to stop and start
+    "room_server": "server",
+    "served": "server",
+    "hub": "server",
+    "browser": "browser",
+    "page": "browser",
+}
+
+
+def register(config: pytest.Config) -> None:
+    """Register the markers (from ``pytest_configure``)."""
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def parts(item: pytest.Item) -> set[str]:
+    """The real parts ``item`` needs: from its folder, its fixtures, its parameters and its own markers."""
+    found = {mark.name for mark in item.iter_markers() if mark.name in HEAVY}
+    path = Path(str(item.path)).resolve()
+    if TESTS in path.parents:
+        found.update(FOLDERS.get(path.relative_to(TESTS).parts[0], ()))
+    found.update(part for name, part in FIXTURES.items() if name in getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():  # any_store, backend, ...
+        found.add("postgres")
+    return found
+
+
+def mark(items: list[pytest.Item]) -> None:
+    """Give every item the markers of its parts, or ``fast`` when it needs none."""
+    for item in items:
+        needed = parts(item)
+        for name in sorted(needed):
+            item.add_marker(name)
+        if not needed:
+            item.add_marker("fast")
+
+
+#: Set on an item whose setup or call failed: its teardown need not say the same again.
+FAILED = pytest.StashKey[bool]()
+
+
+def note(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Remember that ``item`` already failed (from ``pytest_runtest_makereport``)."""
+    if report.failed and report.when in ("setup", "call"):
+        item.stash[FAILED] = True
+
+
+def _refusing(what: str, nodeid: str, started: list[str]):
+    def refuse(*args, **kwargs):
+        message = (f"{nodeid} is in the fast tier but starts a process ({what}). Mark it with what it "
+                   f"needs, e.g. @pytest.mark.subprocess, or use a fixture that does (tests/tiers.py).")
+        started.append(message)
+        pytest.fail(message, pytrace=False)  # BaseException: no `except Exception` in the code hides it
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_starts_no_process(request, monkeypatch):
+    """In a ``fast`` test every way to start a process fails the test."""
+    if request.node.get_closest_marker("fast") is None:
+        yield
+        return
+    import _posixsubprocess
+    import subprocess
+
+    started: list[str] = []
+    nodeid = request.node.nodeid
+    monkeypatch.setattr(subprocess, "_fork_exec", _refusing("subprocess", nodeid, started))
+    monkeypatch.setattr(_posixsubprocess, "fork_exec", _refusing("multiprocessing", nodeid, started))
+    for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system"):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, _refusing(f"os.{name}", nodeid, started))
+    yield
+    if started and not request.node.stash.get(FAILED, False):  # swallowed by the code (a thread, a bare except)
+        pytest.fail(started[0], pytrace=False)
