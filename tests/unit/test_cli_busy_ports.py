@@ -50,6 +50,7 @@ def test_a_second_serve_on_a_busy_port_names_it_in_dutch_and_prints_no_address(c
                    f"'pztraining serve'. Stop die eerst, of kies een andere poort met {option}.\n")
 
 
+@pytest.mark.subprocess  # the room server really starts; only the trainer port is taken
 def test_a_port_taken_between_the_check_and_the_start_is_named_and_no_address_is_printed(capsys, tmp_path,
                                                                                          monkeypatch):
     # Two serves started together: both checks find the ports free, then the other one binds

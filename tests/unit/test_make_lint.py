@@ -1,6 +1,10 @@
 """`make test` lints and type-checks the code before any test, and a finding stops it."""
 
+import pytest
+
 from tests.unit.test_postgres_required import _make, needs_make
+
+pytestmark = pytest.mark.subprocess  # runs make
 
 
 @needs_make
