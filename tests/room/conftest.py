@@ -169,3 +169,33 @@ class Phone:
         from urllib.parse import urlencode
 
         return self.request("GET", f"/pz/api/{endpoint}?{urlencode(query)}", headers=self.headers(xsrf=False))
+
+
+#: A deck of one page, served from the trainer server's slides folder.
+DECK = "<!doctype html><title>Bijeenkomst 1</title><p>dia-inhoud</p>"
+
+
+@contextmanager
+def running_trainer_server(tmp: Path, host: str):
+    """The trainer's server as `pztraining serve` starts it on ``host`` (a token only off localhost),
+    with one training and a deck (``DECK``); yields (server, training), stopped when the block ends."""
+    from datetime import UTC, datetime
+
+    from pztraining.server import notebooks_dir, start_voila
+    from pztraining.store import Store
+
+    slides = tmp / "dia"
+    slides.mkdir()
+    (slides / "index.html").write_text(DECK, encoding="utf-8")
+    db_url = f"sqlite:///{tmp / 'pz.db'}"
+    store = Store(db_url)
+    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
+    store.close()
+    env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
+    server = start_voila(notebooks_dir(), db_url, host, free_port(host), token=None, log_path=tmp / "trainer.log",
+                         extra_env=env, slides_dir=slides)
+    try:
+        yield server, training
+    finally:
+        problems = stop_tree(server.process, "the trainer server")
+        assert not problems, "\n".join(problems)

@@ -10,41 +10,23 @@ from __future__ import annotations
 
 import http.client
 import re
-from datetime import UTC, datetime
 
 import pytest
 
 from pztraining.texts import t
-from tests.processes import free_port, isolated_env, stop_tree
+
+from .conftest import DECK, running_trainer_server
 
 HOST = "127.0.0.1"
 FOREIGN = ("aanvaller.example", "aanvaller.example:8866", "127.0.0.1.nip.io", "localhost.aanvaller.example")
-DECK = "<!doctype html><title>Bijeenkomst 1</title><p>dia-inhoud</p>"
 UUID = "0123abcd-0123-4567-89ab-0123456789ab"
 
 
 @pytest.fixture(scope="module")
 def trainer(tmp_path_factory):
-    from pztraining.server import notebooks_dir, start_voila
-    from pztraining.store import Store
-
-    tmp = tmp_path_factory.mktemp("local")
-    slides = tmp / "dia"
-    slides.mkdir()
-    (slides / "index.html").write_text(DECK, encoding="utf-8")
-    db_url = f"sqlite:///{tmp / 'pz.db'}"
-    store = Store(db_url)
-    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
-    store.close()
-    env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
-    server = start_voila(notebooks_dir(), db_url, HOST, free_port(HOST), token=None, log_path=tmp / "trainer.log",
-                         extra_env=env, slides_dir=slides)
-    assert server.token == ""  # as `pztraining serve` runs it: no token on 127.0.0.1
-    try:
+    with running_trainer_server(tmp_path_factory.mktemp("local"), HOST) as (server, training):
+        assert server.token == ""  # as `pztraining serve` runs it: no token on 127.0.0.1
         yield server, training
-    finally:
-        problems = stop_tree(server.process, "the trainer server")
-        assert not problems, "\n".join(problems)
 
 
 def request(server, path: str, host: str, method: str = "GET", headers: dict | None = None) -> tuple[int, str]:

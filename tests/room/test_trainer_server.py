@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import http.client
-from datetime import UTC, datetime
 
 import pytest
 
 from pztraining.server import ServerError, trainer_token
 from pztraining.texts import t
-from tests.processes import free_port, isolated_env, stop_tree
+
+from .conftest import DECK, running_trainer_server
 
 #: Not one of server.LOCAL_HOSTS, so a token is required; still loopback (all of 127/8 is).
 HOST = "127.0.0.2"
-DECK = "<!doctype html><title>Bijeenkomst 1</title><p>dia-inhoud</p>"
 
 
 @pytest.fixture(scope="module")
 def trainer(tmp_path_factory):
-    from pztraining.server import notebooks_dir, start_voila
-    from pztraining.store import Store
-
-    tmp = tmp_path_factory.mktemp("trainer")
-    slides = tmp / "dia"
-    slides.mkdir()
-    (slides / "index.html").write_text(DECK, encoding="utf-8")
-    db_url = f"sqlite:///{tmp / 'pz.db'}"
-    store = Store(db_url)
-    training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
-    store.close()
-    env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
-    server = start_voila(notebooks_dir(), db_url, HOST, free_port(HOST), token=None, log_path=tmp / "trainer.log",
-                         extra_env=env, slides_dir=slides)
-    try:
+    with running_trainer_server(tmp_path_factory.mktemp("trainer"), HOST) as (server, training):
         yield server, training
-    finally:
-        problems = stop_tree(server.process, "the trainer server")
-        assert not problems, "\n".join(problems)
 
 
 def get(server, path: str) -> tuple[int, dict, str]:
