@@ -715,8 +715,6 @@ NL: dict[str, str] = {
     "kt.report.start_default": "(voorstel: nog geen startmaand gekozen)",
     "kt.report.no_planning": "Geen planning: kies één programma om de planning in de rapportage te zien.",
     "kt.report.no_entered": "Nog geen ingevoerde indicatoren in deze periodes.",
-    "kt.entered.client_satisfaction": "Tevredenheid cliënten en naasten",
-    "kt.entered.lead_time": "Doorlooptijd casus",
     "kt.entered.mark": "ingevoerd",
     "kt.entered.col_value": "{label} (ingevoerd)",
     "kt.entered.col_unit": "{label}: eenheid",
@@ -732,7 +730,8 @@ NL: dict[str, str] = {
     "kt.entered.negative": "Een negatief getal kan hier niet; vul 0 of meer in.",
     "kt.entered.too_high": "Meer dan {top} {unit} kan niet kloppen; controleer het getal.",
     "kt.entered.title": "Indicatoren invoeren die niet gemeten worden",
-    "kt.entered.intro": ("Tevredenheid van cliënten en naasten en de doorlooptijd van een casus staan niet in de "
+    "kt.entered.intro": ("Deze indicatoren van dit programma (bijvoorbeeld tijdige opname, tevredenheid van "
+                         "cliënten en naasten, casusdoorlooptijd) staan niet in de "
                          "formulieren. Vul ze hier per periode in; ze staan dan als 'ingevoerd' naast de gemeten "
                          "indicatoren. Een nieuwe invoer voor dezelfde periode vervangt de vorige in tabel en rapport."),
     "kt.entered.indicator": "Indicator",
@@ -997,6 +996,9 @@ NL: dict[str, str] = {
     "content.ontbreekt": "ontbreekt",
     "content.schema.regel_gebruikt_onbekende_invoer": "regel '{id}' gebruikt onbekende invoer '{factor}'",
     "handout.pdf.chromium_kon_niet_starten": "Chromium kon niet starten ({reason}).",
+    # --- seeds ---
+    "content.voorstel": "(voorstel van pztraining)",
+    "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 15)",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -102,7 +102,13 @@ def active_region() -> schema.Region:
 
 
 def fill_region(text: str, region: schema.Region | None = None) -> str:
-    """``text`` with every ``<regio:KEY>`` replaced by that role's name; ValueError (Dutch) for an unknown key."""
+    """``text`` with every ``<regio:KEY>`` replaced by that role's name; ValueError (Dutch) for an unknown key.
+
+    The proposal mark (``<voorstel>``, :data:`schema.PROPOSAL`) is filled in here too, so every
+    text that reaches a trainer shows it the same way.
+    """
+    if schema.PROPOSAL in text:
+        text = text.replace(schema.PROPOSAL, t("content.voorstel"))
     if "<regio:" not in text:
         return text
     region = region or active_region()
@@ -259,6 +265,8 @@ class Library:
     conditions: dict[str, schema.Conditions] = field(default_factory=dict)
     costs: dict[str, schema.CostFormat] = field(default_factory=dict)
     plannings: dict[str, schema.Planning] = field(default_factory=dict)
+    #: The indicators a kartrekker enters by hand, by indicator id (from every ``indicators`` file).
+    indicators: dict[str, schema.EnteredIndicator] = field(default_factory=dict)
 
 
 def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem]]:
@@ -279,6 +287,9 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     for _path, item in loaded:
         if isinstance(item, schema.Checklist):
             lib.checklists[item.program] = item
+            continue
+        if isinstance(item, schema.Indicators):
+            lib.indicators.update({indicator.id: indicator for indicator in item.indicators})
             continue
         kinds: dict[type[BaseModel], dict[str, Any]] = {
             schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,

@@ -15,6 +15,12 @@ from ..texts import t
 
 SCHEMA_VERSION = 1
 
+#: The one mark of this package's own proposals. Content writes ``<voorstel>`` right after a
+#: number, item, block or slide text that does not come from the credited source; loading fills
+#: in ``t("content.voorstel")`` ("(voorstel van pztraining)"), so programme, slide, handout and
+#: report all show the same words. Everything without the mark comes from the source.
+PROPOSAL = "<voorstel>"
+
 #: Who can lead or take part in a block. Keys are what content files use.
 ROLES = (
     "trainer",
@@ -657,8 +663,46 @@ class Planning(_Document):
         return self
 
 
+class IndicatorUnit(_Strict):
+    """A unit an entered figure may be given in, and the largest plausible value in it."""
+
+    unit: str = Field(min_length=1, max_length=40)
+    maximum: float = Field(gt=0)
+
+
+class EnteredIndicator(_Strict):
+    """An indicator the forms cannot measure, so the kartrekker types it in per period."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    #: The programmes whose borging asks for it (empty: every programme).
+    programs: tuple[Identifier, ...] = ()
+    units: tuple[IndicatorUnit, ...] = Field(min_length=1)
+    #: How to count it (shown under the form); the package's proposals carry the mark.
+    how: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _unique_units(self) -> EnteredIndicator:
+        _require_unique([u.unit for u in self.units], "eenheid")
+        return self
+
+
+class Indicators(_Document):
+    """The indicators a kartrekker enters by hand, per programme, with their units."""
+
+    kind: Literal["indicators"]
+    indicators: tuple[EnteredIndicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_indicators(self) -> Indicators:
+        _require_unique([i.id for i in self.indicators], "indicator-id")
+        return self
+
+
 MODELS: dict[str, type[_Strict]] = {
     "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
     "deck": Deck, "region": Region, "tree": DecisionTree,
-    "conditions": Conditions, "costs": CostFormat, "planning": Planning,
+    "conditions": Conditions, "costs": CostFormat, "planning": Planning, "indicators": Indicators,
 }
