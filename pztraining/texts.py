@@ -998,6 +998,22 @@ NL: dict[str, str] = {
     "handout.pdf.chromium_kon_niet_starten": "Chromium kon niet starten ({reason}).",
     # --- seeds ---
     "content.voorstel": "(voorstel van pztraining)",
+    "content.schema.looptijd_geen_weken": "run_weeks '{id}' is geen invoer in weken",
+    "kt.cost.origin.bron": "(bron)",
+    "kt.cost.origin.eigen": "(eigen cijfer)",
+    "kt.cost.origin.open": "(nog in te vullen door de organisatie)",
+    "kt.cost.origin_col": "Herkomst",
+    "kt.cost.example_row": "Richtbedrag uit de bron",
+    "kt.cost.year": "Jaar {n} van de looptijd {mark}",
+    "kt.cost.one_year": "Per jaar (looptijd korter dan een jaar) {mark}",
+    "kt.cost.total_run": "Totaal over de looptijd ({weeks} weken)",
+    "kt.cost.relation_below": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} minder)."),
+    "kt.cost.relation_above": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} meer)."),
+    "kt.cost.origin_legend": ("Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
+                              "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
+                              "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
     "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 15)",
 }
 

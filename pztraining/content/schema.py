@@ -569,6 +569,13 @@ class Conditions(_Document):
 COST_UNITS = ("aantal", "uur", "minuten", "weken", "euro")
 
 
+#: Where a cost input's default comes from: the credited source ("bron"), this package's
+#: proposal ("voorstel", shown with the proposal mark), or a figure only the organisation knows
+#: ("organisatie": the default is 0 until it is filled in). A typed value that differs from the
+#: default is the organisation's own figure, whatever the default's origin.
+COST_ORIGINS = ("bron", "voorstel", "organisatie")
+
+
 class CostInput(_Strict):
     """A number the kartrekker enters; ``maximum`` is where a value becomes absurd."""
 
@@ -579,6 +586,7 @@ class CostInput(_Strict):
     word: str | None = None
     default: float = Field(ge=0)
     maximum: float = Field(gt=0)
+    origin: Literal["bron", "voorstel", "organisatie"]
 
     _id = field_validator("id")(_check_id)
 
@@ -607,6 +615,10 @@ class CostFormat(_Document):
     kind: Literal["costs"]
     programs: tuple[Identifier, ...] = ()
     example_total: int | None = Field(default=None, ge=0)
+    #: How the source's example total (the project's guide amount) relates to this estimate.
+    example_note: str | None = None
+    #: The input that is the run of the project in weeks: totals per year follow from it.
+    run_weeks: Identifier | None = None
     inputs: tuple[CostInput, ...] = Field(min_length=1)
     lines: tuple[CostLine, ...] = Field(min_length=1)
 
@@ -619,6 +631,8 @@ class CostFormat(_Document):
             for factor in line.factors:
                 if factor not in known:
                     raise ValueError(t("content.schema.regel_gebruikt_onbekende_invoer", id=line.id, factor=factor))
+        if self.run_weeks is not None and (self.run_weeks not in known or self.input(self.run_weeks).unit != "weken"):
+            raise ValueError(t("content.schema.looptijd_geen_weken", id=self.run_weeks))
         return self
 
     def input(self, input_id: str) -> CostInput:

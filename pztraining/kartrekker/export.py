@@ -18,6 +18,7 @@ from .. import export as base
 from ..content import library
 from ..errors import ExportError
 from ..texts import t
+from . import costs as costs_lib
 from . import indicators
 from . import planning as planning_lib
 from .gather import Borging
@@ -94,14 +95,23 @@ def conditions_sheet(data: Borging) -> pd.DataFrame:
 
 
 def costs_sheet(data: Borging) -> pd.DataFrame:
-    """Every saved estimate: each line with its formula and amount, then its total."""
+    """Every saved estimate: each line with its formula, origin and amount; the totals per year and
+    over the run; the source's guide amount and how the estimate relates to it."""
     formats = library().costs
-    rows = []
+    rows: list[tuple[str, str, str, str, float | None]] = []
     for format_id, estimate in data.estimates.items():
-        title = formats[format_id].title
-        rows += [(title, line.label, line.formula, line.amount) for line in estimate.lines]
-        rows.append((title, t("kt.col.total"), "", estimate.total))
-    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"), t("kt.col.amount")])
+        fmt = formats[format_id]
+        rows += [(fmt.title, line.label, line.formula, line.origin, line.amount) for line in estimate.lines]
+        if estimate.total is None:
+            rows.append((fmt.title, t("kt.col.total"), "", t("kt.cost.no_total"), None))
+        rows += [(fmt.title, label, "", "", amount) for label, amount in costs_lib.total_rows(estimate)]
+        if fmt.example_total:
+            said = " ".join(part for part in (costs_lib.relation(estimate), fmt.example_note or "") if part)
+            rows.append((fmt.title, t("kt.cost.example_row"), "", said, float(fmt.example_total)))
+        elif fmt.example_note:
+            rows.append((fmt.title, t("kt.cost.example_row"), "", fmt.example_note, None))
+    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"),
+                                       t("kt.cost.origin_col"), t("kt.col.amount")])
 
 
 def entered_sheet(data: Borging) -> pd.DataFrame:

@@ -35,6 +35,7 @@ DYNAMIC_PREFIXES = {
     "kt.tab.": "kartrekker: a tab of the page",
     "kt.period.": "kartrekker: a period kind",
     "panel.purpose.": "forms panel: the purpose of a form",
+    "kt.cost.origin.": "kartrekker: where a cost input's number comes from",
 }
 
 #: Files with Dutch literals that are not system text, and why.
