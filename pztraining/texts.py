@@ -1014,6 +1014,7 @@ NL: dict[str, str] = {
     "kt.cost.origin_legend": ("Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
                               "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
                               "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
+    "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
     "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 15)",
 }
 
