@@ -1,6 +1,6 @@
 """The trainer's screen for a decision-tree item: the tree drawn for the beamer, the room's routes highlighted.
 
-The drawing is :func:`pztraining.decision_tree.tree_svg` (pure); this view only re-reads the
+The drawing is :func:`pztraining.domain.decision_tree.tree_svg` (pure); this view only re-reads the
 walks stored for the item and redraws when they change.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..content import Form, load_tree
-from ..decision_tree import tree_svg
-from ..store import Store
-from ..texts import t
-from .common import esc, named
+from pztraining.content import Form, load_tree
+from pztraining.core.texts import t
+from pztraining.domain.decision_tree import tree_svg
+from pztraining.store import Store
+from pztraining.ui.common import esc, named
 
 
 class TreeBoard:

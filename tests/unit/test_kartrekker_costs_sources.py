@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 
 from pztraining.content import library
-from pztraining.kartrekker import costs, export, gather
+from pztraining.reports import borging as export
+from pztraining.services.kartrekker import costs, gather
 from tests.unit.test_kartrekker_costs import MYSUPPORT
 
 MARK = "(voorstel van pztraining)"

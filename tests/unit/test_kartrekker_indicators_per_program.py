@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pztraining.content import library
-from pztraining.kartrekker import entered
-from pztraining.kartrekker.indicators import buckets
+from pztraining.services.kartrekker import entered
+from pztraining.services.kartrekker.indicators import buckets
 
 ORG = "Hospice De Vlinder"
 MOMENT = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)

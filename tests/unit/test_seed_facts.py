@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from pztraining.content import deck, library, loader, schema
-from pztraining.texts import t
+from pztraining.core.texts import t
 
 MARK = t("content.voorstel")
 

@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 
 from pztraining.content import load_tree
-from pztraining.decision_tree import tree_svg, walk
+from pztraining.domain.decision_tree import tree_svg, walk
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 TREE = load_tree("beslisboom-expertise")
