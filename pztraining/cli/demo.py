@@ -6,6 +6,11 @@ the evaluation, so the results page has charts to show. Its organisation also ha
 mySupport trainings in the past year, filled in the same way, for the kartrekker's page.
 The hospice has a hospice-ggz training and a series of case discussions whose first one left
 actions (one done); the network has a zorgkaart evening and a public meeting.
+
+The kartrekker's page has something in every tab: De Linde and De Vlinder scored the
+implementation conditions twice (half a year apart, so the page shows what went better or
+worse), filled in a cost estimate and chose a planning start month, and entered the figures the
+forms cannot measure; the network filled in the campaign's cost estimate.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from datetime import date, datetime, timedelta
 
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec, validate_answers
+from pztraining.services.kartrekker.gather import conditions_for
+from pztraining.services.kartrekker.indicators import bucket_of
 from pztraining.store import Store, Training
 
 #: (name, program, organisation): one demo training per shipped program.
@@ -70,7 +77,66 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
                 if done:
                     store.set_case_action_done(action.id, True)
         result.append((training, True))
+    ensure_demo_kartrekker(store, now)
     return result
+
+
+#: Per demo organisation and programme: the conditions scored (id → score) half a year ago and
+#: a month ago, the cost format with the figures typed, the planning and its start (months
+#: before today), and the entered figures (indicator, unit, value this half-year, value the one before).
+DEMO_KARTREKKER = (
+    ("Demo-verpleeghuis De Linde", "mysupport",
+     ({"taken-kartrekkers": "gedeeltelijk", "looptijd": "niet", "management-weet": "wel", "doel-past": "gedeeltelijk",
+       "tijd-en-geld": "niet", "kennis": "gedeeltelijk"},
+      {"taken-kartrekkers": "wel", "looptijd": "wel", "management-weet": "wel", "doel-past": "wel",
+       "tijd-en-geld": "gedeeltelijk", "kennis": "niet", "visie": "gedeeltelijk"}),
+     ("kosten-mysupport", {"trainingen": "4", "deelnemers": "8", "trainingsprijs": "175", "tarief-verzorgende": "36",
+                           "bewoners": "30", "tarief-kartrekker": "48", "looptijd-weken": "56"}),
+     ("planning-mysupport", 14),
+     (("conversations_held", "gesprekken", 11, 6),)),
+    ("Demo-hospice De Vlinder", "hospice-ggz",
+     ({"taken-kartrekkers": "niet", "management-weet": "gedeeltelijk", "kennis": "niet", "visie": "niet"},
+      {"taken-kartrekkers": "gedeeltelijk", "management-weet": "wel", "kennis": "gedeeltelijk", "visie": "niet"}),
+     None,
+     ("planning-hospicezorg", 4),
+     (("timely_admission", "% tijdig opgenomen", 75, 60), ("client_satisfaction", "cijfer (0–10)", 8, 7.4),
+      ("lead_time", "dagen", 12, 19))),
+    ("Demo-netwerk palliatieve zorg", "vll-publiek",
+     ({"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "gedeeltelijk"},
+      {"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "wel"}),
+     ("kosten-vll", {"kartrekker-uren": "3", "tarief-kartrekker": "55", "drukwerk-aantal": "800"}),
+     ("planning-vll", 6),
+     ()),
+)
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def ensure_demo_kartrekker(store: Store, now: datetime) -> None:
+    """Fill what the demo organisations have not filled yet: two scoring rounds, costs, planning, figures."""
+    today = now.date()
+    for organisation, program_id, rounds, cost, plan, figures in DEMO_KARTREKKER:
+        if not store.condition_scores(organisation, program_id):
+            conditions = conditions_for(program_id)
+            texts = {c.id: c.text for c in conditions.conditions}
+            for scores, days_ago in zip(rounds, (180, 30), strict=True):
+                rows = [(cid, conditions.version, texts[cid], score, "") for cid, score in scores.items()
+                        if cid in texts]
+                store.add_condition_scores(organisation, program_id, rows, now - timedelta(days=days_ago))
+        if cost is not None and not store.cost_inputs(organisation, cost[0]):
+            store.save_cost_inputs(organisation, cost[0], cost[1], now)
+        if store.plan_start(organisation, program_id) is None:
+            store.set_plan_start(organisation, program_id, plan[0], _months_before(today, plan[1]), now)
+        if figures and not store.entered_indicators(organisation, program_id):
+            this = bucket_of(today, "halfjaar")
+            before = bucket_of(this.start - timedelta(days=1), "halfjaar")
+            for indicator, unit, now_value, before_value in figures:
+                for bucket, value in ((before, before_value), (this, now_value)):
+                    store.add_entered_indicator(organisation, indicator, bucket.start, bucket.end, value, unit, "",
+                                                now, program_id=program_id)
 
 
 def _answers(form_id: str, rng: random.Random, confidence: int) -> dict:

@@ -16,7 +16,7 @@ H1 = buckets(date(2026, 1, 1), date(2026, 6, 30), "halfjaar")
 
 def test_the_indicators_their_units_and_limits_come_from_the_content_file():
     shipped = library().indicators
-    assert set(shipped) == {"client_satisfaction", "lead_time", "timely_admission"}
+    assert set(shipped) == {"client_satisfaction", "lead_time", "timely_admission", "conversations_held"}
     assert shipped["timely_admission"].label == "Tijdige opname"  # seed 002's "tijdige opname"
     assert entered.units_of("lead_time") == {"dagen": 730.0, "weken": 104.0}
     assert entered.parse_value("timely_admission", "% tijdig opgenomen", "85,5") == pytest.approx(85.5)
@@ -27,7 +27,8 @@ def test_the_indicators_their_units_and_limits_come_from_the_content_file():
 def test_a_programme_is_offered_only_the_indicators_its_source_asks_for():
     assert {i.id for i in entered.indicators_for("hospice-ggz")} == {"client_satisfaction", "lead_time",
                                                                      "timely_admission"}
-    assert entered.indicators_for("mysupport") == []
+    assert [i.id for i in entered.indicators_for("mysupport")] == ["conversations_held"]
+    assert entered.indicators_for("ggz") == []
 
 
 def test_figures_are_kept_per_programme_and_old_ones_without_a_programme_count_for_each(any_store):
