@@ -110,4 +110,6 @@ def test_the_borging_chart_shows_the_demo_trainings(page: Page, served, demo_tra
         for label, count in held.items():
             expect(chart.locator("rect title", has_text=f"{label}: {count}")).to_have_count(1)
         expect(chart.locator("text", has_text=re.compile(r"^\d+$")).first).to_be_visible()
-        assert page.locator(".pz-borging-output svg.pz-period-chart").count() == len(indicators.CHARTED)
+        # The measured indicators, and the demo's entered "gesprekken met naasten gevoerd" with its own chart.
+        assert page.locator(".pz-borging-output svg.pz-period-chart").count() == len(indicators.CHARTED) + 1
+        expect(page.locator(".pz-borging-output [data-indicator=conversations_held] svg")).to_be_visible()

@@ -81,7 +81,8 @@ SEED_000 = [
     "ervaringsdeskundige", "niet vergoed",
 ]
 
-SEED_000_MARKED = ["vier stappen " + MARK, "De namen van stap 2 tot en met 5: " + MARK]
+SEED_000_MARKED = ["vier stappen " + MARK, "De namen van stap 2 tot en met 5: " + MARK,
+                   "180, 180 en 120 minuten en de blokken " + MARK]
 
 
 def test_seed_000_ggz_toolkit_facts_are_in_the_content():
@@ -114,7 +115,7 @@ SEED_002 = [
     "PaTz", "vaste frequentie", "bijvoorbeeld elk kwartaal",
 ]
 
-SEED_002_MARKED = ["elk kwartaal " + MARK, "maand 7–9 " + MARK]
+SEED_002_MARKED = ["elk kwartaal " + MARK, "maand 7–9 " + MARK, "ongeveer vier weken ertussen " + MARK]
 
 
 def test_seed_002_hospice_blueprint_facts_are_in_the_content():
@@ -149,7 +150,7 @@ SEED_003 = [
     "uurtarief", "webpagina", "druk- en verspreidingskosten", "twee jaar",
 ]
 
-SEED_003_MARKED = ["30 tot 150 bezoekers " + MARK]
+SEED_003_MARKED = ["30 tot 150 bezoekers " + MARK, "anderhalf uur " + MARK]
 
 
 def test_seed_003_voorbereiding_laatste_levensfase_facts_are_in_the_content():
@@ -194,7 +195,7 @@ SEED_004 = HANDOVER + [
     "Medicatiereview", "Individueel zorgplan", "Begeleiding en monitoring", "Overlijden en nazorg",
 ]
 
-SEED_004_MARKED = ["10 tot 40 per bijeenkomst " + MARK]
+SEED_004_MARKED = ["10 tot 40 per bijeenkomst " + MARK, "duurt twee uur " + MARK]
 
 
 def test_seed_004_zorgkaart_facts_are_in_the_content():
