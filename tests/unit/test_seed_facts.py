@@ -264,3 +264,10 @@ def test_every_content_file_of_a_seed_credits_its_source(program_id):
             assert SEED_TITLES[program_id].lower() in source.meta.source.lower(), path.name
             credited.append(path.name)
     assert len(credited) >= 3
+
+
+@pytest.mark.parametrize("program_id", ["ggz", "hospice-ggz", "casuistiekbespreking", "vll-publiek", "zorgkaart"])
+def test_every_time_on_a_seeds_checklist_is_marked_as_the_packages_proposal(program_id):
+    """The seeds give no timeline for preparing a training; every "when" on these checklists is ours."""
+    checklist = library().checklists[program_id]
+    assert [item.id for item in checklist.items if item.when and not item.when.endswith(MARK)] == []
