@@ -46,6 +46,9 @@ DEMO_YEAR = (
     ("Demo – De Linde, zomer", 230),
     ("Demo – De Linde, najaar", 120),
 )
+#: An earlier hospice-ggz training at De Vlinder (name, days before today), its expertise asked
+#: before and after, so the hospice's borging report has a before/after table too.
+DEMO_HOSPICE_PAST = ("Demo – De Vlinder, voorjaar", 150)
 DEMO_PEOPLE = ("Demo-deelnemer 1", "Demo-deelnemer 2", "Demo-deelnemer 3", "Demo-deelnemer 4",
                "Demo-deelnemer 5", "Demo-deelnemer 6")
 
@@ -57,6 +60,7 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
     linde = DEMO_TRAININGS[0][2]
     wanted = [(name, "mysupport", linde, days) for name, days in DEMO_YEAR]
     wanted += [(name, program_id, organisation, 0) for name, program_id, organisation in DEMO_TRAININGS]
+    wanted.append((DEMO_HOSPICE_PAST[0], "hospice-ggz", DEMO_DISCUSSIONS[1], DEMO_HOSPICE_PAST[1]))
     wanted.append((DEMO_DISCUSSIONS[0], "casuistiekbespreking", DEMO_DISCUSSIONS[1], DEMO_DISCUSSIONS[2]))
     for name, program_id, organisation, days_ago in wanted:
         if (name, program_id) in existing:
@@ -71,6 +75,9 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
         training = store.add_training(name, program_id, now, organisation, tuple(dates))
         if program_id == "mysupport":
             _fill_mysupport(store, training, now)
+        elif program_id == "hospice-ggz" and days_ago:
+            _fill_before_after(store, training, now, (1, "deskundigheid-voor"),
+                               ((2, "deskundigheid-na"), (2, "evaluatie-hospice-ggz")))
         elif program_id == "casuistiekbespreking":
             for text, who, done in DEMO_ACTIONS:
                 action = store.add_case_action(training.id, 1, text, who, None, now)
@@ -143,7 +150,7 @@ def _answers(form_id: str, rng: random.Random, confidence: int) -> dict:
     form = load_form(form_id)
     values: dict = {}
     for item in form.items:
-        if item.id.startswith("vertrouwen"):
+        if item.id.startswith(("vertrouwen", "deskundig-")):
             values[item.id] = confidence
         elif item.type == "agreement":
             values[item.id] = rng.choice((3, 4, 4, 5, 5))
@@ -160,16 +167,23 @@ def _answers(form_id: str, rng: random.Random, confidence: int) -> dict:
 
 
 def _fill_mysupport(store: Store, training: Training, now: datetime) -> None:
+    _fill_before_after(store, training, now, (1, "voorbereiding-mysupport"), ((1, "evaluatie-mysupport"),))
+
+
+def _fill_before_after(store: Store, training: Training, now: datetime, before_form: tuple[int, str],
+                       after_forms: tuple[tuple[int, str], ...]) -> None:
+    """Six made-up participants answer the form before and those after, a little more confident after."""
     rng = random.Random(training.id)
     people = [store.add_participant(training.id, name, f"demo-{training.id}-{i}", now)
               for i, name in enumerate(DEMO_PEOPLE)]
-    for form_id in ("voorbereiding-mysupport", "evaluatie-mysupport"):
-        store.open_form(training.id, 1, form_id, False, now, spec=form_spec(load_form(form_id)))
+    for meeting, form_id in (before_form, *after_forms):
+        store.open_form(training.id, meeting, form_id, False, now, spec=form_spec(load_form(form_id)))
     for person in people:
         before = rng.randint(2, 6)
-        store.submit(training.id, 1, "voorbereiding-mysupport", f"p:{person.id}",
-                     _answers("voorbereiding-mysupport", rng, before), now, participant_id=person.id)
-        store.submit(training.id, 1, "evaluatie-mysupport", f"p:{person.id}",
-                     _answers("evaluatie-mysupport", rng, min(before + rng.randint(1, 3), 10)), now,
-                     participant_id=person.id)
-    store.close_form(training.id, 1, "evaluatie-mysupport", now)
+        store.submit(training.id, before_form[0], before_form[1], f"p:{person.id}",
+                     _answers(before_form[1], rng, before), now, participant_id=person.id)
+        for meeting, form_id in after_forms:
+            store.submit(training.id, meeting, form_id, f"p:{person.id}",
+                         _answers(form_id, rng, min(before + rng.randint(1, 3), 10)), now, participant_id=person.id)
+    for meeting, form_id in after_forms:
+        store.close_form(training.id, meeting, form_id, now)
