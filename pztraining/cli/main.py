@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import signal
 import sys
 import time
@@ -17,6 +16,8 @@ from pztraining import content
 from pztraining.cli import demo as demo_lib
 from pztraining.core.errors import PztrainingError, ScopeError
 from pztraining.core.os_errors import describe
+from pztraining.core.settings import hand_down
+from pztraining.core.settings import read as read_settings
 from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
 from pztraining.domain import agenda as agenda_lib
@@ -231,8 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
                "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub}
     if getattr(args, "region", None) is not None:
-        # Through the environment, so the app servers and their kernels use the same region.
-        os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
+        # Handed down, so the app servers and their kernels use the same region.
+        hand_down(read_settings(region=args.region.resolve()))
     try:
         return handler[args.command](args)
     except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence
@@ -318,7 +319,7 @@ def cmd_export(args) -> int:
     if not args.training and not args.program:
         raise ScopeError(t("export.need_scope"))
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
-    user = access.current_user(store, os.environ)  # hosted: only what this login may read
+    user = access.current_user(store)  # hosted: only what this login may read
     if args.training:
         scope = results.training_scope(store, args.training)
         access.require(user, scope.trainings[0], access.can_read_results, "export")
@@ -351,7 +352,7 @@ def cmd_borging(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     now = local(utc_now())
     data = gather.borging(store, args.org, date_from, date_to, now.date(), local_zone(),
-                          program_id=args.program, per=args.per, user=access.current_user(store, os.environ))
+                          program_id=args.program, per=args.per, user=access.current_user(store))
     written = report_export.write(data, args.format, args.out, now, overwrite=args.overwrite)
     for note in data.notes:
         print(note, file=sys.stderr)
@@ -365,7 +366,7 @@ def cmd_remove(args) -> int:
 
     store = Store.open(args.db, args.data_dir, create=False)
     training = find_training(store, args.training)
-    access.require(access.current_user(store, os.environ), training, access.can_run, "remove")
+    access.require(access.current_user(store), training, access.can_run, "remove")
     if not args.yes:
         print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
         return 1
@@ -450,7 +451,7 @@ def cmd_handouts(args) -> int:
 
         store = Store.open(args.db, args.data_dir, create=False)
         training = find_training(store, args.training)
-        access.require(access.current_user(store, os.environ), training, access.can_run, "handouts")
+        access.require(access.current_user(store), training, access.can_run, "handouts")
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)
         info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,
@@ -513,14 +514,13 @@ def cmd_demo(args) -> int:
 
 def cmd_hub(args) -> int:
     """Print a jupyterhub_config.py for this install (this Python, this database, these ports)."""
-    import os
-
-    db_url = args.db or os.environ.get("PZTRAINING_DB")
+    chosen = read_settings(database=args.db, public_url=args.public_url)
+    db_url = chosen.database
     if not db_url:
         raise HubConfigError(t("cli.hub.need_db"))
     store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in
     store.close()
-    public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
+    public_url = chosen.public_url or f"http://{args.ip}:{args.port}"
     settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
                            room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
                            state_dir=str(args.state_dir.resolve()))

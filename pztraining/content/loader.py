@@ -6,7 +6,6 @@ This is the only module that parses YAML. Every file declares ``schema_version``
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pztraining.content import schema
 from pztraining.content.errors import ContentError, ContentProblem, display_name, problems_from_validation
 from pztraining.content.tree_shape import problems as tree_problems
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
 from pztraining.core.os_errors import dutch_reason
 from pztraining.core.texts import t
@@ -70,15 +70,15 @@ def _read_yaml(path: Path) -> Any:
 
 #: Where content names a regional role: ``<regio:ziekenhuis>`` becomes that role's name.
 REGION_PLACEHOLDER = re.compile(r"<regio:([a-z_]+)>")
-#: Environment variable with the path of another network's region file.
-REGION_ENV = "PZTRAINING_REGION"
+#: Environment variable with the path of another network's region file (the ``region`` setting).
+REGION_ENV = settings.FIELDS["region"]
 DEFAULT_REGION = "noord-holland-zuid"
 
 
 def region_path() -> Path:
-    """The region file in use: ``$PZTRAINING_REGION`` when set, else the shipped one."""
-    chosen = os.environ.get(REGION_ENV, "").strip()
-    return Path(chosen) if chosen else builtin_content_dir() / "regions" / f"{DEFAULT_REGION}.yaml"
+    """The region file in use: the ``region`` setting when set, else the shipped one."""
+    chosen = settings.current().region
+    return chosen if chosen is not None else builtin_content_dir() / "regions" / f"{DEFAULT_REGION}.yaml"
 
 
 @lru_cache(maxsize=4)

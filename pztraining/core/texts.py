@@ -889,6 +889,13 @@ NL: dict[str, str] = {
     "content.kan_niet_gelezen_worden": "kan niet gelezen worden ({reason})",
     "content.ongeldige_yaml": "ongeldige YAML: {problem}",
     "content.regiobestand_bestaat_niet": "regiobestand bestaat niet ({region_env})",
+    # settings (core/settings.py): {source} is an environment variable or a config file
+    "settings.bad_value": "De instelling {name} heeft de waarde '{value}' (uit {source}); verwacht is {kind}.",
+    "settings.kind.bool": "ja of nee (1/0, true/false)",
+    "settings.kind.int": "een heel getal van minstens {minimum}",
+    "settings.bad_file": "Het instellingenbestand {path} is geen geldige TOML: {problem}",
+    "settings.unknown_keys": "Het instellingenbestand {path} noemt onbekende instellingen: {keys}. Bekend zijn: {known}.",
+    "settings.missing_file": "Het instellingenbestand {path} (uit {env}) bestaat niet.",
     "content.onbekende_beslisboom_id": "onbekende beslisboom '{tree}'",
     "content.onbekende_casus_id": "onbekende casus '{case}'",
     "content.schema.moet_id_kleine_letters": "moet een id zijn van kleine letters, cijfers, '-' of '_'",

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, event, insert, inspect, select, text, upda
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
+from pztraining.core import settings
 from pztraining.core.os_errors import dutch_reason
 from pztraining.core.texts import t
 from pztraining.store import migrations
@@ -41,21 +42,18 @@ log = logging.getLogger("pztraining.store")
 BUSY_SECONDS = 30.0
 
 def default_data_dir() -> Path:
-    """Where data lives unless told otherwise: $PZTRAINING_DATA, else the XDG data folder."""
-    if os.environ.get("PZTRAINING_DATA"):
-        return Path(os.environ["PZTRAINING_DATA"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "pztraining"
+    """Where data lives unless told otherwise: the ``data_dir`` setting, else the XDG data folder."""
+    return settings.current().data_folder()
 
 
 def database_url(db: str | None = None, data_dir: Path | None = None) -> str:
-    """The database URL to use: ``db``, else $PZTRAINING_DB, else SQLite in the data folder."""
+    """The database URL to use: ``db``, else the ``database`` setting, else SQLite in the data folder."""
     if db:
         return db
-    if os.environ.get("PZTRAINING_DB"):
-        return os.environ["PZTRAINING_DB"]
-    folder = data_dir if data_dir is not None else default_data_dir()
-    return f"sqlite:///{Path(folder).expanduser().resolve() / 'pztraining.db'}"
+    found = settings.current()
+    if data_dir is not None:
+        found = settings.Settings(data_dir=Path(data_dir), database=found.database)
+    return found.database_url()
 
 
 def _prepare_sqlite_folder(url: str) -> None:

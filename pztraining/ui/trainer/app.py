@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs
@@ -11,6 +10,7 @@ import ipywidgets as w
 
 from pztraining.content import Meeting, Program, load_program
 from pztraining.core.clock import local, utc_now
+from pztraining.core.settings import Context
 from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
 from pztraining.domain import schedule
@@ -78,7 +78,7 @@ class TrainerApp:
             self.forms.root,
             self.room.root,
         ]), "trainer-app", "pz-app")
-        params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+        params = parse_qs(Context.read().query if query is None else query)
         asked = params.get("training", [""])[0].strip()
         self._refresh_trainings(select=whole_number(asked))
 
