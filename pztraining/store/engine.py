@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, event, insert, inspect, select, text, upda
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from pztraining.core import settings
 from pztraining.core.os_errors import dutch_reason
+from pztraining.core.settings import Settings, current
 from pztraining.core.texts import t
 from pztraining.store import migrations
 from pztraining.store.errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
@@ -43,16 +43,16 @@ BUSY_SECONDS = 30.0
 
 def default_data_dir() -> Path:
     """Where data lives unless told otherwise: the ``data_dir`` setting, else the XDG data folder."""
-    return settings.current().data_folder()
+    return current().data_folder()
 
 
 def database_url(db: str | None = None, data_dir: Path | None = None) -> str:
     """The database URL to use: ``db``, else the ``database`` setting, else SQLite in the data folder."""
     if db:
         return db
-    found = settings.current()
+    found = current()
     if data_dir is not None:
-        found = settings.Settings(data_dir=Path(data_dir), database=found.database)
+        found = Settings(data_dir=Path(data_dir), database=found.database)
     return found.database_url()
 
 
