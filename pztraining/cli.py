@@ -112,6 +112,8 @@ def build_parser() -> _Parser:
 
     def with_region_option(sub: _Parser) -> None:
         sub.add_argument("--region", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.region"))
+        # Wherever content is read, an organisation's own folder may be added to it.
+        sub.add_argument("--content-dir", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.content_dir"))
 
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
@@ -189,9 +191,21 @@ def build_parser() -> _Parser:
     users_remove.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     with_store_options(users_remove)
 
+    local = commands.add_parser("content", help=t("cli.content"), description=t("cli.content"))
+    content_actions = local.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                           parser_class=_Parser)
+    new_case = content_actions.add_parser("new-case", help=t("cli.content.new_case"),
+                                          description=t("cli.content.new_case"))
+    new_case.add_argument("case_id", metavar=t("cli.metavar.id"), help=t("cli.opt.case_id"))
+    new_case.add_argument("--program", required=True, metavar=t("cli.metavar.program"), help=t("cli.opt.case_program"))
+    with_region_option(new_case)
+    content_check = content_actions.add_parser("check", help=t("cli.content.check"), description=t("cli.content.check"))
+    with_region_option(content_check)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
+    with_region_option(demo)
     demo.add_argument("--no-serve", action="store_true", help=t("cli.opt.no_serve"))
 
     hub = commands.add_parser("hub", help=t("cli.hub"), description=t("cli.hub.description"))
@@ -227,10 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
-               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub}
+               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
+    if getattr(args, "content_dir", None) is not None:  # likewise the organisation's own content
+        os.environ[content.loader.CONTENT_ENV] = str(args.content_dir.resolve())
+        content.loader.library.cache_clear()
     try:
         return handler[args.command](args)
     except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence
@@ -254,7 +271,8 @@ def _say_where(asked: Path, written: Path) -> None:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"}
+    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
+            "content"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -285,6 +303,31 @@ def cmd_check(args) -> int:
         print(t("cli.check.failed", count=len(problems)), file=sys.stderr)
         return 1
     print(t("cli.check.ok", count=len(files) + len(decks)))
+    return 0
+
+
+def cmd_content(args) -> int:
+    from .content import local
+
+    if args.action is None:
+        raise UsageError(t("cli.content.need_action"))
+    if args.action == "new-case":
+        path = local.new_case(args.case_id, args.program)
+        print(t("cli.content.written", path=path))
+        return 0
+    report = local.check_folder()
+    if not report.files:
+        print(t("cli.content.empty", folder=report.folder), file=sys.stderr)
+        return 1
+    for problem in report.problems:
+        print(problem)
+    for case in report.cases:
+        print()
+        print(local.briefing_preview(case), end="")
+    if report.problems:
+        print(t("cli.content.failed", count=len(report.problems)), file=sys.stderr)
+        return 1
+    print(t("cli.content.checked", count=len(report.files), folder=report.folder))
     return 0
 
 

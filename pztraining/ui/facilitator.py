@@ -18,7 +18,7 @@ import ipywidgets as w
 from .. import access, roleplay, schedule
 from ..access import LOCAL, User
 from ..clock import utc_now
-from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program
+from ..content import Block, Meeting, Program, UnknownCase, case_choices, load_case, load_program
 from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
 from ..store import RolePlayRow, Store, StoreError
 from ..text_input import clean_name
@@ -190,7 +190,9 @@ class FacilitatorApp:
             set_options(self.case_select, [])
         else:
             self.message.clear()
-            set_options(self.case_select, [(load_case(c).title, c) for c in block.cases])
+            # The organisation's own cases of this programme are offered next to the shipped ones.
+            assert self.program is not None
+            set_options(self.case_select, [(load_case(c).title, c) for c in case_choices(self.program.id, block.cases)])
         self._fill_groups()
 
     def _fill_groups(self, select: int | None = None) -> None:
