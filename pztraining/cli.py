@@ -191,6 +191,29 @@ def build_parser() -> _Parser:
     users_remove.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     with_store_options(users_remove)
 
+    certificates = commands.add_parser("certificates", help=t("cli.certificates"), description=t("cli.certificates"))
+    with_store_options(certificates)
+    certificates.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                       help=t("cli.opt.training"))
+    certificates.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"),
+                              help=t("cli.opt.cert_out"))
+    certificates.add_argument("--trainers", metavar=t("cli.metavar.name"), help=t("cli.opt.trainers"))
+    certificates.add_argument("--register", metavar=t("cli.metavar.name"), help=t("cli.opt.register"))
+    certificates.add_argument("--number", metavar="NR", help=t("cli.opt.accreditation_number"))
+    certificates.add_argument("--points", metavar="N", help=t("cli.opt.points"))
+    certificates.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+
+    invitation = commands.add_parser("invitation", help=t("cli.invitation"), description=t("cli.invitation"))
+    with_store_options(invitation)
+    invitation.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                       help=t("cli.opt.training"))
+    invitation.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.ics_out"))
+    invitation.add_argument("--poster", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.poster"))
+    invitation.add_argument("--location", metavar=t("cli.metavar.name"), help=t("cli.opt.location"))
+    invitation.add_argument("--url", metavar="URL", help=t("cli.opt.url"))
+    invitation.add_argument("--start", default="09:00", metavar=t("cli.metavar.clock"), help=t("cli.opt.invite_start"))
+    invitation.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+
     local = commands.add_parser("content", help=t("cli.content"), description=t("cli.content"))
     content_actions = local.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
                                            parser_class=_Parser)
@@ -241,7 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
-               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content}
+               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content,
+               "certificates": cmd_certificates, "invitation": cmd_invitation}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
@@ -272,7 +296,7 @@ def _say_where(asked: Path, written: Path) -> None:
 
 def _commands(parser: _Parser) -> set[str]:
     return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "content"}
+            "content", "certificates", "invitation"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -328,6 +352,62 @@ def cmd_content(args) -> int:
         print(t("cli.content.failed", count=len(report.problems)), file=sys.stderr)
         return 1
     print(t("cli.content.checked", count=len(report.files), folder=report.folder))
+    return 0
+
+
+def _paperwork_training(args, **changes: str | None):
+    """The training of ``--training`` (this login must run it), its details saved with what the options changed."""
+    from .clock import utc_now
+    from .results import find_training  # by id, code or name, as for exports
+
+    store = Store.open(args.db, args.data_dir, create=False)
+    training = find_training(store, args.training)
+    access.require(access.current_user(store, os.environ), training, access.can_run, args.command)
+    details = store.training_details(training.id)
+    given = {name: value for name, value in changes.items() if value is not None}
+    if given:
+        details = store.save_training_details(training.id, dataclasses.replace(details, **given), utc_now())
+    return store, training, details
+
+
+def cmd_certificates(args) -> int:
+    from . import certificates
+
+    store, training, _details = _paperwork_training(args, trainers=args.trainers, register=args.register,
+                                                    accreditation_number=args.number, points=args.points)
+    found = certificates.write_certificates(store, training, args.out, overwrite=args.overwrite)
+    print(t("cli.certificates.written", count=len(found.complete), path=args.out))
+    missing = certificates.missing_lines(found, training)
+    if missing:
+        print(t("cert.missing_title"), file=sys.stderr)
+        for line in missing:
+            print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_invitation(args) -> int:
+    from . import invitation
+    from .clock import local_zone, utc_now
+    from .files import atomic_file, atomic_text
+
+    _store, training, details = _paperwork_training(args, location=args.location)
+    program = content.load_program(training.program_id)
+    start = agenda_lib.parse_clock(args.start)
+    url = invitation.join_url(training, args.url)
+    ics, skipped = invitation.calendar_ics(training, program, details, url, start, local_zone(), utc_now())
+    atomic_file(args.out, lambda target: target.write_bytes(ics), overwrite=args.overwrite)
+    print(t("cli.invitation.written", path=args.out))
+    if args.poster is not None:
+        html = invitation.poster_html(training, program, details, url, start, local_zone())
+        if args.poster.suffix.lower() == ".pdf":
+            invitation.write_poster_pdf(html, args.poster, overwrite=args.overwrite)
+        else:
+            atomic_text(args.poster, html, overwrite=args.overwrite)
+        print(t("cli.invitation.poster_written", path=args.poster))
+    if skipped:
+        print(t("cli.invitation.skipped", numbers=", ".join(map(str, skipped))), file=sys.stderr)
+    if url is None:
+        print(t("cli.invitation.no_url"), file=sys.stderr)
     return 0
 
 

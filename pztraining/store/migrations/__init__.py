@@ -27,6 +27,7 @@ from . import (
     v12_planning,
     v13_device_salts,
     v14_first_login,
+    v18_paperwork,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -45,6 +46,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v12_planning.migrate,
     v13_device_salts.migrate,
     v14_first_login.migrate,
+    v18_paperwork.migrate,  # numbered 18 for the merge of issue 23's branches
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.
