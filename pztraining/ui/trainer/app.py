@@ -23,6 +23,7 @@ from ..slides_link import slides_link_html
 from .actions import ActionsPanel
 from .checklist import Checklist
 from .new_training import NewTrainingForm
+from .paperwork import PaperworkPanel
 from .planner import Planner
 from .runner import Runner
 
@@ -63,6 +64,7 @@ class TrainerApp:
         self.forms = FormsPanel(store, clock)
         self.actions = ActionsPanel(store, clock)
         self.room = RoomPanel(store, clock)
+        self.paperwork = PaperworkPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
@@ -76,6 +78,7 @@ class TrainerApp:
             self.actions.root,
             self.forms.root,
             self.room.root,
+            self.paperwork.root,
         ]), "trainer-app", "pz-app")
         params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
         asked = params.get("training", [""])[0].strip()
@@ -127,6 +130,7 @@ class TrainerApp:
             self.forms.show(None, None)
             self.actions.show(None, None, None)
             self.room.show(None, None)
+            self.paperwork.show(None, None)
             self.slides_link.value = ""
             return
         try:
@@ -143,6 +147,7 @@ class TrainerApp:
         self.planner.meeting_select.value = schedule.default_meeting(dates, runs, local(self.clock()).date())
         self._on_meeting_chosen()
         self.checklist.show(self.training)
+        self.paperwork.show(self.training, self.program)
 
     # ================================================================ meeting choice
 
