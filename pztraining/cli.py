@@ -214,6 +214,12 @@ def build_parser() -> _Parser:
     invitation.add_argument("--start", default="09:00", metavar=t("cli.metavar.clock"), help=t("cli.opt.invite_start"))
     invitation.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
 
+    lab = commands.add_parser("lab", help=t("cli.lab"), description=t("cli.lab.description"))
+    with_store_options(lab)
+    lab.add_argument("--folder", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.lab_folder"))
+    lab.add_argument("--port", type=_port, metavar="N", help=t("cli.opt.lab_port"))
+    lab.add_argument("--no-browser", action="store_true", help=t("cli.opt.no_browser"))
+
     local = commands.add_parser("content", help=t("cli.content"), description=t("cli.content"))
     content_actions = local.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
                                            parser_class=_Parser)
@@ -265,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
                "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content,
-               "certificates": cmd_certificates, "invitation": cmd_invitation}
+               "certificates": cmd_certificates, "invitation": cmd_invitation, "lab": cmd_lab}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
@@ -296,7 +302,7 @@ def _say_where(asked: Path, written: Path) -> None:
 
 def _commands(parser: _Parser) -> set[str]:
     return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "content", "certificates", "invitation"}
+            "content", "certificates", "invitation", "lab"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -409,6 +415,20 @@ def cmd_invitation(args) -> int:
     if url is None:
         print(t("cli.invitation.no_url"), file=sys.stderr)
     return 0
+
+
+def cmd_lab(args) -> int:
+    from . import data, lab
+    from .store import database_url, default_data_dir
+
+    url = database_url(args.db, args.data_dir)
+    data.connect(url).close()  # a wrong or missing database is said now, not in the notebook
+    command_folder = args.folder or (args.data_dir or default_data_dir()) / "analyse"
+    notebook, copied = lab.place_notebook(command_folder)
+    print(t("cli.lab.copied" if copied else "cli.lab.existing", path=notebook))
+    command = lab.lab_command(notebook, args.no_browser, args.port)
+    print(t("cli.lab.starting", database=display_url(url)), flush=True)
+    return lab.run(command, url)
 
 
 def cmd_agenda(args) -> int:
