@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import access, results
-from .clock import local, local_zone, utc_now
-from .errors import ScopeError
-from .store import Store
-from .texts import t
+from pztraining.core.clock import local, local_zone, utc_now
+from pztraining.core.errors import ScopeError
+from pztraining.core.texts import t
+from pztraining.services import access, results
+from pztraining.store import Store
 
 __all__ = ["answers", "before_after", "connect", "indicators", "item_summary", "trainings"]
 
@@ -100,7 +100,7 @@ def before_after(store: Store, training: str | int | None = None, program: str |
 def indicators(store: Store, organisation: str, date_from: date, date_to: date, program: str | None = None,
                per: str | None = None) -> pd.DataFrame:
     """The borging indicators of ``organisation`` per half-year or year (``per``), as in ``pztraining borging``."""
-    from .kartrekker import gather
+    from pztraining.services.kartrekker import gather
 
     today = local(utc_now()).date()
     found = gather.borging(store, organisation, date_from, date_to, today, local_zone(), program_id=program,

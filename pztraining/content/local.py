@@ -12,12 +12,19 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..errors import PztrainingError
-from ..files import atomic_text
-from ..texts import t
-from . import schema
-from .errors import ContentError, ContentProblem, display_name
-from .loader import builtin_content_dir, check_files, content_files, library, load_file, local_content_dir
+from pztraining.content import schema
+from pztraining.content.errors import ContentError, ContentProblem, display_name
+from pztraining.content.loader import (
+    builtin_content_dir,
+    check_files,
+    content_files,
+    library,
+    load_file,
+    local_content_dir,
+)
+from pztraining.core.errors import PztrainingError
+from pztraining.core.files import atomic_text
+from pztraining.core.texts import t
 
 
 class LocalContentError(PztrainingError):
@@ -64,7 +71,7 @@ def case_template(case_id: str, program_id: str) -> str:
 def new_case(case_id: str, program_id: str, folder: Path | None = None) -> Path:
     """Write the template of case ``case_id`` to ``<folder>/cases/<case_id>.yaml``; returns the path.
 
-    Never over an existing file (:class:`~pztraining.files.AlreadyExists`), never into the
+    Never over an existing file (:class:`~pztraining.core.files.AlreadyExists`), never into the
     shipped content; the id must be new and the programme known (LocalContentError, Dutch).
     """
     target_folder = content_folder(folder)

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from ..text_input import clean_name
-from .engine import Database, retry_when_busy
-from .tables import paper_attendance, participants, submissions, training_details
-from .trainings import require_training
+from pztraining.core.text_input import clean_name
+from pztraining.store.engine import Database, retry_when_busy
+from pztraining.store.tables import paper_attendance, participants, submissions, training_details
+from pztraining.store.trainings import require_training
 
 #: The longest text of each detail, as the columns allow.
 DETAIL_LIMITS = {"location": 300, "trainers": 300, "register": 200, "accreditation_number": 100, "points": 20}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 from nbclient import NotebookClient
 
-from pztraining import demo, lab
-from pztraining.clock import utc_now
+from pztraining.cli import demo, lab
+from pztraining.core.clock import utc_now
 from pztraining.store import Store
 
 

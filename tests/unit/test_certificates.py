@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pztraining.certificates import attendance
-from pztraining.cli import main
+from pztraining.cli.main import main
+from pztraining.reports.certificates import attendance
 from pztraining.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

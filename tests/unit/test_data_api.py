@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pztraining import data, demo
-from pztraining.cli import main
+from pztraining import data
+from pztraining.cli import demo
+from pztraining.cli.main import main
 from pztraining.store import Store, StoreError
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_a_missing_database_is_not_created(tmp_path):
 
 def test_lab_copies_the_notebook_once_and_gives_jupyterlab_the_same_database(demo_url, tmp_path, monkeypatch,
                                                                              capsys):
-    from pztraining import lab
+    from pztraining.cli import lab
 
     started = []
     monkeypatch.setattr(lab, "run", lambda command, url: started.append((command, url)) or 0)

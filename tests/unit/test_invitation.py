@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

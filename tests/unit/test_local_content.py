@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import loader
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import loader
 from pztraining.ui.facilitator import FacilitatorApp
 

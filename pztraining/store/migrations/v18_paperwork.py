@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import metadata, paper_attendance, training_details
+from pztraining.store.tables import metadata, paper_attendance, training_details
 
 
 def migrate(conn: Connection) -> None:

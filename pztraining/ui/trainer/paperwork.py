@@ -12,15 +12,15 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ... import certificates, invitation
-from ...agenda import parse_clock
-from ...clock import local, local_zone
-from ...content import Program
-from ...errors import PztrainingError
-from ...store import Store, Training, TrainingDetails
-from ...texts import t
-from ..common import Message, esc, named
-from ..download import Downloads
+from pztraining.content import Program
+from pztraining.core.clock import local, local_zone
+from pztraining.core.errors import PztrainingError
+from pztraining.core.texts import t
+from pztraining.domain.agenda import parse_clock
+from pztraining.reports import certificates, invitation
+from pztraining.store import Store, Training, TrainingDetails
+from pztraining.ui.common import Message, esc, named
+from pztraining.ui.download import Downloads
 
 #: The detail fields in the order shown, with their text keys.
 FIELDS = (("location", "paper.location"), ("trainers", "paper.trainers"), ("register", "paper.register"),
