@@ -51,6 +51,10 @@ def lab_command(notebook: Path, no_browser: bool, port: int | None) -> list[str]
         command.append("--no-browser")
     if port is not None:
         command.append(f"--port={port}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # In a container one is often root; JupyterLab then refuses in English. It still listens
+        # on this machine only, behind its token (as the hub's single-user servers: serving/hub.py).
+        command.append("--allow-root")
     return command
 
 
