@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from importlib import resources
@@ -59,8 +60,17 @@ def lab_command(notebook: Path, no_browser: bool, port: int | None) -> list[str]
 
 
 def run(command: list[str], db_url: str) -> int:
-    """Run JupyterLab until it stops (Ctrl+C stops it too); its kernels get ``db_url`` as ``PZTRAINING_DB``."""
+    """Run JupyterLab until it stops; its kernels get ``db_url`` as ``PZTRAINING_DB``.
+
+    Ctrl+C or SIGTERM (a service manager's stop) stops JupyterLab too, never leaving it orphaned;
+    KeyboardInterrupt then reaches the caller.
+    """
+
+    def _interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
     env = {**os.environ, "PZTRAINING_DB": db_url}
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     process = subprocess.Popen(command, env=env)
     try:
         return process.wait()
@@ -68,3 +78,5 @@ def run(command: list[str], db_url: str) -> int:
         process.terminate()
         process.wait(timeout=30)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -430,7 +430,11 @@ def cmd_lab(args) -> int:
     print(t("cli.lab.copied" if copied else "cli.lab.existing", path=notebook))
     command = lab.lab_command(notebook, args.no_browser, args.port)
     print(t("cli.lab.starting", database=display_url(url)), flush=True)
-    return lab.run(command, url)
+    try:
+        return lab.run(command, url)
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 0
 
 
 def cmd_agenda(args) -> int:
