@@ -33,3 +33,17 @@ def test_the_facilitator_offers_and_runs_the_organisations_own_case(store, clock
     app.create_button.click()
     assert app.row is not None and app.row.state["group"]["case_id"] == own_case
     assert "Eigen casus: mevrouw-bakker" in app.case_box.value
+
+
+def test_the_trainer_shares_the_own_case_with_the_phones(store, clock, own_case):
+    from pztraining.content import load_program
+    from pztraining.services.participation import open_items
+    from pztraining.ui.room_panel import RoomPanel
+
+    training = store.add_training("Team De Linde", "mysupport", clock())
+    panel = RoomPanel(store, clock)
+    panel.show(training, load_program("mysupport").meeting(1))
+    assert own_case in panel._buttons
+    panel.toggle(own_case)
+    shared = [item for item in open_items(store, training) if item.kind == "case"]
+    assert [(item.id, item.title) for item in shared] == [(own_case, "Eigen casus: mevrouw-bakker")]
