@@ -62,6 +62,8 @@ class Settings:
     participant_url: str = ""
     #: Another network's region file for the zorgkaart (None: the shipped one).
     region: Path | None = None
+    #: An organisation's own cases and programmes, used next to the shipped content (None: none).
+    content_dir: Path | None = None
     #: The folder the trainer server serves the slide decks from.
     slides_dir: Path | None = None
     #: Days after a training's last meeting that its join code still works.
@@ -97,6 +99,7 @@ FIELDS: dict[str, str] = {
     "public_url": "PZTRAINING_PUBLIC_URL",
     "participant_url": "PZTRAINING_PARTICIPANT_URL",
     "region": "PZTRAINING_REGION",
+    "content_dir": "PZTRAINING_CONTENT_DIR",
     "slides_dir": "PZTRAINING_SLIDES",
     "join_days": "PZTRAINING_JOIN_DAYS",
     "anonymous_batch": "PZTRAINING_ANONYMOUS_BATCH",

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from pztraining.content import Form, UnknownContent, load_case, load_form, load_program
+from pztraining.content import Form, UnknownContent, case_choices, load_case, load_form, load_program
 from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
 from pztraining.core.texts import t
@@ -149,7 +149,8 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
     """
     program = load_program(training.program_id)
     known_forms = {f for m in program.meetings for f in m.form_ids()}
-    known_cases = {c for m in program.meetings for b in m.blocks for c in b.cases}
+    # The organisation's own cases of the programme too (content.case_choices): shared like the shipped ones.
+    known_cases = {c for m in program.meetings for b in m.blocks for c in case_choices(program.id, b.cases)}
     items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous,
                       _revealed(store, training, s.meeting, s.form_id))
              for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from pztraining.content import Block, Meeting, Program, UnknownCase, load_case, load_program
+from pztraining.content import Block, Meeting, Program, UnknownCase, case_choices, load_case, load_program
 from pztraining.core import settings
 from pztraining.core.clock import utc_now
 from pztraining.core.settings import Context
@@ -202,7 +202,9 @@ class FacilitatorApp:
             set_options(self.case_select, [])
         else:
             self.message.clear()
-            set_options(self.case_select, [(load_case(c).title, c) for c in block.cases])
+            # The organisation's own cases of this programme are offered next to the shipped ones.
+            assert self.program is not None
+            set_options(self.case_select, [(load_case(c).title, c) for c in case_choices(self.program.id, block.cases)])
         self._fill_groups()
 
     def _fill_groups(self, select: int | None = None) -> None:
