@@ -16,7 +16,8 @@ Layout:
 - one module per aggregate with its SQL: :mod:`.trainings` (with runs and the checklist),
   :mod:`.people` (users, participants), :mod:`.answers` (form sessions, submissions, drafts,
   anonymous batches, quiz reveals), :mod:`.room` (room versions, shared cases, facilitator
-  codes), :mod:`.roleplay`, :mod:`.discussions`, :mod:`.kartrekker`, :mod:`.reading` (reports).
+  codes), :mod:`.roleplay`, :mod:`.discussions`, :mod:`.kartrekker`, :mod:`.reading` (reports),
+  :mod:`.bundles` (a training carried from a laptop to the server).
 
 :class:`Store` is the facade callers use: it *inherits* the aggregates (mixins over one
 :class:`~.engine.Database`) rather than holding one object per aggregate. Every aggregate needs
@@ -29,6 +30,7 @@ method's name and signature as callers know them, and keep each aggregate's SQL 
 from __future__ import annotations
 
 from .answers import Answers, FormSession
+from .bundles import BundleImport, Bundles
 from .discussions import (
     ACTION_TEXT_LIMIT,
     ACTION_WHO_LIMIT,
@@ -74,14 +76,15 @@ from .tables import ORGANISATION_TABLES, metadata
 from .trainings import Training, Trainings
 
 
-class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading):
+class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading, Bundles):
     """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
 
 
 __all__ = [
     "ACTION_TEXT_LIMIT", "ACTION_WHO_LIMIT", "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
     "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
-    "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "CaseAction", "ConditionScore", "Database",
+    "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "BundleImport", "CaseAction", "ConditionScore",
+    "Database",
     "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",
     "Participant", "RolePlayRow", "Store", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
     "database_url", "default_data_dir", "display_url", "login_name", "metadata", "new_device_salt",

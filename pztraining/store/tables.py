@@ -278,6 +278,18 @@ entered_indicators = Table(
     Column("entered_at", DateTime(timezone=True), nullable=False),
 )
 
+# Trainings brought in from a laptop (``pztraining bundle import``; since schema 17): the
+# laptop training's stable id, so importing the same bundle again changes nothing and a newer
+# export of that training replaces the earlier import instead of adding a second training.
+bundle_imports = Table(
+    "bundle_imports", metadata,
+    Column("training_uid", String(64), primary_key=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("checksum", String(64), nullable=False),  # SHA-256 of the bundle's content as imported
+    Column("exported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Tables of an organisation, not of a training: removing a training leaves them (they hold no
 #: participant data; the remarks are the kartrekker's own).
 ORGANISATION_TABLES = (condition_scores, cost_inputs, plan_starts, entered_indicators)
