@@ -10,7 +10,7 @@ The file::
 
 ``checksum`` is the SHA-256 of the content's canonical JSON (keys sorted, no spaces, UTF-8),
 so a file damaged or edited by hand is refused. It is a checksum, not a signature: whoever
-edits the file on purpose can compute a new one (see the README, *Laptop naar server*).
+edits the file on purpose can compute a new one (see the README, *From a laptop to the server*).
 
 The content holds the training (name, programme, organisation, meeting dates), its meetings
 as run in the Draaiboek, the checklist, the participants (attendance: name and when they
