@@ -220,6 +220,17 @@ def checksum(content: Any) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
+#: What says when and by which version a bundle was made, not what the training holds.
+_ABOUT_THE_FILE = ("exported_at", "pztraining", "schema_version")
+
+
+def data_checksum(content: dict[str, Any]) -> str:
+    """The checksum of what the training holds (the content without when and by what it was
+    exported): two exports of an unchanged training have the same one, so the second import
+    of either writes nothing."""
+    return checksum({key: value for key, value in content.items() if key not in _ABOUT_THE_FILE})
+
+
 def _order(content: dict[str, Any]) -> dict[str, Any]:
     """Every list in an order of its own content, so the file says nothing about when rows came in."""
     def by_content(rows: list[Any]) -> list[Any]:
@@ -262,10 +273,11 @@ def _where(exc: ValidationError) -> str:
 
 
 class Bundle:
-    """A bundle read back and checked: ``content`` (Python values, as the store takes them) and ``checksum``."""
+    """A bundle read back and checked: ``content`` (Python values, as the store takes them), the
+    file's ``checksum`` and the ``data_checksum`` of what the training holds."""
 
-    def __init__(self, content: dict[str, Any], digest: str):
-        self.content, self.checksum = content, digest
+    def __init__(self, content: dict[str, Any], digest: str, data_digest: str):
+        self.content, self.checksum, self.data_checksum = content, digest, data_digest
 
     @property
     def organisation(self) -> str:
@@ -302,7 +314,7 @@ def read(data: bytes, source: object = "") -> Bundle:
         model = Content.model_validate(document["content"])
     except ValidationError as exc:
         raise DamagedBundle(t("bundle.invalid", path=source, where=_where(exc))) from None
-    return Bundle(model.model_dump(), document["checksum"])
+    return Bundle(model.model_dump(), document["checksum"], data_checksum(document["content"]))
 
 
 # ------------------------------------------------------------------ organisations

@@ -458,7 +458,7 @@ def cmd_bundle(args) -> int:
     known |= {tr.organisation for tr in store.list_trainings()}
     organisation = bundle_lib.import_organisation(found, args.org, known - {""})
     access.require_organisation(user, organisation, "bundle import")
-    result = store.import_bundle(found.content, organisation, found.checksum, utc_now())
+    result = store.import_bundle(found.content, organisation, found.data_checksum, utc_now())
     said = {"name": found.training_name, "org": organisation, **bundle_lib.summary(found.content)}
     if result.outcome == "older":
         raise bundle_lib.BundleError(t("bundle.older", **said))

@@ -152,8 +152,9 @@ class Bundles(Database):
         """Write a checked bundle's training into ``organisation``, all in one transaction.
 
         The training's stable id decides: not seen before, a new training; seen with this
-        ``checksum``, nothing at all is written; seen with an older export, its rows are
-        replaced (same training id); a newer export or another organisation's: nothing.
+        ``checksum`` (of the training's data, :func:`pztraining.bundle.data_checksum`), nothing
+        at all is written; imported before from an earlier export, its rows are replaced (same
+        training id); from a later export, or for another organisation: nothing.
         """
         uid, exported_at = content["training_uid"], content["exported_at"]
         part = content["training"]
@@ -163,10 +164,10 @@ class Bundles(Database):
             if seen is not None:
                 owner = conn.execute(select(trainings.c.organisation)
                                      .where(trainings.c.id == seen.training_id)).scalar()
-                if seen.checksum == checksum:
-                    return BundleImport(seen.training_id, "unchanged")
                 if owner != organisation:
                     return BundleImport(seen.training_id, "other_organisation")
+                if seen.checksum == checksum:
+                    return BundleImport(seen.training_id, "unchanged")
                 if utc(seen.exported_at) >= exported_at:
                     return BundleImport(seen.training_id, "older")
                 training_id = seen.training_id

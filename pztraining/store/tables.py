@@ -285,7 +285,7 @@ bundle_imports = Table(
     "bundle_imports", metadata,
     Column("training_uid", String(64), primary_key=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, unique=True),
-    Column("checksum", String(64), nullable=False),  # SHA-256 of the bundle's content as imported
+    Column("checksum", String(64), nullable=False),  # SHA-256 of the training's data as imported
     Column("exported_at", DateTime(timezone=True), nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
 )

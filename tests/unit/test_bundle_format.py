@@ -66,6 +66,16 @@ def test_a_sealed_bundle_reads_back_as_it_was_written():
     assert bundle.summary(content) == {"participants": 2, "answers": 4, "anonymous": 3}
 
 
+def test_two_exports_of_the_same_data_differ_only_in_the_file_checksum():
+    later, _digest = bundle.seal(_rows(), organisation="Zorggroep Noord", exported_at=NOON.replace(hour=13),
+                                 version="0.2.0", schema_version=16)
+    first, second = (bundle.read(text.encode(), "b.json") for text in (_seal(), later))
+    assert first.checksum != second.checksum and first.data_checksum == second.data_checksum
+    changed = _rows()
+    changed["answers"][0]["answers"]["a"] = "anders"
+    assert bundle.read(_seal(changed).encode(), "b.json").data_checksum != first.data_checksum
+
+
 def test_a_changed_answer_is_refused_as_tampered():
     document = json.loads(_seal())
     document["content"]["answers"][0]["answers"]["a"] = "slecht"
