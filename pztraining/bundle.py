@@ -62,6 +62,8 @@ class _Part(BaseModel):
 MeetingNo = Annotated[int, Field(ge=1, le=1000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+#: What was answered, item id → the value as stored (a number, a text, a list of options).
+Answers = dict[Id, Any]
 
 
 class TrainingPart(_Part):
@@ -85,7 +87,7 @@ class Tick(_Part):
 
 class Person(_Part):
     ref: int = Field(ge=1)
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, Field(min_length=1, max_length=100)]
     joined_at: AwareDatetime
 
 
@@ -104,14 +106,14 @@ class NamedAnswer(_Part):
     participant: int | None  # a Person's ref
     paper: bool
     submitted_at: AwareDatetime | None
-    answers: dict[str, Any]
+    answers: Answers
 
 
 class AnonymousAnswer(_Part):
     meeting: MeetingNo
     form_id: Id
     paper: bool
-    answers: dict[str, Any]
+    answers: Answers
 
 
 class Reveal(_Part):
