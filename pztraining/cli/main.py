@@ -435,24 +435,29 @@ def cmd_users(args) -> int:
 
 def cmd_bundle(args) -> int:
     """Export one training to a bundle file (laptop), or import one (the organisation's server)."""
-    from . import __version__
-    from . import bundle as bundle_lib
-    from .clock import utc_now
-    from .files import atomic_file
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pztraining.core.clock import utc_now
+    from pztraining.core.files import atomic_file
+    from pztraining.domain import bundle as bundle_lib
 
     if args.action is None:
         raise UsageError(t("cli.bundle.need_action"))
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     user = access.current_user(store, os.environ)
     if args.action == "export":
-        from .results import find_training  # by id, code or name, as for exports
+        from pztraining.services.results import find_training  # by id, code or name, as for exports
 
         training = find_training(store, args.training)
         access.require(user, training, access.can_run, "bundle export")
         organisation = bundle_lib.export_organisation(training.organisation, args.org)
         rows = store.training_bundle(training.id)
+        try:
+            made_by = version("pztraining")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            made_by = ""
         text, _digest = bundle_lib.seal(rows, organisation=organisation, exported_at=utc_now(),
-                                        version=__version__, schema_version=store.schema_version())
+                                        version=made_by, schema_version=store.schema_version())
         atomic_file(args.out, lambda path: path.write_text(text, encoding="utf-8"), overwrite=args.overwrite)
         print(t("bundle.written", path=args.out, name=training.name, org=organisation, **bundle_lib.summary(rows)))
         return 0

@@ -1,7 +1,7 @@
 """Bundles: one training read out for a laptop's bundle, and a bundle written in on the server.
 
-The file, its checksum and its checks are :mod:`pztraining.bundle`'s (pure); here is only the
-SQL, with plain dicts in and out (the shape of ``pztraining.bundle.Content``). Drafts, join
+The file, its checksum and its checks are :mod:`pztraining.domain.bundle`'s (pure); here is only the
+SQL, with plain dicts in and out (the shape of ``pztraining.domain.bundle.Content``). Drafts, join
 codes, device hashes, submission ids and the respondent keys of anonymous answers stay on the
 laptop; an imported training gets new ones of the server, and its anonymous answers are written
 like a batch of the mixing pool: random ids, random order, no participant, no time.
@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..texts import t
-from .engine import Database, inserted_id, retry_when_busy
-from .errors import MissingEntry
-from .keys import new_device_salt
-from .tables import (
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, inserted_id, retry_when_busy
+from pztraining.store.errors import MissingEntry
+from pztraining.store.keys import new_device_salt
+from pztraining.store.tables import (
     answers,
     bundle_imports,
     case_actions,
@@ -41,7 +41,7 @@ from .tables import (
     trainings,
     utc,
 )
-from .trainings import delete_training_rows
+from pztraining.store.trainings import delete_training_rows
 
 #: What an import did: a new training, an earlier import replaced by a newer export, nothing
 #: (the same bundle again), or nothing because it was refused (an older export than the one
@@ -152,7 +152,7 @@ class Bundles(Database):
         """Write a checked bundle's training into ``organisation``, all in one transaction.
 
         The training's stable id decides: not seen before, a new training; seen with this
-        ``checksum`` (of the training's data, :func:`pztraining.bundle.data_checksum`), nothing
+        ``checksum`` (of the training's data, :func:`pztraining.domain.bundle.data_checksum`), nothing
         at all is written; imported before from an earlier export, its rows are replaced (same
         training id); from a later export, or for another organisation: nothing.
         """

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pztraining import bundle
-from pztraining.bundle import BundleError, DamagedBundle, ForeignBundle
+from pztraining.domain import bundle
+from pztraining.domain.bundle import BundleError, DamagedBundle, ForeignBundle
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import load_form
-from pztraining.errors import ScopeError
-from pztraining.forms import form_spec
-from pztraining.kartrekker import gather
-from pztraining.participation import new_paper_key
+from pztraining.core.errors import ScopeError
+from pztraining.domain.forms import form_spec
+from pztraining.services.kartrekker import gather
+from pztraining.services.participation import new_paper_key
 from pztraining.store import Store, tables
 
 NOORD = "Zorggroep Noord"

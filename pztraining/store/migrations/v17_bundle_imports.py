@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import bundle_imports, metadata
+from pztraining.store.tables import bundle_imports, metadata
 
 
 def migrate(conn: Connection) -> None:

@@ -32,9 +32,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .content.errors import format_location
-from .errors import PztrainingError
-from .texts import t
+from pztraining.content.errors import format_location
+from pztraining.core.errors import PztrainingError
+from pztraining.core.texts import t
 
 FORMAT = "pztraining-bundle"
 #: The newest file version this code reads and the one it writes.
