@@ -460,6 +460,9 @@ def cmd_bundle(args) -> int:
                                         version=made_by, schema_version=store.schema_version())
         atomic_file(args.out, lambda path: path.write_text(text, encoding="utf-8"), overwrite=args.overwrite)
         print(t("bundle.written", path=args.out, name=training.name, org=organisation, **bundle_lib.summary(rows)))
+        still_open = bundle_lib.open_forms(rows)
+        if still_open:
+            print(t("bundle.open_forms", forms="; ".join(still_open)), file=sys.stderr)
         return 0
     found = bundle_lib.read(args.file.read_bytes(), args.file)
     known = {account.organisation for account in store.list_users()}

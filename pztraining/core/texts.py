@@ -1021,6 +1021,7 @@ NL: dict[str, str] = {
     "bundle.imported": "Geïmporteerd: '{name}' bij {org} ({participants} deelnemers, {answers} ingevulde formulieren, waarvan {anonymous} anoniem).",
     "bundle.replaced": "Bijgewerkt: '{name}' bij {org} is vervangen door deze nieuwere bundel ({participants} deelnemers, {answers} ingevulde formulieren, waarvan {anonymous} anoniem).",
     "bundle.unchanged": "'{name}' is al geïmporteerd bij {org}; er is niets veranderd.",
+    "bundle.open_forms": "Let op: nog open (bijeenkomst: formulier) {forms}. Wat daarna nog binnenkomt, en anonieme antwoorden die nog wachten om samen met andere bewaard te worden, zit niet in deze bundel; sluit de formulieren en maak de bundel opnieuw.",
 }
 
 _LANGUAGES = {"nl": NL}

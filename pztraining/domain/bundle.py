@@ -365,3 +365,10 @@ def summary(content: dict[str, Any]) -> dict[str, int]:
     anonymous = len(content["anonymous_answers"])
     return {"participants": len(content["participants"]), "answers": len(content["answers"]) + anonymous,
             "anonymous": anonymous}
+
+
+def open_forms(rows: dict[str, Any]) -> list[str]:
+    """The forms still open in a training as read (``meeting N: form``): anonymous answers that
+    wait in a running room server's pool are not stored yet, so not in a bundle made now."""
+    return [f"{form['meeting']}: {form['form_id']}"
+            for form in sorted(rows["forms"], key=lambda f: (f["meeting"], f["form_id"])) if form["closed_at"] is None]

@@ -151,7 +151,10 @@ def test_a_laptop_training_arrives_on_the_server_whole_but_for_its_drafts(capsys
     out = tmp_path / "noord.json"
     assert _export(capsys, store, training.id, out) == (0, (
         f"Bundel geschreven: {out} ('Team Noord maart' van Zorggroep Noord: 5 deelnemers, "
-        "9 ingevulde formulieren, waarvan 5 anoniem).\n"), "")
+        "9 ingevulde formulieren, waarvan 5 anoniem).\n"), (
+        "Let op: nog open (bijeenkomst: formulier) 1: voorbereiding-mysupport. Wat daarna nog binnenkomt, en "
+        "anonieme antwoorden die nog wachten om samen met andere bewaard te worden, zit niet in deze bundel; "
+        "sluit de formulieren en maak de bundel opnieuw.\n"))
     assert _import(capsys, server, out, " zorggroep noord ") == (0, (
         "Geïmporteerd: 'Team Noord maart' bij Zorggroep Noord (5 deelnemers, 9 ingevulde formulieren, "
         "waarvan 5 anoniem).\n"), "")
