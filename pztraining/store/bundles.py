@@ -87,10 +87,10 @@ class Bundles(Database):
             uid = conn.execute(select(bundle_imports.c.training_uid).where(
                 bundle_imports.c.training_id == training_id)).scalar() or training_uid(row.device_salt)
             return {"training_uid": uid, "organisation": row.organisation,
-                    "training": self._training_part(conn, row), **self._rows_of(conn, training_id)}
+                    "training": self._bundle_training(conn, row), **self._bundle_rows(conn, training_id)}
 
     @staticmethod
-    def _training_part(conn: Connection, row: Any) -> dict[str, Any]:
+    def _bundle_training(conn: Connection, row: Any) -> dict[str, Any]:
         days = conn.execute(select(meeting_date_rows.c.meeting, meeting_date_rows.c.date)
                             .where(meeting_date_rows.c.training_id == row.id)
                             .order_by(meeting_date_rows.c.meeting)).all()
@@ -98,7 +98,7 @@ class Bundles(Database):
                 "meeting_dates": [day.date for day in days]}
 
     @staticmethod
-    def _rows_of(conn: Connection, training_id: int) -> dict[str, Any]:
+    def _bundle_rows(conn: Connection, training_id: int) -> dict[str, Any]:
         def of(table):
             return conn.execute(select(table).where(table.c.training_id == training_id)).all()
 
@@ -186,11 +186,11 @@ class Bundles(Database):
                                                            checksum=checksum, exported_at=exported_at,
                                                            imported_at=now))
                 outcome = "new"
-            self._write_rows(conn, training_id, content)
+            self._write_bundle_rows(conn, training_id, content)
         return BundleImport(training_id, outcome)
 
     @staticmethod
-    def _write_rows(conn: Connection, training_id: int, content: dict[str, Any]) -> None:
+    def _write_bundle_rows(conn: Connection, training_id: int, content: dict[str, Any]) -> None:
         def add(table, rows: list[dict[str, Any]]) -> None:
             if rows:
                 conn.execute(insert(table), [{"training_id": training_id, **row} for row in rows])
