@@ -1,4 +1,4 @@
-"""Schema 15: An entered indicator belongs to a programme, not only to an organisation."""
+"""Schema 17: An entered indicator belongs to a programme, not only to an organisation."""
 
 from __future__ import annotations
 
