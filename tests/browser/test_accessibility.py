@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form
-from pztraining.roleplay import Group, RolePlay
+from pztraining.domain.roleplay import Group, RolePlay
 from pztraining.store import Store, Training
 from tests.browser.a11y import axe_violations, controls, describe, unnamed_controls
 from tests.browser.helpers import (
