@@ -1000,6 +1000,7 @@ NL: dict[str, str] = {
     "part.new_item.form": "Nieuw geopend: {title}",
     "part.new_item.case": "Nieuwe casus om te lezen: {title}",
     "part.new_item.several": "Nieuw geopend: {titles}",
+    "part.new_item.reveal": "Het juiste antwoord staat nu klaar: {title}",
     "part.new_item.open": "Nu openen",
     "part.new_item.overview": "Naar het overzicht",
     "part.new_item.close": "Melding sluiten",

@@ -111,6 +111,31 @@ def test_a_form_and_a_case_opened_while_the_phone_shows_the_end_of_a_sent_form_r
         assert not page.js_errors, page.js_errors
 
 
+@PHONES
+def test_a_quiz_answer_revealed_while_the_phone_shows_another_form_reaches_the_screen(
+        browser: Browser, served, store: Store, viewport):
+    training = new_training(store, f"Quiz onthuld {viewport['width']}", "zorgkaart")
+    quiz = load_form("zorgkaart-quiz")
+    for form_id in ("zorgkaart-quiz", "zorgkaart-beslisboom"):
+        open_form(store, training, form_id)
+    with device(browser, viewport) as page:
+        join(page, served, training, "Jet")
+        show_form(page, quiz.id)
+        page.locator(f"fieldset.pz-item[data-item='{quiz.items[0].id}'] input[type=radio]").first.check()
+        submit(page)
+        expect(page.locator(".pz-form-root")).to_have_attribute("data-status", "submitted")
+        page.locator(".pz-still-open button.pz-form-link-zorgkaart-beslisboom").click()
+        expect(page.locator(".pz-tree")).to_be_visible()
+        store.reveal_answer(training.id, MEETING, quiz.id, quiz.items[0].id, now())
+        news = page.locator(".pz-new-item")
+        with explained(page, served):
+            expect(news).to_contain_text(f"Het juiste antwoord staat nu klaar: {quiz.title}", timeout=OTHER_SIDE_MS)
+        expect(news).to_be_in_viewport(ratio=1)
+        news.get_by_role("button", name="Nu openen").click()
+        expect(page.locator(".pz-quiz-reveal")).to_contain_text(quiz.items[0].correct)
+        assert not page.js_errors, page.js_errors
+
+
 def test_a_form_opened_while_the_list_is_scrolled_is_scrolled_into_view_and_marked(
         browser: Browser, served, store: Store):
     training = new_training(store, "Lange lijst")

@@ -275,6 +275,7 @@ async function poll() {
 let statusTimer = null;
 function onItems(items) {
   const before = new Set(state.items.map(itemKey));
+  const shownBefore = new Map(state.items.map((item) => [itemKey(item), (item.revealed || []).join(" ")]));
   const unknown = items.some((item) => item.kind === "form" && !(itemKey(item) in state.statuses));
   state.items = items;
   main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
@@ -296,7 +297,14 @@ function onItems(items) {
     if (stillOpen && current.kind === "form") refreshReveals(current, items);
     if (state.view === "form") showStillOpen();
   }
-  if (fresh.length && state.name && ["overview", "form", "case", "opening"].includes(state.view)) announce(fresh);
+  const live = state.name && ["overview", "form", "case", "opening"].includes(state.view);
+  if (fresh.length && live) { announce(fresh); return; }
+  // A quiz answer the trainer just revealed, on a quiz this phone is not showing: told the same way
+  // (on the quiz itself the answer appears in place, read out by its status region).
+  const revealed = items.filter((item) => item.kind === "form" && shownBefore.has(itemKey(item))
+    && (item.revealed || []).join(" ") !== shownBefore.get(itemKey(item)) && (item.revealed || []).length
+    && !(state.view === "form" && state.current && itemKey(state.current) === itemKey(item)));
+  if (revealed.length && live) announce(revealed.slice(-1), true);
 }
 
 // ------------------------------------------------------------------ what the trainer just opened
@@ -306,12 +314,11 @@ function onItems(items) {
 // region), with a short vibration where the phone allows it; in the list the new item is also
 // scrolled into view and marked.
 
-function announce(fresh) {
+function announce(fresh, reveal = false) {
   const newest = fresh[fresh.length - 1];
   const titles = fresh.map((item) => item.title).join(", ");
-  const text = fresh.length === 1
-    ? t(newest.kind === "case" ? "part.new_item.case" : "part.new_item.form", { title: titles })
-    : t("part.new_item.several", { titles });
+  const one = newest.kind === "case" ? "part.new_item.case" : reveal ? "part.new_item.reveal" : "part.new_item.form";
+  const text = fresh.length === 1 ? t(one, { title: titles }) : t("part.new_item.several", { titles });
   const go = fresh.length === 1
     ? button("pz-new-item-open", t("part.new_item.open"), () => openItem(newest))
     : button("pz-new-item-open", t("part.new_item.overview"), () => { hideBanner(); overview(true); });
