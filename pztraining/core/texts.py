@@ -714,8 +714,6 @@ NL: dict[str, str] = {
     "kt.report.start_default": "(voorstel: nog geen startmaand gekozen)",
     "kt.report.no_planning": "Geen planning: kies één programma om de planning in de rapportage te zien.",
     "kt.report.no_entered": "Nog geen ingevoerde indicatoren in deze periodes.",
-    "kt.entered.client_satisfaction": "Tevredenheid cliënten en naasten",
-    "kt.entered.lead_time": "Doorlooptijd casus",
     "kt.entered.mark": "ingevoerd",
     "kt.entered.col_value": "{label} (ingevoerd)",
     "kt.entered.col_unit": "{label}: eenheid",
@@ -731,7 +729,8 @@ NL: dict[str, str] = {
     "kt.entered.negative": "Een negatief getal kan hier niet; vul 0 of meer in.",
     "kt.entered.too_high": "Meer dan {top} {unit} kan niet kloppen; controleer het getal.",
     "kt.entered.title": "Indicatoren invoeren die niet gemeten worden",
-    "kt.entered.intro": ("Tevredenheid van cliënten en naasten en de doorlooptijd van een casus staan niet in de "
+    "kt.entered.intro": ("Deze indicatoren van dit programma (bijvoorbeeld tijdige opname, tevredenheid van "
+                         "cliënten en naasten, casusdoorlooptijd) staan niet in de "
                          "formulieren. Vul ze hier per periode in; ze staan dan als 'ingevoerd' naast de gemeten "
                          "indicatoren. Een nieuwe invoer voor dezelfde periode vervangt de vorige in tabel en rapport."),
     "kt.entered.indicator": "Indicator",
@@ -1154,6 +1153,26 @@ NL: dict[str, str] = {
     "part.form.draft_phone": "bezig (bewaard op deze telefoon)",
     "form.required_note": "* = verplicht",
     "form.required": "verplicht",
+    # --- seeds ---
+    "content.voorstel": "(voorstel van pztraining)",
+    "content.schema.looptijd_geen_weken": "run_weeks '{id}' is geen invoer in weken",
+    "kt.cost.origin.bron": "(bron)",
+    "kt.cost.origin.eigen": "(eigen cijfer)",
+    "kt.cost.origin.open": "(nog in te vullen door de organisatie)",
+    "kt.cost.origin_col": "Herkomst",
+    "kt.cost.example_row": "Richtbedrag uit de bron",
+    "kt.cost.year": "Jaar {n} van de looptijd {mark}",
+    "kt.cost.one_year": "Per jaar (looptijd korter dan een jaar) {mark}",
+    "kt.cost.total_run": "Totaal over de looptijd ({weeks} weken)",
+    "kt.cost.relation_below": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} minder)."),
+    "kt.cost.relation_above": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} meer)."),
+    "kt.cost.origin_legend": ("Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
+                              "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
+                              "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
+    "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
+    "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 17)",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -34,8 +34,8 @@ DYNAMIC_PREFIXES = {
     "kt.score.": "kartrekker: a condition's score",
     "kt.tab.": "kartrekker: a tab of the page",
     "kt.period.": "kartrekker: a period kind",
-    "kt.entered.": "kartrekker: an indicator entered by hand",
     "panel.purpose.": "forms panel: the purpose of a form",
+    "kt.cost.origin.": "kartrekker: where a cost input's number comes from",
 }
 
 #: Files with Dutch literals that are not system text, and why.

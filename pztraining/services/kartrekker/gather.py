@@ -164,7 +164,7 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     notes = []
     if not int(rows["trainings_held"].sum()):
         notes.append(t("kt.no_trainings"))
-    entered = entered_lib.latest(store.entered_indicators(organisation), periods)
+    entered = entered_lib.latest(store.entered_indicators(organisation, program_id), periods, program_id)
     choice = line = None
     if program_id:
         placed = planned_trainings(store, organisation, program_id, zone)

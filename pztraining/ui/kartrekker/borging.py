@@ -79,7 +79,8 @@ class BorgingView:
             self.message.error(str(exc))
             return
         self.message.clear()
-        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per))
+        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per),
+                          self.program_id)
         notes = "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in data.notes)
         table = export.html_table_of(export.indicator_sheet(data))
         self.output.value = (f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"
