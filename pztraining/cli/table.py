@@ -1,6 +1,6 @@
 """The one table of ``pztraining``'s commands: the parser, the dispatch, the help, the shell
 completion (:mod:`.completion`) and docs/commands.md (:mod:`.docs`) are all made from it, so a
-new command is one row here and one module under :mod:`pztraining.cli.main.commands`."""
+new command is one row here and one module under :mod:`pztraining.cli.commands`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pztraining.cli.main.commands import completion, material, people, results, serving
-from pztraining.cli.main.parsing import Parser
+from pztraining.cli.commands import completion, material, people, results, serving
+from pztraining.cli.parsing import Parser
 from pztraining.core.texts import t
 
 

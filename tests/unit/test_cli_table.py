@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pztraining.cli import table
-from pztraining.cli.main.commands.completion import bash_script
-from pztraining.cli.main.docs import DOCS, commands_markdown
+from pztraining.cli.commands.completion import bash_script
+from pztraining.cli.docs import DOCS, commands_markdown
 from pztraining.cli.main import build_parser, main
 
 
@@ -33,7 +33,7 @@ def test_docs_commands_md_is_generated_from_the_table_and_up_to_date():
         assert f"## `pztraining {name}`" in expected
     assert "### `pztraining users add`" in expected and "--first-login-hours" in expected
     assert DOCS.read_text(encoding="utf-8") == expected, (
-        "docs/commands.md is out of date: run `python -m pztraining.cli.main.docs`")
+        "docs/commands.md is out of date: run `python -m pztraining.cli.docs`")
 
 
 def test_the_completion_script_names_every_command_action_option_and_choice(capsys):
