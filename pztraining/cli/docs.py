@@ -1,6 +1,6 @@
 """docs/commands.md, made from the command table: every command's (and action's) ``--help``.
 
-``python -m pztraining.cli.main.docs`` rewrites the file; a test fails when it is out of date.
+``python -m pztraining.cli.docs`` rewrites the file; a test fails when it is out of date.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import functools
 import sys
 from pathlib import Path
 
-from pztraining.cli.main.parsing import Formatter
-from pztraining.cli.main.table import build_parser, subparsers_of
+from pztraining.cli.parsing import Formatter
+from pztraining.cli.table import build_parser, subparsers_of
 from pztraining.core.texts import t
 
 #: The width the help is wrapped at in the file (the terminal's width must not change the file).
@@ -29,7 +29,7 @@ def commands_markdown() -> str:
     """The text of docs/commands.md."""
     parser = build_parser()
     lines = [f"# {t('cli.docs.title')}", "",
-             "<!-- Generated from pztraining/cli/table.py by `python -m pztraining.cli.main.docs`; do not edit. -->",
+             "<!-- Generated from pztraining/cli/table.py by `python -m pztraining.cli.docs`; do not edit. -->",
              "", t("cli.docs.intro"), "", "```", _help(parser), "```"]
     for name, sub in subparsers_of(parser).items():
         lines += ["", f"## `pztraining {name}`", "", "```", _help(sub), "```"]

@@ -1,7 +1,7 @@
 """The ``pztraining`` command: thin glue that turns library errors into one Dutch sentence.
 
-The commands themselves are rows of :mod:`pztraining.cli.main.table` (parser, dispatch, help,
-completion and docs come from that one table), each in a module of :mod:`pztraining.cli.main.commands`.
+The commands themselves are rows of :mod:`pztraining.cli.table` (parser, dispatch, help,
+completion and docs come from that one table), each in a module of :mod:`pztraining.cli.commands`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from pztraining import content
 from pztraining.cli import table
-from pztraining.cli.main.parsing import UsageError
-from pztraining.cli.main.table import build_parser
+from pztraining.cli.parsing import UsageError
+from pztraining.cli.table import build_parser
 from pztraining.core.errors import PztrainingError
 from pztraining.core.os_errors import describe
 from pztraining.core.settings import hand_down

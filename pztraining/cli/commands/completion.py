@@ -30,7 +30,7 @@ def _options(parser: argparse.ArgumentParser) -> tuple[list[str], dict[str, list
 
 def _words(parser: argparse.ArgumentParser, indent: str) -> list[str]:
     """The bash lines that set ``words`` for one (sub-)parser: its options, or an option's choices."""
-    from pztraining.cli.main.table import subparsers_of
+    from pztraining.cli.table import subparsers_of
 
     flags, choices = _options(parser)
     positional = [str(choice) for action in parser._actions if not action.option_strings and action.choices
@@ -44,7 +44,7 @@ def _words(parser: argparse.ArgumentParser, indent: str) -> list[str]:
 
 def bash_script() -> str:
     """A bash completion for ``pztraining``: commands, actions, options and their fixed choices."""
-    from pztraining.cli.main.table import build_parser, subparsers_of
+    from pztraining.cli.table import build_parser, subparsers_of
 
     parser = build_parser()
     commands = subparsers_of(parser)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from pztraining import content
-from pztraining.cli.main.parsing import UsageError, region_options, say_where, store_options, subcommands, whole
+from pztraining.cli.parsing import UsageError, region_options, say_where, store_options, subcommands, whole
 from pztraining.core.texts import t
 from pztraining.domain import agenda as agenda_lib
 from pztraining.reports.handouts import HandoutsError

@@ -6,7 +6,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pztraining.cli.main.parsing import UsageError, hours, port, store_options, subcommands
+from pztraining.cli.parsing import UsageError, hours, port, store_options, subcommands
 from pztraining.core.texts import t
 from pztraining.services import access
 from pztraining.store import ROLES, MissingEntry, Store, display_url, login_name

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pztraining import content
-from pztraining.cli.main.parsing import parse_date, say_where, store_options
+from pztraining.cli.parsing import parse_date, say_where, store_options
 from pztraining.core.errors import ScopeError
 from pztraining.core.texts import t
 from pztraining.domain import agenda as agenda_lib

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from pztraining.cli import demo as demo_lib
-from pztraining.cli.main.parsing import port, region_options, server_options, store_options, whole
+from pztraining.cli.parsing import port, region_options, server_options, store_options, whole
 from pztraining.core.errors import PztrainingError
 from pztraining.core.settings import read as read_settings
 from pztraining.core.texts import t
