@@ -958,7 +958,6 @@ NL: dict[str, str] = {
     "report.geen_verschil_tussen_voor": "Geen verschil tussen voor en na: niets te toetsen.",
     "res.onbekende_training_geef_nummer": "Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.",
     "res.onbekend_programma_kies_uit": "Onbekend programma '{program}'. Kies uit: {programs}.",
-    "res.periode_klopt_niet_ligt": "De periode klopt niet: {date_from:%d-%m-%Y} ligt na {date_to:%d-%m-%Y}.",
     "res.nog_geen_antwoorden_voor": "Er zijn (nog) geen antwoorden voor deze keuze.",
     "roleplay.onbekende_actie": "Onbekende actie '{action}'.",
     "roleplay.oefenen_groep_afgelopen": "Het oefenen van deze groep is afgelopen.",
@@ -1173,6 +1172,17 @@ NL: dict[str, str] = {
                               "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
     "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
     "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 17)",
+    # --- onesource ---
+    "cli.completion": "druk een script af dat opdrachten en opties aanvult in de shell (bash)",
+    "cli.completion.description": (
+        "Druk een script af waarmee de shell opdrachten, acties en opties van pztraining aanvult met Tab. "
+        "Gebruik: eval \"$(pztraining completion bash)\" (bijvoorbeeld in ~/.bashrc)."),
+    "cli.opt.shell": "de shell (nu alleen bash)",
+    "cli.docs.title": "Opdrachten van pztraining",
+    "cli.docs.intro": ("Dit bestand wordt gemaakt uit de tabel met opdrachten (pztraining/cli/table.py), net als "
+                       "de hulp (--help) en de aanvulling in de shell (pztraining completion bash)."),
+    "kt.period.unknown": "Onbekende indeling '{per}'; kies uit {periods}.",
+    "res.questions_changed": "Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).",
 }
 
 _LANGUAGES = {"nl": NL}

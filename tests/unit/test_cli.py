@@ -4,6 +4,7 @@ from datetime import UTC
 
 import pytest
 
+from pztraining.cli import table
 from pztraining.cli.main import build_parser, main
 
 AGENDA_90 = """\
@@ -109,8 +110,7 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "content", "certificates", "invitation", "lab", "bundle"]
+COMMANDS = table.names()  # the one list of commands (pztraining/cli/table.py)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
