@@ -188,7 +188,18 @@ def read(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings
 
 
 def current() -> Settings:
-    """The settings of this process as its environment gives them (the servers hand them down)."""
+    """The settings of this process as its environment gives them (the servers hand them down).
+
+    Read once per state of the environment: a server asks for them on every request (the time
+    zone of a clock time), and reading means a stat of the config file. A changed config file is
+    seen at the next start, as with any server.
+    """
+    environ = _environ()
+    return _current(tuple(environ.get(var, "") for var in (*FIELDS.values(), CONFIG_ENV, "XDG_DATA_HOME", "HOME")))
+
+
+@lru_cache(maxsize=16)
+def _current(_key: tuple[str, ...]) -> Settings:
     return read()
 
 

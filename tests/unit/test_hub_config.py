@@ -55,7 +55,8 @@ def test_trainers_servers_serve_the_decks_and_the_beamer_page():
     assert extensions["jupyterlab"] is False
     from pztraining.serving import hub_server
 
-    assert hub_server._jupyter_server_extension_points() == [{"module": "pztraining.serving.hub_server"}]
+    assert hub_server._jupyter_server_extension_points() == [
+        {"module": "pztraining.serving.hub_server", "app": hub_server.TrainerServerApp}]
 
 
 def test_room_copies_share_one_prefix_and_need_no_login():
