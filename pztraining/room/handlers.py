@@ -66,10 +66,32 @@ class Room:
     #: Anonymous answers waiting to be stored in a batch (memory only).
     mixer: Mixer | None = None
     streams: StreamCaps = field(default_factory=StreamCaps)
+    #: Join codes being looked up now: the phones asking for the same code meanwhile wait for that read.
+    _joining: dict[str, asyncio.Future] = field(default_factory=dict)
 
     async def run(self, function, *args, **kwargs) -> Any:
         """Run a (blocking) store call on the pool."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
+
+    async def join(self, code: str) -> Training:
+        """The training of ``code``, read once for all the phones that ask while it is read.
+
+        A hall of phones scanning the QR code (or their push streams reconnecting after a
+        restart) asks for the same code hundreds of times in the same second, before the
+        first answer is cached: each asking the store again queued ~2,000 reads ahead of
+        the watcher and delayed the first form by seconds. Raises what the read raised.
+        """
+        pending = self._joining.get(code)
+        if pending is None:
+            pending = self._joining[code] = asyncio.ensure_future(self.run(participation.join, self.store, code))
+
+            def done(future: asyncio.Future) -> None:
+                self._joining.pop(code, None)
+                if not future.cancelled() and future.exception() is None:  # also retrieves an error
+                    self.trainings.put(code, future.result(), time.monotonic())
+
+            pending.add_done_callback(done)
+        return await asyncio.shield(pending)
 
     @classmethod
     def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
@@ -85,7 +107,14 @@ class Room:
         room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
                    ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days,
                    mixer=Mixer(store, batch_size))
-        room.events = RoomEvents(store.room_versions, items, room.run)
+        # The push channel's reads get a thread of their own: a burst of phone requests
+        # queued on the pool must never hold back the change every phone waits for.
+        watching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pz-watch")
+
+        async def watch_run(function, *args):
+            return await asyncio.get_running_loop().run_in_executor(watching, function, *args)
+
+        room.events = RoomEvents(store.room_versions, items, watch_run)
         return room
 
     async def store_due_answers(self) -> None:
@@ -204,13 +233,12 @@ class RoomHandler(web.RequestHandler):
         if training is not None:
             return self._still_open(training)
         try:
-            training = await self.room.run(participation.join, self.room.store, code)
+            training = await self.room.join(code)
         except MissingEntry:
             self.room.limiter.failed(client, time.monotonic())
             raise RoomError(404, t("room.error.code")) from None
         except StoreError:
             raise RoomError(503, t("room.error.busy")) from None
-        self.room.trainings.put(code, training, time.monotonic())
         return self._still_open(training)
 
     def _still_open(self, training: Training) -> Training:
