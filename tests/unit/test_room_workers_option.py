@@ -1,0 +1,23 @@
+"""How many room server workers: the option, the setting, the cores; one behind a proxy."""
+
+from __future__ import annotations
+
+import socket
+
+from pztraining.room.workers import steering_program, worker_count
+
+
+def test_workers_come_from_the_option_the_setting_or_the_cores():
+    assert worker_count(["x.ipynb", "--workers", "3", "--port=1"], {}) == (3, ["x.ipynb", "--port=1"])
+    assert worker_count(["--workers=2"], {"PZTRAINING_ROOM_WORKERS": "5"}) == (2, [])
+    assert worker_count([], {"PZTRAINING_ROOM_WORKERS": "5"}) == (5, [])
+    assert worker_count([], {"JUPYTERHUB_SERVICE_PREFIX": "/services/room/"}) == (1, [])
+    assert worker_count(["--workers=nul"], {}) == (1, [])
+    assert worker_count([], {})[0] >= 1
+
+
+def test_the_port_sends_a_client_by_its_address_modulo_the_workers():
+    ipv4 = steering_program(socket.AF_INET, 3)
+    assert ipv4[0][3] == 0xFFF0000C  # the network header's source address (offset 12)
+    assert ipv4[1][3] == 3
+    assert steering_program(socket.AF_INET6, 2)[0][3] == 0xFFF00014  # the last word of the IPv6 source
