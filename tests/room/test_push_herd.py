@@ -19,7 +19,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application
 
-from pztraining.room.handlers import Room, handlers
+from pztraining.serving.room.handlers import Room, handlers
 from pztraining.store import Store
 from tests.loops import run_async
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from pztraining.room.workers import steering_program, worker_count
+from pztraining.serving.room.workers import steering_program, worker_count
 
 
 def test_workers_come_from_the_option_the_setting_or_the_cores():
