@@ -49,10 +49,10 @@ from room import (
     Phone,
     Server,
     _join,
+    _write,
     cpu_seconds,
     duration,
     fetch_page,
-    form_values,
     free_port,
     percentile,
     raise_open_files,
@@ -203,27 +203,8 @@ async def write_round(phones: list[Phone], code: str, meeting: int, seconds: flo
     started = time.perf_counter() + 0.5
     cpu = cpu_seconds(server_pid)
 
-    async def one(phone: Phone, offsets: list[float]) -> dict:
-        final: dict = {}
-        for n, offset in enumerate(offsets):
-            await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
-            last = n == len(offsets) - 1
-            values = form_values(n + meeting, last)
-            sent = time.perf_counter()
-            try:
-                response = await phone.request("POST", "/pz/api/submit" if last else "/pz/api/draft",
-                                               {"code": code, "meeting": meeting, "form": FORM, "values": values})
-            except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
-                errors.append(repr(exc))
-                continue
-            latencies.append(time.perf_counter() - sent)
-            if response.status != 200 or (last and response.json().get("status") != "submitted"):
-                errors.append(f"{response.status} {response.body[:200]!r}")
-            if last:
-                final = values
-        return final
-
-    finals = await asyncio.gather(*(one(p, write_times(rng, 11, seconds)) for p in phones))
+    finals = await asyncio.gather(*(_write(p, code, 11, write_times(rng, 11, seconds), started, latencies, errors,
+                                           meeting) for p in phones))
     cpu_used = cpu_seconds(server_pid) - cpu
     idle = idle_rate * (time.perf_counter() - started)
     return {"writes": latencies, "errors": errors, "cpu": cpu_used / max(1, len(latencies)), "finals": finals,
