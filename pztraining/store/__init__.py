@@ -61,6 +61,7 @@ from pztraining.store.keys import (
     salted_device_hash,
 )
 from pztraining.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pztraining.store.paperwork import Paperwork, TrainingDetails
 from pztraining.store.people import ROLES, Account, Participant, People
 from pztraining.store.reading import Reading
 from pztraining.store.roleplay import RolePlay, RolePlayRow
@@ -69,7 +70,7 @@ from pztraining.store.tables import ORGANISATION_TABLES, metadata
 from pztraining.store.trainings import Training, Trainings
 
 
-class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading):
+class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading, Paperwork):
     """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
 
 
@@ -78,7 +79,7 @@ __all__ = [
     "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
     "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "CaseAction", "ConditionScore", "Database",
     "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",
-    "Participant", "RolePlayRow", "Store", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
+    "Participant", "RolePlayRow", "Store", "TrainingDetails", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
     "database_url", "default_data_dir", "display_url", "login_name", "metadata", "new_device_salt",
     "new_join_code", "normalize_join_code", "salted_device_hash",
 ]

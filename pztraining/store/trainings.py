@@ -28,12 +28,14 @@ from pztraining.store.tables import (
     form_sessions,
     meeting_date_rows,
     meeting_runs,
+    paper_attendance,
     participants,
     quiz_reveals,
     roleplay_groups,
     roleplay_turns,
     room_versions,
     submissions,
+    training_details,
     trainings,
     utc,
 )
@@ -118,7 +120,7 @@ class Trainings(Database):
             conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
             for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
                           checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
-                          facilitator_links, case_actions, quiz_reveals):
+                          facilitator_links, case_actions, quiz_reveals, training_details, paper_attendance):
                 conn.execute(delete(table).where(table.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(t("store.training_missing", training_id=training_id))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, migrations, tables
+from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, TrainingDetails, migrations, tables
 
 
 def test_a_training_is_stored_with_its_meeting_dates(any_store, clock):
@@ -84,6 +84,8 @@ def _fill_every_table(store, training, clock) -> None:
                                                     "planned_seconds": 1, "actual_seconds": 1,
                                                     "paused_seconds": 0, "started_at": clock(),
                                                     "ended_at": clock()}]), clock())
+    store.save_training_details(training.id, TrainingDetails(location="Zaal 1", points="4"), clock())
+    store.set_paper_attendance(training.id, 1, {"Sanne": True}, clock())
 
 
 def _row_counts(store) -> dict[str, int]:
