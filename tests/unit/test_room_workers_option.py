@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import socket
 
-from pztraining.serving.room.workers import steering_program, worker_count
+from pztraining.core import settings
+from pztraining.serving.room.workers import cores, steering_program, worker_count
 
 
 def test_workers_come_from_the_option_the_setting_or_the_cores():
-    assert worker_count(["x.ipynb", "--workers", "3", "--port=1"], {}) == (3, ["x.ipynb", "--port=1"])
-    assert worker_count(["--workers=2"], {"PZTRAINING_ROOM_WORKERS": "5"}) == (2, [])
-    assert worker_count([], {"PZTRAINING_ROOM_WORKERS": "5"}) == (5, [])
-    assert worker_count([], {"JUPYTERHUB_SERVICE_PREFIX": "/services/room/"}) == (1, [])
-    assert worker_count(["--workers=nul"], {}) == (1, [])
-    assert worker_count([], {})[0] >= 1
+    assert worker_count(["x.ipynb", "--workers", "3", "--port=1"]) == (3, ["x.ipynb", "--port=1"])
+    assert worker_count(["--workers=2"], setting=5) == (2, [])
+    assert worker_count([], setting=5) == (5, [])
+    assert worker_count([], settings.read({"PZTRAINING_ROOM_WORKERS": "5"}).room_workers) == (5, [])
+    assert worker_count([], behind_proxy=True) == (1, [])  # every phone comes from the proxy's address
+    assert worker_count(["--workers=2"], behind_proxy=True) == (2, [])
+    assert worker_count(["--workers=nul"]) == (1, [])
+    assert worker_count([]) == (cores(), [])
 
 
 def test_the_port_sends_a_client_by_its_address_modulo_the_workers():

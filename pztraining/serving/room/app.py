@@ -173,7 +173,8 @@ def main() -> None:
     settings.hand_down(replace(settings.current(), room=True))
     # Before anything opens files: every phone's push stream holds a descriptor.
     RoomVoila.descriptors = raise_descriptor_limit()
-    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], os.environ)
+    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], settings.current().room_workers,
+                                                   behind_proxy=bool(Context.read().service_prefix))
     try:
         if RoomVoila.workers > 1:
             # Migrate once, before the workers open the store together; then fork (the loaded

@@ -30,12 +30,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
-#: The setting (environment variable) for the number of workers when ``--workers`` is not given.
-WORKERS_ENV = "PZTRAINING_ROOM_WORKERS"
 #: More would only cost memory (~100 MB each) on the machines this runs on.
 MAX_WORKERS = 64
 #: setsockopt option of Linux: a classic BPF program choosing the socket of a SO_REUSEPORT group.
@@ -54,12 +52,12 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[int, list[str]]:
+def worker_count(argv: Sequence[str], setting: int = 0, behind_proxy: bool = False) -> tuple[int, list[str]]:
     """The number of workers asked for and ``argv`` without ``--workers``.
 
-    ``--workers N`` (or ``--workers=N``), else ``$PZTRAINING_ROOM_WORKERS``, else one per core;
-    behind a proxy (a hub service) one, as every connection comes from one address there.
-    Not a number, or below 1: 1.
+    ``--workers N`` (or ``--workers=N``), else the setting ``room_workers``
+    (``$PZTRAINING_ROOM_WORKERS``) when not 0, else one per core; behind a proxy (a hub service)
+    one, as every connection comes from one address there. Not a number, or below 1: 1.
     """
     wanted: str | None = None
     rest: list[str] = []
@@ -73,7 +71,7 @@ def worker_count(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[int, 
         else:
             rest.append(arg)
     if wanted is None:
-        wanted = environ.get(WORKERS_ENV) or ("1" if environ.get("JUPYTERHUB_SERVICE_PREFIX") else str(cores()))
+        wanted = str(setting or (1 if behind_proxy else cores()))
     try:
         count = int(wanted)
     except ValueError:
