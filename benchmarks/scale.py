@@ -39,6 +39,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from room import (
@@ -117,7 +118,9 @@ class Side:
 def old_tree(folder: Path) -> Path:
     repo = Path(__file__).resolve().parent.parent
     tree = folder / "old"
-    tree.mkdir(exist_ok=True)
+    if tree.exists():
+        return tree
+    tree.mkdir()
     archive = subprocess.run(["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
@@ -145,14 +148,24 @@ def start_room(folder: Path, which: str, db_url: str) -> Server:
     return start(command + [f"--workers={workers}"], env, log, port)
 
 
-def new_database(folder: Path, name: str, trainings: int = 1) -> tuple[str, list]:
+def new_database(folder: Path, name: str, trainings: int = 1, tree: Path | None = None) -> tuple[str, list]:
+    """A database with ``trainings`` trainings (id, join_code); made by the old code in ``tree``
+    when given (the old server refuses a schema newer than its own; the benchmark's own store
+    calls then migrate it forward, which only adds tables)."""
+    db_url = f"sqlite:///{folder / name}"
+    if tree is not None:
+        code = ("import json; from datetime import datetime, timezone; from pztraining.store import Store; "
+                f"s = Store({db_url!r}); now = datetime.now(timezone.utc); print(json.dumps([(t.id, t.join_code) "
+                f"for t in (s.add_training(f'Schaal {{n}}', {PROGRAM!r}, now) for n in range({trainings}))]))")
+        made = json.loads(subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(tree)),
+                                         cwd=tree, capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+        return db_url, [SimpleNamespace(id=id_, join_code=code) for id_, code in made]
     from pztraining.store import Store
 
-    db_url = f"sqlite:///{folder / name}"
     store = Store(db_url)
-    made = [store.add_training(f"Schaal {n}", PROGRAM, datetime.now(UTC)) for n in range(trainings)]
+    found = [store.add_training(f"Schaal {n}", PROGRAM, datetime.now(UTC)) for n in range(trainings)]
     store.close()
-    return db_url, made
+    return db_url, found
 
 
 # ------------------------------------------------------------------------------ the herd
@@ -316,7 +329,9 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
 
 def measure_room(folder: Path, which: str, args, say) -> dict:
     figures: dict = {}
-    db_url, (page_training, herd_training, write_training) = new_database(folder, f"{which[:3]}-{free_port()}.db", 3)
+    tree = old_tree(folder) if which == "old" else None
+    db_url, (page_training, herd_training, write_training) = new_database(folder, f"{which[:3]}-{free_port()}.db", 3,
+                                                                          tree)
     room = start_room(folder, which, db_url)
     memory = MemoryWatch(room.process.pid)
     try:
