@@ -234,6 +234,23 @@ def build_parser() -> _Parser:
     content_check = content_actions.add_parser("check", help=t("cli.content.check"), description=t("cli.content.check"))
     with_region_option(content_check)
 
+    bundle = commands.add_parser("bundle", help=t("cli.bundle"), description=t("cli.bundle"))
+    steps = bundle.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                  parser_class=_Parser)
+    bundle_export = steps.add_parser("export", help=t("cli.bundle.export"), description=t("cli.bundle.export"))
+    bundle_export.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                               help=t("cli.opt.training"))
+    bundle_export.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"),
+                               help=t("cli.opt.bundle_out"))
+    bundle_export.add_argument("--org", metavar=t("cli.metavar.organisation"), help=t("cli.opt.bundle_org_export"))
+    bundle_export.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+    with_store_options(bundle_export)
+    bundle_import = steps.add_parser("import", help=t("cli.bundle.import"), description=t("cli.bundle.import"))
+    bundle_import.add_argument("file", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.bundle_file"))
+    bundle_import.add_argument("--org", required=True, metavar=t("cli.metavar.organisation"),
+                               help=t("cli.opt.bundle_org_import"))
+    with_store_options(bundle_import)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -274,7 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
                "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content,
-               "certificates": cmd_certificates, "invitation": cmd_invitation, "lab": cmd_lab}
+               "certificates": cmd_certificates, "invitation": cmd_invitation, "lab": cmd_lab,
+               "bundle": cmd_bundle}
     if getattr(args, "region", None) is not None:
         # Handed down, so the app servers and their kernels use the same region.
         hand_down(read_settings(region=args.region.resolve()))
@@ -305,7 +323,7 @@ def _say_where(asked: Path, written: Path) -> None:
 
 def _commands(parser: _Parser) -> set[str]:
     return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "content", "certificates", "invitation", "lab"}
+            "content", "certificates", "invitation", "lab", "bundle"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -560,6 +578,53 @@ def cmd_users(args) -> int:
     name_width, role_width = (max(len(row[i]) for row in rows) for i in (0, 1))
     for name, role, organisation in rows:
         print(f"{name:<{name_width}}  {role:<{role_width}}  {organisation}")
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    """Export one training to a bundle file (laptop), or import one (the organisation's server)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pztraining.core.clock import utc_now
+    from pztraining.core.files import atomic_file
+    from pztraining.domain import bundle as bundle_lib
+
+    if args.action is None:
+        raise UsageError(t("cli.bundle.need_action"))
+    store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
+    user = access.current_user(store)
+    if args.action == "export":
+        from pztraining.services.results import find_training  # by id, code or name, as for exports
+
+        training = find_training(store, args.training)
+        access.require(user, training, access.can_run, "bundle export")
+        organisation = bundle_lib.export_organisation(training.organisation, args.org)
+        rows = store.training_bundle(training.id)
+        try:
+            made_by = version("pztraining")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            made_by = ""
+        text, _digest = bundle_lib.seal(rows, organisation=organisation, exported_at=utc_now(),
+                                        version=made_by, schema_version=store.schema_version())
+        atomic_file(args.out, lambda path: path.write_text(text, encoding="utf-8"), overwrite=args.overwrite)
+        print(t("bundle.written", path=args.out, name=training.name, org=organisation, **bundle_lib.summary(rows)))
+        still_open = bundle_lib.open_forms(rows)
+        if still_open:
+            print(t("bundle.open_forms", forms="; ".join(still_open)), file=sys.stderr)
+        return 0
+    found = bundle_lib.read(args.file.read_bytes(), args.file)
+    known = {account.organisation for account in store.list_users()}
+    known |= {tr.organisation for tr in store.list_trainings()}
+    organisation = bundle_lib.import_organisation(found, args.org, known - {""})
+    access.require_organisation(user, organisation, "bundle import")
+    result = store.import_bundle(found.content, organisation, found.data_checksum, utc_now())
+    said = {"name": found.training_name, "org": organisation, **bundle_lib.summary(found.content)}
+    if result.outcome == "older":
+        raise bundle_lib.BundleError(t("bundle.older", **said))
+    if result.outcome == "other_organisation":
+        raise bundle_lib.ForeignBundle(t("bundle.other_org_imported", **said))
+    print(t({"new": "bundle.imported", "replaced": "bundle.replaced", "unchanged": "bundle.unchanged"}[result.outcome],
+            **said))
     return 0
 
 

@@ -109,7 +109,7 @@ def test_check_accepts_the_shipped_content(capsys):
 
 
 COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "content", "certificates", "invitation", "lab"]
+            "content", "certificates", "invitation", "lab", "bundle"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

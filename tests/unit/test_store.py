@@ -5,7 +5,7 @@ import multiprocessing
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, TrainingDetails, migrations, tables
 
@@ -79,6 +79,10 @@ def _fill_every_table(store, training, clock) -> None:
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
     store.reveal_answer(training.id, 1, "zorgkaart-quiz", "signaleren", clock())
+    with store.engine.begin() as conn:  # as `bundle import` records a training brought from a laptop
+        conn.execute(insert(tables.bundle_imports).values(
+            training_uid=f"uid-{training.id}", training_id=training.id, checksum="0" * 64,
+            exported_at=clock(), imported_at=clock()))
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
     store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
                                                     "planned_seconds": 1, "actual_seconds": 1,

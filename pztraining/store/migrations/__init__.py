@@ -28,6 +28,7 @@ from pztraining.store.migrations import (
     v13_device_salts,
     v14_first_login,
     v15_paperwork,
+    v16_bundle_imports,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -47,6 +48,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v13_device_salts.migrate,
     v14_first_login.migrate,
     v15_paperwork.migrate,
+    v16_bundle_imports.migrate,
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.
