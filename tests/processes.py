@@ -33,6 +33,9 @@ def isolated_env(tmp: Path) -> dict[str, str]:
         JUPYTER_RUNTIME_DIR=str(data_dir / "runtime"),
         IPYTHONDIR=str(ipython_dir),
         PZTRAINING_TZ="Europe/Amsterdam",
+        # One room server process per test server (the default is one per core): the
+        # workers' own test asks for two.
+        PZTRAINING_ROOM_WORKERS="1",
         PYTHONUNBUFFERED="1",
     )
     return env

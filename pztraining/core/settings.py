@@ -76,6 +76,8 @@ class Settings:
     instance: str = ""
     #: The Chromium that prints handouts (None: look on the PATH).
     chromium: str | None = None
+    #: Room server processes on its port (``--workers``); 0: one per core (one behind a hub's proxy).
+    room_workers: int = 0
 
     def database_url(self) -> str:
         """The database to use: ``database``, else SQLite in the data folder."""
@@ -106,6 +108,7 @@ FIELDS: dict[str, str] = {
     "room": "PZTRAINING_ROOM",
     "instance": "PZTRAINING_INSTANCE",
     "chromium": "PZ_CHROMIUM",
+    "room_workers": "PZTRAINING_ROOM_WORKERS",
 }
 #: The environment variable naming a config file.
 CONFIG_ENV = "PZTRAINING_CONFIG"
