@@ -17,6 +17,9 @@ def test_workers_come_from_the_option_the_setting_or_the_cores():
     assert worker_count(["--workers=2"], behind_proxy=True) == (2, [])
     assert worker_count(["--workers=nul"]) == (1, [])
     assert worker_count([]) == (cores(), [])
+    # SQLite has one writer at a time: one worker unless asked (two made writes ten times slower).
+    assert worker_count([], one_writer=True) == (1, [])
+    assert worker_count(["--workers=2"], one_writer=True) == (2, [])
 
 
 def test_the_port_sends_a_client_by_its_address_modulo_the_workers():

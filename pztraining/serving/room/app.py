@@ -173,8 +173,10 @@ def main() -> None:
     settings.hand_down(replace(settings.current(), room=True))
     # Before anything opens files: every phone's push stream holds a descriptor.
     RoomVoila.descriptors = raise_descriptor_limit()
-    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], settings.current().room_workers,
-                                                   behind_proxy=bool(Context.read().service_prefix))
+    chosen = settings.current()
+    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], chosen.room_workers,
+                                                   behind_proxy=bool(Context.read().service_prefix),
+                                                   one_writer=chosen.database_url().startswith("sqlite"))
     try:
         if RoomVoila.workers > 1:
             # Migrate once, before the workers open the store together; then fork (the loaded

@@ -52,12 +52,16 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(argv: Sequence[str], setting: int = 0, behind_proxy: bool = False) -> tuple[int, list[str]]:
+def worker_count(argv: Sequence[str], setting: int = 0, behind_proxy: bool = False,
+                 one_writer: bool = False) -> tuple[int, list[str]]:
     """The number of workers asked for and ``argv`` without ``--workers``.
 
     ``--workers N`` (or ``--workers=N``), else the setting ``room_workers``
     (``$PZTRAINING_ROOM_WORKERS``) when not 0, else one per core; behind a proxy (a hub service)
-    one, as every connection comes from one address there. Not a number, or below 1: 1.
+    one, as every connection comes from one address there; on a database with one writer at a
+    time (SQLite, ``one_writer``) one as well: measured, two workers there made a write's p95 ten
+    times slower (benchmarks/results-scale.txt), as they take turns at the write lock in growing
+    sleeps. Not a number, or below 1: 1.
     """
     wanted: str | None = None
     rest: list[str] = []
@@ -71,7 +75,7 @@ def worker_count(argv: Sequence[str], setting: int = 0, behind_proxy: bool = Fal
         else:
             rest.append(arg)
     if wanted is None:
-        wanted = str(setting or (1 if behind_proxy else cores()))
+        wanted = str(setting or (1 if behind_proxy or one_writer else cores()))
     try:
         count = int(wanted)
     except ValueError:
