@@ -189,6 +189,16 @@ def build_parser() -> _Parser:
     users_remove.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     with_store_options(users_remove)
 
+    db = commands.add_parser("db", help=t("cli.db"), description=t("cli.db.description"))
+    db_actions = db.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                   parser_class=_Parser)
+    db_migrate = db_actions.add_parser("migrate", help=t("cli.db.migrate"), description=t("cli.db.migrate"))
+    with_store_options(db_migrate)
+    db_grant = db_actions.add_parser("grant", help=t("cli.db.grant"), description=t("cli.db.grant"))
+    db_grant.add_argument("role", metavar=t("cli.metavar.db_role"), help=t("cli.opt.db_role"))
+    db_grant.add_argument("--every-organisation", action="store_true", help=t("cli.opt.every_organisation"))
+    with_store_options(db_grant)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
@@ -227,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
-               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub}
+               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "db": cmd_db}
     if getattr(args, "region", None) is not None:
         # Through the environment, so the app servers and their kernels use the same region.
         os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
@@ -254,7 +264,8 @@ def _say_where(asked: Path, written: Path) -> None:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"}
+    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
+            "db"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -409,6 +420,21 @@ def cmd_users(args) -> int:
     name_width, role_width = (max(len(row[i]) for row in rows) for i in (0, 1))
     for name, role, organisation in rows:
         print(f"{name:<{name_width}}  {role:<{role_width}}  {organisation}")
+    return 0
+
+
+def cmd_db(args) -> int:
+    if args.action is None:
+        raise UsageError(t("cli.db.need_action"))
+    store = Store.open(args.db, args.data_dir)  # opening migrates: run it with the owner's URL
+    try:
+        if args.action == "grant":
+            store.grant_server_role(args.role, args.every_organisation)
+            print(t("cli.db.granted_every" if args.every_organisation else "cli.db.granted_bound", role=args.role))
+        else:
+            print(t("cli.db.migrated", version=store.schema_version(), where=display_url(store.url)))
+    finally:
+        store.close()
     return 0
 
 

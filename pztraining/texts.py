@@ -997,6 +997,24 @@ NL: dict[str, str] = {
     "content.ontbreekt": "ontbreekt",
     "content.schema.regel_gebruikt_onbekende_invoer": "regel '{id}' gebruikt onbekende invoer '{factor}'",
     "handout.pdf.chromium_kon_niet_starten": "Chromium kon niet starten ({reason}).",
+    # --- rls ---
+    "cli.db": "de database inrichten bij gebruik op een server (migreren, rollen)",
+    "cli.db.description": ("Richt PostgreSQL in voor gebruik op een server: 'migrate' brengt de tabellen bij "
+                           "(met de URL van de eigenaar), 'grant' maakt van een inlogrol een rol voor de servers "
+                           "(alleen rijen lezen en schrijven, geen tabellen wijzigen)."),
+    "cli.db.migrate": "breng de tabellen bij tot de nieuwste versie (als eigenaar van de tabellen)",
+    "cli.db.grant": "geef een inlogrol van PostgreSQL de rechten van een server (per organisatie of alle)",
+    "cli.db.need_action": "Kies migrate of grant. Zie 'pztraining db --help'.",
+    "cli.db.migrated": "Database {where} heeft schemaversie {version}.",
+    "cli.db.granted_bound": ("Rol {role} mag rijen lezen en schrijven van één organisatie: die van de server "
+                             "(PZTRAINING_ORGANISATION). Tabellen wijzigen mag de rol niet."),
+    "cli.db.granted_every": ("Rol {role} mag rijen lezen en schrijven van alle organisaties (deelnemersdienst, "
+                             "coördinatoren). Tabellen wijzigen mag de rol niet."),
+    "cli.metavar.db_role": "ROL",
+    "cli.opt.db_role": "de inlogrol in PostgreSQL (maak hem eerst aan: CREATE ROLE ... LOGIN PASSWORD ...)",
+    "cli.opt.every_organisation": "de rol ziet alle organisaties (voor de deelnemersdienst en coördinatoren)",
+    "store.roles.sqlite": "Rollen bestaan alleen in PostgreSQL; SQLite heeft er geen nodig.",
+    "store.roles.no_such_role": "De rol {role} bestaat niet in PostgreSQL. Maak hem eerst aan (CREATE ROLE ... LOGIN).",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -27,6 +27,7 @@ from . import (
     v12_planning,
     v13_device_salts,
     v14_first_login,
+    v16_organisation_rls,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -45,6 +46,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v12_planning.migrate,
     v13_device_salts.migrate,
     v14_first_login.migrate,
+    v16_organisation_rls.migrate,
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.
