@@ -598,23 +598,21 @@ def _serve_until_interrupted(db_url: str, args) -> int:
 
 
 def _fresh_slides() -> Path | None:
-    """Build the decks when their sources changed, so the trainer app links to current slides.
+    """The decks of the current content version (built once per version, in the cache folder),
+    so the trainer app links to current slides.
 
     A deck that does not build is reported and the apps start anyway: a training can go on
     without slides, not without its draaiboek.
     """
     from . import slides
 
-    out = slides.default_build_dir()
     try:
-        if slides.is_stale(out):
-            print(t("cli.serve.slides"), flush=True)
-            report = slides.build(out)
-            for problem in report.problems:
-                print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
-    except PztrainingError as exc:  # e.g. a file that is not ours in the build folder: kept, and said
+        out, problems = slides.fresh_decks(on_build=lambda: print(t("cli.serve.slides"), flush=True))
+    except PztrainingError as exc:  # e.g. a cache folder that cannot be written: said, and no decks
         print(t("cli.serve.slides_problem", problem=exc), file=sys.stderr)
         return None
+    for problem in problems:
+        print(t("cli.serve.slides_problem", problem=problem), file=sys.stderr)
     return out
 
 

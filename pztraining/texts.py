@@ -1014,6 +1014,8 @@ NL: dict[str, str] = {
     "cli.opt.db_role": "de inlogrol in PostgreSQL (maak hem eerst aan: CREATE ROLE ... LOGIN PASSWORD ...)",
     "cli.opt.every_organisation": "de rol ziet alle organisaties (voor de deelnemersdienst en coördinatoren)",
     "store.roles.sqlite": "Rollen bestaan alleen in PostgreSQL; SQLite heeft er geen nodig.",
+    "hub.kernels.no_app": "Een kernel start alleen voor een app van pztraining (open de app zelf).",
+    "hub.kernels.too_many": "Er staan al {limit} apps open. Sluit een tabblad met een app en probeer het opnieuw.",
     "store.roles.no_such_role": "De rol {role} bestaat niet in PostgreSQL. Maak hem eerst aan (CREATE ROLE ... LOGIN).",
 }
 

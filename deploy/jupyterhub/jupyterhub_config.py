@@ -77,6 +77,10 @@ c.Spawner.args = [
     # through the websocket; Voila runs the app notebook server-side), and no file can be written.
     *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in WIDGET_MESSAGES),
     "--ServerApp.contents_manager_class=pztraining.hub_server.ReadOnlyContentsManager",
+    # Kernels only for the apps' own pages (POST /api/kernels and /api/sessions are refused),
+    # at most 6 at once per trainer.
+    "--ServerApp.kernel_manager_class=pztraining.hub_server.AppKernelManager",
+    "--AppKernelManager.max_kernels=6",
     # Closed tabs leave kernels behind: reclaim them.
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",
@@ -90,6 +94,8 @@ c.Spawner.environment = {
     # The links and QR codes trainers show: what phones type or scan.
     "PZTRAINING_PARTICIPANT_URL": PUBLIC_URL + ROOM_PREFIX,
     "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+    # One cache for all trainers: the slide decks are built once per content version, not per trainer.
+    "PZTRAINING_CACHE": os.path.join(STATE_DIR, "cache"),
 }
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
