@@ -14,8 +14,8 @@ import time
 import pytest
 from traitlets.config import Config
 
-from pztraining.hub import EXAMPLE, config_text
-from pztraining.server import notebooks_dir
+from pztraining.serving.hub import EXAMPLE, config_text
+from pztraining.serving.server import notebooks_dir
 from tests.processes import free_port, isolated_env, stop_tree
 
 TOKEN = "kernels-test-token"
@@ -33,7 +33,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("kernels")
     port = free_port()
     args = [a for a in spawner_args() if not a.startswith("--AppKernelManager.max_kernels=")]
-    assert "--ServerApp.kernel_manager_class=pztraining.hub_server.AppKernelManager" in args
+    assert "--ServerApp.kernel_manager_class=pztraining.serving.hub_server.AppKernelManager" in args
     env = dict(isolated_env(tmp), PZTRAINING_DB=f"sqlite:///{tmp / 'pz.db'}", PZTRAINING_DATA=str(tmp / "data"))
     command = [sys.executable, "-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import pztraining
-from pztraining import slides
 from pztraining.content.deck import deck_files
+from pztraining.reports import slides
 
 CHECKOUT = Path(pztraining.__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.store import Store, StoreError
 from pztraining.store.migrations import v16_organisation_rls
 

@@ -1,0 +1,174 @@
+"""A trainer's single-user server under JupyterHub: what it may not do, and what it adds.
+
+It may not change files. It adds what the laptop's trainer server has besides the apps:
+the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``
+(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login,
+and Voila's pages use the package's template, which loads nothing from outside the server
+(:func:`_link_jupyter_server_extension`).
+
+The server shows the package's app notebooks in Voila. Its REST API (jupyter_server) would
+let a logged-in trainer write a notebook next to them and have Voila run it; this contents
+manager refuses every write. Together with ``MappingKernelManager.allowed_message_types``
+(set in the printed config: widget messages only, no ``execute_request``) a trainer cannot
+run code of their own in the kernel. See the README, "What a trainer can still reach".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
+from tornado import web
+from tornado.web import HTTPError
+from traitlets import Int
+
+from pztraining.core.errors import PztrainingError
+from pztraining.core.texts import t
+from pztraining.reports import slides
+
+log = logging.getLogger(__name__)
+
+#: What Voila's page handler (and nothing else) puts in a kernel's environment: the page's URL.
+VOILA_REQUEST_URL = "VOILA_REQUEST_URL"
+#: The package's apps: the only notebooks a kernel is started for.
+APPS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def app_of(env: dict | None) -> str | None:
+    """The app notebook a kernel is being started for, from the kernel's environment; None when
+    it is not Voila rendering one of the package's apps (the kernel API, the sessions API)."""
+    url = (env or {}).get(VOILA_REQUEST_URL)
+    if not url:
+        return None
+    path = unquote(urlparse(url).path)
+    marker = "/voila/render/"
+    if marker not in path:
+        return None
+    name = path.rsplit(marker, 1)[1]
+    return name if "/" not in name and name.endswith(".ipynb") and (APPS_DIR / name).is_file() else None
+
+
+class AppKernelManager(AsyncMappingKernelManager):
+    """Kernels only for the package's app pages, and at most ``max_kernels`` at once.
+
+    A hub user's server is one user's, so the cap is per user. Voila's page handler starts its
+    page's kernel through :meth:`start_kernel` with the page's URL in the kernel's environment;
+    ``POST /api/kernels`` and ``POST /api/sessions`` pass no such environment and are refused
+    (403), as is a page beyond the cap (429: the trainer closes a tab; idle kernels are culled).
+    """
+
+    max_kernels = Int(6, config=True, help="Kernels (open app pages) one user's server may run at once.")
+
+    _starting = 0
+
+    async def start_kernel(self, *args, **kwargs):  # type: ignore[override]  # async, as its direct parent
+        app = app_of(kwargs.get("env"))
+        if app is None:
+            log.warning("kernel refused: not started by an app page")
+            raise HTTPError(403, reason=t("hub.kernels.no_app"))
+        # Counted before the await: pages opened at the same moment cannot all pass the check.
+        if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
+            log.warning("kernel refused for %s: %d kernels running", app, len(self.list_kernel_ids()))
+            raise HTTPError(429, reason=t("hub.kernels.too_many", limit=self.max_kernels))
+        self._starting += 1
+        try:
+            return await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting -= 1
+
+
+class ReadOnlyContentsManager(AsyncLargeFileManager):
+    """The notebooks folder as it was installed: reading yes, writing, renaming, deleting no."""
+
+    async def save(self, model, path=""):
+        raise HTTPError(403, "read-only")
+
+    async def delete_file(self, path):
+        raise HTTPError(403, "read-only")
+
+    async def rename_file(self, old_path, new_path):
+        raise HTTPError(403, "read-only")
+
+    async def new_untitled(self, path="", type="", ext=""):  # jupyter_server API
+        raise HTTPError(403, "read-only")
+
+    async def new(self, model=None, path=""):
+        raise HTTPError(403, "read-only")
+
+    async def copy(self, from_path, to_path=None):
+        raise HTTPError(403, "read-only")
+
+    async def create_checkpoint(self, path):
+        raise HTTPError(403, "read-only")
+
+
+class NoSessionsHandler(JupyterHandler):
+    """``/api/sessions``: refused (403). Voila's pages never use it; it exists to start kernels for
+    notebooks, which the kernel manager refuses anyway (as a 500 of the sessions API): said plainly."""
+
+    @web.authenticated
+    def get(self, *_args) -> None:
+        log.warning("sessions API refused: %s %s", self.request.method, self.request.path)
+        raise HTTPError(403, reason=t("hub.kernels.no_app"))
+
+    post = patch = delete = get
+
+
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "pztraining.serving.hub_server"}]
+
+
+def _link_jupyter_server_extension(serverapp) -> None:
+    """Before any extension loads: Voila's pages use our template and no MathJax (no CDN)."""
+    # Linking runs for every extension before the first one loads (and before the server
+    # builds its tornado settings), so Voila's extension reads these when it sets itself up.
+    from pztraining.serving.voila_page import use_template, without_mathjax
+
+    use_template(serverapp.config)
+    without_mathjax(serverapp.tornado_settings)
+
+
+def fresh_decks(server_log) -> Path | None:
+    """The decks of the current content version, built by the first server that needs them; None
+    when there are none to serve.
+
+    Every trainer's server of a hub finds them in the same cache folder (``$PZTRAINING_CACHE``,
+    set for all trainers by the printed config): built once per content version, not per trainer.
+    A deck that does not build is logged and the server starts anyway, as with ``serve``.
+    """
+    try:
+        folder, problems = slides.fresh_decks()
+    except PztrainingError as exc:  # a cache folder that cannot be written
+        server_log.warning("pztraining: %s", exc)
+        return None
+    for problem in problems:
+        server_log.warning("pztraining: %s", problem)
+    return folder if slides.built_decks(folder) else None
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
+    from pztraining.serving.voila_app import trainer_handlers
+    from pztraining.serving.web_errors import use_dutch_error_templates
+    from pztraining.serving.web_security import SAME_SITE
+
+    folder = fresh_decks(serverapp.log)
+    if folder is not None:
+        # The kernels inherit this environment: the Draaiboek links to the deck of its meeting.
+        os.environ[slides.SLIDES_ENV] = str(folder)
+    else:
+        os.environ.pop(slides.SLIDES_ENV, None)
+    base_url = serverapp.web_app.settings["base_url"]
+    # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
+    settings = serverapp.web_app.settings
+    settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
+    serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if folder is not None else "") + [
+        (url_path_join(base_url, r"api/sessions(/.*)?"), NoSessionsHandler)])
+    # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
+    use_dutch_error_templates(serverapp.web_app.settings)
