@@ -112,6 +112,7 @@ def _isolated_environment(monkeypatch, tmp_path_factory, _cache_dir):
     monkeypatch.delenv("PZTRAINING_ORGANISATION", raising=False)
     monkeypatch.setenv("PZTRAINING_CACHE", str(_cache_dir))
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)  # localhost mode unless a test logs someone in
+    monkeypatch.delenv("PZTRAINING_CONTENT_DIR", raising=False)  # only the shipped content unless a test adds its own
     monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path_factory.mktemp("jupyter-config")))
     monkeypatch.setenv("PZTRAINING_TZ", "Europe/Amsterdam")

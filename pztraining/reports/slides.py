@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from pztraining.content.deck import DeckSource, deck_files, read_deck
 from pztraining.core.errors import PztrainingError
 from pztraining.core.files import WriteError, write_files, write_folder
 from pztraining.core.os_errors import dutch_reason
+from pztraining.core.settings import current
 from pztraining.core.texts import t
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
@@ -48,8 +48,6 @@ MANIFEST = "decks.json"
 SLIDES_ROUTE = "pz/dia"
 #: Tells the trainer kernels the folder their server serves at SLIDES_ROUTE (set by the server).
 SLIDES_ENV = "PZTRAINING_SLIDES"
-#: The cache folder (decks per content version); one folder for all trainers of a hub shares the builds.
-CACHE_ENV = "PZTRAINING_CACHE"
 #: The package folder (this module lives in ``pztraining/reports``).
 _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_ROOT = _PACKAGE / "slides_template"
@@ -62,10 +60,9 @@ class SlidesError(PztrainingError):
 
 
 def cache_dir() -> Path:
-    """pztraining's cache folder: ``$PZTRAINING_CACHE``, else ``$XDG_CACHE_HOME/pztraining`` (``~/.cache``)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pztraining"
+    """pztraining's cache folder: the ``cache_dir`` setting (``$PZTRAINING_CACHE``), else
+    ``$XDG_CACHE_HOME/pztraining`` (``~/.cache``)."""
+    return current().cache_folder()
 
 
 def _version_inputs() -> list[Path]:

@@ -1,10 +1,10 @@
 """A trainer's single-user server under JupyterHub: what it may not do, and what it adds.
 
 It may not change files. It adds what the laptop's trainer server has besides the apps:
-the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``
-(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login,
-and Voila's pages use the package's template, which loads nothing from outside the server
-(:func:`_link_jupyter_server_extension`).
+the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``, behind
+the hub's login, and Voila's pages use the package's template, which loads nothing from outside
+the server. :class:`TrainerServerApp` is the jupyter_server extension that does this (enabled in
+the printed config as ``pztraining.serving.hub_server``).
 
 The server shows the package's app notebooks in Voila. Its REST API (jupyter_server) would
 let a logged-in trainer write a notebook next to them and have Voila run it; this contents
@@ -16,11 +16,12 @@ run code of their own in the kernel. See the README, "What a trainer can still r
 from __future__ import annotations
 
 import logging
-import os
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
@@ -29,6 +30,7 @@ from tornado.web import HTTPError
 from traitlets import Int
 
 from pztraining.core.errors import PztrainingError
+from pztraining.core.settings import current, hand_down
 from pztraining.core.texts import t
 from pztraining.reports import slides
 
@@ -59,8 +61,8 @@ class AppKernelManager(AsyncMappingKernelManager):
 
     A hub user's server is one user's, so the cap is per user. Voila's page handler starts its
     page's kernel through :meth:`start_kernel` with the page's URL in the kernel's environment;
-    ``POST /api/kernels`` and ``POST /api/sessions`` pass no such environment and are refused
-    (403), as is a page beyond the cap (429: the trainer closes a tab; idle kernels are culled).
+    ``POST /api/kernels`` passes no such environment and is refused (403), as is a page beyond
+    the cap (429: the trainer closes a tab; idle kernels are culled).
     """
 
     max_kernels = Int(6, config=True, help="Kernels (open app pages) one user's server may run at once.")
@@ -81,6 +83,18 @@ class AppKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+
+
+class NoSessionsHandler(JupyterHandler):
+    """``/api/sessions``: refused (403). Voila's pages never use it; it exists to start kernels for
+    notebooks, which the kernel manager refuses anyway (as a 500 of the sessions API): said plainly."""
+
+    @web.authenticated
+    def get(self, *_args) -> None:
+        log.warning("sessions API refused: %s %s", self.request.method, self.request.path)
+        raise HTTPError(403, reason=t("hub.kernels.no_app"))
+
+    post = patch = delete = get
 
 
 class ReadOnlyContentsManager(AsyncLargeFileManager):
@@ -108,30 +122,61 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
         raise HTTPError(403, "read-only")
 
 
-class NoSessionsHandler(JupyterHandler):
-    """``/api/sessions``: refused (403). Voila's pages never use it; it exists to start kernels for
-    notebooks, which the kernel manager refuses anyway (as a 500 of the sessions API): said plainly."""
+class TrainerServerApp(ExtensionApp):
+    """The pztraining extension of a trainer's single-user server (a jupyter_server ``ExtensionApp``).
 
-    @web.authenticated
-    def get(self, *_args) -> None:
-        log.warning("sessions API refused: %s %s", self.request.method, self.request.path)
-        raise HTTPError(403, reason=t("hub.kernels.no_app"))
+    Linking (before any extension loads, and before the server builds its tornado settings) makes
+    Voila render with our template and without MathJax (no CDN); loading builds the decks when
+    their sources changed and adds the beamer page, the decks and Dutch error pages.
+    """
 
-    post = patch = delete = get
+    name = "pztraining"
+    description = "pztraining: beamer page, slide decks and Dutch pages on a trainer's server"
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        super()._link_jupyter_server_extension(serverapp)
+        use_offline_voila(serverapp)
+
+    def initialize_settings(self) -> None:
+        from pztraining.serving.web_errors import use_dutch_error_templates
+        from pztraining.serving.web_security import SAME_SITE
+
+        assert self.serverapp is not None  # linked before initialize
+        settings = self.serverapp.web_app.settings
+        # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
+        settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
+        # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
+        use_dutch_error_templates(settings)
+
+    def initialize_handlers(self) -> None:
+        from pztraining.serving.voila_app import trainer_handlers
+
+        folder = fresh_decks(self.log)
+        # Handed to the kernels: the Draaiboek links to the deck of its meeting (none: no link).
+        hand_down(replace(current(), slides_dir=folder))
+        assert self.serverapp is not None  # linked before initialize
+        web_app = self.serverapp.web_app
+        base_url = web_app.settings["base_url"]
+        # trainer_handlers' patterns carry the base URL already (the laptop's server uses them
+        # too), so they are added as they are rather than through self.handlers' prefixing.
+        web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if folder is not None else "") + [
+            (url_path_join(base_url, r"api/sessions(/.*)?"), NoSessionsHandler)])
 
 
-def _jupyter_server_extension_points() -> list[dict]:
-    return [{"module": "pztraining.serving.hub_server"}]
+def use_offline_voila(serverapp) -> None:
+    """Voila's pages on ``serverapp`` render with our template and without MathJax (no CDN).
 
-
-def _link_jupyter_server_extension(serverapp) -> None:
-    """Before any extension loads: Voila's pages use our template and no MathJax (no CDN)."""
-    # Linking runs for every extension before the first one loads (and before the server
-    # builds its tornado settings), so Voila's extension reads these when it sets itself up.
+    Called while linking: Voila's extension reads these when it sets itself up, after every
+    extension is linked and before the server builds its tornado settings.
+    """
     from pztraining.serving.voila_page import use_template, without_mathjax
 
     use_template(serverapp.config)
     without_mathjax(serverapp.tornado_settings)
+
+
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "pztraining.serving.hub_server", "app": TrainerServerApp}]
 
 
 def fresh_decks(server_log) -> Path | None:
@@ -150,25 +195,3 @@ def fresh_decks(server_log) -> Path | None:
     for problem in problems:
         server_log.warning("pztraining: %s", problem)
     return folder if slides.built_decks(folder) else None
-
-
-def _load_jupyter_server_extension(serverapp) -> None:
-    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
-    from pztraining.serving.voila_app import trainer_handlers
-    from pztraining.serving.web_errors import use_dutch_error_templates
-    from pztraining.serving.web_security import SAME_SITE
-
-    folder = fresh_decks(serverapp.log)
-    if folder is not None:
-        # The kernels inherit this environment: the Draaiboek links to the deck of its meeting.
-        os.environ[slides.SLIDES_ENV] = str(folder)
-    else:
-        os.environ.pop(slides.SLIDES_ENV, None)
-    base_url = serverapp.web_app.settings["base_url"]
-    # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
-    settings = serverapp.web_app.settings
-    settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
-    serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if folder is not None else "") + [
-        (url_path_join(base_url, r"api/sessions(/.*)?"), NoSessionsHandler)])
-    # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
-    use_dutch_error_templates(serverapp.web_app.settings)

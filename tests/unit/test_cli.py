@@ -109,7 +109,7 @@ def test_check_accepts_the_shipped_content(capsys):
 
 
 COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
-            "db"]
+            "content", "certificates", "invitation", "lab", "bundle", "db"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

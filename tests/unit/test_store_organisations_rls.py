@@ -1,6 +1,6 @@
-"""PostgreSQL keeps organisations apart itself (row-level security, schema 16): a server bound to
+"""PostgreSQL keeps organisations apart itself (row-level security, schema 17): a server bound to
 organisation A, connected with raw SQL, finds no row of organisation B in any table and cannot
-write one; the servers' roles cannot change the schema. (SQLite has no roles: schema 16 leaves it as it was,
+write one; the servers' roles cannot change the schema. (SQLite has no roles: schema 17 leaves it as it was,
 which the store tests on SQLite show.)"""
 
 from __future__ import annotations
@@ -10,21 +10,22 @@ from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, insert, inspect, text
 from sqlalchemy.engine import make_url
 
 from pztraining.cli.main import main
-from pztraining.store import Store, StoreError
-from pztraining.store.migrations import v16_organisation_rls
+from pztraining.store import Store, StoreError, tables
+from pztraining.store.migrations import v17_organisation_rls
+from pztraining.store.paperwork import TrainingDetails
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
 
 #: How a row of each table is traced to its organisation (as the owner, who sees every row).
 ORGANISATION_OF = {
-    **{name: f"SELECT {{pk}}, organisation FROM {name} x" for name in v16_organisation_rls.BY_ORGANISATION},
+    **{name: f"SELECT {{pk}}, organisation FROM {name} x" for name in v17_organisation_rls.BY_ORGANISATION},
     **{name: f"SELECT {{pk}}, t.organisation FROM {name} x JOIN trainings t ON t.id = x.training_id"
-       for name in v16_organisation_rls.BY_TRAINING},
+       for name in v17_organisation_rls.BY_TRAINING},
     "roleplay_turns": "SELECT {pk}, t.organisation FROM roleplay_turns x JOIN roleplay_groups g ON g.id = x.group_id"
                       " JOIN trainings t ON t.id = g.training_id",
     "answers": "SELECT {pk}, t.organisation FROM answers x JOIN submissions s ON s.id = x.submission_id"
@@ -54,6 +55,12 @@ def fill(store: Store, organisation: str) -> None:
     store.save_cost_inputs(organisation, "f1", {"uren": "3"}, NOW)
     store.set_plan_start(organisation, "mysupport", "p1", date(2027, 1, 1), NOW)
     store.add_entered_indicator(organisation, "i1", date(2026, 1, 1), date(2026, 6, 30), 7.5, "cijfer", "", NOW)
+    store.save_training_details(training.id, TrainingDetails(location="Zaal 1", trainers="A. de Wit"), NOW)
+    store.set_paper_attendance(training.id, 1, {"Anna": True}, NOW)
+    with store.engine.begin() as conn:  # as `pztraining bundle import` records a laptop's training
+        conn.execute(insert(tables.bundle_imports).values(
+            training_uid=f"uid-{organisation}", training_id=training.id, checksum="0" * 64, exported_at=NOW,
+            imported_at=NOW))
 
 
 @pytest.fixture

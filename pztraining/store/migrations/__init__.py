@@ -27,7 +27,9 @@ from pztraining.store.migrations import (
     v12_planning,
     v13_device_salts,
     v14_first_login,
-    v16_organisation_rls,
+    v15_paperwork,
+    v16_bundle_imports,
+    v17_organisation_rls,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -46,7 +48,9 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v12_planning.migrate,
     v13_device_salts.migrate,
     v14_first_login.migrate,
-    v16_organisation_rls.migrate,
+    v15_paperwork.migrate,
+    v16_bundle_imports.migrate,
+    v17_organisation_rls.migrate,
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.

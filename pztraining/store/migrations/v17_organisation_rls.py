@@ -1,4 +1,4 @@
-"""Schema 16: PostgreSQL keeps organisations apart itself (row-level security); SQLite unchanged.
+"""Schema 17: PostgreSQL keeps organisations apart itself (row-level security); SQLite unchanged.
 
 Every table that holds an organisation's data gets a policy: a row is visible and writable only
 when it belongs to the connection's organisation, the transaction-local setting
@@ -29,7 +29,7 @@ BY_ORGANISATION = ("trainings", "users", "condition_scores", "cost_inputs", "pla
 #: Tables whose rows belong to a training's organisation.
 BY_TRAINING = ("meeting_dates", "meeting_runs", "checklist_ticks", "roleplay_groups", "participants",
                "form_sessions", "submissions", "drafts", "room_versions", "case_shares", "facilitator_links",
-               "case_actions", "quiz_reveals")
+               "case_actions", "quiz_reveals", "training_details", "paper_attendance", "bundle_imports")
 #: Tables whose rows belong to a parent row's: table → (column, parent table).
 BY_PARENT = {"roleplay_turns": ("group_id", "roleplay_groups"), "answers": ("submission_id", "submissions")}
 
