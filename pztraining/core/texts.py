@@ -215,7 +215,6 @@ NL: dict[str, str] = {
     "part.form.done": "verstuurd, aanpassen kan nog",
     "part.form.anonymous": "anoniem",
     "part.back": "Terug naar het overzicht",
-    "part.new_form": "Er staat een nieuw formulier voor je klaar: ga terug naar het overzicht.",
     "part.waiting": "Even geduld…",
     "part.device_invalid": "Deze telefoon stuurde geen geldige herkenning mee. Laad de pagina opnieuw.",
     "part.form_unknown": "Dit formulier staat niet open voor deze training.",
@@ -1140,6 +1139,21 @@ NL: dict[str, str] = {
     "bundle.replaced": "Bijgewerkt: '{name}' bij {org} is vervangen door deze nieuwere bundel ({participants} deelnemers, {answers} ingevulde formulieren, waarvan {anonymous} anoniem).",
     "bundle.unchanged": "'{name}' is al geïmporteerd bij {org}; er is niets veranderd.",
     "bundle.open_forms": "Let op: nog open (bijeenkomst: formulier) {forms}. Wat daarna nog binnenkomt, en anonieme antwoorden die nog wachten om samen met andere bewaard te worden, zit niet in deze bundel; sluit de formulieren en maak de bundel opnieuw.",
+    # --- phones ---
+    "part.new_item.form": "Nieuw geopend: {title}",
+    "part.new_item.case": "Nieuwe casus om te lezen: {title}",
+    "part.new_item.several": "Nieuw geopend: {titles}",
+    "part.new_item.reveal": "Het juiste antwoord staat nu klaar: {title}",
+    "part.new_item.open": "Nu openen",
+    "part.new_item.overview": "Naar het overzicht",
+    "part.new_item.close": "Melding sluiten",
+    "part.still_open": "Nog open voor jou",
+    "part.all_done": "Je hebt alles ingevuld wat nu openstaat.",
+    "part.anonymous_note": ("Dit formulier is anoniem: je naam wordt er niet bij bewaard en de trainer "
+                            "ziet niet wie wat heeft geantwoord."),
+    "part.form.draft_phone": "bezig (bewaard op deze telefoon)",
+    "form.required_note": "* = verplicht",
+    "form.required": "verplicht",
     # --- rls ---
     "cli.db": "de database inrichten bij gebruik op een server (migreren, rollen)",
     "cli.db.description": ("Richt PostgreSQL in voor gebruik op een server: 'migrate' brengt de tabellen bij "
