@@ -77,7 +77,7 @@ class Settings:
     #: The Chromium that prints handouts (None: look on the PATH).
     chromium: str | None = None
     #: The organisation a hosted server's database connections act for (PostgreSQL's row-level
-    #: security, schema 17); None: not bound (a role that sees every organisation, or SQLite).
+    #: security, schema 18); None: not bound (a role that sees every organisation, or SQLite).
     organisation: str | None = None
     #: The cache folder (the slide decks, one build per content version); None: the XDG cache folder.
     cache_dir: Path | None = None

@@ -247,7 +247,7 @@ class Database:
         PostgreSQL read-only transactions) and migrates nothing: for analyses beside a running training.
         how long a write keeps trying while the database is busy. ``organisation`` (PostgreSQL)
         is said to the database at the start of every transaction: a server role bound by row-level
-        security then reads and writes that organisation's rows only (schema 17).
+        security then reads and writes that organisation's rows only (schema 18).
         """
         create = create and not read_only
         self.url = url

@@ -8,7 +8,7 @@
 - ``pztraining_every_organisation`` (no login): a member sees every organisation's rows. For
   the room service (phones of every organisation arrive by join code) and the coordinators'
   servers; a trainer's server is not a member and sees only the organisation its store names
-  (see schema 17, :mod:`pztraining.store.migrations.v17_organisation_rls`).
+  (see schema 18, :mod:`pztraining.store.migrations.v18_organisation_rls`).
 
 Roles belong to the whole PostgreSQL cluster, grants to one database: ``grant`` is run once per
 database and login role, by a role that may create roles and owns the tables (or a superuser).

@@ -1,6 +1,6 @@
 """The printed hub config gives each process its PostgreSQL role: the room service and coordinators
 the role that sees every organisation, trainers and kartrekkers the bound role with their own
-organisation (row-level security, schema 17); without those settings everything keeps DB_URL."""
+organisation (row-level security, schema 18); without those settings everything keeps DB_URL."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""PostgreSQL keeps organisations apart itself (row-level security, schema 17): a server bound to
+"""PostgreSQL keeps organisations apart itself (row-level security, schema 18): a server bound to
 organisation A, connected with raw SQL, finds no row of organisation B in any table and cannot
-write one; the servers' roles cannot change the schema. (SQLite has no roles: schema 17 leaves it as it was,
+write one; the servers' roles cannot change the schema. (SQLite has no roles: schema 18 leaves it as it was,
 which the store tests on SQLite show.)"""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from pztraining.cli.main import main
 from pztraining.store import Store, StoreError, tables
-from pztraining.store.migrations import v17_organisation_rls
+from pztraining.store.migrations import v18_organisation_rls
 from pztraining.store.paperwork import TrainingDetails
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -23,9 +23,9 @@ _numbers = itertools.count(1)
 
 #: How a row of each table is traced to its organisation (as the owner, who sees every row).
 ORGANISATION_OF = {
-    **{name: f"SELECT {{pk}}, organisation FROM {name} x" for name in v17_organisation_rls.BY_ORGANISATION},
+    **{name: f"SELECT {{pk}}, organisation FROM {name} x" for name in v18_organisation_rls.BY_ORGANISATION},
     **{name: f"SELECT {{pk}}, t.organisation FROM {name} x JOIN trainings t ON t.id = x.training_id"
-       for name in v17_organisation_rls.BY_TRAINING},
+       for name in v18_organisation_rls.BY_TRAINING},
     "roleplay_turns": "SELECT {pk}, t.organisation FROM roleplay_turns x JOIN roleplay_groups g ON g.id = x.group_id"
                       " JOIN trainings t ON t.id = g.training_id",
     "answers": "SELECT {pk}, t.organisation FROM answers x JOIN submissions s ON s.id = x.submission_id"

@@ -1,4 +1,4 @@
-"""Schema 17: PostgreSQL keeps organisations apart itself (row-level security); SQLite unchanged.
+"""Schema 18: PostgreSQL keeps organisations apart itself (row-level security); SQLite unchanged.
 
 Every table that holds an organisation's data gets a policy: a row is visible and writable only
 when it belongs to the connection's organisation, the transaction-local setting
