@@ -37,7 +37,12 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     assert server.jpserver_extensions["jupyterlab"] is False and server.terminals_enabled is False
     assert server.config.MappingKernelManager.allowed_message_types == [
         "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
-    assert c.Spawner.environment["PZTRAINING_DB"] == db
+    from types import SimpleNamespace
+
+    from pztraining.store import Store
+
+    Store(db).close()  # the database URL is chosen per user at each start (tests/unit/test_hub_config_roles.py)
+    assert c.Spawner.environment["PZTRAINING_DB"](SimpleNamespace(user=SimpleNamespace(name="anna"))) == db
     assert c.Spawner.environment["PZTRAINING_PARTICIPANT_URL"] == "https://training.example.nl/services/room/"
     assert c.JupyterHub.authenticator_class == "pztraining.serving.hub_auth.RoleAuthenticator"
     assert c.Authenticator.allow_all is False and c.Authenticator.admin_users == {"beheer"}
