@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -103,6 +104,26 @@ def any_store(request, tmp_path):
 def _cache_dir(tmp_path_factory):
     """One cache folder for the run: the decks of a content version are built once, as on a hub."""
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    item.stash[_ENVIRON] = dict(os.environ)
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After every fixture's teardown (monkeypatch's too): what a test's CLI call handed down to
+    # its child processes (core/settings.hand_down) is gone, whatever monkeypatch recorded.
+    yield
+    before = item.stash.get(_ENVIRON, None)
+    if before is not None:
+        os.environ.clear()
+        os.environ.update(before)
+
+
+_ENVIRON = pytest.StashKey[dict]()
 
 
 @pytest.fixture(autouse=True)

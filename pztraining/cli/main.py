@@ -10,7 +10,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pztraining import content
 from pztraining.cli import table
 from pztraining.cli.parsing import UsageError
 from pztraining.cli.table import build_parser
@@ -46,7 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         hand_down(read_settings(region=args.region.resolve()))
     if getattr(args, "content_dir", None) is not None:  # likewise the organisation's own content
         hand_down(read_settings(content_dir=args.content_dir.resolve()))
-        content.loader.library.cache_clear()
     try:
         return table.command(args.command).run(args)
     except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence

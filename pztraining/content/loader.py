@@ -335,14 +335,27 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     return lib, problems
 
 
-@cache
 def library() -> Library:
-    """The content in use, loaded and validated once per process; ContentError if any is broken.
+    """The content in use, loaded and validated once per process and content folder; ContentError if any is broken.
 
     That is the shipped content plus the organisation's own folder (:func:`local_content_dir`).
     A broken shipped file stops everything; a broken local file is left out (``pztraining
     content check`` names it), so one typo in a local case never stops a training.
     """
+    return _library(local_content_dir())
+
+
+def _clear() -> None:
+    _library.cache_clear()
+
+
+#: ``library.cache_clear()`` empties the cache, as when ``library`` itself was cached.
+library.cache_clear = _clear  # type: ignore[attr-defined]
+
+
+@cache
+def _library(_folder: Path | None) -> Library:
+    # Keyed on the folder: a process whose content folder setting changes loads that folder.
     lib, problems = load_library()
     local = {display_name(path) for path in local_content_files()}
     if any(problem.file not in local for problem in problems):

@@ -212,7 +212,8 @@ def current() -> Settings:
     seen at the next start, as with any server.
     """
     environ = _environ()
-    return _current(tuple(environ.get(var, "") for var in (*FIELDS.values(), CONFIG_ENV, "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME")))
+    keys = (*FIELDS.values(), CONFIG_ENV, "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME")
+    return _current(tuple(environ.get(var, "") for var in keys))
 
 
 @lru_cache(maxsize=16)
