@@ -26,7 +26,7 @@ from pztraining.services import access
 from pztraining.serving import server
 from pztraining.serving.hub import HubConfigError, HubSettings, config_text
 from pztraining.serving.room.beamer import ROOM_PAGE, terminal_qr
-from pztraining.store import ROLES, MissingEntry, Store, display_url, login_name
+from pztraining.store import MissingEntry, Store, display_url, login_name
 
 
 class UsageError(PztrainingError):
@@ -183,7 +183,7 @@ def build_parser() -> _Parser:
                                    parser_class=_Parser)
     users_add = actions.add_parser("add", help=t("cli.users.add"), description=t("cli.users.add"))
     users_add.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
-    users_add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
+    users_add.add_argument("--role", required=True, choices=access.ACCOUNT_ROLES, help=t("cli.opt.role"))
     users_add.add_argument("--org", default="", metavar=t("cli.metavar.organisation"), help=t("cli.opt.org"))
     users_add.add_argument("--first-login-hours", type=_hours, default=24, metavar=t("cli.metavar.hours"),
                            help=t("cli.opt.first_login_hours"))
@@ -560,7 +560,7 @@ def cmd_users(args) -> int:
 
         # The hub lets this name choose its first password only until then (see hub_auth).
         until = utc_now() + timedelta(hours=args.first_login_hours)
-        account = store.add_user(args.name, args.role, args.org, first_login_until=until)
+        account = access.add_user(store, args.name, args.role, args.org, first_login_until=until)
         print(t(key, name=account.name, who=_who(account.role, account.organisation)))
         print(t("cli.users.first_login", until=local(until).strftime("%d-%m-%Y %H:%M")))
         return 0

@@ -15,8 +15,9 @@ from pztraining.core.texts import t
 
 SCHEMA_VERSION = 1
 
-#: Who can lead or take part in a block. Keys are what content files use.
-ROLES = (
+#: Who can lead or take part in a block. Keys are what content files use. Not the roles of a
+#: login name (trainer, kartrekker, coordinator): those are ``pztraining.services.access.ACCOUNT_ROLES``.
+BLOCK_ROLES = (
     "trainer",
     "vertegenwoordiger organisatie",
     "facilitator",

@@ -25,7 +25,8 @@ from datetime import date, datetime, timedelta
 
 from pztraining.content import Form, UnknownContent, case_choices, load_case, load_form, load_program
 from pztraining.core import settings
-from pztraining.core.errors import PztrainingError
+from pztraining.core.errors import InputRefused, PztrainingError
+from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.domain.forms import form_spec, validate_answers
 from pztraining.services.mixing import Mixer
@@ -110,14 +111,30 @@ def asks_names(training: Training) -> bool:
         return True
 
 
+#: The longest name or pseudonym a participant may give, in characters.
+NAME_LIMIT = 100
+
+
+def participant_name(typed: str) -> str:
+    """The name or pseudonym to store for what a phone typed; :class:`InputRefused` (Dutch) when none is left.
+
+    Attendance lists and exports show this name: no control, zero-width or bidi characters.
+    """
+    name = clean_name(typed)
+    if not name:
+        raise InputRefused(t("store.participant_unnamed"))
+    if len(name) > NAME_LIMIT:
+        raise InputRefused(t("store.participant_name_long"))
+    return name
+
+
 def register(store: Store, training: Training, secret: str, name: str, now: datetime) -> Participant:
     """Register this device under a name or pseudonym (again: the name is replaced).
 
     A programme that asks no names (a public meeting) registers every phone as a visitor,
     whatever was sent: no visitor's name is ever stored.
     """
-    if not asks_names(training):
-        name = t("part.visitor")
+    name = participant_name(name if asks_names(training) else t("part.visitor"))
     return store.add_participant(training.id, name, device_hash(secret), now)
 
 

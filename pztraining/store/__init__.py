@@ -33,14 +33,7 @@ from __future__ import annotations
 
 from pztraining.store.answers import Answers, FormSession
 from pztraining.store.bundles import BundleImport, Bundles
-from pztraining.store.discussions import (
-    ACTION_TEXT_LIMIT,
-    ACTION_WHO_LIMIT,
-    AgreedAction,
-    CaseAction,
-    DiscussionRecord,
-    Discussions,
-)
+from pztraining.store.discussions import AgreedAction, CaseAction, DiscussionRecord, Discussions
 from pztraining.store.engine import BUSY_SECONDS, MIGRATION_LOCK, Database, database_url, default_data_dir, display_url
 from pztraining.store.errors import (
     AnonymousForm,
@@ -64,7 +57,7 @@ from pztraining.store.keys import (
 )
 from pztraining.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from pztraining.store.paperwork import Paperwork, TrainingDetails
-from pztraining.store.people import ROLES, Account, Participant, People
+from pztraining.store.people import Account, Participant, People
 from pztraining.store.reading import Reading
 from pztraining.store.roleplay import RolePlay, RolePlayRow
 from pztraining.store.room import Room
@@ -77,8 +70,8 @@ class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker,
 
 
 __all__ = [
-    "ACTION_TEXT_LIMIT", "ACTION_WHO_LIMIT", "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
-    "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
+    "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
+    "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES",
     "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "BundleImport", "CaseAction", "ConditionScore",
     "Database",
     "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",

@@ -9,9 +9,18 @@ import pytest
 from pztraining.content import load_program
 from pztraining.content.errors import ContentError
 from pztraining.content.loader import validate_data
-from pztraining.services.discussions import HeldDiscussion, Period, carried_over, count_per_period, half_years, quarters
+from pztraining.core.errors import InputRefused
+from pztraining.services.discussions import (
+    HeldDiscussion,
+    Period,
+    carried_over,
+    checked_action,
+    count_per_period,
+    half_years,
+    quarters,
+)
 from pztraining.services.kartrekker.gather import case_discussions_for
-from pztraining.store import MissingEntry, StoreError
+from pztraining.store import MissingEntry
 
 PROGRAM = "casuistiekbespreking"
 DATES = (date(2026, 1, 15), date(2026, 4, 16), date(2026, 7, 16), date(2026, 10, 15))
@@ -83,12 +92,12 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
 
 def test_an_action_without_text_or_who_is_refused_in_dutch_and_nothing_is_stored(store, clock):
     training = _series(store, clock)
-    with pytest.raises(StoreError, match="Schrijf eerst op wat er is afgesproken"):
-        store.add_case_action(training.id, 1, "   ", "Jan", None, clock())
-    with pytest.raises(StoreError, match="wie de afspraak uitvoert"):
-        store.add_case_action(training.id, 1, "Overleg met de huisarts", " ", None, clock())
-    with pytest.raises(StoreError, match="hoogstens 1000 tekens"):
-        store.add_case_action(training.id, 1, "x" * 1001, "Jan", None, clock())
+    with pytest.raises(InputRefused, match="Schrijf eerst op wat er is afgesproken"):
+        store.add_case_action(training.id, 1, *checked_action("   ", "Jan"), None, clock())
+    with pytest.raises(InputRefused, match="wie de afspraak uitvoert"):
+        store.add_case_action(training.id, 1, *checked_action("Overleg met de huisarts", " "), None, clock())
+    with pytest.raises(InputRefused, match="hoogstens 1000 tekens"):
+        store.add_case_action(training.id, 1, *checked_action("x" * 1001, "Jan"), None, clock())
     assert store.case_actions(training.id) == []
 
 
