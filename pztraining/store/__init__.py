@@ -44,7 +44,7 @@ from pztraining.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from pztraining.store.kartrekker import CONDITION_SCORES, ConditionScore, EnteredIndicator, Kartrekker
+from pztraining.store.kartrekker import ConditionScore, EnteredIndicator, Kartrekker
 from pztraining.store.keys import (
     FACILITATOR_CODE_LENGTH,
     JOIN_ALPHABET,
@@ -70,7 +70,7 @@ class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker,
 
 
 __all__ = [
-    "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
+    "BUSY_SECONDS", "FACILITATOR_CODE_LENGTH",
     "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES",
     "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "BundleImport", "CaseAction", "ConditionScore",
     "Database",
