@@ -342,7 +342,7 @@ def answer_receipt(store: Store, training: Training, meeting: int, form_id: str,
     """
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     message = f"{meeting}\x00{form_id}\x00{key}\x00{canonical}".encode()
-    return hmac.new(store.training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(store.find_training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
 
 
 def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,

@@ -62,7 +62,7 @@ class Discussions(Database):
                 created_at=now)))
         return CaseAction(action_id, training_id, meeting, text_, who, due, False)
 
-    def case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
+    def list_case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
         """The actions agreed in a training's discussions (or at one), in the order recorded."""
         query = select(case_actions).where(case_actions.c.training_id == training_id)
         if meeting is not None:

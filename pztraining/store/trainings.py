@@ -141,7 +141,7 @@ class Trainings(Database):
                 raise MissingEntry(t("store.code_unknown"))
             return training_from_row(conn, row)
 
-    def training_key(self, training_id: int, purpose: str) -> bytes:
+    def find_training_key(self, training_id: int, purpose: str) -> bytes:
         """A secret of this training for ``purpose`` (derived from its salt); MissingEntry without it."""
         with self._read() as conn:
             salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()

@@ -351,7 +351,7 @@ class FacilitatorApp:
         if state.can_choose_variant and self.variant.value != state.variant and state.variant != "basis":
             self.variant.value = state.variant
         self._render_block_info(state, now)
-        played = self.store.roleplay_turns(self.row.id)
+        played = self.store.list_roleplay_turns(self.row.id)
         self.turns_played.value = (f"<div class='pz-note'>{esc(t('fac.turns_played', count=len(played)))}</div>")
         if phase == "done":
             self.play_message.ok(t("fac.done", count=len(played)))

@@ -82,12 +82,12 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
     training = _series(store, clock)
     typed = "  Bel het ggz-consultatieteam over =onrust 's nachts  "
     action = store.add_case_action(training.id, 1, typed, "Fatima (wijkverpleging)", date(2026, 2, 1), clock())
-    [stored] = store.case_actions(training.id)
+    [stored] = store.list_case_actions(training.id)
     assert (stored.text, stored.who, stored.due, stored.done) == (
         typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
     store.set_case_action_done(action.id, True)
-    assert store.case_actions(training.id, meeting=1)[0].done
-    assert store.case_actions(training.id, meeting=2) == []
+    assert store.list_case_actions(training.id, meeting=1)[0].done
+    assert store.list_case_actions(training.id, meeting=2) == []
 
 
 def test_an_action_without_text_or_who_is_refused_in_dutch_and_nothing_is_stored(store, clock):
@@ -98,14 +98,14 @@ def test_an_action_without_text_or_who_is_refused_in_dutch_and_nothing_is_stored
         store.add_case_action(training.id, 1, *checked_action("Overleg met de huisarts", " "), None, clock())
     with pytest.raises(InputRefused, match="hoogstens 1000 tekens"):
         store.add_case_action(training.id, 1, *checked_action("x" * 1001, "Jan"), None, clock())
-    assert store.case_actions(training.id) == []
+    assert store.list_case_actions(training.id) == []
 
 
 def test_a_removed_action_is_gone_and_changing_it_again_says_so(store, clock):
     training = _series(store, clock)
     action = store.add_case_action(training.id, 1, "Verwijsportaal nakijken", "Kees", None, clock())
     store.remove_case_action(action.id)
-    assert store.case_actions(training.id) == []
+    assert store.list_case_actions(training.id) == []
     with pytest.raises(MissingEntry, match="bestaat niet meer"):
         store.set_case_action_done(action.id, True)
 
@@ -117,9 +117,9 @@ def test_the_next_discussion_shows_the_earlier_open_actions_oldest_first(store, 
     second = store.add_case_action(training.id, 2, "Overdracht naar hospice regelen", "Anne", date(2026, 5, 1), clock())
     store.set_case_action_done(done.id, True)
     store.add_case_action(training.id, 3, "Al bij bespreking 3", "Piet", None, clock())
-    shown_at_3 = carried_over(store.case_actions(training.id), 3)
+    shown_at_3 = carried_over(store.list_case_actions(training.id), 3)
     assert [a.id for a in shown_at_3] == [first.id, second.id]
-    assert carried_over(store.case_actions(training.id), 1) == []
+    assert carried_over(store.list_case_actions(training.id), 1) == []
 
 
 # ---------------------------------------------------------------- held discussions and their count

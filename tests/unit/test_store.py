@@ -138,7 +138,7 @@ def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
     assert store.response_counts(keep.id, 1) == {"reflectie": 1, "evaluatie-mysupport": 1}
     assert store.load_draft(keep.id, 1, "reflectie", "p:joost") == {"a": "half"}
     [group] = store.list_roleplay_groups(keep.id, 1)
-    assert len(store.roleplay_turns(group.id)) == 1
+    assert len(store.list_roleplay_turns(group.id)) == 1
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):
@@ -220,7 +220,7 @@ def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any
             "paused_seconds": 0, "started_at": clock(), "ended_at": clock()}
     updated, applied = store.update_roleplay(group.id, lambda s: ({"n": s["n"] + 1}, [turn]), clock())
     assert applied and updated.state == {"n": 1} and updated.version == 2
-    [logged] = store.roleplay_turns(group.id)
+    [logged] = store.list_roleplay_turns(group.id)
     assert logged["member"] == "Bram" and logged["actual_seconds"] == 118
 
 

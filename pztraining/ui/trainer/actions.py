@@ -71,7 +71,7 @@ class ActionsPanel:
         """Re-read the actions from the store."""
         if self.training is None or self.meeting is None:
             return
-        actions = self.store.case_actions(self.training.id)
+        actions = self.store.list_case_actions(self.training.id)
         earlier = carried_over(actions, self.meeting.number)
         mine = [a for a in actions if a.meeting == self.meeting.number]
         self.previous.children = [self._row(a, with_meeting=True) for a in earlier] or [
