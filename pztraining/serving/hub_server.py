@@ -72,8 +72,9 @@ class TrainerServerApp(ExtensionApp):
         from pztraining.serving.web_errors import use_dutch_error_templates
         from pztraining.serving.web_security import SAME_SITE
 
-        assert self.serverapp is not None  # linked before initialize
-        settings = self.serverapp.web_app.settings
+        # ExtensionApp copies the web app's settings into self.settings before this and writes
+        # them back after it: a change made to the web app's own dict here would be undone.
+        settings = self.settings
         # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
         settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
         # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
