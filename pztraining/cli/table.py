@@ -8,7 +8,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pztraining.cli.commands import completion, material, people, results, serving
+from pztraining.cli.commands import completion, database, material, people, results, serving
 from pztraining.cli.parsing import Parser
 from pztraining.core.texts import t
 
@@ -46,6 +46,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("bundle", "cli.bundle", people.bundle_arguments, people.cmd_bundle),
     Command("demo", "cli.demo", serving.demo_arguments, serving.cmd_demo),
     Command("hub", "cli.hub", serving.hub_arguments, serving.cmd_hub, "cli.hub.description"),
+    Command("db", "cli.db", database.db_arguments, database.cmd_db, "cli.db.description"),
     Command("completion", "cli.completion", completion.completion_arguments, completion.cmd_completion,
             "cli.completion.description"),
 )

@@ -1171,7 +1171,7 @@ NL: dict[str, str] = {
                               "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
                               "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
     "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
-    "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 17)",
+    "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 18)",
     # --- onesource ---
     "cli.completion": "druk een script af dat opdrachten en opties aanvult in de shell (bash)",
     "cli.completion.description": (
@@ -1183,6 +1183,26 @@ NL: dict[str, str] = {
                        "de hulp (--help) en de aanvulling in de shell (pztraining completion bash)."),
     "kt.period.unknown": "Onbekende indeling '{per}'; kies uit {periods}.",
     "res.questions_changed": "Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).",
+    # --- rls ---
+    "cli.db": "de database inrichten bij gebruik op een server (migreren, rollen)",
+    "cli.db.description": ("Richt PostgreSQL in voor gebruik op een server: 'migrate' brengt de tabellen bij "
+                           "(met de URL van de eigenaar), 'grant' maakt van een inlogrol een rol voor de servers "
+                           "(alleen rijen lezen en schrijven, geen tabellen wijzigen)."),
+    "cli.db.migrate": "breng de tabellen bij tot de nieuwste versie (als eigenaar van de tabellen)",
+    "cli.db.grant": "geef een inlogrol van PostgreSQL de rechten van een server (per organisatie of alle)",
+    "cli.db.need_action": "Kies migrate of grant. Zie 'pztraining db --help'.",
+    "cli.db.migrated": "Database {where} heeft schemaversie {version}.",
+    "cli.db.granted_bound": ("Rol {role} mag rijen lezen en schrijven van één organisatie: die van de server "
+                             "(PZTRAINING_ORGANISATION). Tabellen wijzigen mag de rol niet."),
+    "cli.db.granted_every": ("Rol {role} mag rijen lezen en schrijven van alle organisaties (deelnemersdienst, "
+                             "coördinatoren). Tabellen wijzigen mag de rol niet."),
+    "cli.metavar.db_role": "ROL",
+    "cli.opt.db_role": "de inlogrol in PostgreSQL (maak hem eerst aan: CREATE ROLE ... LOGIN PASSWORD ...)",
+    "cli.opt.every_organisation": "de rol ziet alle organisaties (voor de deelnemersdienst en coördinatoren)",
+    "store.roles.sqlite": "Rollen bestaan alleen in PostgreSQL; SQLite heeft er geen nodig.",
+    "hub.kernels.no_app": "Een kernel start alleen voor een app van pztraining (open de app zelf).",
+    "hub.kernels.too_many": "Er staan al {limit} apps open. Sluit een tabblad met een app en probeer het opnieuw.",
+    "store.roles.no_such_role": "De rol {role} bestaat niet in PostgreSQL. Maak hem eerst aan (CREATE ROLE ... LOGIN).",
 }
 
 _LANGUAGES = {"nl": NL}
