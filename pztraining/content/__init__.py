@@ -33,9 +33,9 @@ from pztraining.content.loader import (
 )
 from pztraining.content.schema import (
     AGREEMENT_LABELS,
+    BLOCK_ROLES,
     CONVERSATION_STEPS,
     REGION_ROLES,
-    ROLES,
     SCHEMA_VERSION,
     Block,
     Card,
@@ -54,7 +54,7 @@ __all__ = [
     "AGREEMENT_LABELS", "Card", "Deck", "UnknownCard", "of_program", "UnknownContent", "load_card", "Form", "FormItem",
     "UnknownForm", "load_form",
     "CONVERSATION_STEPS", "Case", "Library", "UnknownCase", "cases_for", "library", "load_case",
-    "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "ROLES",
+    "Block", "Checklist", "ContentError", "ContentProblem", "Meeting", "Program", "BLOCK_ROLES",
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",
     "load_file", "load_library", "load_program", "programs",
     "DecisionTree", "Region", "REGION_ROLES", "UnknownTree", "active_region", "fill_region", "load_tree",

@@ -21,8 +21,9 @@ SCHEMA_VERSION = 1
 #: report all show the same words. Everything without the mark comes from the source.
 PROPOSAL = "<voorstel>"
 
-#: Who can lead or take part in a block. Keys are what content files use.
-ROLES = (
+#: Who can lead or take part in a block. Keys are what content files use. Not the roles of a
+#: login name (trainer, kartrekker, coordinator): those are ``pztraining.services.access.ACCOUNT_ROLES``.
+BLOCK_ROLES = (
     "trainer",
     "vertegenwoordiger organisatie",
     "facilitator",

@@ -22,5 +22,15 @@ class ScopeError(PztrainingError, ValueError):
     http_status = 400
 
 
+class InputRefused(PztrainingError, ValueError):
+    """What someone typed breaks a rule of the domain (an empty name, an unknown role); Dutch message.
+
+    The rules live in the pure modules and services that own them, which raise this before
+    anything is handed to the store.
+    """
+
+    http_status = 422
+
+
 class ExportError(PztrainingError):
     """An export could not be written; Dutch message."""

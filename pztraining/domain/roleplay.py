@@ -12,15 +12,17 @@ or touches widgets; the facilitator app dispatches and renders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from math import ceil, floor
 from typing import Any, Literal
 
+from pztraining.content import Block, Meeting
 from pztraining.core.errors import PztrainingError
 from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
+from pztraining.domain import schedule
 
 Phase = Literal["ready", "turn", "reflection", "done"]
 Variant = Literal["basis", "herhalen", "moeilijker"]
@@ -212,6 +214,34 @@ class RolePlay:
 
 _Outcome = tuple[RolePlay, list[TurnRecord]]  # the new state and the turns it finished
 _Handler = Callable[[RolePlay, datetime], _Outcome]
+
+
+def practice_block(meeting: Meeting) -> Block | None:
+    """The block of a meeting in which cases are practised (mySupport: "Oefenen"): its first block with cases."""
+    return next((b for b in meeting.blocks if b.cases), None)
+
+
+def first_practice_meeting(meetings: Sequence[Meeting]) -> int | None:
+    """The number of the first meeting with a practice block, else of the first meeting (None: no meetings)."""
+    return next((m.number for m in meetings if practice_block(m)),
+                meetings[0].number if meetings else None)
+
+
+def with_block_end(state: RolePlay, meeting: Meeting, run: dict[str, Any] | None, now: datetime) -> RolePlay:
+    """``state`` with the end of the practice block as the trainer's run (``schedule.Run.to_dict()``) has it.
+
+    Only while the run is *in* the practice block does its deadline (re-planned at ``now``)
+    bound the turns; otherwise the state is returned as it is.
+    """
+    block = practice_block(meeting)
+    if run is None or block is None:
+        return state
+    saved = schedule.Run.from_dict(run)
+    if saved.current is None or meeting.blocks[saved.current].id != block.id:
+        return state
+    current = schedule.project(saved, now).current
+    assert current is not None  # saved.current is set
+    return replace(state, block_ends_at=current.end)
 
 
 def reduce(state: RolePlay, action: str, now: datetime) -> tuple[RolePlay, list[TurnRecord]]:

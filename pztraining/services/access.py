@@ -16,12 +16,13 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
-from pztraining.core.errors import PztrainingError
+from pztraining.core.errors import InputRefused, PztrainingError
 from pztraining.core.settings import Context
 from pztraining.core.texts import t
-from pztraining.store import MissingEntry, Store, Training
+from pztraining.store import Account, MissingEntry, Store, Training, login_name
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,31 @@ class User:
     def hosted(self) -> bool:
         """Whether a hosting layer said who this is (False: localhost mode)."""
         return bool(self.name)
+
+
+#: The roles a login name can have (what each may do: the rules below). Not the roles of a
+#: block in a programme (who leads it): those are :data:`pztraining.content.BLOCK_ROLES`.
+ACCOUNT_ROLES = ("trainer", "kartrekker", "coordinator")
+
+
+def add_user(store: Store, name: str, role: str, organisation: str = "",
+             first_login_until: datetime | None = None) -> Account:
+    """Give a login name a role (and organisation), refusing what the roles do not allow; a name added again is updated.
+
+    Trainers and kartrekkers belong to one organisation; a coordinator to none (it sees every
+    organisation's results, pseudonymized). ``first_login_until`` (UTC) opens the window in
+    which the hub lets the name choose its first password (None: keep it).
+    """
+    name, organisation = login_name(name), organisation.strip()
+    if not name:
+        raise InputRefused(t("users.name_missing"))
+    if role not in ACCOUNT_ROLES:
+        raise InputRefused(t("users.bad_role", role=role, roles=", ".join(ACCOUNT_ROLES)))
+    if role == "coordinator" and organisation:
+        raise InputRefused(t("users.coordinator_org"))
+    if role != "coordinator" and not organisation:
+        raise InputRefused(t("users.org_missing", role=t(f"role.{role}")))
+    return store.add_user(name, role, organisation, first_login_until)
 
 
 #: The one implicit trainer of localhost mode: sees and runs everything.
@@ -186,7 +212,8 @@ def permitted_training(store: Store, user: User, training_id: int, rule: Callabl
     return training
 
 
-__all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_read_organisation", "can_run", "can_see", "current_user", "log_to_server", "permitted_training",
+__all__ = ["ACCOUNT_ROLES", "AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "add_user",
+           "can_read_results", "can_read_organisation", "can_run", "can_see", "current_user", "log_to_server",
+           "permitted_training",
            "may_run_trainings", "must_pseudonymize", "require_organisation",
            "new_training_organisation", "require", "visible_trainings"]

@@ -24,8 +24,32 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pztraining.core.errors import InputRefused
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+
 if TYPE_CHECKING:  # the store's records; this module reads none of them itself
     from pztraining.store import CaseAction, DiscussionRecord
+
+#: Longest action text and "who", in characters (a longer one is refused, nothing cut off).
+ACTION_TEXT_LIMIT = 1000
+ACTION_WHO_LIMIT = 200
+
+
+def checked_action(text: str, who: str) -> tuple[str, str]:
+    """An agreed action's text (as typed) and who (a cleaned name), or :class:`InputRefused` (Dutch).
+
+    The text stays as typed; "who" is a name, shown in lists and reports.
+    """
+    if not text.strip():
+        raise InputRefused(t("actions.empty"))
+    who = clean_name(who)
+    if not who:
+        raise InputRefused(t("actions.no_who"))
+    if len(text) > ACTION_TEXT_LIMIT or len(who) > ACTION_WHO_LIMIT:
+        raise InputRefused(t("actions.too_long", text=ACTION_TEXT_LIMIT, who=ACTION_WHO_LIMIT))
+    return text, who
+
 
 #: The programs whose meetings are case discussions (ids of shipped content).
 CASE_DISCUSSION_PROGRAMS = frozenset({"casuistiekbespreking"})

@@ -25,7 +25,8 @@ from datetime import date, datetime, timedelta
 
 from pztraining.content import Form, UnknownContent, case_choices, load_case, load_form, load_program
 from pztraining.core import settings
-from pztraining.core.errors import PztrainingError
+from pztraining.core.errors import InputRefused, PztrainingError
+from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.domain.forms import form_spec, validate_answers
 from pztraining.services.mixing import Mixer
@@ -110,14 +111,30 @@ def asks_names(training: Training) -> bool:
         return True
 
 
+#: The longest name or pseudonym a participant may give, in characters.
+NAME_LIMIT = 100
+
+
+def participant_name(typed: str) -> str:
+    """The name or pseudonym to store for what a phone typed; :class:`InputRefused` (Dutch) when none is left.
+
+    Attendance lists and exports show this name: no control, zero-width or bidi characters.
+    """
+    name = clean_name(typed)
+    if not name:
+        raise InputRefused(t("store.participant_unnamed"))
+    if len(name) > NAME_LIMIT:
+        raise InputRefused(t("store.participant_name_long"))
+    return name
+
+
 def register(store: Store, training: Training, secret: str, name: str, now: datetime) -> Participant:
     """Register this device under a name or pseudonym (again: the name is replaced).
 
     A programme that asks no names (a public meeting) registers every phone as a visitor,
     whatever was sent: no visitor's name is ever stored.
     """
-    if not asks_names(training):
-        name = t("part.visitor")
+    name = participant_name(name if asks_names(training) else t("part.visitor"))
     return store.add_participant(training.id, name, device_hash(secret), now)
 
 
@@ -325,7 +342,7 @@ def answer_receipt(store: Store, training: Training, meeting: int, form_id: str,
     """
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     message = f"{meeting}\x00{form_id}\x00{key}\x00{canonical}".encode()
-    return hmac.new(store.training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(store.find_training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
 
 
 def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,

@@ -26,6 +26,24 @@ the same engine, the same per-thread busy window and the same transactions, and 
 mixins share that state without a forwarding method for each of ~60 public methods, keep every
 method's name and signature as callers know them, and keep each aggregate's SQL in its module.
 
+Method names follow one pattern (apply it to every method added or touched; the older names
+are kept where renaming would ripple through many callers):
+
+- ``add_<thing>`` writes a new row (or a round of rows); ``update_<thing>`` applies a decided
+  change (``update_run``, ``update_roleplay`` take the change as a pure function);
+  ``remove_<thing>`` deletes; ``set_<thing>`` replaces a small value (a tick, a start month);
+- ``find_<thing>`` reads one (MissingEntry or None when absent, as documented per method);
+  ``list_<things>`` reads many, in a stated order;
+- the verbs of the forms themselves (``open_form``, ``close_form``, ``submit``, ``share_case``,
+  ``reveal_answer``) keep the words the trainers and the room use.
+
+The store takes what the domain decided: which roles exist, what a name or an agreed action
+may be, which scores count, what a role-play press or a run's step does all live in the pure
+modules and services that own them (``services.access``, ``services.participation``,
+``services.discussions``, ``services.kartrekker.conditions``, ``domain.roleplay``,
+``domain.schedule``), which refuse bad input with :class:`~pztraining.core.errors.InputRefused`
+before anything reaches here.
+
 Layer 3. May import: ``core``, ``content``.
 """
 
@@ -33,14 +51,7 @@ from __future__ import annotations
 
 from pztraining.store.answers import Answers, FormSession
 from pztraining.store.bundles import BundleImport, Bundles
-from pztraining.store.discussions import (
-    ACTION_TEXT_LIMIT,
-    ACTION_WHO_LIMIT,
-    AgreedAction,
-    CaseAction,
-    DiscussionRecord,
-    Discussions,
-)
+from pztraining.store.discussions import AgreedAction, CaseAction, DiscussionRecord, Discussions
 from pztraining.store.engine import BUSY_SECONDS, MIGRATION_LOCK, Database, database_url, default_data_dir, display_url
 from pztraining.store.errors import (
     AnonymousForm,
@@ -51,7 +62,7 @@ from pztraining.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from pztraining.store.kartrekker import CONDITION_SCORES, ConditionScore, EnteredIndicator, Kartrekker
+from pztraining.store.kartrekker import ConditionScore, EnteredIndicator, Kartrekker
 from pztraining.store.keys import (
     FACILITATOR_CODE_LENGTH,
     JOIN_ALPHABET,
@@ -64,7 +75,7 @@ from pztraining.store.keys import (
 )
 from pztraining.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from pztraining.store.paperwork import Paperwork, TrainingDetails
-from pztraining.store.people import ROLES, Account, Participant, People
+from pztraining.store.people import Account, Participant, People
 from pztraining.store.reading import Reading
 from pztraining.store.roleplay import RolePlay, RolePlayRow
 from pztraining.store.room import Room
@@ -73,12 +84,12 @@ from pztraining.store.trainings import Training, Trainings
 
 
 class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading, Paperwork, Bundles):
-    """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
+    """A facade over the database with regular verbs (add_, update_, remove_, set_, find_, list_; see above)."""
 
 
 __all__ = [
-    "ACTION_TEXT_LIMIT", "ACTION_WHO_LIMIT", "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
-    "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
+    "BUSY_SECONDS", "FACILITATOR_CODE_LENGTH",
+    "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES",
     "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "BundleImport", "CaseAction", "ConditionScore",
     "Database",
     "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",

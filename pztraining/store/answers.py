@@ -294,7 +294,7 @@ class Answers(Database):
                 quiz_reveals.c.form_id == form_id)).scalars().all()
         return frozenset(rows)
 
-    def item_answers(self, training_id: int, meeting: int, form_id: str, item_id: str) -> list:
+    def list_item_answers(self, training_id: int, meeting: int, form_id: str, item_id: str) -> list:
         """Every submitted answer to one item of a form in a meeting (phones and paper), in no order."""
         query = (select(answers.c.value).join(submissions, answers.c.submission_id == submissions.c.id)
                  .where(submissions.c.training_id == training_id, submissions.c.meeting == meeting,

@@ -8,10 +8,9 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.store.engine import Database, inserted_id, retry_when_busy
-from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.errors import MissingEntry
 from pztraining.store.tables import case_actions, meeting_runs, trainings, utc
 from pztraining.store.trainings import Training, require_training, training_from_row
 
@@ -48,25 +47,14 @@ class DiscussionRecord:
     actions: dict[int, list[AgreedAction]]
 
 
-#: Longest action text and "who", in characters (a longer one is refused, nothing cut off).
-ACTION_TEXT_LIMIT = 1000
-ACTION_WHO_LIMIT = 200
-
-
 class Discussions(Database):
     """The SQL of agreed actions and of the facts behind held discussions."""
 
     @retry_when_busy
     def add_case_action(self, training_id: int, meeting: int, text_: str, who: str, due: date | None,
                         now: datetime) -> CaseAction:
-        """Record an action agreed at a case discussion; text and who are stored as typed."""
-        if not text_.strip():
-            raise StoreError(t("actions.empty"))
-        who = clean_name(who)  # a name, shown in lists and reports; the action's text stays as typed
-        if not who:
-            raise StoreError(t("actions.no_who"))
-        if len(text_) > ACTION_TEXT_LIMIT or len(who) > ACTION_WHO_LIMIT:
-            raise StoreError(t("actions.too_long", text=ACTION_TEXT_LIMIT, who=ACTION_WHO_LIMIT))
+        """Record an action agreed at a case discussion, as checked by
+        :func:`pztraining.services.discussions.checked_action`."""
         with self._write() as conn:
             require_training(conn, training_id)
             action_id = inserted_id(conn.execute(insert(case_actions).values(
@@ -74,7 +62,7 @@ class Discussions(Database):
                 created_at=now)))
         return CaseAction(action_id, training_id, meeting, text_, who, due, False)
 
-    def case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
+    def list_case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
         """The actions agreed in a training's discussions (or at one), in the order recorded."""
         query = select(case_actions).where(case_actions.c.training_id == training_id)
         if meeting is not None:

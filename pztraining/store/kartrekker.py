@@ -12,9 +12,6 @@ from pztraining.store.engine import Database, retry_when_busy
 from pztraining.store.errors import StoreError
 from pztraining.store.tables import condition_scores, cost_inputs, entered_indicators, plan_starts, utc
 
-#: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
-CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
-
 
 @dataclass(frozen=True)
 class ConditionScore:
@@ -56,11 +53,9 @@ class Kartrekker(Database):
         """Keep one scoring round: ``(condition_id, content_version, text, score, remark)`` each.
 
         All rows get the moment ``now`` (UTC), so a round is read back as one; earlier rounds
-        stay. ``score`` is "niet", "gedeeltelijk" or "wel"; the remark is stored as typed.
+        stay. The scores are checked by :func:`pztraining.services.kartrekker.conditions.checked_round`;
+        the remark is stored as typed.
         """
-        for _cid, _version, _text, score, _remark in scores:
-            if score not in CONDITION_SCORES:
-                raise StoreError(t("kt.store.bad_score", score=score))
         with self._write() as conn:
             for condition_id, version, condition_text, score, remark in scores:
                 conn.execute(insert(condition_scores).values(

@@ -9,17 +9,15 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.store.engine import Database, retry_when_busy
-from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.errors import MissingEntry
 from pztraining.store.keys import login_name, salted_device_hash
 from pztraining.store.tables import participants, trainings, users, utc
 
 # Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
 # the login name; this table says its role and organisation. Localhost mode needs no rows.
-#: The roles a login name can have (see pztraining.services.access for what each may do).
-ROLES = ("trainer", "kartrekker", "coordinator")
+# Which roles exist and which need an organisation: pztraining.services.access.
 
 
 @dataclass(frozen=True)
@@ -58,21 +56,11 @@ class People(Database):
     @retry_when_busy
     def add_user(self, name: str, role: str, organisation: str = "",
                  first_login_until: datetime | None = None) -> Account:
-        """Give a login name a role (and organisation); a name added again is updated.
-
-        Trainers and kartrekkers belong to one organisation; a coordinator to none (it
-        sees every organisation's results, pseudonymized). ``first_login_until`` (UTC) opens
-        the window in which the hub lets the name choose its first password (None: keep it).
+        """Store a login name's role and organisation as decided (:func:`pztraining.services.access.add_user`
+        checks them first); a name added again is updated. ``first_login_until`` (UTC): until when
+        the hub lets the name choose its first password (None: keep what is stored).
         """
         name, organisation = login_name(name), organisation.strip()
-        if not name:
-            raise StoreError(t("users.name_missing"))
-        if role not in ROLES:
-            raise StoreError(t("users.bad_role", role=role, roles=", ".join(ROLES)))
-        if role == "coordinator" and organisation:
-            raise StoreError(t("users.coordinator_org"))
-        if role != "coordinator" and not organisation:
-            raise StoreError(t("users.org_missing", role=t(f"role.{role}")))
         with self._write() as conn:
             values: dict[str, Any] = {"role": role, "organisation": organisation}
             if first_login_until is not None:
@@ -108,13 +96,8 @@ class People(Database):
 
     @retry_when_busy
     def add_participant(self, training_id: int, name: str, device_hash: str, now: datetime) -> Participant:
-        """Register a participant (name or pseudonym) on a device; the same device gets the same one."""
-        # Attendance lists and exports show this name: no control, zero-width or bidi characters.
-        name = clean_name(name)
-        if not name:
-            raise StoreError(t("store.participant_unnamed"))
-        if len(name) > 100:
-            raise StoreError(t("store.participant_name_long"))
+        """Register a participant on a device under ``name`` as decided (cleaned and checked by
+        :func:`pztraining.services.participation.participant_name`); the same device gets the same one."""
         with self._write() as conn:
             stored = device_key(conn, training_id, device_hash)
             if stored is None:

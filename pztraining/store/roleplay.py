@@ -92,7 +92,7 @@ class RolePlay(Database):
                 conn.execute(insert(roleplay_turns).values(group_id=group_id, **turn))
         return self.find_roleplay_group(group_id), True
 
-    def roleplay_turns(self, group_id: int) -> list[dict]:
+    def list_roleplay_turns(self, group_id: int) -> list[dict]:
         """The logged turns of a group, oldest first."""
         with self._read() as conn:
             rows = conn.execute(select(roleplay_turns).where(roleplay_turns.c.group_id == group_id)

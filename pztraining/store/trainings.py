@@ -141,7 +141,7 @@ class Trainings(Database):
                 raise MissingEntry(t("store.code_unknown"))
             return training_from_row(conn, row)
 
-    def training_key(self, training_id: int, purpose: str) -> bytes:
+    def find_training_key(self, training_id: int, purpose: str) -> bytes:
         """A secret of this training for ``purpose`` (derived from its salt); MissingEntry without it."""
         with self._read() as conn:
             salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()
@@ -151,12 +151,8 @@ class Trainings(Database):
 
     # ------------------------------------------------------------------ meeting runs
 
-    def load_run(self, training_id: int, meeting: int) -> dict | None:
-        """The saved run state of a meeting (``schedule.Run.to_dict()``), or None."""
-        return self.find_run(training_id, meeting)[0]
-
     def find_run(self, training_id: int, meeting: int) -> tuple[dict | None, int]:
-        """The saved run state of a meeting (or None) and its version (0 when never run)."""
+        """The saved run state of a meeting (``schedule.Run.to_dict()``, or None) and its version (0: never run)."""
         with self._read() as conn:
             row = conn.execute(select(meeting_runs.c.state, meeting_runs.c.version).where(
                 meeting_runs.c.training_id == training_id, meeting_runs.c.meeting == meeting)).first()

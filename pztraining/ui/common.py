@@ -54,15 +54,17 @@ class Message(w.HTML):
         self.value = ""
 
     def attempt(self, change: Callable[[], object]) -> bool:
-        """Run ``change`` (a store change); a StoreError is shown as its Dutch sentence.
+        """Run ``change`` (a store change); a StoreError, or a rule's refusal (InputRefused), is shown
+        as its Dutch sentence.
 
         Returns whether it went through, so the page re-reads the store only then.
         """
+        from pztraining.core.errors import InputRefused
         from pztraining.store import StoreError
 
         try:
             change()
-        except StoreError as exc:
+        except (InputRefused, StoreError) as exc:
             self.error(str(exc))
             return False
         self.clear()

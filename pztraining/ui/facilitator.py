@@ -14,14 +14,23 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from pztraining.content import Block, Meeting, Program, UnknownCase, case_choices, load_case, load_program
+from pztraining.content import Meeting, Program, UnknownCase, case_choices, load_case, load_program
 from pztraining.core import settings
 from pztraining.core.clock import utc_now
 from pztraining.core.settings import Context
 from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
-from pztraining.domain import roleplay, schedule
-from pztraining.domain.roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
+from pztraining.domain import roleplay
+from pztraining.domain.roleplay import (
+    Group,
+    RolePlay,
+    RolePlayError,
+    first_practice_meeting,
+    parse_duration,
+    practice_block,
+    split_groups,
+    with_block_end,
+)
 from pztraining.services import access
 from pztraining.services.access import LOCAL, User
 from pztraining.store import RolePlayRow, Store, StoreError
@@ -44,11 +53,6 @@ REFRESH_SECONDS = 2.0
 def big() -> w.Layout:
     """A thumb-sized button layout (each widget needs its own Layout object)."""
     return w.Layout(width="auto", min_width="7.5em", height="3.6em")
-
-
-def practice_block(meeting: Meeting) -> Block | None:
-    """The block of a meeting in which cases are practised (mySupport: "Oefenen")."""
-    return next((b for b in meeting.blocks if b.cases), None)
 
 
 class FacilitatorApp:
@@ -183,7 +187,7 @@ class FacilitatorApp:
             self.scope_title.value = f"<div class='pz-sub'><b>{esc(training.name)}</b> · {esc(option)}</div>"
         self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
                                         m.number) for m in meetings]
-        first_practice = next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else 1)
+        first_practice = first_practice_meeting(meetings) or 1
         self._choose(self.meeting_select, first_practice, self._on_meeting)
 
     @property
@@ -296,16 +300,9 @@ class FacilitatorApp:
         assert row is not None  # only with a group chosen
         state = RolePlay.from_dict(row.state)
         meeting = self.meeting
-        saved = self.store.load_run(row.training_id, row.meeting)
-        if saved and meeting is not None:
-            run = schedule.Run.from_dict(saved)
-            block = practice_block(meeting)
-            if run.current is not None and block is not None and meeting.blocks[run.current].id == block.id:
-                from dataclasses import replace
-                current = schedule.project(run, now).current
-                assert current is not None  # run.current is set
-                state = replace(state, block_ends_at=current.end)
-        return state
+        if meeting is None:
+            return state
+        return with_block_end(state, meeting, self.store.find_run(row.training_id, row.meeting)[0], now)
 
     def _render(self) -> None:
         if self.row is None:
@@ -354,7 +351,7 @@ class FacilitatorApp:
         if state.can_choose_variant and self.variant.value != state.variant and state.variant != "basis":
             self.variant.value = state.variant
         self._render_block_info(state, now)
-        played = self.store.roleplay_turns(self.row.id)
+        played = self.store.list_roleplay_turns(self.row.id)
         self.turns_played.value = (f"<div class='pz-note'>{esc(t('fac.turns_played', count=len(played)))}</div>")
         if phase == "done":
             self.play_message.ok(t("fac.done", count=len(played)))

@@ -80,7 +80,7 @@ class QuizBoard:
         revealed = self.store.revealed_items(training_id, meeting, self.form.id)
         for item in quiz_items(self.form):
             bars, button = self._parts[item.id]
-            counts = option_counts(item, self.store.item_answers(training_id, meeting, self.form.id, item.id))
+            counts = option_counts(item, self.store.list_item_answers(training_id, meeting, self.form.id, item.id))
             html = quiz_bars_html(item, counts, item.id in revealed)
             if bars.value != html:
                 bars.value = html

@@ -29,7 +29,7 @@ class TreeBoard:
         for item in self.items:
             assert item.tree is not None  # the list above holds tree items only
             tree = load_tree(item.tree)
-            walks = self.store.item_answers(training_id, meeting, self.form.id, item.id)
+            walks = self.store.list_item_answers(training_id, meeting, self.form.id, item.id)
             html = (f"<div class='pz-tree-caption'>{esc(t('tree.board', count=len(walks)))}</div>"
                     f"<div class='pz-tree-scroll'>{tree_svg(tree, [w for w in walks if isinstance(w, list)])}</div>")
             if self._views[item.id].value != html:

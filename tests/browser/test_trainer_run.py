@@ -151,7 +151,7 @@ def test_a_double_click_on_next_block_moves_on_one_block(page: Page, served, sto
     expect(page.locator(".pz-run-message")).to_contain_text("dubbele klik")
     expect(page.locator(".pz-block-position")).to_contain_text(f"Blok 2 van {len(MEETING.blocks)}")
     training = next(tr for tr in store.list_trainings() if tr.name == "Dubbelklik")
-    run = store.load_run(training.id, MEETING.number)
+    run = store.find_run(training.id, MEETING.number)[0]
     assert run["current"] == 1 and len(run["finished"]) == 1, run
 
 

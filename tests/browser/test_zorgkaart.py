@@ -112,6 +112,6 @@ def test_a_decision_tree_walked_on_a_phone_records_its_path(browser: Browser, se
         submit(phone)
         expect(phone.locator(".pz-form-root")).to_have_attribute("data-status", "submitted")
         expected = ["centrale-zorgverlener", "soort-vraag", "bekend-in-ziekenhuis", "consulent"]
-        assert wait_until(lambda: store.item_answers(training.id, MEETING, TREE_FORM, "route-pijn"),
+        assert wait_until(lambda: store.list_item_answers(training.id, MEETING, TREE_FORM, "route-pijn"),
                           what="tree answer stored") == [expected]
         assert not phone.js_errors, phone.js_errors

@@ -80,4 +80,4 @@ def test_a_walked_tree_is_stored_as_its_path(room_server, room_store, training):
     half = phone.post("submit", {**where, "values": {"route-pijn": path[:2]}}).json()
     assert half["status"] == "invalid" and "route-pijn" in half["errors"]
     assert phone.post("submit", {**where, "values": {"route-pijn": path}}).json()["status"] == "submitted"
-    assert path in room_store.item_answers(training.id, 1, TREE_FORM, "route-pijn")
+    assert path in room_store.list_item_answers(training.id, 1, TREE_FORM, "route-pijn")

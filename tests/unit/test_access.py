@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pztraining.core.errors import InputRefused
 from pztraining.services import access
 from pztraining.services.access import LOCAL, AccessDenied, UnknownUser, User
-from pztraining.store import MissingEntry, StoreError, Training
+from pztraining.store import MissingEntry, Training
 
 NOORD = User("anna", "trainer", "Zorggroep Noord")
 KARTREKKER_NOORD = User("kees", "kartrekker", "Zorggroep Noord")
@@ -105,6 +106,6 @@ def test_users_are_added_updated_listed_and_removed(any_store):
     ("piet", "coordinator", "Noord", "Een netwerkcoördinator kijkt over alle organisaties heen"),
 ])
 def test_a_user_with_a_missing_or_wrong_part_is_refused_in_dutch(store, name, role, organisation, message):
-    with pytest.raises(StoreError, match=message):
-        store.add_user(name, role, organisation)
+    with pytest.raises(InputRefused, match=message):
+        access.add_user(store, name, role, organisation)
     assert store.list_users() == []

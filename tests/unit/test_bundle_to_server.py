@@ -128,7 +128,7 @@ def _picture(store: Store, training_id: int) -> dict:
         "roleplay": store.roleplay_rows([training_id]),
         "cases": store.shared_cases(training_id),
         "revealed": store.revealed_items(training_id, 1, "zorgkaart-quiz"),
-        "actions": [(a.meeting, a.text, a.who, a.due, a.done) for a in store.case_actions(training_id)],
+        "actions": [(a.meeting, a.text, a.who, a.due, a.done) for a in store.list_case_actions(training_id)],
         "held": [(r.runs, r.actions) for r in store.case_discussion_records({"mysupport"})
                  if r.training.id == training_id],
     }

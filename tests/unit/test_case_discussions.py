@@ -9,9 +9,18 @@ import pytest
 from pztraining.content import load_program
 from pztraining.content.errors import ContentError
 from pztraining.content.loader import validate_data
-from pztraining.services.discussions import HeldDiscussion, Period, carried_over, count_per_period, half_years, quarters
+from pztraining.core.errors import InputRefused
+from pztraining.services.discussions import (
+    HeldDiscussion,
+    Period,
+    carried_over,
+    checked_action,
+    count_per_period,
+    half_years,
+    quarters,
+)
 from pztraining.services.kartrekker.gather import case_discussions_for
-from pztraining.store import MissingEntry, StoreError
+from pztraining.store import MissingEntry
 
 PROGRAM = "casuistiekbespreking"
 DATES = (date(2026, 1, 15), date(2026, 4, 16), date(2026, 7, 16), date(2026, 10, 15))
@@ -73,30 +82,30 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
     training = _series(store, clock)
     typed = "  Bel het ggz-consultatieteam over =onrust 's nachts  "
     action = store.add_case_action(training.id, 1, typed, "Fatima (wijkverpleging)", date(2026, 2, 1), clock())
-    [stored] = store.case_actions(training.id)
+    [stored] = store.list_case_actions(training.id)
     assert (stored.text, stored.who, stored.due, stored.done) == (
         typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
     store.set_case_action_done(action.id, True)
-    assert store.case_actions(training.id, meeting=1)[0].done
-    assert store.case_actions(training.id, meeting=2) == []
+    assert store.list_case_actions(training.id, meeting=1)[0].done
+    assert store.list_case_actions(training.id, meeting=2) == []
 
 
 def test_an_action_without_text_or_who_is_refused_in_dutch_and_nothing_is_stored(store, clock):
     training = _series(store, clock)
-    with pytest.raises(StoreError, match="Schrijf eerst op wat er is afgesproken"):
-        store.add_case_action(training.id, 1, "   ", "Jan", None, clock())
-    with pytest.raises(StoreError, match="wie de afspraak uitvoert"):
-        store.add_case_action(training.id, 1, "Overleg met de huisarts", " ", None, clock())
-    with pytest.raises(StoreError, match="hoogstens 1000 tekens"):
-        store.add_case_action(training.id, 1, "x" * 1001, "Jan", None, clock())
-    assert store.case_actions(training.id) == []
+    with pytest.raises(InputRefused, match="Schrijf eerst op wat er is afgesproken"):
+        store.add_case_action(training.id, 1, *checked_action("   ", "Jan"), None, clock())
+    with pytest.raises(InputRefused, match="wie de afspraak uitvoert"):
+        store.add_case_action(training.id, 1, *checked_action("Overleg met de huisarts", " "), None, clock())
+    with pytest.raises(InputRefused, match="hoogstens 1000 tekens"):
+        store.add_case_action(training.id, 1, *checked_action("x" * 1001, "Jan"), None, clock())
+    assert store.list_case_actions(training.id) == []
 
 
 def test_a_removed_action_is_gone_and_changing_it_again_says_so(store, clock):
     training = _series(store, clock)
     action = store.add_case_action(training.id, 1, "Verwijsportaal nakijken", "Kees", None, clock())
     store.remove_case_action(action.id)
-    assert store.case_actions(training.id) == []
+    assert store.list_case_actions(training.id) == []
     with pytest.raises(MissingEntry, match="bestaat niet meer"):
         store.set_case_action_done(action.id, True)
 
@@ -108,9 +117,9 @@ def test_the_next_discussion_shows_the_earlier_open_actions_oldest_first(store, 
     second = store.add_case_action(training.id, 2, "Overdracht naar hospice regelen", "Anne", date(2026, 5, 1), clock())
     store.set_case_action_done(done.id, True)
     store.add_case_action(training.id, 3, "Al bij bespreking 3", "Piet", None, clock())
-    shown_at_3 = carried_over(store.case_actions(training.id), 3)
+    shown_at_3 = carried_over(store.list_case_actions(training.id), 3)
     assert [a.id for a in shown_at_3] == [first.id, second.id]
-    assert carried_over(store.case_actions(training.id), 1) == []
+    assert carried_over(store.list_case_actions(training.id), 1) == []
 
 
 # ---------------------------------------------------------------- held discussions and their count

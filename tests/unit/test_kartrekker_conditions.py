@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pztraining.content.schema import Conditions
+from pztraining.core.errors import InputRefused
 from pztraining.services.kartrekker import conditions
-from pztraining.store import StoreError
 
 ORG = "Zorggroep Noord"
 MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -78,9 +78,9 @@ def test_scorings_are_kept_per_organisation_and_programme_and_remarks_as_typed(s
 
 
 def test_an_unknown_score_is_refused_and_nothing_is_kept(store):
-    with pytest.raises(StoreError, match="Onbekende score 'misschien'"):
-        store.add_condition_scores(ORG, "mysupport",
-                                   [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")], MARCH)
+    with pytest.raises(InputRefused, match="Onbekende score 'misschien'"):
+        store.add_condition_scores(ORG, "mysupport", conditions.checked_round(
+                                   [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")]), MARCH)
     assert store.condition_scores(ORG) == []
 
 

@@ -48,8 +48,8 @@ def test_the_run_state_survives_reopening_the_database(tmp_path, clock):
     first.update_run(training.id, 1, lambda _old: {"current": 3}, clock())
     first.close()
     again = Store(url)
-    assert again.load_run(training.id, 1) == {"current": 3}
-    assert again.load_run(training.id, 2) is None
+    assert again.find_run(training.id, 1)[0] == {"current": 3}
+    assert again.find_run(training.id, 2)[0] is None
 
 
 def test_checklist_ticks_can_be_set_and_cleared(any_store, clock):
@@ -132,13 +132,13 @@ def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
         store.find_training(gone.id)
     # The other training is untouched.
     assert store.find_training(keep.id).meeting_date(1) == date(2026, 1, 1)
-    assert store.load_run(keep.id, 1) == {"current": 0}
+    assert store.find_run(keep.id, 1)[0] == {"current": 0}
     assert set(store.checklist_ticks(keep.id)) == {"x"}
     assert sorted(p.name for p in store.list_participants(keep.id)) == ["Joost", "Sanne"]
     assert store.response_counts(keep.id, 1) == {"reflectie": 1, "evaluatie-mysupport": 1}
     assert store.load_draft(keep.id, 1, "reflectie", "p:joost") == {"a": "half"}
     [group] = store.list_roleplay_groups(keep.id, 1)
-    assert len(store.roleplay_turns(group.id)) == 1
+    assert len(store.list_roleplay_turns(group.id)) == 1
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store):
@@ -220,7 +220,7 @@ def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any
             "paused_seconds": 0, "started_at": clock(), "ended_at": clock()}
     updated, applied = store.update_roleplay(group.id, lambda s: ({"n": s["n"] + 1}, [turn]), clock())
     assert applied and updated.state == {"n": 1} and updated.version == 2
-    [logged] = store.roleplay_turns(group.id)
+    [logged] = store.list_roleplay_turns(group.id)
     assert logged["member"] == "Bram" and logged["actual_seconds"] == 118
 
 
@@ -288,7 +288,7 @@ def test_a_reset_run_keeps_counting_versions_so_an_old_page_cannot_act_on_the_ne
     training = store.add_training("Team", "mysupport", clock())
     store.update_run(training.id, 1, lambda old: {"current": 0}, clock())  # version 1
     store.update_run(training.id, 1, lambda old: None, clock())  # reset: version 2
-    assert store.load_run(training.id, 1) is None and store.list_runs(training.id) == {}
+    assert store.find_run(training.id, 1)[0] is None and store.list_runs(training.id) == {}
     store.update_run(training.id, 1, lambda old: {"current": 0}, clock())  # started again: 3
     *_, applied = store.update_run(training.id, 1, lambda old: {"current": 5}, clock(), expected_version=1)
     assert not applied and store.find_run(training.id, 1) == ({"current": 0}, 3)

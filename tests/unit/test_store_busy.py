@@ -106,5 +106,5 @@ def test_a_postgresql_deadlock_is_retried_and_the_change_applied_once(postgres_c
         other.close()
     assert len(calls) == 2  # the first attempt was the deadlock's victim and rolled back
     assert applied and updated.state == {"n": 1} and updated.version == 2
-    assert [row["member"] for row in store.roleplay_turns(ours.id)] == ["Bram"]
+    assert [row["member"] for row in store.list_roleplay_turns(ours.id)] == ["Bram"]
     store.close()

@@ -5,7 +5,9 @@ from datetime import UTC
 import pytest
 from sqlalchemy import text
 
-from pztraining.store import FormClosed, MissingEntry, StoreError, normalize_join_code
+from pztraining.core.errors import InputRefused
+from pztraining.services.participation import participant_name
+from pztraining.store import FormClosed, MissingEntry, normalize_join_code
 
 
 @pytest.fixture
@@ -33,8 +35,8 @@ def test_a_device_registers_once_and_is_recognised(any_store, training, clock):
     again = any_store.add_participant(training.id, "Sanne B.", "hash-1", clock())
     assert first.id == again.id and again.name == "Sanne B."
     assert any_store.find_participant(training.id, "hash-2") is None
-    with pytest.raises(StoreError, match="naam of schuilnaam"):
-        any_store.add_participant(training.id, "  ", "hash-3", clock())
+    with pytest.raises(InputRefused, match="naam of schuilnaam"):
+        any_store.add_participant(training.id, participant_name("  "), "hash-3", clock())
 
 
 def test_submitting_needs_an_open_form(any_store, training, clock):

@@ -10,11 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pztraining.content import load_form
+from pztraining.core.errors import InputRefused
 from pztraining.core.text_input import INVISIBLE, clean_name, decimal_number, whole_number
 from pztraining.domain.agenda import parse_clock
 from pztraining.domain.forms import validate_answers
 from pztraining.domain.roleplay import RolePlayError, parse_duration
 from pztraining.domain.schedule import ScheduleError
+from pztraining.services import participation
 from pztraining.services.kartrekker.costs import parse_number
 from pztraining.store import StoreError
 
@@ -54,10 +56,10 @@ def test_a_cleaned_name_is_visible_nfc_and_stays_the_same_when_cleaned_again(tex
 def test_the_store_keeps_a_participants_name_cleaned_and_refuses_an_invisible_one(store):
     training = store.add_training("Team\u200b De Linde\u202e", "mysupport", NOW)
     assert training.name == "Team De Linde"
-    person = store.add_participant(training.id, "\u202eSanne\x00", "d1", NOW)
+    person = participation.register(store, training, "d1", "\u202eSanne\x00", NOW)
     assert person.name == "Sanne"
-    with pytest.raises(StoreError, match=r"Vul een naam of schuilnaam in\."):
-        store.add_participant(training.id, "\u200b\u2066\u200f", "d2", NOW)
+    with pytest.raises(InputRefused, match=r"Vul een naam of schuilnaam in\."):
+        participation.register(store, training, "d2", "\u200b\u2066\u200f", NOW)
     with pytest.raises(StoreError, match=r"Geef de training een naam\."):
         store.add_training("\ufeff\u200d", "mysupport", NOW)
 

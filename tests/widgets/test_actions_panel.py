@@ -54,7 +54,7 @@ def test_recorded_actions_survive_a_reload_and_come_back_at_the_next_discussion(
     done = reloaded.actions.previous.children[0].children[1]
     assert "pz-action-done" in done._dom_classes
     done.value = True  # ticked off at discussion 2
-    assert [a.done for a in store.case_actions(app.training.id)] == [True, False]
+    assert [a.done for a in store.list_case_actions(app.training.id)] == [True, False]
     assert len(_lines(reloaded.actions.previous)) == 1  # only the open one stays on the list
     _choose(app, 3)
     assert ["Folder naar de familie" in line for line in _lines(app.actions.previous)] == [True]
@@ -64,7 +64,7 @@ def test_an_action_without_who_keeps_what_was_typed_and_says_why(app, store):
     _record(app, "Verwijsportaal nakijken", "")
     assert "wie de afspraak uitvoert" in app.actions.message.value
     assert app.actions.text.value == "Verwijsportaal nakijken"
-    assert store.case_actions(app.training.id) == []
+    assert store.list_case_actions(app.training.id) == []
 
 
 def test_an_action_recorded_by_mistake_can_be_removed(app, store):
@@ -72,7 +72,7 @@ def test_an_action_recorded_by_mistake_can_be_removed(app, store):
     remove = app.actions.current.children[0].children[2]
     assert "pz-action-remove" in remove._dom_classes
     remove.click()
-    assert store.case_actions(app.training.id) == []
+    assert store.list_case_actions(app.training.id) == []
     assert "Nog geen afspraken" in app.actions.current.children[0].value
 
 

@@ -64,7 +64,7 @@ def test_stopping_shows_the_reflection_questions_and_logs_the_turn(app, store, c
     app.buttons["stop"].click()
     for question in QUESTIONS:
         assert question in app.reflection.value
-    [turn] = store.roleplay_turns(app.row.id)
+    [turn] = store.list_roleplay_turns(app.row.id)
     assert (turn["member"], turn["actual_seconds"], turn["planned_seconds"]) == ("Aïsha", 100, 120)
     app.buttons["next"].click()
     assert "Bram" in app.member_box.value and app.reflection.value == ""
@@ -120,7 +120,7 @@ def test_two_facilitators_pressing_at_once_converge_on_what_the_store_decided(st
     second.buttons["stop"].click()
     first.refresh()
     assert "Aïsha" in first.reflection.value
-    assert len(store.roleplay_turns(first.row.id)) == 1
+    assert len(store.list_roleplay_turns(first.row.id)) == 1
 
 
 def test_the_time_left_in_the_practice_block_comes_from_the_trainers_run(app, store, clock, training):

@@ -75,7 +75,7 @@ def test_a_tree_walked_on_the_screen_is_stored_as_its_path_and_the_quiz_screen_f
     path = ["centrale-zorgverlener", "soort-vraag", "paramedisch"]
     app.paper_form.submit({"route-pijn": path})
     assert app.paper_form.status == "submitted", app.paper_form.errors
-    assert store.item_answers(training.id, 1, "zorgkaart-beslisboom", "route-pijn") == [path]
+    assert store.list_item_answers(training.id, 1, "zorgkaart-beslisboom", "route-pijn") == [path]
 
 
 def test_the_decision_tree_is_drawn_for_the_beamer_with_the_rooms_routes(store, clock):

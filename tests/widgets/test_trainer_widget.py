@@ -140,7 +140,7 @@ def test_stopping_a_run_needs_a_second_click(app, store):
     assert app.runner.root.layout.display is None
     _press(app.runner.reset_button)
     assert app.planner.root.layout.display is None
-    assert store.load_run(store.list_trainings()[0].id, 1) is None
+    assert store.find_run(store.list_trainings()[0].id, 1)[0] is None
 
 
 def test_checklist_ticks_are_stored(app, store):
@@ -212,7 +212,7 @@ def test_a_double_click_on_next_block_moves_on_one_block(app, store, clock):
     app.runner.next_button.click(version=shown)
     assert "Terugkoppeling voorbereiding en doel" in app.runner.current_block.value
     assert "Blok 2 van" in app.runner.block_header.value
-    run = store.load_run(app.training.id, 1)
+    run = store.find_run(app.training.id, 1)[0]
     assert run["current"] == 1 and len(run["finished"]) == 1
     assert "dubbele klik" in app.runner.run_message.value
 
@@ -227,7 +227,7 @@ def test_next_block_pressed_in_two_tabs_at_once_moves_on_once_and_both_show_it(a
     other = _second_tab_on_a_running_meeting(app, store, clock)
     _press(app.runner.next_button)
     _press(other.runner.next_button)  # pressed on the state before the first press
-    assert store.load_run(app.training.id, 1)["current"] == 1
+    assert store.find_run(app.training.id, 1)[0]["current"] == 1
     assert "Terugkoppeling voorbereiding en doel" in other.runner.current_block.value
     app.refresh()
     assert "Terugkoppeling voorbereiding en doel" in app.runner.current_block.value
@@ -237,7 +237,7 @@ def test_plus_five_pressed_in_two_tabs_at_once_gives_ten_minutes(app, store, clo
     other = _second_tab_on_a_running_meeting(app, store, clock)
     _press(app.runner.extend_button)
     _press(other.runner.extend_button)  # on the state before the first press: it still counts
-    assert store.load_run(app.training.id, 1)["current_seconds"] == (5 + 10) * 60
+    assert store.find_run(app.training.id, 1)[0]["current_seconds"] == (5 + 10) * 60
     app.refresh()
     for page in (app, other):
         assert page.runner.countdown.deadline_ms == pytest.approx((clock().timestamp() + 15 * 60) * 1000)
@@ -249,7 +249,7 @@ def test_a_start_pressed_twice_on_the_plan_starts_once(app, store, clock):
     app.planner.start_button.click(version=shown)
     clock.advance(seconds=30)
     app.planner.start_button.click(version=shown)  # would restart the run, 30 s later
-    assert store.load_run(app.training.id, 1)["started_at"] == started.isoformat()
+    assert store.find_run(app.training.id, 1)[0]["started_at"] == started.isoformat()
 
 
 def test_starting_on_a_plan_another_tab_already_started_shows_that_run(app, store, clock):

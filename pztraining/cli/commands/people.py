@@ -9,14 +9,14 @@ from pathlib import Path
 from pztraining.cli.parsing import UsageError, hours, port, store_options, subcommands
 from pztraining.core.texts import t
 from pztraining.services import access
-from pztraining.store import ROLES, MissingEntry, Store, display_url, login_name
+from pztraining.store import MissingEntry, Store, display_url, login_name
 
 
 def users_arguments(sub) -> None:
     actions = subcommands(sub, "action")
     add = actions.add_parser("add", help=t("cli.users.add"), description=t("cli.users.add"))
     add.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
-    add.add_argument("--role", required=True, choices=ROLES, help=t("cli.opt.role"))
+    add.add_argument("--role", required=True, choices=access.ACCOUNT_ROLES, help=t("cli.opt.role"))
     add.add_argument("--org", default="", metavar=t("cli.metavar.organisation"), help=t("cli.opt.org"))
     add.add_argument("--first-login-hours", type=hours, default=24, metavar=t("cli.metavar.hours"),
                      help=t("cli.opt.first_login_hours"))
@@ -70,7 +70,7 @@ def cmd_users(args) -> int:
 
         # The hub lets this name choose its first password only until then (see hub_auth).
         until = utc_now() + timedelta(hours=args.first_login_hours)
-        account = store.add_user(args.name, args.role, args.org, first_login_until=until)
+        account = access.add_user(store, args.name, args.role, args.org, first_login_until=until)
         print(t(key, name=account.name, who=_who(account.role, account.organisation)))
         print(t("cli.users.first_login", until=local(until).strftime("%d-%m-%Y %H:%M")))
         return 0

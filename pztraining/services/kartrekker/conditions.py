@@ -14,10 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pztraining.content.schema import Conditions
+from pztraining.core.errors import InputRefused
+from pztraining.core.texts import t
 from pztraining.store import ConditionScore as Scoring
 
 #: Score → rank (higher is better).
 RANK = {"niet": 0, "gedeeltelijk": 1, "wel": 2}
+#: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel"), worst first.
+CONDITION_SCORES = tuple(RANK)
+
+
+def checked_round(scores: list[tuple[str, int, str, str, str]]) -> list[tuple[str, int, str, str, str]]:
+    """A scoring round ``(condition_id, content_version, text, score, remark)`` to keep, or
+    :class:`InputRefused` (Dutch) for a score that is not one of :data:`CONDITION_SCORES`."""
+    for _cid, _version, _text, score, _remark in scores:
+        if score not in CONDITION_SCORES:
+            raise InputRefused(t("kt.store.bad_score", score=score))
+    return scores
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pztraining.core.clock import local
 from pztraining.core.texts import t
 from pztraining.services.kartrekker import conditions as logic
 from pztraining.services.kartrekker.gather import conditions_for
-from pztraining.store import CONDITION_SCORES, Store
+from pztraining.store import Store
 from pztraining.ui.common import Message, esc, named
 
 
@@ -53,7 +53,7 @@ class ConditionsView:
     def _build(self, checklist) -> None:
         rows, group = [], None
         self._scores, self._remarks, self._notes = {}, {}, {}
-        options = [(t(f"kt.score.{score}"), score) for score in CONDITION_SCORES]
+        options = [(t(f"kt.score.{score}"), score) for score in logic.CONDITION_SCORES]
         for condition in checklist.conditions:
             if condition.group != group:
                 group = condition.group
@@ -112,6 +112,6 @@ class ConditionsView:
             return
         now = self.clock()
         if self.message.attempt(lambda: self.store.add_condition_scores(self.organisation, self.program_id,
-                                                                         scores, now)):
+                                                                         logic.checked_round(scores), now)):
             self.show(self.organisation, self.program_id)
             self.message.ok(t("kt.cond.saved", count=len(scores), when=_when(now)))

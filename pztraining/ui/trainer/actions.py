@@ -13,8 +13,9 @@ from datetime import datetime
 import ipywidgets as w
 
 from pztraining.content import Meeting, Program
+from pztraining.core.errors import InputRefused
 from pztraining.core.texts import t
-from pztraining.services.discussions import carried_over
+from pztraining.services.discussions import carried_over, checked_action
 from pztraining.store import CaseAction, Store, StoreError, Training
 from pztraining.ui.common import Message, esc, named
 
@@ -70,7 +71,7 @@ class ActionsPanel:
         """Re-read the actions from the store."""
         if self.training is None or self.meeting is None:
             return
-        actions = self.store.case_actions(self.training.id)
+        actions = self.store.list_case_actions(self.training.id)
         earlier = carried_over(actions, self.meeting.number)
         mine = [a for a in actions if a.meeting == self.meeting.number]
         self.previous.children = [self._row(a, with_meeting=True) for a in earlier] or [
@@ -100,9 +101,9 @@ class ActionsPanel:
             return
         training_id, number = self.training.id, self.meeting.number
         try:
-            self.store.add_case_action(training_id, number, self.text.value, self.who.value, self.due.value,
-                                       self.clock())
-        except StoreError as exc:
+            text, who = checked_action(self.text.value, self.who.value)
+            self.store.add_case_action(training_id, number, text, who, self.due.value, self.clock())
+        except (InputRefused, StoreError) as exc:
             self.message.error(str(exc))  # what was typed stays in the fields
             return
         self.text.value = self.who.value = ""
