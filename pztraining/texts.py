@@ -997,6 +997,15 @@ NL: dict[str, str] = {
     "content.ontbreekt": "ontbreekt",
     "content.schema.regel_gebruikt_onbekende_invoer": "regel '{id}' gebruikt onbekende invoer '{factor}'",
     "handout.pdf.chromium_kon_niet_starten": "Chromium kon niet starten ({reason}).",
+    # --- beamer ---
+    "roompanel.facilitator.show": "Code voor facilitatoren tonen",
+    "roompanel.facilitator.hide": "Code voor facilitatoren verbergen",
+    "roompanel.facilitator.hidden": "De code voor facilitatoren is verborgen, zodat de zaal hem niet kan scannen als dit scherm op de beamer staat.",
+    "panel.qr_hidden": "De QR-code voor telefoons is weggelaten zolang de code voor facilitatoren open staat.",
+    "phones.status.title": "Telefoons",
+    "phones.status.joined": "{count} aangemeld · code {code}",
+    "phones.status.open": "Open: {form} · {counted}",
+    "phones.status.none_open": "Geen formulier open",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -62,7 +62,8 @@ class TrainerApp:
         self.runner.versioned.append(self.planner.start_button)
         self.forms = FormsPanel(store, clock)
         self.actions = ActionsPanel(store, clock)
-        self.room = RoomPanel(store, clock)
+        self.room = RoomPanel(store, clock, on_facilitator_shown=self.forms.hide_qr)
+        self.runner.side.children = [self.forms.status]
         self.root = named(w.VBox([
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
