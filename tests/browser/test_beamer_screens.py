@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from tests.browser.helpers import FIRST_RENDER_MS, OTHER_SIDE_MS, PREPARATION, device, explained, now
 from tests.browser.test_trainer_run import create_training, open_trainer, start_meeting
 

@@ -15,7 +15,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 from tests.browser.a11y import axe_violations, describe
 from tests.browser.helpers import device
 from tests.hub.conftest import Hub

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pztraining.roleplay import (
+from pztraining.domain.roleplay import (
     PLANNED_REFLECTION_SECONDS,
     Group,
     RolePlay,

@@ -1,0 +1,204 @@
+"""Hosting on JupyterHub: the ``jupyterhub_config.py`` that ``pztraining hub --config`` prints.
+
+The hub logs trainers in and gives each a single-user Jupyter server that only shows the
+trainer apps in Voila (no JupyterLab, no terminals). The room server (phones, facilitator
+tablets) runs as a hub-managed service at ``/services/room/``, open without a login, in as
+many copies as asked (the extra copies sit behind the TLS proxy, see ``deploy/nginx``).
+Everything points at one database, ``PZTRAINING_DB`` (PostgreSQL for more than one process).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from pztraining.core.errors import PztrainingError
+from pztraining.core.texts import t
+from pztraining.serving.server import notebooks_dir
+
+
+class HubConfigError(PztrainingError):
+    """A setting for the hub config is wrong; the message is Dutch."""
+
+
+@dataclass
+class HubSettings:
+    """What the printed config needs to know about this install (ports are TCP ports)."""
+
+    db_url: str
+    public_url: str = "http://127.0.0.1:8000"
+    hub_ip: str = "127.0.0.1"
+    hub_port: int = 8000
+    room_port: int = 8870
+    room_copies: int = 1
+    admins: list[str] = field(default_factory=list)
+    python: str = sys.executable
+    notebooks: str = ""
+    state_dir: str = "."
+    #: The hub's own pages (login, start, home, errors) in Dutch: JupyterHub's templates extended.
+    hub_templates: str = ""
+
+    def checked(self) -> HubSettings:
+        """These settings, or a Dutch :class:`HubConfigError` for the first wrong one."""
+        if not self.public_url.startswith(("http://", "https://")):
+            raise HubConfigError(t("hub.bad_public_url", url=self.public_url))
+        if not 1 <= self.room_copies <= 32:
+            raise HubConfigError(t("hub.bad_copies"))
+        if self.room_copies > 1 and not self.db_url.startswith("postgresql"):
+            raise HubConfigError(t("hub.copies_need_postgres"))
+        return self
+
+
+def hub_templates_dir() -> Path:
+    """The folder of the hub page templates inside the installed package (a wheel works too)."""
+    return Path(str(files("pztraining").joinpath("jupyter", "hub", "templates")))
+
+
+def config_text(settings: HubSettings) -> str:
+    """The text of a ``jupyterhub_config.py`` for ``settings``."""
+    s = settings.checked()
+    notebooks = s.notebooks or str(notebooks_dir())
+    values = {
+        "PYTHON": s.python, "NOTEBOOKS": notebooks, "HUB_TEMPLATES": s.hub_templates or str(hub_templates_dir()),
+        "DB_URL": s.db_url, "PUBLIC_URL": s.public_url.rstrip("/"),
+        "HUB_IP": s.hub_ip, "HUB_PORT": s.hub_port, "ROOM_PORT": s.room_port, "ROOM_COPIES": s.room_copies,
+        "ADMINS": sorted(set(s.admins)), "STATE_DIR": s.state_dir,
+    }
+    settings_block = "\n".join(f"{name} = {value!r}" for name, value in values.items())
+    return _TEMPLATE.replace("@SETTINGS@", settings_block)
+
+
+_TEMPLATE = '''\
+"""JupyterHub for pztraining: trainers log in, phones join without a login.
+
+Written by `pztraining hub --config`; start it with `jupyterhub -f jupyterhub_config.py` as an
+ordinary (non-root) user, behind a TLS proxy (see the README, "Hosting for an organisation").
+Settings can also come from the environment: PZTRAINING_DB, PZTRAINING_PUBLIC_URL.
+"""
+
+import os
+
+# ---------------------------------------------------------------- settings of this install
+@SETTINGS@
+
+DB_URL = os.environ.get("PZTRAINING_DB", DB_URL)
+PUBLIC_URL = os.environ.get("PZTRAINING_PUBLIC_URL", PUBLIC_URL).rstrip("/")
+BIN = os.path.dirname(PYTHON)
+WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+ROOM_PREFIX = "/services/room/"
+
+c = get_config()  # noqa: F821 - provided by JupyterHub
+
+# ---------------------------------------------------------------- the hub itself
+c.JupyterHub.ip = HUB_IP
+c.JupyterHub.port = HUB_PORT
+c.JupyterHub.bind_url = f"http://{HUB_IP}:{HUB_PORT}/"
+# The hub's own state (users, tokens); the trainings are in DB_URL.
+c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE_DIR, "jupyterhub.sqlite")
+c.JupyterHub.cookie_secret_file = os.path.join(STATE_DIR, "jupyterhub_cookie_secret")
+c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE_DIR, "jupyterhub-proxy.pid")
+c.JupyterHub.cleanup_servers = True
+# Every cookie of the hub and of the trainers' servers (login, OAuth, _xsrf) is SameSite=Lax:
+# never sent with another site's POST, fetch or frame (pztraining's own servers do the same).
+c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "Lax"}}
+# A bookmarked app (e.g. /user/NAME/voila/render/results.ipynb) starts the server by itself.
+c.JupyterHub.implicit_spawn_seconds = 1
+# The hub's own pages (login, start, home, errors) in Dutch with pztraining's look: the package's
+# templates extend JupyterHub's ({% extends "templates/login.html" %}); their words come from
+# pztraining's texts, as `pz` in every template.
+c.JupyterHub.template_paths = [HUB_TEMPLATES]
+from pztraining.core.texts import texts_under  # noqa: E402 - the hub runs in pztraining's Python
+
+c.JupyterHub.template_vars = {"pz": texts_under("hub.page.")}
+
+# ---------------------------------------------------------------- who logs in
+# A login name that `pztraining users add NAME --role ... --org ...` gave a role (admins too)
+# chooses its password at its first login, within the window that command opens (bcrypt
+# hashes in STATE_DIR). A refused login stores nothing. Nothing to run besides the hub:
+# right for a small team. For a region: OAuth (oauthenticator: Azure AD, Google) or LDAP
+# (ldapauthenticator) instead, with the same users table for the roles (see the README).
+c.JupyterHub.authenticator_class = "pztraining.serving.hub_auth.RoleAuthenticator"
+c.RoleAuthenticator.db_url = DB_URL
+c.RoleAuthenticator.dbm_path = os.path.join(STATE_DIR, "passwords.dbm")
+c.RoleAuthenticator.create_users = True
+c.RoleAuthenticator.min_password_length = 10
+c.Authenticator.allow_all = False
+c.Authenticator.admin_users = set(ADMINS)
+
+# ---------------------------------------------------------------- each trainer's server
+# One process per trainer, as the hub's own user (no system accounts needed). For
+# production across machines: KubeSpawner (deploy/kubernetes/), DockerSpawner or SystemdSpawner.
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE_DIR, "home", "{username}")
+c.Spawner.cmd = [os.path.join(BIN, "jupyterhub-singleuser")]
+c.Spawner.notebook_dir = NOTEBOOKS
+c.Spawner.default_url = "/voila/render/trainer.ipynb"  # the Draaiboek
+c.Spawner.args = [
+    # Only Voila: no JupyterLab, no classic notebook, no terminals. pztraining.serving.hub_server adds
+    # the slide decks (pz/dia/) and the beamer page with the join codes (pz/zaal/).
+    # (One item per argument: traitlets 5 deprecates a whole dict or list in one argument.)
+    *(f"--ServerApp.jpserver_extensions={name}={on}" for name, on in (
+        ("voila", True), ("pztraining.serving.hub_server", True), ("jupyterlab", False), ("notebook_shim", False),
+        ("jupyter_lsp", False), ("jupyter_server_terminals", False))),
+    "--ServerApp.terminals_enabled=False",
+    "--VoilaConfiguration.show_tracebacks=False",
+    # No code of the trainer's own: the kernel takes widget messages only (no execute_request
+    # through the websocket; Voila runs the app notebook server-side), and no file can be written.
+    *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in WIDGET_MESSAGES),
+    "--ServerApp.contents_manager_class=pztraining.serving.hub_server.ReadOnlyContentsManager",
+    # Closed tabs leave kernels behind: reclaim them.
+    "--MappingKernelManager.cull_idle_timeout=1800",
+    "--MappingKernelManager.cull_interval=300",
+]
+if os.geteuid() == 0:
+    # Jupyter refuses root; SimpleLocalProcessSpawner runs servers as the hub's own user.
+    # Better: run the hub as an unprivileged user (the README does).
+    c.Spawner.args.append("--allow-root")
+c.Spawner.environment = {
+    "PZTRAINING_DB": DB_URL,
+    # The links and QR codes trainers show: what phones type or scan.
+    "PZTRAINING_PARTICIPANT_URL": PUBLIC_URL + ROOM_PREFIX,
+    "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+}
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+
+# ---------------------------------------------------------------- the room: phones and tablets
+# Not behind the hub's login (phones have no account): the service answers everyone and
+# checks join codes and facilitator codes itself. Copy 1 is what the hub's proxy routes
+# to; copies 2.. serve the same prefix on the next ports, for the TLS proxy to balance over.
+def _room(number):
+    port = ROOM_PORT + number - 1
+    name = "room" if number == 1 else f"room-{number}"
+    return {
+        "name": name,
+        "url": f"http://127.0.0.1:{port}",
+        "command": [PYTHON, "-m", "pztraining.serving.room.launch", os.path.join(NOTEBOOKS, "facilitator.ipynb"),
+                    "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
+                    "--Voila.token=", f"--Voila.base_url={ROOM_PREFIX}",
+                    "--VoilaConfiguration.show_tracebacks=False",
+                    "--MappingKernelManager.cull_idle_timeout=1800",
+                    "--MappingKernelManager.cull_interval=300"],
+        "environment": {"PZTRAINING_DB": DB_URL, "PZTRAINING_ROOM": "1",
+                        "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+                        # Days after a training's last meeting that its join code still works.
+                        "PZTRAINING_JOIN_DAYS": os.environ.get("PZTRAINING_JOIN_DAYS", "14"),
+                        # anonymous answers stored together (see the README's AVG section)
+                        "PZTRAINING_ANONYMOUS_BATCH": os.environ.get("PZTRAINING_ANONYMOUS_BATCH", "5")},
+        "display": False,
+    }
+
+
+c.JupyterHub.services = [_room(number) for number in range(1, ROOM_COPIES + 1)]
+'''
+
+
+#: The settings of the example in deploy/jupyterhub/ (a VM laid out as in the README).
+EXAMPLE = HubSettings(
+    db_url="postgresql+psycopg://pztraining@/pztraining", public_url="https://training.example.nl",
+    room_copies=2, admins=["beheer"], python="/srv/pztraining/venv/bin/python",
+    notebooks="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/notebooks",
+    hub_templates="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/jupyter/hub/templates",
+    state_dir="/srv/pztraining/hub")
