@@ -102,8 +102,8 @@ def test_the_hubs_own_pages_come_from_the_package_and_extend_jupyterhubs_templat
 
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 
-    from pztraining.serving.hub import hub_templates_dir
     from pztraining.core.texts import NL
+    from pztraining.serving.hub import hub_templates_dir
 
     c = read_config(config_text(HubSettings(db_url="sqlite:///x.db")))
     folder = hub_templates_dir()
