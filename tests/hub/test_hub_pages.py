@@ -11,6 +11,7 @@ none of JupyterHub's English left on the screen, and no serious or critical axe-
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -29,8 +30,13 @@ ENGLISH = ("Sign in", "Username", "Password", "Logout", "Home", "Token", "Servic
            "is starting up", "Warning", "Complete")
 
 
-def check_page(page: Page, hub: Hub, heading: str, title: str | None = None) -> None:
-    """The page is Dutch (lang, title, heading, no English left), looks like pztraining and passes axe."""
+def check_page(page: Page, hub: Hub, heading: str, title: str | None = None, shot: Path | None = None) -> None:
+    """The page is Dutch (lang, title, heading, no English left), looks like pztraining and passes axe.
+
+    ``shot``: where to leave a screenshot (the test's folder), to look at.
+    """
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
     try:
         expect(page.locator("h1")).to_have_text(heading)
         expect(page.locator("html")).to_have_attribute("lang", "nl")
@@ -46,10 +52,10 @@ def check_page(page: Page, hub: Hub, heading: str, title: str | None = None) -> 
     assert violations == [], f"{page.url}\n{describe(violations)}"
 
 
-def test_login_and_a_refused_login_are_dutch(hub: Hub, browser: Browser):
+def test_login_and_a_refused_login_are_dutch(hub: Hub, browser: Browser, tmp_path: Path):
     with device(browser) as page:
         page.goto(f"{hub.url}/hub/login", wait_until="load")
-        check_page(page, hub, t("hub.page.login.title"))
+        check_page(page, hub, t("hub.page.login.title"), shot=tmp_path / "login.png")
         expect(page.locator("label[for=username_input]")).to_have_text(t("hub.page.login.username"))
         expect(page.locator("label[for=password_input]")).to_have_text(t("hub.page.login.password"))
         expect(page.locator("#login_submit")).to_have_value(t("hub.page.login.submit"))
@@ -59,19 +65,20 @@ def test_login_and_a_refused_login_are_dutch(hub: Hub, browser: Browser):
         page.locator("input[name=password]").fill("een-lang-wachtwoord")
         page.locator("#login_submit").click()
         expect(page.locator(".login_error")).to_be_visible()
-        check_page(page, hub, t("hub.page.login.title"))
+        check_page(page, hub, t("hub.page.login.title"), shot=tmp_path / "login-refused.png")
 
 
-def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Browser):
+def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Browser, tmp_path: Path):
     with device(browser) as page:
         log_in(page, hub, "anna")
         page.goto(f"{hub.url}/hub/home", wait_until="load")
-        check_page(page, hub, t("hub.page.home.title"), t("hub.page.home"))
+        check_page(page, hub, t("hub.page.home.title"), t("hub.page.home"), shot=tmp_path / "home.png")
         expect(page.locator("#start")).to_have_text(t("hub.page.home.open"))
         expect(page.locator("#logout")).to_have_text(t("hub.page.logout"))
 
         page.goto(f"{hub.url}/hub/nergens", wait_until="load")
-        check_page(page, hub, f"{t('hub.page.error.title')} (404)", t("hub.page.error.title"))
+        check_page(page, hub, f"{t('hub.page.error.title')} (404)", t("hub.page.error.title"),
+                   shot=tmp_path / "404.png")
         expect(page.locator(".pz-hub-error-page")).to_contain_text(t("hub.page.error.404"))
 
         # Stop the apps from the home page; the stopping page, then the stopped page.
@@ -84,7 +91,7 @@ def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Brow
                 break
             assert time.monotonic() < deadline, page.content()[-2000:]
             time.sleep(0.5)
-        check_page(page, hub, t("hub.page.not_running.title"))
+        check_page(page, hub, t("hub.page.not_running.title"), shot=tmp_path / "not-running.png")
         expect(page.locator("#start")).to_have_text(t("hub.page.not_running.start"))
 
         # Starting: the waiting page (its progress stream held back, so it does not move on).
@@ -93,5 +100,5 @@ def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Brow
             keepalive: true, headers: {"X-XSRFToken": jhdata.xsrf_token}}); }""")
         time.sleep(0.3)
         page.goto(f"{hub.url}/hub/spawn-pending/anna", wait_until="load")
-        check_page(page, hub, t("hub.page.spawn.title"))
+        check_page(page, hub, t("hub.page.spawn.title"), shot=tmp_path / "spawn-pending.png")
         expect(page.locator("#progress-details summary")).to_have_text(t("hub.page.spawn.log"))
