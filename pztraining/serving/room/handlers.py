@@ -44,8 +44,8 @@ MAX_BODY_BYTES = 64 * 1024
 STATIC_FILES = {
     "form.js": ("ui", "application/javascript"),
     "form.css": ("ui", "text/css"),
-    "participant.js": ("room", "application/javascript"),
-    "participant.css": ("room", "text/css"),
+    "participant.js": ("serving/room", "application/javascript"),
+    "participant.css": ("serving/room", "text/css"),
 }
 
 
