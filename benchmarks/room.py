@@ -228,12 +228,13 @@ class Phone:
         self._reader = self._writer = None
 
 
-async def fetch_page(host: str, port: int, path: str, deadline: float) -> float:
-    """Seconds until the whole HTML of ``path`` arrived on a new connection; ``inf`` after ``deadline``."""
+async def fetch_page(host: str, port: int, path: str, deadline: float, address: str | None = None) -> float:
+    """Seconds until the whole HTML of ``path`` arrived on a new connection (from ``address``, when
+    given); ``inf`` after ``deadline``."""
     started = time.perf_counter()
 
     async def get() -> None:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(host, port, local_addr=(address, 0) if address else None)
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
             response = await read_body(reader, await read_head(reader))
@@ -512,15 +513,19 @@ async def _join(phone: Phone, code: str, gate: asyncio.Semaphore) -> float:
 
 
 async def _write(phone: Phone, code: str, rounds: int, offsets: list[float], started: float,
-                 latencies: list[float], errors: list[str]) -> dict:
+                 latencies: list[float], errors: list[str], meeting: int = MEETING) -> dict:
     final: dict = {}
     for n, offset in enumerate(offsets):
         await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
         last = n == len(offsets) - 1
         values = form_values(n, last)
-        body = {"code": code, "meeting": MEETING, "form": FORM, "values": values}
+        body = {"code": code, "meeting": meeting, "form": FORM, "values": values}
         sent = time.perf_counter()
-        response = await phone.request("POST", "/pz/api/submit" if last else "/pz/api/draft", body)
+        try:
+            response = await phone.request("POST", "/pz/api/submit" if last else "/pz/api/draft", body)
+        except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
+            errors.append(repr(exc))
+            continue
         latencies.append(time.perf_counter() - sent)
         if response.status != 200 or (last and response.json().get("status") != "submitted"):
             errors.append(f"{response.status} {response.body[:200]!r}")

@@ -8,6 +8,9 @@
 - flood: phones served while one client opens 3,000 push streams, the room server before
   issue 20 beside now (``benchmarks/flood.py``);
 - trainer: the trainer page in Chromium;
+- scale: the room server before issue 25 beside now, one process and ``--workers 2``: pages at
+  once against a bare tornado server, 1,000 push streams at once, 1,000 phones writing at 183
+  and 400 writes/s, 10,000 phones on the push channel (``benchmarks/scale.py``; writes nothing);
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
@@ -32,6 +35,7 @@ from statistics import median
 import flood
 import numpy as np
 import pandas as pd
+import scale
 
 import hub
 import room
@@ -237,10 +241,12 @@ def main() -> None:
                         help="the room part with 100 phones instead of 1,000 (a check, not figures)")
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument("--only",
-                        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub"),
+                        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub",
+                                 "scale"),
                         help="run one part only")
     room.add_arguments(parser)
     hub.add_arguments(parser)
+    scale.add_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -254,6 +260,7 @@ def main() -> None:
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
             "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),
+            "scale": lambda: scale.bench_scale(scale.scale_args(args), lambda text: print(text, flush=True)),
         }
         for name, part in parts.items():
             if args.only in (None, name):

@@ -99,10 +99,18 @@ def any_store(request, tmp_path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory):
+    """One cache folder for the run: the decks of a content version are built once, as on a hub."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch, tmp_path_factory):
-    # Tests never read the developer's database, data folder or Jupyter config.
+def _isolated_environment(monkeypatch, tmp_path_factory, _cache_dir):
+    # Tests never read the developer's database, data folder, cache or Jupyter config.
     monkeypatch.delenv("PZTRAINING_DB", raising=False)
+    monkeypatch.delenv("PZTRAINING_ORGANISATION", raising=False)
+    monkeypatch.setenv("PZTRAINING_CACHE", str(_cache_dir))
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)  # localhost mode unless a test logs someone in
     monkeypatch.delenv("PZTRAINING_CONTENT_DIR", raising=False)  # only the shipped content unless a test adds its own
     monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path_factory.mktemp("data")))

@@ -21,18 +21,24 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def isolated_env(tmp: Path) -> dict[str, str]:
-    """This process's environment without the developer's Jupyter, IPython or pztraining set-up."""
+    """This process's environment without the developer's Jupyter, IPython or pztraining set-up.
+
+    The test run's cache folder stays (tests/conftest.py): the decks are built once per run.
+    """
     config_dir, data_dir, ipython_dir = tmp / "jupyter-config", tmp / "jupyter-data", tmp / "ipython"
     for folder in (config_dir, data_dir, ipython_dir):
         folder.mkdir(exist_ok=True)
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON"))}
+           if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON")) or key == "PZTRAINING_CACHE"}
     env.update(
         JUPYTER_CONFIG_DIR=str(config_dir),
         JUPYTER_DATA_DIR=str(data_dir),
         JUPYTER_RUNTIME_DIR=str(data_dir / "runtime"),
         IPYTHONDIR=str(ipython_dir),
         PZTRAINING_TZ="Europe/Amsterdam",
+        # One room server process per test server (the default is one per core): the
+        # workers' own test asks for two.
+        PZTRAINING_ROOM_WORKERS="1",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -2,7 +2,8 @@
 
 Written by `pztraining hub --config`; start it with `jupyterhub -f jupyterhub_config.py` as an
 ordinary (non-root) user, behind a TLS proxy (see the README, "Hosting for an organisation").
-Settings can also come from the environment: PZTRAINING_DB, PZTRAINING_PUBLIC_URL.
+Settings can also come from the environment: PZTRAINING_DB, PZTRAINING_PUBLIC_URL,
+PZTRAINING_ROOM_DB, PZTRAINING_TRAINER_DB.
 """
 
 import os
@@ -25,6 +26,11 @@ PUBLIC_URL = os.environ.get("PZTRAINING_PUBLIC_URL", PUBLIC_URL).rstrip("/")
 BIN = os.path.dirname(PYTHON)
 WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
 ROOM_PREFIX = "/services/room/"
+# PostgreSQL's roles (README, "Organisations kept apart by PostgreSQL"): the room service and the
+# coordinators' servers log in as a role that sees every organisation, trainers' and kartrekkers'
+# servers as a role bound to the organisation they are started for. Unset: DB_URL for all.
+ROOM_DB_URL = os.environ.get("PZTRAINING_ROOM_DB") or DB_URL
+TRAINER_DB_URL = os.environ.get("PZTRAINING_TRAINER_DB") or DB_URL
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 
@@ -85,6 +91,10 @@ c.Spawner.args = [
     # through the websocket; Voila runs the app notebook server-side), and no file can be written.
     *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in WIDGET_MESSAGES),
     "--ServerApp.contents_manager_class=pztraining.serving.hub_server.ReadOnlyContentsManager",
+    # Kernels only for the apps' own pages (POST /api/kernels and /api/sessions are refused),
+    # at most 6 at once per trainer.
+    "--ServerApp.kernel_manager_class=pztraining.serving.hub_server.AppKernelManager",
+    "--AppKernelManager.max_kernels=6",
     # Closed tabs leave kernels behind: reclaim them.
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",
@@ -93,11 +103,40 @@ if os.geteuid() == 0:
     # Jupyter refuses root; SimpleLocalProcessSpawner runs servers as the hub's own user.
     # Better: run the hub as an unprivileged user (the README does).
     c.Spawner.args.append("--allow-root")
+
+
+def _account(spawner):
+    """(role, organisation) of the user whose server starts, from the users table; ("", "") if none."""
+    from pztraining.store import MissingEntry, Store
+
+    store = Store(DB_URL, create=False)
+    try:
+        account = store.find_user(spawner.user.name)
+        return account.role, account.organisation
+    except MissingEntry:
+        return "", ""
+    finally:
+        store.close()
+
+
+def _organisation(spawner):
+    return _account(spawner)[1]
+
+
+def _database(spawner):
+    """Coordinators see every organisation (never names); everyone else is bound to their own."""
+    return ROOM_DB_URL if _account(spawner)[0] == "coordinator" else TRAINER_DB_URL
+
+
 c.Spawner.environment = {
-    "PZTRAINING_DB": DB_URL,
+    # Read at every start (callables get the spawner): a role change counts from the next start.
+    "PZTRAINING_DB": _database,
+    "PZTRAINING_ORGANISATION": _organisation,
     # The links and QR codes trainers show: what phones type or scan.
     "PZTRAINING_PARTICIPANT_URL": PUBLIC_URL + ROOM_PREFIX,
     "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
+    # One cache for all trainers: the slide decks are built once per content version, not per trainer.
+    "PZTRAINING_CACHE": os.path.join(STATE_DIR, "cache"),
 }
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -118,7 +157,7 @@ def _room(number):
                     "--VoilaConfiguration.show_tracebacks=False",
                     "--MappingKernelManager.cull_idle_timeout=1800",
                     "--MappingKernelManager.cull_interval=300"],
-        "environment": {"PZTRAINING_DB": DB_URL, "PZTRAINING_ROOM": "1",
+        "environment": {"PZTRAINING_DB": ROOM_DB_URL, "PZTRAINING_ROOM": "1",
                         "PZTRAINING_TZ": os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"),
                         # Days after a training's last meeting that its join code still works.
                         "PZTRAINING_JOIN_DAYS": os.environ.get("PZTRAINING_JOIN_DAYS", "14"),

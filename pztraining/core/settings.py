@@ -76,12 +76,26 @@ class Settings:
     instance: str = ""
     #: The Chromium that prints handouts (None: look on the PATH).
     chromium: str | None = None
+    #: Room server processes on its port (``--workers``); 0: one per core (one behind a hub's proxy).
+    room_workers: int = 0
+    #: The organisation a hosted server's database connections act for (PostgreSQL's row-level
+    #: security, schema 18); None: not bound (a role that sees every organisation, or SQLite).
+    organisation: str | None = None
+    #: The cache folder (the slide decks, one build per content version); None: the XDG cache folder.
+    cache_dir: Path | None = None
 
     def database_url(self) -> str:
         """The database to use: ``database``, else SQLite in the data folder."""
         if self.database:
             return self.database
         return f"sqlite:///{self.data_folder().expanduser().resolve() / 'pztraining.db'}"
+
+    def cache_folder(self) -> Path:
+        """``cache_dir``, else the XDG cache folder (``~/.cache/pztraining``)."""
+        if self.cache_dir is not None:
+            return self.cache_dir.expanduser()
+        base = _environ().get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "pztraining"
 
     def data_folder(self) -> Path:
         """``data_dir``, else the XDG data folder (``~/.local/share/pztraining``)."""
@@ -106,6 +120,9 @@ FIELDS: dict[str, str] = {
     "room": "PZTRAINING_ROOM",
     "instance": "PZTRAINING_INSTANCE",
     "chromium": "PZ_CHROMIUM",
+    "room_workers": "PZTRAINING_ROOM_WORKERS",
+    "organisation": "PZTRAINING_ORGANISATION",
+    "cache_dir": "PZTRAINING_CACHE",
 }
 #: The environment variable naming a config file.
 CONFIG_ENV = "PZTRAINING_CONFIG"
@@ -188,7 +205,18 @@ def read(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings
 
 
 def current() -> Settings:
-    """The settings of this process as its environment gives them (the servers hand them down)."""
+    """The settings of this process as its environment gives them (the servers hand them down).
+
+    Read once per state of the environment: a server asks for them on every request (the time
+    zone of a clock time), and reading means a stat of the config file. A changed config file is
+    seen at the next start, as with any server.
+    """
+    environ = _environ()
+    return _current(tuple(environ.get(var, "") for var in (*FIELDS.values(), CONFIG_ENV, "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME")))
+
+
+@lru_cache(maxsize=16)
+def _current(_key: tuple[str, ...]) -> Settings:
     return read()
 
 

@@ -7,19 +7,28 @@ a deck opens from a USB stick or the file system with the Wi-Fi off, and no CDN 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; two servers starting at once may then both build
+    fcntl = None  # type: ignore[assignment]
+
 from pztraining import content
-from pztraining.content.deck import DeckSource, deck_files, read_deck, slides_dir
+from pztraining.content.deck import DeckSource, deck_files, read_deck
 from pztraining.core.errors import PztrainingError
 from pztraining.core.files import WriteError, write_files, write_folder
+from pztraining.core.os_errors import dutch_reason
+from pztraining.core.settings import current
 from pztraining.core.texts import t
 
 #: The files of reveal.js a deck needs, relative to reveal.js's own folder.
@@ -50,18 +59,70 @@ class SlidesError(PztrainingError):
     """The build as a whole cannot go on (no reveal.js, output folder not writable); Dutch."""
 
 
+def cache_dir() -> Path:
+    """pztraining's cache folder: the ``cache_dir`` setting (``$PZTRAINING_CACHE``), else
+    ``$XDG_CACHE_HOME/pztraining`` (``~/.cache``)."""
+    return current().cache_folder()
+
+
+def _version_inputs() -> list[Path]:
+    """Every file a build reads: the deck sources, the content, the template, reveal.js, this code."""
+    reveal = [REVEAL_ROOT / relative for relative in REVEAL_FILES]
+    reveal = [f for origin in reveal for f in (sorted(origin.rglob("*")) if origin.is_dir() else [origin])]
+    return [*deck_files(), *content.content_files(), *sorted(TEMPLATE_ROOT.rglob("*")), *reveal,
+            Path(__file__), Path(read_deck.__code__.co_filename)]
+
+
+def content_version() -> str:
+    """The key of what the decks are built from (16 hex digits): equal content, equal key, on any install."""
+    digest = hashlib.sha256()
+    for path in _version_inputs():
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0")  # the name, not the folder: the same on every install
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def default_build_dir() -> Path:
-    """Where ``pztraining slides`` writes and the trainer server looks.
+    """The one place the decks are built and served from: the cache folder, a subfolder per content version.
 
-    In a checkout (``pyproject.toml`` beside the package): ``slides/build``. An installed
-    package (a wheel in a venv or system-wide) is never written into: its decks are built
-    into the data folder instead.
+    Never the checkout or the installed package (site-packages is not a server's to write, and a
+    checkout is not what runs in production). Every server with the same cache folder and content
+    finds the same folder, so a deck is built once per content version and shared.
     """
-    from pztraining.store import default_data_dir
+    return cache_dir() / "dia" / content_version()
 
-    if (_PACKAGE.parent / "pyproject.toml").is_file():
-        return slides_dir() / "build"
-    return default_data_dir() / "dia"
+
+def fresh_decks(on_build: Callable[[], object] | None = None) -> tuple[Path, list[str]]:
+    """The decks of the current content version, built only when no server built them yet; (folder, problems).
+
+    Servers starting at once (trainers of one hub) take turns on a lock file beside the folder:
+    the first builds, the others then find its build. The build goes into a private folder renamed
+    into place when complete, so no page ever sees half a build. ``on_build`` is called before a
+    build starts. A cache folder that cannot be written raises :class:`SlidesError`.
+    """
+    out = default_build_dir()
+    if (out / MANIFEST).is_file():
+        return out, []
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(out.parent / f"{out.name}.lock", "a")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        raise SlidesError(t("slides.map_kan_niet_beschreven", out=out.parent, reason=dutch_reason(exc))) from None
+    with lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if (out / MANIFEST).is_file():  # built by the server we waited for
+            return out, []
+        if on_build is not None:
+            on_build()
+        building = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        try:
+            report = build(building)
+            building.rename(out)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)  # only left when the build failed
+    return out, report.problems
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from pztraining.core.os_errors import dutch_reason
 from pztraining.core.settings import Settings, current
 from pztraining.core.texts import t
-from pztraining.store import migrations
+from pztraining.store import migrations, roles
 from pztraining.store.errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
 from pztraining.store.tables import metadata, schema_info
 
@@ -54,6 +54,14 @@ def database_url(db: str | None = None, data_dir: Path | None = None) -> str:
     if data_dir is not None:
         found = Settings(data_dir=Path(data_dir), database=found.database)
     return found.database_url()
+
+
+def database_organisation(organisation: str | None = None) -> str | None:
+    """The organisation the store's connections act for: ``organisation``, else the setting
+    (``PZTRAINING_ORGANISATION``), else None (not bound: a role that sees every organisation, or SQLite)."""
+    if organisation is not None:
+        return organisation
+    return current().organisation
 
 
 def _prepare_sqlite_folder(url: str) -> None:
@@ -217,8 +225,15 @@ def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int], read_only: boo
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms()}")
-        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+        # Straight on the driver's connection: SQLAlchemy's statement machinery around these two
+        # fixed statements was a fifth of a phone's write.
+        driver = conn.connection.dbapi_connection
+        statement = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        try:
+            driver.execute(f"PRAGMA busy_timeout = {busy_ms()}")
+            driver.execute(statement)
+        except driver.Error as exc:  # as SQLAlchemy would raise it: a locked database is "busy"
+            raise DBAPIError.instance(statement, None, exc, driver.Error) from exc
 
 
 class Database:
@@ -229,7 +244,7 @@ class Database:
     """
 
     def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS,
-                 read_only: bool = False):
+                 read_only: bool = False, organisation: str | None = None):
         """Open the database at ``url``, migrating it forward.
 
         ``create=False`` refuses (:class:`MissingDatabase`) a database that does not exist yet
@@ -237,10 +252,14 @@ class Database:
         how long a write keeps trying while the database is busy. ``read_only`` (implies
         ``create=False``) opens connections that refuse every write (SQLite ``query_only``,
         PostgreSQL read-only transactions) and migrates nothing: for analyses beside a running training.
+        how long a write keeps trying while the database is busy. ``organisation`` (PostgreSQL)
+        is said to the database at the start of every transaction: a server role bound by row-level
+        security then reads and writes that organisation's rows only (schema 18).
         """
         create = create and not read_only
         self.url = url
         self.busy_seconds = busy_seconds
+        self.organisation = organisation
         self._busy = threading.local()  # .deadline of the write being retried in this thread
         try:
             parsed = make_url(url)
@@ -265,8 +284,10 @@ class Database:
             raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
             _configure_sqlite(self.engine, self._busy_ms, read_only)
-        elif read_only:
-            _read_only_sessions(self.engine)
+        else:
+            if read_only:
+                _read_only_sessions(self.engine)
+            event.listen(self.engine, "begin", self._enter_organisation)
         self._probe()
         if not create:
             with self._read() as conn:
@@ -283,12 +304,23 @@ class Database:
 
         ``options`` go to the constructor: ``create=False`` for commands that only read.
         """
+        options.setdefault("organisation", database_organisation())
         return cls(database_url(db, data_dir), **options)
 
     def close(self) -> None:
         self.engine.dispose()
 
     # ------------------------------------------------------------------ plumbing
+
+    def _enter_organisation(self, conn: Connection) -> None:
+        """Say this store's organisation for the transaction beginning on ``conn`` (PostgreSQL).
+
+        ``set_config(..., true)`` is ``SET LOCAL``: it ends with the transaction, so a pooled
+        connection never carries one store's organisation into another's transaction.
+        """
+        if self.organisation is not None:
+            conn.exec_driver_sql("SELECT set_config('pztraining.organisation', %(organisation)s, true)",
+                                 {"organisation": self.organisation})
 
     def _busy_ms(self) -> int:
         """How long SQLite may wait for a lock now (ms): what is left of this write's window."""
@@ -366,11 +398,27 @@ class Database:
                     conn.execute(insert(schema_info).values(id=1, version=newest))
                 elif current != newest:
                     conn.execute(update(schema_info).values(version=newest))
+                if current != newest and not self._sqlite:
+                    roles.grant_tables(conn)  # the servers' role gets the new tables too
         except SQLAlchemyError as exc:
             log.debug("migrate %s: %s", self._where, exc)
             raise StoreError(t("store.cannot_open", where=self._where)) from None
         if 0 < current < 13:  # the unsalted hashes and anonymous drafts are still in the WAL
             self._checkpoint()
+
+    def grant_server_role(self, role: str, every_organisation: bool) -> None:
+        """Make the PostgreSQL login ``role`` a server's: rows only, no DDL (see :mod:`.roles`).
+
+        Run as the tables' owner with the right to create roles (or a superuser).
+        ``every_organisation``: the room service and coordinators; else bound to one organisation.
+        """
+        if self._sqlite:
+            raise StoreError(t("store.roles.sqlite"))
+        try:
+            with self._write() as conn:
+                roles.grant(conn, role, every_organisation)
+        except LookupError:
+            raise StoreError(t("store.roles.no_such_role", role=role)) from None
 
     def _require_current(self) -> None:
         """A read-only store migrates nothing: it reads only a database at this code's schema."""

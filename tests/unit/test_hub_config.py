@@ -37,7 +37,12 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     assert server.jpserver_extensions["jupyterlab"] is False and server.terminals_enabled is False
     assert server.config.MappingKernelManager.allowed_message_types == [
         "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
-    assert c.Spawner.environment["PZTRAINING_DB"] == db
+    from types import SimpleNamespace
+
+    from pztraining.store import Store
+
+    Store(db).close()  # the database URL is chosen per user at each start (tests/unit/test_hub_config_roles.py)
+    assert c.Spawner.environment["PZTRAINING_DB"](SimpleNamespace(user=SimpleNamespace(name="anna"))) == db
     assert c.Spawner.environment["PZTRAINING_PARTICIPANT_URL"] == "https://training.example.nl/services/room/"
     assert c.JupyterHub.authenticator_class == "pztraining.serving.hub_auth.RoleAuthenticator"
     assert c.Authenticator.allow_all is False and c.Authenticator.admin_users == {"beheer"}
@@ -55,7 +60,8 @@ def test_trainers_servers_serve_the_decks_and_the_beamer_page():
     assert extensions["jupyterlab"] is False
     from pztraining.serving import hub_server
 
-    assert hub_server._jupyter_server_extension_points() == [{"module": "pztraining.serving.hub_server"}]
+    assert hub_server._jupyter_server_extension_points() == [
+        {"module": "pztraining.serving.hub_server", "app": hub_server.TrainerServerApp}]
 
 
 def test_room_copies_share_one_prefix_and_need_no_login():

@@ -1,10 +1,11 @@
-"""The trainer's single-user server under JupyterHub: where its decks are built, and when they are served."""
+"""The trainer's single-user server under JupyterHub: when its decks are built and served, its error pages."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
+
+import pytest
 
 from pztraining.reports import slides
 from pztraining.serving import hub_server
@@ -12,32 +13,32 @@ from pztraining.serving import hub_server
 LOG = logging.getLogger("test-hub-server")
 
 
-def test_decks_are_built_in_the_trainers_data_folder_never_in_the_package(tmp_path, monkeypatch):
-    monkeypatch.delenv("PZTRAINING_SLIDES", raising=False)
-    monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path / "data"))
-    assert hub_server.decks_dir() == tmp_path / "data" / "dia"
-    monkeypatch.setenv("PZTRAINING_SLIDES", str(tmp_path / "gedeeld"))  # one folder for all trainers
-    assert hub_server.decks_dir() == tmp_path / "gedeeld"
-
-
-def test_a_folder_that_cannot_be_written_serves_no_decks_and_says_why(tmp_path, caplog):
+def test_a_cache_folder_that_cannot_be_written_serves_no_decks_and_says_why(tmp_path, monkeypatch, caplog):
     (tmp_path / "bestand").write_text("geen map")
+    monkeypatch.setenv("PZTRAINING_CACHE", str(tmp_path / "bestand" / "cache"))
     with caplog.at_level(logging.WARNING, logger=LOG.name):
-        assert hub_server.fresh_decks(tmp_path / "bestand" / "dia", LOG) is False
+        assert hub_server.fresh_decks(LOG) is None
     assert "kan niet beschreven worden" in caplog.text
 
 
-def test_decks_that_cannot_be_rebuilt_are_still_served(tmp_path, monkeypatch, caplog):
-    folder = tmp_path / "dia"
-    folder.mkdir()
-    manifest = folder / slides.MANIFEST
-    manifest.write_text(json.dumps([{"id": "mysupport-1", "program": "mysupport", "meeting": 1,
-                                     "title": "Bijeenkomst 1", "file": "mysupport-1.html"}]))
-    os.utime(manifest, (0, 0))  # older than every source: a rebuild is due
-    monkeypatch.setattr(slides, "reveal_source", lambda: tmp_path / "geen-revealjs")  # and it fails
+def test_decks_built_for_this_content_version_are_served_without_building_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("PZTRAINING_CACHE", str(tmp_path))
+    folder = slides.default_build_dir()
+    folder.mkdir(parents=True)
+    (folder / slides.MANIFEST).write_text(json.dumps([{"id": "mysupport-1", "program": "mysupport", "meeting": 1,
+                                                       "title": "Bijeenkomst 1", "file": "mysupport-1.html"}]))
+    monkeypatch.setattr(slides, "build", lambda *_a, **_k: pytest.fail("built again"))
+    assert hub_server.fresh_decks(LOG) == folder
+
+
+def test_a_build_that_fails_serves_no_decks_and_says_why(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("PZTRAINING_CACHE", str(tmp_path))
+    monkeypatch.setattr(slides, "reveal_source", lambda: (_ for _ in ()).throw(
+        slides.SlidesError("reveal.js ontbreekt")))
     with caplog.at_level(logging.WARNING, logger=LOG.name):
-        assert hub_server.fresh_decks(folder, LOG) is True
-    assert "kan niet beschreven worden" in caplog.text
+        assert hub_server.fresh_decks(LOG) is None
+    assert "reveal.js ontbreekt" in caplog.text
+    assert not slides.default_build_dir().exists()  # no half build left to be served later
 
 
 def test_the_hub_servers_error_pages_are_dutch_and_carry_no_exception():

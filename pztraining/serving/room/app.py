@@ -1,4 +1,4 @@
-"""The room server: one process on the room's network for phones and facilitators' tablets.
+"""The room server: on the room's network for phones and facilitators' tablets (one process per core, :mod:`.workers`).
 
 * Phones (``/``, ``/pz/api/…``, ``/pz/static/…``) are served by handlers of this process:
   a phone costs a connection and a few queries, never a kernel.
@@ -19,6 +19,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
+from tornado.netutil import bind_sockets
 from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -38,6 +39,7 @@ from pztraining.serving.room.accept import (
 )
 from pztraining.serving.room.handlers import MAX_BODY_BYTES, Room, handlers
 from pztraining.serving.room.streams import STREAMS_PER_ADDRESS, STREAMS_PER_DEVICE, total_streams
+from pztraining.serving.room.workers import fork_workers, steer_by_address, worker_count
 from pztraining.serving.voila_app import PzVoila
 from pztraining.serving.web_errors import DutchErrors, NotFoundHandler, plain_page
 from pztraining.store import Store, StoreError
@@ -87,6 +89,8 @@ class RoomVoila(PzVoila):
     referrer_policy = "no-referrer"  # facilitator codes are in URLs here
     #: The limit of open files (before, now) after :func:`raise_descriptor_limit`.
     descriptors: tuple[int, int] = (0, 0)
+    #: Worker processes listening on the port together (``--workers``; see :mod:`.workers`).
+    workers: int = 1
 
     join_days = Int(config=True, help=(
         "Days after a training's last meeting that its join code still works (then a phone hears, in "
@@ -156,7 +160,11 @@ class RoomVoila(PzVoila):
     def _listen(self, port: int, address: str | None = None, **settings) -> GuardedHTTPServer:
         # tornado's Application.listen, with an accept loop that never spins out of descriptors.
         server = GuardedHTTPServer(self.app, **settings)
-        server.listen(port, address, backlog=LISTEN_BACKLOG)
+        sockets = bind_sockets(port, address, backlog=LISTEN_BACKLOG, reuse_port=self.workers > 1)
+        if self.workers > 1:
+            for sock in sockets:
+                steer_by_address(sock, self.workers)
+        server.add_sockets(sockets)
         return server
 
 
@@ -165,7 +173,16 @@ def main() -> None:
     settings.hand_down(replace(settings.current(), room=True))
     # Before anything opens files: every phone's push stream holds a descriptor.
     RoomVoila.descriptors = raise_descriptor_limit()
+    chosen = settings.current()
+    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], chosen.room_workers,
+                                                   behind_proxy=bool(Context.read().service_prefix),
+                                                   one_writer=chosen.database_url().startswith("sqlite"))
     try:
+        if RoomVoila.workers > 1:
+            # Migrate once, before the workers open the store together; then fork (the loaded
+            # code is shared): each worker is a whole room server on the same port.
+            Store.open().close()
+            fork_workers(RoomVoila.workers)
         RoomVoila.launch_instance()
     except PztrainingError as exc:  # started on its own (a hub service): one Dutch sentence, no traceback
         print(t("cli.error", message=exc), file=sys.stderr)
