@@ -11,6 +11,7 @@ import os
 # ---------------------------------------------------------------- settings of this install
 PYTHON = '/srv/pztraining/venv/bin/python'
 NOTEBOOKS = '/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/notebooks'
+HUB_TEMPLATES = '/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/jupyter/hub/templates'
 DB_URL = 'postgresql+psycopg://pztraining@/pztraining'
 PUBLIC_URL = 'https://training.example.nl'
 HUB_IP = '127.0.0.1'
@@ -47,6 +48,13 @@ c.JupyterHub.cleanup_servers = True
 c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "Lax"}}
 # A bookmarked app (e.g. /user/NAME/voila/render/results.ipynb) starts the server by itself.
 c.JupyterHub.implicit_spawn_seconds = 1
+# The hub's own pages (login, start, home, errors) in Dutch with pztraining's look: the package's
+# templates extend JupyterHub's ({% extends "templates/login.html" %}); their words come from
+# pztraining's texts, as `pz` in every template.
+c.JupyterHub.template_paths = [HUB_TEMPLATES]
+from pztraining.core.texts import texts_under  # noqa: E402 - the hub runs in pztraining's Python
+
+c.JupyterHub.template_vars = {"pz": texts_under("hub.page.")}
 
 # ---------------------------------------------------------------- who logs in
 # A login name that `pztraining users add NAME --role ... --org ...` gave a role (admins too)

@@ -1203,10 +1203,65 @@ NL: dict[str, str] = {
     "hub.kernels.no_app": "Een kernel start alleen voor een app van pztraining (open de app zelf).",
     "hub.kernels.too_many": "Er staan al {limit} apps open. Sluit een tabblad met een app en probeer het opnieuw.",
     "store.roles.no_such_role": "De rol {role} bestaat niet in PostgreSQL. Maak hem eerst aan (CREATE ROLE ... LOGIN).",
+    # --- beamer ---
+    "roompanel.facilitator.show": "Code voor facilitatoren tonen",
+    "roompanel.facilitator.hide": "Code voor facilitatoren verbergen",
+    "roompanel.facilitator.hidden": "De code voor facilitatoren is verborgen, zodat de zaal hem niet kan scannen als dit scherm op de beamer staat.",
+    "panel.qr_hidden": "De QR-code voor telefoons is weggelaten zolang de code voor facilitatoren open staat.",
+    "phones.status.title": "Telefoons",
+    "phones.status.joined": "{count} aangemeld · code {code}",
+    "phones.status.open": "Open: {form} · {counted}",
+    "phones.status.none_open": "Geen formulier open",
+    # JupyterHub's own pages (pztraining/jupyter/hub/templates, given as `pz` by the hub config)
+    "hub.page.product": "pztraining",
+    "hub.page.product_long": "trainingen palliatieve zorg",
+    "hub.page.home": "Startpagina",
+    "hub.page.admin": "Beheer",
+    "hub.page.theme": "Licht of donker scherm",
+    "hub.page.logout": "Afmelden",
+    "hub.page.login": "Inloggen",
+    "hub.page.close": "Sluiten",
+    "hub.page.error_dialog": "Foutmelding",
+    "hub.page.login.title": "Inloggen",
+    "hub.page.login.intro": "Log in met de naam die de beheerder voor je heeft aangemaakt. De eerste keer kies je hier zelf je wachtwoord.",
+    "hub.page.login.insecure": "Let op: deze verbinding is niet beveiligd (geen https). Vraag de beheerder om https in te schakelen.",
+    "hub.page.login.username": "Gebruikersnaam",
+    "hub.page.login.password": "Wachtwoord",
+    "hub.page.login.submit": "Inloggen",
+    "hub.page.spawn.title": "Je apps worden gestart",
+    "hub.page.spawn.wait": "Even geduld: deze pagina gaat vanzelf verder zodra alles klaar is, meestal binnen een halve minuut.",
+    "hub.page.spawn.log": "Wat er gebeurt",
+    "hub.page.home.title": "Welkom",
+    "hub.page.home.text": "Vanaf hier open je het Draaiboek; de andere apps staan daarin als link.",
+    "hub.page.home.open": "Draaiboek openen",
+    "hub.page.home.start": "Draaiboek starten",
+    "hub.page.home.stop": "Mijn apps stoppen",
+    "hub.page.error.title": "Er ging iets mis",
+    "hub.page.error.403": "Dit mag je niet openen met deze login.",
+    "hub.page.error.404": "Deze pagina bestaat niet.",
+    "hub.page.error.500": "Er ging aan onze kant iets mis. Probeer het zo nog eens.",
+    "hub.page.error.502": "Je apps reageren niet. Ga naar de startpagina en start ze opnieuw.",
+    "hub.page.error.503": "Je apps zijn nog niet klaar of even niet bereikbaar. Probeer het zo nog eens.",
+    "hub.page.error.other": "Dit verzoek kan niet worden uitgevoerd.",
+    "hub.page.error.back": "Terug naar de startpagina",
+    "hub.page.error.details": "Technische melding (voor wie helpt)",
+    "hub.page.not_running.title": "Je apps zijn gestopt",
+    "hub.page.not_running.failed": "Starten is mislukt",
+    "hub.page.not_running.failed_text": "De laatste poging om je apps te starten is mislukt. Nog een keer proberen?",
+    "hub.page.not_running.auto": "Ze worden vanzelf opnieuw gestart. Gebeurt er na een paar seconden niets, klik dan hieronder.",
+    "hub.page.not_running.text": "Wil je ze starten?",
+    "hub.page.not_running.start": "Apps starten",
+    "hub.page.stop.title": "Je apps worden gestopt.",
+    "hub.page.stop.text": "Zodra ze gestopt zijn, kun je ze opnieuw starten.",
 }
 
 _LANGUAGES = {"nl": NL}
 _current = NL
+
+
+def texts_under(prefix: str) -> dict[str, str]:
+    """Every text whose key starts with ``prefix``, by its whole key (e.g. for the hub's page templates)."""
+    return {key: text for key, text in _current.items() if key.startswith(prefix)}
 
 
 def t(key: str, **values: object) -> str:

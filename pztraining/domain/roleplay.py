@@ -30,6 +30,10 @@ Variant = Literal["basis", "herhalen", "moeilijker"]
 DEFAULT_TURN_SECONDS = 120
 MAX_TURN_SECONDS = 30 * 60
 EXTRA_SECONDS = 30
+#: A reflection left untimed ("leeg = vrij") still takes time: the facilitator asks the block's
+#: three reflection questions, about a minute each. Counting it as 0 s promised a room twice
+#: the turns it could play ("past nog 29 beurten" in a 60-minute block of 2-minute turns).
+PLANNED_REFLECTION_SECONDS = 180
 #: From this turn on the facilitator may choose "herhalen" or "moeilijker".
 CHOICE_FROM_TURN = 3
 #: The source's advice for a practice group, and how many may share one simulant.
@@ -70,9 +74,14 @@ class Group:
             raise RolePlayError(t("roleplay.reflectie_duurt_langer_0"))
 
     @property
+    def planned_reflection_seconds(self) -> int:
+        """The reflection as planned, in seconds: its timed length, else :data:`PLANNED_REFLECTION_SECONDS`."""
+        return self.reflection_seconds or PLANNED_REFLECTION_SECONDS
+
+    @property
     def cycle_seconds(self) -> int:
-        """One turn plus its reflection, in seconds."""
-        return self.turn_seconds + (self.reflection_seconds or 0)
+        """One turn plus its reflection as planned, in seconds."""
+        return self.turn_seconds + self.planned_reflection_seconds
 
 
 @dataclass(frozen=True)
@@ -164,17 +173,26 @@ class RolePlay:
         return floor((self.block_ends_at - now).total_seconds())
 
     def turns_that_fit(self, now: datetime) -> int | None:
-        """How many more full turns (with reflection) fit in the block; None when unknown.
+        """How many more turns can still be played, each with its reflection as planned; None when unknown.
 
-        A turn that is being played counts as started: only the time after it is used.
+        Only turns that can still happen count: a turn being played is already started, so
+        the rest of it and its reflection come off the time left first; a running reflection
+        comes off with what is left of it (an untimed one with what is left of the planned
+        :attr:`Group.planned_reflection_seconds`, never 0 s).
         """
         left = self.block_remaining_seconds(now)
         if left is None:
             return None
+        if self.phase == "done":
+            return 0
+        reflection = self.group.planned_reflection_seconds
         if self.phase == "turn":
-            left -= max(self.remaining_seconds(now) or 0, 0) + (self.group.reflection_seconds or 0)
+            left -= max(self.remaining_seconds(now) or 0, 0) + reflection
         elif self.phase == "reflection":
-            left -= max(self.remaining_seconds(now) or 0, 0)
+            if self.group.reflection_seconds:
+                left -= max(self.remaining_seconds(now) or 0, 0)
+            elif self.started_at is not None:
+                left -= max(reflection - floor((now - self.started_at).total_seconds()), 0)
         return max(left // self.group.cycle_seconds, 0)
 
     # ------------------------------------------------------------------ storage
@@ -364,7 +382,7 @@ def step(state: dict[str, Any], action: str, now: datetime) -> tuple[dict[str, A
 
 
 def turns_in_block(block_seconds: int, group: Group) -> int:
-    """How many full turns (each with its reflection) fit in a block of ``block_seconds``."""
+    """How many full turns (each with its reflection as planned) fit in a block of ``block_seconds``."""
     return max(block_seconds // group.cycle_seconds, 0)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
 
 from pztraining.core.errors import PztrainingError
 from pztraining.core.texts import t
@@ -35,6 +37,8 @@ class HubSettings:
     python: str = sys.executable
     notebooks: str = ""
     state_dir: str = "."
+    #: The hub's own pages (login, start, home, errors) in Dutch: JupyterHub's templates extended.
+    hub_templates: str = ""
 
     def checked(self) -> HubSettings:
         """These settings, or a Dutch :class:`HubConfigError` for the first wrong one."""
@@ -47,12 +51,18 @@ class HubSettings:
         return self
 
 
+def hub_templates_dir() -> Path:
+    """The folder of the hub page templates inside the installed package (a wheel works too)."""
+    return Path(str(files("pztraining").joinpath("jupyter", "hub", "templates")))
+
+
 def config_text(settings: HubSettings) -> str:
     """The text of a ``jupyterhub_config.py`` for ``settings``."""
     s = settings.checked()
     notebooks = s.notebooks or str(notebooks_dir())
     values = {
-        "PYTHON": s.python, "NOTEBOOKS": notebooks, "DB_URL": s.db_url, "PUBLIC_URL": s.public_url.rstrip("/"),
+        "PYTHON": s.python, "NOTEBOOKS": notebooks, "HUB_TEMPLATES": s.hub_templates or str(hub_templates_dir()),
+        "DB_URL": s.db_url, "PUBLIC_URL": s.public_url.rstrip("/"),
         "HUB_IP": s.hub_ip, "HUB_PORT": s.hub_port, "ROOM_PORT": s.room_port, "ROOM_COPIES": s.room_copies,
         "ADMINS": sorted(set(s.admins)), "STATE_DIR": s.state_dir,
     }
@@ -101,6 +111,13 @@ c.JupyterHub.cleanup_servers = True
 c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "Lax"}}
 # A bookmarked app (e.g. /user/NAME/voila/render/results.ipynb) starts the server by itself.
 c.JupyterHub.implicit_spawn_seconds = 1
+# The hub's own pages (login, start, home, errors) in Dutch with pztraining's look: the package's
+# templates extend JupyterHub's ({% extends "templates/login.html" %}); their words come from
+# pztraining's texts, as `pz` in every template.
+c.JupyterHub.template_paths = [HUB_TEMPLATES]
+from pztraining.core.texts import texts_under  # noqa: E402 - the hub runs in pztraining's Python
+
+c.JupyterHub.template_vars = {"pz": texts_under("hub.page.")}
 
 # ---------------------------------------------------------------- who logs in
 # A login name that `pztraining users add NAME --role ... --org ...` gave a role (admins too)
@@ -222,4 +239,5 @@ EXAMPLE = HubSettings(
     db_url="postgresql+psycopg://pztraining@/pztraining", public_url="https://training.example.nl",
     room_copies=2, admins=["beheer"], python="/srv/pztraining/venv/bin/python",
     notebooks="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/notebooks",
+    hub_templates="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/jupyter/hub/templates",
     state_dir="/srv/pztraining/hub")

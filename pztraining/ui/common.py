@@ -43,12 +43,19 @@ class Message(w.HTML):
     def __init__(self, name: str = "message"):
         super().__init__("")
         named(self, name)
+        self._confirmations = 0
 
     def error(self, text: str) -> None:
         self.value = f'<div class="pz-message-error" role="alert">{esc(text)}</div>'
 
     def ok(self, text: str) -> None:
-        self.value = f'<div class="pz-message-ok" role="status">{esc(text)}</div>'
+        """A confirmation; the page hides it at the next action (the pz Voila template).
+
+        Each one is numbered, so the same sentence again is a new element, shown again.
+        """
+        self._confirmations += 1
+        self.value = (f'<div class="pz-message-ok" role="status" data-n="{self._confirmations}">'
+                      f'{esc(text)}</div>')
 
     def clear(self) -> None:
         self.value = ""

@@ -92,7 +92,9 @@ class FacilitatorApp:
     # ================================================================ building
 
     def _build_pickers(self) -> None:
-        wide = w.Layout(width="min(100%, 420px)")
+        # As wide as the longest choice (a training's name with its programme runs long), never
+        # wider than the screen: a fixed width cut the names off on a 1024 px tablet.
+        wide = w.Layout(width="auto", max_width="100%", min_width="min(100%, 320px)")
         self.training_select = named(w.Dropdown(description=t("training.choose"), layout=wide), "training-select")
         self.meeting_select = named(w.Dropdown(description=t("meeting.choose"), layout=wide), "meeting")
         self.group_select = named(w.Dropdown(description=t("fac.group"), layout=wide), "group-select")
@@ -110,7 +112,10 @@ class FacilitatorApp:
                                         style=style, layout=w.Layout(width="min(100%, 520px)", height="9em")),
                              "members")
         self.facilitator = named(w.Text(description=t("fac.facilitator"), style=style, layout=wide), "facilitator")
-        self.case_select = named(w.Dropdown(description=t("fac.case"), style=style, layout=wide), "case")
+        # A case's title is long ("Casus 2: Mevrouw Brouwer – kanker op een klinische afdeling"): the
+        # whole title must show on a tablet (style.css stacks the labels below 900 px).
+        self.case_select = named(w.Dropdown(description=t("fac.case"), style=style,
+                                            layout=w.Layout(width="min(100%, 760px)")), "case")
         self.turn_length = named(w.Text(value="2:00", description=t("fac.turn_length"), style=style,
                                         layout=wide), "turn-length")
         self.reflection_length = named(w.Text(value="", description=t("fac.reflection_length"), style=style,

@@ -33,6 +33,11 @@ class FormsPanel:
         self.rows = named(w.VBox(), "form-rows")
         self.message = Message("forms-message")
         self.people = named(w.HTML(), "participant-count")
+        #: A short summary of the phones (joined, open forms, answers) for beside the countdown.
+        self.status = named(w.HTML(), "phone-status")
+        #: The phones' QR code is left out while the facilitators' code is open (RoomPanel):
+        #: the two must never be on a mirrored screen together.
+        self.qr_hidden = False
         self.root = named(w.VBox([w.HTML(f"<h3>{esc(t('panel.title'))}</h3>"), self.join, self.people,
                                   self.message, self.rows], layout=w.Layout(display="none")), "forms-panel", "pz-card")
         self._widgets: dict[str, dict] = {}
@@ -47,9 +52,28 @@ class FormsPanel:
             self._rows_for = None
             return
         self.root.layout.display = None
+        self._render_join()
+        if self._rows_for != (training.id, meeting.number):  # a re-show must not replace rows being clicked
+            self._build_rows()
+            self._rows_for = (training.id, meeting.number)
+        self.refresh()
+        self._refresher.start()
+
+    def hide_qr(self, hidden: bool) -> None:
+        """Leave the phones' QR code out (while the facilitators' code is shown), or show it again."""
+        self.qr_hidden = hidden
+        if self.training is not None:
+            self._render_join()
+
+    def _render_join(self) -> None:
+        training = self.training
+        assert training is not None
         url = participant_url(training.join_code)
         code = f"<b class='pz-join-code'>{esc(training.join_code)}</b>"
-        if url:
+        if url and self.qr_hidden:
+            self.join.value = (f"<p>{t('panel.join_code_only', code=code)}</p>"
+                               f"<p class='pz-note pz-qr-hidden'>{esc(t('panel.qr_hidden'))}</p>")
+        elif url:
             # The trainer's own server serves the beamer page (laptop and hub alike).
             beamer = trainer_page(f"{ROOM_PAGE}?training={training.id}")
             self.join.value = (f"<div class='pz-join'><div class='pz-qr'>{qr_svg(url)}</div><div>"
@@ -58,11 +82,6 @@ class FormsPanel:
                                f"{esc(t('panel.beamer'))}</a></p></div></div>")
         else:
             self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
-        if self._rows_for != (training.id, meeting.number):  # a re-show must not replace rows being clicked
-            self._build_rows()
-            self._rows_for = (training.id, meeting.number)
-        self.refresh()
-        self._refresher.start()
 
     def _build_rows(self) -> None:
         assert self.meeting
@@ -86,7 +105,7 @@ class FormsPanel:
                                 w.HBox([toggle, anonymous]), missing, *extra]),
                         "form-row", f"pz-form-row-{form_id}")
             self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing,
-                                      "quiz": board, "trees": trees}
+                                      "quiz": board, "trees": trees, "title": form.title}
             rows.append(row)
         self.rows.children = rows
 
@@ -117,6 +136,7 @@ class FormsPanel:
         counts = self.store.response_counts(self.training.id, self.meeting.number, paper=False)
         paper = self.store.response_counts(self.training.id, self.meeting.number, paper=True)
         people = self.store.list_participants(self.training.id)
+        open_lines = []
         for form_id, parts in self._widgets.items():
             session: FormSession | None = sessions.get(form_id)
             count = counts.get(form_id, 0)
@@ -126,6 +146,8 @@ class FormsPanel:
                 "panel.form.count", count=count)
             if paper.get(form_id):
                 counted += ", " + t("panel.form.paper", count=paper[form_id])
+            if session is not None and session.is_open:
+                open_lines.append(t("phones.status.open", form=parts["title"], counted=counted))
             _set(parts["status"], f"<span class='pz-form-state'> · {esc(state)} · "
                                   f"<span class='pz-form-count'>{esc(counted)}</span></span>")
             parts["toggle"].description = t("panel.close") if session and session.is_open else t("panel.open")
@@ -153,6 +175,11 @@ class FormsPanel:
             if parts["trees"] is not None:
                 parts["trees"].refresh(self.training.id, self.meeting.number)
         _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
+        lines = [t("phones.status.joined", count=len(people), code=self.training.join_code)]
+        lines += open_lines or [t("phones.status.none_open")]
+        _set(self.status, f"<div class='pz-phone-status-box' role='status'><b>{esc(t('phones.status.title'))}</b>"
+                          + "".join(f"<div class='pz-phone-status-line'>{esc(line)}</div>" for line in lines)
+                          + "</div>")
 
 
 

@@ -67,7 +67,8 @@ class ResultsApp:
         self.bundle: results.Bundle | None = None
         self._refresher = Refresher(self.refresh, REFRESH_SECONDS)
         self.message = Message()
-        wide = w.Layout(width="min(100%, 460px)")
+        # Wide enough for a training's name with its programme on a 1024 px tablet (cut off at 460 px).
+        wide = w.Layout(width="min(100%, 760px)")
         self.mode = named(w.ToggleButtons(options=[(t("res.scope.training"), "training"),
                                                    (t("res.scope.period"), "period")]), "scope-mode")
         self.training_select = named(w.Dropdown(description=t("training.choose"), layout=wide), "training-select")

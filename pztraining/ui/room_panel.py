@@ -2,7 +2,10 @@
 
 * **Rollenspel op tablets**: a QR code and link per meeting. It opens the Rollenspel page
   on the room server for this meeting only (its groups, its cases), never the trainer or
-  results pages, nor another meeting or training.
+  results pages, nor another meeting or training. It stays hidden until the trainer opens it
+  (and can be closed again): many trainers mirror the laptop on the beamer, and the room must
+  not scan its way into the facilitators' page. While it is open the phones' QR code is left
+  out (``on_facilitator_shown``), so the two are never on the screen together.
 * **Casus voor deelnemers**: per case of the meeting, a button that shows (or hides) the
   participant briefing on the phones, the way a form appears there.
 """
@@ -29,28 +32,49 @@ def meeting_cases(meeting: Meeting, program_id: str) -> list[str]:
 class RoomPanel:
     """Facilitator link and case sharing for one meeting of a training."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]):
+    def __init__(self, store: Store, clock: Callable[[], datetime],
+                 on_facilitator_shown: Callable[[bool], None] = lambda shown: None):
         self.store = store
         self.clock = clock
+        self.on_facilitator_shown = on_facilitator_shown
         self.training: Training | None = None
         self.meeting: Meeting | None = None
+        self.facilitator_toggle = named(w.ToggleButton(description=t("roompanel.facilitator.show"), icon="eye",
+                                                       layout=w.Layout(width="auto")), "facilitator-toggle")
+        self.facilitator_toggle.observe(lambda _: self._render_facilitator(), names="value")
         self.facilitator = named(w.HTML(), "facilitator-link")
         self.cases = named(w.VBox(), "case-shares")
         self.message = Message("room-message")
         self._buttons: dict[str, w.Button] = {}
         self.root = named(w.VBox([
-            w.HTML(f"<h3>{esc(t('roompanel.title'))}</h3>"), self.facilitator, self.message, self.cases,
+            w.HTML(f"<h3>{esc(t('roompanel.title'))}</h3>"), self.facilitator_toggle, self.facilitator,
+            self.message, self.cases,
         ], layout=w.Layout(display="none")), "room-panel", "pz-card")
 
     def show(self, training: Training | None, meeting: Meeting | None) -> None:
         """Show the panel for a training's meeting (or hide it)."""
         self.training, self.meeting = training, meeting
+        self.facilitator_toggle.value = False  # another meeting: its code is hidden again
+        self._render_facilitator()
         if training is None or meeting is None:
             self.root.layout.display = "none"
             return
         self.root.layout.display = None
+        self._build_case_rows()
+        self.refresh()
+
+    def _render_facilitator(self) -> None:
+        """The facilitators' code and link, only while the trainer has it open."""
+        shown = bool(self.facilitator_toggle.value) and self.training is not None and self.meeting is not None
+        self.facilitator_toggle.description = t("roompanel.facilitator.hide" if shown else "roompanel.facilitator.show")
+        self.facilitator_toggle.icon = "eye-slash" if shown else "eye"
+        self.on_facilitator_shown(shown)
+        if not shown:
+            self.facilitator.value = f"<p class='pz-note'>{esc(t('roompanel.facilitator.hidden'))}</p>"
+            return
+        assert self.training is not None and self.meeting is not None
         try:
-            code = self.store.facilitator_code(training.id, meeting.number)
+            code = self.store.facilitator_code(self.training.id, self.meeting.number)
         except StoreError as exc:
             self.message.error(str(exc))
             code = ""
@@ -58,13 +82,11 @@ class RoomPanel:
         if url:
             self.facilitator.value = (
                 f"<div class='pz-join'><div class='pz-qr pz-facilitator-qr'>{qr_svg(url)}</div><div>"
-                f"<p>{esc(t('roompanel.facilitator', number=meeting.number))}</p>"
+                f"<p>{esc(t('roompanel.facilitator', number=self.meeting.number))}</p>"
                 f"<p><a class='pz-facilitator-url' href='{esc(url)}' target='_blank' rel='noopener'>{esc(url)}</a></p>"
                 f"<p class='pz-note'>{esc(t('roompanel.facilitator.private'))}</p></div></div>")
         else:
             self.facilitator.value = f"<p class='pz-note'>{esc(t('roompanel.no_room'))}</p>"
-        self._build_case_rows()
-        self.refresh()
 
     def _build_case_rows(self) -> None:
         assert self.meeting

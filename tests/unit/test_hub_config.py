@@ -100,3 +100,39 @@ def test_the_example_in_deploy_is_what_the_command_prints_for_the_readme_layout(
 
     example = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub" / "jupyterhub_config.py"
     assert example.read_text() == config_text(EXAMPLE), "regenerate deploy/jupyterhub/jupyterhub_config.py"
+
+
+def test_the_hubs_own_pages_come_from_the_package_and_extend_jupyterhubs_templates():
+    """login, start, home, errors in Dutch: JupyterHub's templates extended block by block, not copied."""
+    import re
+
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+
+    from pztraining.core.texts import NL
+    from pztraining.serving.hub import hub_templates_dir
+
+    c = read_config(config_text(HubSettings(db_url="sqlite:///x.db")))
+    folder = hub_templates_dir()
+    assert c.JupyterHub.template_paths == [str(folder)]
+    texts = c.JupyterHub.template_vars["pz"]
+    assert texts["hub.page.login.title"] == "Inloggen" and all(key.startswith("hub.page.") for key in texts)
+    pages = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.html")}
+    assert {"page.html", "login.html", "spawn_pending.html", "home.html", "error.html", "404.html",
+            "not_running.html", "stop_pending.html"} <= set(pages)
+    for name, source in pages.items():
+        parent = re.search(r'{%\s*extends\s+"([^"]+)"\s*%}', source)
+        assert parent, name
+        assert parent.group(1) in (f"templates/{name}", "error.html"), (name, parent.group(1))
+        used = set(re.findall(r"pz\['([^']+)'\]", source))
+        assert used <= set(NL), (name, used - set(NL))
+        assert used or name == "404.html", name  # 404 is our error page as it is
+
+    # JupyterHub's own loader (jupyterhub/app.py): "templates/..." is its original, the rest ours first.
+    from jupyterhub._data import DATA_FILES_PATH
+
+    original = f"{DATA_FILES_PATH}/templates"  # as JupyterHub.data_files_path + "templates"
+    loader = ChoiceLoader([PrefixLoader({"templates": FileSystemLoader([original])}, "/"),
+                           FileSystemLoader([str(folder), original])])
+    env = Environment(loader=loader, autoescape=True)
+    for name in pages:
+        env.get_template(name)  # parses, and its parents resolve

@@ -4,7 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pztraining.domain.roleplay import Group, RolePlay, RolePlayError, reduce, split_groups, turns_in_block
+from pztraining.domain.roleplay import (
+    PLANNED_REFLECTION_SECONDS,
+    Group,
+    RolePlay,
+    RolePlayError,
+    reduce,
+    split_groups,
+    turns_in_block,
+)
 
 T0 = datetime(2026, 11, 23, 9, 20, tzinfo=UTC)
 FIVE = ("Aïsha", "Bram", "Carla", "Dewi", "Eef")
@@ -136,6 +144,30 @@ def test_a_turn_running_counts_against_the_turns_that_still_fit():
     assert state.turns_that_fit(at(0)) == 2
     state = act(state, "start", 0)
     assert state.turns_that_fit(at(0)) == 1
+
+
+def test_an_empty_reflection_counts_as_planned_not_as_zero_seconds():
+    # 60 minutes of 2-minute turns with the reflection left free ("leeg = vrij"): the page said
+    # "past nog 29 beurten" because the free reflection counted as 0 s.
+    free = group(reflection_seconds=None)
+    assert PLANNED_REFLECTION_SECONDS == 180
+    state = RolePlay(free, block_ends_at=at(60 * 60))
+    assert state.turns_that_fit(at(0)) == 12 == turns_in_block(60 * 60, free)
+    state = act(state, "start", 0)  # the turn being played is not among those still to come
+    assert state.turns_that_fit(at(0)) == 11
+    state = act(state, "stop", 120)  # an untimed reflection: the rest of the planned 3 minutes
+    assert state.turns_that_fit(at(120)) == 11
+    assert state.turns_that_fit(at(120 + 179)) == 11
+    # A reflection that runs over planned takes what is left of the block, nothing more.
+    assert state.turns_that_fit(at(60 * 60 - 299)) == 0
+    assert state.turns_that_fit(at(60 * 60 - 300)) == 1
+
+
+def test_a_timed_reflection_counts_with_its_own_length_and_nothing_fits_after_the_end():
+    state = RolePlay(group(reflection_seconds=60), block_ends_at=at(600))  # 10 min of 3-minute cycles
+    assert state.turns_that_fit(at(0)) == 3
+    state = act(state, "end", 0)
+    assert state.turns_that_fit(at(0)) == 0
 
 
 @pytest.mark.parametrize("n", range(3, 21))

@@ -64,7 +64,8 @@ class TrainerApp:
         self.runner.versioned.append(self.planner.start_button)
         self.forms = FormsPanel(store, clock)
         self.actions = ActionsPanel(store, clock)
-        self.room = RoomPanel(store, clock)
+        self.room = RoomPanel(store, clock, on_facilitator_shown=self.forms.hide_qr)
+        self.runner.side.children = [self.forms.status]
         self.paperwork = PaperworkPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),

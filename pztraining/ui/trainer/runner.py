@@ -64,12 +64,22 @@ class Runner:
         self.end_summary = named(w.HTML(), "end-summary")
         self.upcoming = named(w.HTML(), "upcoming")
         self.run_message = Message("run-message")
-        self.live = w.VBox([
-            self.block_header, self.countdown, self.current_block,
+        #: Beside the countdown: what the phones do (the app puts the forms panel's summary here).
+        self.side = named(w.VBox(), "run-side")
+        # On a beamer laptop (1280x720) the countdown, "Volgende blok", the phones and the
+        # current block share the first screen: two columns, the block scrolling in its own box
+        # (style.css), so the trainer never scrolls the countdown away to reach a button.
+        main = named(w.VBox([
+            self.countdown,
             named(w.HBox([self.next_button, self.extend_button, self.skip_button, self.keep_end],
                          layout=w.Layout(flex_flow="row wrap")), "run-buttons", "pz-buttons"),
-            self.run_message, self.show_case, self.case_screen, self.end_summary, self.upcoming,
-            self.reset_button,
+            self.run_message, self.side,
+        ]), "live-main")
+        self.live = w.VBox([
+            self.block_header,
+            named(w.HBox([main, named(w.VBox([self.current_block, self.show_case]), "live-block")]),
+                  "live-grid"),
+            self.case_screen, self.end_summary, self.upcoming, self.reset_button,
         ])
         self.finished = named(w.HTML(), "finished")
         self.again_button = named(w.Button(description=t("run.again")), "again")
