@@ -18,7 +18,16 @@ from . import agenda as agenda_lib
 from . import demo as demo_lib
 from .errors import PztrainingError, ScopeError
 from .handouts import HandoutsError
-from .hub import HubConfigError, HubSettings, config_text
+from .hub import (
+    HubConfigError,
+    HubSettings,
+    NginxSettings,
+    config_text,
+    install_script,
+    nginx_text,
+    nginx_version,
+    write_static,
+)
 from .os_errors import describe
 from .room.beamer import ROOM_PAGE, terminal_qr
 from .store import ROLES, MissingEntry, Store, display_url, login_name
@@ -196,7 +205,11 @@ def build_parser() -> _Parser:
 
     hub = commands.add_parser("hub", help=t("cli.hub"), description=t("cli.hub.description"))
     hub.add_argument("--db", metavar="URL", help=t("cli.opt.hub_db"))
-    hub.add_argument("--config", action="store_true", required=True, help=t("cli.opt.hub_config"))
+    what = hub.add_mutually_exclusive_group(required=True)
+    what.add_argument("--config", action="store_true", help=t("cli.opt.hub_config"))
+    what.add_argument("--nginx", action="store_true", help=t("cli.opt.hub_nginx"))
+    what.add_argument("--write-static", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.hub_write_static"))
+    what.add_argument("--install-script", action="store_true", help=t("cli.opt.hub_install_script"))
     hub.add_argument("--public-url", metavar="URL", help=t("cli.opt.public_url"))
     hub.add_argument("--ip", default="127.0.0.1", help=t("cli.opt.hub_ip"))
     hub.add_argument("--port", type=_port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
@@ -205,6 +218,18 @@ def build_parser() -> _Parser:
     hub.add_argument("--admin", action="append", default=[], metavar=t("cli.metavar.name"), help=t("cli.opt.hub_admin"))
     hub.add_argument("--state-dir", type=Path, default=Path("."), metavar=t("cli.metavar.folder"),
                      help=t("cli.opt.hub_state"))
+    # The nginx site (--nginx) in front of the hub and the room copies.
+    hub.add_argument("--static-dir", default="/srv/pztraining/static", metavar=t("cli.metavar.folder"),
+                     help=t("cli.opt.hub_static_dir"))
+    hub.add_argument("--certificate", default="", metavar=t("cli.metavar.file"), help=t("cli.opt.hub_certificate"))
+    hub.add_argument("--certificate-key", default="", metavar=t("cli.metavar.file"),
+                     help=t("cli.opt.hub_certificate_key"))
+    hub.add_argument("--acme-dir", default="/var/www/letsencrypt", metavar=t("cli.metavar.folder"),
+                     help=t("cli.opt.hub_acme_dir"))
+    hub.add_argument("--http-port", type=_port, default=80, metavar="N", help=t("cli.opt.hub_http_port"))
+    hub.add_argument("--nginx-version", default="", metavar=t("cli.metavar.text"), help=t("cli.opt.hub_nginx_version"))
+    hub.add_argument("--no-tls", action="store_true", help=t("cli.opt.hub_no_tls"))
+    hub.add_argument("--no-ipv6", action="store_true", help=t("cli.opt.hub_no_ipv6"))
     return parser
 
 
@@ -512,12 +537,25 @@ def cmd_hub(args) -> int:
     """Print a jupyterhub_config.py for this install (this Python, this database, these ports)."""
     import os
 
+    public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
+    if args.install_script:
+        print(install_script(), end="")
+        return 0
+    if args.write_static is not None:
+        write_static(args.write_static)
+        return 0
+    if args.nginx:
+        print(nginx_text(NginxSettings(
+            public_url=public_url, hub_port=args.port, room_port=args.room_port, room_copies=args.room_copies,
+            static_dir=args.static_dir, certificate=args.certificate, certificate_key=args.certificate_key,
+            acme_dir=args.acme_dir, http_port=args.http_port, nginx_version=nginx_version(args.nginx_version),
+            tls=not args.no_tls, ipv6=not args.no_ipv6)), end="")
+        return 0
     db_url = args.db or os.environ.get("PZTRAINING_DB")
     if not db_url:
         raise HubConfigError(t("cli.hub.need_db"))
     store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in
     store.close()
-    public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
     settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
                            room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
                            state_dir=str(args.state_dir.resolve()))
