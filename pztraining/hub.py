@@ -347,7 +347,9 @@ server {{
 
     # What every proxied location passes on (no location below sets its own proxy headers).
     proxy_http_version 1.1;
-    proxy_set_header Host $host;
+    # The Host as the browser sent it, port included: Jupyter refuses a websocket whose Origin
+    # (https://name:port) does not match it.
+    proxy_set_header Host $http_host;
     # The room server takes the phone's address from X-Real-IP (its wrong-code limiter).
     proxy_set_header X-Real-IP $remote_addr;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
