@@ -51,7 +51,7 @@ def _limit() -> None:
 
 
 def _start(folder: Path, tree: Path | None) -> _Server:
-    from pztraining.server import notebooks_dir, room_command
+    from pztraining.serving.server import notebooks_dir, room_command
 
     env = isolated_env(folder)
     db_url = env["PZTRAINING_DB"] = f"sqlite:///{folder / 'pz.db'}"

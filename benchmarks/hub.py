@@ -112,7 +112,7 @@ def postgres_pids(cluster) -> list[int]:
 
 def bench_hub(args, say=print) -> list[str]:
     from pztraining.content import load_form
-    from pztraining.forms import form_spec
+    from pztraining.domain.forms import form_spec
     from pztraining.store import Store
     from tests.hub.conftest import start_hub, stop_hub
     from tests.postgres import Cluster, find_bin
@@ -155,7 +155,7 @@ def bench_hub(args, say=print) -> list[str]:
                 by_kind = {"single-user servers + kernels": 0.0, "room services": 0.0, "hub + proxy": 0.0}
                 for pid in pids:
                     command = room_command_line(pid)
-                    kind = ("room services" if "pztraining.room" in command else
+                    kind = ("room services" if "pztraining.serving.room" in command else
                             "single-user servers + kernels" if ("singleuser" in command or "ipykernel" in command)
                             else "hub + proxy")
                     by_kind[kind] += room.rss_mb(pid)

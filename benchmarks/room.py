@@ -532,9 +532,9 @@ async def _write(phone: Phone, code: str, rounds: int, offsets: list[float], sta
 async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: int, hold_s: float,
                 write_s: float, figures: RoomFigures, say, server_pid: int) -> None:
     """Join ``phones_n`` phones, hold them on the push channel, open a form, write, check the store."""
-    from pztraining import participation
     from pztraining.content import load_form
-    from pztraining.forms import form_spec, validate_answers
+    from pztraining.domain.forms import form_spec, validate_answers
+    from pztraining.services import participation
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, n) for n in range(phones_n)]
@@ -596,7 +596,7 @@ async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: i
 def bench_new(folder: Path, chromium: str | None, page_phones: int, phones: int, minutes: float,
               write_s: float, say) -> RoomFigures:
     """The room server: pages at once, one phone in Chromium, the crowd; memory throughout."""
-    from pztraining import server
+    from pztraining.serving import server
     from pztraining.store import Store
 
     db_url = f"sqlite:///{folder / 'room.db'}"

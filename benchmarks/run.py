@@ -35,9 +35,12 @@ import pandas as pd
 
 import hub
 import room
-from pztraining import export, report, results, schedule
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec
+from pztraining.domain import aggregate as report
+from pztraining.domain import schedule
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 from pztraining.store import Store
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -197,7 +200,7 @@ def bench_report(folder: Path) -> None:
 
 def bench_materials(folder: Path, chromium: str) -> None:
     """Building the four decks, and every mySupport handout as HTML and as PDF."""
-    from pztraining import handouts, slides
+    from pztraining.reports import handouts, slides
 
     started = time.perf_counter()
     built = slides.build(folder / "decks")

@@ -48,7 +48,7 @@ c.JupyterHub.implicit_spawn_seconds = 1
 # hashes in STATE_DIR). A refused login stores nothing. Nothing to run besides the hub:
 # right for a small team. For a region: OAuth (oauthenticator: Azure AD, Google) or LDAP
 # (ldapauthenticator) instead, with the same users table for the roles (see the README).
-c.JupyterHub.authenticator_class = "pztraining.hub_auth.RoleAuthenticator"
+c.JupyterHub.authenticator_class = "pztraining.serving.hub_auth.RoleAuthenticator"
 c.RoleAuthenticator.db_url = DB_URL
 c.RoleAuthenticator.dbm_path = os.path.join(STATE_DIR, "passwords.dbm")
 c.RoleAuthenticator.create_users = True
@@ -65,18 +65,18 @@ c.Spawner.cmd = [os.path.join(BIN, "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = NOTEBOOKS
 c.Spawner.default_url = "/voila/render/trainer.ipynb"  # the Draaiboek
 c.Spawner.args = [
-    # Only Voila: no JupyterLab, no classic notebook, no terminals. pztraining.hub_server adds
+    # Only Voila: no JupyterLab, no classic notebook, no terminals. pztraining.serving.hub_server adds
     # the slide decks (pz/dia/) and the beamer page with the join codes (pz/zaal/).
     # (One item per argument: traitlets 5 deprecates a whole dict or list in one argument.)
     *(f"--ServerApp.jpserver_extensions={name}={on}" for name, on in (
-        ("voila", True), ("pztraining.hub_server", True), ("jupyterlab", False), ("notebook_shim", False),
+        ("voila", True), ("pztraining.serving.hub_server", True), ("jupyterlab", False), ("notebook_shim", False),
         ("jupyter_lsp", False), ("jupyter_server_terminals", False))),
     "--ServerApp.terminals_enabled=False",
     "--VoilaConfiguration.show_tracebacks=False",
     # No code of the trainer's own: the kernel takes widget messages only (no execute_request
     # through the websocket; Voila runs the app notebook server-side), and no file can be written.
     *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in WIDGET_MESSAGES),
-    "--ServerApp.contents_manager_class=pztraining.hub_server.ReadOnlyContentsManager",
+    "--ServerApp.contents_manager_class=pztraining.serving.hub_server.ReadOnlyContentsManager",
     # Closed tabs leave kernels behind: reclaim them.
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",
@@ -104,7 +104,7 @@ def _room(number):
     return {
         "name": name,
         "url": f"http://127.0.0.1:{port}",
-        "command": [PYTHON, "-m", "pztraining.room.launch", os.path.join(NOTEBOOKS, "facilitator.ipynb"),
+        "command": [PYTHON, "-m", "pztraining.serving.room.launch", os.path.join(NOTEBOOKS, "facilitator.ipynb"),
                     "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
                     "--Voila.token=", f"--Voila.base_url={ROOM_PREFIX}",
                     "--VoilaConfiguration.show_tracebacks=False",

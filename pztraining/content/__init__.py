@@ -1,7 +1,10 @@
-"""Content as data: programs and checklists in YAML, validated by a versioned schema."""
+"""Layer 1. Content as data: programs and checklists in YAML, validated by a versioned schema.
 
-from .errors import ContentError, ContentProblem
-from .loader import (
+May import: ``core``.
+"""
+
+from pztraining.content.errors import ContentError, ContentProblem
+from pztraining.content.loader import (
     Library,
     UnknownCard,
     UnknownCase,
@@ -27,7 +30,7 @@ from .loader import (
     programs,
     region_path,
 )
-from .schema import (
+from pztraining.content.schema import (
     AGREEMENT_LABELS,
     CONVERSATION_STEPS,
     REGION_ROLES,

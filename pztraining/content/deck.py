@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..texts import t
-from . import loader, schema
-from .errors import ContentError, ContentProblem, display_name
+from pztraining.content import loader, schema
+from pztraining.content.errors import ContentError, ContentProblem, display_name
+from pztraining.core.texts import t
 
 SLIDE_BREAK = "---"
 SUBSLIDE_BREAK = "--"

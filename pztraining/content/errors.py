@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import PztrainingError
-from ..texts import t
+from pztraining.core.errors import PztrainingError
+from pztraining.core.texts import t
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import PztrainingError
-from ..os_errors import dutch_reason
-from ..texts import t
-from . import schema
-from .errors import ContentError, ContentProblem, display_name, problems_from_validation
-from .tree_shape import problems as tree_problems
+from pztraining.content import schema
+from pztraining.content.errors import ContentError, ContentProblem, display_name, problems_from_validation
+from pztraining.content.tree_shape import problems as tree_problems
+from pztraining.core.errors import PztrainingError
+from pztraining.core.os_errors import dutch_reason
+from pztraining.core.texts import t
 
 
 def builtin_content_dir() -> Path:

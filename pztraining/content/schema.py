@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..texts import t
+from pztraining.core.texts import t
 
 SCHEMA_VERSION = 1
 
@@ -523,7 +523,7 @@ class Condition(_Strict):
 
 
 class DecisionTree(_Document):
-    """A decision tree walked step by step; the structure is checked by :mod:`pztraining.decision_tree`."""
+    """A decision tree walked step by step; the structure is checked by :mod:`pztraining.domain.decision_tree`."""
 
     kind: Literal["tree"]
     program: Identifier

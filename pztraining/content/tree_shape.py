@@ -1,7 +1,7 @@
 """The shape of a decision tree: dead ends, loops, unreachable nodes. Pure; used by ``check``.
 
 Here, inside ``content``, so that loading content never imports the logic modules above it;
-:mod:`pztraining.decision_tree` walks trees and re-exports these names.
+:mod:`pztraining.domain.decision_tree` walks trees and re-exports these names.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..texts import t
-from .schema import DecisionTree, TreeNode
+from pztraining.content.schema import DecisionTree, TreeNode
+from pztraining.core.texts import t
 
 
 @dataclass(frozen=True)

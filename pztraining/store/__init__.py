@@ -24,12 +24,14 @@ the same engine, the same per-thread busy window and the same transactions, and 
 (opening a form) touches two aggregates (answers and the room version) in one transaction;
 mixins share that state without a forwarding method for each of ~60 public methods, keep every
 method's name and signature as callers know them, and keep each aggregate's SQL in its module.
+
+Layer 3. May import: ``core``, ``content``.
 """
 
 from __future__ import annotations
 
-from .answers import Answers, FormSession
-from .discussions import (
+from pztraining.store.answers import Answers, FormSession
+from pztraining.store.discussions import (
     ACTION_TEXT_LIMIT,
     ACTION_WHO_LIMIT,
     AgreedAction,
@@ -37,15 +39,8 @@ from .discussions import (
     DiscussionRecord,
     Discussions,
 )
-from .engine import (
-    BUSY_SECONDS,
-    MIGRATION_LOCK,
-    Database,
-    database_url,
-    default_data_dir,
-    display_url,
-)
-from .errors import (
+from pztraining.store.engine import BUSY_SECONDS, MIGRATION_LOCK, Database, database_url, default_data_dir, display_url
+from pztraining.store.errors import (
     AnonymousForm,
     FormClosed,
     MissingDatabase,
@@ -54,8 +49,8 @@ from .errors import (
     StoreError,
     StoreUnavailable,
 )
-from .kartrekker import CONDITION_SCORES, ConditionScore, EnteredIndicator, Kartrekker
-from .keys import (
+from pztraining.store.kartrekker import CONDITION_SCORES, ConditionScore, EnteredIndicator, Kartrekker
+from pztraining.store.keys import (
     FACILITATOR_CODE_LENGTH,
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -65,13 +60,13 @@ from .keys import (
     normalize_join_code,
     salted_device_hash,
 )
-from .migrations import MIGRATIONS, SCHEMA_VERSION
-from .people import ROLES, Account, Participant, People
-from .reading import Reading
-from .roleplay import RolePlay, RolePlayRow
-from .room import Room
-from .tables import ORGANISATION_TABLES, metadata
-from .trainings import Training, Trainings
+from pztraining.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pztraining.store.people import ROLES, Account, Participant, People
+from pztraining.store.reading import Reading
+from pztraining.store.roleplay import RolePlay, RolePlayRow
+from pztraining.store.room import Room
+from pztraining.store.tables import ORGANISATION_TABLES, metadata
+from pztraining.store.trainings import Training, Trainings
 
 
 class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading):

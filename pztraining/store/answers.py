@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from ..texts import t
-from .engine import Database, retry_when_busy
-from .errors import AnonymousForm, FormClosed
-from .keys import new_submission_id
-from .room import bump_room
-from .tables import answers, drafts, form_sessions, quiz_reveals, submissions, utc
-from .trainings import require_training
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, retry_when_busy
+from pztraining.store.errors import AnonymousForm, FormClosed
+from pztraining.store.keys import new_submission_id
+from pztraining.store.room import bump_room
+from pztraining.store.tables import answers, drafts, form_sessions, quiz_reveals, submissions, utc
+from pztraining.store.trainings import require_training
 
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.

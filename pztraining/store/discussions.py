@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from ..text_input import clean_name
-from ..texts import t
-from .engine import Database, inserted_id, retry_when_busy
-from .errors import MissingEntry, StoreError
-from .tables import case_actions, meeting_runs, trainings, utc
-from .trainings import Training, require_training, training_from_row
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, inserted_id, retry_when_busy
+from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.tables import case_actions, meeting_runs, trainings, utc
+from pztraining.store.trainings import Training, require_training, training_from_row
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ class Discussions(Database):
                                 organisation: str | None = None) -> list[DiscussionRecord]:
         """What is stored of the trainings of ``program_ids`` (of one organisation, or all), by id.
 
-        Facts only: whether a discussion counts as held is :func:`pztraining.discussions.held_discussions`'s rule.
+        Facts only: whether a discussion counts as held is the rule of
+        :func:`pztraining.services.discussions.held_discussions`.
         """
         query = select(trainings).where(trainings.c.program_id.in_(sorted(program_ids)))
         if organisation is not None:

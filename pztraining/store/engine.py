@@ -28,11 +28,11 @@ from sqlalchemy import create_engine, event, insert, inspect, select, text, upda
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from ..os_errors import dutch_reason
-from ..texts import t
-from . import migrations
-from .errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
-from .tables import metadata, schema_info
+from pztraining.core.os_errors import dutch_reason
+from pztraining.core.texts import t
+from pztraining.store import migrations
+from pztraining.store.errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
+from pztraining.store.tables import metadata, schema_info
 
 #: One log for the whole store (tests and operators filter on this name).
 log = logging.getLogger("pztraining.store")

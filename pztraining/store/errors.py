@@ -1,4 +1,4 @@
-"""The store's errors: every one a :class:`~pztraining.errors.PztrainingError` with a Dutch message.
+"""The store's errors: every one a :class:`~pztraining.core.errors.PztrainingError` with a Dutch message.
 
 The database's own (English) text never reaches these messages; it goes to the
 ``pztraining.store`` log at debug level (see :mod:`pztraining.store.engine`).
@@ -6,7 +6,7 @@ The database's own (English) text never reaches these messages; it goes to the
 
 from __future__ import annotations
 
-from ..errors import PztrainingError
+from pztraining.core.errors import PztrainingError
 
 
 class StoreError(PztrainingError):

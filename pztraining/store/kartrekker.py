@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
 
-from ..texts import t
-from .engine import Database, retry_when_busy
-from .errors import StoreError
-from .tables import condition_scores, cost_inputs, entered_indicators, plan_starts, utc
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, retry_when_busy
+from pztraining.store.errors import StoreError
+from pztraining.store.tables import condition_scores, cost_inputs, entered_indicators, plan_starts, utc
 
 #: The three scores of an implementation condition ("voldoet (nog) niet / gedeeltelijk / wel").
 CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
@@ -18,7 +18,7 @@ CONDITION_SCORES = ("niet", "gedeeltelijk", "wel")
 
 @dataclass(frozen=True)
 class ConditionScore:
-    """One stored score of one implementation condition (see :mod:`pztraining.kartrekker.conditions`)."""
+    """One stored score of one implementation condition (see :mod:`pztraining.services.kartrekker.conditions`)."""
 
     organisation: str
     program_id: str
@@ -32,7 +32,7 @@ class ConditionScore:
 
 @dataclass(frozen=True)
 class EnteredIndicator:
-    """One figure a kartrekker entered for a period (see :mod:`pztraining.kartrekker.entered`)."""
+    """One figure a kartrekker entered for a period (see :mod:`pztraining.services.kartrekker.entered`)."""
 
     id: int
     organisation: str

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .tables import submissions
+from pztraining.store.tables import submissions
 
 #: Join codes use characters nobody confuses on a phone or a beamer (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

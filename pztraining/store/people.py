@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..text_input import clean_name
-from ..texts import t
-from .engine import Database, retry_when_busy
-from .errors import MissingEntry, StoreError
-from .keys import login_name, salted_device_hash
-from .tables import participants, trainings, users, utc
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, retry_when_busy
+from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.keys import login_name, salted_device_hash
+from pztraining.store.tables import participants, trainings, users, utc
 
 # Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
 # the login name; this table says its role and organisation. Localhost mode needs no rows.
-#: The roles a login name can have (see pztraining.access for what each may do).
+#: The roles a login name can have (see pztraining.services.access for what each may do).
 ROLES = ("trainer", "kartrekker", "coordinator")
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from .engine import Database
-from .tables import (
+from pztraining.store.engine import Database
+from pztraining.store.tables import (
     answers,
     drafts,
     form_sessions,
@@ -53,7 +53,7 @@ class Reading(Database):
         """Every stored answer of these trainings, one dict per answer (for ``report``).
 
         Participant names are not included; ``participant_id`` links to the training's participants
-        (:func:`pztraining.report.pseudonym_codes` gives their codes).
+        (:func:`pztraining.domain.aggregate.pseudonym_codes` gives their codes).
         Submission ids are random, so their order says nothing about when a form was sent.
         """
         if not training_ids:

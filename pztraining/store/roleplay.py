@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from ..texts import t
-from .engine import Database, inserted_id, retry_when_busy
-from .errors import MissingEntry, StoreError
-from .tables import roleplay_groups, roleplay_turns, utc
-from .trainings import require_training
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, inserted_id, retry_when_busy
+from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.tables import roleplay_groups, roleplay_turns, utc
+from pztraining.store.trainings import require_training
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from .engine import Database, retry_when_busy
-from .keys import FACILITATOR_CODE_LENGTH, new_join_code, normalize_join_code
-from .tables import case_shares, facilitator_links, room_versions
-from .trainings import require_training
+from pztraining.store.engine import Database, retry_when_busy
+from pztraining.store.keys import FACILITATOR_CODE_LENGTH, new_join_code, normalize_join_code
+from pztraining.store.tables import case_shares, facilitator_links, room_versions
+from pztraining.store.trainings import require_training
 
 
 def bump_room(conn: Connection, training_id: int) -> None:

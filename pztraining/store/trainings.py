@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..text_input import clean_name
-from ..texts import t
-from .engine import Database, inserted_id, retry_when_busy
-from .errors import MissingEntry, StoreError
-from .keys import new_device_salt, new_join_code, normalize_join_code
-from .tables import (
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+from pztraining.store.engine import Database, inserted_id, retry_when_busy
+from pztraining.store.errors import MissingEntry, StoreError
+from pztraining.store.keys import new_device_salt, new_join_code, normalize_join_code
+from pztraining.store.tables import (
     answers,
     case_actions,
     case_shares,

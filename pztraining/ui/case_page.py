@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..content import UnknownCase, load_case
-from ..texts import t
-from .case_view import participant_html, screen_html, simulant_html
-from .common import Message, login_refusal, named, stylesheet
+from pztraining.content import UnknownCase, load_case
+from pztraining.core.texts import t
+from pztraining.ui.case_view import participant_html, screen_html, simulant_html
+from pztraining.ui.common import Message, login_refusal, named, stylesheet
 
 VIEWS = {"simulant": simulant_html, "participant": participant_html, "screen": screen_html}
 

@@ -6,9 +6,9 @@ participant briefing and vice versa.
 
 from __future__ import annotations
 
-from ..content import Case
-from ..texts import t
-from .common import esc
+from pztraining.content import Case
+from pztraining.core.texts import t
+from pztraining.ui.common import esc
 
 
 def _list(items) -> str:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import ipywidgets as w
 
 if TYPE_CHECKING:
-    from ..access import User
-    from ..store import Store
+    from pztraining.services.access import User
+    from pztraining.store import Store
 
 W = TypeVar("W", bound=w.DOMWidget)
 
@@ -59,7 +59,7 @@ class Message(w.HTML):
 
         Returns whether it went through, so the page re-reads the store only then.
         """
-        from ..store import StoreError
+        from pztraining.store import StoreError
 
         try:
             change()
@@ -113,7 +113,7 @@ class Refresher:
             self._task = None
 
     async def _forever(self) -> None:
-        from ..store import StoreError
+        from pztraining.store import StoreError
 
         while True:
             await asyncio.sleep(self.seconds)
@@ -128,8 +128,8 @@ def open_page(page: Callable[[Store], Any], db: str | None = None) -> w.Widget:
 
     A login name without a role (hosted mode) gets that message only: nothing of the page.
     """
-    from ..access import AccessError
-    from ..store import Store, StoreError
+    from pztraining.services.access import AccessError
+    from pztraining.store import Store, StoreError
 
     try:
         store = Store.open(db)
@@ -150,8 +150,8 @@ def login_refusal(environ, db: str | None = None) -> w.Widget | None:
 
     Localhost mode (no login name) never opens the store here.
     """
-    from ..access import LOGIN_VARIABLE, AccessError, current_user, log_to_server
-    from ..store import Store, StoreError
+    from pztraining.services.access import LOGIN_VARIABLE, AccessError, current_user, log_to_server
+    from pztraining.store import Store, StoreError
 
     if not (environ.get(LOGIN_VARIABLE) or "").strip():
         return None
@@ -169,7 +169,7 @@ def login_refusal(environ, db: str | None = None) -> w.Widget | None:
 
 def page_user(store: Store, user: User | None) -> User:
     """``user``, or the one the hosting layer logged in (``JUPYTERHUB_USER``; localhost: everything)."""
-    from ..access import current_user, log_to_server
+    from pztraining.services.access import current_user, log_to_server
 
     log_to_server()
     return user if user is not None else current_user(store, os.environ)
@@ -177,8 +177,8 @@ def page_user(store: Store, user: User | None) -> User:
 
 def training_options(trainings) -> list[tuple[str, int]]:
     """Dropdown options for trainings: "name (program title)" → id."""
-    from ..content import programs
-    from ..texts import t
+    from pztraining.content import programs
+    from pztraining.core.texts import t
 
     titles = {p.id: p.title for p in programs().values()}
     return [(t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)

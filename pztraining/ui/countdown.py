@@ -9,7 +9,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from ..texts import t
+from pztraining.core.texts import t
 
 _HERE = Path(__file__).parent
 

@@ -1,4 +1,4 @@
-"""The facilitator's role-play timer: a thin view over :mod:`pztraining.roleplay`.
+"""The facilitator's role-play timer: a thin view over :mod:`pztraining.domain.roleplay`.
 
 Every press goes through the store under a lock (``Store.update_roleplay``) with the version
 this page last saw, so two facilitators pressing at once cannot both act: the first wins and
@@ -15,17 +15,28 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from .. import access, roleplay, schedule
-from ..access import LOCAL, User
-from ..clock import utc_now
-from ..content import Block, Meeting, Program, UnknownCase, load_case, load_program
-from ..roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
-from ..store import RolePlayRow, Store, StoreError
-from ..text_input import clean_name
-from ..texts import t
-from .case_view import screen_html
-from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
-from .countdown import Countdown
+from pztraining.content import Block, Meeting, Program, UnknownCase, load_case, load_program
+from pztraining.core.clock import utc_now
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+from pztraining.domain import roleplay, schedule
+from pztraining.domain.roleplay import Group, RolePlay, RolePlayError, parse_duration, split_groups
+from pztraining.services import access
+from pztraining.services.access import LOCAL, User
+from pztraining.store import RolePlayRow, Store, StoreError
+from pztraining.ui.case_view import screen_html
+from pztraining.ui.common import (
+    Message,
+    Refresher,
+    esc,
+    named,
+    open_page,
+    page_user,
+    set_options,
+    stylesheet,
+    training_options,
+)
+from pztraining.ui.countdown import Countdown
 
 #: How often the page re-reads the group from the store, in seconds.
 REFRESH_SECONDS = 2.0

@@ -7,13 +7,13 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ..content import Meeting, load_form
-from ..forms import form_spec
-from ..links import ROOM_PAGE, participant_url, qr_svg, trainer_page
-from ..store import FormSession, Store, Training
-from ..texts import t
-from .common import Message, Refresher, esc, named
-from .quiz_board import QuizBoard
+from pztraining.content import Meeting, load_form
+from pztraining.core.texts import t
+from pztraining.domain.forms import form_spec
+from pztraining.domain.links import ROOM_PAGE, participant_url, qr_svg, trainer_page
+from pztraining.store import FormSession, Store, Training
+from pztraining.ui.common import Message, Refresher, esc, named
+from pztraining.ui.quiz_board import QuizBoard
 
 #: How often the counts are re-read while the panel is shown, in seconds.
 REFRESH_SECONDS = 3.0
@@ -140,7 +140,7 @@ class FormsPanel:
                 missing_text = t("panel.form.missing", names=", ".join(names))
                 _set(parts["missing"], f"<div class='pz-note'>{esc(missing_text)}</div>" if names else "")
             elif session is not None and session.is_open:
-                # Anonymous answers are stored in batches (pztraining.mixing): the count lags.
+                # Anonymous answers are stored in batches (pztraining.services.mixing): the count lags.
                 _set(parts["missing"], f"<div class='pz-note pz-form-batches'>{esc(t('panel.form.batches'))}</div>")
             else:
                 _set(parts["missing"], "")

@@ -13,11 +13,11 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ..content import Form, FormItem
-from ..quiz import option_counts, quiz_items
-from ..store import Store
-from ..texts import t
-from .common import Message, esc, named
+from pztraining.content import Form, FormItem
+from pztraining.core.texts import t
+from pztraining.domain.quiz import option_counts, quiz_items
+from pztraining.store import Store
+from pztraining.ui.common import Message, esc, named
 
 
 def quiz_bars_html(item: FormItem, counts: dict[str, int], revealed: bool) -> str:

@@ -1,6 +1,6 @@
 """The results page (trainer side): counts live, charts, tables, exports and paper forms.
 
-A thin view over :mod:`pztraining.results`, :mod:`pztraining.export` and the store.
+A thin view over :mod:`pztraining.services.results`, :mod:`pztraining.reports.export` and the store.
 """
 
 from __future__ import annotations
@@ -12,17 +12,28 @@ from datetime import datetime
 import ipywidgets as w
 import pandas as pd
 
-from .. import access, export, participation, results
-from ..access import AccessDenied, User
-from ..clock import local, utc_now
-from ..content import library, load_form, load_program
-from ..errors import ExportError, ScopeError
-from ..forms import form_spec
-from ..store import Store, StoreError
-from ..texts import t
-from .common import Message, Refresher, esc, named, open_page, page_user, set_options, stylesheet, training_options
-from .download import Downloads
-from .form_widget import FormWidget
+from pztraining.content import library, load_form, load_program
+from pztraining.core.clock import local, utc_now
+from pztraining.core.errors import ExportError, ScopeError
+from pztraining.core.texts import t
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import access, participation, results
+from pztraining.services.access import AccessDenied, User
+from pztraining.store import Store, StoreError
+from pztraining.ui.common import (
+    Message,
+    Refresher,
+    esc,
+    named,
+    open_page,
+    page_user,
+    set_options,
+    stylesheet,
+    training_options,
+)
+from pztraining.ui.download import Downloads
+from pztraining.ui.form_widget import FormWidget
 
 REFRESH_SECONDS = 5.0
 
@@ -36,7 +47,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _labels() -> set[str]:
-    from ..texts import NL
+    from pztraining.core.texts import NL
 
     return set(NL)
 

@@ -14,11 +14,11 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ..content import Meeting, load_case
-from ..links import facilitator_url, qr_svg
-from ..store import Store, StoreError, Training
-from ..texts import t
-from .common import Message, esc, named
+from pztraining.content import Meeting, load_case
+from pztraining.core.texts import t
+from pztraining.domain.links import facilitator_url, qr_svg
+from pztraining.store import Store, StoreError, Training
+from pztraining.ui.common import Message, esc, named
 
 
 def meeting_cases(meeting: Meeting) -> list[str]:

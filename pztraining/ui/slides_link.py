@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from ..links import trainer_page
-from ..slides import SLIDES_ENV, SLIDES_ROUTE, deck_for
-from ..texts import t
-from .common import esc
+from pztraining.core.texts import t
+from pztraining.domain.links import trainer_page
+from pztraining.reports.slides import SLIDES_ENV, SLIDES_ROUTE, deck_for
+from pztraining.ui.common import esc
 
 __all__ = ["SLIDES_ENV", "slides_link_html"]
 

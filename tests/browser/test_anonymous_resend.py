@@ -16,8 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
+from pztraining.core.texts import t
 from pztraining.store import Store
-from pztraining.texts import t
 from tests.browser.helpers import (
     EVALUATION,
     MEETING,

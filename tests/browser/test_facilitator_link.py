@@ -14,7 +14,7 @@ import re
 from playwright.sync_api import Browser, expect
 
 from pztraining.content import load_program
-from pztraining.roleplay import Group, RolePlay
+from pztraining.domain.roleplay import Group, RolePlay
 from pztraining.store import Store
 from tests.browser.helpers import FIRST_RENDER_MS, PHONE_PAGE_MS, device, explained, now
 

@@ -13,8 +13,8 @@ from collections import Counter
 import pytest
 from playwright.sync_api import Page, expect
 
-from pztraining import demo
-from pztraining.kartrekker import indicators
+from pztraining.cli import demo
+from pztraining.services.kartrekker import indicators
 from tests.browser.helpers import FIRST_RENDER_MS, explained, now, wait_until
 
 #: What the kernel does after a click or a keystroke (store writes, a report).

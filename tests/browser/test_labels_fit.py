@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from tests.browser.helpers import EVALUATION, FIRST_RENDER_MS, MEETING, explained, now
 
 LAPTOP = {"width": 1366, "height": 768}

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from pztraining.store import Store
 from tests.browser.helpers import (
     MEETING,

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from pztraining import demo
-from pztraining.cli import main
+from pztraining.cli import demo
+from pztraining.cli.main import main
 from tests.browser.helpers import FIRST_RENDER_MS, PHONE_PAGE_MS, PHONE_VIEWPORT, explained, join, now, watch
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

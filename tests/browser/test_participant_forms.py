@@ -255,7 +255,7 @@ def test_required_items_and_too_long_text_are_refused_without_losing_text(page: 
 
 def test_a_text_the_server_cannot_store_is_refused_with_the_reason_on_the_phone(page: Page, served, store: Store):
     # A pasted terminal colour code (ESC) cannot be stored: the phone must say why, not "we retry".
-    from pztraining.texts import t
+    from pztraining.core.texts import t
 
     training = new_training(store, "Onzichtbaar teken")
     open_form(store, training, REFLECTION)

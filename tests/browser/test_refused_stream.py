@@ -15,7 +15,7 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import expect
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 from tests.browser.helpers import PHONE_PAGE_MS, PHONE_VIEWPORT, register
 from tests.room.conftest import running_room_server
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from pztraining.store import Store, Training
 from tests.browser.helpers import (
     EVALUATION,

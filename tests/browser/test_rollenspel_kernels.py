@@ -17,7 +17,7 @@ from tests.processes import descendants
 #: A kernel asked to shut down is gone within this (seconds).
 GONE_S = 15
 #: Voila server module per place the Rollenspel page is served.
-SERVERS = {"tablet": "pztraining.room.app", "trainer": "pztraining.voila_app"}
+SERVERS = {"tablet": "pztraining.serving.room.app", "trainer": "pztraining.serving.voila_app"}
 
 
 def kernels(served, where: str) -> int:

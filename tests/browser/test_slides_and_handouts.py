@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from pztraining import slides
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content.deck import deck_files, read_deck
+from pztraining.reports import slides
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from pztraining.store import Store, Training
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.helpers import (

@@ -23,8 +23,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from pztraining.content import load_program
+from pztraining.core.texts import t
 from pztraining.store import Store, Training
-from pztraining.texts import t
 from tests.browser.helpers import (
     EVALUATION,
     OTHER_SIDE_MS,

@@ -26,7 +26,7 @@ import requests
 import urllib3
 from playwright.sync_api import Browser, expect
 
-from pztraining.hub import HubSettings, config_text
+from pztraining.serving.hub import HubSettings, config_text
 from pztraining.store import Store
 from tests.browser.helpers import PHONE_VIEWPORT, register
 from tests.nginx import Nginx, binary_or_skip, self_signed

@@ -32,11 +32,11 @@ import pytest
 from sqlalchemy import text
 
 from pztraining.content import load_form
-from pztraining.hub import NginxSettings, nginx_text, nginx_version, write_static
-from pztraining.room.events import HEARTBEAT_SECONDS
-from pztraining.room.page import page_html
+from pztraining.serving.hub import NginxSettings, nginx_text, nginx_version, write_static
+from pztraining.serving.room.events import HEARTBEAT_SECONDS
+from pztraining.serving.room.page import page_html
+from pztraining.serving.web_security import STRICT_POLICY
 from pztraining.store import Store
-from pztraining.web_security import STRICT_POLICY
 from tests.hub.conftest import Hub, start_hub, stop_hub
 from tests.nginx import Nginx, binary_or_skip, self_signed, version
 from tests.processes import free_port
@@ -64,7 +64,7 @@ class Front:
 
     def copy_pid(self, port: int) -> int:
         return next(pid for pid, command in self.hub.processes().items()
-                    if "pztraining.room.launch" in command and f"--port={port}" in command)
+                    if "pztraining.serving.room.launch" in command and f"--port={port}" in command)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-from pztraining.hub import HubSettings, config_text
+from pztraining.serving.hub import HubSettings, config_text
 from pztraining.store import Store
 from tests.processes import free_port, isolated_env
 from tests.room.conftest import Phone, RoomServer, _stop

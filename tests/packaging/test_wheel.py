@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 from tests.processes import free_port, isolated_env, stop_tree
 
 pytestmark = pytest.mark.packaging

@@ -1,4 +1,4 @@
-"""A real room server (``python -m pztraining.room.app``) for the HTTP tests, and a phone to talk to it.
+"""A real room server (``python -m pztraining.serving.room.app``) for the HTTP tests, and a phone to talk to it.
 
 The server runs with an empty Jupyter configuration and its own temporary database, on a
 free port of 127.0.0.1; it is stopped with its process group (and any kernel) at the end.
@@ -70,7 +70,7 @@ def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None
 
     ``preexec_fn`` runs in the server's process before it starts (e.g. to lower its limits).
     """
-    from pztraining.server import notebooks_dir, room_command
+    from pztraining.serving.server import notebooks_dir, room_command
 
     env = isolated_env(tmp)
     env["PZTRAINING_DB"] = db_url
@@ -181,7 +181,7 @@ def running_trainer_server(tmp: Path, host: str):
     with one training and a deck (``DECK``); yields (server, training), stopped when the block ends."""
     from datetime import UTC, datetime
 
-    from pztraining.server import notebooks_dir, start_voila
+    from pztraining.serving.server import notebooks_dir, start_voila
     from pztraining.store import Store
 
     slides = tmp / "dia"

@@ -1,7 +1,7 @@
 """Anonymous stays anonymous on disk: what a killed room server leaves behind cannot link an
 anonymous answer to a phone, and what the phones kept is stored after the restart.
 
-A real room server (``python -m pztraining.room.app``) on SQLite, phones over HTTP, a kill -9
+A real room server (``python -m pztraining.serving.room.app``) on SQLite, phones over HTTP, a kill -9
 in the middle; then the raw bytes of ``pz.db`` and ``pz.db-wal`` are read as an administrator
 holding the files would read them.
 

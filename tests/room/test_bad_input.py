@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 
 from .conftest import Phone, Reply
 

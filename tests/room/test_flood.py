@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 from tests.loops import run_async
 
 from .conftest import RoomServer, running_room_server

@@ -1,6 +1,6 @@
 """The room server over real HTTP: what phones may and may not do, and what never starts a kernel.
 
-One real ``python -m pztraining.room.app`` per module (see conftest.py). Requests that must be
+One real ``python -m pztraining.serving.room.app`` per module (see conftest.py). Requests that must be
 refused come from their own loopback address (127.0.0.x), so the wrong-code limiter of one
 test never slows another.
 """
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 
 from .conftest import Phone
 

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 
 from .conftest import DECK, running_trainer_server
 

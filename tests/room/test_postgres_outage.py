@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pztraining.core.texts import t
 from pztraining.store import Store, StoreUnavailable
-from pztraining.texts import t
 
 from .conftest import Phone, running_room_server
 
@@ -75,7 +75,7 @@ def test_a_room_server_started_on_its_own_with_an_unreachable_database_says_so_a
     """As a hub service it is started without ``pztraining serve`` checking the database first."""
     import subprocess
 
-    from pztraining.server import notebooks_dir, room_command
+    from pztraining.serving.server import notebooks_dir, room_command
     from tests.processes import free_port, isolated_env
 
     env = isolated_env(tmp_path)

@@ -7,7 +7,7 @@ import http.client
 
 import pytest
 
-from pztraining.texts import t
+from pztraining.core.texts import t
 
 from .test_trainer_server import HOST, trainer  # noqa: F401 - the module's server (with a token)
 

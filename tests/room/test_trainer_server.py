@@ -6,8 +6,8 @@ import http.client
 
 import pytest
 
-from pztraining.server import ServerError, trainer_token
-from pztraining.texts import t
+from pztraining.core.texts import t
+from pztraining.serving.server import ServerError, trainer_token
 
 from .conftest import DECK, running_trainer_server
 

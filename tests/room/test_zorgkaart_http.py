@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 
 from .test_http import new_phone
 

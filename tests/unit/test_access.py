@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pztraining import access
-from pztraining.access import LOCAL, AccessDenied, UnknownUser, User
+from pztraining.services import access
+from pztraining.services.access import LOCAL, AccessDenied, UnknownUser, User
 from pztraining.store import MissingEntry, StoreError, Training
 
 NOORD = User("anna", "trainer", "Zorggroep Noord")
@@ -44,7 +44,7 @@ def test_a_login_name_is_found_as_jupyterhub_spells_it_in_lower_case(store):
 
 
 def test_a_login_name_without_a_role_is_refused_in_dutch_and_logged(store, caplog):
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     with pytest.raises(UnknownUser, match="ingelogd als 'onbekend', maar die naam heeft nog geen rol"):
         access.current_user(store, {"JUPYTERHUB_USER": "onbekend"})
     assert "onbekend" in caplog.text
@@ -71,14 +71,14 @@ def test_a_coordinator_reads_every_organisations_results_always_pseudonymized():
 
 def test_opening_another_organisations_training_by_id_is_refused_and_logged(store, clock, caplog):
     zuid = store.add_training("Zuid", "mysupport", clock(), "Zorggroep Zuid")
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
         access.find_training(store, NOORD, zuid.id, access.can_run, "draaiboek")
     assert f"user='anna' role=trainer training={zuid.id} action=draaiboek" in caplog.text
 
 
 def test_a_hosted_user_cannot_tell_a_missing_id_from_a_refused_one(store, caplog):
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
         access.find_training(store, NOORD, 999, access.can_run, "draaiboek")
     assert "training=999" in caplog.text

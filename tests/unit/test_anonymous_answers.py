@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from pztraining import export, results
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 from pztraining.store import SCHEMA_VERSION, Store
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from pztraining import participation as part
 from pztraining.content import load_form
-from pztraining.mixing import Mixer
+from pztraining.services import participation as part
+from pztraining.services.mixing import Mixer
 from pztraining.store import SCHEMA_VERSION, Store, salted_device_hash
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

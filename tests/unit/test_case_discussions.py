@@ -9,8 +9,8 @@ import pytest
 from pztraining.content import load_program
 from pztraining.content.errors import ContentError
 from pztraining.content.loader import validate_data
-from pztraining.discussions import HeldDiscussion, Period, carried_over, count_per_period, half_years, quarters
-from pztraining.kartrekker.gather import case_discussions_for
+from pztraining.services.discussions import HeldDiscussion, Period, carried_over, count_per_period, half_years, quarters
+from pztraining.services.kartrekker.gather import case_discussions_for
 from pztraining.store import MissingEntry, StoreError
 
 PROGRAM = "casuistiekbespreking"
@@ -168,7 +168,7 @@ def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
 def test_the_held_rule_needs_no_database_a_reset_run_and_a_future_date_do_not_count():
     from datetime import datetime
 
-    from pztraining.discussions import held_discussions
+    from pztraining.services.discussions import held_discussions
     from pztraining.store import AgreedAction, DiscussionRecord, Training
 
     series = Training(1, "Casuïstiek", PROGRAM, "Hospice", DATES, datetime(2026, 1, 1, tzinfo=UTC))

@@ -4,7 +4,7 @@ from datetime import UTC
 
 import pytest
 
-from pztraining.cli import build_parser, main
+from pztraining.cli.main import build_parser, main
 
 AGENDA_90 = """\
 mySupport – proactieve zorgplanning bij dementie

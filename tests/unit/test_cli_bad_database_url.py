@@ -3,7 +3,7 @@ database, no traceback, no English system text, and never the password."""
 
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 
 PASSWORD = "Geheim-42"
 #: Every command that opens the database, with what it needs besides --db.

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pztraining import server as server_module
-from pztraining.cli import main
+from pztraining.cli.main import main
+from pztraining.serving import server as server_module
 from tests.processes import free_port
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.store import Store
 
 ENGLISH = ("No such file", "not a database", "No module named", "no such table", "connection",

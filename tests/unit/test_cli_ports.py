@@ -2,7 +2,7 @@
 
 import pytest
 
-from pztraining.cli import build_parser, main
+from pztraining.cli.main import build_parser, main
 
 
 @pytest.mark.parametrize("command", ["serve", "demo"])

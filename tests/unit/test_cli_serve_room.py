@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pztraining import cli, server
-from pztraining.cli import main
+from pztraining.cli import main as cli
+from pztraining.cli.main import main
+from pztraining.serving import server
 
 
 class _Stopped:

@@ -1,6 +1,6 @@
 """``pztraining users``: roles for login names, invoked in-process with the exact output."""
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 
 FIRST_LOGIN = "Eerste keer inloggen (zelf een wachtwoord kiezen) kan tot "
 
@@ -96,7 +96,7 @@ def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(sto
 
     _, maan = _two_organisations(store)
     monkeypatch.setenv("JUPYTERHUB_USER", "kees")
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     out = tmp_path / "uit.xlsx"
     assert main(["export", "--db", store.url, "--training", str(maan.id), "--out", str(out)]) == 1
     assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"
@@ -120,7 +120,7 @@ def test_a_kartrekker_gets_the_borging_report_of_its_own_organisation_only(store
 
     _two_organisations(store)
     monkeypatch.setenv("JUPYTERHUB_USER", "kees")
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     period = ["--from", "2026-01-01", "--to", "2026-12-31", "--format", "html"]
     other = tmp_path / "andere.html"
     assert main(["borging", "--db", store.url, "--org", "Andere Zorg", *period, "--out", str(other)]) == 1

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import ContentError, load_file
 from pztraining.content.loader import builtin_content_dir
 

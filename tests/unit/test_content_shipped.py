@@ -120,7 +120,7 @@ def test_the_names_of_steps_2_to_5_are_called_the_packages_proposal_where_they_a
 
 
 def test_the_export_column_is_spelled_trainingsnummer():
-    from pztraining.texts import t
+    from pztraining.core.texts import t
 
     assert t("col.training_id") == "Trainingsnummer"
 

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pztraining import results
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.services import results
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ITEMS = ["deskundig-herkennen", "deskundig-verslaving", "deskundig-gesprek", "deskundig-consultatie",

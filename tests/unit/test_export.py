@@ -7,9 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pztraining import export, results
-from pztraining.cli import main
-from pztraining.errors import ExportError
+from pztraining.cli.main import main
+from pztraining.core.errors import ExportError
+from pztraining.reports import export
+from pztraining.services import results
 from tests.unit.test_report import AFTER, BEFORE, RELEVANCE, fill
 
 NOW = datetime(2026, 11, 23, 10, 0)

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from pztraining import export, results
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 from tests.unit.test_report import fill
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

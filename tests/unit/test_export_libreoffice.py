@@ -18,10 +18,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pztraining import export
-from pztraining.kartrekker import export as borging_export
-from pztraining.kartrekker import gather
-from pztraining.kartrekker.planning import MONTH_NAMES
+from pztraining.reports import borging as borging_export
+from pztraining.reports import export
+from pztraining.services.kartrekker import gather
+from pztraining.services.kartrekker.planning import MONTH_NAMES
 from tests import libreoffice
 from tests.unit.test_export_readable import with_open_answers
 from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_organisation

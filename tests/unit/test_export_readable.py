@@ -8,9 +8,10 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from pztraining import export, results
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 from tests.unit.test_report import NOW as FILLED
 from tests.unit.test_report import fill
 

@@ -6,10 +6,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pztraining import export, results
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 FORMULA = "=cmd|' /C calc'!A0"

@@ -11,8 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pztraining import files, slides
-from pztraining.cli import main
+from pztraining.cli.main import main
+from pztraining.core import files
+from pztraining.reports import slides
 from tests.unit.test_kartrekker_indicators import ORG, fill_organisation
 from tests.unit.test_report import fill
 from tests.unit.test_slides import GOOD_DECK

@@ -3,7 +3,7 @@
 import pytest
 
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec, validate_answers
+from pztraining.domain.forms import form_spec, validate_answers
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_the_browser_spec_labels_the_agreement_scale(evaluation):
 
 def test_a_paper_form_may_leave_required_questions_open_and_they_are_listed():
     from pztraining.content import load_form
-    from pztraining.forms import validate_answers
+    from pztraining.domain.forms import validate_answers
 
     form = load_form("evaluatie-mysupport")
     required = [item.id for item in form.items if item.required]

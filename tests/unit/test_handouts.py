@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pztraining import content
-from pztraining.cli import main
-from pztraining.forms import form_spec
-from pztraining.handouts import TrainingInfo, card_copies, handouts_for
-from pztraining.handouts.pages import ROWS_PER_PAGE, attendance_list, card_sheet, case_sheets, paper_form
+from pztraining.cli.main import main
+from pztraining.domain.forms import form_spec
+from pztraining.reports.handouts import TrainingInfo, card_copies, handouts_for
+from pztraining.reports.handouts.pages import ROWS_PER_PAGE, attendance_list, card_sheet, case_sheets, paper_form
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

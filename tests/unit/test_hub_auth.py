@@ -5,7 +5,7 @@ from __future__ import annotations
 import dbm
 from datetime import UTC, datetime, timedelta
 
-from pztraining.hub_auth import RoleAuthenticator
+from pztraining.serving.hub_auth import RoleAuthenticator
 from pztraining.store import Store
 from tests.loops import run_async
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from traitlets.config import Config
 
-from pztraining.cli import main
-from pztraining.hub import HubSettings, config_text
+from pztraining.cli.main import main
+from pztraining.serving.hub import HubSettings, config_text
 
 
 def read_config(text: str) -> Config:
@@ -39,7 +39,7 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
         "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
     assert c.Spawner.environment["PZTRAINING_DB"] == db
     assert c.Spawner.environment["PZTRAINING_PARTICIPANT_URL"] == "https://training.example.nl/services/room/"
-    assert c.JupyterHub.authenticator_class == "pztraining.hub_auth.RoleAuthenticator"
+    assert c.JupyterHub.authenticator_class == "pztraining.serving.hub_auth.RoleAuthenticator"
     assert c.Authenticator.allow_all is False and c.Authenticator.admin_users == {"beheer"}
     assert c.JupyterHub.db_url == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
 
@@ -51,11 +51,11 @@ def test_trainers_servers_serve_the_decks_and_the_beamer_page():
     app = ServerApp()
     app.parse_command_line(c.Spawner.args)  # as jupyterhub-singleuser reads them
     extensions = app.jpserver_extensions
-    assert extensions["pztraining.hub_server"] is True and extensions["voila"] is True
+    assert extensions["pztraining.serving.hub_server"] is True and extensions["voila"] is True
     assert extensions["jupyterlab"] is False
-    from pztraining import hub_server
+    from pztraining.serving import hub_server
 
-    assert hub_server._jupyter_server_extension_points() == [{"module": "pztraining.hub_server"}]
+    assert hub_server._jupyter_server_extension_points() == [{"module": "pztraining.serving.hub_server"}]
 
 
 def test_room_copies_share_one_prefix_and_need_no_login():
@@ -90,7 +90,7 @@ def test_wrong_settings_are_one_dutch_sentence(capsys, tmp_path, monkeypatch):
 def test_the_example_in_deploy_is_what_the_command_prints_for_the_readme_layout():
     from pathlib import Path
 
-    from pztraining.hub import EXAMPLE
+    from pztraining.serving.hub import EXAMPLE
 
     example = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub" / "jupyterhub_config.py"
     assert example.read_text() == config_text(EXAMPLE), "regenerate deploy/jupyterhub/jupyterhub_config.py"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pztraining.cli import main
-from pztraining.hub import (
+from pztraining.cli.main import main
+from pztraining.serving.hub import (
     EXAMPLE,
     EXAMPLE_NGINX,
     HubSettings,
@@ -22,9 +22,9 @@ from pztraining.hub import (
     venv_python,
     write_static,
 )
-from pztraining.room.handlers import STATIC_FILES
-from pztraining.room.page import page_html
-from pztraining.web_security import STRICT_POLICY
+from pztraining.serving.room.handlers import STATIC_FILES
+from pztraining.serving.room.page import page_html
+from pztraining.serving.web_security import STRICT_POLICY
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 DEPLOY = CHECKOUT / "deploy"
@@ -118,7 +118,7 @@ def test_the_wheel_carries_deploy():
 @pytest.mark.subprocess  # importing jupyterhub.auth loads pamela, which runs ldconfig
 def test_the_hub_does_not_warn_that_nobody_can_log_in():
     pytest.importorskip("firstuseauthenticator")
-    from pztraining.hub_auth import RoleAuthenticator
+    from pztraining.serving.hub_auth import RoleAuthenticator
 
     authenticator = RoleAuthenticator()
     assert authenticator.allow_all is False and authenticator.any_allow_config is True

@@ -6,7 +6,8 @@ import json
 import logging
 import os
 
-from pztraining import hub_server, slides
+from pztraining.reports import slides
+from pztraining.serving import hub_server
 
 LOG = logging.getLogger("test-hub-server")
 
@@ -44,8 +45,8 @@ def test_the_hub_servers_error_pages_are_dutch_and_carry_no_exception():
     from jinja2 import Environment, FileSystemLoader
     from jupyter_server import DEFAULT_TEMPLATE_PATH_LIST
 
-    from pztraining.texts import t
-    from pztraining.web_errors import use_dutch_error_templates
+    from pztraining.core.texts import t
+    from pztraining.serving.web_errors import use_dutch_error_templates
 
     settings = {"jinja2_env": Environment(loader=FileSystemLoader(DEFAULT_TEMPLATE_PATH_LIST), autoescape=True)}
     use_dutch_error_templates(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from pztraining.participation import JOIN_DAYS, join_code_last_day, join_days, training_over
+from pztraining.services.participation import JOIN_DAYS, join_code_last_day, join_days, training_over
 from pztraining.store import Training
 
 CREATED = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pztraining.content.schema import Conditions
-from pztraining.kartrekker import conditions
+from pztraining.services.kartrekker import conditions
 from pztraining.store import StoreError
 
 ORG = "Zorggroep Noord"
@@ -93,7 +93,7 @@ def test_cost_inputs_are_kept_as_typed_per_organisation_and_format(any_store):
 
 
 def test_the_shipped_checklist_has_the_sources_seventeen_conditions():
-    from pztraining.kartrekker.gather import conditions_for
+    from pztraining.services.kartrekker.gather import conditions_for
 
     shipped = conditions_for("mysupport")
     assert len(shipped.conditions) == 17 and conditions_for("ggz") is shipped

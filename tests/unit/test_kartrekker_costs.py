@@ -3,7 +3,7 @@
 import pytest
 
 from pztraining.content import library
-from pztraining.kartrekker import costs
+from pztraining.services.kartrekker import costs
 
 MYSUPPORT = {
     "trainingen": "3", "deelnemers": "12", "uren-training": "5", "tarief-verzorgende": "38",

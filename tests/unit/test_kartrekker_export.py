@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 
-from pztraining.cli import main
-from pztraining.kartrekker import export, gather
+from pztraining.cli.main import main
+from pztraining.reports import borging as export
+from pztraining.services.kartrekker import gather
 from tests.unit.test_kartrekker_indicators import AMSTERDAM, NAMES, ORG, TODAY, fill_organisation
 
 CREATED = datetime(2026, 11, 30, 10, 15)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from pztraining.content import load_form
-from pztraining.forms import form_spec
-from pztraining.kartrekker import gather, indicators
+from pztraining.domain.forms import form_spec
+from pztraining.services.kartrekker import gather, indicators
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 30)
@@ -121,7 +121,7 @@ def test_only_days_inside_the_chosen_dates_count_also_in_the_edge_periods(store)
 
 def test_an_unknown_organisation_or_a_reversed_period_is_refused_in_dutch(store):
     fill_organisation(store)
-    from pztraining.errors import ScopeError
+    from pztraining.core.errors import ScopeError
 
     with pytest.raises(ScopeError,
                        match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"):

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 
-from pztraining.cli import main
-from pztraining.kartrekker import entered, export, gather, indicators
+from pztraining.cli.main import main
+from pztraining.reports import borging as export
+from pztraining.services.kartrekker import entered, gather, indicators
 from pztraining.store import SCHEMA_VERSION, Store
 from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_organisation
 

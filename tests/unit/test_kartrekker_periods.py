@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from pztraining.kartrekker import indicators
+from pztraining.services.kartrekker import indicators
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

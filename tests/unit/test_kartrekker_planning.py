@@ -3,7 +3,7 @@
 from datetime import date
 
 from pztraining.content import library
-from pztraining.kartrekker.planning import PlannedTraining, default_start, month_label, timeline
+from pztraining.services.kartrekker.planning import PlannedTraining, default_start, month_label, timeline
 
 MYSUPPORT = library().plannings["planning-mysupport"]
 

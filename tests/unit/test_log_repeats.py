@@ -2,8 +2,8 @@
 
 import logging
 
-from pztraining.log_repeats import RepeatLimit
-from pztraining.texts import t
+from pztraining.core.texts import t
+from pztraining.serving.log_repeats import RepeatLimit
 
 
 def record(msg: str, *args, created: float, name: str = "tornado.access", level: int = logging.WARNING):
@@ -29,7 +29,7 @@ def test_other_lines_and_other_loggers_are_not_held_back_by_a_flood():
     limit = RepeatLimit(limit=2, window=60.0, emit=lambda r: None)
     for n in range(100):
         limit.filter(record("%d %s %.2fms", 429, "GET /", 0.5, created=1000.0 + n / 100))
-    assert limit.filter(record("room watcher: could not read the store", name="pztraining.room.events",
+    assert limit.filter(record("room watcher: could not read the store", name="pztraining.serving.room.events",
                                created=1001.0))
     assert limit.filter(record("%d %s %.2fms", 500, "GET /", 0.5, level=logging.ERROR, created=1001.0))
 

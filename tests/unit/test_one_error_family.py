@@ -9,17 +9,18 @@ import json
 import logging
 from pathlib import Path
 
+import pytest
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
 import pztraining
-from pztraining import cli
-from pztraining.decision_tree import InvalidPath
-from pztraining.errors import PztrainingError
-from pztraining.room.handlers import RoomHandler
-from pztraining.web_errors import DutchErrors
+from pztraining.cli import main as cli
+from pztraining.core.errors import PztrainingError
+from pztraining.domain.decision_tree import InvalidPath
+from pztraining.serving.room.handlers import RoomHandler
+from pztraining.serving.web_errors import DutchErrors
 from tests.loops import run_async
 
 PACKAGE = Path(pztraining.__file__).parent
@@ -40,6 +41,8 @@ def _exception_classes() -> list[type]:
     return found
 
 
+# Importing every module imports JupyterHub's auth, whose PAM binding runs ldconfig once.
+@pytest.mark.subprocess
 def test_every_error_of_the_package_can_be_caught_as_one_pztraining_error():
     classes = _exception_classes()
     assert len(classes) > 20  # the scan sees them (access, content, files, the room, the store, ...)
@@ -47,10 +50,10 @@ def test_every_error_of_the_package_can_be_caught_as_one_pztraining_error():
     assert outside == []
     # Callers that catch the builtin error these were before still catch them.
     from pztraining.content import UnknownProgram
-    from pztraining.participation import InvalidDevice
-    from pztraining.request_body import BadBody
-    from pztraining.roleplay import RolePlayError
-    from pztraining.schedule import ScheduleError
+    from pztraining.domain.roleplay import RolePlayError
+    from pztraining.domain.schedule import ScheduleError
+    from pztraining.services.participation import InvalidDevice
+    from pztraining.serving.request_body import BadBody
 
     value_errors = (InvalidPath, InvalidDevice, BadBody, RolePlayError, ScheduleError)
     assert all(issubclass(cls, ValueError) for cls in value_errors)

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from pztraining.cli import main
-from pztraining.files import WriteError, atomic_text
-from pztraining.os_errors import REASONS, dutch_reason
+from pztraining.cli.main import main
+from pztraining.core.files import WriteError, atomic_text
+from pztraining.core.os_errors import REASONS, dutch_reason
 from tests.processes import free_port
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from pztraining import participation as part
 from pztraining.content import load_form
-from pztraining.mixing import Mixer
+from pztraining.services import participation as part
+from pztraining.services.mixing import Mixer
 from pztraining.store import FormClosed, MissingEntry, salted_device_hash
 
 PHONE = "0123456789abcdef0123456789abcdef"

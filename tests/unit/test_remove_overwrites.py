@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pztraining.cli import main
+from pztraining.cli.main import main
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
 from pztraining.store import Store
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

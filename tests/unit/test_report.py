@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from pztraining import report, results
 from pztraining.content import load_form
-from pztraining.forms import form_spec
+from pztraining.domain import aggregate as report
+from pztraining.domain.forms import form_spec
+from pztraining.services import results
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BEFORE = [3, 4, 2, 5, 4, 3, 2]
@@ -168,7 +169,7 @@ def test_roleplay_turns_per_group_with_planned_and_actual_time(store):
     (lambda s: results.program_scope(s, "ggz", date(2026, 12, 1), date(2026, 1, 1)), "ligt na"),
 ])
 def test_bad_scopes_are_refused_in_dutch(store, call, message):
-    from pztraining.errors import ScopeError
+    from pztraining.core.errors import ScopeError
 
     with pytest.raises(ScopeError, match=message):
         call(store)

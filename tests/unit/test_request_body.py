@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from pztraining.request_body import MAX_DEPTH, BadBody, nesting_depth, parse_object
-from pztraining.texts import t
+from pztraining.core.texts import t
+from pztraining.serving.request_body import MAX_DEPTH, BadBody, nesting_depth, parse_object
 
 LIMIT = 64 * 1024
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from pztraining import export, results
 from pztraining.content import load_form, load_program
-from pztraining.forms import form_spec
+from pztraining.domain.forms import form_spec
+from pztraining.reports import export
+from pztraining.services import results
 from pztraining.ui.forms_panel import FormsPanel
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

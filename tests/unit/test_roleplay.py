@@ -4,14 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pztraining.roleplay import (
-    Group,
-    RolePlay,
-    RolePlayError,
-    reduce,
-    split_groups,
-    turns_in_block,
-)
+from pztraining.domain.roleplay import Group, RolePlay, RolePlayError, reduce, split_groups, turns_in_block
 
 T0 = datetime(2026, 11, 23, 9, 20, tzinfo=UTC)
 FIVE = ("Aïsha", "Bram", "Carla", "Dewi", "Eef")

@@ -8,8 +8,8 @@ import errno
 import json
 import socket
 
-from pztraining.room.accept import add_guarded_accept_handler
-from pztraining.texts import t
+from pztraining.core.texts import t
+from pztraining.serving.room.accept import add_guarded_accept_handler
 from tests.loops import run_async
 
 

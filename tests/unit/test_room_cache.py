@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pztraining.room.cache import Recent
+from pztraining.serving.room.cache import Recent
 
 
 def test_a_value_is_used_until_its_seconds_are_over():

@@ -3,8 +3,8 @@
 import asyncio
 import json
 
-from pztraining.room.events import RoomEvents
-from pztraining.room.limits import AttemptLimiter
+from pztraining.serving.room.events import RoomEvents
+from pztraining.serving.room.limits import AttemptLimiter
 from tests.loops import run_async
 
 # ------------------------------------------------------------------ wrong join codes

@@ -1,6 +1,6 @@
 """The caps on the room's push streams: per device, per client address, in all."""
 
-from pztraining.room.streams import FD_RESERVE, STREAMS_MAX, StreamCaps, total_streams
+from pztraining.serving.room.streams import FD_RESERVE, STREAMS_MAX, StreamCaps, total_streams
 
 
 def test_a_full_room_of_150_phones_behind_one_nat_address_all_get_a_stream():

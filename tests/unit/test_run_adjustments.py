@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pztraining import schedule
-from pztraining.schedule import Run, ScheduleError
+from pztraining.domain import schedule
+from pztraining.domain.schedule import Run, ScheduleError
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PLANNED = [5, 10, 15, 60, 20, 10]  # the mySupport draaiboek

@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from pztraining.agenda import plan_meeting
 from pztraining.content import load_program
-from pztraining.schedule import ScheduleError, shorten, slot_at, timeline
+from pztraining.domain.agenda import plan_meeting
+from pztraining.domain.schedule import ScheduleError, shorten, slot_at, timeline
 
 
 def _mysupport():

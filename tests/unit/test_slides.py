@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pztraining import content, slides
-from pztraining.cli import main
+from pztraining import content
+from pztraining.cli.main import main
 from pztraining.content.deck import deck_files, read_deck
+from pztraining.reports import slides
 
 #: The sections a trainer needs in each deck (the issue's list), as `##` headings.
 EXPECTED_SECTIONS = {

@@ -196,7 +196,7 @@ def test_a_database_from_a_newer_pztraining_is_refused(tmp_path):
 
 
 def test_every_store_error_is_a_pztraining_error_the_cli_and_servers_catch_once(tmp_path):
-    from pztraining.errors import PztrainingError
+    from pztraining.core.errors import PztrainingError
     from pztraining.store import MissingDatabase, MissingEntry, StoreUnavailable
 
     assert issubclass(StoreUnavailable, PztrainingError) and issubclass(MissingEntry, PztrainingError)

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from pztraining.core.texts import t
 from pztraining.store import Store, StoreBusy, StoreError
-from pztraining.texts import t
 
 
 @contextmanager

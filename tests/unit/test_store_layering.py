@@ -15,7 +15,7 @@ import pztraining
 PACKAGE = Path(pztraining.__file__).parent
 STORE = PACKAGE / "store"
 #: pztraining modules outside the store that the store may import: leaves with no pztraining imports of note.
-ALLOWED = {"pztraining.errors", "pztraining.texts", "pztraining.text_input", "pztraining.os_errors"}
+ALLOWED = {"pztraining.core.errors", "pztraining.core.texts", "pztraining.core.text_input", "pztraining.core.os_errors"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pztraining.agenda import parse_clock
 from pztraining.content import load_form
-from pztraining.forms import validate_answers
-from pztraining.kartrekker.costs import parse_number
-from pztraining.roleplay import RolePlayError, parse_duration
-from pztraining.schedule import ScheduleError
+from pztraining.core.text_input import INVISIBLE, clean_name, decimal_number, whole_number
+from pztraining.domain.agenda import parse_clock
+from pztraining.domain.forms import validate_answers
+from pztraining.domain.roleplay import RolePlayError, parse_duration
+from pztraining.domain.schedule import ScheduleError
+from pztraining.services.kartrekker.costs import parse_number
 from pztraining.store import StoreError
-from pztraining.text_input import INVISIBLE, clean_name, decimal_number, whole_number
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 #: Characters that make one name look like another, or hide in a list.
@@ -95,7 +95,7 @@ def test_times_and_durations_take_ascii_digits_only():
 
 
 def test_the_cli_takes_numbers_in_ascii_digits_only(capsys):
-    from pztraining.cli import main
+    from pztraining.cli.main import main
 
     assert main(["agenda", "mysupport", "--meeting", "١"]) == 2
     err = capsys.readouterr().err
@@ -103,7 +103,7 @@ def test_the_cli_takes_numbers_in_ascii_digits_only(capsys):
 
 
 def test_a_training_is_found_by_its_name_typed_with_an_invisible_character(store):
-    from pztraining.results import find_training
+    from pztraining.services.results import find_training
 
     training = store.add_training("Team De Linde", "mysupport", NOW)
     assert find_training(store, "Team\u200b De Linde").id == training.id

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pztraining
-from pztraining.texts import NL
+from pztraining.core.texts import NL
 
 PACKAGE = Path(pztraining.__file__).parent
 #: Files that name text keys: the modules, the page scripts (they get the texts from the
@@ -40,7 +40,7 @@ DYNAMIC_PREFIXES = {
 
 #: Files with Dutch literals that are not system text, and why.
 ALLOWED_FILES = {
-    "demo.py": "the demo training's data (names, answers): content, like the cases",
+    "cli/demo.py": "the demo training's data (names, answers): content, like the cases",
 }
 #: Single Dutch literals that are not system text, and why.
 ALLOWED_TEXTS = {

@@ -13,7 +13,7 @@ from traitlets.config import Config
 from voila.paths import collect_template_paths
 
 import pztraining
-from pztraining import hub_server
+from pztraining.serving import hub_server
 
 
 def test_a_hub_trainers_voila_pages_use_the_packages_template_and_no_mathjax(monkeypatch):

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pztraining import content, decision_tree, quiz
-from pztraining.cli import main
+from pztraining import content
+from pztraining.cli.main import main
 from pztraining.content import loader
-from pztraining.forms import form_spec, validate_answers
-from pztraining.participation import form_state, open_items, register, submit
+from pztraining.domain import decision_tree, quiz
+from pztraining.domain.forms import form_spec, validate_answers
+from pztraining.services.participation import form_state, open_items, register, submit
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 TREE = "beslisboom-expertise"
@@ -272,7 +273,7 @@ def test_check_with_another_region_file_accepts_it_and_names_an_unknown_role(tmp
 
 
 def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
-    from pztraining import results
+    from pztraining.services import results
 
     training = store.add_training("Regio-avond", "zorgkaart", NOW)
     for form_id in ("zorgkaart-quiz", "zorgkaart-beslisboom"):
@@ -297,7 +298,7 @@ def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
 
 
 def test_the_handouts_print_the_region_in_use_and_no_quiz_answer(tmp_path, monkeypatch):
-    from pztraining import handouts
+    from pztraining.reports import handouts
 
     program = content.load_program("zorgkaart")
     shipped = {h.name: h for h in handouts.handouts_for(program, None, 4)}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from pztraining import schedule
 from pztraining.content import load_program
-from pztraining.roleplay import Group, RolePlay
+from pztraining.domain import schedule
+from pztraining.domain.roleplay import Group, RolePlay
 from pztraining.ui.facilitator import FacilitatorApp, practice_block
 
 QUESTIONS = list(practice_block(load_program("mysupport").meeting(1)).reflection_questions)

@@ -3,9 +3,9 @@ and an anonymity choice that survives the panel's refreshes."""
 
 import pytest
 
-from pztraining import participation as part
 from pztraining.content import load_program
-from pztraining.links import facilitator_url, participant_url
+from pztraining.domain.links import facilitator_url, participant_url
+from pztraining.services import participation as part
 from pztraining.ui.forms_panel import FormsPanel
 
 

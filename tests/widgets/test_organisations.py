@@ -59,7 +59,7 @@ def test_another_organisations_training_by_url_is_refused_and_logged(store, cloc
                                                                      two_organisations):
     noord, zuid = two_organisations
     _login(monkeypatch, "anna")
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     app = TrainerApp(store, clock=clock, query=f"training={zuid.id}")
     assert "hoort niet bij jouw organisatie" in app.message.value
     assert app.training.id == noord.id and zuid.id not in _option_ids(app.training_select)
@@ -171,13 +171,13 @@ def test_a_coordinator_sees_every_organisation_but_never_a_name(store, clock, mo
 
 def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, monkeypatch, caplog,
                                                                        two_organisations):
-    from pztraining.room.beamer import room_page
+    from pztraining.serving.room.beamer import room_page
 
     noord, zuid = two_organisations
     monkeypatch.setenv("PZTRAINING_DB", store.url)  # the trainer server's database
     status, page = room_page("", {"JUPYTERHUB_USER": "anna"})
     assert status == 200 and noord.join_code in page and zuid.join_code not in page
-    caplog.set_level(logging.WARNING, "pztraining.access")
+    caplog.set_level(logging.WARNING, "pztraining.services.access")
     status, page = room_page(str(zuid.id), {"JUPYTERHUB_USER": "anna"})
     assert status == 403 and "hoort niet bij jouw organisatie" in page
     assert zuid.join_code not in page and "Team Zuid" not in page

@@ -5,8 +5,8 @@ import json
 import ipywidgets as w
 from ipywidgets.widgets.widget import _instances
 
-from pztraining import participation as part
 from pztraining.content import load_form, load_program
+from pztraining.services import participation as part
 from pztraining.ui.forms_panel import FormsPanel
 
 QUIZ = "zorgkaart-quiz"

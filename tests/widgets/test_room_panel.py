@@ -1,7 +1,7 @@
 """The Draaiboek's room panel: a facilitator link per meeting, and cases shown on the phones."""
 
-from pztraining import participation as part
 from pztraining.content import load_case, load_program
+from pztraining.services import participation as part
 from pztraining.ui.room_panel import RoomPanel
 
 

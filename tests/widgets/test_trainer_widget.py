@@ -179,7 +179,7 @@ def test_re_showing_the_same_training_keeps_the_checkboxes_a_trainer_is_clicking
 
 
 def test_the_page_links_to_the_deck_of_the_chosen_meeting(app, store, tmp_path, monkeypatch):
-    from pztraining import slides
+    from pztraining.reports import slides
 
     deck = next(p for p in slides.deck_files() if p.stem == "ggz-2")
     slides.build(tmp_path / "dia", [deck])

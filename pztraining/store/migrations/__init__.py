@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from . import (
+from pztraining.store.migrations import (
     v01_core,
     v02_roleplay,
     v03_participants_and_forms,

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import (
-    checklist_ticks,
-    meeting_date_rows,
-    meeting_runs,
-    metadata,
-    trainings,
-)
+from pztraining.store.tables import checklist_ticks, meeting_date_rows, meeting_runs, metadata, trainings
 
 
 def migrate(conn: Connection) -> None:

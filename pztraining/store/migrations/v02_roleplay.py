@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import metadata, roleplay_groups, roleplay_turns
+from pztraining.store.tables import metadata, roleplay_groups, roleplay_turns
 
 
 def migrate(conn: Connection) -> None:

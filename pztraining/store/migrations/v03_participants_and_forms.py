@@ -5,16 +5,8 @@ from __future__ import annotations
 from sqlalchemy import inspect, select, text, update
 from sqlalchemy.engine import Connection
 
-from ..keys import new_join_code
-from ..tables import (
-    answers,
-    drafts,
-    form_sessions,
-    metadata,
-    participants,
-    submissions,
-    trainings,
-)
+from pztraining.store.keys import new_join_code
+from pztraining.store.tables import answers, drafts, form_sessions, metadata, participants, submissions, trainings
 
 
 def migrate(conn: Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import case_shares, facilitator_links, metadata, room_versions
+from pztraining.store.tables import case_shares, facilitator_links, metadata, room_versions
 
 
 def migrate(conn: Connection) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from ..keys import new_submission_id
-from ..tables import answers, drafts, form_sessions, submissions
+from pztraining.store.keys import new_submission_id
+from pztraining.store.tables import answers, drafts, form_sessions, submissions
 
 
 def migrate(conn: Connection) -> None:

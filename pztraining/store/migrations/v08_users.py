@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import metadata, users
+from pztraining.store.tables import metadata, users
 
 
 def migrate(conn: Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import case_actions, metadata
+from pztraining.store.tables import case_actions, metadata
 
 
 def migrate(conn: Connection) -> None:

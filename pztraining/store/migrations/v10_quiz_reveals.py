@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import metadata, quiz_reveals
+from pztraining.store.tables import metadata, quiz_reveals
 
 
 def migrate(conn: Connection) -> None:

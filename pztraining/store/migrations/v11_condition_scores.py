@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import condition_scores, cost_inputs, metadata
+from pztraining.store.tables import condition_scores, cost_inputs, metadata
 
 
 def migrate(conn: Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..tables import entered_indicators, metadata, plan_starts
+from pztraining.store.tables import entered_indicators, metadata, plan_starts
 
 
 def migrate(conn: Connection) -> None:

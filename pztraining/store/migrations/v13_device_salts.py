@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
-from ..keys import new_device_salt, salted_device_hash
-from ..tables import drafts, form_sessions, participants, trainings
+from pztraining.store.keys import new_device_salt, salted_device_hash
+from pztraining.store.tables import drafts, form_sessions, participants, trainings
 
 
 def migrate(conn: Connection) -> None:

@@ -7,17 +7,17 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...access import User
-from ...clock import utc_now
-from ...content import library
-from ...kartrekker.gather import organisations_for, trainings_of
-from ...store import Store
-from ...texts import t
-from ..common import Message, esc, named, open_page, page_user, set_options, stylesheet
-from .borging import BorgingView
-from .conditions import ConditionsView
-from .costs import CostsView
-from .planning import PlanningView
+from pztraining.content import library
+from pztraining.core.clock import utc_now
+from pztraining.core.texts import t
+from pztraining.services.access import User
+from pztraining.services.kartrekker.gather import organisations_for, trainings_of
+from pztraining.store import Store
+from pztraining.ui.common import Message, esc, named, open_page, page_user, set_options, stylesheet
+from pztraining.ui.kartrekker.borging import BorgingView
+from pztraining.ui.kartrekker.conditions import ConditionsView
+from pztraining.ui.kartrekker.costs import CostsView
+from pztraining.ui.kartrekker.planning import PlanningView
 
 
 class KartrekkerApp:

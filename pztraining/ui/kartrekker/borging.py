@@ -7,14 +7,15 @@ from datetime import date, datetime
 
 import ipywidgets as w
 
-from ...clock import local, local_zone
-from ...errors import ExportError, ScopeError
-from ...kartrekker import export, gather, indicators
-from ...store import Store, StoreError
-from ...texts import t
-from ..common import Message, esc, named
-from ..download import Downloads
-from .entered import EnteredForm
+from pztraining.core.clock import local, local_zone
+from pztraining.core.errors import ExportError, ScopeError
+from pztraining.core.texts import t
+from pztraining.reports import borging as export
+from pztraining.services.kartrekker import gather, indicators
+from pztraining.store import Store, StoreError
+from pztraining.ui.common import Message, esc, named
+from pztraining.ui.download import Downloads
+from pztraining.ui.kartrekker.entered import EnteredForm
 
 
 class BorgingView:

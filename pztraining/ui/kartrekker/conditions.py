@@ -7,12 +7,12 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...clock import local
-from ...kartrekker import conditions as logic
-from ...kartrekker.gather import conditions_for
-from ...store import CONDITION_SCORES, Store
-from ...texts import t
-from ..common import Message, esc, named
+from pztraining.core.clock import local
+from pztraining.core.texts import t
+from pztraining.services.kartrekker import conditions as logic
+from pztraining.services.kartrekker.gather import conditions_for
+from pztraining.store import CONDITION_SCORES, Store
+from pztraining.ui.common import Message, esc, named
 
 
 def _when(moment: datetime) -> str:

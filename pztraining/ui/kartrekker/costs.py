@@ -7,12 +7,12 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...content import library
-from ...kartrekker import costs as logic
-from ...kartrekker.gather import cost_formats_for
-from ...store import Store
-from ...texts import t
-from ..common import Message, esc, named, set_options
+from pztraining.content import library
+from pztraining.core.texts import t
+from pztraining.services.kartrekker import costs as logic
+from pztraining.services.kartrekker.gather import cost_formats_for
+from pztraining.store import Store
+from pztraining.ui.common import Message, esc, named, set_options
 
 
 class CostsView:

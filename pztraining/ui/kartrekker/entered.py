@@ -7,11 +7,11 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...kartrekker import entered as logic
-from ...kartrekker.indicators import Bucket
-from ...store import Store, StoreError
-from ...texts import t
-from ..common import Message, esc, named, set_options
+from pztraining.core.texts import t
+from pztraining.services.kartrekker import entered as logic
+from pztraining.services.kartrekker.indicators import Bucket
+from pztraining.store import Store, StoreError
+from pztraining.ui.common import Message, esc, named, set_options
 
 
 class EnteredForm:

@@ -7,13 +7,13 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...clock import local, local_zone
-from ...content import library
-from ...kartrekker import planning as logic
-from ...kartrekker.gather import plan_choice, planned_trainings, plannings_for
-from ...store import Store, StoreError
-from ...texts import t
-from ..common import esc, named, set_options
+from pztraining.content import library
+from pztraining.core.clock import local, local_zone
+from pztraining.core.texts import t
+from pztraining.services.kartrekker import planning as logic
+from pztraining.services.kartrekker.gather import plan_choice, planned_trainings, plannings_for
+from pztraining.store import Store, StoreError
+from pztraining.ui.common import esc, named, set_options
 
 
 class PlanningView:

@@ -12,11 +12,11 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...content import Meeting, Program
-from ...discussions import carried_over
-from ...store import CaseAction, Store, StoreError, Training
-from ...texts import t
-from ..common import Message, esc, named
+from pztraining.content import Meeting, Program
+from pztraining.core.texts import t
+from pztraining.services.discussions import carried_over
+from pztraining.store import CaseAction, Store, StoreError, Training
+from pztraining.ui.common import Message, esc, named
 
 
 def _line(action: CaseAction, with_meeting: bool = False) -> str:

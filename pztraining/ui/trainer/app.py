@@ -9,22 +9,23 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ... import access, schedule
-from ...access import AccessDenied, User
-from ...clock import local, utc_now
-from ...content import Meeting, Program, load_program
-from ...store import Store, StoreError, Training
-from ...text_input import whole_number
-from ...texts import t
-from ..common import Message, esc, named, open_page, page_user, stylesheet, training_options
-from ..forms_panel import FormsPanel
-from ..room_panel import RoomPanel
-from ..slides_link import slides_link_html
-from .actions import ActionsPanel
-from .checklist import Checklist
-from .new_training import NewTrainingForm
-from .planner import Planner
-from .runner import Runner
+from pztraining.content import Meeting, Program, load_program
+from pztraining.core.clock import local, utc_now
+from pztraining.core.text_input import whole_number
+from pztraining.core.texts import t
+from pztraining.domain import schedule
+from pztraining.services import access
+from pztraining.services.access import AccessDenied, User
+from pztraining.store import Store, StoreError, Training
+from pztraining.ui.common import Message, esc, named, open_page, page_user, stylesheet, training_options
+from pztraining.ui.forms_panel import FormsPanel
+from pztraining.ui.room_panel import RoomPanel
+from pztraining.ui.slides_link import slides_link_html
+from pztraining.ui.trainer.actions import ActionsPanel
+from pztraining.ui.trainer.checklist import Checklist
+from pztraining.ui.trainer.new_training import NewTrainingForm
+from pztraining.ui.trainer.planner import Planner
+from pztraining.ui.trainer.runner import Runner
 
 
 class TrainerApp:

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ...content import load_checklist
-from ...store import Store, StoreError, Training
-from ...texts import t
-from ..common import Message, esc, named
+from pztraining.content import load_checklist
+from pztraining.core.texts import t
+from pztraining.store import Store, StoreError, Training
+from pztraining.ui.common import Message, esc, named
 
 
 class Checklist:

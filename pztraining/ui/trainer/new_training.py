@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 import ipywidgets as w
 
-from ...access import User, new_training_organisation
-from ...content import load_program, programs
-from ...store import Store, StoreError, Training
-from ...text_input import clean_name
-from ...texts import t
-from ..common import Message, esc, named
+from pztraining.content import load_program, programs
+from pztraining.core.text_input import clean_name
+from pztraining.core.texts import t
+from pztraining.services.access import User, new_training_organisation
+from pztraining.store import Store, StoreError, Training
+from pztraining.ui.common import Message, esc, named
 
 
 class NewTrainingForm:

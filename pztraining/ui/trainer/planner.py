@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 
 import ipywidgets as w
 
-from ...agenda import leads_label, parse_clock, plan_meeting
-from ...clock import local
-from ...content import Meeting
-from ...schedule import ScheduleError
-from ...store import Training
-from ...texts import t
-from ..common import Message, esc, named
-from ..press_button import PressButton
-from .checklist import Checklist
+from pztraining.content import Meeting
+from pztraining.core.clock import local
+from pztraining.core.texts import t
+from pztraining.domain.agenda import leads_label, parse_clock, plan_meeting
+from pztraining.domain.schedule import ScheduleError
+from pztraining.store import Training
+from pztraining.ui.common import Message, esc, named
+from pztraining.ui.press_button import PressButton
+from pztraining.ui.trainer.checklist import Checklist
 
 
 class Planner:

@@ -1,7 +1,7 @@
 """Running a meeting: the current block with its countdown, the buttons, what is next, the end.
 
 Every press is one versioned store transaction (``Store.update_run``) with an action of
-:mod:`pztraining.schedule`; "Volgende blok" and "overslaan" carry the version the browser
+:mod:`pztraining.domain.schedule`; "Volgende blok" and "overslaan" carry the version the browser
 showed (:class:`PressButton`), so a double click moves on once. The page re-reads the run
 every few seconds, so another tab, a reload or a server restart shows the same run.
 """
@@ -13,16 +13,16 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from ... import schedule
-from ...content import Meeting, load_case
-from ...schedule import Run, ScheduleError
-from ...store import Store, StoreError
-from ...texts import t
-from ..case_view import screen_html
-from ..common import Message, Refresher, esc, named
-from ..countdown import Countdown
-from ..press_button import PressButton
-from .tables import block_html, end_html, finished_html, hhmm, upcoming_html
+from pztraining.content import Meeting, load_case
+from pztraining.core.texts import t
+from pztraining.domain import schedule
+from pztraining.domain.schedule import Run, ScheduleError
+from pztraining.store import Store, StoreError
+from pztraining.ui.case_view import screen_html
+from pztraining.ui.common import Message, Refresher, esc, named
+from pztraining.ui.countdown import Countdown
+from pztraining.ui.press_button import PressButton
+from pztraining.ui.trainer.tables import block_html, end_html, finished_html, hhmm, upcoming_html
 
 #: How often a running page re-reads the store (another tab may have moved on) and
 #: refreshes the re-planned times, in seconds. The countdown itself runs in the browser.

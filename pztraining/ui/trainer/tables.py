@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...agenda import leads_label
-from ...clock import local
-from ...content import Meeting
-from ...schedule import Projection, Run
-from ...texts import t
-from ..common import esc
+from pztraining.content import Meeting
+from pztraining.core.clock import local
+from pztraining.core.texts import t
+from pztraining.domain.agenda import leads_label
+from pztraining.domain.schedule import Projection, Run
+from pztraining.ui.common import esc
 
 
 def hhmm(moment: datetime) -> str:

@@ -1,0 +1,510 @@
+"""HTTP handlers of the participants' page: a small HTML shell, JSON endpoints, the event stream.
+
+Handlers stay thin: they read the request, call :mod:`pztraining.services.participation` off the
+event loop (the store blocks; a busy SQLite must never stall a thousand other phones), and
+turn its answers and errors into JSON with a Dutch message. Every write needs the XSRF
+token of the page (cookie ``_xsrf`` and header ``X-XSRFToken``), bodies are small, and
+wrong join codes are counted per client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from importlib.resources import files
+from typing import Any
+
+from tornado import web
+from tornado.iostream import StreamClosedError
+from tornado.log import gen_log
+
+from pztraining.content import UnknownContent
+from pztraining.core.clock import local, utc_now
+from pztraining.core.errors import PztrainingError
+from pztraining.core.text_input import whole_number
+from pztraining.core.texts import t
+from pztraining.services import participation
+from pztraining.services.mixing import DEFAULT_BATCH_SIZE, Mixer
+from pztraining.serving.request_body import clean_text, parse_object
+from pztraining.serving.room.cache import Recent
+from pztraining.serving.room.events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
+from pztraining.serving.room.limits import AttemptLimiter
+from pztraining.serving.room.streams import RETRY_AFTER_ADDRESS, RETRY_AFTER_FULL, StreamCaps
+from pztraining.serving.web_errors import DutchErrors
+from pztraining.store import FormClosed, MissingEntry, Store, StoreBusy, StoreError, Training
+
+#: The largest JSON body a phone sends (a long form with every text field full is ~20 kB).
+MAX_BODY_BYTES = 64 * 1024
+
+#: Files the page loads; the form renderer is the same file the ipywidgets form uses.
+STATIC_FILES = {
+    "form.js": ("ui", "application/javascript"),
+    "form.css": ("ui", "text/css"),
+    "participant.js": ("serving/room", "application/javascript"),
+    "participant.css": ("serving/room", "text/css"),
+}
+
+
+@dataclass
+class Room:
+    """What every handler shares: the store, a thread pool for it, the events and the limiter,
+    the trainings (by code) and participants (by device) looked up in the last seconds, and
+    the caps on push streams."""
+
+    store: Store
+    events: RoomEvents
+    limiter: AttemptLimiter
+    pool: ThreadPoolExecutor
+    trainings: Recent = field(default_factory=Recent)
+    people: Recent = field(default_factory=Recent)
+    #: Days after a training's last meeting that its join code still works.
+    join_days: int = participation.JOIN_DAYS
+    #: Anonymous answers waiting to be stored in a batch (memory only).
+    mixer: Mixer | None = None
+    streams: StreamCaps = field(default_factory=StreamCaps)
+
+    async def run(self, function, *args, **kwargs) -> Any:
+        """Run a (blocking) store call on the pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, partial(function, *args, **kwargs))
+
+    @classmethod
+    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> Room:
+        """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
+        join codes work until ``join_days`` after a training's last meeting; anonymous answers
+        are stored ``batch_size`` at a time."""
+
+        def items(training_id: int) -> dict:
+            training = store.find_training(training_id)
+            return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
+
+        room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
+                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days,
+                   mixer=Mixer(store, batch_size))
+        room.events = RoomEvents(store.room_versions, items, room.run)
+        return room
+
+    async def store_due_answers(self) -> None:
+        """Store the anonymous answers that are due (a full batch, or a closed form's rest)."""
+        if self.mixer is None or not self.mixer.count():
+            return
+
+        def is_open(form: tuple[int, int, str]) -> bool:
+            session = self.store.form_session(*form)
+            return session is not None and session.is_open
+
+        await self.run(self.mixer.tick, is_open, time.monotonic())
+
+
+class RoomError(PztrainingError, web.HTTPError):
+    """An answer other than 200, with a Dutch message for the phone."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        web.HTTPError.__init__(self, status)
+        self.message = message
+        #: Headers of the error answer (set here: tornado clears the handler's own before an error).
+        self.headers = headers or {}
+
+    @property
+    def http_status(self) -> int:  # type: ignore[override]
+        return self.status_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+#: Dutch messages for errors raised outside our code (tornado's own checks).
+_STATUS_MESSAGES = {
+    400: "room.error.bad_request",
+    403: "room.error.xsrf",
+    404: "room.error.not_found",
+    405: "room.error.method",
+    413: "room.error.too_big",
+}
+
+
+class RoomHandler(web.RequestHandler):
+    """Base of the participants' handlers: JSON answers, Dutch errors, the shared room."""
+
+    room: Room
+
+    def initialize(self, room: Room) -> None:
+        self.room = room
+
+    def check_xsrf_cookie(self) -> None:
+        # Explicitly on every write, whatever the server's own setting is.
+        super().check_xsrf_cookie()
+
+    def prepare(self) -> None:
+        if self.request.method not in ("GET", "HEAD"):
+            self.check_xsrf_cookie()
+            if len(self.request.body or b"") > MAX_BODY_BYTES:
+                raise RoomError(413, t("room.error.too_big"))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, PztrainingError):
+            # Every error of ours (a RoomError, a refused body, ...): its own status and Dutch sentence.
+            self.set_status(error.http_status)
+            message = str(error)
+        else:
+            message = t(_STATUS_MESSAGES.get(status_code, "room.error.server"))
+        for name, value in (error.headers if isinstance(error, RoomError) else {}).items():
+            self.set_header(name, value)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"error": message}, ensure_ascii=False))
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, PztrainingError) and not isinstance(value, web.HTTPError):
+            # An answer with a sentence, not a bug: one line, no traceback.
+            gen_log.warning("%d %s %s: %s", value.http_status, self.request.method, self.request.path, typ.__name__)
+            return
+        super().log_exception(typ, value, tb)
+
+    def send(self, data: dict) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(data, ensure_ascii=False))
+
+    # ------------------------------------------------------------ reading the request
+
+    def body(self) -> dict:
+        """The JSON object sent (bounded in size and depth, its texts storable), or a Dutch 4xx."""
+        return parse_object(self.request.body or b"", MAX_BODY_BYTES)  # a BadBody is a 4xx (write_error)
+
+    def param(self, data: dict | None, name: str) -> str:
+        value = data.get(name) if data is not None else self.get_argument(name, "")
+        if not isinstance(value, str):
+            return ""
+        return clean_text(value)  # a query parameter has not been through parse_object
+
+    def meeting(self, data: dict | None) -> int:
+        value = data.get("meeting") if data is not None else self.get_argument("meeting", "")
+        number = whole_number(value)  # ASCII digits only: "١" is no meeting
+        if number is None or not 0 < number < 100:
+            raise RoomError(400, t("room.error.bad_request"))
+        return number
+
+    def device(self) -> str:
+        return participation.check_device(self.request.headers.get("X-PZ-Device"))  # InvalidDevice: a 400
+
+    async def training(self, code: str) -> Training:
+        """The training of a join code; wrong codes are counted per client and slowed."""
+        client = self.request.remote_ip or "?"
+        wait = self.room.limiter.blocked(client, time.monotonic())
+        if wait:
+            seconds = int(wait) + 1
+            raise RoomError(429, t("room.error.too_many", seconds=seconds), {"Retry-After": str(seconds)})
+        training = self.room.trainings.get(code, time.monotonic())
+        if training is not None:
+            return self._still_open(training)
+        try:
+            training = await self.room.run(participation.join, self.room.store, code)
+        except MissingEntry:
+            self.room.limiter.failed(client, time.monotonic())
+            raise RoomError(404, t("room.error.code")) from None
+        except StoreError:
+            raise RoomError(503, t("room.error.busy")) from None
+        self.room.trainings.put(code, training, time.monotonic())
+        return self._still_open(training)
+
+    def _still_open(self, training: Training) -> Training:
+        """``training``, or a Dutch 410 once its join code has expired (after the last meeting)."""
+        if participation.training_over(training, local(utc_now()).date(), self.room.join_days):
+            raise RoomError(410, t("room.error.training_over"))
+        return training
+
+    async def participant(self, training: Training, secret: str):
+        """The participant of this device (looked up at most every few seconds), or a Dutch 403."""
+        key = (training.id, participation.device_hash(secret))
+        person = self.room.people.get(key, time.monotonic())
+        if person is None:
+            person = await self.store(participation.me, self.room.store, training, secret)
+            if person is None:
+                raise RoomError(403, t("room.error.not_registered"))
+            self.room.people.put(key, person, time.monotonic())
+        return person
+
+    async def store(self, function, *args):
+        """A participation call on the pool, its refusals as Dutch answers."""
+        try:
+            return await self.room.run(function, *args)
+        except FormClosed:
+            raise RoomError(409, t("form.closed")) from None
+        except MissingEntry as exc:
+            raise RoomError(404, str(exc)) from None
+        except UnknownContent:
+            raise RoomError(404, t("part.form_unknown")) from None
+        except StoreError:
+            # Busy or failing database: nothing stored, the phone keeps its copy and retries.
+            raise RoomError(503, t("room.error.busy")) from None
+
+
+class PageHandler(RoomHandler):
+    """The participants' page: a shell that loads the form renderer and talks JSON."""
+
+    def initialize(self, room: Room, base_url: str) -> None:  # type: ignore[override]  # tornado passes each route its own
+        super().initialize(room)
+        self.base_url = base_url
+
+    def get(self) -> None:
+        from pztraining.serving.room.page import page_html
+
+        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page sends back with every write
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page_html(self.base_url))
+
+
+class StaticHandler(DutchErrors, web.RequestHandler):
+    """The page's own scripts and styles, from the installed package; nothing else."""
+
+    def get(self, name: str) -> None:
+        if name not in STATIC_FILES:
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(t("room.error.not_found"))
+            return
+        folder, kind = STATIC_FILES[name]
+        self.set_header("Content-Type", f"{kind}; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(files("pztraining").joinpath(folder, name).read_bytes())
+
+
+class NoContentHandler(DutchErrors, web.RequestHandler):
+    """Browsers ask for a favicon; there is none, and that is not an error."""
+
+    def get(self) -> None:
+        self.set_status(204)
+        self.finish()
+
+
+class JoinHandler(RoomHandler):
+    """POST {code}: the training's name and whether this phone is registered."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        training = await self.training(self.param(data, "code"))
+        person = await self.store(participation.me, self.room.store, training, secret)
+        self.send({"training": training.name, "code": training.join_code,
+                   "name": person.name if person else None, "ask_name": participation.asks_names(training)})
+
+
+class RegisterHandler(RoomHandler):
+    """POST {code, name}: register this phone under a name or pseudonym."""
+
+    async def post(self) -> None:
+        data = self.body()
+        secret = self.device()
+        training = await self.training(self.param(data, "code"))
+        try:
+            person = await self.room.run(participation.register, self.room.store, training, secret,
+                                         self.param(data, "name"), utc_now())
+        except MissingEntry as exc:
+            raise RoomError(404, str(exc)) from None
+        except StoreBusy:
+            raise RoomError(503, t("room.error.busy")) from None
+        except StoreError as exc:  # the name was refused (empty, too long): say why
+            raise RoomError(422, str(exc)) from None
+        self.room.people.put((training.id, participation.device_hash(secret)), person, time.monotonic())
+        self.send({"name": person.name})
+
+
+class StateHandler(RoomHandler):
+    """GET ?code: what is open for this phone and where each form stands."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        person = await self.participant(training, secret)
+        items = await self.store(participation.open_items, self.room.store, training)
+        statuses = await self.store(participation.statuses, self.room.store, training, person, secret, items)
+        self.send({"training": training.name, "name": person.name,
+                   "items": [item.to_dict() for item in items], "statuses": statuses})
+
+
+class FormHandler(RoomHandler):
+    """GET ?code&meeting&form: one form with this phone's draft or answers."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        person = await self.participant(training, secret)
+        state = await self.store(participation.form_state, self.room.store, training, person, secret,
+                                 self.meeting(None), self.param(None, "form"))
+        self.send(state.to_dict())
+
+
+class _AnswerHandler(RoomHandler):
+    """What a draft and a submit both send: {code, meeting, form, values}."""
+
+    async def answer(self) -> tuple:
+        """The participation call's leading arguments (store, training, person, device, meeting,
+        form) and the values sent (the whole body is kept as ``self.data``)."""
+        data = self.data = self.body()
+        secret = self.device()
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise RoomError(400, t("room.error.bad_request"))
+        training = await self.training(self.param(data, "code"))
+        person = await self.participant(training, secret)
+        return (self.room.store, training, person, secret, self.meeting(data), self.param(data, "form")), values
+
+
+class DraftHandler(_AnswerHandler):
+    """POST {code, meeting, form, values}: keep a draft (not of an anonymous form: that stays on the phone)."""
+
+    async def post(self) -> None:
+        who, values = await self.answer()
+        now = utc_now()
+        stored = await self.store(participation.save_draft, *who, values, now)
+        self.send({"ok": True, "message": t("form.saved", time=f"{local(now):%H:%M:%S}") if stored
+                   else t("form.kept_on_phone")})
+
+
+class SubmitHandler(_AnswerHandler):
+    """POST {code, meeting, form, values[, receipt]}: check and store; the same again stores it once.
+
+    An anonymous answer is "pending" until its batch is stored (see :mod:`pztraining.services.mixing`);
+    the reply then carries a receipt the phone keeps with the answer.
+    """
+
+    async def post(self) -> None:
+        who, values = await self.answer()
+        outcome = await self.store(participation.submit, *who, values, utc_now(), self.room.mixer,
+                                   self.param(self.data, "receipt"), time.monotonic())
+        if outcome.status == "closed":
+            raise RoomError(409, t("form.closed"))
+        reply = {"status": outcome.status, "errors": outcome.errors}
+        if outcome.receipt:
+            reply["receipt"] = outcome.receipt
+        if outcome.status == "pending":
+            reply["message"] = t("form.pending")
+        self.send(reply)
+
+
+class AnonymousSubmitHandler(SubmitHandler):
+    """The same as a submit, on the route the phones use for anonymous forms: never logged.
+
+    Tornado's access log (and any error line) would keep the client's address, the route and
+    the moment of every anonymous answer; here nothing about the request is logged at all.
+    """
+
+    def _log(self) -> None:  # tornado calls this for its access log line when a request ends
+        return
+
+    def _request_summary(self) -> str:  # used by tornado's error lines: no client address
+        return f"{self.request.method} {self.request.path}"
+
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own version prints the request with its client address.
+        if not isinstance(value, web.HTTPError):
+            web.app_log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
+
+
+class CaseHandler(RoomHandler):
+    """GET ?code&meeting&case: the participant briefing of a case the trainer shares."""
+
+    async def get(self) -> None:
+        secret = self.device()
+        training = await self.training(self.param(None, "code"))
+        await self.participant(training, secret)
+        case = await self.store(participation.shared_case, self.room.store, training, self.meeting(None),
+                                self.param(None, "case"))
+        self.send(case)
+
+
+class EventsHandler(RoomHandler):
+    """GET ?code: a stream of "items" events (what is open), as server-sent events.
+
+    Streams are capped per device, per client address and in all (see :mod:`.streams`):
+    over a cap the answer is a Dutch 429 or 503 with Retry-After, never a connection
+    accepted and then dropped. A device over its cap loses its oldest stream instead.
+    """
+
+    _queue: asyncio.Queue | None = None
+    _ended = False
+
+    def _admit(self) -> None:
+        # The page's EventSource sends no headers of ours, but it does send the page's _xsrf
+        # cookie: set once per browser, the same in every tab and after a reload.
+        device = self.get_cookie("_xsrf") or None
+        admission = self.room.streams.open(self, self.request.remote_ip or "?", device, time.monotonic())
+        if admission.refused == "address":
+            raise RoomError(429, t("room.error.streams_address"), {"Retry-After": str(RETRY_AFTER_ADDRESS)})
+        if admission.refused:
+            raise RoomError(503, t("room.error.streams_full"), {"Retry-After": str(RETRY_AFTER_FULL)})
+        for old in admission.evicted:
+            old.end()
+
+    def end(self) -> None:
+        """Close this stream (its device opened one more than it may hold)."""
+        self._ended = True
+        if self._queue is not None:
+            self._queue.put_nowait(None)
+
+    async def get(self) -> None:
+        self._admit()
+        try:
+            await self._stream()
+        finally:
+            self.room.streams.close(self)
+        if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
+            self.finish()
+            self.request.connection.close()  # type: ignore[union-attr]  # an HTTP1ServerConnection here
+
+    async def _stream(self) -> None:
+        training = await self.training(self.param(None, "code"))
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not hold events back
+        try:
+            queue = self._queue = await self.room.events.listen(training.id)
+        except StoreError:  # the store could not say what is open: the page retries later
+            raise RoomError(503, t("room.error.busy"), {"Retry-After": "5"}) from None
+        if self._ended:  # evicted while the training was looked up
+            queue.put_nowait(None)
+        try:
+            self.write(b"retry: 3000\n\n")
+            await self.flush()
+            while True:
+                try:
+                    message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    message = HEARTBEAT
+                if message is None:  # the phone went away, or this stream was evicted
+                    break
+                self.write(message)
+                await self.flush()
+        except StreamClosedError:
+            pass
+        finally:
+            self.room.events.forget(training.id, queue)
+
+    def on_connection_close(self) -> None:
+        if self._queue is not None:
+            self._queue.put_nowait(None)
+
+
+def handlers(room: Room, base_url: str) -> list[tuple]:
+    """The participants' routes under ``base_url`` (which ends in "/")."""
+    api = base_url + "pz/api/"
+    return [
+        (base_url, PageHandler, {"room": room, "base_url": base_url}),
+        (base_url + r"pz/static/([a-z]+\.(?:js|css))", StaticHandler),
+        (base_url + "favicon.ico", NoContentHandler),
+        (api + "join", JoinHandler, {"room": room}),
+        (api + "register", RegisterHandler, {"room": room}),
+        (api + "state", StateHandler, {"room": room}),
+        (api + "form", FormHandler, {"room": room}),
+        (api + "draft", DraftHandler, {"room": room}),
+        (api + "submit", SubmitHandler, {"room": room}),
+        (api + "anonymous", AnonymousSubmitHandler, {"room": room}),
+        (api + "case", CaseHandler, {"room": room}),
+        (api + "events", EventsHandler, {"room": room}),
+    ]
