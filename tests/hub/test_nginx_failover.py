@@ -22,6 +22,7 @@ import ssl
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -335,4 +336,4 @@ def test_fifty_phones_lose_nothing_when_a_room_copy_is_killed(front: Front):
     print(f"\nfailover: {len(dropped)} of {PHONES} streams were on the killed copy; back after "
           f"p50 {percentile(back_after, 0.5):.1f} s, p95 {p95:.1f} s, max {max(back_after):.1f} s; "
           f"answers lost: 0 of {2 * PHONES}; requests refused and sent again: "
-          f"{sum(len(phone.log.errors) for phone in phones)}")
+          f"{Counter(error for phone in phones for error in phone.log.errors).most_common()}")
