@@ -378,18 +378,19 @@ server {{
 {page_headers}
     }}
     # The phones' API and push streams, on any copy. A copy that is down (refused, dropped,
-    # or still starting: 502/503) is skipped for the next one; a POST only when it was never
-    # sent (nginx does not send a POST twice).
+    # or still starting after the hub restarted it: 502/503) is skipped for the next one, a
+    # POST too (non_idempotent): every write here may arrive twice and is stored once (a
+    # submit by its participant and form, a draft replaces, an anonymous answer by its key).
     location {ROOM_PREFIX}pz/api/ {{
         proxy_pass http://pztraining_room;
-        proxy_next_upstream error timeout http_502 http_503;
+        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
     }}
     # Anonymous answers: never in the access log (the phone's address, the path and the moment
     # would place an anonymous answer next to that phone's other requests).
     location = {ROOM_PREFIX}pz/api/anonymous {{
         access_log off;
         proxy_pass http://pztraining_room;
-        proxy_next_upstream error timeout http_502 http_503;
+        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
     }}
     # Facilitator tablets (Rollenspel, its kernel's websocket): one copy per tablet.
     location {ROOM_PREFIX} {{

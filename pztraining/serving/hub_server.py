@@ -16,6 +16,7 @@ run code of their own in the kernel. See the README, "What a trainer can still r
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
@@ -98,6 +99,10 @@ def _load_jupyter_server_extension(serverapp) -> None:
     from pztraining.serving.web_errors import use_dutch_error_templates
     from pztraining.serving.web_security import SAME_SITE
 
+    # The hub stops this server with SIGINT (SIGTERM only 10 s later); a hub started in the
+    # background by a script passes SIGINT on ignored, and the trainer's server then held the
+    # hub's stop up by 10 s. A SIGINT stops it, always (jupyter_server: "Interrupted...").
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     folder = decks_dir()
     served = fresh_decks(folder, serverapp.log)
     if served:
