@@ -22,7 +22,7 @@ WORKERS ?= 2
 TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
 	PZ_REQUIRE_NGINX=$(NGINX_FOUND)
 
-.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice nginx clean
+.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ test: lint
 ## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs). Two phases: every test on $(WORKERS) workers
 ## (pytest-xdist; a module's servers stay on one worker), then the tests that measure time or CPU use
 ## (marker `alone`) with nothing beside them. Both phases run; the target fails when either failed.
-test: $(STAMP) chromium postgres proxy libreoffice nginx
+test: $(STAMP) chromium postgres proxy libreoffice poppler nginx
 	@status=0; \
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadfile -m "not alone" || status=1; \
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -m alone || status=1; \
@@ -148,6 +148,20 @@ nginx:
 	else \
 		echo "nginx ontbreekt: de tests van de nginx-site worden overgeslagen."; \
 		echo "Installeer het met: sudo apt-get install nginx"; \
+
+# pdftotext (Debian's poppler-utils): the certificate tests read the printed PDF back as text.
+poppler:
+	@if command -v pdftotext >/dev/null; then \
+		echo "pdftotext: $$(command -v pdftotext)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "pdftotext ontbreekt: installeren met apt-get (voor de certificaattests)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }; \
+		command -v pdftotext >/dev/null || { echo "poppler-utils installeren is mislukt."; exit 1; }; \
+	else \
+		echo "pdftotext ontbreekt voor de certificaattests. Installeer het als root met:"; \
+		echo "    sudo apt-get install poppler-utils"; \
+		exit 1; \
 	fi
 
 clean:

@@ -104,6 +104,7 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     # Tests never read the developer's database, data folder or Jupyter config.
     monkeypatch.delenv("PZTRAINING_DB", raising=False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)  # localhost mode unless a test logs someone in
+    monkeypatch.delenv("PZTRAINING_CONTENT_DIR", raising=False)  # only the shipped content unless a test adds its own
     monkeypatch.setenv("PZTRAINING_DATA", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path_factory.mktemp("jupyter-config")))
     monkeypatch.setenv("PZTRAINING_TZ", "Europe/Amsterdam")

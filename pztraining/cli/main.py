@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import signal
 import sys
 import time
@@ -17,6 +16,8 @@ from pztraining import content
 from pztraining.cli import demo as demo_lib
 from pztraining.core.errors import PztrainingError, ScopeError
 from pztraining.core.os_errors import describe
+from pztraining.core.settings import hand_down
+from pztraining.core.settings import read as read_settings
 from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
 from pztraining.domain import agenda as agenda_lib
@@ -123,6 +124,8 @@ def build_parser() -> _Parser:
 
     def with_region_option(sub: _Parser) -> None:
         sub.add_argument("--region", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.region"))
+        # Wherever content is read, an organisation's own folder may be added to it.
+        sub.add_argument("--content-dir", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.content_dir"))
 
     serve = commands.add_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
     with_store_options(serve)
@@ -200,9 +203,67 @@ def build_parser() -> _Parser:
     users_remove.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     with_store_options(users_remove)
 
+    certificates = commands.add_parser("certificates", help=t("cli.certificates"), description=t("cli.certificates"))
+    with_store_options(certificates)
+    certificates.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                       help=t("cli.opt.training"))
+    certificates.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"),
+                              help=t("cli.opt.cert_out"))
+    certificates.add_argument("--trainers", metavar=t("cli.metavar.name"), help=t("cli.opt.trainers"))
+    certificates.add_argument("--register", metavar=t("cli.metavar.name"), help=t("cli.opt.register"))
+    certificates.add_argument("--number", metavar="NR", help=t("cli.opt.accreditation_number"))
+    certificates.add_argument("--points", metavar="N", help=t("cli.opt.points"))
+    certificates.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+
+    invitation = commands.add_parser("invitation", help=t("cli.invitation"), description=t("cli.invitation"))
+    with_store_options(invitation)
+    invitation.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                       help=t("cli.opt.training"))
+    invitation.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.ics_out"))
+    invitation.add_argument("--poster", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.poster"))
+    invitation.add_argument("--location", metavar=t("cli.metavar.name"), help=t("cli.opt.location"))
+    invitation.add_argument("--url", metavar="URL", help=t("cli.opt.url"))
+    invitation.add_argument("--start", default="09:00", metavar=t("cli.metavar.clock"), help=t("cli.opt.invite_start"))
+    invitation.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+
+    lab = commands.add_parser("lab", help=t("cli.lab"), description=t("cli.lab.description"))
+    with_store_options(lab)
+    lab.add_argument("--folder", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.lab_folder"))
+    lab.add_argument("--port", type=_port, metavar="N", help=t("cli.opt.lab_port"))
+    lab.add_argument("--no-browser", action="store_true", help=t("cli.opt.no_browser"))
+
+    local = commands.add_parser("content", help=t("cli.content"), description=t("cli.content"))
+    content_actions = local.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                           parser_class=_Parser)
+    new_case = content_actions.add_parser("new-case", help=t("cli.content.new_case"),
+                                          description=t("cli.content.new_case"))
+    new_case.add_argument("case_id", metavar=t("cli.metavar.id"), help=t("cli.opt.case_id"))
+    new_case.add_argument("--program", required=True, metavar=t("cli.metavar.program"), help=t("cli.opt.case_program"))
+    with_region_option(new_case)
+    content_check = content_actions.add_parser("check", help=t("cli.content.check"), description=t("cli.content.check"))
+    with_region_option(content_check)
+
+    bundle = commands.add_parser("bundle", help=t("cli.bundle"), description=t("cli.bundle"))
+    steps = bundle.add_subparsers(dest="action", title=t("cli.commands"), metavar=t("cli.metavar.action"),
+                                  parser_class=_Parser)
+    bundle_export = steps.add_parser("export", help=t("cli.bundle.export"), description=t("cli.bundle.export"))
+    bundle_export.add_argument("--training", required=True, metavar=t("cli.metavar.training"),
+                               help=t("cli.opt.training"))
+    bundle_export.add_argument("--out", required=True, type=Path, metavar=t("cli.metavar.file"),
+                               help=t("cli.opt.bundle_out"))
+    bundle_export.add_argument("--org", metavar=t("cli.metavar.organisation"), help=t("cli.opt.bundle_org_export"))
+    bundle_export.add_argument("--overwrite", action="store_true", help=t("cli.opt.overwrite"))
+    with_store_options(bundle_export)
+    bundle_import = steps.add_parser("import", help=t("cli.bundle.import"), description=t("cli.bundle.import"))
+    bundle_import.add_argument("file", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.bundle_file"))
+    bundle_import.add_argument("--org", required=True, metavar=t("cli.metavar.organisation"),
+                               help=t("cli.opt.bundle_org_import"))
+    with_store_options(bundle_import)
+
     demo = commands.add_parser("demo", help=t("cli.demo"), description=t("cli.demo"))
     with_store_options(demo)
     with_server_options(demo)
+    with_region_option(demo)
     demo.add_argument("--no-serve", action="store_true", help=t("cli.opt.no_serve"))
 
     hub = commands.add_parser("hub", help=t("cli.hub"), description=t("cli.hub.description"))
@@ -254,10 +315,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handler = {"serve": cmd_serve, "check": cmd_check, "agenda": cmd_agenda, "demo": cmd_demo,
                "export": cmd_export, "borging": cmd_borging, "remove": cmd_remove, "slides": cmd_slides,
-               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub}
+               "handouts": cmd_handouts, "users": cmd_users, "hub": cmd_hub, "content": cmd_content,
+               "certificates": cmd_certificates, "invitation": cmd_invitation, "lab": cmd_lab,
+               "bundle": cmd_bundle}
     if getattr(args, "region", None) is not None:
-        # Through the environment, so the app servers and their kernels use the same region.
-        os.environ[content.loader.REGION_ENV] = str(args.region.resolve())
+        # Handed down, so the app servers and their kernels use the same region.
+        hand_down(read_settings(region=args.region.resolve()))
+    if getattr(args, "content_dir", None) is not None:  # likewise the organisation's own content
+        hand_down(read_settings(content_dir=args.content_dir.resolve()))
+        content.loader.library.cache_clear()
     try:
         return handler[args.command](args)
     except PztrainingError as exc:  # every refusal of the library carries its Dutch sentence
@@ -281,7 +347,8 @@ def _say_where(asked: Path, written: Path) -> None:
 
 
 def _commands(parser: _Parser) -> set[str]:
-    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"}
+    return {"serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
+            "content", "certificates", "invitation", "lab", "bundle"}
 
 
 # ------------------------------------------------------------------------- commands
@@ -315,6 +382,105 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_content(args) -> int:
+    from pztraining.content import local
+
+    if args.action is None:
+        raise UsageError(t("cli.content.need_action"))
+    if args.action == "new-case":
+        path = local.new_case(args.case_id, args.program)
+        print(t("cli.content.written", path=path))
+        return 0
+    report = local.check_folder()
+    if not report.files:
+        print(t("cli.content.empty", folder=report.folder), file=sys.stderr)
+        return 1
+    for problem in report.problems:
+        print(problem)
+    for case in report.cases:
+        print()
+        print(local.briefing_preview(case), end="")
+    if report.problems:
+        print(t("cli.content.failed", count=len(report.problems)), file=sys.stderr)
+        return 1
+    print(t("cli.content.checked", count=len(report.files), folder=report.folder))
+    return 0
+
+
+def _paperwork_training(args, **changes: str | None):
+    """The training of ``--training`` (this login must run it), its details saved with what the options changed."""
+    from pztraining.core.clock import utc_now
+    from pztraining.services.results import find_training  # by id, code or name, as for exports
+
+    store = Store.open(args.db, args.data_dir, create=False)
+    training = find_training(store, args.training)
+    access.require(access.current_user(store), training, access.can_run, args.command)
+    details = store.training_details(training.id)
+    given = {name: value for name, value in changes.items() if value is not None}
+    if given:
+        details = store.save_training_details(training.id, dataclasses.replace(details, **given), utc_now())
+    return store, training, details
+
+
+def cmd_certificates(args) -> int:
+    from pztraining.reports import certificates
+
+    store, training, _details = _paperwork_training(args, trainers=args.trainers, register=args.register,
+                                                    accreditation_number=args.number, points=args.points)
+    found = certificates.write_certificates(store, training, args.out, overwrite=args.overwrite)
+    print(t("cli.certificates.written", count=len(found.complete), path=args.out))
+    missing = certificates.missing_lines(found, training)
+    if missing:
+        print(t("cert.missing_title"), file=sys.stderr)
+        for line in missing:
+            print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_invitation(args) -> int:
+    from pztraining.core.clock import local_zone, utc_now
+    from pztraining.core.files import atomic_file, atomic_text
+    from pztraining.reports import invitation
+
+    _store, training, details = _paperwork_training(args, location=args.location)
+    program = content.load_program(training.program_id)
+    start = agenda_lib.parse_clock(args.start)
+    url = invitation.join_url(training, args.url)
+    ics, skipped = invitation.calendar_ics(training, program, details, url, start, local_zone(), utc_now())
+    atomic_file(args.out, lambda target: target.write_bytes(ics), overwrite=args.overwrite)
+    print(t("cli.invitation.written", path=args.out))
+    if args.poster is not None:
+        html = invitation.poster_html(training, program, details, url, start, local_zone())
+        if args.poster.suffix.lower() == ".pdf":
+            invitation.write_poster_pdf(html, args.poster, overwrite=args.overwrite)
+        else:
+            atomic_text(args.poster, html, overwrite=args.overwrite)
+        print(t("cli.invitation.poster_written", path=args.poster))
+    if skipped:
+        print(t("cli.invitation.skipped", numbers=", ".join(map(str, skipped))), file=sys.stderr)
+    if url is None:
+        print(t("cli.invitation.no_url"), file=sys.stderr)
+    return 0
+
+
+def cmd_lab(args) -> int:
+    from pztraining.cli import lab
+    from pztraining.store import database_url, default_data_dir
+
+    url = database_url(args.db, args.data_dir)
+    Store(url, read_only=True).close()  # a wrong or missing database is said now, not in the notebook
+    command_folder = args.folder or (args.data_dir or default_data_dir()) / "analyse"
+    notebook, copied = lab.place_notebook(command_folder)
+    print(t("cli.lab.copied" if copied else "cli.lab.existing", path=notebook))
+    command = lab.lab_command(notebook, args.no_browser, args.port)
+    print(t("cli.lab.starting", database=display_url(url)), flush=True)
+    try:
+        return lab.run(command, url)
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 0
+
+
 def cmd_agenda(args) -> int:
     program = content.load_program(args.program)
     meeting = agenda_lib.find_meeting(program, args.meeting)
@@ -343,7 +509,7 @@ def cmd_export(args) -> int:
     if not args.training and not args.program:
         raise ScopeError(t("export.need_scope"))
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
-    user = access.current_user(store, os.environ)  # hosted: only what this login may read
+    user = access.current_user(store)  # hosted: only what this login may read
     if args.training:
         scope = results.training_scope(store, args.training)
         access.require(user, scope.trainings[0], access.can_read_results, "export")
@@ -376,7 +542,7 @@ def cmd_borging(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     now = local(utc_now())
     data = gather.borging(store, args.org, date_from, date_to, now.date(), local_zone(),
-                          program_id=args.program, per=args.per, user=access.current_user(store, os.environ))
+                          program_id=args.program, per=args.per, user=access.current_user(store))
     written = report_export.write(data, args.format, args.out, now, overwrite=args.overwrite)
     for note in data.notes:
         print(note, file=sys.stderr)
@@ -390,7 +556,7 @@ def cmd_remove(args) -> int:
 
     store = Store.open(args.db, args.data_dir, create=False)
     training = find_training(store, args.training)
-    access.require(access.current_user(store, os.environ), training, access.can_run, "remove")
+    access.require(access.current_user(store), training, access.can_run, "remove")
     if not args.yes:
         print(t("cli.remove.confirm", name=training.name, code=training.join_code), file=sys.stderr)
         return 1
@@ -440,6 +606,53 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_bundle(args) -> int:
+    """Export one training to a bundle file (laptop), or import one (the organisation's server)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pztraining.core.clock import utc_now
+    from pztraining.core.files import atomic_file
+    from pztraining.domain import bundle as bundle_lib
+
+    if args.action is None:
+        raise UsageError(t("cli.bundle.need_action"))
+    store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
+    user = access.current_user(store)
+    if args.action == "export":
+        from pztraining.services.results import find_training  # by id, code or name, as for exports
+
+        training = find_training(store, args.training)
+        access.require(user, training, access.can_run, "bundle export")
+        organisation = bundle_lib.export_organisation(training.organisation, args.org)
+        rows = store.training_bundle(training.id)
+        try:
+            made_by = version("pztraining")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            made_by = ""
+        text, _digest = bundle_lib.seal(rows, organisation=organisation, exported_at=utc_now(),
+                                        version=made_by, schema_version=store.schema_version())
+        atomic_file(args.out, lambda path: path.write_text(text, encoding="utf-8"), overwrite=args.overwrite)
+        print(t("bundle.written", path=args.out, name=training.name, org=organisation, **bundle_lib.summary(rows)))
+        still_open = bundle_lib.open_forms(rows)
+        if still_open:
+            print(t("bundle.open_forms", forms="; ".join(still_open)), file=sys.stderr)
+        return 0
+    found = bundle_lib.read(args.file.read_bytes(), args.file)
+    known = {account.organisation for account in store.list_users()}
+    known |= {tr.organisation for tr in store.list_trainings()}
+    organisation = bundle_lib.import_organisation(found, args.org, known - {""})
+    access.require_organisation(user, organisation, "bundle import")
+    result = store.import_bundle(found.content, organisation, found.data_checksum, utc_now())
+    said = {"name": found.training_name, "org": organisation, **bundle_lib.summary(found.content)}
+    if result.outcome == "older":
+        raise bundle_lib.BundleError(t("bundle.older", **said))
+    if result.outcome == "other_organisation":
+        raise bundle_lib.ForeignBundle(t("bundle.other_org_imported", **said))
+    print(t({"new": "bundle.imported", "replaced": "bundle.replaced", "unchanged": "bundle.unchanged"}[result.outcome],
+            **said))
+    return 0
+
+
 def cmd_slides(args) -> int:
     from pztraining.core.clock import local, utc_now
     from pztraining.reports import slides
@@ -475,7 +688,7 @@ def cmd_handouts(args) -> int:
 
         store = Store.open(args.db, args.data_dir, create=False)
         training = find_training(store, args.training)
-        access.require(access.current_user(store, os.environ), training, access.can_run, "handouts")
+        access.require(access.current_user(store), training, access.can_run, "handouts")
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)
         info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,
@@ -538,9 +751,8 @@ def cmd_demo(args) -> int:
 
 def cmd_hub(args) -> int:
     """Print a jupyterhub_config.py for this install (this Python, this database, these ports)."""
-    import os
-
-    public_url = args.public_url or os.environ.get("PZTRAINING_PUBLIC_URL") or f"http://{args.ip}:{args.port}"
+    chosen = read_settings(database=args.db, public_url=args.public_url)
+    public_url = chosen.public_url or f"http://{args.ip}:{args.port}"
     if args.install_script:
         print(install_script(), end="")
         return 0
@@ -554,7 +766,7 @@ def cmd_hub(args) -> int:
             acme_dir=args.acme_dir, http_port=args.http_port, nginx_version=nginx_version(args.nginx_version),
             tls=not args.no_tls, ipv6=not args.no_ipv6)), end="")
         return 0
-    db_url = args.db or os.environ.get("PZTRAINING_DB")
+    db_url = chosen.database
     if not db_url:
         raise HubConfigError(t("cli.hub.need_db"))
     store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in

@@ -13,6 +13,7 @@ from pztraining.content.loader import (
     UnknownProgram,
     UnknownTree,
     active_region,
+    case_choices,
     cases_for,
     check_files,
     content_files,
@@ -57,5 +58,5 @@ __all__ = [
     "SCHEMA_VERSION", "UnknownProgram", "check_files", "content_files", "load_checklist",
     "load_file", "load_library", "load_program", "programs",
     "DecisionTree", "Region", "REGION_ROLES", "UnknownTree", "active_region", "fill_region", "load_tree",
-    "region_path",
+    "region_path", "case_choices",
 ]

@@ -6,7 +6,6 @@ This is the only module that parses YAML. Every file declares ``schema_version``
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pztraining.content import schema
 from pztraining.content.errors import ContentError, ContentProblem, display_name, problems_from_validation
 from pztraining.content.tree_shape import problems as tree_problems
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
 from pztraining.core.os_errors import dutch_reason
 from pztraining.core.texts import t
@@ -35,6 +35,28 @@ def content_files(root: Path | None = None) -> list[Path]:
     """All ``*.yaml`` files under ``root`` (default: the shipped content), sorted."""
     root = builtin_content_dir() if root is None else root
     return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+# ---------------------------------------------------------------- an organisation's own content
+
+#: Environment variable (set by ``--content-dir``) naming a folder with an organisation's own
+#: cases and programmes, used next to the shipped content.
+CONTENT_ENV = settings.FIELDS["content_dir"]
+
+
+def local_content_dir() -> Path | None:
+    """The organisation's own content folder, or None when none is set.
+
+    The ``content_dir`` setting (the CLI's ``--content-dir`` hands it down, so the app servers
+    and their kernels see the same folder).
+    """
+    return settings.current().content_dir
+
+
+def local_content_files() -> list[Path]:
+    """The ``*.yaml`` files of the organisation's own content folder (none when it is not set or absent)."""
+    folder = local_content_dir()
+    return content_files(folder) if folder is not None and folder.is_dir() else []
 
 
 def read_text(path: Path) -> str:
@@ -70,15 +92,15 @@ def _read_yaml(path: Path) -> Any:
 
 #: Where content names a regional role: ``<regio:ziekenhuis>`` becomes that role's name.
 REGION_PLACEHOLDER = re.compile(r"<regio:([a-z_]+)>")
-#: Environment variable with the path of another network's region file.
-REGION_ENV = "PZTRAINING_REGION"
+#: Environment variable with the path of another network's region file (the ``region`` setting).
+REGION_ENV = settings.FIELDS["region"]
 DEFAULT_REGION = "noord-holland-zuid"
 
 
 def region_path() -> Path:
-    """The region file in use: ``$PZTRAINING_REGION`` when set, else the shipped one."""
-    chosen = os.environ.get(REGION_ENV, "").strip()
-    return Path(chosen) if chosen else builtin_content_dir() / "regions" / f"{DEFAULT_REGION}.yaml"
+    """The region file in use: the ``region`` setting when set, else the shipped one."""
+    chosen = settings.current().region
+    return chosen if chosen is not None else builtin_content_dir() / "regions" / f"{DEFAULT_REGION}.yaml"
 
 
 @lru_cache(maxsize=4)
@@ -259,6 +281,8 @@ class Library:
     conditions: dict[str, schema.Conditions] = field(default_factory=dict)
     costs: dict[str, schema.CostFormat] = field(default_factory=dict)
     plannings: dict[str, schema.Planning] = field(default_factory=dict)
+    #: The ids of what came from the organisation's own folder (:func:`local_content_dir`).
+    local: set[str] = field(default_factory=set)
 
 
 def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem]]:
@@ -269,34 +293,64 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     """
     problems: list[ContentProblem] = []
     loaded: list[tuple[Path, Any]] = []
-    for path in content_files(root):
+    # Without a root: the shipped content first, then the organisation's own; a local file
+    # never replaces a shipped one (the shipped content is read-only), it is named instead.
+    shipped = content_files(root)
+    local = local_content_files() if root is None else []
+    for path in [*shipped, *local]:
         try:
             loaded.append((path, load_file(path)))
         except ContentError as exc:
             problems.extend(exc.problems)
     problems.extend(_cross_file_problems(loaded))
     lib = Library({}, {}, {}, {}, {})
-    for _path, item in loaded:
+    kinds: dict[type[BaseModel], dict[str, Any]] = {
+        schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
+        schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
+        schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
+    shipped_paths = set(shipped)
+    for path, item in loaded:
+        from_local = path not in shipped_paths
         if isinstance(item, schema.Checklist):
-            lib.checklists[item.program] = item
+            if not (from_local and item.program in lib.checklists):
+                lib.checklists[item.program] = item
             continue
-        kinds: dict[type[BaseModel], dict[str, Any]] = {
-            schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
-            schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
-            schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
         shelf = kinds.get(type(item))
-        if shelf is not None:
-            shelf[item.id] = item
+        if shelf is None or (from_local and item.id in shelf):  # the duplicate is named in the problems
+            continue
+        shelf[item.id] = item
+        if from_local:
+            lib.local.add(item.id)
     return lib, problems
 
 
 @cache
 def library() -> Library:
-    """The shipped content, loaded and validated once per process; ContentError if any is broken."""
+    """The content in use, loaded and validated once per process; ContentError if any is broken.
+
+    That is the shipped content plus the organisation's own folder (:func:`local_content_dir`).
+    A broken shipped file stops everything; a broken local file is left out (``pztraining
+    content check`` names it), so one typo in a local case never stops a training.
+    """
     lib, problems = load_library()
-    if problems:
+    local = {display_name(path) for path in local_content_files()}
+    if any(problem.file not in local for problem in problems):
         raise ContentError(problems)
     return lib
+
+
+def case_choices(program_id: str, listed: tuple[str, ...]) -> tuple[str, ...]:
+    """The cases a block offers: those it lists, then the organisation's own cases of its programme.
+
+    Only a block that lists cases (a role-play or case discussion) offers local ones: an
+    organisation's own case is practised where the shipped cases are.
+    """
+    if not listed:
+        return listed
+    lib = library()
+    own = [case.id for case in of_program(lib.cases, program_id) if case.id in lib.local and case.id not in listed]
+    return (*listed, *own)
+
 
 
 class UnknownContent(PztrainingError, KeyError):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pztraining.core import settings
 
 
 def utc_now() -> datetime:
@@ -13,9 +14,9 @@ def utc_now() -> datetime:
 
 
 def local_zone() -> ZoneInfo | timezone:
-    """The zone clock times are shown in: $PZTRAINING_TZ, default Europe/Amsterdam."""
+    """The zone clock times are shown in: the ``timezone`` setting, default Europe/Amsterdam."""
     try:
-        return ZoneInfo(os.environ.get("PZTRAINING_TZ", "Europe/Amsterdam"))
+        return ZoneInfo(settings.current().timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
 

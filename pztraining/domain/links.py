@@ -6,8 +6,10 @@ The room server's address reaches the trainer's kernels as ``$PZTRAINING_PARTICI
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
+
+from pztraining.core import settings
+from pztraining.core.settings import Context
 
 #: Where the facilitator page lives on the room server (see pztraining.serving.room.app).
 FACILITATOR_PATH = "rollenspel"
@@ -19,7 +21,7 @@ HUB_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
 
 def room_base(base: str | None = None) -> str:
     """The room server's address ending in "/", or "" when unknown."""
-    base = base if base is not None else os.environ.get("PZTRAINING_PARTICIPANT_URL", "")
+    base = base if base is not None else settings.current().participant_url
     return base.rstrip("/") + "/" if base else ""
 
 
@@ -29,7 +31,7 @@ def trainer_page(path: str) -> str:
     On the laptop the trainer server lives at "/"; under JupyterHub below the trainer's
     single-user prefix (``/user/NAME/``), which the kernels know from the environment.
     """
-    prefix = os.environ.get(HUB_PREFIX_ENV) or "/"
+    prefix = Context.read().service_prefix or "/"
     return prefix.rstrip("/") + "/" + path.lstrip("/")
 
 

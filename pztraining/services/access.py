@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pztraining.core.errors import PztrainingError
+from pztraining.core.settings import Context
 from pztraining.core.texts import t
 from pztraining.store import MissingEntry, Store, Training
 
@@ -79,12 +80,12 @@ class User:
 LOCAL = User("", "trainer", None)
 
 
-def current_user(store: Store, environ: Mapping[str, str]) -> User:
-    """The user the hosting layer logged in (``environ``), or :data:`LOCAL` without one.
+def current_user(store: Store, environ: Mapping[str, str] | None = None) -> User:
+    """The user the hosting layer logged in (``environ``, else this process's), or :data:`LOCAL` without one.
 
     Raises :class:`UnknownUser` (Dutch) for a login name that has no role.
     """
-    name = (environ.get(LOGIN_VARIABLE) or "").strip()
+    name = Context.read(environ).user
     if not name:
         return LOCAL
     try:

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from pztraining.content import Form, UnknownContent, load_case, load_form, load_program
+from pztraining.content import Form, UnknownContent, case_choices, load_case, load_form, load_program
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
-from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
 from pztraining.domain.forms import form_spec, validate_answers
 from pztraining.services.mixing import Mixer
@@ -68,15 +68,17 @@ def join(store: Store, code: str) -> Training:
 
 
 #: Days a join code keeps working after the training's last meeting, unless configured.
-JOIN_DAYS = 14
+JOIN_DAYS = settings.DEFAULT_JOIN_DAYS
 #: The setting (environment variable) of the room server that changes :data:`JOIN_DAYS`.
-JOIN_DAYS_ENV = "PZTRAINING_JOIN_DAYS"
+JOIN_DAYS_ENV = settings.FIELDS["join_days"]
 
 
 def join_days(environ: Mapping[str, str] | None = None) -> int:
-    """The configured days after the last meeting (``$PZTRAINING_JOIN_DAYS``; 14 when unset or not a number)."""
-    value = whole_number((environ or {}).get(JOIN_DAYS_ENV, ""))
-    return JOIN_DAYS if value is None else value
+    """The configured days after the last meeting (the ``join_days`` setting; 14 when unset).
+
+    SettingsError (Dutch) when it is not a whole number: a typo should not quietly give 14.
+    """
+    return settings.read(environ or {}).join_days
 
 
 def join_code_last_day(meeting_dates: tuple[date | None, ...], days: int) -> date | None:
@@ -147,7 +149,8 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
     """
     program = load_program(training.program_id)
     known_forms = {f for m in program.meetings for f in m.form_ids()}
-    known_cases = {c for m in program.meetings for b in m.blocks for c in b.cases}
+    # The organisation's own cases of the programme too (content.case_choices): shared like the shipped ones.
+    known_cases = {c for m in program.meetings for b in m.blocks for c in case_choices(program.id, b.cases)}
     items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous,
                       _revealed(store, training, s.meeting, s.form_id))
              for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]

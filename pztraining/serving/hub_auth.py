@@ -13,7 +13,6 @@ Imported by the printed ``jupyterhub_config.py`` only (needs the ``hub`` extra).
 from __future__ import annotations
 
 import dbm
-import os
 from datetime import UTC, datetime
 
 import bcrypt
@@ -21,6 +20,7 @@ from firstuseauthenticator import FirstUseAuthenticator
 from jupyterhub.utils import maybe_future
 from traitlets import Unicode, default
 
+from pztraining.core import settings
 from pztraining.core.texts import t
 from pztraining.store import Account, MissingEntry, Store, StoreError
 
@@ -48,7 +48,7 @@ class RoleAuthenticator(FirstUseAuthenticator):
 
     def _account(self, name: str) -> Account | None:
         """The role of ``name``, or None (no role, or the users table cannot be read)."""
-        store = Store(self.db_url or os.environ["PZTRAINING_DB"], create=False)
+        store = Store(self.db_url or settings.current().database_url(), create=False)
         try:
             return store.find_user(name)
         except MissingEntry:

@@ -1,10 +1,10 @@
 """A trainer's single-user server under JupyterHub: what it may not do, and what it adds.
 
 It may not change files. It adds what the laptop's trainer server has besides the apps:
-the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``
-(:func:`_load_jupyter_server_extension`, enabled in the printed config), behind the hub's login,
-and Voila's pages use the package's template, which loads nothing from outside the server
-(:func:`_link_jupyter_server_extension`).
+the slide decks at ``<base_url>pz/dia/`` and the beamer page at ``<base_url>pz/zaal/``, behind
+the hub's login, and Voila's pages use the package's template, which loads nothing from outside
+the server. :class:`TrainerServerApp` is the jupyter_server extension that does this (enabled in
+the printed config as ``pztraining.serving.hub_server``).
 
 The server shows the package's app notebooks in Voila. Its REST API (jupyter_server) would
 let a logged-in trainer write a notebook next to them and have Voila run it; this contents
@@ -15,14 +15,16 @@ run code of their own in the kernel. See the README, "What a trainer can still r
 
 from __future__ import annotations
 
-import os
 import signal
+from dataclasses import replace
 from pathlib import Path
 
+from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from tornado.web import HTTPError
 
 from pztraining.core.errors import PztrainingError
+from pztraining.core.settings import current, hand_down
 from pztraining.reports import slides
 from pztraining.store import default_data_dir
 
@@ -52,27 +54,73 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
         raise HTTPError(403, "read-only")
 
 
-def _jupyter_server_extension_points() -> list[dict]:
-    return [{"module": "pztraining.serving.hub_server"}]
+class TrainerServerApp(ExtensionApp):
+    """The pztraining extension of a trainer's single-user server (a jupyter_server ``ExtensionApp``).
+
+    Linking (before any extension loads, and before the server builds its tornado settings) makes
+    Voila render with our template and without MathJax (no CDN); loading builds the decks when
+    their sources changed and adds the beamer page, the decks and Dutch error pages.
+    """
+
+    name = "pztraining"
+    description = "pztraining: beamer page, slide decks and Dutch pages on a trainer's server"
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        super()._link_jupyter_server_extension(serverapp)
+        use_offline_voila(serverapp)
+
+    def initialize_settings(self) -> None:
+        from pztraining.serving.web_errors import use_dutch_error_templates
+        from pztraining.serving.web_security import SAME_SITE
+
+        assert self.serverapp is not None  # linked before initialize
+        # The hub stops this server with SIGINT (SIGTERM only 10 s later); a hub started in the
+        # background by a script passes SIGINT on ignored, and the trainer's server then held the
+        # hub's stop up by 10 s. A SIGINT stops it, always (jupyter_server: "Interrupted...").
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        settings = self.serverapp.web_app.settings
+        # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
+        settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
+        # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
+        use_dutch_error_templates(settings)
+
+    def initialize_handlers(self) -> None:
+        from pztraining.serving.voila_app import trainer_handlers
+
+        folder = decks_dir()
+        served = fresh_decks(folder, self.log)
+        # Handed to the kernels: the Draaiboek links to the deck of its meeting (none: no link).
+        hand_down(replace(current(), slides_dir=folder if served else None))
+        assert self.serverapp is not None  # linked before initialize
+        web_app = self.serverapp.web_app
+        # trainer_handlers' patterns carry the base URL already (the laptop's server uses them
+        # too), so they are added as they are rather than through self.handlers' prefixing.
+        web_app.add_handlers(".*$", trainer_handlers(web_app.settings["base_url"], str(folder) if served else ""))
 
 
-def _link_jupyter_server_extension(serverapp) -> None:
-    """Before any extension loads: Voila's pages use our template and no MathJax (no CDN)."""
-    # Linking runs for every extension before the first one loads (and before the server
-    # builds its tornado settings), so Voila's extension reads these when it sets itself up.
+def use_offline_voila(serverapp) -> None:
+    """Voila's pages on ``serverapp`` render with our template and without MathJax (no CDN).
+
+    Called while linking: Voila's extension reads these when it sets itself up, after every
+    extension is linked and before the server builds its tornado settings.
+    """
     from pztraining.serving.voila_page import use_template, without_mathjax
 
     use_template(serverapp.config)
     without_mathjax(serverapp.tornado_settings)
 
 
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "pztraining.serving.hub_server", "app": TrainerServerApp}]
+
+
 def decks_dir() -> Path:
-    """Where this trainer's decks are built: ``$PZTRAINING_SLIDES``, else the data folder.
+    """Where this trainer's decks are built: the ``slides_dir`` setting, else the data folder.
 
     Never the installed package (site-packages is not the server's to write): the data folder
     lies in the trainer's home, which the spawner gives every trainer.
     """
-    return Path(os.environ.get(slides.SLIDES_ENV) or default_data_dir() / "dia")
+    return current().slides_dir or default_data_dir() / "dia"
 
 
 def fresh_decks(folder: Path, log) -> bool:
@@ -91,29 +139,3 @@ def fresh_decks(folder: Path, log) -> bool:
         log.warning("pztraining: %s", exc)
         return bool(slides.built_decks(folder))
     return True
-
-
-def _load_jupyter_server_extension(serverapp) -> None:
-    """Add the beamer page and the decks to this server, behind its normal (hub) login."""
-    from pztraining.serving.voila_app import trainer_handlers
-    from pztraining.serving.web_errors import use_dutch_error_templates
-    from pztraining.serving.web_security import SAME_SITE
-
-    # The hub stops this server with SIGINT (SIGTERM only 10 s later); a hub started in the
-    # background by a script passes SIGINT on ignored, and the trainer's server then held the
-    # hub's stop up by 10 s. A SIGINT stops it, always (jupyter_server: "Interrupted...").
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    folder = decks_dir()
-    served = fresh_decks(folder, serverapp.log)
-    if served:
-        # The kernels inherit this environment: the Draaiboek links to the deck of its meeting.
-        os.environ[slides.SLIDES_ENV] = str(folder)
-    else:
-        os.environ.pop(slides.SLIDES_ENV, None)
-    base_url = serverapp.web_app.settings["base_url"]
-    # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
-    settings = serverapp.web_app.settings
-    settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
-    serverapp.web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if served else ""))
-    # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.
-    use_dutch_error_templates(serverapp.web_app.settings)

@@ -12,7 +12,6 @@ Kernels find the database through ``PZTRAINING_DB``, set for the server they inh
 from __future__ import annotations
 
 import errno
-import os
 import secrets
 import socket
 import subprocess
@@ -25,8 +24,10 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
 from pztraining.core.os_errors import dutch_reason
+from pztraining.core.settings import process_environ
 from pztraining.core.texts import t
 from pztraining.serving.web_security import INSTANCE_ENV, INSTANCE_HEADER
 
@@ -156,7 +157,7 @@ def _display_host(host: str) -> str:
 def _launch(command: list[str], db_url: str, host: str, port: int, token: str, log_path: Path | None,
             extra_env: dict[str, str] | None) -> VoilaServer:
     instance = secrets.token_hex(8)
-    env = dict(os.environ, PZTRAINING_DB=db_url, **(extra_env or {}), **{INSTANCE_ENV: instance})
+    env = dict(process_environ(), PZTRAINING_DB=db_url, **(extra_env or {}), **{INSTANCE_ENV: instance})
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     return VoilaServer(process, f"http://{_display_host(host)}:{port}", token, log_path, instance)
@@ -182,7 +183,7 @@ def trainer_host_names(host: str) -> tuple[str, ...]:
     names = []
     if host not in LOCAL_HOSTS:
         names += [_display_host(host)] + ([host] if host not in ("0.0.0.0", "::", "") else [])
-    public = urlsplit(os.environ.get("PZTRAINING_PUBLIC_URL", "")).hostname
+    public = urlsplit(settings.current().public_url).hostname
     if public:
         names.append(public)
     return tuple(dict.fromkeys(names))

@@ -14,10 +14,11 @@ from jupyter_server.utils import url_path_join
 from traitlets import List, Unicode, default
 from voila.app import Voila
 
+from pztraining.core import settings
 from pztraining.reports.slides import SLIDES_ROUTE
 from pztraining.serving import voila_page
 from pztraining.serving.web_errors import DutchErrors, NotFoundHandler, dutch_errors
-from pztraining.serving.web_security import INSTANCE_ENV, SAME_SITE, guard_hosts, redact_logs, security_headers
+from pztraining.serving.web_security import SAME_SITE, guard_hosts, redact_logs, security_headers
 
 
 class PzVoila(voila_page.PzPages, Voila):
@@ -35,7 +36,7 @@ class PzVoila(voila_page.PzPages, Voila):
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
         strict = tuple(url_path_join(self.server_url, p) for p in self.strict_paths)
-        self.app.add_transform(security_headers(strict, self.referrer_policy, os.environ.get(INSTANCE_ENV, "")))
+        self.app.add_transform(security_headers(strict, self.referrer_policy, settings.current().instance))
         self.app.settings["xsrf_cookie_kwargs"] = {**self.app.settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
         if getattr(self, "identity_provider", None) is not None:  # the cookie a token login sets
             self.identity_provider.cookie_options = {**self.identity_provider.cookie_options, **SAME_SITE}

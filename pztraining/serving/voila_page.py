@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from traitlets.config import Config
 from voila.tornado.handler import TornadoVoilaHandler
 
+from pztraining.core.settings import process_environ
+
 #: The template's name (its folder under ``jupyter/voila/templates/``).
 TEMPLATE = "pz"
 
@@ -33,8 +35,9 @@ def jupyter_dir() -> str:
     return str(files("pztraining").joinpath("jupyter"))
 
 
-def add_jupyter_path(environ=os.environ) -> None:
-    """Put the package's Jupyter folder first on ``JUPYTER_PATH`` (once)."""
+def add_jupyter_path(environ=None) -> None:
+    """Put the package's Jupyter folder first on ``JUPYTER_PATH`` (once; Jupyter reads it from there)."""
+    environ = process_environ() if environ is None else environ
     ours = jupyter_dir()
     paths = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if ours not in paths:

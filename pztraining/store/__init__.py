@@ -16,7 +16,8 @@ Layout:
 - one module per aggregate with its SQL: :mod:`.trainings` (with runs and the checklist),
   :mod:`.people` (users, participants), :mod:`.answers` (form sessions, submissions, drafts,
   anonymous batches, quiz reveals), :mod:`.room` (room versions, shared cases, facilitator
-  codes), :mod:`.roleplay`, :mod:`.discussions`, :mod:`.kartrekker`, :mod:`.reading` (reports).
+  codes), :mod:`.roleplay`, :mod:`.discussions`, :mod:`.kartrekker`, :mod:`.reading` (reports),
+  :mod:`.bundles` (a training carried from a laptop to the server).
 
 :class:`Store` is the facade callers use: it *inherits* the aggregates (mixins over one
 :class:`~.engine.Database`) rather than holding one object per aggregate. Every aggregate needs
@@ -31,6 +32,7 @@ Layer 3. May import: ``core``, ``content``.
 from __future__ import annotations
 
 from pztraining.store.answers import Answers, FormSession
+from pztraining.store.bundles import BundleImport, Bundles
 from pztraining.store.discussions import (
     ACTION_TEXT_LIMIT,
     ACTION_WHO_LIMIT,
@@ -61,6 +63,7 @@ from pztraining.store.keys import (
     salted_device_hash,
 )
 from pztraining.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pztraining.store.paperwork import Paperwork, TrainingDetails
 from pztraining.store.people import ROLES, Account, Participant, People
 from pztraining.store.reading import Reading
 from pztraining.store.roleplay import RolePlay, RolePlayRow
@@ -69,16 +72,17 @@ from pztraining.store.tables import ORGANISATION_TABLES, metadata
 from pztraining.store.trainings import Training, Trainings
 
 
-class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading):
+class Store(Trainings, People, Answers, Room, RolePlay, Discussions, Kartrekker, Reading, Paperwork, Bundles):
     """A facade over the database with regular verbs (add_, find_, list_, remove_)."""
 
 
 __all__ = [
     "ACTION_TEXT_LIMIT", "ACTION_WHO_LIMIT", "BUSY_SECONDS", "CONDITION_SCORES", "FACILITATOR_CODE_LENGTH",
     "JOIN_ALPHABET", "JOIN_CODE_LENGTH", "MIGRATIONS", "MIGRATION_LOCK", "ORGANISATION_TABLES", "ROLES",
-    "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "CaseAction", "ConditionScore", "Database",
+    "SCHEMA_VERSION", "Account", "AgreedAction", "AnonymousForm", "BundleImport", "CaseAction", "ConditionScore",
+    "Database",
     "DiscussionRecord", "EnteredIndicator", "FormClosed", "FormSession", "MissingDatabase", "MissingEntry",
-    "Participant", "RolePlayRow", "Store", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
+    "Participant", "RolePlayRow", "Store", "TrainingDetails", "StoreBusy", "StoreError", "StoreUnavailable", "Training",
     "database_url", "default_data_dir", "display_url", "login_name", "metadata", "new_device_salt",
     "new_join_code", "normalize_join_code", "salted_device_hash",
 ]

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from pztraining.core.os_errors import dutch_reason
+from pztraining.core.settings import Settings, current
 from pztraining.core.texts import t
 from pztraining.store import migrations
 from pztraining.store.errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
@@ -41,21 +42,18 @@ log = logging.getLogger("pztraining.store")
 BUSY_SECONDS = 30.0
 
 def default_data_dir() -> Path:
-    """Where data lives unless told otherwise: $PZTRAINING_DATA, else the XDG data folder."""
-    if os.environ.get("PZTRAINING_DATA"):
-        return Path(os.environ["PZTRAINING_DATA"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "pztraining"
+    """Where data lives unless told otherwise: the ``data_dir`` setting, else the XDG data folder."""
+    return current().data_folder()
 
 
 def database_url(db: str | None = None, data_dir: Path | None = None) -> str:
-    """The database URL to use: ``db``, else $PZTRAINING_DB, else SQLite in the data folder."""
+    """The database URL to use: ``db``, else the ``database`` setting, else SQLite in the data folder."""
     if db:
         return db
-    if os.environ.get("PZTRAINING_DB"):
-        return os.environ["PZTRAINING_DB"]
-    folder = data_dir if data_dir is not None else default_data_dir()
-    return f"sqlite:///{Path(folder).expanduser().resolve() / 'pztraining.db'}"
+    found = current()
+    if data_dir is not None:
+        found = Settings(data_dir=Path(data_dir), database=found.database)
+    return found.database_url()
 
 
 def _prepare_sqlite_folder(url: str) -> None:
@@ -186,7 +184,17 @@ def retry_when_busy(method):
     return run
 
 
-def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
+def _read_only_sessions(engine: Engine) -> None:
+    """Every PostgreSQL session of ``engine`` refuses writes (each transaction is read-only)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by the data API's tests
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        dbapi_connection.commit()
+
+
+def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int], read_only: bool = False) -> None:
     # WAL lets many kernels read while one writes; the busy timeout makes writers queue
     # instead of failing (set again on every BEGIN, so a retried write waits only for what
     # is left of its window). We issue BEGIN ourselves so writes can take the lock up front
@@ -203,6 +211,8 @@ def _configure_sqlite(engine: Engine, busy_ms: Callable[[], int]) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:  # after the WAL switch: from here on this connection refuses every write
+            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -218,13 +228,17 @@ class Database:
     carries :func:`retry_when_busy` so a busy database runs it again.
     """
 
-    def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS):
+    def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS,
+                 read_only: bool = False):
         """Open the database at ``url``, migrating it forward.
 
         ``create=False`` refuses (:class:`MissingDatabase`) a database that does not exist yet
         instead of making an empty one: for commands that only read. ``busy_seconds`` bounds
-        how long a write keeps trying while the database is busy.
+        how long a write keeps trying while the database is busy. ``read_only`` (implies
+        ``create=False``) opens connections that refuse every write (SQLite ``query_only``,
+        PostgreSQL read-only transactions) and migrates nothing: for analyses beside a running training.
         """
+        create = create and not read_only
         self.url = url
         self.busy_seconds = busy_seconds
         self._busy = threading.local()  # .deadline of the write being retried in this thread
@@ -250,13 +264,18 @@ class Database:
             package = _DRIVER_PACKAGES.get(exc.name or "", exc.name or parsed.drivername)
             raise StoreError(t("store.no_driver", package=package)) from None
         if self._sqlite:
-            _configure_sqlite(self.engine, self._busy_ms)
+            _configure_sqlite(self.engine, self._busy_ms, read_only)
+        elif read_only:
+            _read_only_sessions(self.engine)
         self._probe()
         if not create:
             with self._read() as conn:
                 if not inspect(conn).has_table(schema_info.name):
                     raise MissingDatabase(t("store.missing", where=self._where))
-        self._migrate()
+        if read_only:
+            self._require_current()
+        else:
+            self._migrate()
 
     @classmethod
     def open(cls, db: str | None = None, data_dir: Path | None = None, **options) -> Self:
@@ -352,6 +371,15 @@ class Database:
             raise StoreError(t("store.cannot_open", where=self._where)) from None
         if 0 < current < 13:  # the unsalted hashes and anonymous drafts are still in the WAL
             self._checkpoint()
+
+    def _require_current(self) -> None:
+        """A read-only store migrates nothing: it reads only a database at this code's schema."""
+        found = self.schema_version()
+        newest = len(migrations.MIGRATIONS)
+        if found > newest:
+            raise StoreError(t("store.newer_schema", found=found, known=newest))
+        if found < newest:
+            raise StoreError(t("store.older_schema", found=found, known=newest))
 
     def schema_version(self) -> int:
         """The schema version of the open database."""

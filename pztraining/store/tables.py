@@ -278,6 +278,41 @@ entered_indicators = Table(
     Column("entered_at", DateTime(timezone=True), nullable=False),
 )
 
+# Paperwork of a training (schema 15): where it is held and by whom, the accreditation fields the
+# organisation fills in for the certificates, and attendance entered from the paper list after
+# a meeting (a name as written there; present or, to correct the room's record, absent).
+training_details = Table(
+    "training_details", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("location", String(300), nullable=False, default=""),
+    Column("trainers", String(300), nullable=False, default=""),  # as typed, e.g. "A. de Wit, B. Bakker"
+    Column("register", String(200), nullable=False, default=""),  # accreditation register, e.g. V&VN
+    Column("accreditation_number", String(100), nullable=False, default=""),
+    Column("points", String(20), nullable=False, default=""),  # as typed: "4" or "4,5"
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+paper_attendance = Table(
+    "paper_attendance", metadata,
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting", Integer, primary_key=True),
+    Column("name", String(100), primary_key=True),  # cleaned, as on the attendance list
+    Column("present", Boolean, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
+# Trainings brought in from a laptop (``pztraining bundle import``; since schema 16): the
+# laptop training's stable id, so importing the same bundle again changes nothing and a newer
+# export of that training replaces the earlier import instead of adding a second training.
+bundle_imports = Table(
+    "bundle_imports", metadata,
+    Column("training_uid", String(64), primary_key=True),
+    Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("checksum", String(64), nullable=False),  # SHA-256 of the training's data as imported
+    Column("exported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Tables of an organisation, not of a training: removing a training leaves them (they hold no
 #: participant data; the remarks are the kartrekker's own).
 ORGANISATION_TABLES = (condition_scores, cost_inputs, plan_starts, entered_indicators)

@@ -20,6 +20,7 @@ from pztraining.store.errors import MissingEntry, StoreError
 from pztraining.store.keys import new_device_salt, new_join_code, normalize_join_code
 from pztraining.store.tables import (
     answers,
+    bundle_imports,
     case_actions,
     case_shares,
     checklist_ticks,
@@ -28,12 +29,14 @@ from pztraining.store.tables import (
     form_sessions,
     meeting_date_rows,
     meeting_runs,
+    paper_attendance,
     participants,
     quiz_reveals,
     roleplay_groups,
     roleplay_turns,
     room_versions,
     submissions,
+    training_details,
     trainings,
     utc,
 )
@@ -64,6 +67,18 @@ def training_from_row(conn: Connection, row: Any) -> Training:
     ).all()
     return Training(row.id, row.name, row.program_id, row.organisation,
                     tuple(d.date for d in days), utc(row.created_at), row.join_code or "")
+
+
+def delete_training_rows(conn: Connection, training_id: int) -> None:
+    """Delete everything stored for a training except its own row (inside a write)."""
+    groups = select(roleplay_groups.c.id).where(roleplay_groups.c.training_id == training_id)
+    conn.execute(delete(roleplay_turns).where(roleplay_turns.c.group_id.in_(groups)))
+    sent = select(submissions.c.id).where(submissions.c.training_id == training_id)
+    conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
+    for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
+                  checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
+                  facilitator_links, case_actions, quiz_reveals, training_details, paper_attendance):
+        conn.execute(delete(table).where(table.c.training_id == training_id))
 
 
 def require_training(conn: Connection, training_id: int) -> None:
@@ -112,14 +127,8 @@ class Trainings(Database):
     def remove_training(self, training_id: int) -> None:
         """Delete a training and everything stored for it (AVG: the right to be forgotten)."""
         with self._write() as conn:
-            groups = select(roleplay_groups.c.id).where(roleplay_groups.c.training_id == training_id)
-            conn.execute(delete(roleplay_turns).where(roleplay_turns.c.group_id.in_(groups)))
-            sent = select(submissions.c.id).where(submissions.c.training_id == training_id)
-            conn.execute(delete(answers).where(answers.c.submission_id.in_(sent)))
-            for table in (submissions, drafts, form_sessions, participants, roleplay_groups,
-                          checklist_ticks, meeting_runs, meeting_date_rows, room_versions, case_shares,
-                          facilitator_links, case_actions, quiz_reveals):
-                conn.execute(delete(table).where(table.c.training_id == training_id))
+            delete_training_rows(conn, training_id)
+            conn.execute(delete(bundle_imports).where(bundle_imports.c.training_id == training_id))
             if conn.execute(delete(trainings).where(trainings.c.id == training_id)).rowcount == 0:
                 raise MissingEntry(t("store.training_missing", training_id=training_id))
         self._checkpoint()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 from pztraining.content import UnknownCase, load_case
+from pztraining.core.settings import Context
 from pztraining.core.texts import t
 from pztraining.ui.case_view import participant_html, screen_html, simulant_html
 from pztraining.ui.common import Message, login_refusal, named, stylesheet
@@ -21,10 +21,10 @@ def case_app(query: str | None = None) -> w.Widget:
     Hosted, a login name without a role sees one Dutch sentence instead (cases hold no
     training's data, so every role may read them).
     """
-    refusal = login_refusal(os.environ)
+    refusal = login_refusal()
     if refusal is not None:
         return refusal
-    params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+    params = parse_qs(Context.read().query if query is None else query)
     case_id = params.get("case", [""])[0]
     view = params.get("view", ["simulant"])[0]
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -145,15 +144,16 @@ def sentence_page(text: str) -> w.Widget:
     return named(w.VBox([stylesheet(), message]), "access-message", "pz-app")
 
 
-def login_refusal(environ, db: str | None = None) -> w.Widget | None:
+def login_refusal(environ=None, db: str | None = None) -> w.Widget | None:
     """For a page without a store: the Dutch page for a login name without a role, else None.
 
     Localhost mode (no login name) never opens the store here.
     """
-    from pztraining.services.access import LOGIN_VARIABLE, AccessError, current_user, log_to_server
+    from pztraining.core.settings import Context
+    from pztraining.services.access import AccessError, current_user, log_to_server
     from pztraining.store import Store, StoreError
 
-    if not (environ.get(LOGIN_VARIABLE) or "").strip():
+    if not Context.read(environ).user:
         return None
     log_to_server()
     try:
@@ -172,7 +172,7 @@ def page_user(store: Store, user: User | None) -> User:
     from pztraining.services.access import current_user, log_to_server
 
     log_to_server()
-    return user if user is not None else current_user(store, os.environ)
+    return user if user is not None else current_user(store)
 
 
 def training_options(trainings) -> list[tuple[str, int]]:

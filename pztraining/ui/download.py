@@ -18,7 +18,7 @@ from pathlib import Path
 from pztraining.ui.common import esc
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "html": "text/html", "csv": "application/zip"}
+        "html": "text/html", "csv": "application/zip", "pdf": "application/pdf", "ics": "text/calendar"}
 
 
 class Downloads:

@@ -8,15 +8,16 @@ second device or a reload shows the same member, phase and remaining time.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from pztraining.content import Block, Meeting, Program, UnknownCase, load_case, load_program
+from pztraining.content import Block, Meeting, Program, UnknownCase, case_choices, load_case, load_program
+from pztraining.core import settings
 from pztraining.core.clock import utc_now
+from pztraining.core.settings import Context
 from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.domain import roleplay, schedule
@@ -201,7 +202,9 @@ class FacilitatorApp:
             set_options(self.case_select, [])
         else:
             self.message.clear()
-            set_options(self.case_select, [(load_case(c).title, c) for c in block.cases])
+            # The organisation's own cases of this programme are offered next to the shipped ones.
+            assert self.program is not None
+            set_options(self.case_select, [(load_case(c).title, c) for c in case_choices(self.program.id, block.cases)])
         self._fill_groups()
 
     def _fill_groups(self, select: int | None = None) -> None:
@@ -400,13 +403,13 @@ class FacilitatorApp:
 def facilitator_app(db: str | None = None) -> w.Widget:
     """The facilitator page as a widget (what ``notebooks/facilitator.ipynb`` shows).
 
-    On the room server (``$PZTRAINING_ROOM``) the page opens only with a facilitator code
+    On the room server (the ``room`` setting) the page opens only with a facilitator code
     in its URL (``?f=CODE``) and then shows that one meeting; the server checked the code
     before starting this kernel, and we check it again here.
     """
-    if not os.environ.get("PZTRAINING_ROOM"):
+    if not settings.current().room:
         return open_page(FacilitatorApp, db)
-    code = parse_qs(os.environ.get("QUERY_STRING", "")).get("f", [""])[0]
+    code = parse_qs(Context.read().query).get("f", [""])[0]
 
     def scoped(store: Store):
         link = store.find_facilitator_link(code)

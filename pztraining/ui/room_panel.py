@@ -14,16 +14,16 @@ from datetime import datetime
 
 import ipywidgets as w
 
-from pztraining.content import Meeting, load_case
+from pztraining.content import Meeting, case_choices, load_case
 from pztraining.core.texts import t
 from pztraining.domain.links import facilitator_url, qr_svg
 from pztraining.store import Store, StoreError, Training
 from pztraining.ui.common import Message, esc, named
 
 
-def meeting_cases(meeting: Meeting) -> list[str]:
-    """The case ids the blocks of a meeting use, in order, once each."""
-    return list(dict.fromkeys(c for block in meeting.blocks for c in block.cases))
+def meeting_cases(meeting: Meeting, program_id: str) -> list[str]:
+    """The case ids the blocks of a meeting use, in order, once each; then the organisation's own of the programme."""
+    return list(dict.fromkeys(c for block in meeting.blocks for c in case_choices(program_id, block.cases)))
 
 
 class RoomPanel:
@@ -70,7 +70,8 @@ class RoomPanel:
         assert self.meeting
         self._buttons = {}
         rows = []
-        for case_id in meeting_cases(self.meeting):
+        assert self.training is not None
+        for case_id in meeting_cases(self.meeting, self.training.program_id):
             button = named(w.Button(layout=w.Layout(width="auto")), "case-share", f"pz-case-share-{case_id}")
             button.on_click(lambda _, c=case_id: self.toggle(c))
             self._buttons[case_id] = button

@@ -108,7 +108,8 @@ def test_check_accepts_the_shipped_content(capsys):
     assert capsys.readouterr().out.startswith("Alle ")
 
 
-COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub"]
+COMMANDS = ["serve", "check", "agenda", "demo", "export", "borging", "remove", "slides", "handouts", "users", "hub",
+            "content", "certificates", "invitation", "lab", "bundle"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

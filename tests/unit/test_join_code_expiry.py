@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from pztraining.core.settings import SettingsError
 from pztraining.services.participation import JOIN_DAYS, join_code_last_day, join_days, training_over
 from pztraining.store import Training
 
@@ -27,7 +30,9 @@ def test_the_number_of_days_is_a_setting():
     assert training_over(linde, date(2026, 11, 11), 0)
     assert not training_over(linde, date(2026, 12, 10), 30)
     assert join_days({"PZTRAINING_JOIN_DAYS": "30"}) == 30
-    assert join_days({}) == join_days({"PZTRAINING_JOIN_DAYS": "veertien"}) == JOIN_DAYS
+    assert join_days({}) == JOIN_DAYS
+    with pytest.raises(SettingsError, match="PZTRAINING_JOIN_DAYS"):  # a typo is said, not replaced by 14
+        join_days({"PZTRAINING_JOIN_DAYS": "veertien"})
 
 
 def test_a_training_whose_last_meeting_has_no_date_keeps_its_code():

@@ -29,7 +29,7 @@ DATA_FOLDERS = {"notebooks", "jupyter", "vendor", "slides_template"}
 
 def _layer(path: Path) -> str:
     parts = path.relative_to(PACKAGE).parts
-    if parts == ("__main__.py",):
+    if parts in (("__main__.py",), ("data.py",)):  # data: the analysts' public API (issue 23), above every layer
         return "cli"
     return parts[0] if len(parts) > 1 else "(top level)"
 

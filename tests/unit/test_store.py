@@ -5,9 +5,9 @@ import multiprocessing
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
-from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, migrations, tables
+from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, TrainingDetails, migrations, tables
 
 
 def test_a_training_is_stored_with_its_meeting_dates(any_store, clock):
@@ -79,11 +79,17 @@ def _fill_every_table(store, training, clock) -> None:
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
     store.reveal_answer(training.id, 1, "zorgkaart-quiz", "signaleren", clock())
+    with store.engine.begin() as conn:  # as `bundle import` records a training brought from a laptop
+        conn.execute(insert(tables.bundle_imports).values(
+            training_uid=f"uid-{training.id}", training_id=training.id, checksum="0" * 64,
+            exported_at=clock(), imported_at=clock()))
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
     store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
                                                     "planned_seconds": 1, "actual_seconds": 1,
                                                     "paused_seconds": 0, "started_at": clock(),
                                                     "ended_at": clock()}]), clock())
+    store.save_training_details(training.id, TrainingDetails(location="Zaal 1", points="4"), clock())
+    store.set_paper_attendance(training.id, 1, {"Sanne": True}, clock())
 
 
 def _row_counts(store) -> dict[str, int]:

@@ -15,7 +15,8 @@ import pztraining
 PACKAGE = Path(pztraining.__file__).parent
 STORE = PACKAGE / "store"
 #: pztraining modules outside the store that the store may import: leaves with no pztraining imports of note.
-ALLOWED = {"pztraining.core.errors", "pztraining.core.texts", "pztraining.core.text_input", "pztraining.core.os_errors"}
+ALLOWED = {"pztraining.core.errors", "pztraining.core.texts", "pztraining.core.text_input", "pztraining.core.os_errors",
+           "pztraining.core.settings"}  # where the data folder and the database are
 
 
 def _imports(path: Path) -> set[str]:

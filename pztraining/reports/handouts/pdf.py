@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
 from pztraining.core.os_errors import dutch_reason
 from pztraining.core.texts import t
@@ -25,7 +26,7 @@ class PdfError(PztrainingError):
 
 def find_chromium() -> str | None:
     """The Chromium to print with, or None when this computer has none."""
-    configured = os.environ.get("PZ_CHROMIUM")
+    configured = settings.current().chromium
     if configured and os.access(configured, os.X_OK):
         return configured
     return next((found for name in CANDIDATES if (found := shutil.which(name))), None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import replace
 from functools import partial
 from typing import Any, NoReturn
 
@@ -23,11 +24,11 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Int, default
 from voila.tornado.handler import TornadoVoilaHandler
 
+from pztraining.core import settings
 from pztraining.core.errors import PztrainingError
+from pztraining.core.settings import Context
 from pztraining.core.texts import t
 from pztraining.domain.links import FACILITATOR_PATH
-from pztraining.services.mixing import DEFAULT_BATCH_SIZE
-from pztraining.services.participation import join_days
 from pztraining.serving import voila_page
 from pztraining.serving.log_repeats import limit_repeats
 from pztraining.serving.room.accept import (
@@ -54,12 +55,9 @@ MIXING_TICK_MS = 1000
 IDLE_CONNECTION_SECONDS = 75.0
 
 
-def anonymous_batch_size(environ=os.environ) -> int:
-    """Anonymous answers stored together: $PZTRAINING_ANONYMOUS_BATCH (at least 1), default 5."""
-    try:
-        return max(1, int(environ.get("PZTRAINING_ANONYMOUS_BATCH", DEFAULT_BATCH_SIZE)))
-    except ValueError:
-        return DEFAULT_BATCH_SIZE
+def anonymous_batch_size() -> int:
+    """Anonymous answers stored together: the ``anonymous_batch`` setting (at least 1), default 5."""
+    return settings.current().anonymous_batch
 
 
 class FacilitatorHandler(DutchErrors, TornadoVoilaHandler):
@@ -99,12 +97,12 @@ class RoomVoila(PzVoila):
 
     @default("join_days")
     def _default_join_days(self) -> int:
-        return join_days(os.environ)
+        return settings.current().join_days
 
     @default("base_url")
     def _default_base_url(self) -> str:
         # As a JupyterHub service the proxy passes /services/NAME/... on unchanged.
-        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+        return Context.read().service_prefix or "/"
 
     def init_handlers(self) -> list:
         voila_routes = super().init_handlers()
@@ -117,7 +115,7 @@ class RoomVoila(PzVoila):
         # Every body is small here; refuse big ones before they are read into memory.
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
-        behind_proxy = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+        behind_proxy = bool(Context.read().service_prefix)
         self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
                                   idle_connection_timeout=IDLE_CONNECTION_SECONDS, **self._limits(behind_proxy))
         base = url_path_join(self.server_url, "/")
@@ -165,7 +163,8 @@ class RoomVoila(PzVoila):
 
 
 def main() -> None:
-    os.environ["PZTRAINING_ROOM"] = "1"  # the facilitator kernels check the code themselves too
+    # Handed to the facilitator kernels: they check the code themselves too.
+    settings.hand_down(replace(settings.current(), room=True))
     # Before anything opens files: every phone's push stream holds a descriptor.
     RoomVoila.descriptors = raise_descriptor_limit()
     try:

@@ -9,7 +9,6 @@ path with 503 (the phones' script retries).
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
@@ -17,6 +16,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from pztraining.core.settings import Context
 from pztraining.core.texts import t
 
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     host, port = _option(argv, "Voila.ip", "localhost"), int(_option(argv, "port", "8866"))
     _Starting.pages = tuple(path.rstrip("/") + "/" for path in (
-        _option(argv, "Voila.base_url", "/"), os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")))
+        _option(argv, "Voila.base_url", "/"), Context.read().service_prefix or "/"))
     placeholder = ThreadingHTTPServer((host, port), _Starting)
     thread = threading.Thread(target=placeholder.serve_forever, name="pz-room-starting", daemon=True)
     thread.start()

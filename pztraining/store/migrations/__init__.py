@@ -27,6 +27,8 @@ from pztraining.store.migrations import (
     v12_planning,
     v13_device_salts,
     v14_first_login,
+    v15_paperwork,
+    v16_bundle_imports,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -45,6 +47,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v12_planning.migrate,
     v13_device_salts.migrate,
     v14_first_login.migrate,
+    v15_paperwork.migrate,
+    v16_bundle_imports.migrate,
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs
@@ -11,6 +10,7 @@ import ipywidgets as w
 
 from pztraining.content import Meeting, Program, load_program
 from pztraining.core.clock import local, utc_now
+from pztraining.core.settings import Context
 from pztraining.core.text_input import whole_number
 from pztraining.core.texts import t
 from pztraining.domain import schedule
@@ -24,6 +24,7 @@ from pztraining.ui.slides_link import slides_link_html
 from pztraining.ui.trainer.actions import ActionsPanel
 from pztraining.ui.trainer.checklist import Checklist
 from pztraining.ui.trainer.new_training import NewTrainingForm
+from pztraining.ui.trainer.paperwork import PaperworkPanel
 from pztraining.ui.trainer.planner import Planner
 from pztraining.ui.trainer.runner import Runner
 
@@ -64,6 +65,7 @@ class TrainerApp:
         self.forms = FormsPanel(store, clock)
         self.actions = ActionsPanel(store, clock)
         self.room = RoomPanel(store, clock)
+        self.paperwork = PaperworkPanel(store, clock)
         self.root = named(w.VBox([
             stylesheet(),
             w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
@@ -77,8 +79,9 @@ class TrainerApp:
             self.actions.root,
             self.forms.root,
             self.room.root,
+            self.paperwork.root,
         ]), "trainer-app", "pz-app")
-        params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+        params = parse_qs(Context.read().query if query is None else query)
         asked = params.get("training", [""])[0].strip()
         self._refresh_trainings(select=whole_number(asked))
 
@@ -128,6 +131,7 @@ class TrainerApp:
             self.forms.show(None, None)
             self.actions.show(None, None, None)
             self.room.show(None, None)
+            self.paperwork.show(None, None)
             self.slides_link.value = ""
             return
         try:
@@ -144,6 +148,7 @@ class TrainerApp:
         self.planner.meeting_select.value = schedule.default_meeting(dates, runs, local(self.clock()).date())
         self._on_meeting_chosen()
         self.checklist.show(self.training)
+        self.paperwork.show(self.training, self.program)
 
     # ================================================================ meeting choice
 
