@@ -71,8 +71,10 @@ class Nginx:
         (self.etc / "sites-enabled" / "default").unlink(missing_ok=True)
 
     def start(self) -> None:
-        done = self.command()
-        assert done.returncode == 0, done.stderr + self.error_log()
+        """Start nginx unless it runs already (its pid file); returns once the pid file is there."""
+        if not self.pid_file.exists():
+            done = self.command()
+            assert done.returncode == 0, done.stderr + self.error_log()
         deadline = time.monotonic() + 10
         while not self.pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -80,15 +80,20 @@ def front(tmp_path_factory, postgres_cluster) -> Iterator[Front]:
         cert, key = self_signed(nginx.folder)
         config = (hub.folder / "jupyterhub_config.py").read_text()
         room_port = int(re.search(r"^ROOM_PORT = (\d+)$", config, re.M).group(1))
-        port = free_port()
-        nginx.site("pztraining", nginx_text(NginxSettings(
-            public_url=f"https://localhost:{port}", hub_port=int(hub.url.rsplit(":", 1)[1]), room_port=room_port,
-            room_copies=2, static_dir=str(static), certificate=str(cert), certificate_key=str(key),
-            acme_dir=str(nginx.folder), http_port=free_port(), nginx_version=nginx_version(version(binary)),
-            ipv6=os.path.exists("/proc/net/if_inet6"))))
-        checked = nginx.check()
-        assert checked.returncode == 0, checked.stderr
-        nginx.start()
+        for _attempt in range(3):  # a free port another test takes before nginx binds it: new ports
+            port = free_port()
+            nginx.site("pztraining", nginx_text(NginxSettings(
+                public_url=f"https://localhost:{port}", hub_port=int(hub.url.rsplit(":", 1)[1]),
+                room_port=room_port, room_copies=2, static_dir=str(static), certificate=str(cert),
+                certificate_key=str(key), acme_dir=str(nginx.folder), http_port=free_port(),
+                nginx_version=nginx_version(version(binary)), ipv6=os.path.exists("/proc/net/if_inet6"))))
+            checked = nginx.check()
+            assert checked.returncode == 0, checked.stderr
+            started = nginx.command()
+            if started.returncode == 0:
+                break
+            assert "Address already in use" in started.stderr, started.stderr
+        nginx.start()  # waits for the pid file (started above)
         yield Front(f"https://localhost:{port}", port, hub, nginx, [room_port, room_port + 1])
     finally:
         nginx.stop()
