@@ -169,7 +169,7 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
             line = card_markdown(card)
         (content if notes is None else notes).append(line)
     return Slide(
-        heading=match["text"],
+        heading=loader.fill_region(match["text"]),
         level=level,
         markdown="\n".join(content).strip(),
         notes="\n".join(notes or []).strip(),

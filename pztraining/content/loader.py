@@ -124,7 +124,13 @@ def active_region() -> schema.Region:
 
 
 def fill_region(text: str, region: schema.Region | None = None) -> str:
-    """``text`` with every ``<regio:KEY>`` replaced by that role's name; ValueError (Dutch) for an unknown key."""
+    """``text`` with every ``<regio:KEY>`` replaced by that role's name; ValueError (Dutch) for an unknown key.
+
+    The proposal mark (``<voorstel>``, :data:`schema.PROPOSAL`) is filled in here too, so every
+    text that reaches a trainer shows it the same way.
+    """
+    if schema.PROPOSAL in text:
+        text = text.replace(schema.PROPOSAL, t("content.voorstel"))
     if "<regio:" not in text:
         return text
     region = region or active_region()
@@ -281,6 +287,8 @@ class Library:
     conditions: dict[str, schema.Conditions] = field(default_factory=dict)
     costs: dict[str, schema.CostFormat] = field(default_factory=dict)
     plannings: dict[str, schema.Planning] = field(default_factory=dict)
+    #: The indicators a kartrekker enters by hand, by indicator id (from every ``indicators`` file).
+    indicators: dict[str, schema.EnteredIndicator] = field(default_factory=dict)
     #: The ids of what came from the organisation's own folder (:func:`local_content_dir`).
     local: set[str] = field(default_factory=set)
 
@@ -314,6 +322,9 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
         if isinstance(item, schema.Checklist):
             if not (from_local and item.program in lib.checklists):
                 lib.checklists[item.program] = item
+            continue
+        if isinstance(item, schema.Indicators):  # like every kind: a local file never replaces a shipped one
+            lib.indicators.update({i.id: i for i in item.indicators if not (from_local and i.id in lib.indicators)})
             continue
         shelf = kinds.get(type(item))
         if shelf is None or (from_local and item.id in shelf):  # the duplicate is named in the problems

@@ -15,6 +15,12 @@ from pztraining.core.texts import t
 
 SCHEMA_VERSION = 1
 
+#: The one mark of this package's own proposals. Content writes ``<voorstel>`` right after a
+#: number, item, block or slide text that does not come from the credited source; loading fills
+#: in ``t("content.voorstel")`` ("(voorstel van pztraining)"), so programme, slide, handout and
+#: report all show the same words. Everything without the mark comes from the source.
+PROPOSAL = "<voorstel>"
+
 #: Who can lead or take part in a block. Keys are what content files use.
 ROLES = (
     "trainer",
@@ -563,6 +569,13 @@ class Conditions(_Document):
 COST_UNITS = ("aantal", "uur", "minuten", "weken", "euro")
 
 
+#: Where a cost input's default comes from: the credited source ("bron"), this package's
+#: proposal ("voorstel", shown with the proposal mark), or a figure only the organisation knows
+#: ("organisatie": the default is 0 until it is filled in). A typed value that differs from the
+#: default is the organisation's own figure, whatever the default's origin.
+COST_ORIGINS = ("bron", "voorstel", "organisatie")
+
+
 class CostInput(_Strict):
     """A number the kartrekker enters; ``maximum`` is where a value becomes absurd."""
 
@@ -573,6 +586,7 @@ class CostInput(_Strict):
     word: str | None = None
     default: float = Field(ge=0)
     maximum: float = Field(gt=0)
+    origin: Literal["bron", "voorstel", "organisatie"]
 
     _id = field_validator("id")(_check_id)
 
@@ -601,6 +615,10 @@ class CostFormat(_Document):
     kind: Literal["costs"]
     programs: tuple[Identifier, ...] = ()
     example_total: int | None = Field(default=None, ge=0)
+    #: How the source's example total (the project's guide amount) relates to this estimate.
+    example_note: str | None = None
+    #: The input that is the run of the project in weeks: totals per year follow from it.
+    run_weeks: Identifier | None = None
     inputs: tuple[CostInput, ...] = Field(min_length=1)
     lines: tuple[CostLine, ...] = Field(min_length=1)
 
@@ -613,6 +631,8 @@ class CostFormat(_Document):
             for factor in line.factors:
                 if factor not in known:
                     raise ValueError(t("content.schema.regel_gebruikt_onbekende_invoer", id=line.id, factor=factor))
+        if self.run_weeks is not None and (self.run_weeks not in known or self.input(self.run_weeks).unit != "weken"):
+            raise ValueError(t("content.schema.looptijd_geen_weken", id=self.run_weeks))
         return self
 
     def input(self, input_id: str) -> CostInput:
@@ -657,8 +677,46 @@ class Planning(_Document):
         return self
 
 
+class IndicatorUnit(_Strict):
+    """A unit an entered figure may be given in, and the largest plausible value in it."""
+
+    unit: str = Field(min_length=1, max_length=40)
+    maximum: float = Field(gt=0)
+
+
+class EnteredIndicator(_Strict):
+    """An indicator the forms cannot measure, so the kartrekker types it in per period."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    #: The programmes whose borging asks for it (empty: every programme).
+    programs: tuple[Identifier, ...] = ()
+    units: tuple[IndicatorUnit, ...] = Field(min_length=1)
+    #: How to count it (shown under the form); the package's proposals carry the mark.
+    how: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _unique_units(self) -> EnteredIndicator:
+        _require_unique([u.unit for u in self.units], "eenheid")
+        return self
+
+
+class Indicators(_Document):
+    """The indicators a kartrekker enters by hand, per programme, with their units."""
+
+    kind: Literal["indicators"]
+    indicators: tuple[EnteredIndicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_indicators(self) -> Indicators:
+        _require_unique([i.id for i in self.indicators], "indicator-id")
+        return self
+
+
 MODELS: dict[str, type[_Strict]] = {
     "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
     "deck": Deck, "region": Region, "tree": DecisionTree,
-    "conditions": Conditions, "costs": CostFormat, "planning": Planning,
+    "conditions": Conditions, "costs": CostFormat, "planning": Planning, "indicators": Indicators,
 }

@@ -215,7 +215,6 @@ NL: dict[str, str] = {
     "part.form.done": "verstuurd, aanpassen kan nog",
     "part.form.anonymous": "anoniem",
     "part.back": "Terug naar het overzicht",
-    "part.new_form": "Er staat een nieuw formulier voor je klaar: ga terug naar het overzicht.",
     "part.waiting": "Even geduld…",
     "part.device_invalid": "Deze telefoon stuurde geen geldige herkenning mee. Laad de pagina opnieuw.",
     "part.form_unknown": "Dit formulier staat niet open voor deze training.",
@@ -715,8 +714,6 @@ NL: dict[str, str] = {
     "kt.report.start_default": "(voorstel: nog geen startmaand gekozen)",
     "kt.report.no_planning": "Geen planning: kies één programma om de planning in de rapportage te zien.",
     "kt.report.no_entered": "Nog geen ingevoerde indicatoren in deze periodes.",
-    "kt.entered.client_satisfaction": "Tevredenheid cliënten en naasten",
-    "kt.entered.lead_time": "Doorlooptijd casus",
     "kt.entered.mark": "ingevoerd",
     "kt.entered.col_value": "{label} (ingevoerd)",
     "kt.entered.col_unit": "{label}: eenheid",
@@ -732,7 +729,8 @@ NL: dict[str, str] = {
     "kt.entered.negative": "Een negatief getal kan hier niet; vul 0 of meer in.",
     "kt.entered.too_high": "Meer dan {top} {unit} kan niet kloppen; controleer het getal.",
     "kt.entered.title": "Indicatoren invoeren die niet gemeten worden",
-    "kt.entered.intro": ("Tevredenheid van cliënten en naasten en de doorlooptijd van een casus staan niet in de "
+    "kt.entered.intro": ("Deze indicatoren van dit programma (bijvoorbeeld tijdige opname, tevredenheid van "
+                         "cliënten en naasten, casusdoorlooptijd) staan niet in de "
                          "formulieren. Vul ze hier per periode in; ze staan dan als 'ingevoerd' naast de gemeten "
                          "indicatoren. Een nieuwe invoer voor dezelfde periode vervangt de vorige in tabel en rapport."),
     "kt.entered.indicator": "Indicator",
@@ -960,7 +958,6 @@ NL: dict[str, str] = {
     "report.geen_verschil_tussen_voor": "Geen verschil tussen voor en na: niets te toetsen.",
     "res.onbekende_training_geef_nummer": "Onbekende training '{ref}'. Geef het nummer, de code of de naam van een training.",
     "res.onbekend_programma_kies_uit": "Onbekend programma '{program}'. Kies uit: {programs}.",
-    "res.periode_klopt_niet_ligt": "De periode klopt niet: {date_from:%d-%m-%Y} ligt na {date_to:%d-%m-%Y}.",
     "res.nog_geen_antwoorden_voor": "Er zijn (nog) geen antwoorden voor deze keuze.",
     "roleplay.onbekende_actie": "Onbekende actie '{action}'.",
     "roleplay.oefenen_groep_afgelopen": "Het oefenen van deze groep is afgelopen.",
@@ -1140,6 +1137,52 @@ NL: dict[str, str] = {
     "bundle.replaced": "Bijgewerkt: '{name}' bij {org} is vervangen door deze nieuwere bundel ({participants} deelnemers, {answers} ingevulde formulieren, waarvan {anonymous} anoniem).",
     "bundle.unchanged": "'{name}' is al geïmporteerd bij {org}; er is niets veranderd.",
     "bundle.open_forms": "Let op: nog open (bijeenkomst: formulier) {forms}. Wat daarna nog binnenkomt, en anonieme antwoorden die nog wachten om samen met andere bewaard te worden, zit niet in deze bundel; sluit de formulieren en maak de bundel opnieuw.",
+    # --- phones ---
+    "part.new_item.form": "Nieuw geopend: {title}",
+    "part.new_item.case": "Nieuwe casus om te lezen: {title}",
+    "part.new_item.several": "Nieuw geopend: {titles}",
+    "part.new_item.reveal": "Het juiste antwoord staat nu klaar: {title}",
+    "part.new_item.open": "Nu openen",
+    "part.new_item.overview": "Naar het overzicht",
+    "part.new_item.close": "Melding sluiten",
+    "part.still_open": "Nog open voor jou",
+    "part.all_done": "Je hebt alles ingevuld wat nu openstaat.",
+    "part.anonymous_note": ("Dit formulier is anoniem: je naam wordt er niet bij bewaard en de trainer "
+                            "ziet niet wie wat heeft geantwoord."),
+    "part.form.draft_phone": "bezig (bewaard op deze telefoon)",
+    "form.required_note": "* = verplicht",
+    "form.required": "verplicht",
+    # --- seeds ---
+    "content.voorstel": "(voorstel van pztraining)",
+    "content.schema.looptijd_geen_weken": "run_weeks '{id}' is geen invoer in weken",
+    "kt.cost.origin.bron": "(bron)",
+    "kt.cost.origin.eigen": "(eigen cijfer)",
+    "kt.cost.origin.open": "(nog in te vullen door de organisatie)",
+    "kt.cost.origin_col": "Herkomst",
+    "kt.cost.example_row": "Richtbedrag uit de bron",
+    "kt.cost.year": "Jaar {n} van de looptijd {mark}",
+    "kt.cost.one_year": "Per jaar (looptijd korter dan een jaar) {mark}",
+    "kt.cost.total_run": "Totaal over de looptijd ({weeks} weken)",
+    "kt.cost.relation_below": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} minder)."),
+    "kt.cost.relation_above": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
+                               "({difference} meer)."),
+    "kt.cost.origin_legend": ("Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
+                              "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
+                              "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
+    "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
+    "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 17)",
+    # --- onesource ---
+    "cli.completion": "druk een script af dat opdrachten en opties aanvult in de shell (bash)",
+    "cli.completion.description": (
+        "Druk een script af waarmee de shell opdrachten, acties en opties van pztraining aanvult met Tab. "
+        "Gebruik: eval \"$(pztraining completion bash)\" (bijvoorbeeld in ~/.bashrc)."),
+    "cli.opt.shell": "de shell (nu alleen bash)",
+    "cli.docs.title": "Opdrachten van pztraining",
+    "cli.docs.intro": ("Dit bestand wordt gemaakt uit de tabel met opdrachten (pztraining/cli/table.py), net als "
+                       "de hulp (--help) en de aanvulling in de shell (pztraining completion bash)."),
+    "kt.period.unknown": "Onbekende indeling '{per}'; kies uit {periods}.",
+    "res.questions_changed": "Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).",
     # --- install ---
     "cli.opt.hub_nginx": "druk de nginx-site af voor deze installatie (TLS, de telefoonpagina als bestanden, de zaalkopieën)",
     "cli.opt.hub_write_static": "schrijf de telefoonpagina met haar scripts en stijlen in deze map (voor nginx)",

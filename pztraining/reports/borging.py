@@ -18,7 +18,7 @@ from pztraining.core.errors import ExportError
 from pztraining.core.texts import t
 from pztraining.reports import charts
 from pztraining.reports import export as base
-from pztraining.services.kartrekker import entered as entered_lib
+from pztraining.services.kartrekker import costs as costs_lib
 from pztraining.services.kartrekker import indicators
 from pztraining.services.kartrekker import planning as planning_lib
 from pztraining.services.kartrekker.gather import Borging
@@ -43,17 +43,27 @@ def indicator_sheet(data: Borging) -> pd.DataFrame:
         frame[column] = frame[column].astype(float).round(2)
     frame = frame.rename(columns={c: _label(c) for c in frame.columns})
     # The entered indicators beside the measured ones, marked "ingevoerd" in their header.
-    typed = data.entered
-    for indicator in entered_lib.INDICATORS.values():
-        mine = typed[typed["indicator"] == indicator.id] if not typed.empty else typed
-        if mine.empty:
-            continue
+    for label, mine in _entered_series(data):
         by_period = {row.period: row for row in mine.itertuples()}
         values = [by_period[p].value if p in by_period else float("nan") for p in data.rows["period"]]
         units = [by_period[p].unit if p in by_period else "" for p in data.rows["period"]]
-        frame[t("kt.entered.col_value", label=indicator.label)] = pd.Series(values, dtype=float, index=frame.index)
-        frame[t("kt.entered.col_unit", label=indicator.label)] = units
+        frame[t("kt.entered.col_value", label=label)] = pd.Series(values, dtype=float, index=frame.index)
+        frame[t("kt.entered.col_unit", label=label)] = units
     return frame
+
+
+def _entered_series(data: Borging) -> list[tuple[str, pd.DataFrame]]:
+    """The entered figures per indicator (and per programme when the report covers several)."""
+    typed = data.entered
+    if typed.empty:
+        return []
+    titles = {p.id: p.title for p in library().programs.values()}
+    several = typed["program"].nunique() > 1
+    series = []
+    for (program, _indicator), mine in typed.groupby(["program", "indicator"], sort=False):
+        label = str(mine.iloc[0]["label"])
+        series.append((f"{label} – {titles.get(program, program)}" if several and program else label, mine))
+    return series
 
 
 def before_after_sheet(data: Borging) -> pd.DataFrame:
@@ -85,23 +95,34 @@ def conditions_sheet(data: Borging) -> pd.DataFrame:
 
 
 def costs_sheet(data: Borging) -> pd.DataFrame:
-    """Every saved estimate: each line with its formula and amount, then its total."""
+    """Every saved estimate: each line with its formula, origin and amount; the totals per year and
+    over the run; the source's guide amount and how the estimate relates to it."""
     formats = library().costs
-    rows = []
+    rows: list[tuple[str, str, str, str, float | None]] = []
     for format_id, estimate in data.estimates.items():
-        title = formats[format_id].title
-        rows += [(title, line.label, line.formula, line.amount) for line in estimate.lines]
-        rows.append((title, t("kt.col.total"), "", estimate.total))
-    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"), t("kt.col.amount")])
+        fmt = formats[format_id]
+        rows += [(fmt.title, line.label, line.formula, line.origin, line.amount) for line in estimate.lines]
+        if estimate.total is None:
+            rows.append((fmt.title, t("kt.col.total"), "", t("kt.cost.no_total"), None))
+        rows += [(fmt.title, label, "", "", amount) for label, amount in costs_lib.total_rows(estimate)]
+        if fmt.example_total:
+            said = " ".join(part for part in (costs_lib.relation(estimate), fmt.example_note or "") if part)
+            rows.append((fmt.title, t("kt.cost.example_row"), "", said, float(fmt.example_total)))
+        elif fmt.example_note:
+            rows.append((fmt.title, t("kt.cost.example_row"), "", fmt.example_note, None))
+    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"),
+                                       t("kt.cost.origin_col"), t("kt.col.amount")])
 
 
 def entered_sheet(data: Borging) -> pd.DataFrame:
     """Every entered figure shown: its period, value, unit, remark as typed and when it was entered."""
+    titles = {p.id: p.title for p in library().programs.values()}
     rows = [(row.period, row.label, row.value, row.unit, row.remark, f"{row.entered_at:%d-%m-%Y %H:%M}",
-             t("kt.entered.mark")) for row in data.entered.itertuples()]
+             t("kt.entered.mark"), titles.get(row.program, row.program) or t("kt.entered.any_program"))
+            for row in data.entered.itertuples()]
     return pd.DataFrame(rows, columns=[t("kt.col.period"), t("kt.entered.col_indicator"), t("kt.entered.col_number"),
                                        t("kt.entered.col_unit_short"), t("kt.col.remark"), t("kt.entered.col_at"),
-                                       t("kt.entered.col_source")])
+                                       t("kt.entered.col_source"), t("kt.report.program")])
 
 
 def planning_sheet(data: Borging) -> pd.DataFrame:
@@ -156,16 +177,12 @@ def chart_section(data: Borging) -> str:
             target = float(data.rows["trainings_target"].iloc[0])
         chart = charts.period_chart(labels, values, _label(column).replace(" (%)", ""), target, column in PERCENT)
         parts.append(f"<div class='pz-indicator-chart' data-indicator='{column}'>{chart}</div>")
-    typed = data.entered
-    for indicator in entered_lib.INDICATORS.values():
-        mine = typed[typed["indicator"] == indicator.id] if not typed.empty else typed
-        if mine.empty:
-            continue
+    for label, mine in _entered_series(data):
         unit = mine.iloc[-1]["unit"]  # one unit per chart: a figure in another unit gets no bar
         by_period = {row.period: row.value for row in mine.itertuples() if row.unit == unit}
         values = [float(by_period.get(p, float("nan"))) for p in labels]
-        title = t("kt.entered.chart", label=indicator.label, unit=unit)
-        parts.append(f"<div class='pz-indicator-chart pz-entered-chart' data-indicator='{indicator.id}'>"
+        title = t("kt.entered.chart", label=label, unit=unit)
+        parts.append(f"<div class='pz-indicator-chart pz-entered-chart' data-indicator='{mine.iloc[0]['indicator']}'>"
                      f"{charts.period_chart(labels, values, title, None, False)}</div>")
     return "".join(parts)
 

@@ -169,8 +169,8 @@ def _refused(user: User, training_id: object, action: str) -> AccessDenied:
     return AccessDenied(t("access.refused"))
 
 
-def find_training(store: Store, user: User, training_id: int, rule: Callable[[User, Training], bool],
-                  action: str) -> Training:
+def permitted_training(store: Store, user: User, training_id: int, rule: Callable[[User, Training], bool],
+                       action: str) -> Training:
     """The training with this id if ``rule`` lets ``user`` at it; else :class:`AccessDenied`, logged.
 
     When hosted, an id that does not exist gets the same refusal: "does not exist" would tell
@@ -187,6 +187,6 @@ def find_training(store: Store, user: User, training_id: int, rule: Callable[[Us
 
 
 __all__ = ["AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "can_read_results",
-           "can_read_organisation", "can_run", "can_see", "current_user", "find_training", "log_to_server",
+           "can_read_organisation", "can_run", "can_see", "current_user", "log_to_server", "permitted_training",
            "may_run_trainings", "must_pseudonymize", "require_organisation",
            "new_training_organisation", "require", "visible_trainings"]

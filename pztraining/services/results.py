@@ -1,7 +1,13 @@
-"""Gather what a report covers from the store into frames (the glue for the CLI and the app)."""
+"""Gather what a report covers from the store into frames (the glue for the CLI and the app).
+
+:func:`gather_answers` is the one path from the store to the answer frames: the exports, the
+results page and ``pztraining.data`` (through :func:`build`) and the kartrekker's borging
+report (:func:`pztraining.services.kartrekker.gather.borging`) all read answers through it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +18,7 @@ from pztraining.core.errors import ScopeError
 from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t as text
 from pztraining.domain import aggregate as report
+from pztraining.domain import periods
 from pztraining.store import Store, Training, normalize_join_code
 
 
@@ -27,8 +34,9 @@ class Scope:
     date_to: date | None = None
 
 
-def find_training(store: Store, ref: str) -> Training:
-    """A training by id, join code or exact name; ScopeError (Dutch) when none or more than one fit.
+def training_by_reference(store: Store, ref: str) -> Training:
+    """A training by a reference a person types: its id, join code or exact name; ScopeError
+    (Dutch) when none or more than one fit.
 
     A reference that fits two trainings (a training named "3" and training number 3) is
     refused with both named, never resolved by guessing: ``remove`` deletes what it finds.
@@ -48,7 +56,7 @@ def find_training(store: Store, ref: str) -> Training:
 
 
 def training_scope(store: Store, ref: str, meeting: int | None = None, form: str | None = None) -> Scope:
-    training = find_training(store, ref)
+    training = training_by_reference(store, ref)
     return Scope((training,), training.name, meeting, form)
 
 
@@ -57,8 +65,7 @@ def program_scope(store: Store, program: str, date_from: date | None, date_to: d
     if program not in library().programs:
         raise ScopeError(text("res.onbekend_programma_kies_uit",
                               program=program, programs=', '.join(sorted(library().programs))))
-    if date_from and date_to and date_from > date_to:
-        raise ScopeError(text("res.periode_klopt_niet_ligt", date_from=date_from, date_to=date_to))
+    periods.check_span(date_from, date_to)
     chosen = []
     for training in store.list_trainings():
         if training.program_id != program:
@@ -97,17 +104,44 @@ class Bundle:
         return bool(self.tidy.empty and self.roleplay.empty)
 
 
+@dataclass
+class Answers:
+    """The answers of some trainings, read once for every report that needs them."""
+
+    #: What the report needs to know of each training, by id.
+    infos: dict[int, report.TrainingInfo]
+    #: Per training: participant id -> (pseudonym code, name).
+    codes: dict[int, dict[int, tuple[str, str]]]
+    #: One row per answer (see :func:`pztraining.domain.aggregate.tidy_answers`).
+    tidy: pd.DataFrame
+    #: One row per form opened in a meeting: training_id, training, meeting, form.
+    opened: pd.DataFrame
+
+    @property
+    def participants(self) -> dict[int, int]:
+        """How many participants each training has."""
+        return {training_id: len(codes) for training_id, codes in self.codes.items()}
+
+
+def gather_answers(store: Store, trainings: Sequence[Training], with_names: bool = False) -> Answers:
+    """The answers and opened forms of ``trainings``, pseudonymised unless ``with_names``."""
+    infos = {tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates)
+             for tr in trainings}
+    codes = {tr.id: report.pseudonym_codes(store.list_participants(tr.id)) for tr in trainings}
+    tidy = report.tidy_answers(store.answer_rows([tr.id for tr in trainings]), infos, library().forms, codes,
+                               with_names)
+    opened = pd.DataFrame([(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
+                           for tr in trainings for s in store.form_sessions(tr.id)],
+                          columns=["training_id", "training", "meeting", "form"])
+    return Answers(infos, codes, tidy, opened)
+
+
 def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     """Every table for ``scope``, pseudonymized unless ``with_names``."""
     lib = library()
     ids = [t.id for t in scope.trainings]
-    infos = {t.id: report.TrainingInfo(t.id, t.name, t.program_id, t.organisation, t.meeting_dates)
-             for t in scope.trainings}
-    codes = {t.id: report.pseudonym_codes(store.list_participants(t.id)) for t in scope.trainings}
-    tidy = report.tidy_answers(store.answer_rows(ids), infos, lib.forms, codes, with_names)
-    opened_rows = [(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
-                   for t in scope.trainings for s in store.form_sessions(t.id)]
-    opened = pd.DataFrame(opened_rows, columns=["training_id", "training", "meeting", "form"])
+    answers = gather_answers(store, scope.trainings, with_names)
+    infos, tidy, opened = answers.infos, answers.tidy, answers.opened
     if scope.meeting is not None:
         tidy = tidy[tidy["meeting"] == scope.meeting]
         opened = opened[opened["meeting"] == scope.meeting]
@@ -124,13 +158,13 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
         turns["training"] = turns["training_id"].map(lambda i: infos[i].name)
         if scope.meeting is not None:
             turns = turns[turns["meeting"] == scope.meeting]
-    people = {t.id: len(codes[t.id]) for t in scope.trainings}
+    people = answers.participants
     notes = []
     if tidy.empty:
         notes.append(text("res.nog_geen_antwoorden_voor"))
     changes = report.item_changes(tidy)
     if not changes.empty:
-        notes.append("Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).")
+        notes.append(text("res.questions_changed"))
     return Bundle(
         scope=scope, tidy=tidy.reset_index(drop=True),
         summary=report.item_summary(tidy, by=("program", "form")),
@@ -144,5 +178,5 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     )
 
 
-__all__ = ["Bundle", "Scope", "ScopeError", "build", "find_training", "program_scope",
-           "training_scope"]
+__all__ = ["Answers", "Bundle", "Scope", "ScopeError", "build", "gather_answers", "program_scope",
+           "training_by_reference", "training_scope"]

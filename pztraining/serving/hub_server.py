@@ -78,7 +78,9 @@ class TrainerServerApp(ExtensionApp):
         # background by a script passes SIGINT on ignored, and the trainer's server then held the
         # hub's stop up by 10 s. A SIGINT stops it, always (jupyter_server: "Interrupted...").
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        settings = self.serverapp.web_app.settings
+        # ExtensionApp copies the web app's settings into self.settings before this and writes
+        # them back after it: a change made to the web app's own dict here would be undone.
+        settings = self.settings
         # The hub's cookies get SameSite from the printed config; this server's own _xsrf from here.
         settings["xsrf_cookie_kwargs"] = {**settings.get("xsrf_cookie_kwargs", {}), **SAME_SITE}
         # jupyter_server's own error pages (an unknown path, a refused method) in Dutch, without the exception.

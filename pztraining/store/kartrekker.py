@@ -43,6 +43,8 @@ class EnteredIndicator:
     unit: str
     remark: str
     entered_at: datetime
+    #: The programme it is for ("" when kept before figures had a programme).
+    program_id: str = ""
 
 
 class Kartrekker(Database):
@@ -114,19 +116,24 @@ class Kartrekker(Database):
 
     @retry_when_busy
     def add_entered_indicator(self, organisation: str, indicator_id: str, period_start: date, period_end: date,
-                              value: float, unit: str, remark: str, now: datetime) -> None:
-        """Keep one entered figure of a period; earlier entries of that period stay as history."""
+                              value: float, unit: str, remark: str, now: datetime, program_id: str = "") -> None:
+        """Keep one entered figure of a period for a programme ("" for none); earlier entries stay as history."""
         if period_start > period_end:
             raise StoreError(t("kt.period.reversed", start=f"{period_start:%d-%m-%Y}", end=f"{period_end:%d-%m-%Y}"))
         with self._write() as conn:
             conn.execute(insert(entered_indicators).values(
-                organisation=organisation, indicator_id=indicator_id, period_start=period_start,
+                organisation=organisation, program_id=program_id, indicator_id=indicator_id, period_start=period_start,
                 period_end=period_end, value=float(value), unit=unit[:40], remark=remark, entered_at=now))
 
-    def entered_indicators(self, organisation: str) -> list[EnteredIndicator]:
-        """Every entered figure of an organisation, oldest entry first."""
+    def entered_indicators(self, organisation: str, program_id: str | None = None) -> list[EnteredIndicator]:
+        """Every entered figure of an organisation, oldest entry first.
+
+        With ``program_id``: that programme's figures and those kept without one (program id "").
+        """
+        query = select(entered_indicators).where(entered_indicators.c.organisation == organisation)
+        if program_id is not None:
+            query = query.where(entered_indicators.c.program_id.in_(("", program_id)))
         with self._read() as conn:
-            rows = conn.execute(select(entered_indicators).where(entered_indicators.c.organisation == organisation)
-                                .order_by(entered_indicators.c.entered_at, entered_indicators.c.id)).all()
+            rows = conn.execute(query.order_by(entered_indicators.c.entered_at, entered_indicators.c.id)).all()
         return [EnteredIndicator(r.id, r.organisation, r.indicator_id, r.period_start, r.period_end, r.value,
-                                 r.unit, r.remark, utc(r.entered_at)) for r in rows]
+                                 r.unit, r.remark, utc(r.entered_at), r.program_id) for r in rows]

@@ -269,6 +269,8 @@ entered_indicators = Table(
     "entered_indicators", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organisation", String(200), nullable=False),
+    #: The programme the figure is for; "" for figures kept before schema 17 (any programme).
+    Column("program_id", String(64), nullable=False, server_default=""),
     Column("indicator_id", String(64), nullable=False),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),

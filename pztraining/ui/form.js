@@ -16,6 +16,9 @@ function el(tag, cls, text) {
   return node;
 }
 
+let lastId = 0; // ids that tie a text field to its question (unique on the page)
+const newId = (what) => `pz-${what}-${++lastId}`;
+
 function render({ model, el: root }) {
   root.classList.add("pz-form-root");
   const key = () => model.get("storage_key");
@@ -66,21 +69,34 @@ function render({ model, el: root }) {
   // ---------------------------------------------------------------- layout
   const title = el("h2", "pz-form-title");
   const intro = el("p", "pz-form-intro");
+  const requiredNote = el("p", "pz-required-note"); // "* = verplicht", once, above the questions
+  requiredNote.setAttribute("aria-hidden", "true"); // each question says "verplicht" itself
   const list = el("div", "pz-form-items");
   const status = el("div", "pz-form-status");
   status.setAttribute("role", "status");
   const submit = el("button", "pz-form-submit");
   submit.type = "button";
-  root.append(title, intro, list, submit, status);
+  root.append(title, intro, requiredNote, list, submit, status);
 
   const inputs = {}; // item id → function(value) that shows a value
 
   function buildItem(item) {
     const box = el("fieldset", `pz-item pz-item-${item.type}`);
     box.dataset.item = item.id;
-    const legend = el("legend", "pz-item-text", item.text + (item.required ? " *" : ""));
+    const legend = el("legend", "pz-item-text", item.required ? `${item.text}\u00a0` : item.text);
+    if (item.required) {
+      // The mark is glued to the last word (a no-break space), so it never sits alone on a
+      // line; a screen reader says "verplicht" instead of "asterisk".
+      const mark = el("span", "pz-required");
+      const star = el("span", "pz-required-star", "*");
+      star.setAttribute("aria-hidden", "true");
+      mark.append(star, el("span", "pz-visually-hidden", texts().required || ""));
+      legend.append(mark);
+    }
     box.append(legend);
-    if (item.help) box.append(el("div", "pz-item-help", item.help));
+    legend.id = newId("question");
+    const help = item.help ? el("div", "pz-item-help", item.help) : null;
+    if (help) { help.id = newId("help"); box.append(help); }
     const error = el("div", "pz-item-error");
     error.setAttribute("aria-live", "polite");
     let show;
@@ -92,6 +108,9 @@ function render({ model, el: root }) {
       else input.rows = 4;
       const counter = el("div", "pz-item-counter");
       input.dir = "auto"; // right-to-left text shows the right way round
+      // A text field's name is its question (a legend names the group, not the field in it).
+      input.setAttribute("aria-labelledby", legend.id);
+      if (help) input.setAttribute("aria-describedby", help.id);
       // Count characters as the kernel does (code points: an emoji is one, not two).
       const count = () => {
         const used = [...input.value].length;
@@ -165,6 +184,9 @@ function render({ model, el: root }) {
     root.classList.toggle("pz-large-targets", !!form.large_targets); // big buttons (public meetings)
     title.textContent = form.title || "";
     intro.textContent = form.intro || "";
+    const anyRequired = (form.items || []).some((item) => item.required);
+    requiredNote.textContent = anyRequired ? texts().required_note || "" : "";
+    requiredNote.hidden = !anyRequired || !texts().required_note;
     list.replaceChildren(...(form.items || []).map(buildItem));
   }
 
@@ -312,8 +334,17 @@ function buildTree(item, box, onChange, restartText) {
   holder.dataset.tree = tree.id;
   box.append(holder);
   let path = [tree.start];
-  const choose = (next) => { path = [...path, next]; draw(); onChange([...path]); };
-  const back = (index) => { path = path.slice(0, index + 1); draw(); onChange([...path]); };
+  // Redrawing removes the button just pressed: the keyboard focus goes on to the new step
+  // (its first choice, or the advice) instead of falling back to the top of the page.
+  const focusCurrent = () => {
+    const current = holder.querySelector(".pz-tree-current");
+    const target = current && (current.querySelector(".pz-tree-choice") || current.querySelector(".pz-tree-advice"));
+    if (!target) return;
+    if (!target.matches("button")) target.tabIndex = -1;
+    target.focus();
+  };
+  const choose = (next) => { path = [...path, next]; draw(); onChange([...path]); focusCurrent(); };
+  const back = (index) => { path = path.slice(0, index + 1); draw(); onChange([...path]); focusCurrent(); };
   function draw() {
     holder.replaceChildren();
     holder.dataset.path = path.join(" ");

@@ -37,7 +37,8 @@ class FormWidget(anywidget.AnyWidget):
         super().__init__(form=spec, values=values, storage_key=storage_key, status=status, texts={
             key: t(f"form.{key}") for key in
             ("submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved",
-             "offline", "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong")}, **kwargs)
+             "offline", "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong", "required_note",
+             "required")}, **kwargs)
         self.add_class("pz-form")
         self._on_draft = on_draft
         self._on_submit = on_submit

@@ -14,6 +14,7 @@ from pztraining.domain.links import ROOM_PAGE, participant_url, qr_svg, trainer_
 from pztraining.store import FormSession, Store, Training
 from pztraining.ui.common import Message, Refresher, esc, named
 from pztraining.ui.quiz_board import QuizBoard
+from pztraining.ui.tree_board import TreeBoard
 
 #: How often the counts are re-read while the panel is shown, in seconds.
 REFRESH_SECONDS = 3.0
@@ -78,11 +79,14 @@ class FormsPanel:
             title = w.HTML(f"<b>{esc(form.title)}</b> <span class='pz-note'>"
                            f"({esc(t('panel.purpose.' + form.purpose))})</span>")
             board = QuizBoard(self.store, self.clock, form) if any(i.type == "quiz" for i in form.items) else None
+            # A decision tree is drawn for the beamer, with the routes the room took.
+            trees = TreeBoard(self.store, form) if any(i.type == "tree" for i in form.items) else None
+            extra = [part.root for part in (board, trees) if part is not None]
             row = named(w.VBox([w.HBox([title, status], layout=w.Layout(flex_flow="row wrap")),
-                                w.HBox([toggle, anonymous]), missing, *([board.root] if board else [])]),
+                                w.HBox([toggle, anonymous]), missing, *extra]),
                         "form-row", f"pz-form-row-{form_id}")
             self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing,
-                                      "quiz": board}
+                                      "quiz": board, "trees": trees}
             rows.append(row)
         self.rows.children = rows
 
@@ -146,6 +150,8 @@ class FormsPanel:
                 _set(parts["missing"], "")
             if parts["quiz"] is not None:
                 parts["quiz"].refresh(self.training.id, self.meeting.number)
+            if parts["trees"] is not None:
+                parts["trees"].refresh(self.training.id, self.meeting.number)
         _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
 
 

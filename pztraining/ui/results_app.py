@@ -166,7 +166,7 @@ class ResultsApp:
                              self.form_select.value or None)
 
     def _readable(self, training_id: int):
-        return access.find_training(self.store, self.user, training_id, access.can_read_results, "results")
+        return access.permitted_training(self.store, self.user, training_id, access.can_read_results, "results")
 
     @property
     def with_names_wanted(self) -> bool:

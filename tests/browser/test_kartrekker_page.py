@@ -1,8 +1,8 @@
 """The kartrekker page in a real browser against a real trainer server, with the demo trainings.
 
-The kartrekker scores two conditions, reloads and sees them; types cost figures and sees the
-total change (and a Dutch message for a negative number); the borging chart shows the demo's
-year of trainings per half-year.
+The demo has scored the conditions twice and filled in costs; the kartrekker changes two scores,
+reloads and sees the new round; types cost figures and sees the total change (and a Dutch message
+for a negative number); the borging chart shows the demo's year of trainings per half-year.
 """
 
 from __future__ import annotations
@@ -51,26 +51,33 @@ def tab(page: Page, title: str):
 def test_two_scored_conditions_are_there_after_a_reload(page: Page, served, store, demo_trainings):
     open_page(page, served)
     with explained(page, served):
-        score_button(page, "looptijd", "wel").click()
-        expect(score_button(page, "looptijd", "wel")).to_have_class(re.compile(r"\bmod-active\b"))
-        page.locator(".pz-condition-looptijd .pz-condition-remark input").fill("vastgelegd in het plan")
-        score_button(page, "kennis", "(nog) niet").click()
-        expect(score_button(page, "kennis", "(nog) niet")).to_have_class(re.compile(r"\bmod-active\b"))
+        # The demo's latest round (pztraining.cli.demo) scored seven conditions; kennis was "niet".
+        expect(score_button(page, "kennis", "(nog) niet")).to_have_class(re.compile(r"\bmod-active\b"),
+                                                                          timeout=KERNEL_MS)
+        score_button(page, "vaste-structuur", "wel").click()
+        expect(score_button(page, "vaste-structuur", "wel")).to_have_class(re.compile(r"\bmod-active\b"))
+        page.locator(".pz-condition-vaste-structuur .pz-condition-remark input").fill("vastgelegd in het plan")
+        score_button(page, "kennis", "gedeeltelijk").click()
+        expect(score_button(page, "kennis", "gedeeltelijk")).to_have_class(re.compile(r"\bmod-active\b"))
         page.locator("button.pz-condition-save").click()
-        expect(page.locator(".pz-conditions-message")).to_contain_text("2 scores opgeslagen", timeout=KERNEL_MS)
-    kept = wait_until(lambda: store.condition_scores(ORG, "mysupport"), what="scores stored")
-    assert sorted((s.condition_id, s.score, s.remark) for s in kept) == [
-        ("kennis", "niet", ""), ("looptijd", "wel", "vastgelegd in het plan")]
+        expect(page.locator(".pz-conditions-message")).to_contain_text("8 scores opgeslagen", timeout=KERNEL_MS)
+    kept = wait_until(lambda: [s for s in store.condition_scores(ORG, "mysupport") if s.condition_id ==
+                               "vaste-structuur"], what="scores stored")
+    latest = [s for s in store.condition_scores(ORG, "mysupport") if s.scored_at == kept[-1].scored_at]
+    assert {(s.condition_id, s.score, s.remark) for s in latest} >= {
+        ("kennis", "gedeeltelijk", ""), ("vaste-structuur", "wel", "vastgelegd in het plan")}
+    assert len(latest) == 8
 
     page.reload(wait_until="domcontentloaded")
     open_page(page, served)
     with explained(page, served):
-        expect(score_button(page, "looptijd", "wel")).to_have_class(re.compile(r"\bmod-active\b"), timeout=KERNEL_MS)
-        expect(score_button(page, "kennis", "(nog) niet")).to_have_class(re.compile(r"\bmod-active\b"))
+        expect(score_button(page, "vaste-structuur", "wel")).to_have_class(re.compile(r"\bmod-active\b"),
+                                                                            timeout=KERNEL_MS)
+        expect(score_button(page, "kennis", "gedeeltelijk")).to_have_class(re.compile(r"\bmod-active\b"))
         expect(score_button(page, "visie", "wel")).not_to_have_class(re.compile(r"\bmod-active\b"))
-        remark = page.locator(".pz-condition-looptijd .pz-condition-remark input")
+        remark = page.locator(".pz-condition-vaste-structuur .pz-condition-remark input")
         expect(remark).to_have_value("vastgelegd in het plan")
-        expect(page.locator(".pz-conditions-summary")).to_contain_text("Nu: 1 wel, 0 gedeeltelijk, 1 (nog) niet")
+        expect(page.locator(".pz-conditions-summary")).to_contain_text("Nu: 5 wel, 3 gedeeltelijk, 0 (nog) niet")
 
 
 def test_typed_cost_figures_change_the_total_live(page: Page, served, demo_trainings):
@@ -78,12 +85,13 @@ def test_typed_cost_figures_change_the_total_live(page: Page, served, demo_train
     with explained(page, served):
         tab(page, "Kosten").click()
         total = page.locator(".pz-cost-total")
-        # The mySupport format's proposed numbers: €9.923 (see the content file).
-        expect(total).to_contain_text("Totaal: €9.923", timeout=KERNEL_MS)
+        # The demo's own figures (pztraining.cli.demo) with the format's other numbers: €20.667.
+        expect(total).to_contain_text("Totaal: €20.667", timeout=KERNEL_MS)
         page.locator(".pz-cost-deelnemers input").fill("20")
-        # 8 more care workers × 2 trainings × 5 hours × €38 = €3.040 more.
-        expect(total).to_contain_text("Totaal: €12.963", timeout=KERNEL_MS)
-        expect(page.locator(".pz-cost-lines")).to_contain_text("2 trainingen × 20 verzorgenden × 5 uur × €38")
+        # 12 more care workers × 4 trainings × ((5 h training + 1 h preparation) × €36 + the project's €175 fee).
+        expect(total).to_contain_text("Totaal: €39.435", timeout=KERNEL_MS)
+        expect(page.locator(".pz-cost-lines")).to_contain_text("4 trainingen × 20 verzorgenden × 5 uur × €36")
+        expect(page.locator(".pz-cost-lines")).to_contain_text("(eigen cijfer)")
         page.locator(".pz-cost-deelnemers input").fill("-5")
         expect(page.locator(".pz-cost-error", has_text="niet negatief")).to_be_visible(timeout=KERNEL_MS)
         expect(total).to_contain_text("Geen totaal")
@@ -102,4 +110,6 @@ def test_the_borging_chart_shows_the_demo_trainings(page: Page, served, demo_tra
         for label, count in held.items():
             expect(chart.locator("rect title", has_text=f"{label}: {count}")).to_have_count(1)
         expect(chart.locator("text", has_text=re.compile(r"^\d+$")).first).to_be_visible()
-        assert page.locator(".pz-borging-output svg.pz-period-chart").count() == len(indicators.CHARTED)
+        # The measured indicators, and the demo's entered "gesprekken met naasten gevoerd" with its own chart.
+        assert page.locator(".pz-borging-output svg.pz-period-chart").count() == len(indicators.CHARTED) + 1
+        expect(page.locator(".pz-borging-output [data-indicator=conversations_held] svg")).to_be_visible()

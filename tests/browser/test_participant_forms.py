@@ -463,8 +463,8 @@ def test_a_shared_case_appears_without_a_reload_with_the_participant_briefing_on
     write(page, "hoe-was-het", "Half af.")
     store.share_case(training.id, MEETING, case.id, True, now())
     with explained(page, served):
-        expect(page.locator(".pz-new-form-notice")).to_contain_text("ga terug naar het overzicht",
-                                                                    timeout=OTHER_SIDE_MS)
+        expect(page.locator(".pz-new-item")).to_contain_text(f"Nieuwe casus om te lezen: {case.title}",
+                                                             timeout=OTHER_SIDE_MS)
     expect(text_field(page, "hoe-was-het")).to_have_value("Half af.")
     page.locator("button.pz-back").click()
 

@@ -139,6 +139,34 @@ def test_a_draft_is_kept_and_given_back_to_the_same_phone_only(room_server, room
     assert other.json()["status"] == "new" and other.json()["values"] == {}
 
 
+def beacon(phone: Phone, fields: dict, cookie: bool = True):
+    """What ``navigator.sendBeacon(url, new URLSearchParams(...))`` sends: a form-encoded POST
+    with the page's cookies and no headers of the page's own."""
+    from urllib.parse import urlencode
+
+    headers = {"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"}
+    if cookie:
+        headers["Cookie"] = f"_xsrf={phone.xsrf}"
+    return phone.request("POST", "/pz/api/draft", urlencode(fields).encode(), headers)
+
+
+def test_a_draft_sent_as_a_beacon_when_the_page_closes_is_kept(room_server, room_store, training):
+    room_store.open_form(training.id, 4, "reflectie", False, NOW)
+    phone = registered(room_server, training)
+    draft = {"code": training.join_code, "meeting": 4, "form": "reflectie", "values": {"hoe-was-het": "Bijna"}}
+    fields = {"_xsrf": phone.xsrf, "device": phone.device, "body": json.dumps(draft)}
+    for refused in ({**fields, "_xsrf": "2|0|0|0"}, {k: v for k, v in fields.items() if k != "_xsrf"}):
+        assert beacon(phone, refused).status == 403
+    assert beacon(phone, fields, cookie=False).status == 403  # the token must match the page's cookie
+    assert beacon(phone, {**fields, "device": "x"}).status == 400
+    assert beacon(phone, {**fields, "body": "{\"code\": "}).status == 400
+    assert phone.get("form", code=training.join_code, meeting=4, form="reflectie").json()["status"] == "new"
+    reply = beacon(phone, fields)
+    assert reply.status == 200 and reply.json()["ok"] is True
+    mine = phone.get("form", code=training.join_code, meeting=4, form="reflectie").json()
+    assert mine["status"] == "draft" and mine["values"] == {"hoe-was-het": "Bijna"}
+
+
 # ------------------------------------------------------------------ guessing codes
 
 

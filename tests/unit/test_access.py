@@ -73,17 +73,17 @@ def test_opening_another_organisations_training_by_id_is_refused_and_logged(stor
     zuid = store.add_training("Zuid", "mysupport", clock(), "Zorggroep Zuid")
     caplog.set_level(logging.WARNING, "pztraining.services.access")
     with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
-        access.find_training(store, NOORD, zuid.id, access.can_run, "draaiboek")
+        access.permitted_training(store, NOORD, zuid.id, access.can_run, "draaiboek")
     assert f"user='anna' role=trainer training={zuid.id} action=draaiboek" in caplog.text
 
 
 def test_a_hosted_user_cannot_tell_a_missing_id_from_a_refused_one(store, caplog):
     caplog.set_level(logging.WARNING, "pztraining.services.access")
     with pytest.raises(AccessDenied, match="hoort niet bij jouw organisatie"):
-        access.find_training(store, NOORD, 999, access.can_run, "draaiboek")
+        access.permitted_training(store, NOORD, 999, access.can_run, "draaiboek")
     assert "training=999" in caplog.text
     with pytest.raises(MissingEntry):  # localhost mode: as before
-        access.find_training(store, LOCAL, 999, access.can_run, "draaiboek")
+        access.permitted_training(store, LOCAL, 999, access.can_run, "draaiboek")
 
 
 def test_users_are_added_updated_listed_and_removed(any_store):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pztraining.cli import parsing
 from pztraining.cli.main import build_parser, main
 
 
@@ -21,7 +22,7 @@ def test_every_port_option_is_checked():
     for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
         for action in sub._actions:
             if any("port" in flag for flag in action.option_strings):
-                assert action.type.__name__ == "_port", (name, action.option_strings)
+                assert action.type is parsing.port, (name, action.option_strings)
 
 
 @pytest.mark.parametrize("value", ["1", "8866", "65535"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pztraining.cli import main as cli
+from pztraining.cli.commands import serving as cli
 from pztraining.cli.main import main
 from pztraining.serving import server
 

@@ -104,7 +104,7 @@ def test_an_unknown_kind_is_refused(tmp_path):
     data["kind"] = "recept"
     [problem] = _problems(_write(tmp_path, data))
     assert problem.endswith("kind: moet een van deze zijn: card, case, checklist, conditions, costs, deck, form, "
-                            "planning, program, region, tree; niet 'recept'")
+                            "indicators, planning, program, region, tree; niet 'recept'")
 
 
 def test_check_prints_one_line_per_problem_and_exits_1_without_traceback(tmp_path, capsys):

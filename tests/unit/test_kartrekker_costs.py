@@ -11,12 +11,17 @@ MYSUPPORT = {
     "voorbereiding-training": "4", "tarief-kartrekker": "52,50", "coachmomenten": "3", "uren-coaching": "1,5",
     "tarief-behandelaar": "95", "gidsen": "40", "prijs-gids": "4,95", "medewerkers-overig": "8",
     "uren-overig": "2", "materiaal": "€ 125", "simulant": "1.000",
+    "trainingsprijs": "250", "uren-voorbereiding": "1,5", "leidinggevende-per-week": "60",
+    "tarief-leidinggevende": "64",
 }
 
 
 def test_every_mysupport_line_and_the_total_match_the_figures_by_hand():
     estimate = costs.estimate(library().costs["kosten-mysupport"], MYSUPPORT)
     by_hand = {
+        "trainingskosten": 3 * 12 * 250,        # the project's fee: 9000
+        "voorbereiding-deelnemers": 3 * 12 * 1.5 * 38,  # 2052
+        "leidinggevende": 1 * 56 * 64,          # 60 minutes a week: 3584
         "training": 3 * 12 * 5 * 38,            # 6840
         "gesprekken": 40 * 2 * 38,              # 3040
         "kartrekker-voortgang": 0.5 * 56 * 52.5,  # 30 minutes a week: 1470
@@ -28,9 +33,10 @@ def test_every_mysupport_line_and_the_total_match_the_figures_by_hand():
         "simulant": 3 * 1000,                   # 3000
     }
     assert {line.id: line.amount for line in estimate.lines} == pytest.approx(by_hand)
-    assert estimate.total == pytest.approx(6840 + 3040 + 1470 + 630 + 427.5 + 198 + 608 + 375 + 3000)
-    assert estimate.total == pytest.approx(16588.5)
-    assert costs.show_euro(estimate.total) == "€16.588,50"
+    assert estimate.total == pytest.approx(9000 + 2052 + 3584 + 6840 + 3040 + 1470 + 630 + 427.5 + 198 + 608 + 375
+                                           + 3000)
+    assert estimate.total == pytest.approx(31224.5)
+    assert costs.show_euro(estimate.total) == "€31.224,50"
     assert estimate.example_total == 35000
 
 

@@ -50,10 +50,11 @@ def test_the_workbook_has_dutch_sheets_and_every_figure_of_the_page(data, tmp_pa
     assert indicators[1]["Zelfvertrouwen verandering"] is None  # no pairs: an empty cell, not 0
     costs = _sheet(workbook, "Kosten")
     estimate = data.estimates["kosten-mysupport"]
-    expected = [line.amount for line in estimate.lines] + [estimate.total]
+    expected = [line.amount for line in estimate.lines] + [*estimate.per_year, estimate.total, 35000]
     assert [r["Bedrag (€)"] for r in costs] == pytest.approx(expected)
-    assert costs[0]["Berekening"] == "3 trainingen × 12 verzorgenden × 5 uur × €38"
-    assert costs[0]["Bedrag (€)"] == 3 * 12 * 5 * 38
+    training = next(r for r in costs if r["Post"] == "Training zorgverleners")
+    assert training["Berekening"] == "3 trainingen × 12 verzorgenden × 5 uur × €38"
+    assert training["Bedrag (€)"] == 3 * 12 * 5 * 38
 
 
 def test_free_text_is_text_in_the_workbook_never_a_formula(data, tmp_path):

@@ -152,13 +152,13 @@ def test_entered_figures_are_in_the_workbook_beside_the_measured_ones_and_remark
     _, table = _sheet(workbook, "Indicatoren")
     assert [r["Tevredenheid cliënten en naasten (ingevoerd)"] for r in table] == [pytest.approx(7.6), None]
     assert [r["Tevredenheid cliënten en naasten: eenheid"] for r in table] == ["cijfer (0–10)", None]
-    assert [r["Doorlooptijd casus (ingevoerd)"] for r in table] == [None, pytest.approx(18.0)]
+    assert [r["Casusdoorlooptijd (ingevoerd)"] for r in table] == [None, pytest.approx(18.0)]
     assert table[0]["Trainingen gehouden"] == 2  # the measured figures stay beside them
     _, typed = _sheet(workbook, "Ingevoerd")
     assert [(r["Periode"], r["Indicator"], r["Waarde"], r["Eenheid"], r["Ingevoerd op"], r["Bron"]) for r in typed] == [
         ("1e helft 2026", "Tevredenheid cliënten en naasten", pytest.approx(7.6), "cijfer (0–10)", "02-11-2026 09:30",
          "ingevoerd"),
-        ("2e helft 2026", "Doorlooptijd casus", pytest.approx(18.0), "dagen", "01-10-2026 08:00", "ingevoerd")]
+        ("2e helft 2026", "Casusdoorlooptijd", pytest.approx(18.0), "dagen", "01-10-2026 08:00", "ingevoerd")]
     cells = [c for row in workbook["Ingevoerd"].iter_rows() for c in row if c.value == REMARK]
     assert len(cells) == 1 and cells[0].data_type == "s"
 
@@ -171,7 +171,7 @@ def test_the_html_report_shows_the_planning_and_the_entered_figures_escaped(stor
     page = path.read_text(encoding="utf-8")
     assert "<h2>Planning</h2>" in page and "sep 2025" in page and "⚠ achter" in page
     assert page.count("pz-period-chart") == 7 + 1  # the entered indicator gets its own chart
-    assert "Doorlooptijd casus (dagen, ingevoerd)" in page
+    assert "Casusdoorlooptijd (dagen, ingevoerd)" in page
     assert "<title>2e helft 2026: 18</title>" in page
     assert "&lt;NA&gt;" not in page and "nan<" not in page  # the first half-year without a figure: an empty cell
     assert "&lt;i&gt;enquête&lt;/i&gt;" in page and "<i>enquête</i>" not in page

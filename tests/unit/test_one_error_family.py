@@ -17,6 +17,7 @@ from tornado.testing import bind_unused_port
 
 import pztraining
 from pztraining.cli import main as cli
+from pztraining.cli import table
 from pztraining.core.errors import PztrainingError
 from pztraining.domain.decision_tree import InvalidPath
 from pztraining.serving.room.handlers import RoomHandler
@@ -69,7 +70,7 @@ def test_the_cli_says_any_pztraining_error_in_dutch_with_its_exit_code(capsys, m
     def refuse(args):
         raise _Refused("Dit programma kan vandaag niet.")
 
-    monkeypatch.setattr(cli, "cmd_agenda", refuse)
+    monkeypatch.setattr(table.command("agenda"), "run", refuse)
     assert cli.main(["agenda", "mysupport"]) == 3
     captured = capsys.readouterr()
     assert captured.err == "Fout: Dit programma kan vandaag niet.\n"

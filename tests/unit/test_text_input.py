@@ -103,7 +103,7 @@ def test_the_cli_takes_numbers_in_ascii_digits_only(capsys):
 
 
 def test_a_training_is_found_by_its_name_typed_with_an_invisible_character(store):
-    from pztraining.services.results import find_training
+    from pztraining.services.results import training_by_reference
 
     training = store.add_training("Team De Linde", "mysupport", NOW)
-    assert find_training(store, "Team\u200b De Linde").id == training.id
+    assert training_by_reference(store, "Team\u200b De Linde").id == training.id

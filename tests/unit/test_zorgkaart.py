@@ -303,6 +303,7 @@ def test_the_handouts_print_the_region_in_use_and_no_quiz_answer(tmp_path, monke
     program = content.load_program("zorgkaart")
     shipped = {h.name: h for h in handouts.handouts_for(program, None, 4)}
     assert set(shipped) == {"zorgkaart-stappen", "formulier-zorgkaart-beslisboom", "formulier-zorgkaart-quiz",
+                            "formulier-evaluatie-zorgkaart", "checklist-voorbereiding",
                             "regio-noord-holland-zuid", "presentielijst-bijeenkomst-1"}
     assert "Fibula-consulent" in shipped["regio-noord-holland-zuid"].html
     quiz_page = shipped["formulier-zorgkaart-quiz"].html

@@ -67,7 +67,8 @@ def test_the_cost_total_follows_every_keystroke_and_a_wrong_number_stops_it(app)
     costs = app.costs
     first = costs.estimate.total
     costs._inputs["deelnemers"].value = "13"
-    assert costs.estimate.total == pytest.approx(first + 2 * 1 * 5 * 38)  # 2 trainings × 1 more × 5 h × €38
+    # 2 trainings × 1 more × (5 h training + 1 h preparation) × €38; the project's fee is still 0
+    assert costs.estimate.total == pytest.approx(first + 2 * 1 * (5 + 1) * 38)
     assert "2 trainingen × 13 verzorgenden × 5 uur × €38" in costs.lines.value
     costs._inputs["deelnemers"].value = "-1"
     assert "niet negatief" in costs._errors["deelnemers"].value

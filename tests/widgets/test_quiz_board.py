@@ -76,3 +76,22 @@ def test_a_tree_walked_on_the_screen_is_stored_as_its_path_and_the_quiz_screen_f
     app.paper_form.submit({"route-pijn": path})
     assert app.paper_form.status == "submitted", app.paper_form.errors
     assert store.item_answers(training.id, 1, "zorgkaart-beslisboom", "route-pijn") == [path]
+
+
+def test_the_decision_tree_is_drawn_for_the_beamer_with_the_rooms_routes(store, clock):
+    tree_form = "zorgkaart-beslisboom"
+    training = store.add_training("Regio-avond", "zorgkaart", clock())
+    panel = FormsPanel(store, clock)
+    panel.show(training, load_program("zorgkaart").meeting(1))
+    panel.toggle(tree_form)
+    form = load_form(tree_form)
+    item = next(i for i in form.items if i.type == "tree")
+    drawing = panel._widgets[tree_form]["trees"]._views[item.id]
+    assert "<svg" in drawing.value and "pz-tree-taken'" not in drawing.value  # no route marked yet
+    path = ["centrale-zorgverlener", "soort-vraag", "bekend-in-ziekenhuis", "consulent"]
+    person = part.register(store, training, f"{1:032x}", "Deelnemer", clock())
+    answers = {i.id: path if i.id == item.id else "Ja" for i in form.items if i.required}
+    assert part.submit(store, training, person, f"{1:032x}", 1, tree_form, answers, clock()).status == "submitted"
+    panel.refresh()
+    assert "data-node='consulent' data-count='1'" in drawing.value
+    assert "pz-tree-edge pz-tree-taken' data-from='bekend-in-ziekenhuis' data-to='consulent'" in drawing.value

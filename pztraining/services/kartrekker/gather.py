@@ -13,7 +13,8 @@ from pztraining.content import library
 from pztraining.content.schema import Conditions, CostFormat, Planning
 from pztraining.core.errors import ScopeError
 from pztraining.core.texts import t
-from pztraining.domain import aggregate as report
+from pztraining.domain.periods import borging_period
+from pztraining.services import results
 from pztraining.services.access import LOCAL, User, can_read_organisation, require_organisation
 from pztraining.services.discussions import CASE_DISCUSSION_PROGRAMS, HeldDiscussion, held_discussions
 from pztraining.services.kartrekker import conditions as conditions_lib
@@ -65,6 +66,12 @@ def cost_formats_for(program_id: str | None) -> list[CostFormat]:
 def plannings_for(program_id: str | None) -> list[Planning]:
     """Every planning, the ones meant for ``program_id`` first."""
     return _matching(library().plannings, program_id)
+
+
+def planned_division(program_id: str | None) -> str | None:
+    """The division (halfjaar or jaar) the programme's own planning asks for, or None without one."""
+    plans = plannings_for(program_id)
+    return plans[0].evaluate if plans and program_id in plans[0].programs else None
 
 
 @dataclass(frozen=True)
@@ -124,28 +131,23 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
 
     ``user`` (hosted mode) must be allowed that organisation's figures; a refusal is logged.
     """
-    if date_from > date_to:
-        raise ScopeError(t("kt.period.reversed", start=f"{date_from:%d-%m-%Y}", end=f"{date_to:%d-%m-%Y}"))
+    period = borging_period(date_from, date_to, per, planned=planned_division(program_id))
     require_organisation(user, organisation, "borging")
     if organisation not in organisations_for(store, user):
         known = ", ".join(organisations_for(store, user)) or "–"
         raise ScopeError(t("kt.unknown_org", org=organisation, known=known))
     plan = plannings_for(program_id)[0] if program_id else None
-    per = per or (plan.evaluate if plan else "halfjaar")
+    per = period.per
     # A case-discussion series is counted as case discussions, never as a training held.
     chosen = [tr for tr in trainings_of(store, organisation, program_id)
               if tr.program_id not in CASE_DISCUSSION_PROGRAMS]
     lib = library()
-    codes = {tr.id: report.pseudonym_codes(store.list_participants(tr.id)) for tr in chosen}
+    # The same path from the store to the answers as the exports and the results page.
+    answers = results.gather_answers(store, chosen)
     facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
                                       indicators.training_day(tr.meeting_dates, tr.created_at, zone),
-                                      len(codes[tr.id])) for tr in chosen]
-    infos = {tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates)
-             for tr in chosen}
-    tidy = report.tidy_answers(store.answer_rows([tr.id for tr in chosen]), infos, lib.forms, codes)
-    opened = pd.DataFrame([(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
-                           for tr in chosen for s in store.form_sessions(tr.id)],
-                          columns=["training_id", "training", "meeting", "form"])
+                                      answers.participants[tr.id]) for tr in chosen]
+    tidy, opened = answers.tidy, answers.opened
     # The organisation's discussions whatever the programme chosen: the series is its own
     # programme, held alongside the trainings (the hospice blueprint counts both).
     talks = case_discussions_for(store, organisation, today)
@@ -164,7 +166,7 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     notes = []
     if not int(rows["trainings_held"].sum()):
         notes.append(t("kt.no_trainings"))
-    entered = entered_lib.latest(store.entered_indicators(organisation), periods)
+    entered = entered_lib.latest(store.entered_indicators(organisation, program_id), periods, program_id)
     choice = line = None
     if program_id:
         placed = planned_trainings(store, organisation, program_id, zone)

@@ -18,9 +18,8 @@ import pandas as pd
 
 from pztraining.core.texts import t
 from pztraining.domain import aggregate as report
+from pztraining.domain.periods import division
 from pztraining.services.discussions import HeldDiscussion
-
-PERIODS = ("halfjaar", "jaar")
 
 COLUMNS = ["period", "start", "end", "trainings_held", "trainings_target", "target_met", "trainings_planned",
            "participants", "answered", "asked", "response_rate", "satisfaction", "satisfaction_n",
@@ -76,8 +75,7 @@ def bucket_of(day: date, per: str) -> Bucket:
 
 def buckets(date_from: date, date_to: date, per: str) -> list[Bucket]:
     """Every half-year or year from the one holding ``date_from`` to the one holding ``date_to``."""
-    if per not in PERIODS:
-        raise ValueError(per)
+    per = division(per)  # the one check of a division (an unknown one is refused in Dutch)
     out = [bucket_of(date_from, per)]
     while out[-1].end < date_to:
         out.append(bucket_of(date.fromordinal(out[-1].end.toordinal() + 1), per))

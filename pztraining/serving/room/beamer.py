@@ -38,7 +38,7 @@ def room_page_html(store: Store, base: str | None = None, training_id: int | Non
     trainings = access.visible_trainings(user, store.list_trainings(), access.can_run)
     if training_id is not None:
         if user.hosted:
-            access.find_training(store, user, training_id, access.can_run, "beamer")
+            access.permitted_training(store, user, training_id, access.can_run, "beamer")
         trainings = [tr for tr in trainings if tr.id == training_id]
     root = room_base(base)
     parts = [f"<h1>{escape(t('room.beamer.title'))}</h1>"]

@@ -357,7 +357,26 @@ class _AnswerHandler(RoomHandler):
 
 
 class DraftHandler(_AnswerHandler):
-    """POST {code, meeting, form, values}: keep a draft (not of an anonymous form: that stays on the phone)."""
+    """POST {code, meeting, form, values}: keep a draft (not of an anonymous form: that stays on the phone).
+
+    Also the beacon a phone sends when its page is hidden or closed (``navigator.sendBeacon``
+    sets no headers): form-encoded, with ``_xsrf`` (checked by tornado as any token), ``device``
+    and ``body`` (the same JSON object) as fields.
+    """
+
+    def _beacon(self) -> bool:
+        kind = self.request.headers.get("Content-Type", "")
+        return kind.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+
+    def body(self) -> dict:
+        if not self._beacon():
+            return super().body()
+        return parse_object(self.get_body_argument("body", "").encode("utf-8", "surrogatepass"), MAX_BODY_BYTES)
+
+    def device(self) -> str:
+        if not self._beacon():
+            return super().device()
+        return participation.check_device(self.get_body_argument("device", None))
 
     async def post(self) -> None:
         who, values = await self.answer()

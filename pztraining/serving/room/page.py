@@ -35,6 +35,7 @@ def page_html(base_url: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta name="referrer" content="no-referrer">
 <title>{escape(t("room.title"))}</title>
 <link rel="stylesheet" href="{static}participant.css">
@@ -46,7 +47,8 @@ def page_html(base_url: str) -> str:
 <body>
 <main class="pz-app pz-participant-app" data-base="{escape(base_url)}">
   <header class="pz-participant-header"></header>
-  <div class="pz-message" role="alert" aria-live="polite"></div>
+  <div class="pz-message" role="alert"></div>
+  <div class="pz-new-item" aria-live="assertive" aria-atomic="true"></div>
   <section class="pz-participant-body"><p class="pz-note">{escape(t("part.waiting"))}</p></section>
 </main>
 <noscript><p>{escape(t("room.noscript"))}</p></noscript>

@@ -14,6 +14,7 @@ const TEXTS = JSON.parse(document.getElementById("pz-texts").textContent);
 const header = main.querySelector(".pz-participant-header");
 const message = main.querySelector(".pz-message");
 const body = main.querySelector(".pz-participant-body");
+const banner = main.querySelector(".pz-new-item");
 
 const t = (key, values = {}) =>
   (TEXTS[key] || key).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
@@ -109,12 +110,16 @@ function show(view, ...children) {
   if (state.cleanup) { state.cleanup(); state.cleanup = null; }
   state.view = view;
   body.replaceChildren(...children);
+  if (state.current && banner.dataset.item === itemKey(state.current)) hideBanner();
+  renderHeader();
 }
 
 function renderHeader() {
   header.replaceChildren();
   if (state.training) header.append(el("h1", "", state.training));
-  if (state.name && state.askName) header.append(el("div", "pz-sub", t("part.hello", { name: state.name })));
+  // An anonymous form greets nobody by name: nothing on its screen may suggest it knows who answers.
+  const anonymous = state.current && state.current.anonymous && state.view !== "overview";
+  if (state.name && state.askName && !anonymous) header.append(el("div", "pz-sub", t("part.hello", { name: state.name })));
 }
 
 // ------------------------------------------------------------------ joining
@@ -270,6 +275,7 @@ async function poll() {
 let statusTimer = null;
 function onItems(items) {
   const before = new Set(state.items.map(itemKey));
+  const shownBefore = new Map(state.items.map((item) => [itemKey(item), (item.revealed || []).join(" ")]));
   const unknown = items.some((item) => item.kind === "form" && !(itemKey(item) in state.statuses));
   state.items = items;
   main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
@@ -282,26 +288,109 @@ function onItems(items) {
       if (reply.ok) { state.statuses = reply.data.statuses; if (state.view === "overview") overview(); }
     }, Math.random() * 2000);
   }
-  if (state.view === "overview") { overview(); return; }
+  const fresh = items.filter((item) => !before.has(itemKey(item)));
+  if (state.view === "overview") overview();
   if (state.view === "form" || state.view === "case") {
     const current = state.current;
     const stillOpen = items.some((item) => item.kind === current.kind && itemKey(item) === itemKey(current));
     if (!stillOpen && current.kind === "form" && state.model) state.model.set("status", "closed");
     if (stillOpen && current.kind === "form") refreshReveals(current, items);
-    const fresh = items.some((item) => !before.has(itemKey(item)));
-    const notice = body.querySelector(".pz-new-form-notice");
-    if (notice && fresh) notice.replaceChildren(el("p", "pz-message-ok", t("part.new_form")));
+    if (state.view === "form") showStillOpen();
   }
+  const live = state.name && ["overview", "form", "case", "opening"].includes(state.view);
+  if (fresh.length && live) { announce(fresh); return; }
+  // A quiz answer the trainer just revealed, on a quiz this phone is not showing: told the same way
+  // (on the quiz itself the answer appears in place, read out by its status region).
+  const revealed = items.filter((item) => item.kind === "form" && shownBefore.has(itemKey(item))
+    && (item.revealed || []).join(" ") !== shownBefore.get(itemKey(item)) && (item.revealed || []).length
+    && !(state.view === "form" && state.current && itemKey(state.current) === itemKey(item)));
+  if (revealed.length && live) announce(revealed.slice(-1), true);
+}
+
+// ------------------------------------------------------------------ what the trainer just opened
+// A phone may show anything when the trainer opens a form, case or quiz: the bottom of a long
+// form that was just sent, a case, the list scrolled down. The news is a bar fixed to the
+// bottom of the screen (where the thumb is), read out by a screen reader (an assertive live
+// region), with a short vibration where the phone allows it; in the list the new item is also
+// scrolled into view and marked.
+
+function announce(fresh, reveal = false) {
+  const newest = fresh[fresh.length - 1];
+  const titles = fresh.map((item) => item.title).join(", ");
+  const one = newest.kind === "case" ? "part.new_item.case" : reveal ? "part.new_item.reveal" : "part.new_item.form";
+  const text = fresh.length === 1 ? t(one, { title: titles }) : t("part.new_item.several", { titles });
+  const go = fresh.length === 1
+    ? button("pz-new-item-open", t("part.new_item.open"), () => openItem(newest))
+    : button("pz-new-item-open", t("part.new_item.overview"), () => { hideBanner(); overview(true); });
+  const close = button("pz-new-item-close", "\u00d7", hideBanner);
+  close.setAttribute("aria-label", t("part.new_item.close"));
+  const line = el("p", "pz-new-item-text", text);
+  const actions = el("div", "pz-new-item-actions");
+  actions.append(go, close);
+  banner.replaceChildren(line, actions);
+  banner.dataset.item = fresh.length === 1 ? itemKey(newest) : "";
+  banner.classList.add("pz-new-item-shown");
+  main.classList.add("pz-has-banner");
+  if (state.view === "overview") {
+    const link = body.querySelector(`.pz-${newest.kind === "case" ? "case" : "form"}-link-${CSS.escape(newest.id)}`);
+    fresh.forEach((item) => {
+      const kind = item.kind === "case" ? "case" : "form";
+      const node = body.querySelector(`.pz-${kind}-link-${CSS.escape(item.id)}`);
+      if (node) node.classList.add("pz-item-fresh");
+    });
+    if (link) link.scrollIntoView({ block: "center" });
+  }
+  try {
+    // Chrome allows a vibration only after the person touched the page once.
+    const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) navigator.vibrate([120, 80, 120]);
+  } catch (e) { /* not allowed here: the bar and the live region still tell */ }
+}
+
+function hideBanner() {
+  banner.replaceChildren();
+  banner.dataset.item = "";
+  banner.classList.remove("pz-new-item-shown");
+  main.classList.remove("pz-has-banner");
+}
+
+function openItem(item) {
+  hideBanner();
+  if (item.kind === "case") openCase(item); else openForm(item);
+}
+
+// What this phone holds of a form that the server may not know yet (typed, not sent): the
+// list then says so too, so the list and the form agree even when a draft never arrived.
+const draftKey = (item) => `pz-draft-${state.code}-${item.meeting}-${item.id}`;
+function localDraft(item) {
+  try {
+    const kept = JSON.parse(store.get(draftKey(item)) || "null");
+    return kept && kept.values && Object.keys(kept.values).length ? kept : null;
+  } catch (e) { return null; }
 }
 
 function stateText(item) {
   if (item.kind === "case") return t("part.case.read");
   if (item.anonymous && readPending(item)) return t("part.form.pending");
   const status = state.statuses[itemKey(item)] || "new";
-  return t({ submitted: "part.form.done", draft: "part.form.draft" }[status] || "part.form.new");
+  if (status === "submitted") return t("part.form.done");
+  const local = localDraft(item);
+  if (item.anonymous && local) return t("part.form.draft_phone");
+  if (status === "draft" || (local && local.dirty)) return t("part.form.draft");
+  return t("part.form.new");
 }
 
-function overview() {
+function itemButton(item) {
+  const kind = item.kind === "case" ? "case" : "form";
+  const link = button(`pz-item-link pz-${kind}-link pz-${kind}-link-${item.id}`, "", () => openItem(item));
+  link.append(el("span", "pz-item-title", item.title));
+  const extra = item.anonymous ? ` · ${t("part.form.anonymous")}` : "";
+  link.append(el("span", "pz-item-state", stateText(item) + extra));
+  link.dataset.meeting = String(item.meeting);
+  return link;
+}
+
+function overview(focus = false) {
   state.current = null;
   state.model = null;
   if (!state.items.length) {
@@ -309,22 +398,34 @@ function overview() {
     return;
   }
   const list = el("div", "pz-items");
-  list.append(el("h2", "", t("part.forms")));
-  for (const item of state.items) {
-    const kind = item.kind === "case" ? "case" : "form";
-    const link = button(`pz-item-link pz-${kind}-link pz-${kind}-link-${item.id}`, "",
-                        () => (kind === "case" ? openCase(item) : openForm(item)));
-    link.append(el("span", "pz-item-title", item.title));
-    const extra = item.anonymous ? ` · ${t("part.form.anonymous")}` : "";
-    link.append(el("span", "pz-item-state", stateText(item) + extra));
-    link.dataset.meeting = String(item.meeting);
-    list.append(link);
-  }
+  const heading = el("h2", "pz-items-heading", t("part.forms"));
+  heading.tabIndex = -1; // focused after "Terug": a keyboard or screen reader user lands on the list
+  list.append(heading);
+  for (const item of state.items) list.append(itemButton(item));
   show("overview", list);
+  if (focus) heading.focus();
+}
+
+// Below a sent form: what is still open for this phone (forms not sent yet, shared cases),
+// so that "Verstuurd" is never a dead end.
+function showStillOpen(scroll = false) {
+  const section = body.querySelector(".pz-still-open");
+  if (!section || !state.model) return;
+  const status = state.model.get("status");
+  section.replaceChildren();
+  section.hidden = status !== "submitted" && status !== "pending";
+  if (section.hidden) return;
+  const others = state.items.filter((item) => itemKey(item) !== itemKey(state.current) || item.kind !== state.current.kind)
+    .filter((item) => item.kind === "case" || !["submitted", "pending"].includes(state.statuses[itemKey(item)]));
+  const heading = el("h2", "pz-still-open-heading", t(others.length ? "part.still_open" : "part.all_done"));
+  heading.id = "pz-still-open-heading";
+  section.append(heading);
+  others.forEach((item) => section.append(itemButton(item)));
+  if (scroll) section.scrollIntoView({ block: "nearest" });
 }
 
 function backButton() {
-  return button("pz-back", `← ${t("part.back")}`, () => overview());
+  return button("pz-back", `← ${t("part.back")}`, () => overview(true));
 }
 
 // ------------------------------------------------------------------ one form
@@ -345,7 +446,7 @@ function fakeModel(data, onSend) {
 }
 
 const FORM_TEXTS = ["submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved", "offline",
-                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong", "pending"];
+                    "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong", "pending", "required_note", "required"];
 
 // Ask the server for what a list item opens; null when the phone moved on or it failed.
 async function fetchItem(item, path, param) {
@@ -389,10 +490,29 @@ async function openForm(item) {
     }
   });
   state.model = model;
+  state.current.anonymous = anonymous; // the server's word (the list may be older)
   const holder = el("div", "pz-form");
-  const notice = el("div", "pz-new-form-notice");
-  show("form", backButton(), notice, holder);
+  const rest = el("section", "pz-still-open");
+  rest.setAttribute("aria-labelledby", "pz-still-open-heading");
+  rest.hidden = true;
+  show("form", backButton(), holder, rest);
   state.cleanup = formView.render({ model, el: holder });
+  if (anonymous) {
+    // Said above the first question, where it is read before anything is answered.
+    const note = el("p", "pz-anonymous-note", t("part.anonymous_note"));
+    holder.querySelector(".pz-form-items").before(note);
+  }
+  model.on("change:status", () => showStillOpen());
+  showStillOpen();
+  focusTitle(holder.querySelector(".pz-form-title"));
+}
+
+// A keyboard or screen reader user starts at the top of what was opened.
+function focusTitle(title) {
+  if (!title) return;
+  title.tabIndex = -1;
+  title.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 async function sendDraft(model, where, key, content) {
@@ -425,6 +545,7 @@ async function sendSubmit(model, where, key, content) {
   }
   model.set("status", status);
   model.reply({ type: "handled", status, message: reply.ok ? undefined : reply.data.error });
+  if (status === "submitted") showStillOpen(true);
 }
 
 // ------------------------------------------------------------------ anonymous forms
@@ -486,6 +607,7 @@ async function sendAnonymous(model, item, key, content) {
   if (status === "closed" && before) status = "pending"; // the earlier answer still waits
   model.set("status", status);
   model.reply({ type: "handled", status });
+  if (status === "submitted" || status === "pending") showStillOpen(true);
 }
 
 // Send every answer this phone still holds again: stored meanwhile ("submitted": forget it),
@@ -555,8 +677,30 @@ async function openCase(item) {
     steps.append(li);
   });
   article.append(steps);
-  show("case", backButton(), el("div", "pz-new-form-notice"), article);
+  show("case", backButton(), article);
+  focusTitle(article.querySelector(".pz-case-title"));
 }
+
+// ------------------------------------------------------------------ leaving the page
+// A phone locked or a tab closed right after typing: the draft that form.js would send a
+// moment later never leaves. When the page is hidden (the last moment a phone reliably gives
+// a page) the shown form's unsent draft goes as a beacon, which the browser delivers even
+// after the page is gone. A beacon carries no headers of ours: the XSRF token and the
+// device secret go in its form-encoded body, the values as JSON. Anonymous drafts stay here.
+
+function flushDraft() {
+  const item = state.current;
+  if (state.view !== "form" || !item || item.kind !== "form" || item.anonymous || !state.model) return;
+  if (!navigator.sendBeacon) return;
+  const local = localDraft(item);
+  if (!local || !local.dirty) return; // nothing typed since the last stored draft
+  const payload = { code: state.code, meeting: item.meeting, form: item.id, values: local.values };
+  const data = new URLSearchParams({ _xsrf: xsrf(), device: DEVICE, body: JSON.stringify(payload) });
+  if (navigator.sendBeacon(`${API}draft`, data)) state.statuses[itemKey(item)] = "draft";
+}
+
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushDraft(); });
+window.addEventListener("pagehide", flushDraft);
 
 // ------------------------------------------------------------------ start
 

@@ -29,6 +29,7 @@ from pztraining.store.migrations import (
     v14_first_login,
     v15_paperwork,
     v16_bundle_imports,
+    v17_indicator_programs,
 )
 
 #: The steps in order: ``MIGRATIONS[n - 1]`` brings a database from version ``n - 1`` to ``n``.
@@ -49,6 +50,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v14_first_login.migrate,
     v15_paperwork.migrate,
     v16_bundle_imports.migrate,
+    v17_indicator_programs.migrate,
 ]
 
 #: The newest schema this code knows; older databases are migrated forward on open.

@@ -10,6 +10,7 @@ import ipywidgets as w
 from pztraining.core.clock import local, local_zone
 from pztraining.core.errors import ExportError, ScopeError
 from pztraining.core.texts import t
+from pztraining.domain import periods
 from pztraining.reports import borging as export
 from pztraining.services.kartrekker import gather, indicators
 from pztraining.store import Store, StoreError
@@ -24,8 +25,7 @@ class BorgingView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation, self.program_id = "", ""
-        self.per = named(w.ToggleButtons(options=[(t("kt.period.halfjaar"), "halfjaar"),
-                                                  (t("kt.period.jaar"), "jaar")]),
+        self.per = named(w.ToggleButtons(options=[(t(f"kt.period.{per}"), per) for per in periods.PERIODS]),
                          "borging-per")
         self.date_from = named(w.DatePicker(description=t("kt.borging.from")), "borging-from")
         self.date_to = named(w.DatePicker(description=t("kt.borging.to")), "borging-to")
@@ -52,11 +52,10 @@ class BorgingView:
         """Show the last year and a half, in the division the programme's planning asks for."""
         self.organisation, self.program_id = organisation, program_id
         today = local(self.clock()).date()
-        plans = gather.plannings_for(program_id)
         if self.date_from.value is None or self.date_to.value is None:
             start = indicators.bucket_of(date(today.year - 1, today.month, 1), "halfjaar").start
             self.date_from.value, self.date_to.value = start, indicators.bucket_of(today, "halfjaar").end
-        wanted = plans[0].evaluate if plans and program_id in plans[0].programs else "halfjaar"
+        wanted = periods.division(None, gather.planned_division(program_id))
         if self.per.value != wanted:
             self.per.value = wanted  # draws
         else:
@@ -79,7 +78,8 @@ class BorgingView:
             self.message.error(str(exc))
             return
         self.message.clear()
-        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per))
+        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per),
+                          self.program_id)
         notes = "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in data.notes)
         table = export.html_table_of(export.indicator_sheet(data))
         self.output.value = (f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"

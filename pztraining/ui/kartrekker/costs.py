@@ -37,6 +37,7 @@ class CostsView:
         self.root = w.VBox([self.format_select, self.fields, self.lines, self.total, self.save_button, self.message])
         self._inputs: dict[str, w.Text] = {}
         self._errors: dict[str, w.HTML] = {}
+        self._origins: dict[str, w.HTML] = {}
         self.estimate: logic.Estimate | None = None
 
     def show(self, organisation: str, program_id: str) -> None:
@@ -56,19 +57,21 @@ class CostsView:
         self._loaded_for = (self.organisation, fmt.id)
         typed = {**logic.default_inputs(fmt), **self.store.cost_inputs(self.organisation, fmt.id)}
         rows = []
-        self._inputs, self._errors = {}, {}
+        self._inputs, self._errors, self._origins = {}, {}, {}
         for spec in fmt.inputs:
             field = named(w.Text(value=typed[spec.id], continuous_update=True, layout=w.Layout(width="110px")),
                           "cost-input", f"pz-cost-{spec.id}")
             field.observe(lambda _: self.recompute(), names="value")
             error = named(w.HTML(), "cost-error")
+            origin = named(w.HTML(), "cost-origin")
             unit = {"euro": "€", "uur": "uur", "minuten": "minuten", "weken": "weken"}.get(spec.unit, spec.word or "")
             rows.append(w.HBox([w.HTML(f"<label class='pz-cost-label'>{esc(spec.label)}</label>",
                                        layout=w.Layout(width="340px")), field,
-                                w.HTML(f"<span class='pz-note'>{esc(unit)}</span>"), error],
+                                w.HTML(f"<span class='pz-note'>{esc(unit)}</span>"), origin, error],
                                layout=w.Layout(flex_flow="row wrap", align_items="center")))
-            self._inputs[spec.id], self._errors[spec.id] = field, error
-        self.fields.children = rows
+            self._inputs[spec.id], self._errors[spec.id], self._origins[spec.id] = field, error, origin
+        legend = w.HTML(f"<p class='pz-note pz-cost-legend'>{esc(t('kt.cost.origin_legend'))}</p>")
+        self.fields.children = [legend, *rows]
         self.message.clear()
         self.recompute()
 
@@ -83,14 +86,26 @@ class CostsView:
         for key, parsed in estimate.inputs.items():
             self._errors[key].value = (f"<span class='pz-message-error' role='alert'>{esc(parsed.error)}</span>"
                                        if parsed.error else "")
+            origin = (estimate.origins or {}).get(key)
+            self._origins[key].value = (f"<span class='pz-note pz-cost-origin-{origin}'>"
+                                        f"{esc(logic.origin_word(origin))}</span>" if origin else "")
         rows = "".join(
             f"<tr><td>{esc(line.label)}</td><td class='pz-formula'>{esc(line.formula)}</td>"
+            f"<td class='pz-cost-line-origin'>{esc(line.origin)}</td>"
             f"<td class='pz-num'>{esc(logic.show_euro(line.amount)) if line.amount is not None else '–'}</td></tr>"
             for line in estimate.lines)
+        totals = "".join(f"<tr class='pz-cost-total-row'><td colspan='3'><b>{esc(label)}</b></td>"
+                         f"<td class='pz-num'><b>{esc(logic.show_euro(amount))}</b></td></tr>"
+                         for label, amount in logic.total_rows(estimate))
         self.lines.value = (f"<table class='pz-table'><tr><th>{esc(t('kt.cost.line'))}</th>"
-                            f"<th>{esc(t('kt.cost.formula'))}</th><th>{esc(t('kt.cost.amount'))}</th></tr>{rows}</table>")
+                            f"<th>{esc(t('kt.cost.formula'))}</th><th>{esc(t('kt.cost.origin_col'))}</th>"
+                            f"<th>{esc(t('kt.cost.amount'))}</th></tr>{rows}{totals}</table>")
         example = (f"<div class='pz-note'>{esc(t('kt.cost.example', total=logic.show_euro(fmt.example_total)))}</div>"
                    if fmt.example_total else "")
+        relation = logic.relation(estimate)
+        example += f"<div class='pz-cost-relation'>{esc(relation)}</div>" if relation else ""
+        if fmt.example_note:
+            example += f"<div class='pz-note pz-cost-example-note'>{esc(fmt.example_note)}</div>"
         if estimate.total is None:
             self.total.value = f"<div class='pz-message-error'>{esc(t('kt.cost.no_total'))}</div>{example}"
         else:

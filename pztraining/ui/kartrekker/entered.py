@@ -19,9 +19,9 @@ class EnteredForm:
 
     def __init__(self, store: Store, clock: Callable[[], datetime], saved: Callable[[], None]):
         self.store, self.clock, self.saved = store, clock, saved
-        self.organisation = ""
+        self.organisation, self.program_id = "", ""
         self._periods: dict[str, Bucket] = {}
-        self.indicator = named(w.Dropdown(options=[(i.label, i.id) for i in logic.INDICATORS.values()],
+        self.indicator = named(w.Dropdown(options=[(i.label, i.id) for i in logic.indicators_for(None)],
                                           description=t("kt.entered.indicator"),
                                           layout=w.Layout(width="min(100%, 420px)")),
                                "entered-indicator")
@@ -33,22 +33,31 @@ class EnteredForm:
                             "entered-remark")
         self.save_button = named(w.Button(description=t("kt.entered.save"), icon="save"), "entered-save")
         self.save_button.on_click(lambda _: self.save())
+        self.how = named(w.HTML(), "entered-how")
         self.message = Message("entered-message")
         self.indicator.observe(lambda _: self._units(), names="value")
         self._units()
         self.root = w.VBox([
             w.HTML(f"<h3>{esc(t('kt.entered.title'))}</h3><p class='pz-note'>{esc(t('kt.entered.intro'))}</p>"),
             w.HBox([self.indicator, self.period], layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.value, self.unit, self.error], layout=w.Layout(flex_flow="row wrap")),
+            self.how, w.HBox([self.value, self.unit, self.error], layout=w.Layout(flex_flow="row wrap")),
             self.remark, self.save_button, self.message])
         self.root.add_class("pz-entered-form")
 
     def _units(self) -> None:
-        set_options(self.unit, [(u, u) for u in logic.INDICATORS[self.indicator.value].units])
+        if self.indicator.value is None:
+            set_options(self.unit, [])
+            self.how.value = ""
+            return
+        indicator = logic.all_indicators()[self.indicator.value]
+        set_options(self.unit, [(u, u) for u in logic.units_of(indicator.id)])
+        self.how.value = f"<p class='pz-note'>{esc(indicator.how)}</p>" if indicator.how else ""
 
-    def show(self, organisation: str, periods: list[Bucket]) -> None:
-        """Offer the periods shown on the tab (the latest first selected)."""
-        self.organisation = organisation
+    def show(self, organisation: str, periods: list[Bucket], program_id: str = "") -> None:
+        """Offer the programme's indicators and the periods shown on the tab (the latest first selected)."""
+        self.organisation, self.program_id = organisation, program_id
+        set_options(self.indicator, [(i.label, i.id) for i in logic.indicators_for(program_id or None)])
+        self.root.layout.display = "" if self.indicator.options else "none"
         self._periods = {p.label: p for p in periods}
         set_options(self.period, [(p.label, p.label) for p in periods])
         if periods and self.period.value is None:
@@ -57,6 +66,8 @@ class EnteredForm:
     def save(self) -> None:
         """Check the number; keep it with the moment entered, or say beside the field what is wrong."""
         bucket = self._periods.get(self.period.value)
+        if self.indicator.value is None:
+            return
         try:
             value = logic.parse_value(self.indicator.value, self.unit.value, self.value.value)
         except ValueError as exc:
@@ -68,10 +79,12 @@ class EnteredForm:
             return
         try:
             self.store.add_entered_indicator(self.organisation, self.indicator.value, bucket.start, bucket.end,
-                                             value, self.unit.value, self.remark.value, self.clock())
+                                             value, self.unit.value, self.remark.value, self.clock(),
+                                             program_id=self.program_id)
         except StoreError as exc:
             self.message.error(str(exc))
             return
-        self.message.ok(t("kt.entered.saved", label=logic.INDICATORS[self.indicator.value].label, period=bucket.label,
-                          value=logic.shown(value), unit=self.unit.value))
+        label = logic.all_indicators()[self.indicator.value].label
+        self.message.ok(t("kt.entered.saved", label=label, period=bucket.label, value=logic.shown(value),
+                          unit=self.unit.value))
         self.saved()

@@ -102,7 +102,7 @@ class TrainerApp:
         refusal = None
         if select is not None:  # asked for by id (?training=ID): only when this user may run it
             try:
-                access.find_training(self.store, self.user, select, access.can_run, "draaiboek")
+                access.permitted_training(self.store, self.user, select, access.can_run, "draaiboek")
             except (AccessDenied, StoreError) as exc:
                 refusal, select = str(exc), None
         trainings = access.visible_trainings(self.user, self.store.list_trainings(), access.can_run)
@@ -135,7 +135,7 @@ class TrainerApp:
             self.slides_link.value = ""
             return
         try:
-            self.training = access.find_training(self.store, self.user, training_id, access.can_run, "draaiboek")
+            self.training = access.permitted_training(self.store, self.user, training_id, access.can_run, "draaiboek")
             self.program = load_program(self.training.program_id)
             runs = self.store.list_runs(training_id)
         except (StoreError, KeyError, AccessDenied) as exc:
