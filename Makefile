@@ -14,11 +14,15 @@ PG_FOUND = $(shell $(PG_LOOK) && echo 1 || echo 0)
 # LibreOffice (Debian's libreoffice-calc-nogui): the export tests open the files in it and read them back.
 SOFFICE ?= soffice
 LO_FOUND = $(shell command -v $(SOFFICE) >/dev/null 2>&1 && echo 1 || echo 0)
+# Debian's nginx: the deploy site is checked (nginx -t) and run in front of the hub in tests/hub/.
+NGINX ?= /usr/sbin/nginx
+NGINX_FOUND = $(shell [ -x $(NGINX) ] && echo 1 || echo 0)
 # pytest-xdist workers for `make test` (two cores: two workers; `make test WORKERS=4` on a bigger machine).
 WORKERS ?= 2
-TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND)
+TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
+	PZ_REQUIRE_NGINX=$(NGINX_FOUND)
 
-.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler clean
+.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +51,7 @@ test: lint
 ## PZ_REQUIRE_LIBREOFFICE=1), and every skip is listed (-rs). Two phases: every test on $(WORKERS) workers
 ## (pytest-xdist; a module's servers stay on one worker), then the tests that measure time or CPU use
 ## (marker `alone`) with nothing beside them. Both phases run; the target fails when either failed.
-test: $(STAMP) chromium postgres proxy libreoffice poppler
+test: $(STAMP) chromium postgres proxy libreoffice poppler nginx
 	@status=0; \
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist loadfile -m "not alone" || status=1; \
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -m alone || status=1; \
@@ -128,6 +132,22 @@ libreoffice:
 		echo "LibreOffice ontbreekt: de exporttests die de bestanden in LibreOffice openen worden overgeslagen."; \
 		echo "Installeer het met: sudo apt-get install libreoffice-calc-nogui"; \
 	fi
+
+# nginx (Debian's package; its service is not started: the tests run a private one).
+nginx:
+	@if [ -x "$(NGINX)" ]; then \
+		echo "nginx: $$($(NGINX) -v 2>&1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "nginx ontbreekt: installeren met apt-get (voor de tests van de nginx-site)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
+		if [ ! -x "$(NGINX)" ]; then \
+			echo "nginx installeren is mislukt. Installeer het met: apt-get install nginx"; \
+			exit 1; \
+		fi; \
+	else \
+		echo "nginx ontbreekt: de tests van de nginx-site worden overgeslagen."; \
+		echo "Installeer het met: sudo apt-get install nginx"; \
 
 # pdftotext (Debian's poppler-utils): the certificate tests read the printed PDF back as text.
 poppler:

@@ -684,7 +684,7 @@ NL: dict[str, str] = {
         "op /services/room/ zonder in te loggen. Bijvoorbeeld: "
         "pztraining hub --config --db postgresql+psycopg://pz@/pztraining --public-url https://training.example.nl "
         "--admin beheer > jupyterhub_config.py. Wie mag inloggen, staat in de gebruikerslijst (pztraining users add)."),
-    "cli.opt.hub_config": "druk de configuratie af (verplicht; meer doet deze opdracht niet)",
+    "cli.opt.hub_config": "druk de jupyterhub_config.py af voor deze installatie",
     "cli.opt.hub_db": "de gedeelde database (SQLAlchemy-URL, PostgreSQL); standaard $PZTRAINING_DB",
     "cli.opt.public_url": "het adres waarop telefoons en trainers de hub bereiken (https://…); standaard $PZTRAINING_PUBLIC_URL",
     "cli.opt.hub_ip": "adres waarop de hub luistert (standaard 127.0.0.1, achter een TLS-proxy)",
@@ -1253,6 +1253,21 @@ NL: dict[str, str] = {
     "hub.page.not_running.start": "Apps starten",
     "hub.page.stop.title": "Je apps worden gestopt.",
     "hub.page.stop.text": "Zodra ze gestopt zijn, kun je ze opnieuw starten.",
+    # --- install ---
+    "cli.opt.hub_nginx": "druk de nginx-site af voor deze installatie (TLS, de telefoonpagina als bestanden, de zaalkopieën)",
+    "cli.opt.hub_write_static": "schrijf de telefoonpagina met haar scripts en stijlen in deze map (voor nginx)",
+    "cli.opt.hub_install_script": "druk het installatiescript af (deploy/install.sh: de stappen van de README)",
+    "cli.opt.hub_static_dir": "map met de telefoonpagina voor nginx (--write-static; standaard /srv/pztraining/static)",
+    "cli.opt.hub_certificate": "het TLS-certificaat (standaard dat van Let's Encrypt voor de openbare naam)",
+    "cli.opt.hub_certificate_key": "de sleutel van het TLS-certificaat (standaard die van Let's Encrypt)",
+    "cli.opt.hub_acme_dir": "map voor de controle van certbot (certbot certonly --webroot; standaard /var/www/letsencrypt)",
+    "cli.opt.hub_http_port": "poort voor http (standaard 80; stuurt door naar https)",
+    "cli.opt.hub_nginx_version": "de regel van nginx -v, voor de juiste schrijfwijze van HTTP/2",
+    "cli.opt.hub_no_tls": "alleen de http-server (voor de eerste keer certbot, als er nog geen certificaat is)",
+    "cli.opt.hub_no_ipv6": "niet op IPv6 luisteren (een machine zonder IPv6)",
+    "cli.metavar.text": "TEKST",
+    "hub.nginx_needs_https": "Voor nginx moet het openbare adres met https:// beginnen en een naam hebben, niet '{url}' (geef --public-url).",
+    "hub.no_install_script": "Het installatiescript ontbreekt in deze installatie (deploy/install.sh); installeer pztraining opnieuw uit het wheel.",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -40,6 +40,12 @@ class RoleAuthenticator(FirstUseAuthenticator):
         # FirstUseAuthenticator lets everyone in when no allowed_users are listed: the users table lists them.
         return False
 
+    @default("any_allow_config")
+    def _any_allow_config_default(self) -> bool:
+        # The users table is the allow list (check_allowed below): without this JupyterHub 5
+        # warns at every start that "nobody can login", which is not so.
+        return True
+
     def _account(self, name: str) -> Account | None:
         """The role of ``name``, or None (no role, or the users table cannot be read)."""
         store = Store(self.db_url or settings.current().database_url(), create=False)

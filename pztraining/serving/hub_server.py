@@ -16,6 +16,7 @@ run code of their own in the kernel. See the README, "What a trainer can still r
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -141,6 +142,11 @@ class TrainerServerApp(ExtensionApp):
         from pztraining.serving.web_errors import use_dutch_error_templates
         from pztraining.serving.web_security import SAME_SITE
 
+        assert self.serverapp is not None  # linked before initialize
+        # The hub stops this server with SIGINT (SIGTERM only 10 s later); a hub started in the
+        # background by a script passes SIGINT on ignored, and the trainer's server then held the
+        # hub's stop up by 10 s. A SIGINT stops it, always (jupyter_server: "Interrupted...").
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         # ExtensionApp copies the web app's settings into self.settings before this and writes
         # them back after it: a change made to the web app's own dict here would be undone.
         settings = self.settings

@@ -13,7 +13,16 @@ from pztraining.core.errors import PztrainingError
 from pztraining.core.settings import read as read_settings
 from pztraining.core.texts import t
 from pztraining.serving import server
-from pztraining.serving.hub import HubConfigError, HubSettings, config_text
+from pztraining.serving.hub import (
+    HubConfigError,
+    HubSettings,
+    NginxSettings,
+    config_text,
+    install_script,
+    nginx_text,
+    nginx_version,
+    write_static,
+)
 from pztraining.serving.room.beamer import ROOM_PAGE, terminal_qr
 from pztraining.store import Store, display_url
 
@@ -33,7 +42,11 @@ def demo_arguments(sub) -> None:
 
 def hub_arguments(sub) -> None:
     sub.add_argument("--db", metavar="URL", help=t("cli.opt.hub_db"))
-    sub.add_argument("--config", action="store_true", required=True, help=t("cli.opt.hub_config"))
+    what = sub.add_mutually_exclusive_group(required=True)
+    what.add_argument("--config", action="store_true", help=t("cli.opt.hub_config"))
+    what.add_argument("--nginx", action="store_true", help=t("cli.opt.hub_nginx"))
+    what.add_argument("--write-static", type=Path, metavar=t("cli.metavar.folder"), help=t("cli.opt.hub_write_static"))
+    what.add_argument("--install-script", action="store_true", help=t("cli.opt.hub_install_script"))
     sub.add_argument("--public-url", metavar="URL", help=t("cli.opt.public_url"))
     sub.add_argument("--ip", default="127.0.0.1", help=t("cli.opt.hub_ip"))
     sub.add_argument("--port", type=port, default=8000, metavar="N", help=t("cli.opt.hub_port"))
@@ -42,6 +55,18 @@ def hub_arguments(sub) -> None:
     sub.add_argument("--admin", action="append", default=[], metavar=t("cli.metavar.name"), help=t("cli.opt.hub_admin"))
     sub.add_argument("--state-dir", type=Path, default=Path("."), metavar=t("cli.metavar.folder"),
                      help=t("cli.opt.hub_state"))
+    # The nginx site (--nginx) in front of the hub and the room copies.
+    sub.add_argument("--static-dir", default="/srv/pztraining/static", metavar=t("cli.metavar.folder"),
+                     help=t("cli.opt.hub_static_dir"))
+    sub.add_argument("--certificate", default="", metavar=t("cli.metavar.file"), help=t("cli.opt.hub_certificate"))
+    sub.add_argument("--certificate-key", default="", metavar=t("cli.metavar.file"),
+                     help=t("cli.opt.hub_certificate_key"))
+    sub.add_argument("--acme-dir", default="/var/www/letsencrypt", metavar=t("cli.metavar.folder"),
+                     help=t("cli.opt.hub_acme_dir"))
+    sub.add_argument("--http-port", type=port, default=80, metavar="N", help=t("cli.opt.hub_http_port"))
+    sub.add_argument("--nginx-version", default="", metavar=t("cli.metavar.text"), help=t("cli.opt.hub_nginx_version"))
+    sub.add_argument("--no-tls", action="store_true", help=t("cli.opt.hub_no_tls"))
+    sub.add_argument("--no-ipv6", action="store_true", help=t("cli.opt.hub_no_ipv6"))
 
 
 def cmd_serve(args) -> int:
@@ -67,12 +92,25 @@ def cmd_demo(args) -> int:
 def cmd_hub(args) -> int:
     """Print a jupyterhub_config.py for this install (this Python, this database, these ports)."""
     chosen = read_settings(database=args.db, public_url=args.public_url)
+    public_url = chosen.public_url or f"http://{args.ip}:{args.port}"
+    if args.install_script:
+        print(install_script(), end="")
+        return 0
+    if args.write_static is not None:
+        write_static(args.write_static)
+        return 0
+    if args.nginx:
+        print(nginx_text(NginxSettings(
+            public_url=public_url, hub_port=args.port, room_port=args.room_port, room_copies=args.room_copies,
+            static_dir=args.static_dir, certificate=args.certificate, certificate_key=args.certificate_key,
+            acme_dir=args.acme_dir, http_port=args.http_port, nginx_version=nginx_version(args.nginx_version),
+            tls=not args.no_tls, ipv6=not args.no_ipv6)), end="")
+        return 0
     db_url = chosen.database
     if not db_url:
         raise HubConfigError(t("cli.hub.need_db"))
     store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in
     store.close()
-    public_url = chosen.public_url or f"http://{args.ip}:{args.port}"
     settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
                            room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
                            state_dir=str(args.state_dir.resolve()))

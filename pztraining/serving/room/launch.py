@@ -9,6 +9,7 @@ path with 503 (the phones' script retries).
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from html import escape
@@ -51,6 +52,10 @@ def _option(argv: list[str], name: str, default: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Run the room server with ``argv`` (Voila's options; --port and --Voila.ip are read here)."""
     argv = sys.argv[1:] if argv is None else argv
+    # JupyterHub stops a service with SIGINT (then SIGTERM after 10 s). A hub started from a
+    # script in the background inherits SIGINT ignored, and so does every process it starts:
+    # each copy then held the hub's stop up by 10 s. Ctrl+C is a clean stop here, always.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     host, port = _option(argv, "Voila.ip", "localhost"), int(_option(argv, "port", "8866"))
     _Starting.pages = tuple(path.rstrip("/") + "/" for path in (
         _option(argv, "Voila.base_url", "/"), Context.read().service_prefix or "/"))

@@ -1,0 +1,257 @@
+"""deploy/install.sh on this machine, as an administrator runs it (twice: it is idempotent), against a
+PostgreSQL and an nginx of the test's own, without systemd (PZ_NO_SYSTEMD=1 starts the hub as a plain
+process): then the administrator and a trainer log in through nginx (TLS, a self-signed certificate
+instead of Let's Encrypt), and a phone joins a training through nginx.
+
+Slow: a wheel build, a fresh venv and ``pip install 'pztraining[hub]'`` (PyPI, or the test user's pip
+cache in /var/tmp after the first run), then a JupyterHub start twice. Needs root (useradd, runuser).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import requests
+import urllib3
+from playwright.sync_api import Browser, expect
+
+from pztraining.serving.hub import HubSettings, config_text
+from pztraining.store import Store
+from tests.browser.helpers import PHONE_VIEWPORT, register
+from tests.nginx import Nginx, binary_or_skip, self_signed
+from tests.postgres import Cluster, bin_or_skip
+from tests.processes import descendants, free_port
+
+pytestmark = [pytest.mark.packaging, pytest.mark.browser]
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+SCRIPT = CHECKOUT / "deploy" / "install.sh"
+#: A system user of the tests' own (the script creates it the first time; kept, with its pip cache).
+USER = "pzinstalltest"
+PIP_CACHE = Path("/var/tmp/pztraining-install-test-pip")
+ADMIN, ADMIN_PASSWORD = "beheer", "beheer-wachtwoord-1"
+TRAINER, TRAINER_PASSWORD, ORGANISATION = "anna", "anna-wachtwoord-1", "Zorggroep Noord"
+SCRIPT_SECONDS = 1200
+SPAWN_MS = 240_000
+
+
+@dataclass
+class Installed:
+    url: str  # https://localhost:PORT, through nginx
+    home: Path
+    db_url: str  # as the tests' superuser
+    service_db_url: str  # as the script wrote it into the config
+    seconds: list[float]  # the script's wall time, per run
+    nginx: Nginx
+
+    @property
+    def venv(self) -> Path:
+        return self.home / "venv"
+
+    def hub_log(self) -> str:
+        path = self.home / "hub" / "jupyterhub.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def as_service(self, *args: str) -> str:
+        done = subprocess.run(["runuser", "-u", USER, "--", str(self.venv / "bin" / "pztraining"), *args],
+                              capture_output=True, text=True, timeout=120, cwd=self.home)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+
+def run_script(env: dict[str, str]) -> float:
+    started = time.monotonic()
+    done = subprocess.run(["bash", str(SCRIPT), "localhost"], env=env, capture_output=True, text=True,
+                          timeout=SCRIPT_SECONDS, cwd=env["PZ_HOME"], stdin=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, f"install.sh failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    return seconds
+
+
+def stop_hub(home: Path) -> tuple[float, list[str]]:
+    """SIGTERM to the hub (what systemd does); seconds until it is gone, and what it left behind."""
+    pid = int((home / "hub" / "jupyterhub.pid").read_text())
+    below = descendants(pid)
+    started = time.monotonic()
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return 0.0, []
+    while Path(f"/proc/{pid}").exists() and time.monotonic() - started < 60:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    seconds = time.monotonic() - started
+    time.sleep(1)
+    left = [command for child, command in below.items() if Path(f"/proc/{child}").exists()
+            and Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    for child in below:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return seconds, left
+
+
+@pytest.fixture(scope="module")
+def installed() -> Iterator[Installed]:
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        pytest.skip("install.sh runs as root (useradd, runuser)")
+    nginx = Nginx(binary_or_skip())
+    cluster = Cluster(bin_or_skip())
+    home = Path(tempfile.mkdtemp(prefix="pz-install-"))
+    home.chmod(0o755)
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(home / "wheel"),
+                        str(CHECKOUT)], check=True, capture_output=True, timeout=600)
+        wheel, = (home / "wheel").glob("pztraining-*.whl")
+        (home / "wheel").chmod(0o755)
+        cert, key = self_signed(nginx.folder)
+        PIP_CACHE.mkdir(exist_ok=True)
+        PIP_CACHE.chmod(0o777)  # the test user's, across runs (it may not exist yet)
+        https, http = free_port(), free_port()
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(("PZTRAINING", "JUPYTER", "PYTHONPATH", "VIRTUAL_ENV"))}
+        env.update(
+            PZ_USER=USER, PZ_HOME=str(home / "srv"), PZ_WHEEL=str(wheel), PZ_CERT=str(cert), PZ_CERT_KEY=str(key),
+            PZ_PGHOST="127.0.0.1", PZ_PGPORT=str(cluster.port), PZ_PGSUPERUSER="pz",
+            PZ_HUB_PORT=str(free_port()), PZ_ROOM_PORT=str(free_port()), PZ_HTTP_PORT=str(http),
+            PZ_HTTPS_PORT=str(https), PZ_NGINX_DIR=str(nginx.etc), PZ_NGINX_CONF=str(nginx.conf),
+            PZ_ACME_DIR=str(home / "acme"), PZ_NO_SYSTEMD="1", PIP_CACHE_DIR=str(PIP_CACHE),
+            PZ_HUB_OPTIONS=f"--JupyterHub.hub_port={free_port()} "
+                           f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}")
+        (home / "srv").mkdir()
+        seconds = [run_script(env)]
+        first_pid = (home / "srv" / "hub" / "jupyterhub.pid").read_text()
+        seconds.append(run_script(env))  # again: nothing breaks, the hub is started afresh
+        assert (home / "srv" / "hub" / "jupyterhub.pid").read_text() != first_pid
+        print(f"\ninstall.sh wall time: first run {seconds[0]:.0f} s, second run {seconds[1]:.0f} s")
+        result = Installed(f"https://localhost:{https}", home / "srv", cluster.url("pztraining"),
+                           f"postgresql+psycopg://{USER}@127.0.0.1:{cluster.port}/pztraining", seconds, nginx)
+        _wait_for_room(result)
+        yield result
+    finally:
+        if (home / "srv" / "hub" / "jupyterhub.pid").exists():
+            stop_hub(home / "srv")
+        nginx.stop()
+        cluster.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _wait_for_room(installed: Installed) -> None:
+    """The room copies answer through nginx (the hub does not wait for them)."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if requests.post(f"{installed.url}/services/room/pz/api/join", verify=False, timeout=5).status_code == 403:
+                return  # a room copy itself: no _xsrf cookie, refused
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise AssertionError(f"the room service did not answer through nginx:\n{installed.hub_log()[-3000:]}")
+
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+
+def test_the_script_wrote_what_the_readme_says(installed: Installed):
+    hub = installed.home / "hub"
+    venv = installed.venv
+    notebooks = next(venv.glob("lib/python3*/site-packages/pztraining/notebooks"))
+    config = (hub / "jupyterhub_config.py").read_text()
+    ports = {line.split(" = ")[0]: line.split(" = ")[1] for line in config.splitlines()
+             if line.startswith(("HUB_PORT", "ROOM_PORT"))}
+    assert config == config_text(HubSettings(
+        db_url=installed.service_db_url, public_url=installed.url, hub_port=int(ports["HUB_PORT"]),
+        room_port=int(ports["ROOM_PORT"]), room_copies=2, admins=[ADMIN], python=str(venv / "bin" / "python"),
+        notebooks=str(notebooks), state_dir=str(hub)))
+    assert not (installed.nginx.etc / "sites-enabled" / "default").exists()  # Debian's welcome page is off
+    assert (installed.nginx.etc / "sites-enabled" / "pztraining").is_symlink()
+    log = installed.hub_log()
+    assert "No allow config found" not in log and "nobody can login" not in log
+    # Installed from the wheel (no '*' reached pip), and the shipped deploy/ folder came with it.
+    assert (venv / "share" / "pztraining" / "deploy" / "install.sh").read_text() == SCRIPT.read_text()
+    assert installed.as_service("hub", "--install-script") == SCRIPT.read_text()
+
+
+def _hub_login(installed: Installed, name: str, password: str, next_url: str) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would win over verify=False
+    session.verify = False  # the self-signed certificate
+    session.get(f"{installed.url}/hub/login", timeout=30)
+    reply = session.post(f"{installed.url}/hub/login?next={next_url}", timeout=60, data={
+        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")})
+    assert reply.status_code == 200, reply.text[-2000:]
+    return session
+
+
+def test_the_administrator_logs_in_through_nginx_and_reaches_the_admin_page(installed: Installed):
+    session = _hub_login(installed, ADMIN, ADMIN_PASSWORD, "/hub/admin")
+    assert "/hub/admin" in session.get(f"{installed.url}/hub/admin", timeout=30).url
+    xsrf = session.cookies.get("_xsrf", path="/hub/")
+    me = session.get(f"{installed.url}/hub/api/user", headers={"X-XSRFToken": xsrf}, timeout=30)
+    assert me.status_code == 200 and me.json()["name"] == ADMIN and me.json()["admin"] is True, me.text
+
+
+def test_a_trainer_logs_in_and_a_phone_joins_through_nginx(installed: Installed, browser: Browser):
+    installed.as_service("users", "add", TRAINER, "--role", "trainer", "--org", ORGANISATION,
+                         "--db", installed.service_db_url)
+    store = Store(installed.db_url)
+    try:
+        training = store.add_training("Via nginx", "mysupport", datetime.now(UTC), organisation=ORGANISATION)
+    finally:
+        store.close()
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 1000}, locale="nl-NL")
+    try:
+        page = context.new_page()
+        page.goto(f"{installed.url}/hub/login", wait_until="domcontentloaded")
+        page.locator("input[name=username]").fill(TRAINER)
+        page.locator("input[name=password]").fill(TRAINER_PASSWORD)
+        page.locator("form [type=submit]").click()
+        try:
+            expect(page.locator(".pz-trainer-app")).to_be_visible(timeout=SPAWN_MS)
+            expect(page.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- hub log ---\n{installed.hub_log()[-4000:]}") from None
+        assert page.url.startswith(f"{installed.url}/user/{TRAINER}/voila/render/trainer.ipynb"), page.url
+        options = page.locator(".pz-training-select select").evaluate("s => [...s.options].map(o => o.value)")
+        assert any("Via nginx" in option for option in options), options
+    finally:
+        context.close()
+
+    phone_context = browser.new_context(ignore_https_errors=True, viewport=PHONE_VIEWPORT, locale="nl-NL")
+    try:
+        phone = phone_context.new_page()
+        served = []
+        phone.on("response", lambda reply: served.append((reply.url, reply.status)))
+        phone.goto(f"{installed.url}/services/room/?code={training.join_code}", wait_until="domcontentloaded")
+        expect(phone.locator(".pz-participant-name input")).to_be_visible(timeout=30_000)
+        register(phone, "Telefoon via nginx")
+        expect(phone.locator(".pz-no-forms, .pz-items").first).to_be_visible(timeout=30_000)
+    finally:
+        phone_context.close()
+    store = Store(installed.db_url)
+    try:
+        assert [p.name for p in store.list_participants(training.id)] == ["Telefoon via nginx"]
+    finally:
+        store.close()
+
+
+def test_the_hub_stops_quickly_with_a_trainers_server_running(installed: Installed):
+    """Last in this module: stops the hub (as `systemctl stop` would, SIGTERM) and times it."""
+    seconds, left = stop_hub(installed.home)
+    print(f"\nhub stop with a trainer's server and two room copies: {seconds:.1f} s")
+    assert not left, left
+    assert seconds < 15, f"the hub took {seconds:.1f} s to stop:\n{installed.hub_log()[-3000:]}"
