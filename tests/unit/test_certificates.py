@@ -3,6 +3,7 @@ for who missed one, and a Dutch list of who misses what. The PDF is read back wi
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.subprocess  # Chromium prints, pdftotext reads back
 def pdf_text(path) -> str:
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
-        pytest.fail("pdftotext ontbreekt (Debian: apt-get install poppler-utils; make test installs it)")
+        # make test installs it as root and then requires it; elsewhere the skip is listed (-rs).
+        if os.environ.get("PZ_REQUIRE_POPPLER") == "1":
+            pytest.fail("pdftotext ontbreekt (Debian: apt-get install poppler-utils; make test installs it)")
+        pytest.skip("pdftotext ontbreekt (Debian: apt-get install poppler-utils)")
     return subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
