@@ -48,7 +48,9 @@ class PaperworkPanel:
         self.program: Program | None = None
         self.downloads = Downloads()
         self.message = Message("paperwork-message")
-        self.fields = {name: named(w.Text(description=t(key), layout=w.Layout(width="min(100%, 460px)")),
+        # Labels as wide as the longest ("Accreditatienr."), so none is cut off on a beamer laptop.
+        label = {"description_width": "130px"}
+        self.fields = {name: named(w.Text(description=t(key), style=label, layout=w.Layout(width="min(100%, 510px)")),
                                    f"paper-{name.replace('_', '-')}") for name, key in FIELDS}
         self.save_details = named(w.Button(description=t("paper.save_details"), icon="save"), "paper-save-details")
         self.save_details.on_click(lambda _: self._save_details())
