@@ -176,7 +176,8 @@ def test_the_script_wrote_what_the_readme_says(installed: Installed):
     assert config == config_text(HubSettings(
         db_url=installed.service_db_url, public_url=installed.url, hub_port=int(ports["HUB_PORT"]),
         room_port=int(ports["ROOM_PORT"]), room_copies=2, admins=[ADMIN], python=str(venv / "bin" / "python"),
-        notebooks=str(notebooks), state_dir=str(hub)))
+        notebooks=str(notebooks), state_dir=str(hub),
+        hub_templates=str(notebooks.parent / "jupyter" / "hub" / "templates")))  # the installed package's
     assert not (installed.nginx.etc / "sites-enabled" / "default").exists()  # Debian's welcome page is off
     assert (installed.nginx.etc / "sites-enabled" / "pztraining").is_symlink()
     log = installed.hub_log()

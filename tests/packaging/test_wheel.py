@@ -42,7 +42,8 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     quiet(sys.executable, "-m", "venv", str(tmp / "venv"), cwd=tmp, env=outside)
     quiet(str(bin_dir / "python"), "-m", "pip", "install", f"{wheel}[postgres]", cwd=tmp, env=outside)
     env = {key: value for key, value in isolated_env(tmp).items() if key in outside or key not in os.environ}
-    env.update(HOME=str(tmp / "home"), PZTRAINING_DATA=str(tmp / "data"),
+    # A cache of its own: the decks this wheel builds are looked for there (one folder per content version).
+    env.update(HOME=str(tmp / "home"), PZTRAINING_DATA=str(tmp / "data"), PZTRAINING_CACHE=str(tmp / "cache"),
                PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}")
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
@@ -145,12 +146,12 @@ def test_serve_answers_the_trainer_and_the_participants_page(installed, served):
     assert not re.search(r'<(?:link|script)[^>]+(?:href|src)="https?://', page)
     status, page = fetch(f"{served.participants}/")
     assert status == 200 and f"<title>{t('room.title')}</title>" in page
-    # The decks were built from the wheel (into the data folder) and are served with reveal.js.
+    # The decks were built from the wheel (into the cache folder) and are served with reveal.js.
     status, page = fetch(f"{served.trainer}/pz/dia/index.html?token={served.token}")
     assert status == 200 and html.escape(t("slides.index.title")) in page
     status, script = fetch(f"{served.trainer}/pz/dia/reveal.js/dist/reveal.js?token={served.token}")
     assert status == 200 and "reveal.js 5." in script
-    assert (Path(env["PZTRAINING_DATA"]) / "dia" / "index.html").is_file()
+    assert list(Path(env["PZTRAINING_CACHE"]).glob("dia/*/index.html"))  # one folder per content version
     assert not list(bin_dir.parent.glob("lib/python*/site-packages/pztraining/content/slides/build"))
 
 
