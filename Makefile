@@ -38,10 +38,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/pztraining demo --data-dir $(DATA) --port $(PORT)
 
-## lint: ruff (lint rules in pyproject.toml) and mypy (strict on the pure layers)
+## lint: ruff (lint rules in pyproject.toml, and the layout `ruff format` writes) and mypy (strict on the pure layers)
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check pztraining tests benchmarks
+	$(BIN)/ruff format --check pztraining tests benchmarks
 	$(BIN)/mypy
 
 # `make test` lints after its set-up and before any test, and stops at the first finding (a rule of

@@ -61,9 +61,15 @@ def _start(folder: Path, tree: Path | None) -> _Server:
     notebook = (tree / "pztraining" / "notebooks" if tree else notebooks_dir()) / "facilitator.ipynb"
     log = folder / "room.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(room_command(notebook, "127.0.0.1", port), env=env, cwd=tree or folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                   preexec_fn=_limit)  # noqa: PLW1509 - only setrlimit, which takes no lock
+        process = subprocess.Popen(
+            room_command(notebook, "127.0.0.1", port),
+            env=env,
+            cwd=tree or folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_limit,  # noqa: PLW1509 - only setrlimit, which takes no lock
+        )
     server = _Server(process, port, log, db_url)
     deadline = time.monotonic() + 120
     import urllib.request
@@ -97,8 +103,9 @@ async def _phone(phone: Phone, code: str, store, training, opened: asyncio.Event
             await asyncio.sleep(0.05)
         await opened.wait()
         await form_heard.wait()
-        status, body = await phone.request("POST", "/pz/api/submit", {"code": code, "meeting": 1, "form": FORM,
-                                                                    "values": {"hoe-was-het": "Goed"}})
+        status, body = await phone.request(
+            "POST", "/pz/api/submit", {"code": code, "meeting": 1, "form": FORM, "values": {"hoe-was-het": "Goed"}}
+        )
         assert status == 200 and json.loads(body)["status"] == "submitted"
         return time.monotonic() - started
     except Exception:  # a phone that did not get through is counted, not raised
@@ -133,9 +140,14 @@ async def _scenario(server: _Server, store, training) -> dict:
     # "503 without Retry-After or without a Dutch reason: {…}" → "503 (no Retry-After)"
     flood = [status if len(status) < 12 else f"{status.split()[0]} (no Retry-After)" for status in flood]
     answered = {status: flood.count(status) for status in sorted(set(flood))}
-    return {"flood": answered, "flood_s": flood_s, "busy": busy, "times": times,
-            "stored": store.response_counts(training.id, 1).get(FORM, 0),
-            "log_bytes": server.log_path.stat().st_size - log_before}
+    return {
+        "flood": answered,
+        "flood_s": flood_s,
+        "busy": busy,
+        "times": times,
+        "stored": store.response_counts(training.id, 1).get(FORM, 0),
+        "log_bytes": server.log_path.stat().st_size - log_before,
+    }
 
 
 def measure(folder: Path, tree: Path | None) -> dict:
@@ -155,8 +167,9 @@ def measure(folder: Path, tree: Path | None) -> dict:
 def _old_tree(folder: Path) -> Path:
     tree = folder / "old"
     tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(_REPO), "archive", OLD_COMMIT, "pztraining"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(_REPO), "archive", OLD_COMMIT, "pztraining"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
@@ -165,10 +178,12 @@ def _cells(figures: dict) -> list[str]:
     through = [x for x in figures["times"] if x != float("inf")]
     flood = ", ".join(f"{n:,} {status}" for status, n in figures["flood"].items())
     timing = f"p50 {median(through):.1f} s / max {max(through):.1f} s" if through else "–"
-    return [f"{flood} ({figures['flood_s']:.0f} s)", f"{figures['busy']:.0%} of a core",
-            f"{len(through)} of {PHONES} ({timing}); {figures['stored']} stored",
-            (f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6
-             else f"{figures['log_bytes']:,} bytes")]
+    return [
+        f"{flood} ({figures['flood_s']:.0f} s)",
+        f"{figures['busy']:.0%} of a core",
+        f"{len(through)} of {PHONES} ({timing}); {figures['stored']} stored",
+        (f"{figures['log_bytes'] / 1e6:,.1f} MB" if figures["log_bytes"] >= 1e6 else f"{figures['log_bytes']:,} bytes"),
+    ]
 
 
 def bench_flood(args, say=print) -> list[str]:
@@ -183,13 +198,18 @@ def bench_flood(args, say=print) -> list[str]:
             (folder / "old-run").mkdir()
             say(f"flood benchmark: room server {OLD_COMMIT} (main before issue 20)")
             old = measure(folder / "old-run", _old_tree(folder))
-    what = [f"one client opens {FLOOD_STREAMS:,} push streams at once: how they were answered",
-            "server CPU in the 5 s after, the flood holding its streams",
-            f"{PHONES} other phones join, hear a form open, submit (each within {PHONE_DEADLINE_S:.0f} s)",
-            "the server's log grew by"]
-    rows = [f"Phones served while one client floods · {os.cpu_count()} cores · limit of open files soft "
-            f"{LIMIT[0]:,} / hard {LIMIT[1]:,}",
-            f"| what | {OLD_COMMIT} (main before issue 20) | now |", "|---|---|---|"]
+    what = [
+        f"one client opens {FLOOD_STREAMS:,} push streams at once: how they were answered",
+        "server CPU in the 5 s after, the flood holding its streams",
+        f"{PHONES} other phones join, hear a form open, submit (each within {PHONE_DEADLINE_S:.0f} s)",
+        "the server's log grew by",
+    ]
+    rows = [
+        f"Phones served while one client floods · {os.cpu_count()} cores · limit of open files soft "
+        f"{LIMIT[0]:,} / hard {LIMIT[1]:,}",
+        f"| what | {OLD_COMMIT} (main before issue 20) | now |",
+        "|---|---|---|",
+    ]
     old_cells = _cells(old) if old else ["not run"] * len(what)
     rows += [f"| {w} | {o} | {n} |" for w, o, n in zip(what, old_cells, _cells(new))]
     for line in rows:

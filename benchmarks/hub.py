@@ -43,8 +43,9 @@ def log_in_and_open_draaiboek(hub_url: str, name: str, timeout: float = 300) -> 
     session = requests.Session()
     session.get(f"{hub_url}/hub/login", timeout=30)
     xsrf = session.cookies.get("_xsrf", path="/hub/")
-    reply = session.post(f"{hub_url}/hub/login", data={"username": name, "password": PASSWORD, "_xsrf": xsrf},
-                         timeout=60)
+    reply = session.post(
+        f"{hub_url}/hub/login", data={"username": name, "password": PASSWORD, "_xsrf": xsrf}, timeout=60
+    )
     reply.raise_for_status()
     if "/hub/login" in reply.url:
         raise RuntimeError(f"{name}: login refused ({reply.status_code} {reply.url})")
@@ -59,8 +60,18 @@ def log_in_and_open_draaiboek(hub_url: str, name: str, timeout: float = 300) -> 
     raise RuntimeError(f"{name}: the Draaiboek did not open within {timeout} s: {seen}")
 
 
-async def phone_session(host: str, port: int, code: str, number: int, seconds: float, rng: random.Random,
-                        pages: list[float], submits: list[float], drafts: list[float], errors: list[str]) -> None:
+async def phone_session(
+    host: str,
+    port: int,
+    code: str,
+    number: int,
+    seconds: float,
+    rng: random.Random,
+    pages: list[float],
+    submits: list[float],
+    drafts: list[float],
+    errors: list[str],
+) -> None:
     """One phone: open the page, join, register, fetch the form, 3 drafts, the submit."""
     phone = room.Phone(host, port, number)
     await asyncio.sleep(rng.uniform(0, seconds / 4))  # phones arrive over the first quarter
@@ -93,10 +104,24 @@ async def phone_session(host: str, port: int, code: str, number: int, seconds: f
 async def crowd(host: str, port: int, codes: list[str], phones: int, seconds: float) -> dict:
     figures: dict = {"pages": [], "submits": [], "drafts": [], "errors": []}
     rng = random.Random(13)
-    await asyncio.gather(*(
-        phone_session(host, port, code, t * phones + n + 1, seconds, rng, figures["pages"], figures["submits"],
-                      figures["drafts"], figures["errors"])
-        for t, code in enumerate(codes) for n in range(phones)))
+    await asyncio.gather(
+        *(
+            phone_session(
+                host,
+                port,
+                code,
+                t * phones + n + 1,
+                seconds,
+                rng,
+                figures["pages"],
+                figures["submits"],
+                figures["drafts"],
+                figures["errors"],
+            )
+            for t, code in enumerate(codes)
+            for n in range(phones)
+        )
+    )
     return figures
 
 
@@ -134,8 +159,9 @@ def bench_hub(args, say=print) -> list[str]:
                 spec = form_spec(load_form(room.FORM))
                 for n, name in enumerate(names):
                     store.add_user(name, "trainer", f"Organisatie {n + 1}")
-                    training = store.add_training(f"Training {n + 1}", room.PROGRAM, now,
-                                                  organisation=f"Organisatie {n + 1}")
+                    training = store.add_training(
+                        f"Training {n + 1}", room.PROGRAM, now, organisation=f"Organisatie {n + 1}"
+                    )
                     store.open_form(training.id, room.MEETING, room.FORM, False, now, spec=spec)
                     codes.append(training.join_code)
                 import requests  # noqa: F401 - fail early when missing (a dependency of jupyterhub)
@@ -149,15 +175,21 @@ def bench_hub(args, say=print) -> list[str]:
                 pids = [hub.process.pid, *hub.processes()]
                 mem_hub = memory_mb(pids)
                 mem_pg = memory_mb(postgres_pids(cluster))
-                counts = [store.response_counts(store.find_training_by_code(code).id, room.MEETING).get(room.FORM, 0)
-                          for code in codes]
+                counts = [
+                    store.response_counts(store.find_training_by_code(code).id, room.MEETING).get(room.FORM, 0)
+                    for code in codes
+                ]
                 store.close()
                 by_kind = {"single-user servers + kernels": 0.0, "room services": 0.0, "hub + proxy": 0.0}
                 for pid in pids:
                     command = room_command_line(pid)
-                    kind = ("room services" if "pztraining.serving.room" in command else
-                            "single-user servers + kernels" if ("singleuser" in command or "ipykernel" in command)
-                            else "hub + proxy")
+                    kind = (
+                        "room services"
+                        if "pztraining.serving.room" in command
+                        else "single-user servers + kernels"
+                        if ("singleuser" in command or "ipykernel" in command)
+                        else "hub + proxy"
+                    )
                     by_kind[kind] += room.rss_mb(pid)
             finally:
                 stop_hub(hub)
@@ -166,8 +198,11 @@ def bench_hub(args, say=print) -> list[str]:
     phones = args.trainings * args.phones
     rows = [
         ("phones (trainings × phones)", f"{args.trainings} × {args.phones} = {phones}", ""),
-        ("page through the hub's proxy, p95", room.duration(room.percentile(figures["pages"], 95)),
-         room.spread(figures["pages"])),
+        (
+            "page through the hub's proxy, p95",
+            room.duration(room.percentile(figures["pages"], 95)),
+            room.spread(figures["pages"]),
+        ),
         ("draft, p95", room.duration(room.percentile(figures["drafts"], 95)), room.spread(figures["drafts"])),
         ("submit, p95", room.duration(room.percentile(figures["submits"], 95)), room.spread(figures["submits"])),
         ("evaluations stored", f"{sum(counts)} of {phones}", f"per training {counts}"),
@@ -177,8 +212,11 @@ def bench_hub(args, say=print) -> list[str]:
         ("memory: total", f"{mem_hub + mem_pg:.0f} MB", "RSS summed (shared pages counted per process)"),
     ]
     width = max(len(r[0]) for r in rows)
-    lines = [f"JupyterHub + {args.copies} room copies + PostgreSQL · {os.cpu_count()} cores · "
-             f"{args.trainings} trainings at once, {args.phones} phones each, writes over {args.seconds:.0f} s", ""]
+    lines = [
+        f"JupyterHub + {args.copies} room copies + PostgreSQL · {os.cpu_count()} cores · "
+        f"{args.trainings} trainings at once, {args.phones} phones each, writes over {args.seconds:.0f} s",
+        "",
+    ]
     lines += [f"| {'what':<{width}} | value | spread |", "|---|---:|---|"]
     lines += [f"| {what:<{width}} | {value} | {spread} |" for what, value, spread in rows]
     for line in lines:
@@ -196,17 +234,28 @@ def room_command_line(pid: int) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trainings", type=int, default=5, help="trainings running at once (hub part)")
-    parser.add_argument("--hub-phones", dest="phones_per_training", type=int, default=20,
-                        help="phones per training (hub part)")
-    parser.add_argument("--hub-seconds", dest="hub_seconds", type=float, default=60.0,
-                        help="the phones' drafts and submits spread over this (hub part)")
-    parser.add_argument("--copies", type=int, default=1,
-                        help="room service copies (hub part; the hub's proxy routes phones to the first)")
+    parser.add_argument(
+        "--hub-phones", dest="phones_per_training", type=int, default=20, help="phones per training (hub part)"
+    )
+    parser.add_argument(
+        "--hub-seconds",
+        dest="hub_seconds",
+        type=float,
+        default=60.0,
+        help="the phones' drafts and submits spread over this (hub part)",
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="room service copies (hub part; the hub's proxy routes phones to the first)",
+    )
 
 
 def hub_args(args) -> argparse.Namespace:
-    return argparse.Namespace(trainings=args.trainings, phones=args.phones_per_training, seconds=args.hub_seconds,
-                              copies=args.copies)
+    return argparse.Namespace(
+        trainings=args.trainings, phones=args.phones_per_training, seconds=args.hub_seconds, copies=args.copies
+    )
 
 
 def main() -> None:

@@ -84,13 +84,14 @@ def duration(seconds: float) -> str:
 
 
 def spread(values: list[float]) -> str:
-    """"p50 … / p95 … / max …" of durations in seconds."""
-    return " / ".join(f"{name} {duration(percentile(values, p))}"
-                      for name, p in (("p50", 50), ("p95", 95), ("max", 100)))
+    """ "p50 … / p95 … / max …" of durations in seconds."""
+    return " / ".join(
+        f"{name} {duration(percentile(values, p))}" for name, p in (("p50", 50), ("p95", 95), ("max", 100))
+    )
 
 
 def verdict(value: float, limit: float) -> str:
-    """"met" when ``value`` is at most ``limit``, else "not met"."""
+    """ "met" when ``value`` is at most ``limit``, else "not met"."""
     return "met" if value <= limit else "not met"
 
 
@@ -109,7 +110,7 @@ class SseParser:
         self._buffer = (self._buffer + data).replace(b"\r\n", b"\n")
         found = []
         while (end := self._buffer.find(b"\n\n")) >= 0:
-            block, self._buffer = self._buffer[:end], self._buffer[end + 2:]
+            block, self._buffer = self._buffer[:end], self._buffer[end + 2 :]
             event, lines = "message", []
             for line in block.decode().split("\n"):
                 if not line or line.startswith(":"):
@@ -192,8 +193,12 @@ class Phone:
     async def request(self, method: str, path: str, data: dict | None = None) -> Response:
         """One request on this phone's connection (reopened when the server closed it)."""
         body = json.dumps(data).encode() if data is not None else b""
-        headers = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                   f"X-PZ-Device: {self.secret}", f"Content-Length: {len(body)}"]
+        headers = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"X-PZ-Device: {self.secret}",
+            f"Content-Length: {len(body)}",
+        ]
         if self.xsrf:
             headers += [f"Cookie: _xsrf={self.xsrf}", f"X-XSRFToken: {self.xsrf}"]
         if data is not None:
@@ -219,8 +224,7 @@ class Phone:
 
     async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A new connection from this phone's own address."""
-        return await asyncio.open_connection(self.host, self.port,
-                                             local_addr=(self.source, 0) if self.source else None)
+        return await asyncio.open_connection(self.host, self.port, local_addr=(self.source, 0) if self.source else None)
 
     def close(self) -> None:
         if self._writer is not None:
@@ -373,8 +377,9 @@ class Server:
 
 def start(command: list[str], env: dict, log: Path, port: int, cwd: Path | None = None) -> Server:
     with open(log, "ab") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                   cwd=cwd)
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd
+        )
     server = Server(process, port, log)
     try:
         server.wait_up()
@@ -434,10 +439,14 @@ def form_values(round_: int, final: bool) -> dict:
     items = load_form(FORM).items
     shown = len(items) if final else min(len(items), round_ + 1)
     for n, item in enumerate(items[:shown]):
-        values[item.id] = {"agreement": 1 + (n + round_) % 5, "scale10": (n + round_) % 11,
-                           "single": (item.options or ("",))[0], "multiple": list(item.options[:2]),
-                           "short_text": f"antwoord {round_}",
-                           "long_text": f"Ronde {round_}: een antwoord van een paar woorden."}[item.type]
+        values[item.id] = {
+            "agreement": 1 + (n + round_) % 5,
+            "scale10": (n + round_) % 11,
+            "single": (item.options or ("",))[0],
+            "multiple": list(item.options[:2]),
+            "short_text": f"antwoord {round_}",
+            "long_text": f"Ronde {round_}: een antwoord van een paar woorden.",
+        }[item.type]
     return values
 
 
@@ -475,8 +484,10 @@ class Listener:
         phone = self.phone
         reader, writer = await phone.connect()
         try:
-            writer.write(f"GET /pz/api/events?{urlencode({'code': self.code})} HTTP/1.1\r\n"
-                         f"Host: {phone.host}:{phone.port}\r\nAccept: text/event-stream\r\n\r\n".encode())
+            writer.write(
+                f"GET /pz/api/events?{urlencode({'code': self.code})} HTTP/1.1\r\n"
+                f"Host: {phone.host}:{phone.port}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            )
             head = await read_head(reader)
             if head.status != 200:
                 raise ConnectionError(f"events: HTTP {head.status}")
@@ -489,8 +500,11 @@ class Listener:
                     self.arrived[message["version"]] = (time.perf_counter(), message["items"])
                     if not self.first.done():
                         self.first.set_result(message["version"])
-                    if (self.watch and any(i["id"] == self.watch[0] for i in message["items"])
-                            and not self.watch[1].done()):
+                    if (
+                        self.watch
+                        and any(i["id"] == self.watch[0] for i in message["items"])
+                        and not self.watch[1].done()
+                    ):
                         self.watch[1].set_result(time.perf_counter())
         finally:
             writer.close()
@@ -507,13 +521,22 @@ async def _join(phone: Phone, code: str, gate: asyncio.Semaphore) -> float:
         joined = await phone.request("POST", "/pz/api/join", {"code": code})
         registered = await phone.request("POST", "/pz/api/register", {"code": code, "name": f"Telefoon {phone.number}"})
         if (page.status, joined.status, registered.status) != (200, 200, 200):
-            raise RuntimeError(f"phone {phone.number}: {page.status} {joined.status} {registered.status} "
-                               f"{registered.body[:200]!r}")
+            raise RuntimeError(
+                f"phone {phone.number}: {page.status} {joined.status} {registered.status} {registered.body[:200]!r}"
+            )
         return time.perf_counter() - started
 
 
-async def _write(phone: Phone, code: str, rounds: int, offsets: list[float], started: float,
-                 latencies: list[float], errors: list[str], meeting: int = MEETING) -> dict:
+async def _write(
+    phone: Phone,
+    code: str,
+    rounds: int,
+    offsets: list[float],
+    started: float,
+    latencies: list[float],
+    errors: list[str],
+    meeting: int = MEETING,
+) -> dict:
     final: dict = {}
     for n, offset in enumerate(offsets):
         await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
@@ -534,8 +557,18 @@ async def _write(phone: Phone, code: str, rounds: int, offsets: list[float], sta
     return final
 
 
-async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: int, hold_s: float,
-                write_s: float, figures: RoomFigures, say, server_pid: int) -> None:
+async def crowd(
+    port: int,
+    db_url: str,
+    code: str,
+    training_id: int,
+    phones_n: int,
+    hold_s: float,
+    write_s: float,
+    figures: RoomFigures,
+    say,
+    server_pid: int,
+) -> None:
     """Join ``phones_n`` phones, hold them on the push channel, open a form, write, check the store."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec, validate_answers
@@ -561,8 +594,9 @@ async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: i
         listener.watch = (FORM, loop.create_future())
     store = Store(db_url)
     opened = time.perf_counter()
-    await asyncio.to_thread(store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC),
-                            form_spec(load_form(FORM)))
+    await asyncio.to_thread(
+        store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+    )
     done, _ = await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     figures.push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]
     say(f"  form opened: pushed to {len(done)} phones, p95 {duration(percentile(figures.push, 95))}")
@@ -572,8 +606,9 @@ async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: i
     errors: list[str] = []
     started = time.perf_counter() + 0.5
     cpu = cpu_seconds(server_pid)
-    finals = await asyncio.gather(*(_write(p, code, 11, write_times(rng, 11, write_s), started, latencies, errors)
-                                    for p in phones))
+    finals = await asyncio.gather(
+        *(_write(p, code, 11, write_times(rng, 11, write_s), started, latencies, errors) for p in phones)
+    )
     figures.writes, figures.write_errors = latencies, len(errors)
     figures.write_cpu = (cpu_seconds(server_pid) - cpu) / len(latencies)
     if errors:
@@ -598,8 +633,9 @@ async def crowd(port: int, db_url: str, code: str, training_id: int, phones_n: i
     store.close()
 
 
-def bench_new(folder: Path, chromium: str | None, page_phones: int, phones: int, minutes: float,
-              write_s: float, say) -> RoomFigures:
+def bench_new(
+    folder: Path, chromium: str | None, page_phones: int, phones: int, minutes: float, write_s: float, say
+) -> RoomFigures:
     """The room server: pages at once, one phone in Chromium, the crowd; memory throughout."""
     from pztraining.serving import server
     from pztraining.store import Store
@@ -610,8 +646,12 @@ def bench_new(folder: Path, chromium: str | None, page_phones: int, phones: int,
     store.close()
     port = free_port()
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / "jupyter"))
-    room = start(server.room_command(server.notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
-                 env, folder / "room.log", port)
+    room = start(
+        server.room_command(server.notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
+        env,
+        folder / "room.log",
+        port,
+    )
     figures = RoomFigures()
     memory = MemoryWatch(room.process.pid)
     try:
@@ -620,14 +660,28 @@ def bench_new(folder: Path, chromium: str | None, page_phones: int, phones: int,
         cpu = cpu_seconds(room.process.pid)
         figures.html = asyncio.run(pages_at_once("127.0.0.1", port, path, page_phones, OLD_DEADLINE_S))
         figures.html_cpu = (cpu_seconds(room.process.pid) - cpu) / page_phones
-        say(f"  room server, {page_phones} pages at once: {spread(figures.html)}; "
-            f"server CPU {duration(figures.html_cpu)} a page")
+        say(
+            f"  room server, {page_phones} pages at once: {spread(figures.html)}; "
+            f"server CPU {duration(figures.html_cpu)} a page"
+        )
         if chromium:
             figures.usable = time_to_name_field(chromium, f"http://127.0.0.1:{port}{path}")
             say(f"  room server in Chromium: name field usable after {', '.join(duration(x) for x in figures.usable)}")
         if phones:
-            asyncio.run(crowd(port, db_url, training.join_code, training.id, phones, minutes * 60, write_s,
-                              figures, say, room.process.pid))
+            asyncio.run(
+                crowd(
+                    port,
+                    db_url,
+                    training.join_code,
+                    training.id,
+                    phones,
+                    minutes * 60,
+                    write_s,
+                    figures,
+                    say,
+                    room.process.pid,
+                )
+            )
     finally:
         figures.peak_mb = memory.stop()
         room.stop()
@@ -649,8 +703,9 @@ class OldFigures:
 def _old(tree: Path, env: dict, code: str) -> str:
     """Run ``code`` with the old package (from its folder: the checkout's own must not be found
     first); its last printed line."""
-    done = subprocess.run([sys.executable, "-c", code], env=dict(env, PYTHONPATH=str(tree)), cwd=tree,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=dict(env, PYTHONPATH=str(tree)), cwd=tree, capture_output=True, text=True
+    )
     if done.returncode:
         raise RuntimeError(f"old code failed:\n{done.stderr[-2000:]}")
     return done.stdout.strip().splitlines()[-1]
@@ -667,18 +722,29 @@ def bench_old(folder: Path, chromium: str | None, phones: int, say) -> OldFigure
     repo = Path(__file__).resolve().parent.parent
     tree = folder / "old"
     tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining", "notebooks"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining", "notebooks"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     db_url = f"sqlite:///{folder / 'old.db'}"
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / "jupyter-old"))
     env.pop("PYTHONPATH", None)
-    code = _old(tree, env, "from datetime import datetime, timezone; from pztraining.store import Store; "
-                f"print(Store({db_url!r}).add_training('Bench', {PROGRAM!r}, datetime.now(timezone.utc)).join_code)")
+    code = _old(
+        tree,
+        env,
+        "from datetime import datetime, timezone; from pztraining.store import Store; "
+        f"print(Store({db_url!r}).add_training('Bench', {PROGRAM!r}, datetime.now(timezone.utc)).join_code)",
+    )
     port = free_port()
-    command = json.loads(_old(tree, env, "import json; from pztraining import server; print(json.dumps("
-                              f"server.participant_command(server.notebooks_dir() / 'participant.ipynb', "
-                              f"'127.0.0.1', {port}, 4)))"))
+    command = json.loads(
+        _old(
+            tree,
+            env,
+            "import json; from pztraining import server; print(json.dumps("
+            f"server.participant_command(server.notebooks_dir() / 'participant.ipynb', "
+            f"'127.0.0.1', {port}, 4)))",
+        )
+    )
     old = start(command, dict(env, PYTHONPATH=str(tree)), folder / "old.log", port, cwd=tree)
     figures = OldFigures()
     memory = MemoryWatch(old.process.pid)
@@ -717,43 +783,93 @@ def table(new: RoomFigures, old: OldFigures | None, args) -> list[str]:
     not_run = "not run"
     if new.html:
         late_old = sum(math.isinf(x) for x in old.html) if old and old.html else 0
-        old_text = (f"{n_old} phones: {spread(old.html)}" + (f" ({late_old} not there after {OLD_DEADLINE_S:.0f} s)"
-                                                             if late_old else "")) if old and old.html else not_run
+        old_text = (
+            (
+                f"{n_old} phones: {spread(old.html)}"
+                + (f" ({late_old} not there after {OLD_DEADLINE_S:.0f} s)" if late_old else "")
+            )
+            if old and old.html
+            else not_run
+        )
         p95 = percentile(new.html, 95)
-        add("phones open the page at the same moment: whole HTML p50 / p95 / max",
-            old_text, f"{len(new.html)} phones: {spread(new.html)} (server CPU {duration(new.html_cpu)} a page)",
-            "p95 ≤ 50 ms at 200", verdict(p95, GOAL_HTML_P95_S))
+        add(
+            "phones open the page at the same moment: whole HTML p50 / p95 / max",
+            old_text,
+            f"{len(new.html)} phones: {spread(new.html)} (server CPU {duration(new.html_cpu)} a page)",
+            "p95 ≤ 50 ms at 200",
+            verdict(p95, GOAL_HTML_P95_S),
+        )
     if new.usable:
-        old_text = (f"{duration(median(old.usable))} (median of {len(old.usable)})" if old and old.usable else not_run)
-        add(f"one phone in Chromium ({VIEWPORT['width']}×{VIEWPORT['height']}, CPU {CPU_SLOWDOWN}× slower): "
-            "open → name field accepts input", old_text,
-            f"{duration(median(new.usable))} (median of {len(new.usable)})", "≤ 1.0 s",
-            verdict(median(new.usable), GOAL_USABLE_S))
+        old_text = f"{duration(median(old.usable))} (median of {len(old.usable)})" if old and old.usable else not_run
+        add(
+            f"one phone in Chromium ({VIEWPORT['width']}×{VIEWPORT['height']}, CPU {CPU_SLOWDOWN}× slower): "
+            "open → name field accepts input",
+            old_text,
+            f"{duration(median(new.usable))} (median of {len(new.usable)})",
+            "≤ 1.0 s",
+            verdict(median(new.usable), GOAL_USABLE_S),
+        )
     kernel = f"~{median(old.kernel_mb):.0f} MB each, measured" if old and old.kernel_mb else "~80 MB each"
     na = f"n/a (a kernel per phone: {kernel})"
     if new.joined:
         n = new.joined
-        add(f"{n:,} phones join (page, join, register; 50 at a time): per phone p50 / p95 / max", na,
-            spread(new.join), "", "")
-        add(f"{n:,} phones on the push channel, held {new.held_minutes:.1f} min: still connected", na,
-            f"{new.connected_after_hold:,} of {n:,}", f"{n:,}", verdict(n - new.connected_after_hold, 0))
-        add("trainer opens a form → \"items\" event on each phone: p50 / p95 / max", na, spread(new.push),
-            "p95 ≤ 3 s", verdict(percentile(new.push, 95), GOAL_PUSH_P95_S))
-        add(f"each phone: 10 drafts + 1 submit within {args.write_seconds:.0f} s: write latency p50 / p95 / max",
-            na, spread(new.writes) + (f"; {new.write_errors} refused" if new.write_errors else "")
+        add(
+            f"{n:,} phones join (page, join, register; 50 at a time): per phone p50 / p95 / max",
+            na,
+            spread(new.join),
+            "",
+            "",
+        )
+        add(
+            f"{n:,} phones on the push channel, held {new.held_minutes:.1f} min: still connected",
+            na,
+            f"{new.connected_after_hold:,} of {n:,}",
+            f"{n:,}",
+            verdict(n - new.connected_after_hold, 0),
+        )
+        add(
+            'trainer opens a form → "items" event on each phone: p50 / p95 / max',
+            na,
+            spread(new.push),
+            "p95 ≤ 3 s",
+            verdict(percentile(new.push, 95), GOAL_PUSH_P95_S),
+        )
+        add(
+            f"each phone: 10 drafts + 1 submit within {args.write_seconds:.0f} s: write latency p50 / p95 / max",
+            na,
+            spread(new.writes)
+            + (f"; {new.write_errors} refused" if new.write_errors else "")
             + f" (server CPU {duration(new.write_cpu)} a write; {11 * n / args.write_seconds:.0f} writes/s asked)",
-            "p95 ≤ 100 ms (SQLite)", verdict(percentile(new.writes, 95), GOAL_WRITE_P95_S)
-            if not new.write_errors else "not met")
+            "p95 ≤ 100 ms (SQLite)",
+            verdict(percentile(new.writes, 95), GOAL_WRITE_P95_S) if not new.write_errors else "not met",
+        )
         all_ok = new.stored == new.distinct == new.matching == n and not new.drafts_left
-        add("stored: submissions / distinct phones / answers as last sent / drafts left", na,
+        add(
+            "stored: submissions / distinct phones / answers as last sent / drafts left",
+            na,
             f"{new.stored:,} / {new.distinct:,} / {new.matching:,} / {new.drafts_left}",
-            f"{n:,} / {n:,} / {n:,} / 0", "met" if all_ok else "not met")
-    old_memory = (f"{n_old} phones: peak {old.peak_mb:,.0f} MB, "
-                  f"{old.kernels} kernels of ~{median(old.kernel_mb):.0f} MB" if old and old.kernel_mb else not_run)
-    add("server memory (RSS of the server and its children), peak during the run", old_memory,
-        f"{new.peak_mb:,.0f} MB", "≤ 300 MB", verdict(new.peak_mb, GOAL_MEMORY_MB))
-    header = ("what", f"old page ({OLD_COMMIT}: Voila, kernel per phone, pool 4)", "room server",
-              "goal (room server)", "")
+            f"{n:,} / {n:,} / {n:,} / 0",
+            "met" if all_ok else "not met",
+        )
+    old_memory = (
+        f"{n_old} phones: peak {old.peak_mb:,.0f} MB, {old.kernels} kernels of ~{median(old.kernel_mb):.0f} MB"
+        if old and old.kernel_mb
+        else not_run
+    )
+    add(
+        "server memory (RSS of the server and its children), peak during the run",
+        old_memory,
+        f"{new.peak_mb:,.0f} MB",
+        "≤ 300 MB",
+        verdict(new.peak_mb, GOAL_MEMORY_MB),
+    )
+    header = (
+        "what",
+        f"old page ({OLD_COMMIT}: Voila, kernel per phone, pool 4)",
+        "room server",
+        "goal (room server)",
+        "",
+    )
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
     return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows]
@@ -762,8 +878,10 @@ def table(new: RoomFigures, old: OldFigures | None, args) -> list[str]:
 def bench_room(args, say=print) -> list[str]:
     """Run both sides and return the table's lines (also printed)."""
     raise_open_files(4 * args.phones + 1024)
-    machine = (f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · the simulated phones (one asyncio "
-               "process) and Chromium run on the same machine as the server")
+    machine = (
+        f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · the simulated phones (one asyncio "
+        "process) and Chromium run on the same machine as the server"
+    )
     say(f"room benchmark · {machine}")
     chromium = None if args.no_browser else args.chromium
     with tempfile.TemporaryDirectory() as tmp:
@@ -780,8 +898,12 @@ def bench_room(args, say=print) -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--minutes", type=float, default=0.5,
-                        help="how long 1,000 phones stay connected before the form opens (full run: 10)")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=0.5,
+        help="how long 1,000 phones stay connected before the form opens (full run: 10)",
+    )
     parser.add_argument("--phones", type=int, default=1000, help="phones joined and connected (0: skip)")
     parser.add_argument("--page-phones", type=int, default=200, help="phones opening the room page at once")
     parser.add_argument("--old-phones", type=int, default=20, help="phones opening the old page at once")

@@ -99,8 +99,9 @@ def bench_store(folder: Path, processes: int = 30, forms: int = 10) -> None:
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         latencies = manager.list()
-        workers = [context.Process(target=_submitter, args=(url, training.id, w, forms, latencies))
-                   for w in range(processes)]
+        workers = [
+            context.Process(target=_submitter, args=(url, training.id, w, forms, latencies)) for w in range(processes)
+        ]
         for p in workers:
             p.start()
         for p in workers:
@@ -120,15 +121,37 @@ def bench_trainer_page(folder: Path, chromium: str) -> None:
 
     port, participant_port = room.free_port(), room.free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "jupyter"))
-    process = subprocess.Popen([sys.executable, "-m", "pztraining", "demo", "--data-dir", str(folder / "demo"),
-                                "--port", str(port), "--participant-port", str(participant_port)],
-                               env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pztraining",
+            "demo",
+            "--data-dir",
+            str(folder / "demo"),
+            "--port",
+            str(port),
+            "--participant-port",
+            str(participant_port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         url = next(line.split(": ", 1)[1].strip() for line in process.stdout if "trainer.ipynb" in line)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
             loads = []
             for _ in range(3):
                 page = browser.new_page()
@@ -161,11 +184,17 @@ def synthetic_answers(rows: int, seed: int = 7) -> pd.DataFrame:
     picks = rng.integers(0, len(items), rows)
     kinds = np.array([kind for _, kind in items])[picks]
     values = np.where(kinds == "agreement", rng.integers(1, 6, rows), rng.integers(0, 11, rows)).astype(float)
-    return pd.DataFrame({
-        "program": "mysupport", "form": "evaluatie", "item_key": np.array([i for i, _ in items])[picks],
-        "item_type": kinds, "item_text": np.array([f"Vraag {i}" for i, _ in items])[picks],
-        "submission": rng.integers(0, rows // 40 + 1, rows), "value_num": values,
-    })
+    return pd.DataFrame(
+        {
+            "program": "mysupport",
+            "form": "evaluatie",
+            "item_key": np.array([i for i, _ in items])[picks],
+            "item_type": kinds,
+            "item_text": np.array([f"Vraag {i}" for i, _ in items])[picks],
+            "submission": rng.integers(0, rows // 40 + 1, rows),
+            "value_num": values,
+        }
+    )
 
 
 def bench_report(folder: Path) -> None:
@@ -180,23 +209,36 @@ def bench_report(folder: Path) -> None:
     training = store.add_training("Typisch", "ggz", T0)
     rng = np.random.default_rng(3)
     people = [store.add_participant(training.id, f"P{i}", f"h{i}", T0) for i in range(20)]
-    for meeting, form_id in ((1, "voorbereiding-ggz"), (1, "werkplekopdracht-1"), (2, "werkplekopdracht-2"),
-                             (3, "evaluatie-ggz")):
+    for meeting, form_id in (
+        (1, "voorbereiding-ggz"),
+        (1, "werkplekopdracht-1"),
+        (2, "werkplekopdracht-2"),
+        (3, "evaluatie-ggz"),
+    ):
         form = load_form(form_id)
         store.open_form(training.id, meeting, form_id, False, T0, spec=form_spec(form))
         for person in people:
             values = {}
             for item in form.items:
-                values[item.id] = {"agreement": int(rng.integers(1, 6)), "scale10": int(rng.integers(0, 11)),
-                                   "single": (item.options or ("",))[0], "multiple": list(item.options[:2]),
-                                   "short_text": "3", "long_text": "Een antwoord van een paar woorden."}[item.type]
+                values[item.id] = {
+                    "agreement": int(rng.integers(1, 6)),
+                    "scale10": int(rng.integers(0, 11)),
+                    "single": (item.options or ("",))[0],
+                    "multiple": list(item.options[:2]),
+                    "short_text": "3",
+                    "long_text": "Een antwoord van een paar woorden.",
+                }[item.type]
             store.submit(training.id, meeting, form_id, f"p:{person.id}", values, T0, participant_id=person.id)
     for when in ("first in a fresh process, loads SciPy", "again (a running results page)"):
         started = time.perf_counter()
         bundle = results.build(store, results.training_scope(store, str(training.id)))
         export.write(bundle, "xlsx", folder / "typisch.xlsx", False, T0, overwrite=True)  # the same file twice
-        row(f"typical training ({len(bundle.tidy)} answers), report + Excel, {when}",
-            time.perf_counter() - started, "s", "goal ≤ 1")
+        row(
+            f"typical training ({len(bundle.tidy)} answers), report + Excel, {when}",
+            time.perf_counter() - started,
+            "s",
+            "goal ≤ 1",
+        )
 
 
 # ------------------------------------------------------------------------------ room materials
@@ -229,21 +271,25 @@ def bench_materials(folder: Path, chromium: str) -> None:
 
 def _quick(args: argparse.Namespace) -> argparse.Namespace:
     """The room part with fewer phones: a check that it runs, not figures to quote."""
-    return argparse.Namespace(**{**vars(args), "phones": 100, "page_phones": 50, "old_phones": 5,
-                                 "minutes": 0.1, "write_seconds": 10.0})
+    return argparse.Namespace(
+        **{**vars(args), "phones": 100, "page_phones": 50, "old_phones": 5, "minutes": 0.1, "write_seconds": 10.0}
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-browser", action="store_true",
-                        help="skip Chromium (the trainer page; the phone in the room part)")
-    parser.add_argument("--quick", action="store_true",
-                        help="the room part with 100 phones instead of 1,000 (a check, not figures)")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="skip Chromium (the trainer page; the phone in the room part)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="the room part with 100 phones instead of 1,000 (a check, not figures)"
+    )
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only",
-                        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub",
-                                 "scale"),
-                        help="run one part only")
+    parser.add_argument(
+        "--only",
+        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub", "scale"),
+        help="run one part only",
+    )
     room.add_arguments(parser)
     hub.add_arguments(parser)
     scale.add_arguments(parser)

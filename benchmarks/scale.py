@@ -100,8 +100,11 @@ def pages(server: Server, path: str, n: int) -> tuple[list[float], float]:
 
 
 async def _pages(port: int, path: str, n: int, first: int) -> list[float]:
-    return list(await asyncio.gather(*(fetch_page("127.0.0.1", port, path, PAGE_DEADLINE_S, source(first + i))
-                                       for i in range(n))))
+    return list(
+        await asyncio.gather(
+            *(fetch_page("127.0.0.1", port, path, PAGE_DEADLINE_S, source(first + i)) for i in range(n))
+        )
+    )
 
 
 # ------------------------------------------------------------------------------ the servers
@@ -121,8 +124,9 @@ def old_tree(folder: Path) -> Path:
     if tree.exists():
         return tree
     tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
@@ -136,10 +140,21 @@ def start_room(folder: Path, which: str, db_url: str) -> Server:
     if which == "old":
         tree = old_tree(folder)
         env["PYTHONPATH"] = str(tree)
-        command = json.loads(subprocess.run(
-            [sys.executable, "-c", "import json; from pztraining import server; print(json.dumps(server.room_command("
-             f"server.notebooks_dir() / 'facilitator.ipynb', '127.0.0.1', {port})))"],
-            env=env, cwd=tree, capture_output=True, text=True, check=True).stdout)
+        command = json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import json; from pztraining import server; print(json.dumps(server.room_command("
+                    f"server.notebooks_dir() / 'facilitator.ipynb', '127.0.0.1', {port})))",
+                ],
+                env=env,
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
         return start(command, env, log, port, cwd=tree)
     from pztraining.serving import server
 
@@ -154,11 +169,21 @@ def new_database(folder: Path, name: str, trainings: int = 1, tree: Path | None 
     calls then migrate it forward, which only adds tables)."""
     db_url = f"sqlite:///{folder / name}"
     if tree is not None:
-        code = ("import json; from datetime import datetime, timezone; from pztraining.store import Store; "
-                f"s = Store({db_url!r}); now = datetime.now(timezone.utc); print(json.dumps([(t.id, t.join_code) "
-                f"for t in (s.add_training(f'Schaal {{n}}', {PROGRAM!r}, now) for n in range({trainings}))]))")
-        made = json.loads(subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(tree)),
-                                         cwd=tree, capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+        code = (
+            "import json; from datetime import datetime, timezone; from pztraining.store import Store; "
+            f"s = Store({db_url!r}); now = datetime.now(timezone.utc); print(json.dumps([(t.id, t.join_code) "
+            f"for t in (s.add_training(f'Schaal {{n}}', {PROGRAM!r}, now) for n in range({trainings}))]))"
+        )
+        made = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                env=dict(os.environ, PYTHONPATH=str(tree)),
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.splitlines()[-1]
+        )
         return db_url, [SimpleNamespace(id=id_, join_code=code) for id_, code in made]
     from pztraining.store import Store
 
@@ -188,8 +213,7 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
     await asyncio.sleep(max(0.0, opened_at + FORM_AFTER_S - time.perf_counter()))
     store = Store(db_url)
     opened = time.perf_counter()
-    await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC),
-                            form_spec(load_form(FORM)))
+    await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]
     first_times = [x.first.result() if x.first.done() else None for x in listeners]
@@ -202,8 +226,7 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
 # ------------------------------------------------------------------------------ writes
 
 
-async def write_round(phones: list[Phone], code: str, meeting: int, seconds: float, seed: int,
-                      server_pid: int) -> dict:
+async def write_round(phones: list[Phone], code: str, meeting: int, seconds: float, seed: int, server_pid: int) -> dict:
     """Every phone sends 10 drafts and a submit on ``meeting`` within ``seconds``."""
     rng = random.Random(seed)
     latencies: list[float] = []
@@ -216,16 +239,23 @@ async def write_round(phones: list[Phone], code: str, meeting: int, seconds: flo
     started = time.perf_counter() + 0.5
     cpu = cpu_seconds(server_pid)
 
-    finals = await asyncio.gather(*(_write(p, code, 11, write_times(rng, 11, seconds), started, latencies, errors,
-                                           meeting) for p in phones))
+    finals = await asyncio.gather(
+        *(_write(p, code, 11, write_times(rng, 11, seconds), started, latencies, errors, meeting) for p in phones)
+    )
     cpu_used = cpu_seconds(server_pid) - cpu
     idle = idle_rate * (time.perf_counter() - started)
-    return {"writes": latencies, "errors": errors, "cpu": cpu_used / max(1, len(latencies)), "finals": finals,
-            "cpu_busy": (cpu_used - idle) / max(1, len(latencies)), "asked": 11 * len(phones) / seconds}
+    return {
+        "writes": latencies,
+        "errors": errors,
+        "cpu": cpu_used / max(1, len(latencies)),
+        "finals": finals,
+        "cpu_busy": (cpu_used - idle) / max(1, len(latencies)),
+        "asked": 11 * len(phones) / seconds,
+    }
 
 
 def stored_once(db_url: str, training, meeting: int, phones: list[Phone], finals: list[dict]) -> str:
-    """"submissions / distinct phones / answers as last sent / drafts left" of ``meeting``."""
+    """ "submissions / distinct phones / answers as last sent / drafts left" of ``meeting``."""
     from pztraining.content import load_form
     from pztraining.domain.forms import validate_answers
     from pztraining.services import participation
@@ -240,8 +270,10 @@ def stored_once(db_url: str, training, meeting: int, phones: list[Phone], finals
         for phone, values in zip(phones, finals):
             person = participation.me(store, found, phone.secret)
             key = f"p:{person.id}"
-            matching += store.load_submission(training.id, meeting, FORM, key) == \
-                validate_answers(load_form(FORM), values).values
+            matching += (
+                store.load_submission(training.id, meeting, FORM, key)
+                == validate_answers(load_form(FORM), values).values
+            )
             drafts += store.load_draft(training.id, meeting, FORM, key) is not None
     finally:
         store.close()
@@ -269,11 +301,12 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
         figures = await write_round(phones, training.join_code, meeting, seconds, meeting, pid)
         for phone in phones:
             phone.close()
-        figures["stored"] = await asyncio.to_thread(stored_once, db_url, training, meeting, phones,
-                                                    figures["finals"])
-        say(f"    {figures['asked']:.0f} writes/s asked: p95 {duration(percentile(figures['writes'], 95))}, "
+        figures["stored"] = await asyncio.to_thread(stored_once, db_url, training, meeting, phones, figures["finals"])
+        say(
+            f"    {figures['asked']:.0f} writes/s asked: p95 {duration(percentile(figures['writes'], 95))}, "
             f"CPU {duration(figures['cpu'])} a write ({duration(figures['cpu_busy'])} above idle), "
-            f"{len(figures['errors'])} errors, stored {figures['stored']}")
+            f"{len(figures['errors'])} errors, stored {figures['stored']}"
+        )
         out[meeting] = figures
     return out
 
@@ -330,8 +363,9 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
 def measure_room(folder: Path, which: str, args, say) -> dict:
     figures: dict = {}
     tree = old_tree(folder) if which == "old" else None
-    db_url, (page_training, herd_training, write_training) = new_database(folder, f"{which[:3]}-{free_port()}.db", 3,
-                                                                          tree)
+    db_url, (page_training, herd_training, write_training) = new_database(
+        folder, f"{which[:3]}-{free_port()}.db", 3, tree
+    )
     room = start_room(folder, which, db_url)
     memory = MemoryWatch(room.process.pid)
     try:
@@ -339,10 +373,13 @@ def measure_room(folder: Path, which: str, args, say) -> dict:
         figures["pages"], figures["page_cpu"] = pages(room, path, args.page_phones)
         say(f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'], 95))}")
         figures["herd"] = asyncio.run(herd(room.port, db_url, herd_training, args.phones, 20_000))
-        say(f"  {which}: {args.phones} streams at once, form {FORM_AFTER_S:.0f} s later: "
-            f"p95 {duration(percentile(figures['herd']['push'], 95))}")
-        figures["writes"] = asyncio.run(crowd_writes(room.port, db_url, write_training, args.phones, 40_000, say,
-                                                     room.process.pid))
+        say(
+            f"  {which}: {args.phones} streams at once, form {FORM_AFTER_S:.0f} s later: "
+            f"p95 {duration(percentile(figures['herd']['push'], 95))}"
+        )
+        figures["writes"] = asyncio.run(
+            crowd_writes(room.port, db_url, write_training, args.phones, 40_000, say, room.process.pid)
+        )
     finally:
         figures["peak_mb"] = memory.stop()
         room.stop()
@@ -369,37 +406,64 @@ def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures:
 
     def page_text(times: list[float], cpu: float) -> str:
         late = sum(math.isinf(x) for x in times)
-        return (f"p50 {duration(percentile(times, 50))} / p95 {duration(percentile(times, 95))}"
-                f" ({percentile(times, 95) / hello_p95:.2f}× hello; CPU {duration(cpu)} a page"
-                + (f"; {late} not served" if late else "") + ")")
+        return (
+            f"p50 {duration(percentile(times, 50))} / p95 {duration(percentile(times, 95))}"
+            f" ({percentile(times, 95) / hello_p95:.2f}× hello; CPU {duration(cpu)} a page"
+            + (f"; {late} not served" if late else "")
+            + ")"
+        )
 
-    rows.append((f"{args.page_phones} phones open the page at once: p50 / p95", *(
-        page_text(sides[n]["pages"], sides[n]["page_cpu"]) for n in names),
-        f"hello p95 {duration(hello_p95)}; single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ "
-        f"{GOAL_PAGE_RATIO_WORKERS}× single"))
+    rows.append(
+        (
+            f"{args.page_phones} phones open the page at once: p50 / p95",
+            *(page_text(sides[n]["pages"], sides[n]["page_cpu"]) for n in names),
+            f"hello p95 {duration(hello_p95)}; single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ "
+            f"{GOAL_PAGE_RATIO_WORKERS}× single",
+        )
+    )
     rows.append(("the same through nginx's static shell", *("not measured" for _ in names), "p95 ≤ 30 ms"))
-    rows.append((f"{args.phones:,} push streams opened at once, a form {FORM_AFTER_S:.0f} s later: p50 / p95 / max",
-                 *(" / ".join(duration(percentile(sides[n]["herd"]["push"], p)) for p in (50, 95, 100))
-                   for n in names), f"p95 ≤ {duration(GOAL_HERD_P95_S)}"))
+    rows.append(
+        (
+            f"{args.phones:,} push streams opened at once, a form {FORM_AFTER_S:.0f} s later: p50 / p95 / max",
+            *(" / ".join(duration(percentile(sides[n]["herd"]["push"], p)) for p in (50, 95, 100)) for n in names),
+            f"p95 ≤ {duration(GOAL_HERD_P95_S)}",
+        )
+    )
     for meeting, label in ((1, "in 60 s"), (2, "at 400 writes/s")):
-        rows.append((f"{args.phones:,} phones × (10 drafts + 1 submit) {label}: write p50 / p95; server CPU a write",
-                     *(f"p50 {duration(percentile(w['writes'], 50))} / p95 {duration(percentile(w['writes'], 95))}; "
-                       f"CPU {duration(w['cpu'])} ({duration(w['cpu_busy'])} above idle)"
-                       + (f"; {len(w['errors'])} errors" if w["errors"] else "")
-                       for w in (sides[n]["writes"][meeting] for n in names)),
-                     f"p95 ≤ {duration(GOAL_WRITE_P95_S)}; CPU ≤ {duration(GOAL_WRITE_CPU_S)}"))
-        rows.append(("  stored: submissions / distinct phones / as last sent / drafts left",
-                     *(sides[n]["writes"][meeting]["stored"] for n in names),
-                     f"{args.phones:,} / {args.phones:,} / {args.phones:,} / 0"))
-    rows.append(("server memory (RSS of all its processes), peak", *(f"{sides[n]['peak_mb']:,.0f} MB" for n in names),
-                 ""))
+        rows.append(
+            (
+                f"{args.phones:,} phones × (10 drafts + 1 submit) {label}: write p50 / p95; server CPU a write",
+                *(
+                    f"p50 {duration(percentile(w['writes'], 50))} / p95 {duration(percentile(w['writes'], 95))}; "
+                    f"CPU {duration(w['cpu'])} ({duration(w['cpu_busy'])} above idle)"
+                    + (f"; {len(w['errors'])} errors" if w["errors"] else "")
+                    for w in (sides[n]["writes"][meeting] for n in names)
+                ),
+                f"p95 ≤ {duration(GOAL_WRITE_P95_S)}; CPU ≤ {duration(GOAL_WRITE_CPU_S)}",
+            )
+        )
+        rows.append(
+            (
+                "  stored: submissions / distinct phones / as last sent / drafts left",
+                *(sides[n]["writes"][meeting]["stored"] for n in names),
+                f"{args.phones:,} / {args.phones:,} / {args.phones:,} / 0",
+            )
+        )
+    rows.append(
+        ("server memory (RSS of all its processes), peak", *(f"{sides[n]['peak_mb']:,.0f} MB" for n in names), "")
+    )
     if big_figures:
         p95 = percentile(big_figures["push"], 95)
-        rows.append((f"{args.big:,} phones over {args.big_trainings} trainings (new ×2): held; form → phones "
-                     "p50 / p95; memory", *("" for _ in names[:-1]),
-                     f"{big_figures['held']:,} held; p50 {duration(percentile(big_figures['push'], 50))} / "
-                     f"p95 {duration(p95)}; {big_figures['peak_mb']:,.0f} MB",
-                     f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}; ≤ {GOAL_BIG_MB:,.0f} MB"))
+        rows.append(
+            (
+                f"{args.big:,} phones over {args.big_trainings} trainings (new ×2): held; form → phones "
+                "p50 / p95; memory",
+                *("" for _ in names[:-1]),
+                f"{big_figures['held']:,} held; p50 {duration(percentile(big_figures['push'], 50))} / "
+                f"p95 {duration(p95)}; {big_figures['peak_mb']:,.0f} MB",
+                f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}; ≤ {GOAL_BIG_MB:,.0f} MB",
+            )
+        )
     header = ("what", *(f"{n} ({OLD_COMMIT}, 1 process)" if n == "old" else n for n in names), "goal")
     widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
@@ -427,8 +491,13 @@ def bench_scale(args, say=print) -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scale-phones", dest="phones_scale", type=int, default=1000,
-                        help="scale: phones writing, and push streams opened at once")
+    parser.add_argument(
+        "--scale-phones",
+        dest="phones_scale",
+        type=int,
+        default=1000,
+        help="scale: phones writing, and push streams opened at once",
+    )
     parser.add_argument("--big", type=int, default=10_000, help="scale: phones on the push channel of new ×2 (0: skip)")
     parser.add_argument("--big-trainings", type=int, default=50)
     parser.add_argument("--sides", nargs="+", default=["old", "new ×1", "new ×2"])

@@ -48,18 +48,41 @@ def trainings(store: Store) -> pd.DataFrame:
     rows = []
     for training in access.visible_trainings(_user(store), store.list_trainings(), access.can_read_results):
         days = [d for d in training.meeting_dates if d]
-        rows.append({"training_id": training.id, "training": training.name, "program": training.program_id,
-                     "organisation": training.organisation, "meetings": len(training.meeting_dates),
-                     "first_date": min(days) if days else None, "last_date": max(days) if days else None,
-                     "participants": len(store.list_participants(training.id)),
-                     "created_at": local(training.created_at)})
-    columns = ["training_id", "training", "program", "organisation", "meetings", "first_date", "last_date",
-               "participants", "created_at"]
+        rows.append(
+            {
+                "training_id": training.id,
+                "training": training.name,
+                "program": training.program_id,
+                "organisation": training.organisation,
+                "meetings": len(training.meeting_dates),
+                "first_date": min(days) if days else None,
+                "last_date": max(days) if days else None,
+                "participants": len(store.list_participants(training.id)),
+                "created_at": local(training.created_at),
+            }
+        )
+    columns = [
+        "training_id",
+        "training",
+        "program",
+        "organisation",
+        "meetings",
+        "first_date",
+        "last_date",
+        "participants",
+        "created_at",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _bundle(store: Store, training: str | int | None, program: str | None, date_from: date | None,
-            date_to: date | None, with_names: bool) -> results.Bundle:
+def _bundle(
+    store: Store,
+    training: str | int | None,
+    program: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    with_names: bool,
+) -> results.Bundle:
     """The results bundle of one training (by id, code or name) or of a programme in a period."""
     user = _user(store)
     if training is not None:
@@ -67,15 +90,22 @@ def _bundle(store: Store, training: str | int | None, program: str | None, date_
         access.require(user, scope.trainings[0], access.can_read_results, "data")
     elif program is not None:
         scope = results.program_scope(store, program, date_from, date_to)
-        scope = dataclasses.replace(scope, trainings=tuple(
-            access.visible_trainings(user, scope.trainings, access.can_read_results)))
+        scope = dataclasses.replace(
+            scope, trainings=tuple(access.visible_trainings(user, scope.trainings, access.can_read_results))
+        )
     else:
         raise ScopeError(t("export.need_scope"))
     return results.build(store, scope, with_names=with_names and not access.must_pseudonymize(user))
 
 
-def answers(store: Store, training: str | int | None = None, program: str | None = None,
-            date_from: date | None = None, date_to: date | None = None, with_names: bool = False) -> pd.DataFrame:
+def answers(
+    store: Store,
+    training: str | int | None = None,
+    program: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    with_names: bool = False,
+) -> pd.DataFrame:
     """Every answer of a training (id, join code or name) or of a programme's trainings in a period (local dates).
 
     One row per answer: training, meeting, form, item, ``participant`` (the pseudonym; ``name`` only
@@ -84,24 +114,36 @@ def answers(store: Store, training: str | int | None = None, program: str | None
     return _bundle(store, training, program, date_from, date_to, with_names).tidy
 
 
-def item_summary(store: Store, training: str | int | None = None, program: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
+def item_summary(
+    store: Store,
+    training: str | int | None = None,
+    program: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> pd.DataFrame:
     """Per form item: answers (``n``), mean, median, standard deviation, share (helemaal) eens."""
     return _bundle(store, training, program, date_from, date_to, False).summary
 
 
-def before_after(store: Store, training: str | int | None = None, program: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
+def before_after(
+    store: Store,
+    training: str | int | None = None,
+    program: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> pd.DataFrame:
     """Per question asked before and after: pairs, means, the change and the Wilcoxon test (``note``: why none)."""
     return _bundle(store, training, program, date_from, date_to, False).before_after
 
 
-def indicators(store: Store, organisation: str, date_from: date, date_to: date, program: str | None = None,
-               per: str | None = None) -> pd.DataFrame:
+def indicators(
+    store: Store, organisation: str, date_from: date, date_to: date, program: str | None = None, per: str | None = None
+) -> pd.DataFrame:
     """The borging indicators of ``organisation`` per half-year or year (``per``), as in ``pztraining borging``."""
     from pztraining.services.kartrekker import gather
 
     today = local(utc_now()).date()
-    found = gather.borging(store, organisation, date_from, date_to, today, local_zone(), program_id=program,
-                           per=per, user=_user(store))
+    found = gather.borging(
+        store, organisation, date_from, date_to, today, local_zone(), program_id=program, per=per, user=_user(store)
+    )
     return found.rows

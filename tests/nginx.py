@@ -55,8 +55,12 @@ class Nginx:
             default.symlink_to(self.etc / "sites-available" / "default")
 
     def command(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([self.binary, "-c", str(self.conf), "-e", str(self.log / "error.log"), *args],
-                              capture_output=True, text=True, timeout=30)
+        return subprocess.run(
+            [self.binary, "-c", str(self.conf), "-e", str(self.log / "error.log"), *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
 
     def check(self) -> subprocess.CompletedProcess:
         """``nginx -t`` on this set-up."""
@@ -110,7 +114,26 @@ def _running(pid: int) -> bool:
 def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
     """A certificate and key for ``name`` (openssl), readable by nginx."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
-                    "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key

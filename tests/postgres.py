@@ -57,8 +57,9 @@ class Cluster:
         self._counter = 0
 
     def _run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self.prefix, str(self.bin / tool), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(
+            [*self.prefix, str(self.bin / tool), *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://pz@127.0.0.1:{self.port}/{database}"
@@ -83,8 +84,9 @@ class Cluster:
             c.execute(f'CREATE DATABASE "{user}" OWNER "{user}"')
         hba = self.data / "pg_hba.conf"
         rule = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
-        subprocess.run([*self.prefix, "sh", "-c", f'printf "{rule}" | cat - {hba} > {hba}.new && mv {hba}.new {hba}'],
-                       check=True)
+        subprocess.run(
+            [*self.prefix, "sh", "-c", f'printf "{rule}" | cat - {hba} > {hba}.new && mv {hba}.new {hba}'], check=True
+        )
         self._run("pg_ctl", "-D", str(self.data), "reload")
         time.sleep(0.5)  # the postmaster rereads pg_hba.conf on SIGHUP
         return f"postgresql+psycopg://{user}:{password}@127.0.0.1:{self.port}/{user}"
@@ -94,8 +96,17 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def resume(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
 
     def stop(self) -> None:
         try:

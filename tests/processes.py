@@ -28,8 +28,11 @@ def isolated_env(tmp: Path) -> dict[str, str]:
     config_dir, data_dir, ipython_dir = tmp / "jupyter-config", tmp / "jupyter-data", tmp / "ipython"
     for folder in (config_dir, data_dir, ipython_dir):
         folder.mkdir(exist_ok=True)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON")) or key == "PZTRAINING_CACHE"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("JUPYTER", "PZTRAINING", "IPYTHON")) or key == "PZTRAINING_CACHE"
+    }
     env.update(
         JUPYTER_CONFIG_DIR=str(config_dir),
         JUPYTER_DATA_DIR=str(data_dir),
@@ -119,6 +122,8 @@ def stop_tree(process: subprocess.Popen, name: str, seconds: float = 30) -> list
     if survived:
         problems.append(f"{name} did not stop within {seconds} s of SIGTERM")
     if left:
-        problems.append(f"processes left behind after {name} stopped:\n  "
-                        + "\n  ".join(f"{pid}: {cmd}" for pid, cmd in left.items()))
+        problems.append(
+            f"processes left behind after {name} stopped:\n  "
+            + "\n  ".join(f"{pid}: {cmd}" for pid, cmd in left.items())
+        )
     return problems

@@ -96,10 +96,13 @@ def note(item: pytest.Item, report: pytest.TestReport) -> None:
 
 def _refusing(what: str, nodeid: str, started: list[str]):
     def refuse(*args, **kwargs):
-        message = (f"{nodeid} is in the fast tier but starts a process ({what}). Mark it with what it "
-                   f"needs, e.g. @pytest.mark.subprocess, or use a fixture that does (tests/tiers.py).")
+        message = (
+            f"{nodeid} is in the fast tier but starts a process ({what}). Mark it with what it "
+            f"needs, e.g. @pytest.mark.subprocess, or use a fixture that does (tests/tiers.py)."
+        )
         started.append(message)
         pytest.fail(message, pytrace=False)  # BaseException: no `except Exception` in the code hides it
+
     return refuse
 
 

@@ -49,8 +49,14 @@ DEMO_YEAR = (
 #: An earlier hospice-ggz training at De Vlinder (name, days before today), its expertise asked
 #: before and after, so the hospice's borging report has a before/after table too.
 DEMO_HOSPICE_PAST = ("Demo – De Vlinder, voorjaar", 150)
-DEMO_PEOPLE = ("Demo-deelnemer 1", "Demo-deelnemer 2", "Demo-deelnemer 3", "Demo-deelnemer 4",
-               "Demo-deelnemer 5", "Demo-deelnemer 6")
+DEMO_PEOPLE = (
+    "Demo-deelnemer 1",
+    "Demo-deelnemer 2",
+    "Demo-deelnemer 3",
+    "Demo-deelnemer 4",
+    "Demo-deelnemer 5",
+    "Demo-deelnemer 6",
+)
 
 
 def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, bool]]:
@@ -76,8 +82,9 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
         if program_id == "mysupport":
             _fill_mysupport(store, training, now)
         elif program_id == "hospice-ggz" and days_ago:
-            _fill_before_after(store, training, now, (1, "deskundigheid-voor"),
-                               ((2, "deskundigheid-na"), (2, "evaluatie-hospice-ggz")))
+            _fill_before_after(
+                store, training, now, (1, "deskundigheid-voor"), ((2, "deskundigheid-na"), (2, "evaluatie-hospice-ggz"))
+            )
         elif program_id == "casuistiekbespreking":
             for text, who, done in DEMO_ACTIONS:
                 action = store.add_case_action(training.id, 1, text, who, None, now)
@@ -92,28 +99,69 @@ def ensure_demo_trainings(store: Store, now: datetime) -> list[tuple[Training, b
 #: a month ago, the cost format with the figures typed, the planning and its start (months
 #: before today), and the entered figures (indicator, unit, value this half-year, value the one before).
 DEMO_KARTREKKER = (
-    ("Demo-verpleeghuis De Linde", "mysupport",
-     ({"taken-kartrekkers": "gedeeltelijk", "looptijd": "niet", "management-weet": "wel", "doel-past": "gedeeltelijk",
-       "tijd-en-geld": "niet", "kennis": "gedeeltelijk"},
-      {"taken-kartrekkers": "wel", "looptijd": "wel", "management-weet": "wel", "doel-past": "wel",
-       "tijd-en-geld": "gedeeltelijk", "kennis": "niet", "visie": "gedeeltelijk"}),
-     ("kosten-mysupport", {"trainingen": "4", "deelnemers": "8", "trainingsprijs": "175", "tarief-verzorgende": "36",
-                           "bewoners": "30", "tarief-kartrekker": "48", "looptijd-weken": "56"}),
-     ("planning-mysupport", 14),
-     (("conversations_held", "gesprekken", 11, 6),)),
-    ("Demo-hospice De Vlinder", "hospice-ggz",
-     ({"taken-kartrekkers": "niet", "management-weet": "gedeeltelijk", "kennis": "niet", "visie": "niet"},
-      {"taken-kartrekkers": "gedeeltelijk", "management-weet": "wel", "kennis": "gedeeltelijk", "visie": "niet"}),
-     None,
-     ("planning-hospicezorg", 4),
-     (("timely_admission", "% tijdig opgenomen", 75, 60), ("client_satisfaction", "cijfer (0–10)", 8, 7.4),
-      ("lead_time", "dagen", 12, 19))),
-    ("Demo-netwerk palliatieve zorg", "vll-publiek",
-     ({"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "gedeeltelijk"},
-      {"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "wel"}),
-     ("kosten-vll", {"kartrekker-uren": "3", "tarief-kartrekker": "55", "drukwerk-aantal": "800"}),
-     ("planning-vll", 6),
-     ()),
+    (
+        "Demo-verpleeghuis De Linde",
+        "mysupport",
+        (
+            {
+                "taken-kartrekkers": "gedeeltelijk",
+                "looptijd": "niet",
+                "management-weet": "wel",
+                "doel-past": "gedeeltelijk",
+                "tijd-en-geld": "niet",
+                "kennis": "gedeeltelijk",
+            },
+            {
+                "taken-kartrekkers": "wel",
+                "looptijd": "wel",
+                "management-weet": "wel",
+                "doel-past": "wel",
+                "tijd-en-geld": "gedeeltelijk",
+                "kennis": "niet",
+                "visie": "gedeeltelijk",
+            },
+        ),
+        (
+            "kosten-mysupport",
+            {
+                "trainingen": "4",
+                "deelnemers": "8",
+                "trainingsprijs": "175",
+                "tarief-verzorgende": "36",
+                "bewoners": "30",
+                "tarief-kartrekker": "48",
+                "looptijd-weken": "56",
+            },
+        ),
+        ("planning-mysupport", 14),
+        (("conversations_held", "gesprekken", 11, 6),),
+    ),
+    (
+        "Demo-hospice De Vlinder",
+        "hospice-ggz",
+        (
+            {"taken-kartrekkers": "niet", "management-weet": "gedeeltelijk", "kennis": "niet", "visie": "niet"},
+            {"taken-kartrekkers": "gedeeltelijk", "management-weet": "wel", "kennis": "gedeeltelijk", "visie": "niet"},
+        ),
+        None,
+        ("planning-hospicezorg", 4),
+        (
+            ("timely_admission", "% tijdig opgenomen", 75, 60),
+            ("client_satisfaction", "cijfer (0–10)", 8, 7.4),
+            ("lead_time", "dagen", 12, 19),
+        ),
+    ),
+    (
+        "Demo-netwerk palliatieve zorg",
+        "vll-publiek",
+        (
+            {"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "gedeeltelijk"},
+            {"taken-kartrekkers": "wel", "enthousiaste-kartrekkers": "wel"},
+        ),
+        ("kosten-vll", {"kartrekker-uren": "3", "tarief-kartrekker": "55", "drukwerk-aantal": "800"}),
+        ("planning-vll", 6),
+        (),
+    ),
 )
 
 
@@ -130,8 +178,9 @@ def ensure_demo_kartrekker(store: Store, now: datetime) -> None:
             conditions = conditions_for(program_id)
             texts = {c.id: c.text for c in conditions.conditions}
             for scores, days_ago in zip(rounds, (180, 30), strict=True):
-                rows = [(cid, conditions.version, texts[cid], score, "") for cid, score in scores.items()
-                        if cid in texts]
+                rows = [
+                    (cid, conditions.version, texts[cid], score, "") for cid, score in scores.items() if cid in texts
+                ]
                 store.add_condition_scores(organisation, program_id, rows, now - timedelta(days=days_ago))
         if cost is not None and not store.cost_inputs(organisation, cost[0]):
             store.save_cost_inputs(organisation, cost[0], cost[1], now)
@@ -142,8 +191,9 @@ def ensure_demo_kartrekker(store: Store, now: datetime) -> None:
             before = bucket_of(this.start - timedelta(days=1), "halfjaar")
             for indicator, unit, now_value, before_value in figures:
                 for bucket, value in ((before, before_value), (this, now_value)):
-                    store.add_entered_indicator(organisation, indicator, bucket.start, bucket.end, value, unit, "",
-                                                now, program_id=program_id)
+                    store.add_entered_indicator(
+                        organisation, indicator, bucket.start, bucket.end, value, unit, "", now, program_id=program_id
+                    )
 
 
 def _answers(form_id: str, rng: random.Random, confidence: int) -> dict:
@@ -170,20 +220,40 @@ def _fill_mysupport(store: Store, training: Training, now: datetime) -> None:
     _fill_before_after(store, training, now, (1, "voorbereiding-mysupport"), ((1, "evaluatie-mysupport"),))
 
 
-def _fill_before_after(store: Store, training: Training, now: datetime, before_form: tuple[int, str],
-                       after_forms: tuple[tuple[int, str], ...]) -> None:
+def _fill_before_after(
+    store: Store,
+    training: Training,
+    now: datetime,
+    before_form: tuple[int, str],
+    after_forms: tuple[tuple[int, str], ...],
+) -> None:
     """Six made-up participants answer the form before and those after, a little more confident after."""
     rng = random.Random(training.id)
-    people = [store.add_participant(training.id, name, f"demo-{training.id}-{i}", now)
-              for i, name in enumerate(DEMO_PEOPLE)]
+    people = [
+        store.add_participant(training.id, name, f"demo-{training.id}-{i}", now) for i, name in enumerate(DEMO_PEOPLE)
+    ]
     for meeting, form_id in (before_form, *after_forms):
         store.open_form(training.id, meeting, form_id, False, now, spec=form_spec(load_form(form_id)))
     for person in people:
         before = rng.randint(2, 6)
-        store.submit(training.id, before_form[0], before_form[1], f"p:{person.id}",
-                     _answers(before_form[1], rng, before), now, participant_id=person.id)
+        store.submit(
+            training.id,
+            before_form[0],
+            before_form[1],
+            f"p:{person.id}",
+            _answers(before_form[1], rng, before),
+            now,
+            participant_id=person.id,
+        )
         for meeting, form_id in after_forms:
-            store.submit(training.id, meeting, form_id, f"p:{person.id}",
-                         _answers(form_id, rng, min(before + rng.randint(1, 3), 10)), now, participant_id=person.id)
+            store.submit(
+                training.id,
+                meeting,
+                form_id,
+                f"p:{person.id}",
+                _answers(form_id, rng, min(before + rng.randint(1, 3), 10)),
+                now,
+                participant_id=person.id,
+            )
     for meeting, form_id in after_forms:
         store.close_form(training.id, meeting, form_id, now)

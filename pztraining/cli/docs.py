@@ -28,9 +28,17 @@ def _help(parser: argparse.ArgumentParser) -> str:
 def commands_markdown() -> str:
     """The text of docs/commands.md."""
     parser = build_parser()
-    lines = [f"# {t('cli.docs.title')}", "",
-             "<!-- Generated from pztraining/cli/table.py by `python -m pztraining.cli.docs`; do not edit. -->",
-             "", t("cli.docs.intro"), "", "```", _help(parser), "```"]
+    lines = [
+        f"# {t('cli.docs.title')}",
+        "",
+        "<!-- Generated from pztraining/cli/table.py by `python -m pztraining.cli.docs`; do not edit. -->",
+        "",
+        t("cli.docs.intro"),
+        "",
+        "```",
+        _help(parser),
+        "```",
+    ]
     for name, sub in subparsers_of(parser).items():
         lines += ["", f"## `pztraining {name}`", "", "```", _help(sub), "```"]
         for action, step in subparsers_of(sub).items():

@@ -91,8 +91,9 @@ def parse_date(text: str | None) -> date | None:
 
 def subcommands(parser: Parser, dest: str) -> argparse._SubParsersAction:
     """The sub-actions of a command (``users add``), as a Dutch parser each."""
-    return parser.add_subparsers(dest=dest, title=t("cli.commands"), metavar=t("cli.metavar.action"),
-                                 parser_class=Parser)
+    return parser.add_subparsers(
+        dest=dest, title=t("cli.commands"), metavar=t("cli.metavar.action"), parser_class=Parser
+    )
 
 
 def store_options(sub: argparse.ArgumentParser) -> None:
@@ -103,8 +104,7 @@ def store_options(sub: argparse.ArgumentParser) -> None:
 def server_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--host", default="127.0.0.1", help=t("cli.opt.host"))
     sub.add_argument("--port", type=port, default=8866, metavar="N", help=t("cli.opt.port"))
-    sub.add_argument("--participant-port", type=port, default=8867, metavar="N",
-                     help=t("cli.opt.participant_port"))
+    sub.add_argument("--participant-port", type=port, default=8867, metavar="N", help=t("cli.opt.participant_port"))
     sub.add_argument("--trainer-host", default="127.0.0.1", help=t("cli.opt.trainer_host"))
     sub.add_argument("--token", help=t("cli.opt.token"))
     sub.add_argument("--room", action="store_true", help=t("cli.opt.room"))

@@ -47,8 +47,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("demo", "cli.demo", serving.demo_arguments, serving.cmd_demo),
     Command("hub", "cli.hub", serving.hub_arguments, serving.cmd_hub, "cli.hub.description"),
     Command("db", "cli.db", database.db_arguments, database.cmd_db, "cli.db.description"),
-    Command("completion", "cli.completion", completion.completion_arguments, completion.cmd_completion,
-            "cli.completion.description"),
+    Command(
+        "completion",
+        "cli.completion",
+        completion.completion_arguments,
+        completion.cmd_completion,
+        "cli.completion.description",
+    ),
 )
 
 
@@ -66,8 +71,9 @@ def command(name: str) -> Command:
 def build_parser() -> Parser:
     """The whole ``pztraining`` parser, one sub-parser per row of :data:`COMMANDS`."""
     parser = Parser(prog="pztraining", description=t("cli.description"))
-    subparsers = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar=t("cli.metavar.command"),
-                                       parser_class=Parser)
+    subparsers = parser.add_subparsers(
+        dest="command", title=t("cli.commands"), metavar=t("cli.metavar.command"), parser_class=Parser
+    )
     for row in COMMANDS:
         sub = subparsers.add_parser(row.name, help=t(row.help), description=t(row.description or row.help))
         row.arguments(sub)

@@ -99,13 +99,15 @@ def read_deck(path: Path, lib: loader.Library | None = None) -> DeckSource:
 def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != SLIDE_BREAK:
-        raise ContentError([ContentProblem(name, t("content.deck.regel_1"),
-                                           t("content.deck.dia_bestand_begint_voorpagina"))])
+        raise ContentError(
+            [ContentProblem(name, t("content.deck.regel_1"), t("content.deck.dia_bestand_begint_voorpagina"))]
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == SLIDE_BREAK:
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise ContentError([ContentProblem(name, t("content.deck.regel_1"),
-                                       t("content.deck.voorpagina_gegevens_worden_niet"))])
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise ContentError(
+        [ContentProblem(name, t("content.deck.regel_1"), t("content.deck.voorpagina_gegevens_worden_niet"))]
+    )
 
 
 def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library) -> Iterator[ContentProblem]:
@@ -115,8 +117,11 @@ def _reference_problems(name: str, meta: schema.Deck, lib: loader.Library) -> It
         return
     numbers = [m.number for m in programs[meta.program].meetings]
     if meta.meeting not in numbers:
-        yield ContentProblem(name, "meeting", t("content.deck.programma_heeft_geen_bijeenkomst",
-                                                program=meta.program, meeting=meta.meeting))
+        yield ContentProblem(
+            name,
+            "meeting",
+            t("content.deck.programma_heeft_geen_bijeenkomst", program=meta.program, meeting=meta.meeting),
+        )
 
 
 def _chunks(body: str, first_line: int) -> Iterator[tuple[str, int, list[str]]]:
@@ -144,11 +149,11 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
     match = HEADING.match(lines[0].strip())
     expected = 2 if level_break == SLIDE_BREAK else 3
     if not match:
-        raise ValueError(t("content.deck.no_heading", expected='#' * expected))
+        raise ValueError(t("content.deck.no_heading", expected="#" * expected))
     level = len(match["hashes"])
     if level != expected:
         what = t("content.deck.dia_na") if expected == 2 else t("content.deck.subdia_na")
-        raise ValueError(t("content.deck.wrong_heading", what=what, expected='#' * expected, found=match['hashes']))
+        raise ValueError(t("content.deck.wrong_heading", what=what, expected="#" * expected, found=match["hashes"]))
     content: list[str] = []
     notes: list[str] | None = None
     for offset, raw in enumerate(lines):
@@ -164,8 +169,9 @@ def _slide(lines: list[str], level_break: str, start: int, lib: loader.Library) 
             card = lib.cards.get(included["card"])
             if card is None:
                 known = ", ".join(sorted(lib.cards)) or "geen"
-                raise ValueError(t("content.deck.unknown_card",
-                                   line=start + offset, card=included['card'], known=known))
+                raise ValueError(
+                    t("content.deck.unknown_card", line=start + offset, card=included["card"], known=known)
+                )
             line = card_markdown(card)
         (content if notes is None else notes).append(line)
     return Slide(

@@ -62,13 +62,13 @@ def _dutch(error: Mapping[str, Any]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return t("content.moet_verzameling_velden_sleutel")
     if kind == "greater_than":
-        return t("content.moet_groter_niet", limit=ctx.get('gt'), given=given)
+        return t("content.moet_groter_niet", limit=ctx.get("gt"), given=given)
     if kind == "greater_than_equal":
-        return t("content.moet_minstens_niet", limit=ctx.get('ge'), given=given)
+        return t("content.moet_minstens_niet", limit=ctx.get("ge"), given=given)
     if kind in ("too_short", "string_too_short"):
         return t("content.mag_niet_leeg")
     if kind == "literal_error":
-        return t("content.moet_een_van", expected=ctx.get('expected'), given=given)
+        return t("content.moet_een_van", expected=ctx.get("expected"), given=given)
     if kind == "bool_type" or kind == "bool_parsing":
         return t("content.moet_ja_nee_true")
     if kind == "value_error":

@@ -69,8 +69,9 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise ContentError([ContentProblem(name, "", t("content.bestaat_niet"))]) from None
     except OSError as exc:
-        raise ContentError([ContentProblem(name, "", t("content.kan_niet_gelezen_worden",
-                                                       reason=dutch_reason(exc)))]) from None
+        raise ContentError(
+            [ContentProblem(name, "", t("content.kan_niet_gelezen_worden", reason=dutch_reason(exc)))]
+        ) from None
 
 
 def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
@@ -118,8 +119,9 @@ def active_region() -> schema.Region:
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        raise ContentError([ContentProblem(display_name(path), "", t("content.regiobestand_bestaat_niet",
-                                                                     region_env=REGION_ENV))]) from None
+        raise ContentError(
+            [ContentProblem(display_name(path), "", t("content.regiobestand_bestaat_niet", region_env=REGION_ENV))]
+        ) from None
     return _region_at(str(path), mtime)
 
 
@@ -138,7 +140,7 @@ def fill_region(text: str, region: schema.Region | None = None) -> str:
     def name(match: re.Match[str]) -> str:
         role = region.roles.get(match[1])
         if role is None:
-            raise ValueError(t("content.onbekende_regio_rol", role=match[1], roles=', '.join(schema.REGION_ROLES)))
+            raise ValueError(t("content.onbekende_regio_rol", role=match[1], roles=", ".join(schema.REGION_ROLES)))
         return role.name
 
     return REGION_PLACEHOLDER.sub(name, text)
@@ -175,16 +177,23 @@ def validate_data(data: Any, name: str) -> BaseModel:
     if version is None:
         raise ContentError([ContentProblem(name, "schema_version", t("content.ontbreekt"))])
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ContentError([ContentProblem(name, "schema_version", t("content.versie_geen_geheel_getal",
-                                                                     version=version))])
+        raise ContentError(
+            [ContentProblem(name, "schema_version", t("content.versie_geen_geheel_getal", version=version))]
+        )
     if version > schema.SCHEMA_VERSION:
-        raise ContentError([ContentProblem(
-            name, "schema_version",
-            t("content.versie_nieuwer_pztraining_kent", version=version, schema_version=schema.SCHEMA_VERSION),
-        )])
+        raise ContentError(
+            [
+                ContentProblem(
+                    name,
+                    "schema_version",
+                    t("content.versie_nieuwer_pztraining_kent", version=version, schema_version=schema.SCHEMA_VERSION),
+                )
+            ]
+        )
     if version < 1:
-        raise ContentError([ContentProblem(name, "schema_version", t("content.versie_bestaat_niet_oudste",
-                                                                     version=version))])
+        raise ContentError(
+            [ContentProblem(name, "schema_version", t("content.versie_bestaat_niet_oudste", version=version))]
+        )
     kind = data.get("kind")
     model = schema.MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -227,16 +236,17 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         key = item.program if isinstance(item, schema.Checklist) else item.id
         known = by_kind.setdefault(type(item), {})
         if key in known and not isinstance(item, schema.Checklist):
-            yield ContentProblem(display_name(path), "id",
-                                 f"id '{key}' staat ook in {display_name(known[key])}")
+            yield ContentProblem(display_name(path), "id", f"id '{key}' staat ook in {display_name(known[key])}")
         known[key] = path
     programs = by_kind.get(schema.Program, {})
     cases, forms = by_kind.get(schema.Case, {}), by_kind.get(schema.Form, {})
     trees = by_kind.get(schema.DecisionTree, {})
     for path, item in loaded:
         name = display_name(path)
-        if isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card, schema.DecisionTree)) \
-                and item.program not in programs:
+        if (
+            isinstance(item, (schema.Checklist, schema.Case, schema.Form, schema.Card, schema.DecisionTree))
+            and item.program not in programs
+        ):
             yield ContentProblem(name, "program", t("content.onbekend_programma_id", program=item.program))
         if isinstance(item, schema.Program):
             yield from _reference_problems(name, item, cases, forms)
@@ -246,31 +256,37 @@ def _cross_file_problems(loaded: list[tuple[Path, Any]]) -> Iterator[ContentProb
         if isinstance(item, schema.Form) and trees:
             for i, form_item in enumerate(item.items):
                 if form_item.tree and form_item.tree not in trees:
-                    yield ContentProblem(name, f"items[{i}].tree", t("content.onbekende_beslisboom_id",
-                                                                     tree=form_item.tree))
+                    yield ContentProblem(
+                        name, f"items[{i}].tree", t("content.onbekende_beslisboom_id", tree=form_item.tree)
+                    )
 
 
-def _reference_problems(name: str, program: schema.Program, cases: Mapping[str, Path],
-                        forms: Mapping[str, Path]) -> Iterator[ContentProblem]:
+def _reference_problems(
+    name: str, program: schema.Program, cases: Mapping[str, Path], forms: Mapping[str, Path]
+) -> Iterator[ContentProblem]:
     # Only checked when that kind is part of the checked set: a program file checked on
     # its own cannot know the cases and forms.
     for m, meeting in enumerate(program.meetings):
         where = f"meetings[{m}]"
         if forms and meeting.preparation_form and meeting.preparation_form not in forms:
-            yield ContentProblem(name, f"{where}.preparation_form", t("content.onbekend_formulier_id",
-                                                                      form=meeting.preparation_form))
+            yield ContentProblem(
+                name, f"{where}.preparation_form", t("content.onbekend_formulier_id", form=meeting.preparation_form)
+            )
         if forms and meeting.assignment and meeting.assignment.form and meeting.assignment.form not in forms:
-            yield ContentProblem(name, f"{where}.assignment.form", t("content.onbekend_formulier_id",
-                                                                     form=meeting.assignment.form))
+            yield ContentProblem(
+                name, f"{where}.assignment.form", t("content.onbekend_formulier_id", form=meeting.assignment.form)
+            )
         for b, block in enumerate(meeting.blocks):
             for c, case_id in enumerate(block.cases):
                 if cases and case_id not in cases:
-                    yield ContentProblem(name, f"{where}.blocks[{b}].cases[{c}]", t("content.onbekende_casus_id",
-                                                                                    case=case_id))
+                    yield ContentProblem(
+                        name, f"{where}.blocks[{b}].cases[{c}]", t("content.onbekende_casus_id", case=case_id)
+                    )
             for f, form_id in enumerate(block.forms):
                 if forms and form_id not in forms:
-                    yield ContentProblem(name, f"{where}.blocks[{b}].forms[{f}]", t("content.onbekend_formulier_id",
-                                                                                    form=form_id))
+                    yield ContentProblem(
+                        name, f"{where}.blocks[{b}].forms[{f}]", t("content.onbekend_formulier_id", form=form_id)
+                    )
 
 
 @dataclass(frozen=True)
@@ -313,9 +329,15 @@ def load_library(root: Path | None = None) -> tuple[Library, list[ContentProblem
     problems.extend(_cross_file_problems(loaded))
     lib = Library({}, {}, {}, {}, {})
     kinds: dict[type[BaseModel], dict[str, Any]] = {
-        schema.Program: lib.programs, schema.Case: lib.cases, schema.Form: lib.forms,
-        schema.Card: lib.cards, schema.DecisionTree: lib.trees, schema.Conditions: lib.conditions,
-        schema.CostFormat: lib.costs, schema.Planning: lib.plannings}
+        schema.Program: lib.programs,
+        schema.Case: lib.cases,
+        schema.Form: lib.forms,
+        schema.Card: lib.cards,
+        schema.DecisionTree: lib.trees,
+        schema.Conditions: lib.conditions,
+        schema.CostFormat: lib.costs,
+        schema.Planning: lib.plannings,
+    }
     shipped_paths = set(shipped)
     for path, item in loaded:
         from_local = path not in shipped_paths
@@ -374,7 +396,6 @@ def case_choices(program_id: str, listed: tuple[str, ...]) -> tuple[str, ...]:
     lib = library()
     own = [case.id for case in of_program(lib.cases, program_id) if case.id in lib.local and case.id not in listed]
     return (*listed, *own)
-
 
 
 class UnknownContent(PztrainingError, KeyError):

@@ -63,8 +63,7 @@ def case_template(case_id: str, program_id: str) -> str:
     """The commented YAML of a new case ``case_id`` for ``program_id`` (valid as it is, to be filled in)."""
     text = (resources.files("pztraining") / "content" / "templates" / "case.yaml.template").read_text(encoding="utf-8")
     titles = schema.CONVERSATION_STEPS if program_id == "mysupport" else (t("local.template.step_title"),)
-    steps = "".join(f"  - title: \"{title}\"\n    guidance: {t('local.template.step_guidance')}\n"
-                    for title in titles)
+    steps = "".join(f'  - title: "{title}"\n    guidance: {t("local.template.step_guidance")}\n' for title in titles)
     return text.replace("{id}", case_id).replace("{program}", program_id).replace("{steps}", steps)
 
 
@@ -81,8 +80,7 @@ def new_case(case_id: str, program_id: str, folder: Path | None = None) -> Path:
         raise LocalContentError(t("local.bad_id", ident=case_id, reason=exc)) from None
     lib = library()
     if program_id not in lib.programs:
-        raise LocalContentError(t("local.unknown_program", program=program_id,
-                                  known=", ".join(sorted(lib.programs))))
+        raise LocalContentError(t("local.unknown_program", program=program_id, known=", ".join(sorted(lib.programs))))
     if case_id in lib.cases:
         raise LocalContentError(t("local.id_taken", ident=case_id))
     path = target_folder / "cases" / f"{case_id}.yaml"
@@ -118,8 +116,11 @@ def check_folder(folder: Path | None = None) -> LocalCheck:
 
 def briefing_preview(case: schema.Case) -> str:
     """The participant's and the simulant's briefing of ``case`` as plain text, as they read them."""
-    lines = [t("local.preview.case", title=case.title, ident=case.id, program=case.program), "",
-             t("local.preview.participant")]
+    lines = [
+        t("local.preview.case", title=case.title, ident=case.id, program=case.program),
+        "",
+        t("local.preview.participant"),
+    ]
     lines += [f"  - {line}" for line in case.participant_briefing]
     simulant = case.simulant_briefing
     lines.append("")
@@ -127,8 +128,12 @@ def briefing_preview(case: schema.Case) -> str:
         lines.append(t("local.preview.no_simulant"))
         return "\n".join(lines) + "\n"
     lines.append(t("local.preview.simulant", role=simulant.role))
-    for label, items in ((t("local.preview.knows"), simulant.knows), (t("local.preview.feels"), simulant.feels),
-                         (t("local.preview.asks"), simulant.asks), (t("local.preview.harder"), simulant.harder)):
+    for label, items in (
+        (t("local.preview.knows"), simulant.knows),
+        (t("local.preview.feels"), simulant.feels),
+        (t("local.preview.asks"), simulant.asks),
+        (t("local.preview.harder"), simulant.harder),
+    ):
         lines.append(f"  {label}")
         lines += [f"    - {item}" for item in items]
     lines.append(f"  {t('local.preview.start_mild')} {simulant.start_mild}")

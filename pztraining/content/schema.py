@@ -96,9 +96,7 @@ class Block(_Strict):
     @model_validator(mode="after")
     def _minimum_not_above_planned(self) -> Block:
         if self.min_minutes is not None and self.min_minutes > self.minutes:
-            raise ValueError(
-                f"min_minutes ({self.min_minutes}) is groter dan minutes ({self.minutes})"
-            )
+            raise ValueError(f"min_minutes ({self.min_minutes}) is groter dan minutes ({self.minutes})")
         return self
 
     @property
@@ -133,9 +131,7 @@ class Meeting(_Strict):
     def _blocks_add_up(self) -> Meeting:
         total = sum(block.minutes for block in self.blocks)
         if total != self.minutes:
-            raise ValueError(
-                t("content.schema.blokken_duren_samen_minuten", total=total, minutes=self.minutes)
-            )
+            raise ValueError(t("content.schema.blokken_duren_samen_minuten", total=total, minutes=self.minutes))
         _require_unique([block.id for block in self.blocks], "blok-id")
         return self
 
@@ -208,25 +204,35 @@ class Program(_Document):
             return data
         meetings, recurrence = data.get("meetings"), data["recurrence"]
         count, weeks = recurrence.get("count"), recurrence.get("every_weeks")
-        if not (isinstance(meetings, list) and len(meetings) == 1 and isinstance(meetings[0], dict)
-                and isinstance(count, int) and 2 <= count <= 24):
+        if not (
+            isinstance(meetings, list)
+            and len(meetings) == 1
+            and isinstance(meetings[0], dict)
+            and isinstance(count, int)
+            and 2 <= count <= 24
+        ):
             return data  # the field validators below say what is wrong
         one = meetings[0]
         try:
             Meeting.model_validate(one)
         except ValidationError:
             return data  # reported once, at meetings[0], instead of once per copy
-        series = [{**one, "number": n, "title": f"{one.get('title', '')} {n}",
-                   "weeks_after_previous": None if n == 1 else weeks} for n in range(1, count + 1)]
+        series = [
+            {
+                **one,
+                "number": n,
+                "title": f"{one.get('title', '')} {n}",
+                "weeks_after_previous": None if n == 1 else weeks,
+            }
+            for n in range(1, count + 1)
+        ]
         return {**data, "meetings": series}
 
     @model_validator(mode="after")
     def _meetings_add_up(self) -> Program:
         total = sum(meeting.minutes for meeting in self.meetings)
         if total != self.minutes:
-            raise ValueError(
-                t("content.schema.bijeenkomsten_duren_samen_minuten", total=total, minutes=self.minutes)
-            )
+            raise ValueError(t("content.schema.bijeenkomsten_duren_samen_minuten", total=total, minutes=self.minutes))
         numbers = [meeting.number for meeting in self.meetings]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(t("content.schema.bijeenkomsten_moeten_genummerd_1"))
@@ -322,10 +328,7 @@ class Case(_Document):
         if self.program == "mysupport":
             titles = tuple(step.title for step in self.steps)
             if titles != CONVERSATION_STEPS:
-                raise ValueError(
-                    t("content.schema.mysupport_casus_volgt_vijf")
-                    + "; ".join(CONVERSATION_STEPS)
-                )
+                raise ValueError(t("content.schema.mysupport_casus_volgt_vijf") + "; ".join(CONVERSATION_STEPS))
             if self.simulant_briefing is None:
                 raise ValueError(t("content.schema.mysupport_casus_heeft_simulant"))
         return self
@@ -352,10 +355,7 @@ class Card(_Document):
     def _mysupport_card_has_the_five_steps(self) -> Card:
         titles = tuple(step.title for step in self.steps)
         if self.program == "mysupport" and titles != CONVERSATION_STEPS:
-            raise ValueError(
-                t("content.schema.mysupport_gesprekskaartje_heeft_vijf")
-                + "; ".join(CONVERSATION_STEPS)
-            )
+            raise ValueError(t("content.schema.mysupport_gesprekskaartje_heeft_vijf") + "; ".join(CONVERSATION_STEPS))
         return self
 
 
@@ -462,9 +462,18 @@ def _quiz_and_tree_fields(item: FormItem) -> None:
 #: The roles of a regional network that content refers to as ``<regio:KEY>``. A region
 #: file names every one of them (another network replaces the file, not the programme).
 REGION_ROLES = (
-    "netwerk", "zorgkaart_adres", "ziekenhuis", "ziekenhuis_team", "ziekenhuis_mdo", "regionaal_mdo",
-    "consultatieteam", "gespecialiseerd_verpleegkundige", "thuiszorg", "huisartsenpost",
-    "behandelwensen_hulpmiddel", "behandelwensen_formulier",
+    "netwerk",
+    "zorgkaart_adres",
+    "ziekenhuis",
+    "ziekenhuis_team",
+    "ziekenhuis_mdo",
+    "regionaal_mdo",
+    "consultatieteam",
+    "gespecialiseerd_verpleegkundige",
+    "thuiszorg",
+    "huisartsenpost",
+    "behandelwensen_hulpmiddel",
+    "behandelwensen_formulier",
 )
 
 
@@ -489,7 +498,7 @@ class Region(_Document):
             raise ValueError("deze regio-rollen ontbreken: " + ", ".join(missing))
         unknown = sorted(set(self.roles) - set(REGION_ROLES))
         if unknown:
-            raise ValueError(t("content.onbekende_regio_rol", role=unknown[0], roles=', '.join(REGION_ROLES)))
+            raise ValueError(t("content.onbekende_regio_rol", role=unknown[0], roles=", ".join(REGION_ROLES)))
         return self
 
 
@@ -549,6 +558,8 @@ class DecisionTree(_Document):
             if node.id == node_id:
                 return node
         raise KeyError(node_id)
+
+
 class Conditions(_Document):
     """The implementation checklist; ``version`` goes up whenever a condition's text changes.
 
@@ -594,8 +605,9 @@ class CostInput(_Strict):
     @model_validator(mode="after")
     def _default_not_absurd(self) -> CostInput:
         if self.default > self.maximum:
-            raise ValueError(t("content.schema.standaardwaarde_groter_maximum",
-                               default=self.default, maximum=self.maximum))
+            raise ValueError(
+                t("content.schema.standaardwaarde_groter_maximum", default=self.default, maximum=self.maximum)
+            )
         return self
 
 
@@ -717,7 +729,16 @@ class Indicators(_Document):
 
 
 MODELS: dict[str, type[_Strict]] = {
-    "program": Program, "checklist": Checklist, "case": Case, "form": Form, "card": Card,
-    "deck": Deck, "region": Region, "tree": DecisionTree,
-    "conditions": Conditions, "costs": CostFormat, "planning": Planning, "indicators": Indicators,
+    "program": Program,
+    "checklist": Checklist,
+    "case": Case,
+    "form": Form,
+    "card": Card,
+    "deck": Deck,
+    "region": Region,
+    "tree": DecisionTree,
+    "conditions": Conditions,
+    "costs": CostFormat,
+    "planning": Planning,
+    "indicators": Indicators,
 }

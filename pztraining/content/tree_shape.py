@@ -46,18 +46,26 @@ def problems(tree: DecisionTree) -> list[TreeProblem]:
         labels = [choice.label for choice in node.choices]
         for j, choice in enumerate(node.choices):
             if choice.next not in index:
-                found.append(TreeProblem(f"nodes[{i}].choices[{j}].next",
-                                         t("content.tree.doodlopend_keuze_leidt_naar",
-                                           label=choice.label, next=choice.next)))
+                found.append(
+                    TreeProblem(
+                        f"nodes[{i}].choices[{j}].next",
+                        t("content.tree.doodlopend_keuze_leidt_naar", label=choice.label, next=choice.next),
+                    )
+                )
             if labels.count(choice.label) > 1 and labels.index(choice.label) == j:
-                found.append(TreeProblem(f"nodes[{i}].choices[{j}].label",
-                                         t("content.tree.keuze_komt_twee_keer", label=choice.label, id=node.id)))
+                found.append(
+                    TreeProblem(
+                        f"nodes[{i}].choices[{j}].label",
+                        t("content.tree.keuze_komt_twee_keer", label=choice.label, id=node.id),
+                    )
+                )
     found.extend(_loops(tree, index))
     reachable = _reachable(tree, index)
     for i, node in enumerate(tree.nodes):
         if node.id not in reachable:
-            found.append(TreeProblem(f"nodes[{i}]", t("content.tree.knoop_vanaf_niet_bereiken",
-                                                      id=node.id, start=tree.start)))
+            found.append(
+                TreeProblem(f"nodes[{i}]", t("content.tree.knoop_vanaf_niet_bereiken", id=node.id, start=tree.start))
+            )
     return found
 
 
@@ -86,9 +94,10 @@ def _loops(tree: DecisionTree, index: dict[str, int]) -> Iterator[TreeProblem]:
                 if (i, j) not in reported:
                     reported.add((i, j))
                     walk = trail + [node_id]
-                    circle = walk[walk.index(choice.next):] + [choice.next]
-                    yield TreeProblem(f"nodes[{i}].choices[{j}].next",
-                                      "lus: " + " → ".join(circle) + f" (keuze '{choice.label}')")
+                    circle = walk[walk.index(choice.next) :] + [choice.next]
+                    yield TreeProblem(
+                        f"nodes[{i}].choices[{j}].next", "lus: " + " → ".join(circle) + f" (keuze '{choice.label}')"
+                    )
                 continue
             yield from visit(choice.next, trail + [node_id])
 

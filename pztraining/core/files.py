@@ -30,8 +30,7 @@ from pztraining.core.os_errors import dutch_reason
 from pztraining.core.texts import t
 
 #: Errors of os.link on file systems without hard links (FAT and exFAT USB sticks, some shares).
-_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EXDEV, errno.EMLINK,
-                  errno.EACCES}
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EXDEV, errno.EMLINK, errno.EACCES}
 
 
 class WriteError(PztrainingError):
@@ -158,8 +157,13 @@ def folder_for(folder: Path, names: Iterable[str], stem: str, now: datetime) -> 
     raise WriteError(folder / base, t("files.veel_mappen_naam"))
 
 
-def write_files(folder: Path, writers: Mapping[str, Callable[[Path], object]], *, overwrite: bool = False,
-                ours: Collection[str] = ()) -> list[Path]:
+def write_files(
+    folder: Path,
+    writers: Mapping[str, Callable[[Path], object]],
+    *,
+    overwrite: bool = False,
+    ours: Collection[str] = (),
+) -> list[Path]:
     """Write a set of files into ``folder``, all or nothing; returns their paths.
 
     ``writers`` maps a relative name (``a.csv``, ``reveal.js/dist/reveal.css``) to a function
@@ -172,8 +176,9 @@ def write_files(folder: Path, writers: Mapping[str, Callable[[Path], object]], *
     folder = Path(folder)
     targets = {name: folder / name for name in writers}
     replaceable = set(ours)
-    taken = [path for name, path in targets.items()
-             if not overwrite and name not in replaceable and os.path.lexists(path)]
+    taken = [
+        path for name, path in targets.items() if not overwrite and name not in replaceable and os.path.lexists(path)
+    ]
     if taken:
         raise AlreadyExists(taken[0], len(taken) - 1)
     made_folders: list[Path] = []
@@ -217,8 +222,15 @@ def _undo(created: list[Path], folders: list[Path]) -> None:
             pass
 
 
-def write_folder(folder: Path, writers: Mapping[str, Callable[[Path], object]], stem: str, now: datetime, *,
-                 overwrite: bool = False, ours: Collection[str] = ()) -> Path:
+def write_folder(
+    folder: Path,
+    writers: Mapping[str, Callable[[Path], object]],
+    stem: str,
+    now: datetime,
+    *,
+    overwrite: bool = False,
+    ours: Collection[str] = (),
+) -> Path:
     """Write a set of files into ``folder`` or, when it holds anything else, a new dated subfolder.
 
     Returns the folder the files are in (say it to the user when it is not ``folder``). See

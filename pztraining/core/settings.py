@@ -156,8 +156,15 @@ def _convert(name: str, value: Any, source: str) -> Any:
             number = int(text)
         minimum = 1 if name == "anonymous_batch" else 0
         if number is None or number < minimum:
-            raise SettingsError(t("settings.bad_value", name=name, value=text, source=source,
-                                  kind=t("settings.kind.int", minimum=minimum)))
+            raise SettingsError(
+                t(
+                    "settings.bad_value",
+                    name=name,
+                    value=text,
+                    source=source,
+                    kind=t("settings.kind.int", minimum=minimum),
+                )
+            )
         return number
     return text
 
@@ -171,8 +178,7 @@ def _config_file(path: str, _mtime: float) -> dict[str, Any]:
         raise SettingsError(t("settings.bad_file", path=path, problem=str(exc))) from None
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise SettingsError(t("settings.unknown_keys", path=path, keys=", ".join(unknown),
-                              known=", ".join(FIELDS)))
+        raise SettingsError(t("settings.unknown_keys", path=path, keys=", ".join(unknown), known=", ".join(FIELDS)))
     return data
 
 
@@ -196,8 +202,9 @@ def read(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings
     unknown = set(given) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown settings: {sorted(unknown)}")
-    from_env = {name: _convert(name, environ[var], var) for name, var in FIELDS.items()
-                if environ.get(var, "").strip() != ""}
+    from_env = {
+        name: _convert(name, environ[var], var) for name, var in FIELDS.items() if environ.get(var, "").strip() != ""
+    }
     data_dir = given.get("data_dir", from_env.get("data_dir"))
     raw_file, path = _from_file(environ, data_dir)
     from_file = {name: _convert(name, value, path) for name, value in raw_file.items()}
@@ -259,9 +266,11 @@ class Context:
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Context:
         environ = _environ() if environ is None else environ
-        return cls(user=(environ.get(LOGIN_VARIABLE) or "").strip(),
-                   service_prefix=environ.get(SERVICE_PREFIX_VARIABLE, ""),
-                   query=environ.get("QUERY_STRING", ""))
+        return cls(
+            user=(environ.get(LOGIN_VARIABLE) or "").strip(),
+            service_prefix=environ.get(SERVICE_PREFIX_VARIABLE, ""),
+            query=environ.get("QUERY_STRING", ""),
+        )
 
 
 #: The variable through which JupyterHub tells a server (and its kernels) its user.

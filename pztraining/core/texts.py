@@ -683,7 +683,8 @@ NL: dict[str, str] = {
         "Trainers loggen in via de hub en krijgen hun Draaiboek in Voila; telefoons gebruiken de zaalserver "
         "op /services/room/ zonder in te loggen. Bijvoorbeeld: "
         "pztraining hub --config --db postgresql+psycopg://pz@/pztraining --public-url https://training.example.nl "
-        "--admin beheer > jupyterhub_config.py. Wie mag inloggen, staat in de gebruikerslijst (pztraining users add)."),
+        "--admin beheer > jupyterhub_config.py. Wie mag inloggen, staat in de gebruikerslijst (pztraining users add)."
+    ),
     "cli.opt.hub_config": "druk de jupyterhub_config.py af voor deze installatie",
     "cli.opt.hub_db": "de gedeelde database (SQLAlchemy-URL, PostgreSQL); standaard $PZTRAINING_DB",
     "cli.opt.public_url": "het adres waarop telefoons en trainers de hub bereiken (https://…); standaard $PZTRAINING_PUBLIC_URL",
@@ -729,10 +730,12 @@ NL: dict[str, str] = {
     "kt.entered.negative": "Een negatief getal kan hier niet; vul 0 of meer in.",
     "kt.entered.too_high": "Meer dan {top} {unit} kan niet kloppen; controleer het getal.",
     "kt.entered.title": "Indicatoren invoeren die niet gemeten worden",
-    "kt.entered.intro": ("Deze indicatoren van dit programma (bijvoorbeeld tijdige opname, tevredenheid van "
-                         "cliënten en naasten, casusdoorlooptijd) staan niet in de "
-                         "formulieren. Vul ze hier per periode in; ze staan dan als 'ingevoerd' naast de gemeten "
-                         "indicatoren. Een nieuwe invoer voor dezelfde periode vervangt de vorige in tabel en rapport."),
+    "kt.entered.intro": (
+        "Deze indicatoren van dit programma (bijvoorbeeld tijdige opname, tevredenheid van "
+        "cliënten en naasten, casusdoorlooptijd) staan niet in de "
+        "formulieren. Vul ze hier per periode in; ze staan dan als 'ingevoerd' naast de gemeten "
+        "indicatoren. Een nieuwe invoer voor dezelfde periode vervangt de vorige in tabel en rapport."
+    ),
     "kt.entered.indicator": "Indicator",
     "kt.entered.period": "Periode",
     "kt.entered.value": "Waarde",
@@ -741,10 +744,8 @@ NL: dict[str, str] = {
     "kt.entered.save": "Invoer opslaan",
     "kt.entered.saved": "{label} voor {period} opgeslagen: {value} {unit}.",
     "kt.entered.list": "Ingevoerde indicatoren",
-
     # --- hub-decks: the beamer page linked from the Draaiboek
     "panel.beamer": "Code en QR-code groot op de beamer",
-
     # ---- issue 20: exports
     "export.yes": "ja",
     "export.no": "nee",
@@ -752,28 +753,36 @@ NL: dict[str, str] = {
     "borging.csv_folder": "borging",
     "handout.folder": "hand-outs",
     "slides.folder": "dia",
-    "files.exists": ("{path} bestaat al; er is niets veranderd. Kies een andere naam met --out, of vervang het "
-                     "met --overwrite."),
-    "files.exists_more": ("{path} en nog {others} andere bestanden bestaan al; er is niets veranderd. Kies een "
-                          "andere map met --out, of vervang ze met --overwrite."),
+    "files.exists": (
+        "{path} bestaat al; er is niets veranderd. Kies een andere naam met --out, of vervang het met --overwrite."
+    ),
+    "files.exists_more": (
+        "{path} en nog {others} andere bestanden bestaan al; er is niets veranderd. Kies een "
+        "andere map met --out, of vervang ze met --overwrite."
+    ),
     "files.not_a_folder": "er staat al een bestand met die naam, geen map",
     "files.subfolder": "{folder} bevat al andere bestanden; die blijven zoals ze zijn. Nieuwe map: {path}",
     "cli.opt.overwrite": "vervang een bestaand bestand met dezelfde naam (zonder deze optie wordt niets vervangen)",
     "cli.opt.borging_format": "xlsx, csv (een map met bestanden) of html",
     # ---- issue 20: input
-    "room.error.bad_text": ("Je tekst bevat een teken dat niet bewaard kan worden (een onzichtbaar stuurteken). "
-                            "Haal het weg of typ de tekst opnieuw, en verstuur dan nog eens."),
+    "room.error.bad_text": (
+        "Je tekst bevat een teken dat niet bewaard kan worden (een onzichtbaar stuurteken). "
+        "Haal het weg of typ de tekst opnieuw, en verstuur dan nog eens."
+    ),
     "room.error.method": "Dit kan op deze pagina niet.",
-    "room.error.training_over": ("Deze training is afgelopen: de code werkt niet meer. Heb je nog iets in te "
-                                 "vullen? Vraag het de trainer."),
+    "room.error.training_over": (
+        "Deze training is afgelopen: de code werkt niet meer. Heb je nog iets in te vullen? Vraag het de trainer."
+    ),
     "web.error.title": "Foutmelding",
     "web.error.401": "Je bent niet aangemeld. Open de app met de link die je kreeg.",
     "web.error.403": "Dit mag niet, of de pagina is verlopen. Laad haar opnieuw.",
     "web.error.413": "Dit is te veel om in één keer te versturen.",
     "web.error.4xx": "Dit verzoek kan niet worden uitgevoerd.",
     "web.login.title": "Aanmelden",
-    "web.login.text": ("Open de apps met de link die 'pztraining serve' liet zien (met de toegangscode erin), "
-                       "of vul de toegangscode hier in."),
+    "web.login.text": (
+        "Open de apps met de link die 'pztraining serve' liet zien (met de toegangscode erin), "
+        "of vul de toegangscode hier in."
+    ),
     "web.login.field": "Toegangscode",
     "web.login.go": "Aanmelden",
     "web.login.wrong": "Deze toegangscode klopt niet.",
@@ -784,21 +793,28 @@ NL: dict[str, str] = {
     "form.kept_on_phone": "Bewaard op deze telefoon. Een anoniem formulier gaat pas naar de trainer als je het verstuurt.",
     "part.form.pending": "ontvangen, wordt anoniem bewaard",
     "panel.form.batches": "Anonieme antwoorden worden per groepje bewaard, niet één voor één: de laatste tellen mee zodra je het formulier sluit.",
-
     # ---- issue 20: hubhost
-    "hub.login_window_closed": ("Voor deze naam is nog geen wachtwoord gekozen en de termijn daarvoor is voorbij. "
-                                "Vraag de beheerder je opnieuw toe te voegen; log daarna binnen de termijn in."),
+    "hub.login_window_closed": (
+        "Voor deze naam is nog geen wachtwoord gekozen en de termijn daarvoor is voorbij. "
+        "Vraag de beheerder je opnieuw toe te voegen; log daarna binnen de termijn in."
+    ),
     "cli.opt.first_login_hours": "zoveel uur mag deze naam bij de eerste keer inloggen zelf een wachtwoord kiezen (standaard 24)",
-    "cli.users.first_login": ("Eerste keer inloggen (zelf een wachtwoord kiezen) kan tot {until}. Daarna niet meer, "
-                              "tot je deze opdracht opnieuw geeft; een naam die al een wachtwoord heeft, houdt dat."),
+    "cli.users.first_login": (
+        "Eerste keer inloggen (zelf een wachtwoord kiezen) kan tot {until}. Daarna niet meer, "
+        "tot je deze opdracht opnieuw geeft; een naam die al een wachtwoord heeft, houdt dat."
+    ),
     "cli.bad_hours": "'{value}' is geen aantal uren van 1 t/m 720.",
-    "server.foreign_host": ("Geweigerd: deze server is alleen te openen via zijn eigen adres (bijv. http://127.0.0.1 "
-                            "of http://localhost), niet via een andere naam."),
+    "server.foreign_host": (
+        "Geweigerd: deze server is alleen te openen via zijn eigen adres (bijv. http://127.0.0.1 "
+        "of http://localhost), niet via een andere naam."
+    ),
     "server.stopped_at_once": "De server op poort {port} stopte meteen; is die poort al bezet?{hint}",
     "server.see_log": " Zie {path}.",
     "server.no_answer": "De server reageert niet binnen {seconds} seconden op {url}.",
-    "server.port_taken": ("Poort {port} ({server}) is al in gebruik, misschien door een andere 'pztraining serve'. "
-                          "Stop die eerst, of kies een andere poort met {option}."),
+    "server.port_taken": (
+        "Poort {port} ({server}) is al in gebruik, misschien door een andere 'pztraining serve'. "
+        "Stop die eerst, of kies een andere poort met {option}."
+    ),
     "server.port_unusable": "Poort {port} op {host} ({server}) kan niet worden gebruikt: {reason}.",
     "server.name.trainer": "trainerserver",
     "server.name.room": "zaalserver",
@@ -1147,8 +1163,9 @@ NL: dict[str, str] = {
     "part.new_item.close": "Melding sluiten",
     "part.still_open": "Nog open voor jou",
     "part.all_done": "Je hebt alles ingevuld wat nu openstaat.",
-    "part.anonymous_note": ("Dit formulier is anoniem: je naam wordt er niet bij bewaard en de trainer "
-                            "ziet niet wie wat heeft geantwoord."),
+    "part.anonymous_note": (
+        "Dit formulier is anoniem: je naam wordt er niet bij bewaard en de trainer ziet niet wie wat heeft geantwoord."
+    ),
     "part.form.draft_phone": "bezig (bewaard op deze telefoon)",
     "form.required_note": "* = verplicht",
     "form.required": "verplicht",
@@ -1163,39 +1180,52 @@ NL: dict[str, str] = {
     "kt.cost.year": "Jaar {n} van de looptijd {mark}",
     "kt.cost.one_year": "Per jaar (looptijd korter dan een jaar) {mark}",
     "kt.cost.total_run": "Totaal over de looptijd ({weeks} weken)",
-    "kt.cost.relation_below": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
-                               "({difference} minder)."),
-    "kt.cost.relation_above": ("Deze raming komt op {total}: {percent}% van het richtbedrag van {example} "
-                               "({difference} meer)."),
-    "kt.cost.origin_legend": ("Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
-                              "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
-                              "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."),
+    "kt.cost.relation_below": (
+        "Deze raming komt op {total}: {percent}% van het richtbedrag van {example} ({difference} minder)."
+    ),
+    "kt.cost.relation_above": (
+        "Deze raming komt op {total}: {percent}% van het richtbedrag van {example} ({difference} meer)."
+    ),
+    "kt.cost.origin_legend": (
+        "Herkomst van elk getal: (bron) uit de bron van dit format; (voorstel van pztraining) "
+        "ons voorstel, vervang het door een eigen cijfer; (eigen cijfer) door de organisatie "
+        "ingevuld; (nog in te vullen) alleen de organisatie kent dit getal."
+    ),
     "tree.board": "De beslisboom op het scherm: de dikke lijnen zijn de routes van de zaal ({count} antwoorden).",
     "kt.entered.any_program": "(alle programma's; ingevoerd voor schema 18)",
     # --- onesource ---
     "cli.completion": "druk een script af dat opdrachten en opties aanvult in de shell (bash)",
     "cli.completion.description": (
         "Druk een script af waarmee de shell opdrachten, acties en opties van pztraining aanvult met Tab. "
-        "Gebruik: eval \"$(pztraining completion bash)\" (bijvoorbeeld in ~/.bashrc)."),
+        'Gebruik: eval "$(pztraining completion bash)" (bijvoorbeeld in ~/.bashrc).'
+    ),
     "cli.opt.shell": "de shell (nu alleen bash)",
     "cli.docs.title": "Opdrachten van pztraining",
-    "cli.docs.intro": ("Dit bestand wordt gemaakt uit de tabel met opdrachten (pztraining/cli/table.py), net als "
-                       "de hulp (--help) en de aanvulling in de shell (pztraining completion bash)."),
+    "cli.docs.intro": (
+        "Dit bestand wordt gemaakt uit de tabel met opdrachten (pztraining/cli/table.py), net als "
+        "de hulp (--help) en de aanvulling in de shell (pztraining completion bash)."
+    ),
     "kt.period.unknown": "Onbekende indeling '{per}'; kies uit {periods}.",
     "res.questions_changed": "Sommige vragen zijn tussen trainingen gewijzigd; zij staan apart (zie Wijzigingen).",
     # --- rls ---
     "cli.db": "de database inrichten bij gebruik op een server (migreren, rollen)",
-    "cli.db.description": ("Richt PostgreSQL in voor gebruik op een server: 'migrate' brengt de tabellen bij "
-                           "(met de URL van de eigenaar), 'grant' maakt van een inlogrol een rol voor de servers "
-                           "(alleen rijen lezen en schrijven, geen tabellen wijzigen)."),
+    "cli.db.description": (
+        "Richt PostgreSQL in voor gebruik op een server: 'migrate' brengt de tabellen bij "
+        "(met de URL van de eigenaar), 'grant' maakt van een inlogrol een rol voor de servers "
+        "(alleen rijen lezen en schrijven, geen tabellen wijzigen)."
+    ),
     "cli.db.migrate": "breng de tabellen bij tot de nieuwste versie (als eigenaar van de tabellen)",
     "cli.db.grant": "geef een inlogrol van PostgreSQL de rechten van een server (per organisatie of alle)",
     "cli.db.need_action": "Kies migrate of grant. Zie 'pztraining db --help'.",
     "cli.db.migrated": "Database {where} heeft schemaversie {version}.",
-    "cli.db.granted_bound": ("Rol {role} mag rijen lezen en schrijven van één organisatie: die van de server "
-                             "(PZTRAINING_ORGANISATION). Tabellen wijzigen mag de rol niet."),
-    "cli.db.granted_every": ("Rol {role} mag rijen lezen en schrijven van alle organisaties (deelnemersdienst, "
-                             "coördinatoren). Tabellen wijzigen mag de rol niet."),
+    "cli.db.granted_bound": (
+        "Rol {role} mag rijen lezen en schrijven van één organisatie: die van de server "
+        "(PZTRAINING_ORGANISATION). Tabellen wijzigen mag de rol niet."
+    ),
+    "cli.db.granted_every": (
+        "Rol {role} mag rijen lezen en schrijven van alle organisaties (deelnemersdienst, "
+        "coördinatoren). Tabellen wijzigen mag de rol niet."
+    ),
     "cli.metavar.db_role": "ROL",
     "cli.opt.db_role": "de inlogrol in PostgreSQL (maak hem eerst aan: CREATE ROLE ... LOGIN PASSWORD ...)",
     "cli.opt.every_organisation": "de rol ziet alle organisaties (voor de deelnemersdienst en coördinatoren)",

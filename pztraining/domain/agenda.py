@@ -40,8 +40,10 @@ def find_meeting(program: Program, number: int) -> Meeting:
 def plan_meeting(meeting: Meeting, start: datetime, target: int | None = None) -> list[AgendaRow]:
     """The blocks of ``meeting`` on the clock from ``start``, shortened to ``target`` minutes."""
     lengths = shorten(*meeting.lengths(), meeting.minutes if target is None else target)
-    return [AgendaRow(block, slot.start, slot.end, slot.minutes)
-            for block, slot in zip(meeting.blocks, timeline(lengths, start))]
+    return [
+        AgendaRow(block, slot.start, slot.end, slot.minutes)
+        for block, slot in zip(meeting.blocks, timeline(lengths, start))
+    ]
 
 
 def parse_clock(text: str) -> time:
@@ -72,8 +74,12 @@ def format_agenda(program: Program, meeting: Meeting, rows: list[AgendaRow]) -> 
     head = [
         program.title,
         t("handout.attendance.meeting", number=meeting.number, title=meeting.title),
-        t("agenda.min_gepland_min_minimaal",
-          total=total, minutes=meeting.minutes, minimum_minutes=meeting.minimum_minutes),
+        t(
+            "agenda.min_gepland_min_minimaal",
+            total=total,
+            minutes=meeting.minutes,
+            minimum_minutes=meeting.minimum_minutes,
+        ),
         "",
     ]
     block = t("agenda.col.block")
@@ -82,8 +88,9 @@ def format_agenda(program: Program, meeting: Meeting, rows: list[AgendaRow]) -> 
     for r in rows:
         minutes = f"{r.minutes:>3}"
         note = t("agenda.was", minutes=r.block.minutes) if r.shortened_by else ""
-        lines.append(f"{r.start:%H:%M}-{r.end:%H:%M}  {minutes}  {r.block.title:<{title_width}}  "
-                     f"{leads_label(r.block)}{note}")
+        lines.append(
+            f"{r.start:%H:%M}-{r.end:%H:%M}  {minutes}  {r.block.title:<{title_width}}  {leads_label(r.block)}{note}"
+        )
     end = rows[-1].end if rows else None
     foot = ["", t("agenda.einde_totaal_min", end=end, total=total)] if end else []
     return "\n".join(head + lines + foot) + "\n"
@@ -95,5 +102,13 @@ def start_on(day: datetime | None, clock: time) -> datetime:
     return datetime.combine(base.date(), clock)
 
 
-__all__ = ["AgendaRow", "find_meeting", "format_agenda", "leads_label", "parse_clock",
-           "plan_meeting", "role_label", "start_on"]
+__all__ = [
+    "AgendaRow",
+    "find_meeting",
+    "format_agenda",
+    "leads_label",
+    "parse_clock",
+    "plan_meeting",
+    "role_label",
+    "start_on",
+]

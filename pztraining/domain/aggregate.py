@@ -25,9 +25,29 @@ MIN_PAIRS_FOR_TEST = 6
 SCALE_POINTS = {"agreement": list(range(1, 6)), "scale10": list(range(11))}
 NUMERIC = ("agreement", "scale10")
 
-TIDY_COLUMNS = ["training_id", "training", "organisation", "program", "meeting", "meeting_date", "form",
-                "purpose", "item", "item_key", "item_type", "item_text", "participant", "name", "anonymous",
-                "paper", "submission", "respondent", "value", "value_num", "value_text"]
+TIDY_COLUMNS = [
+    "training_id",
+    "training",
+    "organisation",
+    "program",
+    "meeting",
+    "meeting_date",
+    "form",
+    "purpose",
+    "item",
+    "item_key",
+    "item_type",
+    "item_text",
+    "participant",
+    "name",
+    "anonymous",
+    "paper",
+    "submission",
+    "respondent",
+    "value",
+    "value_num",
+    "value_text",
+]
 
 
 @dataclass(frozen=True)
@@ -61,8 +81,13 @@ def pseudonym_codes(participants: Iterable[Any]) -> dict[int, tuple[str, str]]:
     return {p.id: (f"D{n:02d}", p.name) for n, p in enumerate(people, start=1)}
 
 
-def tidy_answers(rows: Iterable[dict[str, Any]], trainings: dict[int, TrainingInfo], forms: dict[str, Form],
-                 codes: dict[int, dict[int, tuple[str, str]]], with_names: bool = False) -> pd.DataFrame:
+def tidy_answers(
+    rows: Iterable[dict[str, Any]],
+    trainings: dict[int, TrainingInfo],
+    forms: dict[str, Form],
+    codes: dict[int, dict[int, tuple[str, str]]],
+    with_names: bool = False,
+) -> pd.DataFrame:
     """One row per answer. ``rows`` come from ``Store.answer_rows``; ``codes`` per training.
 
     Items are described as they were asked (the form as opened), falling back to the
@@ -92,16 +117,31 @@ def tidy_answers(rows: Iterable[dict[str, Any]], trainings: dict[int, TrainingIn
             participant, name = codes.get(row["training_id"], {}).get(row["participant_id"], ("?", ""))
         dates = training.meeting_dates
         meeting_date = dates[row["meeting"] - 1] if 0 < row["meeting"] <= len(dates) else None
-        records.append({
-            "training_id": training.id, "training": training.name, "organisation": training.organisation,
-            "program": training.program, "meeting": row["meeting"], "meeting_date": meeting_date,
-            "form": row["form_id"], "purpose": form.purpose if form else "",
-            "item": row["item_id"], "item_key": row["item_id"] if version == 1 else f"{row['item_id']}@{version}",
-            "item_type": item["type"], "item_text": item["text"], "participant": participant,
-            "name": name if with_names else "", "anonymous": bool(row.get("anonymous")),
-            "paper": bool(row.get("paper")), "submission": row["submission"], "respondent": participant,
-            "value": value, "value_num": number, "value_text": text,
-        })
+        records.append(
+            {
+                "training_id": training.id,
+                "training": training.name,
+                "organisation": training.organisation,
+                "program": training.program,
+                "meeting": row["meeting"],
+                "meeting_date": meeting_date,
+                "form": row["form_id"],
+                "purpose": form.purpose if form else "",
+                "item": row["item_id"],
+                "item_key": row["item_id"] if version == 1 else f"{row['item_id']}@{version}",
+                "item_type": item["type"],
+                "item_text": item["text"],
+                "participant": participant,
+                "name": name if with_names else "",
+                "anonymous": bool(row.get("anonymous")),
+                "paper": bool(row.get("paper")),
+                "submission": row["submission"],
+                "respondent": participant,
+                "value": value,
+                "value_num": number,
+                "value_text": text,
+            }
+        )
     frame = pd.DataFrame.from_records(_in_shown_order(records), columns=TIDY_COLUMNS)
     if not with_names:
         frame = frame.drop(columns=["name"])
@@ -126,8 +166,16 @@ def _in_shown_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         first = answers[0]
         code = first["participant"]
         content = tuple((r["item"], answer_key(r["value"])) for r in sorted(answers, key=lambda r: r["item"]))
-        return (first["training_id"], first["meeting"], first["form"], code == "", len(code), code,
-                first["paper"] and not first["anonymous"], content)
+        return (
+            first["training_id"],
+            first["meeting"],
+            first["form"],
+            code == "",
+            len(code),
+            code,
+            first["paper"] and not first["anonymous"],
+            content,
+        )
 
     shown: list[dict[str, Any]] = []
     numbers: dict[tuple[Any, ...], int] = {}
@@ -152,8 +200,12 @@ def item_changes(tidy: pd.DataFrame) -> pd.DataFrame:
     if changed.empty:
         return pd.DataFrame(columns=["form", "item", "item_key", "item_type", "item_text", "trainings"])
     rows = tidy.merge(changed, on=["form", "item"])
-    return (rows.groupby(["form", "item", "item_key", "item_type", "item_text"])["training"]
-            .agg(lambda names: ", ".join(sorted(set(names)))).rename("trainings").reset_index())
+    return (
+        rows.groupby(["form", "item", "item_key", "item_type", "item_text"])["training"]
+        .agg(lambda names: ", ".join(sorted(set(names))))
+        .rename("trainings")
+        .reset_index()
+    )
 
 
 def item_summary(tidy: pd.DataFrame, by: Iterable[str] = ("program", "form")) -> pd.DataFrame:
@@ -172,8 +224,13 @@ def item_summary(tidy: pd.DataFrame, by: Iterable[str] = ("program", "form")) ->
     for key in keys:
         frame[key] = frame[key].astype("category")
     grouped = frame.groupby(keys, sort=False, observed=True)
-    out = grouped.agg(n=("value_num", "size"), mean=("value_num", "mean"), median=("value_num", "median"),
-                      std=("value_num", "std"), share_agree=("agree", "mean")).reset_index()
+    out = grouped.agg(
+        n=("value_num", "size"),
+        mean=("value_num", "mean"),
+        median=("value_num", "median"),
+        std=("value_num", "std"),
+        share_agree=("agree", "mean"),
+    ).reset_index()
     for key in keys:
         out[key] = out[key].astype(object)
     return out[columns]
@@ -247,8 +304,13 @@ def pairs(tidy: pd.DataFrame) -> pd.DataFrame:
     if before.empty or after.empty:
         return pd.DataFrame(columns=columns)
     keys = ["training_id", "training", "participant", "item_key"]
-    merged = (before.groupby(keys + ["item_text"])["value_num"].last().rename("before").reset_index()
-              .merge(after.groupby(keys)["value_num"].last().rename("after").reset_index(), on=keys))
+    merged = (
+        before.groupby(keys + ["item_text"])["value_num"]
+        .last()
+        .rename("before")
+        .reset_index()
+        .merge(after.groupby(keys)["value_num"].last().rename("after").reset_index(), on=keys)
+    )
     merged["change"] = merged["after"] - merged["before"]
     return merged[columns]
 
@@ -258,12 +320,23 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
 
     ``note`` says in Dutch why there is no test (too few pairs, anonymous evaluation).
     """
-    columns = ["item_key", "item_text", "n_pairs", "mean_before", "mean_after", "mean_change",
-               "statistic", "p_value", "note"]
+    columns = [
+        "item_key",
+        "item_text",
+        "n_pairs",
+        "mean_before",
+        "mean_after",
+        "mean_change",
+        "statistic",
+        "p_value",
+        "note",
+    ]
     paired = pairs(tidy)
     numeric = tidy[tidy["item_type"].isin(NUMERIC)]
-    asked_both = sorted(set(numeric.loc[numeric["purpose"] == "voorbereiding", "item_key"])
-                        & set(numeric.loc[numeric["purpose"] == "evaluatie", "item_key"]))
+    asked_both = sorted(
+        set(numeric.loc[numeric["purpose"] == "voorbereiding", "item_key"])
+        & set(numeric.loc[numeric["purpose"] == "evaluatie", "item_key"])
+    )
     rows = []
     for item_key in asked_both:
         mine = paired[paired["item_key"] == item_key]
@@ -273,8 +346,7 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
         if n == 0:
             evaluation = numeric[(numeric["item_key"] == item_key) & (numeric["purpose"] == "evaluatie")]
             anonymous = evaluation["anonymous"].all()
-            note = (t("report.geen_paren_evaluatie_was")
-                    if anonymous else t("report.geen_paren_niemand_vulde"))
+            note = t("report.geen_paren_evaluatie_was") if anonymous else t("report.geen_paren_niemand_vulde")
         elif n < min_pairs:
             note = t("report.weinig_paren_voor_toets", n=n, min_pairs=min_pairs)
         elif (mine["change"] == 0).all():
@@ -285,9 +357,19 @@ def before_after(tidy: pd.DataFrame, min_pairs: int = MIN_PAIRS_FOR_TEST) -> pd.
             result = wilcoxon(mine["before"], mine["after"])
             statistic, p_value = float(result.statistic), float(result.pvalue)
             note = "Wilcoxon-toets voor gepaarde waarnemingen."
-        rows.append((item_key, text, n, mine["before"].mean() if n else np.nan,
-                     mine["after"].mean() if n else np.nan, mine["change"].mean() if n else np.nan,
-                     statistic, p_value, note))
+        rows.append(
+            (
+                item_key,
+                text,
+                n,
+                mine["before"].mean() if n else np.nan,
+                mine["after"].mean() if n else np.nan,
+                mine["change"].mean() if n else np.nan,
+                statistic,
+                p_value,
+                note,
+            )
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -311,9 +393,12 @@ def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[
         counted = pd.DataFrame(columns=keys + ["answered", "paper_forms"])
     else:
         phone = ~tidy["paper"] & ((tidy["participant"] != "") | tidy["anonymous"])
-        counted = (tidy.assign(answered=tidy["submission"].where(phone),
-                               paper_forms=tidy["submission"].where(tidy["paper"]))
-                   .groupby(keys)[["answered", "paper_forms"]].nunique().reset_index())
+        counted = (
+            tidy.assign(answered=tidy["submission"].where(phone), paper_forms=tidy["submission"].where(tidy["paper"]))
+            .groupby(keys)[["answered", "paper_forms"]]
+            .nunique()
+            .reset_index()
+        )
     out = opened.merge(counted, on=keys, how="left")
     for column in ("answered", "paper_forms"):
         out[column] = out[column].fillna(0).astype(int)
@@ -325,17 +410,30 @@ def response_rates(tidy: pd.DataFrame, opened: pd.DataFrame, participants: dict[
 
 def roleplay_summary(turns: pd.DataFrame) -> pd.DataFrame:
     """Per practice group: turns played, planned and actual minutes, turns over time."""
-    columns = ["training", "meeting", "group", "turns", "planned_minutes", "actual_minutes",
-               "mean_turn_seconds", "over_time", "harder"]
+    columns = [
+        "training",
+        "meeting",
+        "group",
+        "turns",
+        "planned_minutes",
+        "actual_minutes",
+        "mean_turn_seconds",
+        "over_time",
+        "harder",
+    ]
     if turns.empty:
         return pd.DataFrame(columns=columns)
-    grouped = (turns.assign(over=turns["actual_seconds"] > turns["planned_seconds"],
-                            harder=turns["variant"] == "moeilijker")
-               .groupby(["training", "meeting", "group"], sort=False))
-    out = grouped.agg(turns=("turn", "count"), planned=("planned_seconds", "sum"), actual=("actual_seconds", "sum"),
-                      mean_turn_seconds=("actual_seconds", "mean"), over_time=("over", "sum"),
-                      harder=("harder", "sum")).reset_index()
+    grouped = turns.assign(
+        over=turns["actual_seconds"] > turns["planned_seconds"], harder=turns["variant"] == "moeilijker"
+    ).groupby(["training", "meeting", "group"], sort=False)
+    out = grouped.agg(
+        turns=("turn", "count"),
+        planned=("planned_seconds", "sum"),
+        actual=("actual_seconds", "sum"),
+        mean_turn_seconds=("actual_seconds", "mean"),
+        over_time=("over", "sum"),
+        harder=("harder", "sum"),
+    ).reset_index()
     out["planned_minutes"] = out["planned"] / 60
     out["actual_minutes"] = out["actual"] / 60
     return out[columns]
-

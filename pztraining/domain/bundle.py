@@ -55,6 +55,7 @@ class ForeignBundle(BundleError):
 
 # ------------------------------------------------------------------ the content's shape
 
+
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False)
 
@@ -196,14 +197,17 @@ class Content(_Part):
         for a in self.answers:
             if (a.meeting, a.form_id) in anonymous:
                 raise ValueError("answers: a named answer on an anonymous form")
-            if a.participant is not None and (a.participant not in refs or named[a.meeting, a.form_id,
-                                                                                 a.participant] > 1):
+            if a.participant is not None and (
+                a.participant not in refs or named[a.meeting, a.form_id, a.participant] > 1
+            ):
                 raise ValueError("answers: unknown participant, or one twice")
-        for name, keys in (("meetings", [r.meeting for r in self.meetings]),
-                           ("checklist", [c.item_id for c in self.checklist]),
-                           ("quiz_reveals", [(r.meeting, r.form_id, r.item_id) for r in self.quiz_reveals]),
-                           ("roleplay", [(g.meeting, g.name) for g in self.roleplay]),
-                           ("case_shares", [(s.meeting, s.case_id) for s in self.case_shares])):
+        for name, keys in (
+            ("meetings", [r.meeting for r in self.meetings]),
+            ("checklist", [c.item_id for c in self.checklist]),
+            ("quiz_reveals", [(r.meeting, r.form_id, r.item_id) for r in self.quiz_reveals]),
+            ("roleplay", [(g.meeting, g.name) for g in self.roleplay]),
+            ("case_shares", [(s.meeting, s.case_id) for s in self.case_shares]),
+        ):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"{name}: twice")
         return self
@@ -211,10 +215,12 @@ class Content(_Part):
 
 # ------------------------------------------------------------------ writing and reading
 
+
 def canonical(content: Any) -> bytes:
     """The bytes the checksum is taken over: JSON with sorted keys, no spaces, UTF-8."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def checksum(content: Any) -> str:
@@ -235,6 +241,7 @@ def data_checksum(content: dict[str, Any]) -> str:
 
 def _order(content: dict[str, Any]) -> dict[str, Any]:
     """Every list in an order of its own content, so the file says nothing about when rows came in."""
+
     def by_content(rows: list[Any]) -> list[Any]:
         return sorted(rows, key=canonical)
 
@@ -247,16 +254,24 @@ def _order(content: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
-def seal(rows: dict[str, Any], *, organisation: str, exported_at: datetime, version: str,
-         schema_version: int) -> tuple[str, str]:
+def seal(
+    rows: dict[str, Any], *, organisation: str, exported_at: datetime, version: str, schema_version: int
+) -> tuple[str, str]:
     """The bundle file's text for one training as the store read it (and its checksum).
 
     ``rows`` is :meth:`pztraining.store.Store.training_bundle`'s dict; ``organisation`` the one
     the bundle is for (see :func:`export_organisation`).
     """
     try:
-        model = Content.model_validate({**rows, "organisation": organisation, "exported_at": exported_at,
-                                        "pztraining": version, "schema_version": schema_version})
+        model = Content.model_validate(
+            {
+                **rows,
+                "organisation": organisation,
+                "exported_at": exported_at,
+                "pztraining": version,
+                "schema_version": schema_version,
+            }
+        )
     except ValidationError as exc:  # the store gave what it holds: only a bug or a hand-edited database
         raise BundleError(t("bundle.cannot_make", where=_where(exc))) from None
     content = _order(model.model_dump(mode="json"))
@@ -264,8 +279,12 @@ def seal(rows: dict[str, Any], *, organisation: str, exported_at: datetime, vers
         digest = checksum(content)
     except ValueError:  # a NaN or infinity among the answers: no JSON can carry it
         raise BundleError(t("bundle.cannot_make", where="answers")) from None
-    text = json.dumps({"format": FORMAT, "version": VERSION, "checksum": digest, "content": content},
-                      ensure_ascii=False, indent=1, sort_keys=True)
+    text = json.dumps(
+        {"format": FORMAT, "version": VERSION, "checksum": digest, "content": content},
+        ensure_ascii=False,
+        indent=1,
+        sort_keys=True,
+    )
     return text + "\n", digest
 
 
@@ -321,8 +340,10 @@ def read(data: bytes, source: object = "") -> Bundle:
 
 # ------------------------------------------------------------------ organisations
 
+
 def same_organisation(a: str, b: str) -> bool:
     """Whether two spellings name one organisation (case and runs of spaces do not matter)."""
+
     def plain(name: str) -> str:
         return re.sub(r"\s+", " ", name).strip().casefold()
 
@@ -351,24 +372,30 @@ def import_organisation(bundle: Bundle, given: str, known: set[str] | frozenset[
     and ``given`` must be one of ``known``: a typo never makes a new organisation.
     """
     if not same_organisation(bundle.organisation, given):
-        raise ForeignBundle(t("bundle.foreign", name=bundle.training_name, theirs=bundle.organisation,
-                              given=given.strip()))
+        raise ForeignBundle(
+            t("bundle.foreign", name=bundle.training_name, theirs=bundle.organisation, given=given.strip())
+        )
     spelled = sorted(org for org in known if same_organisation(org, given))
     if not spelled:
-        raise ForeignBundle(t("bundle.unknown_org", given=given.strip(),
-                              known=", ".join(sorted(known)) or "–"))
+        raise ForeignBundle(t("bundle.unknown_org", given=given.strip(), known=", ".join(sorted(known)) or "–"))
     return spelled[0]
 
 
 def summary(content: dict[str, Any]) -> dict[str, int]:
     """What a bundle holds, to tell the user: participants, filled-in forms, of which anonymous."""
     anonymous = len(content["anonymous_answers"])
-    return {"participants": len(content["participants"]), "answers": len(content["answers"]) + anonymous,
-            "anonymous": anonymous}
+    return {
+        "participants": len(content["participants"]),
+        "answers": len(content["answers"]) + anonymous,
+        "anonymous": anonymous,
+    }
 
 
 def open_forms(rows: dict[str, Any]) -> list[str]:
     """The forms still open in a training as read (``meeting N: form``): anonymous answers that
     wait in a running room server's pool are not stored yet, so not in a bundle made now."""
-    return [f"{form['meeting']}: {form['form_id']}"
-            for form in sorted(rows["forms"], key=lambda f: (f["meeting"], f["form_id"])) if form["closed_at"] is None]
+    return [
+        f"{form['meeting']}: {form['form_id']}"
+        for form in sorted(rows["forms"], key=lambda f: (f["meeting"], f["form_id"]))
+        if form["closed_at"] is None
+    ]

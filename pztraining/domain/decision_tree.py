@@ -84,11 +84,21 @@ def all_walks(tree: DecisionTree) -> list[tuple[list[str], TreeNode]]:
 
 def tree_spec(tree: DecisionTree) -> dict[str, Any]:
     """The tree as plain data for the browser (form.js walks it; the kernel checks the path)."""
-    return {"id": tree.id, "title": tree.title, "intro": tree.intro, "start": tree.start,
-            "nodes": {node.id: {"question": node.question or "", "help": node.help or "",
-                                "advice": node.advice or "",
-                                "choices": [{"label": c.label, "next": c.next} for c in node.choices]}
-                      for node in tree.nodes}}
+    return {
+        "id": tree.id,
+        "title": tree.title,
+        "intro": tree.intro,
+        "start": tree.start,
+        "nodes": {
+            node.id: {
+                "question": node.question or "",
+                "help": node.help or "",
+                "advice": node.advice or "",
+                "choices": [{"label": c.label, "next": c.next} for c in node.choices],
+            }
+            for node in tree.nodes
+        },
+    }
 
 
 # ---------------------------------------------------------------- drawing (for the beamer)
@@ -105,7 +115,8 @@ _TREE_DEFS = (
     ".pz-tree-node.pz-tree-taken rect{stroke:#c2410c;stroke-width:4;fill:#fff4ec}"
     ".pz-tree-label{font:12px system-ui,sans-serif;fill:#3d4852;paint-order:stroke;stroke:#fff;stroke-width:4px}"
     ".pz-tree-box-text{font:13px system-ui,sans-serif;fill:#1d232a}"
-    ".pz-tree-count{font:700 14px system-ui,sans-serif;fill:#c2410c}</style>")
+    ".pz-tree-count{font:700 14px system-ui,sans-serif;fill:#c2410c}</style>"
+)
 
 
 def _layout(tree: DecisionTree) -> tuple[dict[str, tuple[float, float]], list[tuple[str, str, str]]]:
@@ -140,14 +151,18 @@ def _layout(tree: DecisionTree) -> tuple[dict[str, tuple[float, float]], list[tu
 
 def _lines(text: str, width: int, most: int) -> list[str]:
     lines = textwrap.wrap(text, width) or [""]
-    return lines[:most - 1] + [textwrap.shorten(" ".join(lines[most - 1:]), width, placeholder=" …")] \
-        if len(lines) > most else lines
+    return (
+        lines[: most - 1] + [textwrap.shorten(" ".join(lines[most - 1 :]), width, placeholder=" …")]
+        if len(lines) > most
+        else lines
+    )
 
 
 def _text(x: float, y: float, lines: list[str], css: str) -> str:
     first = y - (len(lines) - 1) * 8
-    spans = "".join(f"<tspan x='{x:.0f}' y='{first + 16 * i:.0f}'>{escape(line)}</tspan>"
-                    for i, line in enumerate(lines))
+    spans = "".join(
+        f"<tspan x='{x:.0f}' y='{first + 16 * i:.0f}'>{escape(line)}</tspan>" for i, line in enumerate(lines)
+    )
     return f"<text class='{css}' text-anchor='middle'>{spans}</text>"
 
 
@@ -164,10 +179,12 @@ def tree_svg(tree: DecisionTree, paths: Sequence[Sequence[str]] = (), title: str
     steps = Counter((a, b) for path in walked for a, b in pairwise(path))
     width = max(x for x, _ in placed.values()) + _BOX_W / 2 + 10
     height = max(y for _, y in placed.values()) + _BOX_H / 2 + 10
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-tree-svg' viewBox='-5 -5 {width:.0f} {height:.0f}' "
-             f"role='img' aria-label='{escape(title or tree.title)}'>",
-             f"<title>{escape(title or tree.title)}</title>",
-             _TREE_DEFS]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-tree-svg' viewBox='-5 -5 {width:.0f} {height:.0f}' "
+        f"role='img' aria-label='{escape(title or tree.title)}'>",
+        f"<title>{escape(title or tree.title)}</title>",
+        _TREE_DEFS,
+    ]
     for here, there, label in edges:
         if here not in placed or there not in placed:
             continue
@@ -177,9 +194,11 @@ def tree_svg(tree: DecisionTree, paths: Sequence[Sequence[str]] = (), title: str
         thick = f" style='stroke-width:{min(3 + count, 12)}'" if count else ""
         top, bottom = y1 + _BOX_H / 2, y2 - _BOX_H / 2
         middle = (top + bottom) / 2
-        parts.append(f"<path class='{css}' data-from='{here}' data-to='{there}' data-count='{count}'{thick} "
-                     f"d='M{x1:.0f},{top:.0f} C{x1:.0f},{middle:.0f} {x2:.0f},{middle:.0f} {x2:.0f},{bottom:.0f}' "
-                     "marker-end='url(#pz-arrow)'/>")
+        parts.append(
+            f"<path class='{css}' data-from='{here}' data-to='{there}' data-count='{count}'{thick} "
+            f"d='M{x1:.0f},{top:.0f} C{x1:.0f},{middle:.0f} {x2:.0f},{middle:.0f} {x2:.0f},{bottom:.0f}' "
+            "marker-end='url(#pz-arrow)'/>"
+        )
         parts.append(_text(x2, bottom - 22, _lines(label, 28, 2), "pz-tree-label"))
     for node in tree.nodes:
         if node.id not in placed:
@@ -188,12 +207,18 @@ def tree_svg(tree: DecisionTree, paths: Sequence[Sequence[str]] = (), title: str
         count = through.get(node.id, 0)
         css = "pz-tree-node" + (" pz-tree-end" if is_end(node) else "") + (" pz-tree-taken" if count else "")
         text = node.question or node.advice or node.id
-        parts.append(f"<g class='{css}' data-node='{node.id}' data-count='{count}'>"
-                     f"<rect x='{x - _BOX_W / 2:.0f}' y='{y - _BOX_H / 2:.0f}' width='{_BOX_W}' height='{_BOX_H}' "
-                     f"rx='8'/>{_text(x, y + 8, _lines(text, 27, 5), 'pz-tree-box-text')}"
-                     + (f"<text class='pz-tree-count' x='{x + _BOX_W / 2 - 6:.0f}' y='{y - _BOX_H / 2 + 16:.0f}' "
-                        f"text-anchor='end'>{count}×</text>" if count else "")
-                     + "</g>")
+        parts.append(
+            f"<g class='{css}' data-node='{node.id}' data-count='{count}'>"
+            f"<rect x='{x - _BOX_W / 2:.0f}' y='{y - _BOX_H / 2:.0f}' width='{_BOX_W}' height='{_BOX_H}' "
+            f"rx='8'/>{_text(x, y + 8, _lines(text, 27, 5), 'pz-tree-box-text')}"
+            + (
+                f"<text class='pz-tree-count' x='{x + _BOX_W / 2 - 6:.0f}' y='{y - _BOX_H / 2 + 16:.0f}' "
+                f"text-anchor='end'>{count}×</text>"
+                if count
+                else ""
+            )
+            + "</g>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -206,5 +231,16 @@ def _allowed(tree: DecisionTree, path: Any) -> bool:
     return True
 
 
-__all__ = ["InvalidPath", "TreeProblem", "all_walks", "check_path", "end_of", "is_end", "problems", "step",
-           "tree_spec", "tree_svg", "walk"]
+__all__ = [
+    "InvalidPath",
+    "TreeProblem",
+    "all_walks",
+    "check_path",
+    "end_of",
+    "is_end",
+    "problems",
+    "step",
+    "tree_spec",
+    "tree_svg",
+    "walk",
+]

@@ -106,8 +106,15 @@ def form_spec(form: Form, revealed: frozenset[str] | set[str] = frozenset()) -> 
     """
     items = []
     for item in form.items:
-        spec = {"id": item.id, "type": item.type, "text": item.text, "help": item.help or "",
-                "required": item.required, "options": list(item.options), "limit": item.limit}
+        spec = {
+            "id": item.id,
+            "type": item.type,
+            "text": item.text,
+            "help": item.help or "",
+            "required": item.required,
+            "options": list(item.options),
+            "limit": item.limit,
+        }
         if item.type == "agreement":
             spec["options"] = list(AGREEMENT_LABELS)
         if item.type == "scale10":

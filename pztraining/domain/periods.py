@@ -34,8 +34,9 @@ def check_span(date_from: date | None, date_to: date | None) -> None:
         raise ScopeError(t("kt.period.reversed", start=f"{date_from:%d-%m-%Y}", end=f"{date_to:%d-%m-%Y}"))
 
 
-def borging_period(date_from: date | None, date_to: date | None, per: str | None = None,
-                   planned: str | None = None) -> Period:
+def borging_period(
+    date_from: date | None, date_to: date | None, per: str | None = None, planned: str | None = None
+) -> Period:
     """The period of a borging report: both dates given, the start not after the end, divided
     ``per`` (else as ``planned`` by the programme's planning, else per half-year)."""
     if date_from is None or date_to is None:

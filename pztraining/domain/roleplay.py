@@ -203,13 +203,24 @@ class RolePlay:
 
         g = self.group
         return {
-            "group": {"name": g.name, "members": list(g.members), "facilitator": g.facilitator,
-                      "case_id": g.case_id, "turn_seconds": g.turn_seconds,
-                      "reflection_seconds": g.reflection_seconds},
-            "phase": self.phase, "turn": self.turn, "position": self.position, "variant": self.variant,
-            "started_at": iso(self.started_at), "allotted_seconds": self.allotted_seconds,
-            "paused_at": iso(self.paused_at), "paused_seconds": self.paused_seconds,
-            "block_ends_at": iso(self.block_ends_at), "skipped": list(self.skipped),
+            "group": {
+                "name": g.name,
+                "members": list(g.members),
+                "facilitator": g.facilitator,
+                "case_id": g.case_id,
+                "turn_seconds": g.turn_seconds,
+                "reflection_seconds": g.reflection_seconds,
+            },
+            "phase": self.phase,
+            "turn": self.turn,
+            "position": self.position,
+            "variant": self.variant,
+            "started_at": iso(self.started_at),
+            "allotted_seconds": self.allotted_seconds,
+            "paused_at": iso(self.paused_at),
+            "paused_seconds": self.paused_seconds,
+            "block_ends_at": iso(self.block_ends_at),
+            "skipped": list(self.skipped),
         }
 
     @classmethod
@@ -218,13 +229,22 @@ class RolePlay:
             return datetime.fromisoformat(s) if s else None
 
         g = data["group"]
-        group = Group(g["name"], tuple(g["members"]), g["facilitator"], g["case_id"], g["turn_seconds"],
-                      g["reflection_seconds"])
-        return cls(group=group, phase=data["phase"], turn=data["turn"], position=data["position"],
-                   variant=data["variant"], started_at=dt(data["started_at"]),
-                   allotted_seconds=data["allotted_seconds"], paused_at=dt(data["paused_at"]),
-                   paused_seconds=data["paused_seconds"], block_ends_at=dt(data["block_ends_at"]),
-                   skipped=tuple(data["skipped"]))
+        group = Group(
+            g["name"], tuple(g["members"]), g["facilitator"], g["case_id"], g["turn_seconds"], g["reflection_seconds"]
+        )
+        return cls(
+            group=group,
+            phase=data["phase"],
+            turn=data["turn"],
+            position=data["position"],
+            variant=data["variant"],
+            started_at=dt(data["started_at"]),
+            allotted_seconds=data["allotted_seconds"],
+            paused_at=dt(data["paused_at"]),
+            paused_seconds=data["paused_seconds"],
+            block_ends_at=dt(data["block_ends_at"]),
+            skipped=tuple(data["skipped"]),
+        )
 
 
 # ---------------------------------------------------------------------- the reducer
@@ -241,8 +261,7 @@ def practice_block(meeting: Meeting) -> Block | None:
 
 def first_practice_meeting(meetings: Sequence[Meeting]) -> int | None:
     """The number of the first meeting with a practice block, else of the first meeting (None: no meetings)."""
-    return next((m.number for m in meetings if practice_block(m)),
-                meetings[0].number if meetings else None)
+    return next((m.number for m in meetings if practice_block(m)), meetings[0].number if meetings else None)
 
 
 def with_block_end(state: RolePlay, meeting: Meeting, run: dict[str, Any] | None, now: datetime) -> RolePlay:
@@ -276,33 +295,48 @@ def _start(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase == "turn":
         raise RolePlayError(t("roleplay.loopt_beurt"))
     finished = state if state.phase == "ready" else _to_ready(state)
-    return replace(finished, phase="turn", started_at=now, allotted_seconds=state.group.turn_seconds,
-                   paused_at=None, paused_seconds=0.0), []
+    return replace(
+        finished,
+        phase="turn",
+        started_at=now,
+        allotted_seconds=state.group.turn_seconds,
+        paused_at=None,
+        paused_seconds=0.0,
+    ), []
 
 
 def _finish_turn(state: RolePlay, now: datetime) -> TurnRecord:
     assert state.started_at is not None
     played = state.played_seconds(now)
     paused = state.paused_seconds + ((now - state.paused_at).total_seconds() if state.paused_at else 0.0)
-    return TurnRecord(state.turn, state.member, state.variant, state.allotted_seconds, round(played),
-                      round(paused), state.started_at, now)
+    return TurnRecord(
+        state.turn,
+        state.member,
+        state.variant,
+        state.allotted_seconds,
+        round(played),
+        round(paused),
+        state.started_at,
+        now,
+    )
 
 
 def _stop(state: RolePlay, now: datetime) -> _Outcome:
     if state.phase != "turn":
         raise RolePlayError(t("roleplay.loopt_geen_beurt_stoppen"))
     record = _finish_turn(state, now)
-    return replace(state, phase="reflection", started_at=now, paused_at=None, paused_seconds=0.0,
-                   allotted_seconds=0), [record]
+    return replace(state, phase="reflection", started_at=now, paused_at=None, paused_seconds=0.0, allotted_seconds=0), [
+        record
+    ]
 
 
 def _to_ready(state: RolePlay) -> RolePlay:
     """After a reflection: the next member is up for the next turn."""
     turn = state.turn + 1
-    variant: Variant = "basis" if turn < CHOICE_FROM_TURN else (
-        state.variant if state.variant != "basis" else "herhalen")
-    return replace(state, phase="ready", turn=turn, position=state.position + 1, variant=variant,
-                   started_at=None)
+    variant: Variant = (
+        "basis" if turn < CHOICE_FROM_TURN else (state.variant if state.variant != "basis" else "herhalen")
+    )
+    return replace(state, phase="ready", turn=turn, position=state.position + 1, variant=variant, started_at=None)
 
 
 def _next(state: RolePlay, now: datetime) -> _Outcome:
@@ -342,6 +376,7 @@ def _choose(variant: Variant) -> _Handler:
         if not state.can_choose_variant:
             raise RolePlayError(t("roleplay.herhalen_moeilijker_kies_vanaf"))
         return replace(state, variant=variant), []
+
     return handler
 
 
@@ -351,8 +386,15 @@ def _end(state: RolePlay, now: datetime) -> _Outcome:
 
 
 _HANDLERS: dict[str, _Handler] = {
-    "start": _start, "stop": _stop, "pause": _pause, "resume": _resume, "extend": _extend,
-    "next": _next, "skip": _skip, "herhalen": _choose("herhalen"), "moeilijker": _choose("moeilijker"),
+    "start": _start,
+    "stop": _stop,
+    "pause": _pause,
+    "resume": _resume,
+    "extend": _extend,
+    "next": _next,
+    "skip": _skip,
+    "herhalen": _choose("herhalen"),
+    "moeilijker": _choose("moeilijker"),
     "end": _end,
 }
 
@@ -374,9 +416,16 @@ def step(state: dict[str, Any], action: str, now: datetime) -> tuple[dict[str, A
     """:func:`reduce` on the stored form of a state: for the store's locked update."""
     new, records = reduce(RolePlay.from_dict(state), action, now)
     return new.to_dict(), [
-        {"turn": r.number, "member": r.member, "variant": r.variant, "planned_seconds": r.planned_seconds,
-         "actual_seconds": r.actual_seconds, "paused_seconds": r.paused_seconds,
-         "started_at": r.started_at, "ended_at": r.ended_at}
+        {
+            "turn": r.number,
+            "member": r.member,
+            "variant": r.variant,
+            "planned_seconds": r.planned_seconds,
+            "actual_seconds": r.actual_seconds,
+            "paused_seconds": r.paused_seconds,
+            "started_at": r.started_at,
+            "ended_at": r.ended_at,
+        }
         for r in records
     ]
 
@@ -410,13 +459,28 @@ def split_groups(participants: int, simulants: int = 2) -> GroupPlan:
     for number, size in enumerate(sizes, start=1):
         label = t("roleplay.groep_nummer", number=number) if len(sizes) > 1 else t("roleplay.de_groep")
         if size > GROUP_MAX:
-            warnings.append(t("roleplay.telt_deelnemers_advies_tot",
-                              label=label, size=size, group_min=GROUP_MIN, group_max=GROUP_MAX)
-                            + (t("roleplay.overweeg_twee_groepen_elk") if len(sizes) == 1 else ""))
+            warnings.append(
+                t(
+                    "roleplay.telt_deelnemers_advies_tot",
+                    label=label,
+                    size=size,
+                    group_min=GROUP_MIN,
+                    group_max=GROUP_MAX,
+                )
+                + (t("roleplay.overweeg_twee_groepen_elk") if len(sizes) == 1 else "")
+            )
         elif size < GROUP_MIN:
-            warnings.append(t("roleplay.telt_deelnemers_advies_tot",
-                              label=label, size=size, group_min=GROUP_MIN, group_max=GROUP_MAX))
+            warnings.append(
+                t(
+                    "roleplay.telt_deelnemers_advies_tot",
+                    label=label,
+                    size=size,
+                    group_min=GROUP_MIN,
+                    group_max=GROUP_MAX,
+                )
+            )
         if size > PER_SIMULANT_MAX:
-            warnings.append(t("roleplay.meer_deelnemers_delen_simulant",
-                              label=label, per_simulant_max=PER_SIMULANT_MAX))
+            warnings.append(
+                t("roleplay.meer_deelnemers_delen_simulant", label=label, per_simulant_max=PER_SIMULANT_MAX)
+            )
     return GroupPlan(sizes, tuple(warnings))

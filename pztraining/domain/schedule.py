@@ -54,9 +54,7 @@ def shorten(planned: Sequence[int], minima: Sequence[int], target: int) -> list[
     if target > total:
         raise ScheduleError(t("schedule.doellengte_min_langer_gepland", target=target, total=total))
     if target < floor_total:
-        raise ScheduleError(
-            t("schedule.doellengte_min_korter_minimum", target=target, floor_total=floor_total)
-        )
+        raise ScheduleError(t("schedule.doellengte_min_korter_minimum", target=target, floor_total=floor_total))
     to_cut = total - target
     if to_cut == 0:
         return planned
@@ -155,6 +153,7 @@ class Run:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (datetimes as ISO 8601 strings)."""
+
         def iso(d: datetime | None) -> str | None:
             return d.isoformat() if d else None
 
@@ -175,6 +174,7 @@ class Run:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Run:
         """The inverse of :meth:`to_dict`."""
+
         def dt(s: str | None) -> datetime | None:
             return datetime.fromisoformat(s) if s else None
 
@@ -194,8 +194,7 @@ class Run:
         )
 
 
-def start(planned: Sequence[int], minima: Sequence[int], target: int, now: datetime,
-          keep_end: bool = False) -> Run:
+def start(planned: Sequence[int], minima: Sequence[int], target: int, now: datetime, keep_end: bool = False) -> Run:
     """Start a meeting at ``now``, shortened to ``target`` minutes."""
     lengths = shorten(planned, minima, target)
     return Run(
@@ -244,8 +243,7 @@ def skip(run: Run, index: int, now: datetime) -> Run:
     current = _require_running(run)
     if index == current:
         finished = run.finished + (Finished(current, run.current_started_at, now, skipped=True),)
-        return _begin_next(replace(run, finished=finished, skipped=run.skipped | {index}),
-                           after=current, now=now)
+        return _begin_next(replace(run, finished=finished, skipped=run.skipped | {index}), after=current, now=now)
     if index < current or index >= len(run.planned) or index in run.skipped:
         raise ScheduleError(t("schedule.blok_kan_niet_meer"))
     return replace(run, skipped=run.skipped | {index})
@@ -303,7 +301,6 @@ def _fit(lengths: list[int], minima: list[int], available: int) -> list[int]:
     if available >= sum(lengths):
         return lengths
     return shorten(lengths, minima, max(available, sum(minima)))
-
 
 
 # --------------------------------------------------------------------- the stored run

@@ -84,14 +84,31 @@ def conditions_sheet(data: Borging) -> pd.DataFrame:
         if not progress.rounds:
             continue
         for status in progress.statuses:
-            rows.append((titles.get(program_id, program_id), status.group, status.text,
-                         t(f"kt.score.{status.score}") if status.score else t("kt.score.open"),
-                         t(f"kt.score.{status.previous}") if status.previous else "",
-                         status.remark, f"{status.scored_at:%d-%m-%Y}" if status.scored_at else "",
-                         "ja" if status.old_text is not None else ""))
-    return pd.DataFrame(rows, columns=[t("kt.report.program"), t("kt.col.group"), t("kt.col.condition"),
-                                       t("kt.col.score"), t("kt.col.previous"), t("kt.col.remark"),
-                                       t("kt.col.scored_at"), t("kt.col.changed")])
+            rows.append(
+                (
+                    titles.get(program_id, program_id),
+                    status.group,
+                    status.text,
+                    t(f"kt.score.{status.score}") if status.score else t("kt.score.open"),
+                    t(f"kt.score.{status.previous}") if status.previous else "",
+                    status.remark,
+                    f"{status.scored_at:%d-%m-%Y}" if status.scored_at else "",
+                    "ja" if status.old_text is not None else "",
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t("kt.report.program"),
+            t("kt.col.group"),
+            t("kt.col.condition"),
+            t("kt.col.score"),
+            t("kt.col.previous"),
+            t("kt.col.remark"),
+            t("kt.col.scored_at"),
+            t("kt.col.changed"),
+        ],
+    )
 
 
 def costs_sheet(data: Borging) -> pd.DataFrame:
@@ -110,19 +127,47 @@ def costs_sheet(data: Borging) -> pd.DataFrame:
             rows.append((fmt.title, t("kt.cost.example_row"), "", said, float(fmt.example_total)))
         elif fmt.example_note:
             rows.append((fmt.title, t("kt.cost.example_row"), "", fmt.example_note, None))
-    return pd.DataFrame(rows, columns=[t("kt.col.format"), t("kt.col.line"), t("kt.col.formula"),
-                                       t("kt.cost.origin_col"), t("kt.col.amount")])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t("kt.col.format"),
+            t("kt.col.line"),
+            t("kt.col.formula"),
+            t("kt.cost.origin_col"),
+            t("kt.col.amount"),
+        ],
+    )
 
 
 def entered_sheet(data: Borging) -> pd.DataFrame:
     """Every entered figure shown: its period, value, unit, remark as typed and when it was entered."""
     titles = {p.id: p.title for p in library().programs.values()}
-    rows = [(row.period, row.label, row.value, row.unit, row.remark, f"{row.entered_at:%d-%m-%Y %H:%M}",
-             t("kt.entered.mark"), titles.get(row.program, row.program) or t("kt.entered.any_program"))
-            for row in data.entered.itertuples()]
-    return pd.DataFrame(rows, columns=[t("kt.col.period"), t("kt.entered.col_indicator"), t("kt.entered.col_number"),
-                                       t("kt.entered.col_unit_short"), t("kt.col.remark"), t("kt.entered.col_at"),
-                                       t("kt.entered.col_source"), t("kt.report.program")])
+    rows = [
+        (
+            row.period,
+            row.label,
+            row.value,
+            row.unit,
+            row.remark,
+            f"{row.entered_at:%d-%m-%Y %H:%M}",
+            t("kt.entered.mark"),
+            titles.get(row.program, row.program) or t("kt.entered.any_program"),
+        )
+        for row in data.entered.itertuples()
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t("kt.col.period"),
+            t("kt.entered.col_indicator"),
+            t("kt.entered.col_number"),
+            t("kt.entered.col_unit_short"),
+            t("kt.col.remark"),
+            t("kt.entered.col_at"),
+            t("kt.entered.col_source"),
+            t("kt.report.program"),
+        ],
+    )
 
 
 def planning_sheet(data: Borging) -> pd.DataFrame:
@@ -133,37 +178,56 @@ def planning_sheet(data: Borging) -> pd.DataFrame:
     labels = [planning_lib.month_label(m) for m in line.months]
     rows = []
     for row in line.rows:
-        state = (f"⚠ {t('kt.plan.overdue')}" if row.overdue else (f"✓ {t('kt.plan.done')}" if row.done else ""))
+        state = f"⚠ {t('kt.plan.overdue')}" if row.overdue else (f"✓ {t('kt.plan.done')}" if row.done else "")
         rows.append([row.phase, row.text, state] + ["■" if m in row.months else "" for m in range(1, len(labels) + 1)])
-    rows.append(["", t("kt.plan.trainings"), ""] + [", ".join(tr.name for tr in line.trainings.get(m, ()))
-                                                    for m in range(1, len(labels) + 1)])
+    rows.append(
+        ["", t("kt.plan.trainings"), ""]
+        + [", ".join(tr.name for tr in line.trainings.get(m, ())) for m in range(1, len(labels) + 1)]
+    )
     return pd.DataFrame(rows, columns=[t("kt.plan.col_phase"), t("kt.plan.activity"), t("kt.plan.col_state")] + labels)
 
 
 def summary_sheet(data: Borging, now: datetime) -> pd.DataFrame:
-    program = library().programs[data.program_id].title if data.program_id in library().programs else (
-        data.program_id or t("kt.all_programs"))
-    rows = [(t("kt.report.org"), data.organisation), (t("kt.report.program"), program),
-            (t("kt.report.period"), f"{data.date_from:%d-%m-%Y} t/m {data.date_to:%d-%m-%Y}"),
-            (t("kt.report.per"), t(f"kt.period.{data.per}")),
-            (t("kt.report.target"), data.target_per_year if data.target_per_year else "–"),
-            (t("kt.report.created"), f"{now:%d-%m-%Y %H:%M}"),
-            (t("kt.report.note"), t("kt.report.no_names"))]
+    program = (
+        library().programs[data.program_id].title
+        if data.program_id in library().programs
+        else (data.program_id or t("kt.all_programs"))
+    )
+    rows = [
+        (t("kt.report.org"), data.organisation),
+        (t("kt.report.program"), program),
+        (t("kt.report.period"), f"{data.date_from:%d-%m-%Y} t/m {data.date_to:%d-%m-%Y}"),
+        (t("kt.report.per"), t(f"kt.period.{data.per}")),
+        (t("kt.report.target"), data.target_per_year if data.target_per_year else "–"),
+        (t("kt.report.created"), f"{now:%d-%m-%Y %H:%M}"),
+        (t("kt.report.note"), t("kt.report.no_names")),
+    ]
     if data.plan_choice is not None:
         choice = data.plan_choice
-        rows += [(t("kt.report.planning"), choice.plan.title),
-                 (t("kt.report.plan_start"), planning_lib.month_label(choice.start) + " "
-                  + t("kt.report.start_saved" if choice.saved else "kt.report.start_default"))]
+        rows += [
+            (t("kt.report.planning"), choice.plan.title),
+            (
+                t("kt.report.plan_start"),
+                planning_lib.month_label(choice.start)
+                + " "
+                + t("kt.report.start_saved" if choice.saved else "kt.report.start_default"),
+            ),
+        ]
     rows += [(t("kt.report.note"), note) for note in data.notes]
     return pd.DataFrame(rows, columns=[t("col.what"), t("col.value_summary")])
 
 
 def sheets(data: Borging, now: datetime) -> dict[str, pd.DataFrame]:
     """The report's tables by Dutch sheet name, in order."""
-    return {t("kt.sheet.summary"): summary_sheet(data, now), t("kt.sheet.indicators"): indicator_sheet(data),
-            t("kt.sheet.before_after"): before_after_sheet(data), t("kt.sheet.conditions"): conditions_sheet(data),
-            t("kt.sheet.costs"): costs_sheet(data), t("kt.sheet.planning"): planning_sheet(data),
-            t("kt.sheet.entered"): entered_sheet(data)}
+    return {
+        t("kt.sheet.summary"): summary_sheet(data, now),
+        t("kt.sheet.indicators"): indicator_sheet(data),
+        t("kt.sheet.before_after"): before_after_sheet(data),
+        t("kt.sheet.conditions"): conditions_sheet(data),
+        t("kt.sheet.costs"): costs_sheet(data),
+        t("kt.sheet.planning"): planning_sheet(data),
+        t("kt.sheet.entered"): entered_sheet(data),
+    }
 
 
 def chart_section(data: Borging) -> str:
@@ -182,24 +246,35 @@ def chart_section(data: Borging) -> str:
         by_period = {row.period: row.value for row in mine.itertuples() if row.unit == unit}
         values = [float(by_period.get(p, float("nan"))) for p in labels]
         title = t("kt.entered.chart", label=label, unit=unit)
-        parts.append(f"<div class='pz-indicator-chart pz-entered-chart' data-indicator='{mine.iloc[0]['indicator']}'>"
-                     f"{charts.period_chart(labels, values, title, None, False)}</div>")
+        parts.append(
+            f"<div class='pz-indicator-chart pz-entered-chart' data-indicator='{mine.iloc[0]['indicator']}'>"
+            f"{charts.period_chart(labels, values, title, None, False)}</div>"
+        )
     return "".join(parts)
 
 
 def html_report(data: Borging, now: datetime) -> str:
     """One self-contained HTML page (inline SVG, no external resources) that prints on A4."""
     title = t("kt.report.title", org=data.organisation)
-    parts = [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-             f"<style>{base.HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>",
-             base.html_table(summary_sheet(data, now))]
+    parts = [
+        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{base.HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>",
+        base.html_table(summary_sheet(data, now)),
+    ]
     parts += [f"<p class='note'>{escape(note)}</p>" for note in data.notes]
     parts.append(f"<h2>{escape(t('kt.borging.charts'))}</h2>{chart_section(data)}")
     for name, frame in list(sheets(data, now).items())[1:]:
-        empty = {t("kt.sheet.conditions"): t("kt.report.no_conditions"), t("kt.sheet.costs"): t("kt.report.no_costs"),
-                 t("kt.sheet.planning"): t("kt.report.no_planning"), t("kt.sheet.entered"): t("kt.report.no_entered")}
-        body = (base.html_table(frame) if not frame.empty
-                else f"<p class='note'>{escape(empty.get(name, t('html.no_answers')))}</p>")
+        empty = {
+            t("kt.sheet.conditions"): t("kt.report.no_conditions"),
+            t("kt.sheet.costs"): t("kt.report.no_costs"),
+            t("kt.sheet.planning"): t("kt.report.no_planning"),
+            t("kt.sheet.entered"): t("kt.report.no_entered"),
+        }
+        body = (
+            base.html_table(frame)
+            if not frame.empty
+            else f"<p class='note'>{escape(empty.get(name, t('html.no_answers')))}</p>"
+        )
         parts.append(f"<h2>{escape(name)}</h2>{body}")
     parts.append("</body></html>")
     return "".join(parts)
@@ -229,5 +304,13 @@ def write(data: Borging, fmt: str, out: Path, now: datetime, overwrite: bool = F
     raise ExportError(t("export.format", format=fmt))
 
 
-__all__ = ["FORMATS", "chart_section", "entered_sheet", "html_report", "html_table_of", "planning_sheet", "sheets",
-           "write"]
+__all__ = [
+    "FORMATS",
+    "chart_section",
+    "entered_sheet",
+    "html_report",
+    "html_table_of",
+    "planning_sheet",
+    "sheets",
+    "write",
+]

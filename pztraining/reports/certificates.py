@@ -59,32 +59,47 @@ def _key(name: str) -> str:
     return clean_name(name).casefold()
 
 
-def attendance(meetings: Sequence[int], roster: Iterable[str], room: Mapping[int, Iterable[str]],
-               paper: Mapping[int, Mapping[str, bool]]) -> Attendance:
+def attendance(
+    meetings: Sequence[int],
+    roster: Iterable[str],
+    room: Mapping[int, Iterable[str]],
+    paper: Mapping[int, Mapping[str, bool]],
+) -> Attendance:
     """Who attended which of ``meetings``: ``room`` per meeting the names seen in the room, ``paper`` per
     meeting the names entered from the paper list (present True, absent False; paper counts over the room).
 
     ``roster`` (the training's participants) comes first, in its order; names seen only on paper follow.
     """
     spelled: dict[str, str] = {}
-    for name in [*roster, *(n for names in room.values() for n in names),
-                 *(n for names in paper.values() for n in names)]:
+    for name in [
+        *roster,
+        *(n for names in room.values() for n in names),
+        *(n for names in paper.values() for n in names),
+    ]:
         if clean_name(name):
             spelled.setdefault(_key(name), clean_name(name))
     present: dict[int, set[str]] = {number: {_key(n) for n in room.get(number, ())} for number in meetings}
     for number in meetings:
         for name, was_there in paper.get(number, {}).items():
             (present[number].add if was_there else present[number].discard)(_key(name))
-    people = tuple(Person(name, tuple(m for m in meetings if key in present[m]),
-                          tuple(m for m in meetings if key not in present[m])) for key, name in spelled.items())
+    people = tuple(
+        Person(
+            name, tuple(m for m in meetings if key in present[m]), tuple(m for m in meetings if key not in present[m])
+        )
+        for key, name in spelled.items()
+    )
     return Attendance(tuple(meetings), people)
 
 
 def training_attendance(store: Store, training: Training, program: content.Program) -> Attendance:
     """The attendance of ``training`` as stored (room and paper)."""
     roster = [p.name for p in store.list_participants(training.id)]
-    return attendance([m.number for m in program.meetings], roster, store.room_attendance(training.id),
-                      store.paper_attendance(training.id))
+    return attendance(
+        [m.number for m in program.meetings],
+        roster,
+        store.room_attendance(training.id),
+        store.paper_attendance(training.id),
+    )
 
 
 def _day(day: date | None) -> str:
@@ -102,19 +117,29 @@ def missing_lines(found: Attendance, training: Training) -> list[str]:
     """One Dutch line per person without a certificate: which meetings (and their dates) they miss."""
     lines = []
     for person in found.incomplete:
-        meetings = ", ".join(t("cert.meeting_on", number=m, date=_day(training.meeting_date(m)))
-                             for m in person.missing)
+        meetings = ", ".join(
+            t("cert.meeting_on", number=m, date=_day(training.meeting_date(m))) for m in person.missing
+        )
         lines.append(t("cert.misses", name=person.name, meetings=meetings))
     return lines
 
 
-def certificates_html(training: Training, program: content.Program, details: TrainingDetails,
-                      names: Sequence[str]) -> str:
+def certificates_html(
+    training: Training, program: content.Program, details: TrainingDetails, names: Sequence[str]
+) -> str:
     """The certificates of ``names`` as one HTML document, one A4 page each."""
     dates = ", ".join(_day(training.meeting_date(m.number)) for m in program.meetings)
-    return _render("certificate.html.j2", "certificate", t("cert.file_title", name=training.name),
-                   people=list(names), program=program, training=training, details=details, dates=dates,
-                   hours=hours_text(program))
+    return _render(
+        "certificate.html.j2",
+        "certificate",
+        t("cert.file_title", name=training.name),
+        people=list(names),
+        program=program,
+        training=training,
+        details=details,
+        dates=dates,
+        hours=hours_text(program),
+    )
 
 
 def write_certificates(store: Store, training: Training, out: Path, *, overwrite: bool = False) -> Attendance:
@@ -131,8 +156,9 @@ def write_certificates(store: Store, training: Training, out: Path, *, overwrite
     chromium = find_chromium()
     if chromium is None:
         raise CertificateError(t("cert.no_chromium"))
-    html = certificates_html(training, program, store.training_details(training.id),
-                             [person.name for person in found.complete])
+    html = certificates_html(
+        training, program, store.training_details(training.id), [person.name for person in found.complete]
+    )
     with tempfile.TemporaryDirectory(prefix="pz-certificates-") as scratch:
         page = Path(scratch) / "certificaten.html"
         page.write_text(html, encoding="utf-8")

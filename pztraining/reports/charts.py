@@ -36,19 +36,25 @@ def agreement_chart(counts: pd.DataFrame) -> str:
     label_w, bar_w, row_h, top = 300, WIDTH - 310, 30, 34
     centre = label_w + bar_w / 2
     height = top + row_h * len(keys) + 40
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
+        f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>"
+    ]
     for i, (label, colour) in enumerate(zip(AGREEMENT_LABELS, AGREEMENT_COLOURS)):
         x = 10 + i * ((WIDTH - 20) / 5)
-        parts.append(f"<rect x='{x:.1f}' y='6' width='12' height='12' fill='{colour}'/>"
-                     f"<text x='{x + 16:.1f}' y='16'>{escape(label)}</text>")
+        parts.append(
+            f"<rect x='{x:.1f}' y='6' width='12' height='12' fill='{colour}'/>"
+            f"<text x='{x + 16:.1f}' y='16'>{escape(label)}</text>"
+        )
     for row, key in enumerate(keys):
         mine = items[items["item_key"] == key].set_index("point")["count"]
         total = int(mine.sum())
         y = top + row * row_h
         text = items.loc[items["item_key"] == key, "item_text"].iloc[0]
-        parts.append(f"<text x='{label_w - 8}' y='{y + 18}' text-anchor='end'>"
-                     f"<title>{escape(text)}</title>{escape(_short(text, 38))} (n={total})</text>")
+        parts.append(
+            f"<text x='{label_w - 8}' y='{y + 18}' text-anchor='end'>"
+            f"<title>{escape(text)}</title>{escape(_short(text, 38))} (n={total})</text>"
+        )
         if total == 0:
             continue
         share = {p: mine.get(p, 0) / total for p in range(1, 6)}
@@ -58,16 +64,22 @@ def agreement_chart(counts: pd.DataFrame) -> str:
         for p in range(1, 6):
             w = share[p] * scale
             if w > 0:
-                parts.append(f"<rect x='{x:.1f}' y='{y + 4}' width='{w:.1f}' height='{row_h - 8}' "
-                             f"fill='{AGREEMENT_COLOURS[p - 1]}'><title>{escape(AGREEMENT_LABELS[p - 1])}: "
-                             f"{mine.get(p, 0)}</title></rect>")
+                parts.append(
+                    f"<rect x='{x:.1f}' y='{y + 4}' width='{w:.1f}' height='{row_h - 8}' "
+                    f"fill='{AGREEMENT_COLOURS[p - 1]}'><title>{escape(AGREEMENT_LABELS[p - 1])}: "
+                    f"{mine.get(p, 0)}</title></rect>"
+                )
                 if w > 26:
                     ink = "#fff" if p in (1, 5) else "#111"  # readable on dark and light segments
-                    parts.append(f"<text x='{x + w / 2:.1f}' y='{y + 19}' text-anchor='middle' fill='{ink}'>"
-                                 f"{share[p] * 100:.0f}%</text>")
+                    parts.append(
+                        f"<text x='{x + w / 2:.1f}' y='{y + 19}' text-anchor='middle' fill='{ink}'>"
+                        f"{share[p] * 100:.0f}%</text>"
+                    )
             x += w
-    parts.append(f"<line x1='{centre}' y1='{top - 4}' x2='{centre}' y2='{top + row_h * len(keys)}' "
-                 f"stroke='#333' stroke-width='1'/>")
+    parts.append(
+        f"<line x1='{centre}' y1='{top - 4}' x2='{centre}' y2='{top + row_h * len(keys)}' "
+        f"stroke='#333' stroke-width='1'/>"
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -80,21 +92,28 @@ def distribution_chart(counts: pd.DataFrame, title: str) -> str:
     height, top, bottom, left = 180, 30, 30, 30
     most = max(int(points["count"].max()), 1)
     bar_space = (WIDTH - left - 10) / len(points)
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
-             f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))} "
-             f"(n={int(points['count'].sum())})</text>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
+        f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
+        f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))} "
+        f"(n={int(points['count'].sum())})</text>",
+    ]
     for i, (_, row) in enumerate(points.iterrows()):
         h = (height - top - bottom) * row["count"] / most
         x = left + i * bar_space + 4
         y = height - bottom - h
-        parts.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{bar_space - 8:.1f}' height='{h:.1f}' fill='#2166ac'>"
-                     f"<title>{escape(str(row['label']))}: {row['count']}</title></rect>")
-        parts.append(f"<text x='{x + (bar_space - 8) / 2:.1f}' y='{height - bottom + 16}' "
-                     f"text-anchor='middle'>{escape(str(row['label']))}</text>")
+        parts.append(
+            f"<rect x='{x:.1f}' y='{y:.1f}' width='{bar_space - 8:.1f}' height='{h:.1f}' fill='#2166ac'>"
+            f"<title>{escape(str(row['label']))}: {row['count']}</title></rect>"
+        )
+        parts.append(
+            f"<text x='{x + (bar_space - 8) / 2:.1f}' y='{height - bottom + 16}' "
+            f"text-anchor='middle'>{escape(str(row['label']))}</text>"
+        )
         if row["count"]:
-            parts.append(f"<text x='{x + (bar_space - 8) / 2:.1f}' y='{y - 3:.1f}' text-anchor='middle'>"
-                         f"{row['count']}</text>")
+            parts.append(
+                f"<text x='{x + (bar_space - 8) / 2:.1f}' y='{y - 3:.1f}' text-anchor='middle'>{row['count']}</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -110,28 +129,33 @@ def before_after_chart(pairs: pd.DataFrame, title: str, low: int = 0, high: int 
     def x(value: float) -> float:
         return left + (value - low) / (high - low) * span
 
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
-             f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
-             f"<circle cx='{left}' cy='28' r='5' fill='#ef8a62'/>"
-             f"<text x='{left + 9}' y='32'>{escape(t('chart.before'))}</text>"
-             f"<circle cx='{left + 60}' cy='28' r='5' fill='#2166ac'/>"
-             f"<text x='{left + 69}' y='32'>{escape(t('chart.after'))}</text>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart' viewBox='0 0 {WIDTH} {height}' "
+        f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
+        f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
+        f"<circle cx='{left}' cy='28' r='5' fill='#ef8a62'/>"
+        f"<text x='{left + 9}' y='32'>{escape(t('chart.before'))}</text>"
+        f"<circle cx='{left + 60}' cy='28' r='5' fill='#2166ac'/>"
+        f"<text x='{left + 69}' y='32'>{escape(t('chart.after'))}</text>",
+    ]
     for tick in range(low, high + 1):
         parts.append(f"<text x='{x(tick):.1f}' y='{height - 8}' text-anchor='middle' fill='#555'>{tick}</text>")
     for i, (_, row) in enumerate(pairs.iterrows()):
         y = top + i * row_h + 10
-        parts.append(f"<text x='{left - 8}' y='{y + 4}' text-anchor='end'>{escape(str(row['participant']))}</text>"
-                     f"<line x1='{x(row['before']):.1f}' y1='{y}' x2='{x(row['after']):.1f}' y2='{y}' "
-                     f"stroke='#888' stroke-width='2'/>"
-                     f"<circle cx='{x(row['before']):.1f}' cy='{y}' r='5' fill='#ef8a62'/>"
-                     f"<circle cx='{x(row['after']):.1f}' cy='{y}' r='5' fill='#2166ac'/>")
+        parts.append(
+            f"<text x='{left - 8}' y='{y + 4}' text-anchor='end'>{escape(str(row['participant']))}</text>"
+            f"<line x1='{x(row['before']):.1f}' y1='{y}' x2='{x(row['after']):.1f}' y2='{y}' "
+            f"stroke='#888' stroke-width='2'/>"
+            f"<circle cx='{x(row['before']):.1f}' cy='{y}' r='5' fill='#ef8a62'/>"
+            f"<circle cx='{x(row['after']):.1f}' cy='{y}' r='5' fill='#2166ac'/>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def period_chart(labels: list[str], values: list[float], title: str, target: float | None = None,
-                 percent: bool = False) -> str:
+def period_chart(
+    labels: list[str], values: list[float], title: str, target: float | None = None, percent: bool = False
+) -> str:
     """Bars of one indicator per period (half-year or year), with the target as a dashed line.
 
     A period without a value (NaN) gets no bar and "–"; negative values go below the zero line.
@@ -155,25 +179,33 @@ def period_chart(labels: list[str], values: list[float], title: str, target: flo
         text = f"{value * 100:.0f}%" if percent else (f"{value:.0f}" if value == int(value) else f"{value:.1f}")
         return text.replace(".", ",")
 
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart pz-period-chart' viewBox='0 0 {WIDTH} {height}' "
-             f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
-             f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
-             f"<line x1='{left}' y1='{y(0):.1f}' x2='{WIDTH - 10}' y2='{y(0):.1f}' stroke='#333' stroke-width='1'/>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='pz-chart pz-period-chart' viewBox='0 0 {WIDTH} {height}' "
+        f"width='100%' style='max-width:{WIDTH}px' role='img' {FONT} font-size='12'>",
+        f"<text x='{left}' y='16' font-weight='bold'>{escape(_short(title, 90))}</text>",
+        f"<line x1='{left}' y1='{y(0):.1f}' x2='{WIDTH - 10}' y2='{y(0):.1f}' stroke='#333' stroke-width='1'/>",
+    ]
     for i, (label, value) in enumerate(zip(labels, values)):
         x = left + i * bar_space + 6
         w = bar_space - 12
         centre = x + w / 2
         if value == value and value != 0:
             top_y, bar_h = min(y(value), y(0)), abs(y(value) - y(0))
-            parts.append(f"<rect x='{x:.1f}' y='{top_y:.1f}' width='{w:.1f}' height='{bar_h:.1f}' fill='#2166ac'>"
-                         f"<title>{escape(label)}: {escape(shown(value))}</title></rect>")
+            parts.append(
+                f"<rect x='{x:.1f}' y='{top_y:.1f}' width='{w:.1f}' height='{bar_h:.1f}' fill='#2166ac'>"
+                f"<title>{escape(label)}: {escape(shown(value))}</title></rect>"
+            )
         label_y = (min(y(value), y(0)) - 4) if value == value else y(0) - 4
-        parts.append(f"<text x='{centre:.1f}' y='{label_y:.1f}' text-anchor='middle' class='pz-chart-value'>"
-                     f"{escape(shown(value))}</text>")
+        parts.append(
+            f"<text x='{centre:.1f}' y='{label_y:.1f}' text-anchor='middle' class='pz-chart-value'>"
+            f"{escape(shown(value))}</text>"
+        )
         parts.append(f"<text x='{centre:.1f}' y='{height - bottom + 16}' text-anchor='middle'>{escape(label)}</text>")
     if target is not None:
-        parts.append(f"<line x1='{left}' y1='{y(target):.1f}' x2='{WIDTH - 10}' y2='{y(target):.1f}' "
-                     f"stroke='#b2182b' stroke-width='1.5' stroke-dasharray='6 4'><title>doel: {escape(shown(target))}"
-                     f"</title></line>")
+        parts.append(
+            f"<line x1='{left}' y1='{y(target):.1f}' x2='{WIDTH - 10}' y2='{y(target):.1f}' "
+            f"stroke='#b2182b' stroke-width='1.5' stroke-dasharray='6 4'><title>doel: {escape(shown(target))}"
+            f"</title></line>"
+        )
     parts.append("</svg>")
     return "".join(parts)

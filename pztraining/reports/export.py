@@ -32,13 +32,21 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 
 #: Columns that count something: whole numbers in every format, also next to empty cells.
-COUNT_COLUMNS = ("meeting", "n", "n_pairs", "answered", "paper_forms", "participants", "turns", "over_time",
-                 "harder")
+COUNT_COLUMNS = ("meeting", "n", "n_pairs", "answered", "paper_forms", "participants", "turns", "over_time", "harder")
 
 
 #: Figures shown with two decimals in every sheet, as the Items sheet always did.
-ROUNDED_COLUMNS = ("mean", "median", "std", "share_agree", "mean_before", "mean_after", "mean_change", "statistic",
-                   "rate")
+ROUNDED_COLUMNS = (
+    "mean",
+    "median",
+    "std",
+    "share_agree",
+    "mean_before",
+    "mean_after",
+    "mean_change",
+    "statistic",
+    "rate",
+)
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -56,9 +64,9 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     """True/False shown as the Dutch "ja"/"nee" (a reader of the CSV or the page sees no English)."""
+
     def has_flags(column: pd.Series) -> bool:
-        return bool(pd.api.types.is_bool_dtype(column)
-                    or (column.dtype == object and column.map(type).eq(bool).any()))
+        return bool(pd.api.types.is_bool_dtype(column) or (column.dtype == object and column.map(type).eq(bool).any()))
 
     flags = [c for c in frame.columns if has_flags(frame[c])]
     if not flags:
@@ -66,8 +74,9 @@ def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     words = {True: t("export.yes"), False: t("export.no")}
     for column in flags:
-        frame[column] = frame[column].astype(object).map(
-            lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v)
+        frame[column] = (
+            frame[column].astype(object).map(lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v)
+        )
     return frame
 
 
@@ -80,16 +89,21 @@ def _known() -> set[str]:
 def _items_sheet(bundle: Bundle) -> pd.DataFrame:
     summary = bundle.summary.copy()
     if not bundle.counts.empty:
-        wide = (bundle.counts.pivot_table(index=["program", "form", "item_key"], columns="label", values="count",
-                                          aggfunc="sum", sort=False).reset_index())
+        wide = bundle.counts.pivot_table(
+            index=["program", "form", "item_key"], columns="label", values="count", aggfunc="sum", sort=False
+        ).reset_index()
         points = [c for c in wide.columns if c not in ("program", "form", "item_key")]
         wide[points] = wide[points].astype("Int64")  # counts stay whole numbers next to empty cells
         summary = summary.merge(wide, on=["program", "form", "item_key"], how="left")
     if not bundle.choices.empty:
         # The counts per option go on the item's own row (its n is already there), not on a second row.
-        joined = (bundle.choices.assign(text=lambda f: f["option"] + ": " + f["count"].astype(str))
-                  .groupby(["program", "form", "item_key"], sort=False)["text"]
-                  .agg("; ".join).rename("choices").reset_index())
+        joined = (
+            bundle.choices.assign(text=lambda f: f["option"] + ": " + f["count"].astype(str))
+            .groupby(["program", "form", "item_key"], sort=False)["text"]
+            .agg("; ".join)
+            .rename("choices")
+            .reset_index()
+        )
         summary = summary.merge(joined, on=["program", "form", "item_key"], how="left")
         summary.loc[summary["choices"].notna(), "item_type"] = t("export.choice")
     return summary
@@ -97,14 +111,18 @@ def _items_sheet(bundle: Bundle) -> pd.DataFrame:
 
 def _summary_sheet(bundle: Bundle, with_names: bool, now: datetime) -> pd.DataFrame:
     scope = bundle.scope
-    rows: list[tuple[str, object]] = [(t("summary.report"), scope.title),
-            (t("summary.trainings"), ", ".join(f"{tr.name} ({tr.program_id})" for tr in scope.trainings) or "–")]
+    rows: list[tuple[str, object]] = [
+        (t("summary.report"), scope.title),
+        (t("summary.trainings"), ", ".join(f"{tr.name} ({tr.program_id})" for tr in scope.trainings) or "–"),
+    ]
     if scope.date_from or scope.date_to:
         rows.append((t("summary.period"), f"{scope.date_from or '…'} t/m {scope.date_to or '…'}"))
-    rows += [(t("summary.participants"), bundle.participants),
-             (t("summary.submissions"), int(bundle.tidy["submission"].nunique()) if not bundle.tidy.empty else 0),
-             (t("summary.created"), f"{now:%d-%m-%Y %H:%M}"),
-             (t("summary.note"), t("summary.with_names") if with_names else t("summary.pseudonymized"))]
+    rows += [
+        (t("summary.participants"), bundle.participants),
+        (t("summary.submissions"), int(bundle.tidy["submission"].nunique()) if not bundle.tidy.empty else 0),
+        (t("summary.created"), f"{now:%d-%m-%Y %H:%M}"),
+        (t("summary.note"), t("summary.with_names") if with_names else t("summary.pseudonymized")),
+    ]
     rows += [(t("summary.note"), note) for note in bundle.notes]
     return pd.DataFrame(rows, columns=[t("col.what"), t("col.value_summary")])
 
@@ -116,8 +134,11 @@ def sheets(bundle: Bundle, with_names: bool, now: datetime) -> dict[str, pd.Data
     out = {
         t("sheet.summary"): _summary_sheet(bundle, with_names, now),
         t("sheet.items"): _labelled(_items_sheet(bundle)),
-        t("sheet.before_after"): _labelled(pd.concat([bundle.before_after, bundle.pairs], ignore_index=True)
-                                           if not bundle.pairs.empty else bundle.before_after),
+        t("sheet.before_after"): _labelled(
+            pd.concat([bundle.before_after, bundle.pairs], ignore_index=True)
+            if not bundle.pairs.empty
+            else bundle.before_after
+        ),
         t("sheet.open"): _labelled(bundle.open),
         t("sheet.response"): _labelled(bundle.response),
         t("sheet.roleplay"): _labelled(bundle.roleplay),
@@ -158,8 +179,9 @@ def _csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _cell(value: object, integer: Callable[[int], str], decimal: Callable[[float], str],
-          text: Callable[[str], str]) -> str:
+def _cell(
+    value: object, integer: Callable[[int], str], decimal: Callable[[float], str], text: Callable[[str], str]
+) -> str:
     """One cell as text for a file: empty when missing, yes/no in Dutch, numbers and text each their way."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -180,8 +202,12 @@ def _csv_cell(value: object) -> str:
     with a decimal comma is quoted for the same reason and still read as a number. Never an
     exponent (1e-05): an import reads "scientific notation" as text unless told otherwise.
     """
-    return _cell(value, str, lambda v: _quoted(np.format_float_positional(v, trim="-").replace(".", ",")),
-                 lambda v: _quoted(_csv_text(v)))
+    return _cell(
+        value,
+        str,
+        lambda v: _quoted(np.format_float_positional(v, trim="-").replace(".", ",")),
+        lambda v: _quoted(_csv_text(v)),
+    )
 
 
 def _quoted(text: str) -> str:
@@ -206,6 +232,7 @@ def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path, overwrite: bo
 
     An existing file is replaced only when ``overwrite`` (else :class:`~pztraining.core.files.AlreadyExists`).
     """
+
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in frames.items():
@@ -219,6 +246,7 @@ def write_frames_xlsx(frames: dict[str, pd.DataFrame], path: Path, overwrite: bo
                 for column in sheet.columns:
                     width = max([len(str(c.value)) for c in column[:200] if c.value is not None] + [8])
                     sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
+
     return _atomic_file(path, write, overwrite)
 
 
@@ -231,14 +259,16 @@ def write_csv(bundle: Bundle, folder: Path, with_names: bool, now: datetime, ove
     return write_frames_csv(sheets(bundle, with_names, now), folder, now, overwrite, t("export.csv_folder"))
 
 
-def write_frames_csv(frames: dict[str, pd.DataFrame], folder: Path, now: datetime, overwrite: bool = False,
-                     stem: str = "export") -> Path:
+def write_frames_csv(
+    frames: dict[str, pd.DataFrame], folder: Path, now: datetime, overwrite: bool = False, stem: str = "export"
+) -> Path:
     """One CSV per table in ``folder``: ``;``-separated, UTF-8 with BOM, decimal comma (Dutch Excel).
 
     Only these files are added: when ``folder`` holds anything else they go into a new subfolder
     ``<stem>-YYYY-MM-DD-HHMM`` (``now``, local time), which is returned; nothing is moved or deleted.
     A file of the same name is replaced only when ``overwrite``.
     """
+
     def writer(frame: pd.DataFrame) -> Callable[[Path], object]:
         return lambda target: target.write_text(csv_text(frame), encoding="utf-8-sig", newline="")
 
@@ -266,8 +296,10 @@ tr, .pz-chart { page-break-inside: avoid; }
 def html_report(bundle: Bundle, with_names: bool, now: datetime) -> str:
     """One self-contained HTML page: tables and inline SVG charts, no external resources."""
     title = t("html.title", title=bundle.scope.title)
-    parts = [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-             f"<style>{HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>"
+    ]
     parts.append(_table(_summary_sheet(bundle, with_names, now)))
     if bundle.tidy.empty:
         parts.append(f"<p class='note'>{escape(t('html.no_answers'))}</p>")
@@ -286,13 +318,13 @@ def chart_section(bundle: Bundle) -> str:
     parts = []
     titles = {form_id: form.title for form_id, form in library().forms.items()}
     agreement = bundle.counts[bundle.counts["item_type"] == "agreement"] if not bundle.counts.empty else bundle.counts
-    for form, group in (agreement.groupby("form", sort=False) if not agreement.empty else []):
+    for form, group in agreement.groupby("form", sort=False) if not agreement.empty else []:
         parts.append(f"<h3>{escape(titles.get(form, form))}</h3>{charts.agreement_chart(group)}")
     scale10 = bundle.counts[bundle.counts["item_type"] == "scale10"] if not bundle.counts.empty else bundle.counts
-    for (form, _key), group in (scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []):
+    for (form, _key), group in scale10.groupby(["form", "item_key"], sort=False) if not scale10.empty else []:
         parts.append(charts.distribution_chart(group, f"{group['item_text'].iloc[0]} ({titles.get(form, form)})"))
-    for _key, group in (bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []):
-        parts.append(charts.before_after_chart(group, t("export.chart_before_after", item=group['item_text'].iloc[0])))
+    for _key, group in bundle.pairs.groupby("item_key", sort=False) if not bundle.pairs.empty else []:
+        parts.append(charts.before_after_chart(group, t("export.chart_before_after", item=group["item_text"].iloc[0])))
     return "".join(parts)
 
 
@@ -325,8 +357,10 @@ def html_table(frame: pd.DataFrame, classes: str | None = None) -> str:
         cells = (_html_cell(value, column == p_column) for column, value in zip(frame.columns, row))
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     css = "dataframe" + (f" {classes}" if classes else "")
-    return (f'<table border="1" class="{css}"><thead><tr style="text-align: right;">{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f'<table border="1" class="{css}"><thead><tr style="text-align: right;">{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _html_cell(value: object, p_value: bool) -> str:

@@ -52,8 +52,12 @@ def join_text(training: Training, url: str | None) -> str:
 
 
 def _description(program: content.Program, meeting: content.Meeting, training: Training, url: str | None) -> str:
-    lines = [program.title, t("handout.attendance.meeting", number=meeting.number, title=meeting.title), "",
-             meeting.goal]
+    lines = [
+        program.title,
+        t("handout.attendance.meeting", number=meeting.number, title=meeting.title),
+        "",
+        meeting.goal,
+    ]
     if meeting.preparation_form:
         form = content.library().forms.get(meeting.preparation_form)
         lines += ["", t("invite.preparation", form=form.title if form else meeting.preparation_form)]
@@ -63,8 +67,15 @@ def _description(program: content.Program, meeting: content.Meeting, training: T
     return "\n".join(lines)
 
 
-def calendar_ics(training: Training, program: content.Program, details: TrainingDetails, url: str | None,
-                 start: time, zone: tzinfo, now: datetime) -> tuple[bytes, list[int]]:
+def calendar_ics(
+    training: Training,
+    program: content.Program,
+    details: TrainingDetails,
+    url: str | None,
+    start: time,
+    zone: tzinfo,
+    now: datetime,
+) -> tuple[bytes, list[int]]:
     """The .ics of a training and the numbers of the meetings left out because they have no date.
 
     ``now`` (UTC) is the file's time stamp. InvitationError when no meeting has a date.
@@ -87,8 +98,9 @@ def calendar_ics(training: Training, program: content.Program, details: Training
         event.add("dtstamp", now)
         event.add("dtstart", slot.start)
         event.add("dtend", slot.end)
-        event.add("summary", t("invite.summary", program=program.title, number=slot.meeting.number,
-                               title=slot.meeting.title))
+        event.add(
+            "summary", t("invite.summary", program=program.title, number=slot.meeting.number, title=slot.meeting.title)
+        )
         if details.location:
             event.add("location", details.location)
         event.add("description", _description(program, slot.meeting, training, url))
@@ -99,14 +111,32 @@ def calendar_ics(training: Training, program: content.Program, details: Training
     return calendar.to_ical(), [slot.meeting.number for slot in times if slot.start is None]
 
 
-def poster_html(training: Training, program: content.Program, details: TrainingDetails, url: str | None,
-                start: time, zone: tzinfo) -> str:
+def poster_html(
+    training: Training, program: content.Program, details: TrainingDetails, url: str | None, start: time, zone: tzinfo
+) -> str:
     """The printable invitation (A4 poster) with the QR code of the join link when the address is known."""
-    when = [t("invite.poster.when", number=slot.meeting.number, date=slot.start.strftime("%d-%m-%Y"),
-              start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M"))
-            for slot in slots(training, program, start, zone) if slot.start and slot.end]
-    return _render("poster.html.j2", "poster", t("invite.poster.title", name=training.name), program=program,
-                   training=training, details=details, when=when, url=url or "", qr=qr_svg(url) if url else "")
+    when = [
+        t(
+            "invite.poster.when",
+            number=slot.meeting.number,
+            date=slot.start.strftime("%d-%m-%Y"),
+            start=slot.start.strftime("%H:%M"),
+            end=slot.end.strftime("%H:%M"),
+        )
+        for slot in slots(training, program, start, zone)
+        if slot.start and slot.end
+    ]
+    return _render(
+        "poster.html.j2",
+        "poster",
+        t("invite.poster.title", name=training.name),
+        program=program,
+        training=training,
+        details=details,
+        when=when,
+        url=url or "",
+        qr=qr_svg(url) if url else "",
+    )
 
 
 def join_url(training: Training, base: str | None = None) -> str | None:

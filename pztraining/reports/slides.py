@@ -69,8 +69,14 @@ def _version_inputs() -> list[Path]:
     """Every file a build reads: the deck sources, the content, the template, reveal.js, this code."""
     reveal = [REVEAL_ROOT / relative for relative in REVEAL_FILES]
     reveal = [f for origin in reveal for f in (sorted(origin.rglob("*")) if origin.is_dir() else [origin])]
-    return [*deck_files(), *content.content_files(), *sorted(TEMPLATE_ROOT.rglob("*")), *reveal,
-            Path(__file__), Path(read_deck.__code__.co_filename)]
+    return [
+        *deck_files(),
+        *content.content_files(),
+        *sorted(TEMPLATE_ROOT.rglob("*")),
+        *reveal,
+        Path(__file__),
+        Path(read_deck.__code__.co_filename),
+    ]
 
 
 def content_version() -> str:
@@ -180,8 +186,13 @@ def deck_notebook(deck: DeckSource, program: content.Program):
     for index, cell in enumerate(cells):
         cell.id = f"dia-{index}"  # the same source builds the same file, byte for byte
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata.update({"title": meta.title, "language_info": {"name": "markdown"},
-                              "pztraining": {"deck": meta.id, "program": meta.program, "meeting": meta.meeting}})
+    notebook.metadata.update(
+        {
+            "title": meta.title,
+            "language_info": {"name": "markdown"},
+            "pztraining": {"deck": meta.id, "program": meta.program, "meeting": meta.meeting},
+        }
+    )
     return notebook
 
 
@@ -208,8 +219,9 @@ def render_deck(deck: DeckSource, program: content.Program) -> str:
     return body
 
 
-def build(out: Path | None = None, sources: list[Path] | None = None, *, overwrite: bool = False,
-          now: datetime | None = None) -> BuildReport:
+def build(
+    out: Path | None = None, sources: list[Path] | None = None, *, overwrite: bool = False, now: datetime | None = None
+) -> BuildReport:
     """Build every deck in ``sources`` (default: all shipped decks) into ``out``.
 
     A deck that cannot be read is named in the report and the others are still built;
@@ -248,8 +260,7 @@ def build(out: Path | None = None, sources: list[Path] | None = None, *, overwri
     ours = _previous_build(out, writers)
     try:
         if chosen and not ours:  # a folder of the user's: a new subfolder when it holds anything
-            out = write_folder(out, writers, t("slides.folder"), now or datetime.now(), overwrite=overwrite,
-                               ours=ours)
+            out = write_folder(out, writers, t("slides.folder"), now or datetime.now(), overwrite=overwrite, ours=ours)
         else:
             write_files(out, writers, overwrite=overwrite, ours=ours)
     except WriteError as exc:
@@ -263,8 +274,7 @@ def _reveal_writers(source: Path) -> dict[str, Callable[[Path], object]]:
     for relative in REVEAL_FILES:
         origin = source / relative
         files += sorted(f for f in origin.rglob("*") if f.is_file()) if origin.is_dir() else [origin]
-    return {f"{REVEAL_FOLDER}/{f.relative_to(source).as_posix()}":
-            partial(shutil.copyfile, f) for f in files}
+    return {f"{REVEAL_FOLDER}/{f.relative_to(source).as_posix()}": partial(shutil.copyfile, f) for f in files}
 
 
 def _previous_build(out: Path, writers: dict) -> set[str]:

@@ -26,6 +26,7 @@ from pztraining.store import Account, MissingEntry, Store, Training, login_name
 
 log = logging.getLogger(__name__)
 
+
 def log_to_server() -> None:
     """Send this module's log lines (refusals) to the process's own stderr: the server's log file.
 
@@ -82,8 +83,9 @@ class User:
 ACCOUNT_ROLES = ("trainer", "kartrekker", "coordinator")
 
 
-def add_user(store: Store, name: str, role: str, organisation: str = "",
-             first_login_until: datetime | None = None) -> Account:
+def add_user(
+    store: Store, name: str, role: str, organisation: str = "", first_login_until: datetime | None = None
+) -> Account:
     """Give a login name a role (and organisation), refusing what the roles do not allow; a name added again is updated.
 
     Trainers and kartrekkers belong to one organisation; a coordinator to none (it sees every
@@ -145,8 +147,7 @@ def can_see(user: User, training: Training) -> bool:
     return can_run(user, training) or can_read_results(user, training)
 
 
-def visible_trainings(user: User, trainings: Iterable[T],
-                      rule: Callable[[User, Training], bool] = can_see) -> list[T]:
+def visible_trainings(user: User, trainings: Iterable[T], rule: Callable[[User, Training], bool] = can_see) -> list[T]:
     """The trainings ``rule`` lets ``user`` see, in their order."""
     return [training for training in trainings if rule(user, training)]
 
@@ -185,8 +186,9 @@ def can_read_organisation(user: User, organisation: str) -> bool:
 def require_organisation(user: User, organisation: str, action: str) -> None:
     """Refuse (:class:`AccessDenied`, Dutch) and log when ``user`` may not see ``organisation``'s figures."""
     if not can_read_organisation(user, organisation):
-        log.warning("access refused: user=%r role=%s organisation=%r action=%s",
-                    user.name, user.role, organisation, action)
+        log.warning(
+            "access refused: user=%r role=%s organisation=%r action=%s", user.name, user.role, organisation, action
+        )
         raise AccessDenied(t("access.refused_organisation"))
 
 
@@ -195,8 +197,9 @@ def _refused(user: User, training_id: object, action: str) -> AccessDenied:
     return AccessDenied(t("access.refused"))
 
 
-def permitted_training(store: Store, user: User, training_id: int, rule: Callable[[User, Training], bool],
-                       action: str) -> Training:
+def permitted_training(
+    store: Store, user: User, training_id: int, rule: Callable[[User, Training], bool], action: str
+) -> Training:
     """The training with this id if ``rule`` lets ``user`` at it; else :class:`AccessDenied`, logged.
 
     When hosted, an id that does not exist gets the same refusal: "does not exist" would tell
@@ -212,8 +215,26 @@ def permitted_training(store: Store, user: User, training_id: int, rule: Callabl
     return training
 
 
-__all__ = ["ACCOUNT_ROLES", "AccessDenied", "AccessError", "LOCAL", "LOGIN_VARIABLE", "UnknownUser", "User", "add_user",
-           "can_read_results", "can_read_organisation", "can_run", "can_see", "current_user", "log_to_server",
-           "permitted_training",
-           "may_run_trainings", "must_pseudonymize", "require_organisation",
-           "new_training_organisation", "require", "visible_trainings"]
+__all__ = [
+    "ACCOUNT_ROLES",
+    "AccessDenied",
+    "AccessError",
+    "LOCAL",
+    "LOGIN_VARIABLE",
+    "UnknownUser",
+    "User",
+    "add_user",
+    "can_read_results",
+    "can_read_organisation",
+    "can_run",
+    "can_see",
+    "current_user",
+    "log_to_server",
+    "permitted_training",
+    "may_run_trainings",
+    "must_pseudonymize",
+    "require_organisation",
+    "new_training_organisation",
+    "require",
+    "visible_trainings",
+]

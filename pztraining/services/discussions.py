@@ -121,6 +121,9 @@ def held_discussions(records: Iterable[DiscussionRecord], today: date | None = N
         for meeting in sorted(set(runs) | set(record.actions) | past):
             actions = record.actions.get(meeting, [])
             day = planned.get(meeting) or runs.get(meeting) or actions[0].created_at.date()
-            held.append(HeldDiscussion(training.id, training.organisation, meeting, day, len(actions),
-                                       sum(1 for a in actions if a.done)))
+            held.append(
+                HeldDiscussion(
+                    training.id, training.organisation, meeting, day, len(actions), sum(1 for a in actions if a.done)
+                )
+            )
     return sorted(held, key=lambda d: (d.held_on, d.training_id, d.meeting))

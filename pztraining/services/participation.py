@@ -154,8 +154,14 @@ class OpenItem:
     revealed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "meeting": self.meeting, "id": self.id, "title": self.title,
-                "anonymous": self.anonymous, "revealed": list(self.revealed)}
+        return {
+            "kind": self.kind,
+            "meeting": self.meeting,
+            "id": self.id,
+            "title": self.title,
+            "anonymous": self.anonymous,
+            "revealed": list(self.revealed),
+        }
 
 
 def open_items(store: Store, training: Training) -> list[OpenItem]:
@@ -168,11 +174,23 @@ def open_items(store: Store, training: Training) -> list[OpenItem]:
     known_forms = {f for m in program.meetings for f in m.form_ids()}
     # The organisation's own cases of the programme too (content.case_choices): shared like the shipped ones.
     known_cases = {c for m in program.meetings for b in m.blocks for c in case_choices(program.id, b.cases)}
-    items = [OpenItem("form", s.meeting, s.form_id, load_form(s.form_id).title, s.anonymous,
-                      _revealed(store, training, s.meeting, s.form_id))
-             for s in store.form_sessions(training.id) if s.is_open and s.form_id in known_forms]
-    items += [OpenItem("case", meeting, case_id, load_case(case_id).title)
-              for meeting, case_id in store.shared_cases(training.id) if case_id in known_cases]
+    items = [
+        OpenItem(
+            "form",
+            s.meeting,
+            s.form_id,
+            load_form(s.form_id).title,
+            s.anonymous,
+            _revealed(store, training, s.meeting, s.form_id),
+        )
+        for s in store.form_sessions(training.id)
+        if s.is_open and s.form_id in known_forms
+    ]
+    items += [
+        OpenItem("case", meeting, case_id, load_case(case_id).title)
+        for meeting, case_id in store.shared_cases(training.id)
+        if case_id in known_cases
+    ]
     return items
 
 
@@ -191,8 +209,7 @@ def respondent_key(training: Training, session: FormSession, participant: Partic
     return _key(session.anonymous, training.id, session.meeting, session.form_id, participant, secret)
 
 
-def _key(anonymous: bool, training_id: int, meeting: int, form_id: str, participant: Participant,
-         secret: str) -> str:
+def _key(anonymous: bool, training_id: int, meeting: int, form_id: str, participant: Participant, secret: str) -> str:
     if anonymous:
         return anonymous_key(secret, training_id, meeting, form_id)
     return f"p:{participant.id}"
@@ -221,12 +238,18 @@ class FormState:
     meeting: int
 
     def to_dict(self) -> dict:
-        return {"form": self.spec, "values": self.values, "status": self.status,
-                "anonymous": self.anonymous, "meeting": self.meeting}
+        return {
+            "form": self.spec,
+            "values": self.values,
+            "status": self.status,
+            "anonymous": self.anonymous,
+            "meeting": self.meeting,
+        }
 
 
-def form_state(store: Store, training: Training, participant: Participant, secret: str,
-               meeting: int, form_id: str) -> FormState:
+def form_state(
+    store: Store, training: Training, participant: Participant, secret: str, meeting: int, form_id: str
+) -> FormState:
     """The form with this participant's draft (newest) or submitted answers."""
     session, form = _session(store, training, meeting, form_id)
     key = respondent_key(training, session, participant, secret)
@@ -238,15 +261,17 @@ def form_state(store: Store, training: Training, participant: Participant, secre
     return FormState(form_spec(form, frozenset(revealed)), values, status, session.anonymous, meeting)
 
 
-def statuses(store: Store, training: Training, participant: Participant, secret: str,
-             items: list[OpenItem]) -> dict[str, str]:
-    """"meeting/form id" → "new", "draft" or "submitted" for the open forms in ``items``."""
+def statuses(
+    store: Store, training: Training, participant: Participant, secret: str, items: list[OpenItem]
+) -> dict[str, str]:
+    """ "meeting/form id" → "new", "draft" or "submitted" for the open forms in ``items``."""
     found: dict[str, str] = {}
     for item in (i for i in items if i.kind == "form"):
         key = _key(item.anonymous, training.id, item.meeting, item.id, participant, secret)
         found[f"{item.meeting}/{item.id}"] = _progress(
             store.load_draft(training.id, item.meeting, item.id, key) is not None,
-            store.load_submission(training.id, item.meeting, item.id, key) is not None)
+            store.load_submission(training.id, item.meeting, item.id, key) is not None,
+        )
     return found
 
 
@@ -255,17 +280,30 @@ def _progress(has_draft: bool, has_submission: bool) -> str:
     return "draft" if has_draft else "submitted" if has_submission else "new"
 
 
-def save_draft(store: Store, training: Training, participant: Participant, secret: str,
-               meeting: int, form_id: str, values: dict, now: datetime) -> bool:
+def save_draft(
+    store: Store,
+    training: Training,
+    participant: Participant,
+    secret: str,
+    meeting: int,
+    form_id: str,
+    values: dict,
+    now: datetime,
+) -> bool:
     """Keep what was filled in so far (as typed); FormClosed when the form is not open.
 
     One store transaction that also reads whether the form is open and anonymous: drafts
     are the phones' most frequent write. False when nothing was stored: an anonymous form's
     draft stays on the phone.
     """
-    return store.save_open_draft(training.id, meeting, form_id,
-                                 lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
-                                 values, now)
+    return store.save_open_draft(
+        training.id,
+        meeting,
+        form_id,
+        lambda anonymous: _key(anonymous, training.id, meeting, form_id, participant, secret),
+        values,
+        now,
+    )
 
 
 @dataclass(frozen=True)
@@ -283,9 +321,19 @@ class Outcome:
     receipt: str = ""
 
 
-def submit(store: Store, training: Training, participant: Participant, secret: str,
-           meeting: int, form_id: str, values: dict, now: datetime, mixer: Mixer | None = None,
-           receipt: str = "", moment: float = 0.0) -> Outcome:
+def submit(
+    store: Store,
+    training: Training,
+    participant: Participant,
+    secret: str,
+    meeting: int,
+    form_id: str,
+    values: dict,
+    now: datetime,
+    mixer: Mixer | None = None,
+    receipt: str = "",
+    moment: float = 0.0,
+) -> Outcome:
     """Check and store a participant's answers; sending the same again stores them once.
 
     Invalid answers are kept as a draft (on a named form), so nothing typed is lost. An
@@ -303,8 +351,16 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
         if not result.ok:
             save_draft(store, training, participant, secret, meeting, form_id, values, now)
             return Outcome("invalid", result.errors)
-        store.submit(training.id, meeting, form_id, f"p:{participant.id}", result.values, now,
-                     participant_id=participant.id, anonymous_ok=False)
+        store.submit(
+            training.id,
+            meeting,
+            form_id,
+            f"p:{participant.id}",
+            result.values,
+            now,
+            participant_id=participant.id,
+            anonymous_ok=False,
+        )
     except AnonymousForm:  # made anonymous after we looked (nobody had answered yet): mix it
         session = store.form_session(training.id, meeting, form_id)
         if session is None:
@@ -315,8 +371,16 @@ def submit(store: Store, training: Training, participant: Participant, secret: s
     return Outcome("submitted")
 
 
-def _submit_anonymous(store: Store, training: Training, session: FormSession, secret: str, result,
-                      mixer: Mixer | None, receipt: str, moment: float) -> Outcome:
+def _submit_anonymous(
+    store: Store,
+    training: Training,
+    session: FormSession,
+    secret: str,
+    result,
+    mixer: Mixer | None,
+    receipt: str,
+    moment: float,
+) -> Outcome:
     """An anonymous answer: stored already, or held in the pool (open form, or a valid receipt)."""
     if not result.ok:
         return Outcome("invalid", result.errors)  # no draft on the server: the phone keeps it
@@ -345,8 +409,9 @@ def answer_receipt(store: Store, training: Training, meeting: int, form_id: str,
     return hmac.new(store.find_training_key(training.id, "receipt"), message, hashlib.sha256).hexdigest()[:32]
 
 
-def submit_paper(store: Store, training_id: int, meeting: int, form: Form, values: dict,
-                 now: datetime, key: str) -> Outcome:
+def submit_paper(
+    store: Store, training_id: int, meeting: int, form: Form, values: dict, now: datetime, key: str
+) -> Outcome:
     """Store a printed form the trainer types in: no participant, marked as paper.
 
     A question left open on paper cannot be asked again, so required items may be empty
@@ -363,8 +428,9 @@ def submit_paper(store: Store, training_id: int, meeting: int, form: Form, value
     return Outcome("submitted", gaps=tuple(result.gaps))
 
 
-def _keep_revealed(store: Store, training: Training, participant: Participant, secret: str, meeting: int,
-                   form_id: str, values: dict) -> dict:
+def _keep_revealed(
+    store: Store, training: Training, participant: Participant, secret: str, meeting: int, form_id: str, values: dict
+) -> dict:
     """``values`` with every revealed quiz item as it was sent before the reveal (or left out).
 
     Once the room has seen the right answer, changing one's choice would only flatter the score.
@@ -374,8 +440,12 @@ def _keep_revealed(store: Store, training: Training, participant: Participant, s
         return values
     session = store.form_session(training.id, meeting, form_id)
     anonymous = bool(session and session.anonymous)
-    before = store.load_submission(training.id, meeting, form_id,
-                                   _key(anonymous, training.id, meeting, form_id, participant, secret)) or {}
+    before = (
+        store.load_submission(
+            training.id, meeting, form_id, _key(anonymous, training.id, meeting, form_id, participant, secret)
+        )
+        or {}
+    )
     kept = {key: value for key, value in values.items() if key not in revealed}
     kept.update({item_id: before[item_id] for item_id in revealed if item_id in before})
     return kept
@@ -398,14 +468,39 @@ def shared_case(store: Store, training: Training, meeting: int, case_id: str) ->
     if (meeting, case_id) not in store.shared_cases(training.id):
         raise MissingEntry(t("part.case_unknown"))
     case = load_case(case_id)
-    return {"id": case.id, "title": case.title, "fictional": case.fictional,
-            "briefing": list(case.participant_briefing),
-            "steps": [{"title": s.title, "guidance": s.guidance} for s in case.steps]}
+    return {
+        "id": case.id,
+        "title": case.title,
+        "fictional": case.fictional,
+        "briefing": list(case.participant_briefing),
+        "steps": [{"title": s.title, "guidance": s.guidance} for s in case.steps],
+    }
 
 
 __all__ = [
-    "FormState", "InvalidDevice", "JOIN_DAYS", "JOIN_DAYS_ENV", "OpenItem", "Outcome", "anonymous_key",
-    "answer_receipt", "check_device", "device_hash", "form_state", "join", "join_code_last_day", "join_days", "me",
-    "new_paper_key", "open_items", "register", "respondent_key", "save_draft", "shared_case", "statuses", "submit",
-    "submit_paper", "training_over",
+    "FormState",
+    "InvalidDevice",
+    "JOIN_DAYS",
+    "JOIN_DAYS_ENV",
+    "OpenItem",
+    "Outcome",
+    "anonymous_key",
+    "answer_receipt",
+    "check_device",
+    "device_hash",
+    "form_state",
+    "join",
+    "join_code_last_day",
+    "join_days",
+    "me",
+    "new_paper_key",
+    "open_items",
+    "register",
+    "respondent_key",
+    "save_draft",
+    "shared_case",
+    "statuses",
+    "submit",
+    "submit_paper",
+    "training_over",
 ]

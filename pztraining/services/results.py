@@ -43,14 +43,20 @@ def training_by_reference(store: Store, ref: str) -> Training:
     """
     ref = ref.strip()
     # Names are stored cleaned (text_input.clean_name): a name pasted with a zero-width space still fits.
-    found = [training for training in store.list_trainings()
-             if ref in (str(training.id), training.name) or clean_name(ref) == training.name
-             or normalize_join_code(ref) == training.join_code]
+    found = [
+        training
+        for training in store.list_trainings()
+        if ref in (str(training.id), training.name)
+        or clean_name(ref) == training.name
+        or normalize_join_code(ref) == training.join_code
+    ]
     if not found:
         raise ScopeError(text("res.onbekende_training_geef_nummer", ref=ref))
     if len(found) > 1:
-        candidates = "; ".join(text("scope.candidate", name=tr.name, id=tr.id, code=tr.join_code)
-                               for tr in sorted(found, key=lambda tr: tr.id))
+        candidates = "; ".join(
+            text("scope.candidate", name=tr.name, id=tr.id, code=tr.join_code)
+            for tr in sorted(found, key=lambda tr: tr.id)
+        )
         raise ScopeError(text("scope.ambiguous", ref=ref, candidates=candidates))
     return found[0]
 
@@ -63,8 +69,9 @@ def training_scope(store: Store, ref: str, meeting: int | None = None, form: str
 def program_scope(store: Store, program: str, date_from: date | None, date_to: date | None) -> Scope:
     """All trainings of a program with a meeting (or, without dates, their creation) in the period."""
     if program not in library().programs:
-        raise ScopeError(text("res.onbekend_programma_kies_uit",
-                              program=program, programs=', '.join(sorted(library().programs))))
+        raise ScopeError(
+            text("res.onbekend_programma_kies_uit", program=program, programs=", ".join(sorted(library().programs)))
+        )
     periods.check_span(date_from, date_to)
     chosen = []
     for training in store.list_trainings():
@@ -125,14 +132,21 @@ class Answers:
 
 def gather_answers(store: Store, trainings: Sequence[Training], with_names: bool = False) -> Answers:
     """The answers and opened forms of ``trainings``, pseudonymised unless ``with_names``."""
-    infos = {tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates)
-             for tr in trainings}
+    infos = {
+        tr.id: report.TrainingInfo(tr.id, tr.name, tr.program_id, tr.organisation, tr.meeting_dates) for tr in trainings
+    }
     codes = {tr.id: report.pseudonym_codes(store.list_participants(tr.id)) for tr in trainings}
-    tidy = report.tidy_answers(store.answer_rows([tr.id for tr in trainings]), infos, library().forms, codes,
-                               with_names)
-    opened = pd.DataFrame([(s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
-                           for tr in trainings for s in store.form_sessions(tr.id)],
-                          columns=["training_id", "training", "meeting", "form"])
+    tidy = report.tidy_answers(
+        store.answer_rows([tr.id for tr in trainings]), infos, library().forms, codes, with_names
+    )
+    opened = pd.DataFrame(
+        [
+            (s.training_id, infos[s.training_id].name, s.meeting, s.form_id)
+            for tr in trainings
+            for s in store.form_sessions(tr.id)
+        ],
+        columns=["training_id", "training", "meeting", "form"],
+    )
     return Answers(infos, codes, tidy, opened)
 
 
@@ -150,8 +164,12 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
         opened = opened[opened["form"] == scope.form]
     if scope.date_from or scope.date_to:
         dated = tidy["meeting_date"].map(lambda d: d is not None)
-        inside = tidy["meeting_date"].map(lambda d: d is None or (
-            (scope.date_from is None or d >= scope.date_from) and (scope.date_to is None or d <= scope.date_to)))
+        inside = tidy["meeting_date"].map(
+            lambda d: (
+                d is None
+                or ((scope.date_from is None or d >= scope.date_from) and (scope.date_to is None or d <= scope.date_to))
+            )
+        )
         tidy = tidy[inside | ~dated]
     turns = pd.DataFrame(store.roleplay_rows(ids))
     if not turns.empty:
@@ -166,17 +184,30 @@ def build(store: Store, scope: Scope, with_names: bool = False) -> Bundle:
     if not changes.empty:
         notes.append(text("res.questions_changed"))
     return Bundle(
-        scope=scope, tidy=tidy.reset_index(drop=True),
+        scope=scope,
+        tidy=tidy.reset_index(drop=True),
         summary=report.item_summary(tidy, by=("program", "form")),
         counts=report.scale_counts(tidy, by=("program", "form")),
         choices=report.choice_counts(tidy, lib.forms, by=("program", "form")),
-        before_after=report.before_after(tidy), pairs=report.pairs(tidy),
+        before_after=report.before_after(tidy),
+        pairs=report.pairs(tidy),
         open=report.open_answers(tidy),
         response=report.response_rates(tidy, opened, people),
-        roleplay=report.roleplay_summary(turns), changes=changes,
-        participants=sum(people.values()), notes=notes,
+        roleplay=report.roleplay_summary(turns),
+        changes=changes,
+        participants=sum(people.values()),
+        notes=notes,
     )
 
 
-__all__ = ["Answers", "Bundle", "Scope", "ScopeError", "build", "gather_answers", "program_scope",
-           "training_by_reference", "training_scope"]
+__all__ = [
+    "Answers",
+    "Bundle",
+    "Scope",
+    "ScopeError",
+    "build",
+    "gather_answers",
+    "program_scope",
+    "training_by_reference",
+    "training_scope",
+]

@@ -76,10 +76,17 @@ def config_text(settings: HubSettings) -> str:
     s = settings.checked()
     notebooks = s.notebooks or str(notebooks_dir())
     values = {
-        "PYTHON": s.python, "NOTEBOOKS": notebooks, "HUB_TEMPLATES": s.hub_templates or str(hub_templates_dir()),
-        "DB_URL": s.db_url, "PUBLIC_URL": s.public_url.rstrip("/"),
-        "HUB_IP": s.hub_ip, "HUB_PORT": s.hub_port, "ROOM_PORT": s.room_port, "ROOM_COPIES": s.room_copies,
-        "ADMINS": sorted(set(s.admins)), "STATE_DIR": s.state_dir,
+        "PYTHON": s.python,
+        "NOTEBOOKS": notebooks,
+        "HUB_TEMPLATES": s.hub_templates or str(hub_templates_dir()),
+        "DB_URL": s.db_url,
+        "PUBLIC_URL": s.public_url.rstrip("/"),
+        "HUB_IP": s.hub_ip,
+        "HUB_PORT": s.hub_port,
+        "ROOM_PORT": s.room_port,
+        "ROOM_COPIES": s.room_copies,
+        "ADMINS": sorted(set(s.admins)),
+        "STATE_DIR": s.state_dir,
     }
     settings_block = "\n".join(f"{name} = {value!r}" for name, value in values.items())
     return _TEMPLATE.replace("@SETTINGS@", settings_block)
@@ -251,11 +258,15 @@ c.JupyterHub.services = [_room(number) for number in range(1, ROOM_COPIES + 1)]
 
 #: The settings of the example in deploy/jupyterhub/ (a VM laid out as in the README).
 EXAMPLE = HubSettings(
-    db_url="postgresql+psycopg://pztraining@/pztraining", public_url="https://training.example.nl",
-    room_copies=2, admins=["beheer"], python="/srv/pztraining/venv/bin/python",
+    db_url="postgresql+psycopg://pztraining@/pztraining",
+    public_url="https://training.example.nl",
+    room_copies=2,
+    admins=["beheer"],
+    python="/srv/pztraining/venv/bin/python",
     notebooks="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/notebooks",
     hub_templates="/srv/pztraining/venv/lib/python3.11/site-packages/pztraining/jupyter/hub/templates",
-    state_dir="/srv/pztraining/hub")
+    state_dir="/srv/pztraining/hub",
+)
 
 
 # ---------------------------------------------------------------------------- nginx in front
@@ -328,10 +339,16 @@ def nginx_text(settings: NginxSettings) -> str:
     room_servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in copies)
     tablet_servers = "\n".join(f"    server 127.0.0.1:{port};" for port in copies)
     hsts = '"Strict-Transport-Security" "max-age=31536000"'
-    page_headers = _headers([
-        hsts, '"Cache-Control" "no-cache"', '"X-Content-Type-Options" "nosniff"',
-        '"Referrer-Policy" "no-referrer"', f'"Content-Security-Policy" "{STRICT_POLICY}"',
-        '"X-Frame-Options" "DENY"'])
+    page_headers = _headers(
+        [
+            hsts,
+            '"Cache-Control" "no-cache"',
+            '"X-Content-Type-Options" "nosniff"',
+            '"Referrer-Policy" "no-referrer"',
+            f'"Content-Security-Policy" "{STRICT_POLICY}"',
+            '"X-Frame-Options" "DENY"',
+        ]
+    )
     plain = f"""\
 server {{
     listen {s.http_port};
@@ -348,7 +365,9 @@ server {{
 """
     if not s.tls:
         return _NGINX_HEAD.replace("@HOST@", s.host) + "\n" + plain
-    return _NGINX_HEAD.replace("@HOST@", s.host) + f"""
+    return (
+        _NGINX_HEAD.replace("@HOST@", s.host)
+        + f"""
 map $http_upgrade $pz_connection_upgrade {{
     default upgrade;
     ''      close;
@@ -458,6 +477,7 @@ server {{
     }}
 }}
 """
+    )
 
 
 _NGINX_HEAD = """\
@@ -492,11 +512,14 @@ def write_static(folder: Path, base_url: str = ROOM_PREFIX) -> list[Path]:
 
 # ---------------------------------------------------------------------------- the install script
 
+
 def deploy_dir() -> Path | None:
     """The ``deploy`` folder: next to the package in a checkout, else where the wheel put it
     (``share/pztraining/deploy`` in the venv); None when neither is there."""
-    for folder in (Path(__file__).resolve().parents[2] / "deploy",
-                   Path(sys.prefix) / "share" / "pztraining" / "deploy"):
+    for folder in (
+        Path(__file__).resolve().parents[2] / "deploy",
+        Path(sys.prefix) / "share" / "pztraining" / "deploy",
+    ):
         if (folder / "install.sh").is_file():
             return folder
     return None

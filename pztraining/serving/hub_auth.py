@@ -68,8 +68,11 @@ class RoleAuthenticator(FirstUseAuthenticator):
         name = self.normalize_username(data.get("username", ""))
         password = data.get("password", "")
         account = self._account(name) if name else None
-        if account is None or not self.validate_username(name) or not await maybe_future(
-                self.check_blocked_users(name)):
+        if (
+            account is None
+            or not self.validate_username(name)
+            or not await maybe_future(self.check_blocked_users(name))
+        ):
             self.log.warning("pztraining: login name %r has no role; refused", name)
             return self._refused(handler, t("hub.login_failed"))
         with dbm.open(self.dbm_path, "c", 0o600) as passwords:

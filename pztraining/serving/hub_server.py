@@ -166,8 +166,11 @@ class TrainerServerApp(ExtensionApp):
         base_url = web_app.settings["base_url"]
         # trainer_handlers' patterns carry the base URL already (the laptop's server uses them
         # too), so they are added as they are rather than through self.handlers' prefixing.
-        web_app.add_handlers(".*$", trainer_handlers(base_url, str(folder) if folder is not None else "") + [
-            (url_path_join(base_url, r"api/sessions(/.*)?"), NoSessionsHandler)])
+        web_app.add_handlers(
+            ".*$",
+            trainer_handlers(base_url, str(folder) if folder is not None else "")
+            + [(url_path_join(base_url, r"api/sessions(/.*)?"), NoSessionsHandler)],
+        )
 
 
 def use_offline_voila(serverapp) -> None:

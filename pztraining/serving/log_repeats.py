@@ -46,8 +46,13 @@ class RepeatLimit(logging.Filter):
     ``emit`` when the first record after the window's end passes this filter.
     """
 
-    def __init__(self, limit: int = REPEATS_PER_WINDOW, window: float = WINDOW_SECONDS,
-                 emit: Callable[[logging.LogRecord], None] = _emit, max_kinds: int = MAX_KINDS):
+    def __init__(
+        self,
+        limit: int = REPEATS_PER_WINDOW,
+        window: float = WINDOW_SECONDS,
+        emit: Callable[[logging.LogRecord], None] = _emit,
+        max_kinds: int = MAX_KINDS,
+    ):
         super().__init__()
         self.limit, self.window, self.max_kinds = limit, window, max_kinds
         self._emit = emit
@@ -87,9 +92,22 @@ class RepeatLimit(logging.Filter):
         window = self._windows.pop(key)
         if not window.held_back:
             return
-        summary = logging.LogRecord(window.name, window.level, __file__, 0, "%s", (t(
-            "log.repeats_suppressed", count=window.held_back, seconds=f"{self.window:g}",
-            template=window.template),), None)
+        summary = logging.LogRecord(
+            window.name,
+            window.level,
+            __file__,
+            0,
+            "%s",
+            (
+                t(
+                    "log.repeats_suppressed",
+                    count=window.held_back,
+                    seconds=f"{self.window:g}",
+                    template=window.template,
+                ),
+            ),
+            None,
+        )
         setattr(summary, _VERDICT, True)
         self._emit(summary)
 
@@ -106,8 +124,11 @@ def limit_repeats(*loggers: logging.Logger, names: tuple[str, ...] = ROOM_LOGGER
     handler are printed by Python's last resort, which has no filters: so on every logger.
     """
     limit = RepeatLimit()
-    children = [logger for name, logger in logging.root.manager.loggerDict.items()
-                if isinstance(logger, logging.Logger) and name.startswith(tuple(n + "." for n in names))]
+    children = [
+        logger
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger) and name.startswith(tuple(n + "." for n in names))
+    ]
     chosen = (*loggers, *(logging.getLogger(name) for name in names), *children)
     for logger in chosen:
         logger.addFilter(limit)

@@ -99,7 +99,10 @@ class Apps:
 def _voila(target: Path, host: str, port: int, token: str, module: str = "voila") -> list[str]:
     """What both servers share: no browser, this address and port only, no tracebacks."""
     return [
-        sys.executable, "-m", module, str(target),
+        sys.executable,
+        "-m",
+        module,
+        str(target),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -109,8 +112,9 @@ def _voila(target: Path, host: str, port: int, token: str, module: str = "voila"
     ]
 
 
-def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Path | None = None,
-                  allowed_hosts: tuple[str, ...] = ()) -> list[str]:
+def voila_command(
+    target: Path, host: str, port: int, token: str, slides_dir: Path | None = None, allowed_hosts: tuple[str, ...] = ()
+) -> list[str]:
     """The command line that serves the notebooks in a folder (trainer side), and the decks.
 
     The server answers only requests for this computer (localhost, loopback addresses) and
@@ -118,11 +122,16 @@ def voila_command(target: Path, host: str, port: int, token: str, slides_dir: Pa
     """
     decks = [f"--DecksVoila.slides_dir={slides_dir}"] if slides_dir else []
     names = [f"--DecksVoila.allowed_hosts={name}" for name in allowed_hosts]
-    return _voila(target, host, port, token, module="pztraining.serving.voila_app") + decks + names + [
-        # A trainer reloads the page often; idle kernels of closed tabs are reclaimed.
-        "--MappingKernelManager.cull_idle_timeout=1800",
-        "--MappingKernelManager.cull_interval=300",
-    ]
+    return (
+        _voila(target, host, port, token, module="pztraining.serving.voila_app")
+        + decks
+        + names
+        + [
+            # A trainer reloads the page often; idle kernels of closed tabs are reclaimed.
+            "--MappingKernelManager.cull_idle_timeout=1800",
+            "--MappingKernelManager.cull_interval=300",
+        ]
+    )
 
 
 def room_command(notebook: Path, host: str, port: int) -> list[str]:
@@ -154,8 +163,15 @@ def _display_host(host: str) -> str:
     return lan_address() if host in ("0.0.0.0", "::", "") else host
 
 
-def _launch(command: list[str], db_url: str, host: str, port: int, token: str, log_path: Path | None,
-            extra_env: dict[str, str] | None) -> VoilaServer:
+def _launch(
+    command: list[str],
+    db_url: str,
+    host: str,
+    port: int,
+    token: str,
+    log_path: Path | None,
+    extra_env: dict[str, str] | None,
+) -> VoilaServer:
     instance = secrets.token_hex(8)
     env = dict(process_environ(), PZTRAINING_DB=db_url, **(extra_env or {}), **{INSTANCE_ENV: instance})
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
@@ -204,8 +220,9 @@ def _check_ports(ports: list[tuple[str, int, str, str]]) -> None:
         try:
             found = socket.getaddrinfo(host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
         except OSError as exc:
-            raise ServerError(t("server.port_unusable", port=port, host=host, server=name,
-                                reason=dutch_reason(exc))) from None
+            raise ServerError(
+                t("server.port_unusable", port=port, host=host, server=name, reason=dutch_reason(exc))
+            ) from None
         for family, kind, proto, _canonical, address in found:
             with socket.socket(family, kind, proto) as probe:
                 # As tornado binds: a port in TIME_WAIT is free, one that something listens on is not.
@@ -219,8 +236,9 @@ def _check_ports(ports: list[tuple[str, int, str, str]]) -> None:
                         raise ServerError(t("server.port_taken", port=port, server=name, option=option)) from None
                     if family == socket.AF_INET6 and exc.errno == errno.EADDRNOTAVAIL:
                         continue  # no IPv6 on this computer: tornado skips ::1 too
-                    raise ServerError(t("server.port_unusable", port=port, host=host, server=name,
-                                        reason=dutch_reason(exc))) from None
+                    raise ServerError(
+                        t("server.port_unusable", port=port, host=host, server=name, reason=dutch_reason(exc))
+                    ) from None
 
 
 def serve_ports(host: str, port: int, participant_port: int, trainer_host: str) -> list[tuple[str, int, str, str]]:
@@ -243,9 +261,16 @@ def trainer_token(host: str, token: str | None) -> str:
     return token
 
 
-def start_voila(folder: Path, db_url: str, host: str, port: int, token: str | None = None,
-                log_path: Path | None = None, extra_env: dict[str, str] | None = None,
-                slides_dir: Path | None = None) -> VoilaServer:
+def start_voila(
+    folder: Path,
+    db_url: str,
+    host: str,
+    port: int,
+    token: str | None = None,
+    log_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    slides_dir: Path | None = None,
+) -> VoilaServer:
     """Start a Voila server for ``folder``; returns once it answers HTTP."""
     token = trainer_token(host, token)
     env = dict(extra_env or {}, **_slides_env(slides_dir))
@@ -284,19 +309,40 @@ def _slides_env(slides_dir: Path | None) -> dict[str, str]:
     return {"PZTRAINING_SLIDES": str(slides_dir)} if slides_dir else {}
 
 
-def serve(db_url: str, host: str = "127.0.0.1", port: int = 8866, participant_port: int = 8867,
-          trainer_host: str = "127.0.0.1", token: str | None = None,
-          log_dir: Path | None = None, slides_dir: Path | None = None) -> Apps:
+def serve(
+    db_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    participant_port: int = 8867,
+    trainer_host: str = "127.0.0.1",
+    token: str | None = None,
+    log_dir: Path | None = None,
+    slides_dir: Path | None = None,
+) -> Apps:
     """Start the room server (on ``host``) and the trainer server (on ``trainer_host``)."""
     folder = notebooks_dir()
     log = (lambda name: log_dir / f"voila-{name}.log") if log_dir else (lambda name: None)
     token = trainer_token(trainer_host, token)
     require_free_ports(serve_ports(host, port, participant_port, trainer_host))
-    room = _launch(room_command(folder / "facilitator.ipynb", host, participant_port),
-                   db_url, host, participant_port, "", log("room"), None)
+    room = _launch(
+        room_command(folder / "facilitator.ipynb", host, participant_port),
+        db_url,
+        host,
+        participant_port,
+        "",
+        log("room"),
+        None,
+    )
     command = voila_command(folder, trainer_host, port, token, slides_dir, trainer_host_names(trainer_host))
-    trainer = _launch(command, db_url, trainer_host, port, token, log("trainer"),
-                      {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)})
+    trainer = _launch(
+        command,
+        db_url,
+        trainer_host,
+        port,
+        token,
+        log("trainer"),
+        {"PZTRAINING_PARTICIPANT_URL": room.base_url + "/", **_slides_env(slides_dir)},
+    )
     try:
         servers = _started([room, trainer])
     except ServerError:

@@ -29,9 +29,15 @@ class PzVoila(voila_page.PzPages, Voila):
     #: Referrer-Policy of every response.
     referrer_policy = "same-origin"
 
-    allowed_hosts = List(Unicode(), default_value=["*"], config=True, help=(
-        "Host names and addresses this server answers besides localhost and loopback addresses; "
-        "other Host headers get a 403 (DNS rebinding). '*' answers any host."))
+    allowed_hosts = List(
+        Unicode(),
+        default_value=["*"],
+        config=True,
+        help=(
+            "Host names and addresses this server answers besides localhost and loopback addresses; "
+            "other Host headers get a 403 (DNS rebinding). '*' answers any host."
+        ),
+    )
 
     def init_handlers(self) -> list:
         # Voila builds the tornado application just before asking for the handlers.
@@ -91,8 +97,11 @@ class DecksVoila(PzVoila):
 
     def init_handlers(self) -> list:
         # First in the list: tornado takes the first pattern that matches; last a Dutch 404.
-        return (trainer_handlers(self.server_url, self.slides_dir) + super().init_handlers()
-                + [(url_path_join(self.server_url, ".*"), NotFoundHandler)])
+        return (
+            trainer_handlers(self.server_url, self.slides_dir)
+            + super().init_handlers()
+            + [(url_path_join(self.server_url, ".*"), NotFoundHandler)]
+        )
 
 
 main = DecksVoila.launch_instance

@@ -93,6 +93,9 @@ class PzPages(_VoilaApp):
         super().setup_template_dirs()
 
     def init_handlers(self) -> list:
-        return [(route[0], PageHandler, *route[2:])
-                if isinstance(route, tuple) and route[1] is TornadoVoilaHandler else route
-                for route in super().init_handlers()]
+        return [
+            (route[0], PageHandler, *route[2:])
+            if isinstance(route, tuple) and route[1] is TornadoVoilaHandler
+            else route
+            for route in super().init_handlers()
+        ]

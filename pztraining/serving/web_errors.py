@@ -21,8 +21,14 @@ from pztraining.core.errors import PztrainingError
 from pztraining.core.texts import t
 
 #: Statuses with their own sentence; other 4xx and 5xx share one.
-_SENTENCES = {400: "room.error.bad_request", 401: "web.error.401", 403: "web.error.403",
-              404: "room.error.not_found", 405: "room.error.method", 413: "web.error.413"}
+_SENTENCES = {
+    400: "room.error.bad_request",
+    401: "web.error.401",
+    403: "web.error.403",
+    404: "room.error.not_found",
+    405: "room.error.method",
+    413: "web.error.413",
+}
 
 
 def error_sentence(status: int) -> str:
@@ -32,10 +38,12 @@ def error_sentence(status: int) -> str:
 
 def plain_page(message: str, title: str | None = None, body: str = "") -> str:
     """A page with one Dutch sentence (escaped) and optional extra HTML; loads nothing."""
-    return ("<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{escape(title or t('web.error.title'))}</title></head>"
-            f"<body><p>{escape(message)}</p>{body}</body></html>")
+    return (
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title or t('web.error.title'))}</title></head>"
+        f"<body><p>{escape(message)}</p>{body}</body></html>"
+    )
 
 
 class DutchErrors:
@@ -67,10 +75,12 @@ class DutchErrors:
         # jupyter_server's login and logout handlers render these two; Voila cannot (above).
         if name == "login.html":
             failed = bool((ns.get("message") or {}).get("error"))
-            form = (f"<form method='post' action='{escape(self.request.uri or '')}'>{self.xsrf_form_html()}"
-                    f"<label>{escape(t('web.login.field'))} <input type='password' name='password' "
-                    f"autocomplete='current-password' autofocus></label> "
-                    f"<button type='submit'>{escape(t('web.login.go'))}</button></form>")
+            form = (
+                f"<form method='post' action='{escape(self.request.uri or '')}'>{self.xsrf_form_html()}"
+                f"<label>{escape(t('web.login.field'))} <input type='password' name='password' "
+                f"autocomplete='current-password' autofocus></label> "
+                f"<button type='submit'>{escape(t('web.login.go'))}</button></form>"
+            )
             if failed:
                 form = f"<p role='alert'>{escape(t('web.login.wrong'))}</p>" + form
             return plain_page(t("web.login.text"), t("web.login.title"), form)
@@ -93,8 +103,13 @@ def error_templates() -> dict[str, str]:
     exception in the namespace; these show one Dutch sentence and nothing of the exception.
     """
     pages = {f"{status}.html": plain_page(error_sentence(status)) for status in _SENTENCES}
-    pages["error.html"] = ("{% if status_code >= 500 %}" + plain_page(error_sentence(500))
-                           + "{% else %}" + plain_page(error_sentence(499)) + "{% endif %}")
+    pages["error.html"] = (
+        "{% if status_code >= 500 %}"
+        + plain_page(error_sentence(500))
+        + "{% else %}"
+        + plain_page(error_sentence(499))
+        + "{% endif %}"
+    )
     return pages
 
 
@@ -142,9 +157,18 @@ def _template_path_or_404(self: Any, path: str) -> str:
 
 def dutch_errors(routes: list) -> list:
     """``routes`` (tornado's (pattern, handler[, kwargs]) tuples) with Dutch error pages."""
-    return [(route[0], with_dutch_errors(route[1]), *route[2:]) if isinstance(route, tuple) else route
-            for route in routes]
+    return [
+        (route[0], with_dutch_errors(route[1]), *route[2:]) if isinstance(route, tuple) else route for route in routes
+    ]
 
 
-__all__ = ["DutchErrors", "NotFoundHandler", "dutch_errors", "error_sentence", "error_templates", "plain_page",
-           "use_dutch_error_templates", "with_dutch_errors"]
+__all__ = [
+    "DutchErrors",
+    "NotFoundHandler",
+    "dutch_errors",
+    "error_sentence",
+    "error_templates",
+    "plain_page",
+    "use_dutch_error_templates",
+    "with_dutch_errors",
+]

@@ -18,10 +18,18 @@ from tornado.web import Application, OutputTransform, RequestHandler
 from pztraining.core.texts import t
 
 #: The participants' page: our own scripts and styles only, never inside another site's frame.
-STRICT_POLICY = "; ".join([
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-])
+STRICT_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
 #: Voila pages run inline scripts and widget modules from blob: URLs, so their scripts cannot
 #: be limited to files; they may still never be framed by another site or load plugins.
 VOILA_POLICY = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
@@ -32,8 +40,9 @@ INSTANCE_ENV = "PZTRAINING_INSTANCE"
 INSTANCE_HEADER = "X-Pz-Instance"
 
 
-def security_headers(strict_prefixes: tuple[str, ...] = (), referrer: str = "same-origin",
-                     instance: str = "") -> type[OutputTransform]:
+def security_headers(
+    strict_prefixes: tuple[str, ...] = (), referrer: str = "same-origin", instance: str = ""
+) -> type[OutputTransform]:
     """A transform adding our headers; paths under ``strict_prefixes`` get the strict policy.
 
     ``instance``, when given, is sent as ``INSTANCE_HEADER`` (see ``INSTANCE_ENV``).

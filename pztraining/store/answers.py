@@ -22,19 +22,33 @@ from pztraining.store.trainings import require_training
 # The phones' writes (a draft every few seconds per phone, then a submit) use statements
 # built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
 _FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
-    form_sessions.c.training_id == bindparam("t"), form_sessions.c.meeting == bindparam("m"),
-    form_sessions.c.form_id == bindparam("f"))
-_DRAFT_KEY = (drafts.c.training_id == bindparam("t"), drafts.c.meeting == bindparam("m"),
-              drafts.c.form_id == bindparam("f"), drafts.c.respondent_key == bindparam("k"))
+    form_sessions.c.training_id == bindparam("t"),
+    form_sessions.c.meeting == bindparam("m"),
+    form_sessions.c.form_id == bindparam("f"),
+)
+_DRAFT_KEY = (
+    drafts.c.training_id == bindparam("t"),
+    drafts.c.meeting == bindparam("m"),
+    drafts.c.form_id == bindparam("f"),
+    drafts.c.respondent_key == bindparam("k"),
+)
 _DRAFT_UPDATE = update(drafts).where(*_DRAFT_KEY).values(answers=bindparam("a"), updated_at=bindparam("u"))
 _DRAFT_DELETE = delete(drafts).where(*_DRAFT_KEY)
 _SUBMISSION_ID = select(submissions.c.id).where(
-    submissions.c.training_id == bindparam("t"), submissions.c.meeting == bindparam("m"),
-    submissions.c.form_id == bindparam("f"), submissions.c.respondent_key == bindparam("k"))
+    submissions.c.training_id == bindparam("t"),
+    submissions.c.meeting == bindparam("m"),
+    submissions.c.form_id == bindparam("f"),
+    submissions.c.respondent_key == bindparam("k"),
+)
 _ANSWER_INSERT = insert(answers).values(submission_id=bindparam("s"), item_id=bindparam("i"), value=bindparam("v"))
-_DRAFT_INSERT = insert(drafts).values(training_id=bindparam("t"), meeting=bindparam("m"), form_id=bindparam("f"),
-                                      respondent_key=bindparam("k"), answers=bindparam("a"),
-                                      updated_at=bindparam("u"))
+_DRAFT_INSERT = insert(drafts).values(
+    training_id=bindparam("t"),
+    meeting=bindparam("m"),
+    form_id=bindparam("f"),
+    respondent_key=bindparam("k"),
+    answers=bindparam("a"),
+    updated_at=bindparam("u"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,21 +68,26 @@ class FormSession:
 
 
 def session_from_row(row: Any) -> FormSession:
-    return FormSession(row.training_id, row.meeting, row.form_id, bool(row.anonymous), utc(row.opened_at),
-                       utc(row.closed_at))
+    return FormSession(
+        row.training_id, row.meeting, row.form_id, bool(row.anonymous), utc(row.opened_at), utc(row.closed_at)
+    )
 
 
 def session_key(training_id: int, meeting: int, form_id: str):
-    return (form_sessions.c.training_id == training_id, form_sessions.c.meeting == meeting,
-            form_sessions.c.form_id == form_id)
+    return (
+        form_sessions.c.training_id == training_id,
+        form_sessions.c.meeting == meeting,
+        form_sessions.c.form_id == form_id,
+    )
 
 
 class Answers(Database):
     """The SQL of forms, drafts, submissions and quiz reveals."""
 
     @retry_when_busy
-    def open_form(self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime,
-                  spec: dict | None = None) -> FormSession:
+    def open_form(
+        self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime, spec: dict | None = None
+    ) -> FormSession:
         """Open a form for the participants of a meeting (again, when it was closed).
 
         Whether a form is anonymous is fixed once someone has answered it. ``spec`` is the
@@ -80,16 +99,33 @@ class Answers(Database):
             key = session_key(training_id, meeting, form_id)
             row = conn.execute(select(form_sessions).where(*key)).first()
             if row is None:
-                conn.execute(insert(form_sessions).values(training_id=training_id, meeting=meeting,
-                                                          form_id=form_id, anonymous=anonymous, opened_at=now,
-                                                          form_spec=spec_json))
+                conn.execute(
+                    insert(form_sessions).values(
+                        training_id=training_id,
+                        meeting=meeting,
+                        form_id=form_id,
+                        anonymous=anonymous,
+                        opened_at=now,
+                        form_spec=spec_json,
+                    )
+                )
             else:
-                answered = conn.execute(select(submissions.c.id).where(
-                    submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-                    submissions.c.form_id == form_id)).first()
-                conn.execute(update(form_sessions).where(*key).values(
-                    closed_at=None, anonymous=row.anonymous if answered else anonymous,
-                    form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec))
+                answered = conn.execute(
+                    select(submissions.c.id).where(
+                        submissions.c.training_id == training_id,
+                        submissions.c.meeting == meeting,
+                        submissions.c.form_id == form_id,
+                    )
+                ).first()
+                conn.execute(
+                    update(form_sessions)
+                    .where(*key)
+                    .values(
+                        closed_at=None,
+                        anonymous=row.anonymous if answered else anonymous,
+                        form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec,
+                    )
+                )
             bump_room(conn, training_id)
         session = self.form_session(training_id, meeting, form_id)
         assert session is not None  # written just now
@@ -99,8 +135,7 @@ class Answers(Database):
     def close_form(self, training_id: int, meeting: int, form_id: str, now: datetime) -> None:
         """Close a form: no new answers or corrections from participants after this."""
         with self._write() as conn:
-            conn.execute(update(form_sessions).where(*session_key(training_id, meeting, form_id))
-                         .values(closed_at=now))
+            conn.execute(update(form_sessions).where(*session_key(training_id, meeting, form_id)).values(closed_at=now))
             bump_room(conn, training_id)
 
     def form_session(self, training_id: int, meeting: int, form_id: str) -> FormSession | None:
@@ -119,8 +154,9 @@ class Answers(Database):
         return sorted((session_from_row(r) for r in rows), key=lambda s: not s.is_open)
 
     @retry_when_busy
-    def save_open_draft(self, training_id: int, meeting: int, form_id: str, key_for: Callable[[bool], str],
-                        values: dict, now: datetime) -> bool:
+    def save_open_draft(
+        self, training_id: int, meeting: int, form_id: str, key_for: Callable[[bool], str], values: dict, now: datetime
+    ) -> bool:
         """Keep a participant's draft of an open form, in one transaction; FormClosed if it is not open.
 
         ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored.
@@ -142,15 +178,29 @@ class Answers(Database):
     def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """A saved draft, or None."""
         with self._read() as conn:
-            value = conn.execute(select(drafts.c.answers).where(
-                drafts.c.training_id == training_id, drafts.c.meeting == meeting,
-                drafts.c.form_id == form_id, drafts.c.respondent_key == respondent_key)).scalar()
+            value = conn.execute(
+                select(drafts.c.answers).where(
+                    drafts.c.training_id == training_id,
+                    drafts.c.meeting == meeting,
+                    drafts.c.form_id == form_id,
+                    drafts.c.respondent_key == respondent_key,
+                )
+            ).scalar()
         return json.loads(value) if value else None
 
     @retry_when_busy
-    def submit(self, training_id: int, meeting: int, form_id: str, respondent_key: str | Callable[[bool], str],
-               values: dict, now: datetime, participant_id: int | None = None, paper: bool = False,
-               anonymous_ok: bool = True) -> int:
+    def submit(
+        self,
+        training_id: int,
+        meeting: int,
+        form_id: str,
+        respondent_key: str | Callable[[bool], str],
+        values: dict,
+        now: datetime,
+        participant_id: int | None = None,
+        paper: bool = False,
+        anonymous_ok: bool = True,
+    ) -> int:
         """Store a submitted form, replacing an earlier submission with the same key.
 
         Participants can only submit while the form is open; paper forms (entered by the
@@ -170,27 +220,40 @@ class Answers(Database):
             key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
             where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
             row = conn.execute(_SUBMISSION_ID, where).first()
-            fields = {"participant_id": None if anonymous else participant_id,
-                      "submitted_at": None if anonymous else now, "paper": paper}
+            fields = {
+                "participant_id": None if anonymous else participant_id,
+                "submitted_at": None if anonymous else now,
+                "paper": paper,
+            }
             if row is None:
                 submission_id = new_submission_id(conn)
-                conn.execute(insert(submissions).values(
-                    id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
-                    respondent_key=key, **fields))
+                conn.execute(
+                    insert(submissions).values(
+                        id=submission_id,
+                        training_id=training_id,
+                        meeting=meeting,
+                        form_id=form_id,
+                        respondent_key=key,
+                        **fields,
+                    )
+                )
             else:
                 submission_id = row.id
                 conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
                 conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
             if values:  # one statement for all answers: a long form is as cheap as a short one
-                conn.execute(_ANSWER_INSERT, [{"s": submission_id, "i": item_id,
-                                               "v": json.dumps(value, ensure_ascii=False)}
-                                              for item_id, value in values.items()])
+                conn.execute(
+                    _ANSWER_INSERT,
+                    [
+                        {"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
+                        for item_id, value in values.items()
+                    ],
+                )
             conn.execute(_DRAFT_DELETE, where)
         return submission_id
 
     @retry_when_busy
-    def store_anonymous_batch(self, training_id: int, meeting: int, form_id: str,
-                              entries: dict[str, dict]) -> set[str]:
+    def store_anonymous_batch(self, training_id: int, meeting: int, form_id: str, entries: dict[str, dict]) -> set[str]:
         """Store anonymous answers (respondent key → values) together; the keys now stored.
 
         One transaction for the whole batch, rows written in a random order with random
@@ -215,18 +278,33 @@ class Answers(Database):
                 if submission_id is None:
                     submission_id = new_submission_id(conn, taken)
                     taken.add(submission_id)
-                    conn.execute(insert(submissions).values(
-                        id=submission_id, training_id=training_id, meeting=meeting, form_id=form_id,
-                        respondent_key=key, participant_id=None, submitted_at=None, paper=False))
+                    conn.execute(
+                        insert(submissions).values(
+                            id=submission_id,
+                            training_id=training_id,
+                            meeting=meeting,
+                            form_id=form_id,
+                            respondent_key=key,
+                            participant_id=None,
+                            submitted_at=None,
+                            paper=False,
+                        )
+                    )
                 else:
-                    stored = {r.item_id: json.loads(r.value) for r in conn.execute(
-                        select(answers.c.item_id, answers.c.value).where(answers.c.submission_id == submission_id))}
+                    stored = {
+                        r.item_id: json.loads(r.value)
+                        for r in conn.execute(
+                            select(answers.c.item_id, answers.c.value).where(answers.c.submission_id == submission_id)
+                        )
+                    }
                     if stored == values:
                         continue
                     conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
                 written.append(submission_id)
-                rows += [{"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
-                         for item_id, value in values.items()]
+                rows += [
+                    {"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
+                    for item_id, value in values.items()
+                ]
             shuffle(rows)
             for row in rows:  # one by one: a driver may not keep the order of one executemany
                 conn.execute(_ANSWER_INSERT, row)
@@ -245,19 +323,26 @@ class Answers(Database):
     def load_submission(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
         """The submitted answers of one respondent (item id → value), or None."""
         with self._read() as conn:
-            submission_id = conn.execute(select(submissions.c.id).where(
-                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-                submissions.c.form_id == form_id, submissions.c.respondent_key == respondent_key)).scalar()
+            submission_id = conn.execute(
+                select(submissions.c.id).where(
+                    submissions.c.training_id == training_id,
+                    submissions.c.meeting == meeting,
+                    submissions.c.form_id == form_id,
+                    submissions.c.respondent_key == respondent_key,
+                )
+            ).scalar()
             if submission_id is None:
                 return None
-            rows = conn.execute(select(answers.c.item_id, answers.c.value)
-                                .where(answers.c.submission_id == submission_id)).all()
+            rows = conn.execute(
+                select(answers.c.item_id, answers.c.value).where(answers.c.submission_id == submission_id)
+            ).all()
         return {r.item_id: json.loads(r.value) for r in rows}
 
     def response_counts(self, training_id: int, meeting: int, paper: bool | None = None) -> dict[str, int]:
         """Submitted forms per form id in a meeting: all, or only from paper (True) or phones (False)."""
         query = select(submissions.c.form_id, func.count()).where(
-            submissions.c.training_id == training_id, submissions.c.meeting == meeting)
+            submissions.c.training_id == training_id, submissions.c.meeting == meeting
+        )
         if paper is not None:
             query = query.where(submissions.c.paper.is_(paper))
         with self._read() as conn:
@@ -267,9 +352,14 @@ class Answers(Database):
     def respondents(self, training_id: int, meeting: int, form_id: str) -> set[int]:
         """Ids of the participants who submitted a (non-anonymous, non-paper) form."""
         with self._read() as conn:
-            ids = conn.execute(select(submissions.c.participant_id).where(
-                submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-                submissions.c.form_id == form_id, submissions.c.participant_id.is_not(None))).scalars()
+            ids = conn.execute(
+                select(submissions.c.participant_id).where(
+                    submissions.c.training_id == training_id,
+                    submissions.c.meeting == meeting,
+                    submissions.c.form_id == form_id,
+                    submissions.c.participant_id.is_not(None),
+                )
+            ).scalars()
             return set(ids)
 
     # ------------------------------------------------------------------ quiz answers (zorgkaart)
@@ -277,27 +367,49 @@ class Answers(Database):
     @retry_when_busy
     def reveal_answer(self, training_id: int, meeting: int, form_id: str, item_id: str, now: datetime) -> None:
         """Show a quiz item's right answer from now on, on every page of this training (one transaction)."""
-        key = (quiz_reveals.c.training_id == training_id, quiz_reveals.c.meeting == meeting,
-               quiz_reveals.c.form_id == form_id, quiz_reveals.c.item_id == item_id)
+        key = (
+            quiz_reveals.c.training_id == training_id,
+            quiz_reveals.c.meeting == meeting,
+            quiz_reveals.c.form_id == form_id,
+            quiz_reveals.c.item_id == item_id,
+        )
         with self._write() as conn:
             require_training(conn, training_id)
             if conn.execute(select(quiz_reveals.c.item_id).where(*key)).first() is None:
-                conn.execute(insert(quiz_reveals).values(training_id=training_id, meeting=meeting, form_id=form_id,
-                                                         item_id=item_id, revealed_at=now))
+                conn.execute(
+                    insert(quiz_reveals).values(
+                        training_id=training_id, meeting=meeting, form_id=form_id, item_id=item_id, revealed_at=now
+                    )
+                )
             bump_room(conn, training_id)
 
     def revealed_items(self, training_id: int, meeting: int, form_id: str) -> frozenset[str]:
         """The ids of the quiz items of a form whose right answer the trainer has shown."""
         with self._read() as conn:
-            rows = conn.execute(select(quiz_reveals.c.item_id).where(
-                quiz_reveals.c.training_id == training_id, quiz_reveals.c.meeting == meeting,
-                quiz_reveals.c.form_id == form_id)).scalars().all()
+            rows = (
+                conn.execute(
+                    select(quiz_reveals.c.item_id).where(
+                        quiz_reveals.c.training_id == training_id,
+                        quiz_reveals.c.meeting == meeting,
+                        quiz_reveals.c.form_id == form_id,
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return frozenset(rows)
 
     def list_item_answers(self, training_id: int, meeting: int, form_id: str, item_id: str) -> list:
         """Every submitted answer to one item of a form in a meeting (phones and paper), in no order."""
-        query = (select(answers.c.value).join(submissions, answers.c.submission_id == submissions.c.id)
-                 .where(submissions.c.training_id == training_id, submissions.c.meeting == meeting,
-                        submissions.c.form_id == form_id, answers.c.item_id == item_id))
+        query = (
+            select(answers.c.value)
+            .join(submissions, answers.c.submission_id == submissions.c.id)
+            .where(
+                submissions.c.training_id == training_id,
+                submissions.c.meeting == meeting,
+                submissions.c.form_id == form_id,
+                answers.c.item_id == item_id,
+            )
+        )
         with self._read() as conn:
             return [json.loads(value) for value in conn.execute(query).scalars().all()]

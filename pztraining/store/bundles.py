@@ -48,8 +48,16 @@ from pztraining.store.trainings import delete_training_rows
 #: imported, or a training imported before for another organisation).
 OUTCOMES = ("new", "replaced", "unchanged", "older", "other_organisation")
 
-_TURN_FIELDS = ("turn", "member", "variant", "planned_seconds", "actual_seconds", "paused_seconds",
-                "started_at", "ended_at")
+_TURN_FIELDS = (
+    "turn",
+    "member",
+    "variant",
+    "planned_seconds",
+    "actual_seconds",
+    "paused_seconds",
+    "started_at",
+    "ended_at",
+)
 
 
 @dataclass(frozen=True)
@@ -84,18 +92,29 @@ class Bundles(Database):
             if row is None or not row.device_salt:
                 raise MissingEntry(t("store.training_missing", training_id=training_id))
             # An imported training keeps the laptop's id: exported again, it stays the same training.
-            uid = conn.execute(select(bundle_imports.c.training_uid).where(
-                bundle_imports.c.training_id == training_id)).scalar() or training_uid(row.device_salt)
-            return {"training_uid": uid, "organisation": row.organisation,
-                    "training": self._bundle_training(conn, row), **self._bundle_rows(conn, training_id)}
+            uid = conn.execute(
+                select(bundle_imports.c.training_uid).where(bundle_imports.c.training_id == training_id)
+            ).scalar() or training_uid(row.device_salt)
+            return {
+                "training_uid": uid,
+                "organisation": row.organisation,
+                "training": self._bundle_training(conn, row),
+                **self._bundle_rows(conn, training_id),
+            }
 
     @staticmethod
     def _bundle_training(conn: Connection, row: Any) -> dict[str, Any]:
-        days = conn.execute(select(meeting_date_rows.c.meeting, meeting_date_rows.c.date)
-                            .where(meeting_date_rows.c.training_id == row.id)
-                            .order_by(meeting_date_rows.c.meeting)).all()
-        return {"name": row.name, "program_id": row.program_id, "created_at": utc(row.created_at),
-                "meeting_dates": [day.date for day in days]}
+        days = conn.execute(
+            select(meeting_date_rows.c.meeting, meeting_date_rows.c.date)
+            .where(meeting_date_rows.c.training_id == row.id)
+            .order_by(meeting_date_rows.c.meeting)
+        ).all()
+        return {
+            "name": row.name,
+            "program_id": row.program_id,
+            "created_at": utc(row.created_at),
+            "meeting_dates": [day.date for day in days],
+        }
 
     @staticmethod
     def _bundle_rows(conn: Connection, training_id: int) -> dict[str, Any]:
@@ -108,47 +127,104 @@ class Bundles(Database):
         anonymous = {(f.meeting, f.form_id) for f in forms if f.anonymous}
         sent = of(submissions)
         values: dict[int, dict[str, Any]] = {s.id: {} for s in sent}
-        for answer in conn.execute(select(answers.c.submission_id, answers.c.item_id, answers.c.value)
-                                   .where(answers.c.submission_id.in_(list(values)))).all():
+        for answer in conn.execute(
+            select(answers.c.submission_id, answers.c.item_id, answers.c.value).where(
+                answers.c.submission_id.in_(list(values))
+            )
+        ).all():
             values[answer.submission_id][answer.item_id] = json.loads(answer.value)
         named, unnamed = [], []
         for s in sent:
             if (s.meeting, s.form_id) in anonymous:  # no key, id, participant or time: only what was answered
-                unnamed.append({"meeting": s.meeting, "form_id": s.form_id, "paper": bool(s.paper),
-                                "answers": values[s.id]})
+                unnamed.append(
+                    {"meeting": s.meeting, "form_id": s.form_id, "paper": bool(s.paper), "answers": values[s.id]}
+                )
             else:
-                named.append({"meeting": s.meeting, "form_id": s.form_id, "participant": refs.get(s.participant_id),
-                              "paper": bool(s.paper), "submitted_at": utc(s.submitted_at), "answers": values[s.id]})
+                named.append(
+                    {
+                        "meeting": s.meeting,
+                        "form_id": s.form_id,
+                        "participant": refs.get(s.participant_id),
+                        "paper": bool(s.paper),
+                        "submitted_at": utc(s.submitted_at),
+                        "answers": values[s.id],
+                    }
+                )
         groups = []
         for group in of(roleplay_groups):
-            turns = conn.execute(select(roleplay_turns).where(roleplay_turns.c.group_id == group.id)
-                                 .order_by(roleplay_turns.c.id)).all()
-            groups.append({"meeting": group.meeting, "name": group.name, "state": json.loads(group.state),
-                           "version": group.version, "updated_at": utc(group.updated_at),
-                           "turns": [{name: utc(getattr(turn, name)) if name.endswith("_at") else getattr(turn, name)
-                                      for name in _TURN_FIELDS} for turn in turns]})
+            turns = conn.execute(
+                select(roleplay_turns).where(roleplay_turns.c.group_id == group.id).order_by(roleplay_turns.c.id)
+            ).all()
+            groups.append(
+                {
+                    "meeting": group.meeting,
+                    "name": group.name,
+                    "state": json.loads(group.state),
+                    "version": group.version,
+                    "updated_at": utc(group.updated_at),
+                    "turns": [
+                        {
+                            name: utc(getattr(turn, name)) if name.endswith("_at") else getattr(turn, name)
+                            for name in _TURN_FIELDS
+                        }
+                        for turn in turns
+                    ],
+                }
+            )
         return {
-            "meetings": [{"meeting": r.meeting, "state": json.loads(r.state), "updated_at": utc(r.updated_at),
-                          "version": r.version} for r in of(meeting_runs)],
+            "meetings": [
+                {
+                    "meeting": r.meeting,
+                    "state": json.loads(r.state),
+                    "updated_at": utc(r.updated_at),
+                    "version": r.version,
+                }
+                for r in of(meeting_runs)
+            ],
             "checklist": [{"item_id": r.item_id, "ticked_at": utc(r.ticked_at)} for r in of(checklist_ticks)],
             "participants": [{"ref": refs[p.id], "name": p.name, "joined_at": utc(p.created_at)} for p in people],
-            "forms": [{"meeting": f.meeting, "form_id": f.form_id, "anonymous": bool(f.anonymous),
-                       "opened_at": utc(f.opened_at), "closed_at": utc(f.closed_at), "spec": _loads(f.form_spec)}
-                      for f in forms],
+            "forms": [
+                {
+                    "meeting": f.meeting,
+                    "form_id": f.form_id,
+                    "anonymous": bool(f.anonymous),
+                    "opened_at": utc(f.opened_at),
+                    "closed_at": utc(f.closed_at),
+                    "spec": _loads(f.form_spec),
+                }
+                for f in forms
+            ],
             "answers": named,
             "anonymous_answers": unnamed,
-            "quiz_reveals": [{"meeting": r.meeting, "form_id": r.form_id, "item_id": r.item_id,
-                              "revealed_at": utc(r.revealed_at)} for r in of(quiz_reveals)],
+            "quiz_reveals": [
+                {"meeting": r.meeting, "form_id": r.form_id, "item_id": r.item_id, "revealed_at": utc(r.revealed_at)}
+                for r in of(quiz_reveals)
+            ],
             "roleplay": groups,
-            "case_shares": [{"meeting": r.meeting, "case_id": r.case_id, "opened_at": utc(r.opened_at),
-                             "closed_at": utc(r.closed_at)} for r in of(case_shares)],
-            "case_actions": [{"meeting": r.meeting, "text": r.text, "who": r.who, "due": r.due, "done": bool(r.done),
-                              "created_at": utc(r.created_at)} for r in sorted(of(case_actions), key=lambda a: a.id)],
+            "case_shares": [
+                {
+                    "meeting": r.meeting,
+                    "case_id": r.case_id,
+                    "opened_at": utc(r.opened_at),
+                    "closed_at": utc(r.closed_at),
+                }
+                for r in of(case_shares)
+            ],
+            "case_actions": [
+                {
+                    "meeting": r.meeting,
+                    "text": r.text,
+                    "who": r.who,
+                    "due": r.due,
+                    "done": bool(r.done),
+                    "created_at": utc(r.created_at),
+                }
+                for r in sorted(of(case_actions), key=lambda a: a.id)
+            ],
         }
 
     @retry_when_busy
-    def import_bundle(self, content: dict[str, Any], organisation: str, checksum: str,
-                      now: datetime) -> BundleImport:
+    def import_bundle(self, content: dict[str, Any], organisation: str, checksum: str, now: datetime) -> BundleImport:
         """Write a checked bundle's training into ``organisation``, all in one transaction.
 
         The training's stable id decides: not seen before, a new training; seen with this
@@ -159,11 +235,13 @@ class Bundles(Database):
         uid, exported_at = content["training_uid"], content["exported_at"]
         part = content["training"]
         with self._write() as conn:
-            seen = conn.execute(select(bundle_imports).where(bundle_imports.c.training_uid == uid)
-                                .with_for_update()).first()
+            seen = conn.execute(
+                select(bundle_imports).where(bundle_imports.c.training_uid == uid).with_for_update()
+            ).first()
             if seen is not None:
-                owner = conn.execute(select(trainings.c.organisation)
-                                     .where(trainings.c.id == seen.training_id)).scalar()
+                owner = conn.execute(
+                    select(trainings.c.organisation).where(trainings.c.id == seen.training_id)
+                ).scalar()
                 if owner != organisation:
                     return BundleImport(seen.training_id, "other_organisation")
                 if seen.checksum == checksum:
@@ -172,19 +250,40 @@ class Bundles(Database):
                     return BundleImport(seen.training_id, "older")
                 training_id = seen.training_id
                 delete_training_rows(conn, training_id)
-                conn.execute(update(trainings).where(trainings.c.id == training_id).values(
-                    name=part["name"], program_id=part["program_id"], created_at=part["created_at"]))
-                conn.execute(update(bundle_imports).where(bundle_imports.c.training_uid == uid).values(
-                    checksum=checksum, exported_at=exported_at, imported_at=now))
+                conn.execute(
+                    update(trainings)
+                    .where(trainings.c.id == training_id)
+                    .values(name=part["name"], program_id=part["program_id"], created_at=part["created_at"])
+                )
+                conn.execute(
+                    update(bundle_imports)
+                    .where(bundle_imports.c.training_uid == uid)
+                    .values(checksum=checksum, exported_at=exported_at, imported_at=now)
+                )
                 outcome = "replaced"
             else:
                 # No join code: phones cannot join a training that was held elsewhere.
-                training_id = inserted_id(conn.execute(insert(trainings).values(
-                    name=part["name"], program_id=part["program_id"], organisation=organisation,
-                    created_at=part["created_at"], join_code=None, device_salt=new_device_salt())))
-                conn.execute(insert(bundle_imports).values(training_uid=uid, training_id=training_id,
-                                                           checksum=checksum, exported_at=exported_at,
-                                                           imported_at=now))
+                training_id = inserted_id(
+                    conn.execute(
+                        insert(trainings).values(
+                            name=part["name"],
+                            program_id=part["program_id"],
+                            organisation=organisation,
+                            created_at=part["created_at"],
+                            join_code=None,
+                            device_salt=new_device_salt(),
+                        )
+                    )
+                )
+                conn.execute(
+                    insert(bundle_imports).values(
+                        training_uid=uid,
+                        training_id=training_id,
+                        checksum=checksum,
+                        exported_at=exported_at,
+                        imported_at=now,
+                    )
+                )
                 outcome = "new"
             self._write_bundle_rows(conn, training_id, content)
         return BundleImport(training_id, outcome)
@@ -195,35 +294,97 @@ class Bundles(Database):
             if rows:
                 conn.execute(insert(table), [{"training_id": training_id, **row} for row in rows])
 
-        add(meeting_date_rows, [{"meeting": number, "date": day}
-                                for number, day in enumerate(content["training"]["meeting_dates"], start=1)])
-        add(meeting_runs, [{"meeting": r["meeting"], "state": _dumps(r["state"]), "updated_at": r["updated_at"],
-                            "version": r["version"]} for r in content["meetings"]])
+        add(
+            meeting_date_rows,
+            [
+                {"meeting": number, "date": day}
+                for number, day in enumerate(content["training"]["meeting_dates"], start=1)
+            ],
+        )
+        add(
+            meeting_runs,
+            [
+                {
+                    "meeting": r["meeting"],
+                    "state": _dumps(r["state"]),
+                    "updated_at": r["updated_at"],
+                    "version": r["version"],
+                }
+                for r in content["meetings"]
+            ],
+        )
         add(checklist_ticks, content["checklist"])
         people: dict[int, int] = {}
         for person in sorted(content["participants"], key=lambda p: p["ref"]):  # ids in the order of joining
             # The device hash is of no use here (nobody joins an imported training) and stays on the laptop.
-            people[person["ref"]] = inserted_id(conn.execute(insert(participants).values(
-                training_id=training_id, name=person["name"], device_hash=secrets.token_hex(32),
-                created_at=person["joined_at"])))
-        add(form_sessions, [{"meeting": f["meeting"], "form_id": f["form_id"], "anonymous": f["anonymous"],
-                             "opened_at": f["opened_at"], "closed_at": f["closed_at"],
-                             "form_spec": None if f["spec"] is None else _dumps(f["spec"])}
-                            for f in content["forms"]])
-        named = [(sent, people.get(sent["participant"]) if sent["participant"] is not None else None)
-                 for sent in content["answers"]]
-        _add_submissions(conn, training_id, [
-            (sent, f"p:{person}" if person else f"papier:{secrets.token_hex(6)}" if sent["paper"]
-             else f"b:{secrets.token_hex(16)}", person, sent["submitted_at"]) for sent, person in named])
+            people[person["ref"]] = inserted_id(
+                conn.execute(
+                    insert(participants).values(
+                        training_id=training_id,
+                        name=person["name"],
+                        device_hash=secrets.token_hex(32),
+                        created_at=person["joined_at"],
+                    )
+                )
+            )
+        add(
+            form_sessions,
+            [
+                {
+                    "meeting": f["meeting"],
+                    "form_id": f["form_id"],
+                    "anonymous": f["anonymous"],
+                    "opened_at": f["opened_at"],
+                    "closed_at": f["closed_at"],
+                    "form_spec": None if f["spec"] is None else _dumps(f["spec"]),
+                }
+                for f in content["forms"]
+            ],
+        )
+        named = [
+            (sent, people.get(sent["participant"]) if sent["participant"] is not None else None)
+            for sent in content["answers"]
+        ]
+        _add_submissions(
+            conn,
+            training_id,
+            [
+                (
+                    sent,
+                    f"p:{person}"
+                    if person
+                    else f"papier:{secrets.token_hex(6)}"
+                    if sent["paper"]
+                    else f"b:{secrets.token_hex(16)}",
+                    person,
+                    sent["submitted_at"],
+                )
+                for sent, person in named
+            ],
+        )
         # Anonymous answers as a batch of the mixing pool: shuffled, random ids, no person, no time.
-        _add_submissions(conn, training_id, [
-            (sent, f"papier:{secrets.token_hex(6)}" if sent["paper"] else f"a:{secrets.token_hex(30)}", None, None)
-            for sent in content["anonymous_answers"]])
+        _add_submissions(
+            conn,
+            training_id,
+            [
+                (sent, f"papier:{secrets.token_hex(6)}" if sent["paper"] else f"a:{secrets.token_hex(30)}", None, None)
+                for sent in content["anonymous_answers"]
+            ],
+        )
         add(quiz_reveals, content["quiz_reveals"])
         for group in content["roleplay"]:
-            group_id = inserted_id(conn.execute(insert(roleplay_groups).values(
-                training_id=training_id, meeting=group["meeting"], name=group["name"], state=_dumps(group["state"]),
-                version=group["version"], updated_at=group["updated_at"])))
+            group_id = inserted_id(
+                conn.execute(
+                    insert(roleplay_groups).values(
+                        training_id=training_id,
+                        meeting=group["meeting"],
+                        name=group["name"],
+                        state=_dumps(group["state"]),
+                        version=group["version"],
+                        updated_at=group["updated_at"],
+                    )
+                )
+            )
             if group["turns"]:
                 conn.execute(insert(roleplay_turns), [{"group_id": group_id, **turn} for turn in group["turns"]])
         add(case_shares, content["case_shares"])
@@ -240,8 +401,9 @@ def _new_submission_ids(conn: Connection, count: int) -> list[int]:
     return list(found)
 
 
-def _add_submissions(conn: Connection, training_id: int,
-                     sent: list[tuple[dict[str, Any], str, int | None, datetime | None]]) -> None:
+def _add_submissions(
+    conn: Connection, training_id: int, sent: list[tuple[dict[str, Any], str, int | None, datetime | None]]
+) -> None:
     """Insert submissions ``(entry, key, participant id, time)`` with new random ids, in a random order.
 
     Two statements whatever the number (a row at a time took 20 s for 800 forms on PostgreSQL).
@@ -253,13 +415,27 @@ def _add_submissions(conn: Connection, training_id: int,
     order = list(sent)
     shuffle(order)
     ids = _new_submission_ids(conn, len(order))
-    conn.execute(insert(submissions), [
-        {"id": submission_id, "training_id": training_id, "meeting": entry["meeting"], "form_id": entry["form_id"],
-         "respondent_key": key, "participant_id": person, "submitted_at": at, "paper": entry["paper"]}
-        for submission_id, (entry, key, person, at) in zip(ids, order, strict=True)])
-    rows = [{"submission_id": submission_id, "item_id": item_id, "value": _dumps(value)}
-            for submission_id, (entry, *_rest) in zip(ids, order, strict=True)
-            for item_id, value in entry["answers"].items()]
+    conn.execute(
+        insert(submissions),
+        [
+            {
+                "id": submission_id,
+                "training_id": training_id,
+                "meeting": entry["meeting"],
+                "form_id": entry["form_id"],
+                "respondent_key": key,
+                "participant_id": person,
+                "submitted_at": at,
+                "paper": entry["paper"],
+            }
+            for submission_id, (entry, key, person, at) in zip(ids, order, strict=True)
+        ],
+    )
+    rows = [
+        {"submission_id": submission_id, "item_id": item_id, "value": _dumps(value)}
+        for submission_id, (entry, *_rest) in zip(ids, order, strict=True)
+        for item_id, value in entry["answers"].items()
+    ]
     shuffle(rows)
     if rows:
         conn.execute(insert(answers), rows)

@@ -51,15 +51,26 @@ class Discussions(Database):
     """The SQL of agreed actions and of the facts behind held discussions."""
 
     @retry_when_busy
-    def add_case_action(self, training_id: int, meeting: int, text_: str, who: str, due: date | None,
-                        now: datetime) -> CaseAction:
+    def add_case_action(
+        self, training_id: int, meeting: int, text_: str, who: str, due: date | None, now: datetime
+    ) -> CaseAction:
         """Record an action agreed at a case discussion, as checked by
         :func:`pztraining.services.discussions.checked_action`."""
         with self._write() as conn:
             require_training(conn, training_id)
-            action_id = inserted_id(conn.execute(insert(case_actions).values(
-                training_id=training_id, meeting=meeting, text=text_, who=who, due=due, done=False,
-                created_at=now)))
+            action_id = inserted_id(
+                conn.execute(
+                    insert(case_actions).values(
+                        training_id=training_id,
+                        meeting=meeting,
+                        text=text_,
+                        who=who,
+                        due=due,
+                        done=False,
+                        created_at=now,
+                    )
+                )
+            )
         return CaseAction(action_id, training_id, meeting, text_, who, due, False)
 
     def list_case_actions(self, training_id: int, meeting: int | None = None) -> list[CaseAction]:
@@ -75,8 +86,7 @@ class Discussions(Database):
     def set_case_action_done(self, action_id: int, done: bool) -> None:
         """Mark an agreed action done (or open again)."""
         with self._write() as conn:
-            if not conn.execute(update(case_actions).where(case_actions.c.id == action_id)
-                                .values(done=done)).rowcount:
+            if not conn.execute(update(case_actions).where(case_actions.c.id == action_id).values(done=done)).rowcount:
                 raise MissingEntry(t("actions.missing"))
 
     @retry_when_busy
@@ -86,8 +96,9 @@ class Discussions(Database):
             if not conn.execute(delete(case_actions).where(case_actions.c.id == action_id)).rowcount:
                 raise MissingEntry(t("actions.missing"))
 
-    def case_discussion_records(self, program_ids: frozenset[str] | set[str],
-                                organisation: str | None = None) -> list[DiscussionRecord]:
+    def case_discussion_records(
+        self, program_ids: frozenset[str] | set[str], organisation: str | None = None
+    ) -> list[DiscussionRecord]:
         """What is stored of the trainings of ``program_ids`` (of one organisation, or all), by id.
 
         Facts only: whether a discussion counts as held is the rule of
@@ -100,16 +111,24 @@ class Discussions(Database):
         with self._read() as conn:
             for row in conn.execute(query.order_by(trainings.c.id)).all():
                 training = training_from_row(conn, row)
-                runs = {r.meeting: utc(r.updated_at) for r in conn.execute(
-                    select(meeting_runs.c.meeting, meeting_runs.c.updated_at, meeting_runs.c.state)
-                    .where(meeting_runs.c.training_id == training.id)).all()
-                    if json.loads(r.state) is not None}  # "null": the run was reset, as if never started
+                runs = {
+                    r.meeting: utc(r.updated_at)
+                    for r in conn.execute(
+                        select(meeting_runs.c.meeting, meeting_runs.c.updated_at, meeting_runs.c.state).where(
+                            meeting_runs.c.training_id == training.id
+                        )
+                    ).all()
+                    if json.loads(r.state) is not None
+                }  # "null": the run was reset, as if never started
                 actions: dict[int, list[AgreedAction]] = {}
                 columns = (case_actions.c.meeting, case_actions.c.done, case_actions.c.created_at)
-                for action in conn.execute(select(*columns)
-                                           .where(case_actions.c.training_id == training.id)
-                                           .order_by(case_actions.c.created_at)).all():
+                for action in conn.execute(
+                    select(*columns)
+                    .where(case_actions.c.training_id == training.id)
+                    .order_by(case_actions.c.created_at)
+                ).all():
                     actions.setdefault(action.meeting, []).append(
-                        AgreedAction(bool(action.done), utc(action.created_at)))
+                        AgreedAction(bool(action.done), utc(action.created_at))
+                    )
                 records.append(DiscussionRecord(training, runs, actions))
         return records

@@ -41,6 +41,7 @@ log = logging.getLogger("pztraining.store")
 #: How long a write keeps trying while the database is busy (seconds, in total).
 BUSY_SECONDS = 30.0
 
+
 def default_data_dir() -> Path:
     """Where data lives unless told otherwise: the ``data_dir`` setting, else the XDG data folder."""
     return current().data_folder()
@@ -73,25 +74,39 @@ def _prepare_sqlite_folder(url: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         log.debug("mkdir %s: %s", folder, exc)
-        key = {errno.EEXIST: "store.folder.is_file", errno.ENOTDIR: "store.folder.is_file",
-               errno.EACCES: "store.folder.denied", errno.EPERM: "store.folder.denied",
-               errno.EROFS: "store.folder.denied"}.get(exc.errno or 0)
-        raise StoreError(t(key, folder=folder) if key else
-                         t("store.folder.failed", folder=folder, reason=dutch_reason(exc))) from None
+        key = {
+            errno.EEXIST: "store.folder.is_file",
+            errno.ENOTDIR: "store.folder.is_file",
+            errno.EACCES: "store.folder.denied",
+            errno.EPERM: "store.folder.denied",
+            errno.EROFS: "store.folder.denied",
+        }.get(exc.errno or 0)
+        raise StoreError(
+            t(key, folder=folder) if key else t("store.folder.failed", folder=folder, reason=dutch_reason(exc))
+        ) from None
     if not os.access(folder, os.W_OK) or (Path(database).exists() and not os.access(database, os.W_OK)):
         raise StoreError(t("store.folder.not_writable", folder=folder))
 
 
 def _require_sqlite_file(url: str, where: str) -> None:
     database = make_url(url).database
-    if database and database != ":memory:" and not database.startswith("file:") \
-            and not Path(database).expanduser().is_file():
+    if (
+        database
+        and database != ":memory:"
+        and not database.startswith("file:")
+        and not Path(database).expanduser().is_file()
+    ):
         raise MissingDatabase(t("store.missing", where=where))
 
 
 #: SQLite result codes (primary) → what to tell the user; 5 BUSY and 6 LOCKED mean StoreBusy.
-_SQLITE_CAUSES = {8: "store.readonly", 11: "store.corrupt", 13: "store.full", 14: "store.cannot_open",
-                  26: "store.not_a_database"}
+_SQLITE_CAUSES = {
+    8: "store.readonly",
+    11: "store.corrupt",
+    13: "store.full",
+    14: "store.cannot_open",
+    26: "store.not_a_database",
+}
 _SQLITE_BUSY = {5, 6}
 #: PostgreSQL: serialization_failure, deadlock_detected, lock_not_available: try again.
 _POSTGRES_BUSY = {"40001", "40P01", "55P03"}
@@ -102,17 +117,27 @@ _POSTGRES_GONE = ("08", "57P", "53")
 #: How a refused connection is told apart: SQLSTATE where the driver gives one, else libpq's
 #: (English) text, which is all psycopg has when the connection itself is refused.
 _CONNECT_REFUSALS = (
-    ("store.login_refused", {"28P01", "28000"},
-     re.compile(r'password authentication failed|no password supplied|role ".*" does not exist')),
+    (
+        "store.login_refused",
+        {"28P01", "28000"},
+        re.compile(r'password authentication failed|no password supplied|role ".*" does not exist'),
+    ),
     ("store.no_such_database", {"3D000"}, re.compile(r'database ".*" does not exist')),
 )
 #: The key of the advisory lock that lets one process at a time migrate a PostgreSQL database.
 MIGRATION_LOCK = 0x707A_7472  # "pztr"
 
 #: Python module of a database driver → the package that provides it.
-_DRIVER_PACKAGES = {"MySQLdb": "mysqlclient", "pymysql": "PyMySQL", "psycopg2": "psycopg2-binary",
-                    "psycopg": "psycopg[binary]", "asyncpg": "asyncpg", "pyodbc": "pyodbc",
-                    "oracledb": "oracledb", "cx_Oracle": "cx_Oracle"}
+_DRIVER_PACKAGES = {
+    "MySQLdb": "mysqlclient",
+    "pymysql": "PyMySQL",
+    "psycopg2": "psycopg2-binary",
+    "psycopg": "psycopg[binary]",
+    "asyncpg": "asyncpg",
+    "pyodbc": "pyodbc",
+    "oracledb": "oracledb",
+    "cx_Oracle": "cx_Oracle",
+}
 
 
 def _sqlite_code(exc: DBAPIError) -> int | None:
@@ -243,8 +268,15 @@ class Database:
     carries :func:`retry_when_busy` so a busy database runs it again.
     """
 
-    def __init__(self, url: str, *, create: bool = True, busy_seconds: float = BUSY_SECONDS,
-                 read_only: bool = False, organisation: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = True,
+        busy_seconds: float = BUSY_SECONDS,
+        read_only: bool = False,
+        organisation: str | None = None,
+    ):
         """Open the database at ``url``, migrating it forward.
 
         ``create=False`` refuses (:class:`MissingDatabase`) a database that does not exist yet
@@ -319,8 +351,10 @@ class Database:
         connection never carries one store's organisation into another's transaction.
         """
         if self.organisation is not None:
-            conn.exec_driver_sql("SELECT set_config('pztraining.organisation', %(organisation)s, true)",
-                                 {"organisation": self.organisation})
+            conn.exec_driver_sql(
+                "SELECT set_config('pztraining.organisation', %(organisation)s, true)",
+                {"organisation": self.organisation},
+            )
 
     def _busy_ms(self) -> int:
         """How long SQLite may wait for a lock now (ms): what is left of this write's window."""

@@ -41,7 +41,6 @@ def normalize_join_code(text_: str) -> str:
     return "".join(ch for ch in text_.upper() if ch.isalnum())
 
 
-
 def new_device_salt() -> str:
     """A training's random device salt (16 bytes, hex)."""
     return secrets.token_hex(16)
@@ -64,6 +63,8 @@ def new_submission_id(conn: Connection, taken: AbstractSet[int] = frozenset()) -
     """
     while True:
         candidate = secrets.randbelow(2**31 - 1) + 1
-        if candidate not in taken and conn.execute(
-                select(submissions.c.id).where(submissions.c.id == candidate)).first() is None:
+        if (
+            candidate not in taken
+            and conn.execute(select(submissions.c.id).where(submissions.c.id == candidate)).first() is None
+        ):
             return candidate

@@ -57,9 +57,11 @@ class Paperwork(Database):
         """Per meeting, the names of the participants who sent a named form in it (on their own device)."""
         with self._read() as conn:
             rows = conn.execute(
-                select(submissions.c.meeting, participants.c.name).distinct()
+                select(submissions.c.meeting, participants.c.name)
+                .distinct()
                 .join(participants, participants.c.id == submissions.c.participant_id)
-                .where(submissions.c.training_id == training_id, submissions.c.paper.is_(False))).all()
+                .where(submissions.c.training_id == training_id, submissions.c.paper.is_(False))
+            ).all()
         seen: dict[int, set[str]] = {}
         for row in rows:
             seen.setdefault(row.meeting, set()).add(row.name)
@@ -68,8 +70,11 @@ class Paperwork(Database):
     def paper_attendance(self, training_id: int) -> dict[int, dict[str, bool]]:
         """Per meeting, the names entered from the paper list and whether each was present."""
         with self._read() as conn:
-            rows = conn.execute(select(paper_attendance).where(paper_attendance.c.training_id == training_id)
-                                .order_by(paper_attendance.c.meeting, paper_attendance.c.name)).all()
+            rows = conn.execute(
+                select(paper_attendance)
+                .where(paper_attendance.c.training_id == training_id)
+                .order_by(paper_attendance.c.meeting, paper_attendance.c.name)
+            ).all()
         entered: dict[int, dict[str, bool]] = {}
         for row in rows:
             entered.setdefault(row.meeting, {})[row.name] = row.present
@@ -81,9 +86,22 @@ class Paperwork(Database):
         cleaned = {clean_name(name)[:100]: present for name, present in names.items() if clean_name(name)}
         with self._write() as conn:
             require_training(conn, training_id)
-            conn.execute(delete(paper_attendance).where(paper_attendance.c.training_id == training_id,
-                                                        paper_attendance.c.meeting == meeting))
+            conn.execute(
+                delete(paper_attendance).where(
+                    paper_attendance.c.training_id == training_id, paper_attendance.c.meeting == meeting
+                )
+            )
             if cleaned:
-                conn.execute(insert(paper_attendance), [
-                    {"training_id": training_id, "meeting": meeting, "name": name, "present": present,
-                     "entered_at": now} for name, present in cleaned.items()])
+                conn.execute(
+                    insert(paper_attendance),
+                    [
+                        {
+                            "training_id": training_id,
+                            "meeting": meeting,
+                            "name": name,
+                            "present": present,
+                            "entered_at": now,
+                        }
+                        for name, present in cleaned.items()
+                    ],
+                )

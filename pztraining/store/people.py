@@ -54,8 +54,9 @@ class People(Database):
     """The SQL of users and participants."""
 
     @retry_when_busy
-    def add_user(self, name: str, role: str, organisation: str = "",
-                 first_login_until: datetime | None = None) -> Account:
+    def add_user(
+        self, name: str, role: str, organisation: str = "", first_login_until: datetime | None = None
+    ) -> Account:
         """Store a login name's role and organisation as decided (:func:`pztraining.services.access.add_user`
         checks them first); a name added again is updated. ``first_login_until`` (UTC): until when
         the hub lets the name choose its first password (None: keep what is stored).
@@ -102,11 +103,15 @@ class People(Database):
             stored = device_key(conn, training_id, device_hash)
             if stored is None:
                 raise MissingEntry(t("store.training_missing", training_id=training_id))
-            row = conn.execute(select(participants).where(
-                participants.c.training_id == training_id, participants.c.device_hash == stored)).first()
+            row = conn.execute(
+                select(participants).where(
+                    participants.c.training_id == training_id, participants.c.device_hash == stored
+                )
+            ).first()
             if row is None:
-                conn.execute(insert(participants).values(training_id=training_id, name=name,
-                                                         device_hash=stored, created_at=now))
+                conn.execute(
+                    insert(participants).values(training_id=training_id, name=name, device_hash=stored, created_at=now)
+                )
             else:
                 conn.execute(update(participants).where(participants.c.id == row.id).values(name=name))
         participant = self.find_participant(training_id, device_hash)
@@ -117,13 +122,22 @@ class People(Database):
         """The participant registered on this device for this training, or None."""
         with self._read() as conn:
             stored = device_key(conn, training_id, device_hash)
-            row = stored and conn.execute(select(participants).where(
-                participants.c.training_id == training_id, participants.c.device_hash == stored)).first()
+            row = (
+                stored
+                and conn.execute(
+                    select(participants).where(
+                        participants.c.training_id == training_id, participants.c.device_hash == stored
+                    )
+                ).first()
+            )
         return Participant(row.id, row.training_id, row.name) if row else None
 
     def list_participants(self, training_id: int) -> list[Participant]:
         """The participants of a training, by name."""
         with self._read() as conn:
-            rows = conn.execute(select(participants).where(participants.c.training_id == training_id)
-                                .order_by(participants.c.name, participants.c.id)).all()
+            rows = conn.execute(
+                select(participants)
+                .where(participants.c.training_id == training_id)
+                .order_by(participants.c.name, participants.c.id)
+            ).all()
         return [Participant(r.id, r.training_id, r.name) for r in rows]

@@ -41,8 +41,7 @@ class Reading(Database):
         with self._read() as conn:
             for query in moments:
                 columns = query.selected_columns
-                grouped = (select(columns[0], func.max(columns[1])).where(columns[1].is_not(None))
-                           .group_by(columns[0]))
+                grouped = select(columns[0], func.max(columns[1])).where(columns[1].is_not(None)).group_by(columns[0])
                 for training_id, stored_at in conn.execute(grouped).all():
                     at = utc(stored_at)
                     if training_id not in latest or at > latest[training_id]:
@@ -58,33 +57,67 @@ class Reading(Database):
         """
         if not training_ids:
             return []
-        query = (select(submissions.c.id.label("submission"), submissions.c.training_id, submissions.c.meeting,
-                        submissions.c.form_id, submissions.c.participant_id, submissions.c.paper,
-                        submissions.c.submitted_at, answers.c.item_id, answers.c.value,
-                        form_sessions.c.anonymous, form_sessions.c.form_spec)
-                 .join(answers, answers.c.submission_id == submissions.c.id)
-                 .outerjoin(form_sessions, (form_sessions.c.training_id == submissions.c.training_id)
-                            & (form_sessions.c.meeting == submissions.c.meeting)
-                            & (form_sessions.c.form_id == submissions.c.form_id))
-                 .where(submissions.c.training_id.in_(training_ids))
-                 .order_by(submissions.c.training_id, submissions.c.meeting, submissions.c.form_id,
-                           submissions.c.id, answers.c.item_id))
+        query = (
+            select(
+                submissions.c.id.label("submission"),
+                submissions.c.training_id,
+                submissions.c.meeting,
+                submissions.c.form_id,
+                submissions.c.participant_id,
+                submissions.c.paper,
+                submissions.c.submitted_at,
+                answers.c.item_id,
+                answers.c.value,
+                form_sessions.c.anonymous,
+                form_sessions.c.form_spec,
+            )
+            .join(answers, answers.c.submission_id == submissions.c.id)
+            .outerjoin(
+                form_sessions,
+                (form_sessions.c.training_id == submissions.c.training_id)
+                & (form_sessions.c.meeting == submissions.c.meeting)
+                & (form_sessions.c.form_id == submissions.c.form_id),
+            )
+            .where(submissions.c.training_id.in_(training_ids))
+            .order_by(
+                submissions.c.training_id,
+                submissions.c.meeting,
+                submissions.c.form_id,
+                submissions.c.id,
+                answers.c.item_id,
+            )
+        )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [{**row._asdict(), "value": json.loads(row.value), "submitted_at": utc(row.submitted_at),
-                 "anonymous": bool(row.anonymous),
-                 "form_spec": json.loads(row.form_spec) if row.form_spec else None}
-                for row in rows]
+        return [
+            {
+                **row._asdict(),
+                "value": json.loads(row.value),
+                "submitted_at": utc(row.submitted_at),
+                "anonymous": bool(row.anonymous),
+                "form_spec": json.loads(row.form_spec) if row.form_spec else None,
+            }
+            for row in rows
+        ]
 
     def roleplay_rows(self, training_ids: list[int]) -> list[dict]:
         """Every logged role-play turn of these trainings, with its group."""
         if not training_ids:
             return []
-        query = (select(roleplay_groups.c.training_id, roleplay_groups.c.meeting, roleplay_groups.c.name.label("group"),
-                        roleplay_turns.c.turn, roleplay_turns.c.variant, roleplay_turns.c.planned_seconds,
-                        roleplay_turns.c.actual_seconds, roleplay_turns.c.paused_seconds)
-                 .join(roleplay_turns, roleplay_turns.c.group_id == roleplay_groups.c.id)
-                 .where(roleplay_groups.c.training_id.in_(training_ids))
-                 .order_by(roleplay_groups.c.training_id, roleplay_groups.c.id, roleplay_turns.c.id))
+        query = (
+            select(
+                roleplay_groups.c.training_id,
+                roleplay_groups.c.meeting,
+                roleplay_groups.c.name.label("group"),
+                roleplay_turns.c.turn,
+                roleplay_turns.c.variant,
+                roleplay_turns.c.planned_seconds,
+                roleplay_turns.c.actual_seconds,
+                roleplay_turns.c.paused_seconds,
+            )
+            .join(roleplay_turns, roleplay_turns.c.group_id == roleplay_groups.c.id)
+            .where(roleplay_groups.c.training_id.in_(training_ids))
+            .order_by(roleplay_groups.c.training_id, roleplay_groups.c.id, roleplay_turns.c.id)
+        )
         with self._read() as conn:
             return [row._asdict() for row in conn.execute(query).all()]

@@ -37,19 +37,31 @@ class RolePlay(Database):
     """The SQL of practice groups and their turns."""
 
     @retry_when_busy
-    def add_roleplay_group(self, training_id: int, meeting: int, name: str, state: dict,
-                           now: datetime) -> RolePlayRow:
+    def add_roleplay_group(self, training_id: int, meeting: int, name: str, state: dict, now: datetime) -> RolePlayRow:
         """Create a practice group for a meeting; its name is unique within the meeting."""
         with self._write() as conn:
             require_training(conn, training_id)
-            taken = conn.execute(select(roleplay_groups.c.id).where(
-                roleplay_groups.c.training_id == training_id, roleplay_groups.c.meeting == meeting,
-                roleplay_groups.c.name == name)).first()
+            taken = conn.execute(
+                select(roleplay_groups.c.id).where(
+                    roleplay_groups.c.training_id == training_id,
+                    roleplay_groups.c.meeting == meeting,
+                    roleplay_groups.c.name == name,
+                )
+            ).first()
             if taken:
                 raise StoreError(t("store.group_taken", name=name))
-            group_id = inserted_id(conn.execute(insert(roleplay_groups).values(
-                training_id=training_id, meeting=meeting, name=name, state=json.dumps(state),
-                version=1, updated_at=now)))
+            group_id = inserted_id(
+                conn.execute(
+                    insert(roleplay_groups).values(
+                        training_id=training_id,
+                        meeting=meeting,
+                        name=name,
+                        state=json.dumps(state),
+                        version=1,
+                        updated_at=now,
+                    )
+                )
+            )
         return self.find_roleplay_group(group_id)
 
     def find_roleplay_group(self, group_id: int) -> RolePlayRow:
@@ -63,14 +75,24 @@ class RolePlay(Database):
     def list_roleplay_groups(self, training_id: int, meeting: int) -> list[RolePlayRow]:
         """The practice groups of a meeting, in the order they were made."""
         with self._read() as conn:
-            rows = conn.execute(select(roleplay_groups).where(
-                roleplay_groups.c.training_id == training_id, roleplay_groups.c.meeting == meeting,
-            ).order_by(roleplay_groups.c.id)).all()
+            rows = conn.execute(
+                select(roleplay_groups)
+                .where(
+                    roleplay_groups.c.training_id == training_id,
+                    roleplay_groups.c.meeting == meeting,
+                )
+                .order_by(roleplay_groups.c.id)
+            ).all()
         return [roleplay_from_row(row) for row in rows]
 
     @retry_when_busy
-    def update_roleplay(self, group_id: int, change: Callable[[dict], tuple[dict, list[dict]]],
-                        now: datetime, expected_version: int | None = None) -> tuple[RolePlayRow, bool]:
+    def update_roleplay(
+        self,
+        group_id: int,
+        change: Callable[[dict], tuple[dict, list[dict]]],
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> tuple[RolePlayRow, bool]:
         """Apply ``change`` to a group's latest state under a lock and log the turns it returns.
 
         ``change(state) -> (new_state, turns)``. When ``expected_version`` is given and the
@@ -79,15 +101,19 @@ class RolePlay(Database):
         ``change`` must be pure: when the database was busy, it runs again on the latest state.
         """
         with self._write() as conn:
-            row = conn.execute(select(roleplay_groups).where(roleplay_groups.c.id == group_id)
-                               .with_for_update()).first()
+            row = conn.execute(
+                select(roleplay_groups).where(roleplay_groups.c.id == group_id).with_for_update()
+            ).first()
             if row is None:
                 raise MissingEntry(t("store.group_missing", group_id=group_id))
             if expected_version is not None and row.version != expected_version:
                 return roleplay_from_row(row), False
             state, turns = change(json.loads(row.state))
-            conn.execute(update(roleplay_groups).where(roleplay_groups.c.id == group_id).values(
-                state=json.dumps(state), version=row.version + 1, updated_at=now))
+            conn.execute(
+                update(roleplay_groups)
+                .where(roleplay_groups.c.id == group_id)
+                .values(state=json.dumps(state), version=row.version + 1, updated_at=now)
+            )
             for turn in turns:
                 conn.execute(insert(roleplay_turns).values(group_id=group_id, **turn))
         return self.find_roleplay_group(group_id), True
@@ -95,7 +121,7 @@ class RolePlay(Database):
     def list_roleplay_turns(self, group_id: int) -> list[dict]:
         """The logged turns of a group, oldest first."""
         with self._read() as conn:
-            rows = conn.execute(select(roleplay_turns).where(roleplay_turns.c.group_id == group_id)
-                                .order_by(roleplay_turns.c.id)).all()
-        return [{**row._asdict(), "started_at": utc(row.started_at), "ended_at": utc(row.ended_at)}
-                for row in rows]
+            rows = conn.execute(
+                select(roleplay_turns).where(roleplay_turns.c.group_id == group_id).order_by(roleplay_turns.c.id)
+            ).all()
+        return [{**row._asdict(), "started_at": utc(row.started_at), "ended_at": utc(row.ended_at)} for row in rows]

@@ -27,9 +27,11 @@ EVERY_ORGANISATION = "pztraining_every_organisation"
 
 def _ensure_group(conn: Connection, name: str) -> None:
     # Roles are cluster-wide: another database of the same cluster may have made it already.
-    conn.execute(text(f"""DO $$ BEGIN
+    conn.execute(
+        text(f"""DO $$ BEGIN
         IF to_regrole('{name}') IS NULL THEN CREATE ROLE {name} NOLOGIN; END IF;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"""))
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$""")
+    )
 
 
 def grant_tables(conn: Connection) -> None:
@@ -57,5 +59,9 @@ def grant(conn: Connection, role: str, every_organisation: bool) -> None:
         _ensure_group(conn, group)
     grant_tables(conn)
     conn.execute(text(f"GRANT {SERVER} TO {quoted}"))
-    conn.execute(text(f"{'GRANT' if every_organisation else 'REVOKE'} {EVERY_ORGANISATION} "
-                      f"{'TO' if every_organisation else 'FROM'} {quoted}"))
+    conn.execute(
+        text(
+            f"{'GRANT' if every_organisation else 'REVOKE'} {EVERY_ORGANISATION} "
+            f"{'TO' if every_organisation else 'FROM'} {quoted}"
+        )
+    )

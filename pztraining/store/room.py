@@ -16,8 +16,11 @@ from pztraining.store.trainings import require_training
 def bump_room(conn: Connection, training_id: int) -> None:
     # In the same transaction as the change, so a phone never sees the new version
     # without the change behind it.
-    if not conn.execute(update(room_versions).where(room_versions.c.training_id == training_id)
-                        .values(version=room_versions.c.version + 1)).rowcount:
+    if not conn.execute(
+        update(room_versions)
+        .where(room_versions.c.training_id == training_id)
+        .values(version=room_versions.c.version + 1)
+    ).rowcount:
         conn.execute(insert(room_versions).values(training_id=training_id, version=1))
 
 
@@ -29,22 +32,29 @@ class Room(Database):
         if not training_ids:
             return {}
         with self._read() as conn:
-            rows = conn.execute(select(room_versions.c.training_id, room_versions.c.version)
-                                .where(room_versions.c.training_id.in_(training_ids))).all()
+            rows = conn.execute(
+                select(room_versions.c.training_id, room_versions.c.version).where(
+                    room_versions.c.training_id.in_(training_ids)
+                )
+            ).all()
         found = {row.training_id: row.version for row in rows}
         return {training_id: found.get(training_id, 0) for training_id in training_ids}
 
     @retry_when_busy
     def share_case(self, training_id: int, meeting: int, case_id: str, shared: bool, now: datetime) -> None:
         """Show (or stop showing) a case's participant briefing on the phones of a meeting."""
-        key = (case_shares.c.training_id == training_id, case_shares.c.meeting == meeting,
-               case_shares.c.case_id == case_id)
+        key = (
+            case_shares.c.training_id == training_id,
+            case_shares.c.meeting == meeting,
+            case_shares.c.case_id == case_id,
+        )
         with self._write() as conn:
             require_training(conn, training_id)
             row = conn.execute(select(case_shares).where(*key)).first()
             if row is None and shared:
-                conn.execute(insert(case_shares).values(training_id=training_id, meeting=meeting,
-                                                        case_id=case_id, opened_at=now))
+                conn.execute(
+                    insert(case_shares).values(training_id=training_id, meeting=meeting, case_id=case_id, opened_at=now)
+                )
             elif row is not None:
                 conn.execute(update(case_shares).where(*key).values(closed_at=None if shared else now))
             bump_room(conn, training_id)
@@ -52,7 +62,8 @@ class Room(Database):
     def shared_cases(self, training_id: int, meeting: int | None = None) -> list[tuple[int, str]]:
         """(meeting, case id) of the cases whose briefing the phones show now, in order of opening."""
         query = select(case_shares.c.meeting, case_shares.c.case_id).where(
-            case_shares.c.training_id == training_id, case_shares.c.closed_at.is_(None))
+            case_shares.c.training_id == training_id, case_shares.c.closed_at.is_(None)
+        )
         if meeting is not None:
             query = query.where(case_shares.c.meeting == meeting)
         with self._read() as conn:
@@ -81,6 +92,9 @@ class Room(Database):
         if not code:
             return None
         with self._read() as conn:
-            row = conn.execute(select(facilitator_links.c.training_id, facilitator_links.c.meeting)
-                               .where(facilitator_links.c.code == code)).first()
+            row = conn.execute(
+                select(facilitator_links.c.training_id, facilitator_links.c.meeting).where(
+                    facilitator_links.c.code == code
+                )
+            ).first()
         return (row.training_id, row.meeting) if row else None

@@ -29,13 +29,15 @@ from sqlalchemy import (
 metadata = MetaData()
 
 schema_info = Table(
-    "pz_schema", metadata,
+    "pz_schema",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
 )
 
 trainings = Table(
-    "trainings", metadata,
+    "trainings",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
     Column("program_id", String(64), nullable=False),
@@ -49,14 +51,16 @@ trainings = Table(
 )
 
 meeting_date_rows = Table(
-    "meeting_dates", metadata,
+    "meeting_dates",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("date", Date, nullable=True),
 )
 
 meeting_runs = Table(
-    "meeting_runs", metadata,
+    "meeting_runs",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("state", Text, nullable=False),  # schedule.Run.to_dict() as JSON; "null" after a reset
@@ -67,7 +71,8 @@ meeting_runs = Table(
 )
 
 checklist_ticks = Table(
-    "checklist_ticks", metadata,
+    "checklist_ticks",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("item_id", String(64), primary_key=True),
     Column("ticked_at", DateTime(timezone=True), nullable=False),
@@ -75,7 +80,8 @@ checklist_ticks = Table(
 
 
 roleplay_groups = Table(
-    "roleplay_groups", metadata,
+    "roleplay_groups",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("meeting", Integer, nullable=False),
@@ -87,7 +93,8 @@ roleplay_groups = Table(
 )
 
 roleplay_turns = Table(
-    "roleplay_turns", metadata,
+    "roleplay_turns",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("group_id", Integer, ForeignKey("roleplay_groups.id", ondelete="CASCADE"), nullable=False),
     Column("turn", Integer, nullable=False),
@@ -102,7 +109,8 @@ roleplay_turns = Table(
 
 
 participants = Table(
-    "participants", metadata,
+    "participants",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(100), nullable=False),  # a name or pseudonym, as typed
@@ -113,7 +121,8 @@ participants = Table(
 )
 
 form_sessions = Table(
-    "form_sessions", metadata,
+    "form_sessions",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("form_id", String(64), primary_key=True),
@@ -126,7 +135,8 @@ form_sessions = Table(
 )
 
 submissions = Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     # Random, never sequential (see _new_submission_id): a number in order of sending would
     # link an anonymous evaluation to the named reflection sent just before it.
     Column("id", Integer, primary_key=True, autoincrement=False),
@@ -143,7 +153,8 @@ submissions = Table(
 )
 
 answers = Table(
-    "answers", metadata,
+    "answers",
+    metadata,
     Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
     Column("item_id", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # JSON: a number, a text as typed, or a list of options
@@ -151,7 +162,8 @@ answers = Table(
 )
 
 drafts = Table(
-    "drafts", metadata,
+    "drafts",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("form_id", String(64), primary_key=True),
@@ -165,13 +177,15 @@ drafts = Table(
 # The room (schema 5): what phones see changes when the trainer opens or closes a form or a
 # case; one counter per training lets the participant server notice that with one cheap read.
 room_versions = Table(
-    "room_versions", metadata,
+    "room_versions",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("version", Integer, nullable=False),
 )
 
 case_shares = Table(
-    "case_shares", metadata,
+    "case_shares",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("case_id", String(64), primary_key=True),
@@ -181,7 +195,8 @@ case_shares = Table(
 
 # A facilitator link opens the Rollenspel page of one meeting of one training, nothing else.
 facilitator_links = Table(
-    "facilitator_links", metadata,
+    "facilitator_links",
+    metadata,
     Column("code", String(32), primary_key=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("meeting", Integer, nullable=False),
@@ -190,7 +205,8 @@ facilitator_links = Table(
 
 # Actions agreed at a casuïstiekbespreking (schema 9): shown again at the next discussion until done.
 case_actions = Table(
-    "case_actions", metadata,
+    "case_actions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False),
     Column("meeting", Integer, nullable=False),  # the discussion where it was agreed
@@ -205,7 +221,8 @@ case_actions = Table(
 # Who is who when hosted for an organisation (schema 8): the hosting layer (JupyterHub) says
 # the login name; this table says its role and organisation. Localhost mode needs no rows.
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("name", String(200), primary_key=True),  # the login name, as the hosting layer gives it
     Column("role", String(20), nullable=False),
     Column("organisation", String(200), nullable=False, default=""),  # "" for a coordinator
@@ -218,7 +235,8 @@ users = Table(
 # Quiz answers shown (schema 10): the trainer pressed "toon antwoord" for one quiz item of a
 # form in a meeting. Until a row is here no page gets the right answer or its explanation.
 quiz_reveals = Table(
-    "quiz_reveals", metadata,
+    "quiz_reveals",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("form_id", String(64), primary_key=True),
@@ -231,7 +249,8 @@ quiz_reveals = Table(
 # moment and the condition's text as scored (a later content version is then reported, not
 # merged); the cost estimate's inputs are kept as typed, per organisation and format.
 condition_scores = Table(
-    "condition_scores", metadata,
+    "condition_scores",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organisation", String(200), nullable=False),
     Column("program_id", String(64), nullable=False),
@@ -244,7 +263,8 @@ condition_scores = Table(
 )
 
 cost_inputs = Table(
-    "cost_inputs", metadata,
+    "cost_inputs",
+    metadata,
     Column("organisation", String(200), primary_key=True),
     Column("format_id", String(64), primary_key=True),
     Column("input_id", String(64), primary_key=True),
@@ -257,7 +277,8 @@ cost_inputs = Table(
 # satisfaction, case lead time), entered per period. Every entry is kept with its moment: the
 # latest one of a period counts, earlier ones stay as history.
 plan_starts = Table(
-    "plan_starts", metadata,
+    "plan_starts",
+    metadata,
     Column("organisation", String(200), primary_key=True),
     Column("program_id", String(64), primary_key=True),
     Column("planning_id", String(64), nullable=False),
@@ -266,7 +287,8 @@ plan_starts = Table(
 )
 
 entered_indicators = Table(
-    "entered_indicators", metadata,
+    "entered_indicators",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organisation", String(200), nullable=False),
     #: The programme the figure is for; "" for figures kept before schema 18 (any programme).
@@ -284,7 +306,8 @@ entered_indicators = Table(
 # organisation fills in for the certificates, and attendance entered from the paper list after
 # a meeting (a name as written there; present or, to correct the room's record, absent).
 training_details = Table(
-    "training_details", metadata,
+    "training_details",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("location", String(300), nullable=False, default=""),
     Column("trainers", String(300), nullable=False, default=""),  # as typed, e.g. "A. de Wit, B. Bakker"
@@ -295,7 +318,8 @@ training_details = Table(
 )
 
 paper_attendance = Table(
-    "paper_attendance", metadata,
+    "paper_attendance",
+    metadata,
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True),
     Column("meeting", Integer, primary_key=True),
     Column("name", String(100), primary_key=True),  # cleaned, as on the attendance list
@@ -307,7 +331,8 @@ paper_attendance = Table(
 # laptop training's stable id, so importing the same bundle again changes nothing and a newer
 # export of that training replaces the earlier import instead of adding a second training.
 bundle_imports = Table(
-    "bundle_imports", metadata,
+    "bundle_imports",
+    metadata,
     Column("training_uid", String(64), primary_key=True),
     Column("training_id", Integer, ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, unique=True),
     Column("checksum", String(64), nullable=False),  # SHA-256 of the training's data as imported

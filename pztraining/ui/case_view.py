@@ -21,26 +21,31 @@ def _head(case: Case) -> str:
 
 
 def _person(case: Case) -> str:
-    return (f"<p><b>{esc(case.person.name)}</b>, {case.person.age} jaar</p>{_list(case.person.situation)}")
+    return f"<p><b>{esc(case.person.name)}</b>, {case.person.age} jaar</p>{_list(case.person.situation)}"
 
 
 def screen_html(case: Case) -> str:
     """For the beamer: the situation, learning goals and steps (no simulant secrets)."""
     steps = "".join(
-        f"<li><b>{esc(s.title)}</b>: {esc(s.guidance)}"
-        + (_list(s.questions) if s.questions else "") + "</li>" for s in case.steps)
-    return (f"<div class='pz-case'>{_head(case)}<p>{esc(case.summary)}</p>{_person(case)}"
-            f"<h3>{esc(t('case.goals'))}</h3>{_list(case.learning_goals)}"
-            f"<h3>{esc(t('case.steps'))}</h3><ol>{steps}</ol>"
-            f"<p class='pz-note'>{esc(case.source)}</p></div>")
+        f"<li><b>{esc(s.title)}</b>: {esc(s.guidance)}" + (_list(s.questions) if s.questions else "") + "</li>"
+        for s in case.steps
+    )
+    return (
+        f"<div class='pz-case'>{_head(case)}<p>{esc(case.summary)}</p>{_person(case)}"
+        f"<h3>{esc(t('case.goals'))}</h3>{_list(case.learning_goals)}"
+        f"<h3>{esc(t('case.steps'))}</h3><ol>{steps}</ol>"
+        f"<p class='pz-note'>{esc(case.source)}</p></div>"
+    )
 
 
 def participant_html(case: Case) -> str:
     """For the participant who plays the carer: only their briefing and the steps."""
     steps = "".join(f"<li><b>{esc(s.title)}</b>: {esc(s.guidance)}</li>" for s in case.steps)
-    return (f"<div class='pz-case pz-case-participant'>{_head(case)}"
-            f"<h3>{esc(t('case.participant'))}</h3>{_list(case.participant_briefing)}"
-            f"<h3>{esc(t('case.steps'))}</h3><ol>{steps}</ol></div>")
+    return (
+        f"<div class='pz-case pz-case-participant'>{_head(case)}"
+        f"<h3>{esc(t('case.participant'))}</h3>{_list(case.participant_briefing)}"
+        f"<h3>{esc(t('case.steps'))}</h3><ol>{steps}</ol></div>"
+    )
 
 
 def simulant_html(case: Case) -> str:
@@ -48,10 +53,12 @@ def simulant_html(case: Case) -> str:
     brief = case.simulant_briefing
     if brief is None:
         return f"<div class='pz-case'>{_head(case)}<p>{esc(case.summary)}</p></div>"
-    return (f"<div class='pz-case pz-case-simulant'>{_head(case)}"
-            f"<h3>{esc(t('case.role'))}: {esc(brief.role)}</h3>{_person(case)}"
-            f"<h3>{esc(t('case.knows'))}</h3>{_list(brief.knows)}"
-            f"<h3>{esc(t('case.feels'))}</h3>{_list(brief.feels)}"
-            f"<h3>{esc(t('case.asks'))}</h3>{_list(brief.asks)}"
-            f"<h3>{esc(t('case.start_mild'))}</h3><p>{esc(brief.start_mild)}</p>"
-            f"<h3>{esc(t('case.harder'))}</h3>{_list(brief.harder)}</div>")
+    return (
+        f"<div class='pz-case pz-case-simulant'>{_head(case)}"
+        f"<h3>{esc(t('case.role'))}: {esc(brief.role)}</h3>{_person(case)}"
+        f"<h3>{esc(t('case.knows'))}</h3>{_list(brief.knows)}"
+        f"<h3>{esc(t('case.feels'))}</h3>{_list(brief.feels)}"
+        f"<h3>{esc(t('case.asks'))}</h3>{_list(brief.asks)}"
+        f"<h3>{esc(t('case.start_mild'))}</h3><p>{esc(brief.start_mild)}</p>"
+        f"<h3>{esc(t('case.harder'))}</h3>{_list(brief.harder)}</div>"
+    )

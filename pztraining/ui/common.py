@@ -54,8 +54,7 @@ class Message(w.HTML):
         Each one is numbered, so the same sentence again is a new element, shown again.
         """
         self._confirmations += 1
-        self.value = (f'<div class="pz-message-ok" role="status" data-n="{self._confirmations}">'
-                      f'{esc(text)}</div>')
+        self.value = f'<div class="pz-message-ok" role="status" data-n="{self._confirmations}">{esc(text)}</div>'
 
     def clear(self) -> None:
         self.value = ""
@@ -190,5 +189,7 @@ def training_options(trainings) -> list[tuple[str, int]]:
     from pztraining.core.texts import t
 
     titles = {p.id: p.title for p in programs().values()}
-    return [(t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
-            for tr in trainings]
+    return [
+        (t("training.option", name=tr.name, program=titles.get(tr.program_id, tr.program_id)), tr.id)
+        for tr in trainings
+    ]

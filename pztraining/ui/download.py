@@ -17,8 +17,13 @@ from pathlib import Path
 
 from pztraining.ui.common import esc
 
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "html": "text/html", "csv": "application/zip", "pdf": "application/pdf", "ics": "text/calendar"}
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "csv": "application/zip",
+    "pdf": "application/pdf",
+    "ics": "text/calendar",
+}
 
 
 class Downloads:
@@ -38,8 +43,14 @@ class Downloads:
         self.offered.add(name)
         return name
 
-    def link(self, write: Callable[[Path], Path], fmt: str, stem: str, now: datetime, label: Callable[[str], str],
-             ) -> str:
+    def link(
+        self,
+        write: Callable[[Path], Path],
+        fmt: str,
+        stem: str,
+        now: datetime,
+        label: Callable[[str], str],
+    ) -> str:
         """Call ``write(target)`` in a private folder and return the link (HTML) that downloads the result.
 
         ``write`` returns what it wrote (a file, or a folder of CSV files that is sent as one zip);
@@ -51,5 +62,7 @@ class Downloads:
                 written = Path(shutil.make_archive(str(Path(folder) / "export-csv"), "zip", written))
             payload = base64.b64encode(written.read_bytes()).decode()
         name = self.fresh_name(stem, fmt, now)
-        return (f"<a class='pz-download-link' download='{esc(name)}' "
-                f"href='data:{MIME[fmt]};base64,{payload}'>{esc(label(name))}</a>")
+        return (
+            f"<a class='pz-download-link' download='{esc(name)}' "
+            f"href='data:{MIME[fmt]};base64,{payload}'>{esc(label(name))}</a>"
+        )

@@ -50,6 +50,8 @@ from pztraining.ui.countdown import Countdown
 
 #: How often the page re-reads the group from the store, in seconds.
 REFRESH_SECONDS = 2.0
+
+
 def big() -> w.Layout:
     """A thumb-sized button layout (each widget needs its own Layout object)."""
     return w.Layout(width="auto", min_width="7.5em", height="3.6em")
@@ -58,8 +60,13 @@ def big() -> w.Layout:
 class FacilitatorApp:
     """The facilitator page. ``clock`` returns the current UTC time (injectable for tests)."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now,
-                 scope: tuple[int, int] | None = None, user: User | None = None):
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = utc_now,
+        scope: tuple[int, int] | None = None,
+        user: User | None = None,
+    ):
         self.store = store
         self.clock = clock
         #: (training id, meeting) when opened with a facilitator link: nothing else can be chosen.
@@ -77,16 +84,28 @@ class FacilitatorApp:
         self._build_pickers()
         self._build_new_group_form()
         self._build_play()
-        self.root = named(w.VBox([
-            stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.facilitator.title'))}</h1>"
-                   f"<div class='pz-sub'>{esc(t('app.facilitator.subtitle'))}</div>"),
-            self.scope_title,
-            w.HBox([self.training_select, self.meeting_select], layout=w.Layout(
-                flex_flow="row wrap", display="none" if scope is not None else None)),
-            w.HBox([self.group_select, self.new_group_button], layout=w.Layout(flex_flow="row wrap")),
-            self.new_group_box, self.message, self.play,
-        ]), "facilitator-app", "pz-app")
+        self.root = named(
+            w.VBox(
+                [
+                    stylesheet(),
+                    w.HTML(
+                        f"<h1>{esc(t('app.facilitator.title'))}</h1>"
+                        f"<div class='pz-sub'>{esc(t('app.facilitator.subtitle'))}</div>"
+                    ),
+                    self.scope_title,
+                    w.HBox(
+                        [self.training_select, self.meeting_select],
+                        layout=w.Layout(flex_flow="row wrap", display="none" if scope is not None else None),
+                    ),
+                    w.HBox([self.group_select, self.new_group_button], layout=w.Layout(flex_flow="row wrap")),
+                    self.new_group_box,
+                    self.message,
+                    self.play,
+                ]
+            ),
+            "facilitator-app",
+            "pz-app",
+        )
         self._fill_trainings()
 
     # ================================================================ building
@@ -108,28 +127,51 @@ class FacilitatorApp:
         style = {"description_width": "200px"}
         wide = w.Layout(width="min(100%, 520px)")
         self.group_name = named(w.Text(description=t("fac.group_name"), style=style, layout=wide), "group-name")
-        self.members = named(w.Textarea(description=t("fac.members"), placeholder=t("fac.members.placeholder"),
-                                        style=style, layout=w.Layout(width="min(100%, 520px)", height="9em")),
-                             "members")
+        self.members = named(
+            w.Textarea(
+                description=t("fac.members"),
+                placeholder=t("fac.members.placeholder"),
+                style=style,
+                layout=w.Layout(width="min(100%, 520px)", height="9em"),
+            ),
+            "members",
+        )
         self.facilitator = named(w.Text(description=t("fac.facilitator"), style=style, layout=wide), "facilitator")
         # A case's title is long ("Casus 2: Mevrouw Brouwer – kanker op een klinische afdeling"): the
         # whole title must show on a tablet (style.css stacks the labels below 900 px).
-        self.case_select = named(w.Dropdown(description=t("fac.case"), style=style,
-                                            layout=w.Layout(width="min(100%, 760px)")), "case")
-        self.turn_length = named(w.Text(value="2:00", description=t("fac.turn_length"), style=style,
-                                        layout=wide), "turn-length")
-        self.reflection_length = named(w.Text(value="", description=t("fac.reflection_length"), style=style,
-                                              layout=wide), "reflection-length")
+        self.case_select = named(
+            w.Dropdown(description=t("fac.case"), style=style, layout=w.Layout(width="min(100%, 760px)")), "case"
+        )
+        self.turn_length = named(
+            w.Text(value="2:00", description=t("fac.turn_length"), style=style, layout=wide), "turn-length"
+        )
+        self.reflection_length = named(
+            w.Text(value="", description=t("fac.reflection_length"), style=style, layout=wide), "reflection-length"
+        )
         self.group_advice = named(w.HTML(), "group-advice")
         self.members.observe(lambda _: self._show_group_advice(), names="value")
-        self.create_button = named(w.Button(description=t("fac.create"), button_style="primary", layout=big()),
-                                   "create-group")
+        self.create_button = named(
+            w.Button(description=t("fac.create"), button_style="primary", layout=big()), "create-group"
+        )
         self.create_button.on_click(lambda _: self._on_create_group())
-        self.new_group_box = named(w.VBox([
-            w.HTML(f"<h3>{esc(t('fac.new_group.title'))}</h3>"), self.group_name, self.members,
-            self.group_advice, self.facilitator, self.case_select, self.turn_length,
-            self.reflection_length, self.create_button,
-        ], layout=w.Layout(display="none")), "new-group-form", "pz-card")
+        self.new_group_box = named(
+            w.VBox(
+                [
+                    w.HTML(f"<h3>{esc(t('fac.new_group.title'))}</h3>"),
+                    self.group_name,
+                    self.members,
+                    self.group_advice,
+                    self.facilitator,
+                    self.case_select,
+                    self.turn_length,
+                    self.reflection_length,
+                    self.create_button,
+                ],
+                layout=w.Layout(display="none"),
+            ),
+            "new-group-form",
+            "pz-card",
+        )
 
     def _build_play(self) -> None:
         self.turn_header = named(w.HTML(), "turn-header")
@@ -137,28 +179,54 @@ class FacilitatorApp:
         self.countdown = Countdown(warn_seconds=30, sound=True, over_label=t("fac.time_up"))
         self.reflection = named(w.HTML(), "reflection")
         self.block_info = named(w.HTML(), "block-info")
-        self.variant = named(w.ToggleButtons(options=[(t("fac.variant.herhalen"), "herhalen"),
-                                                      (t("fac.variant.moeilijker"), "moeilijker")],
-                                             description=t("fac.variant")), "variant")
+        self.variant = named(
+            w.ToggleButtons(
+                options=[(t("fac.variant.herhalen"), "herhalen"), (t("fac.variant.moeilijker"), "moeilijker")],
+                description=t("fac.variant"),
+            ),
+            "variant",
+        )
         self.variant.observe(self._on_variant, names="value")
         self.buttons = {}
-        for action, label, style in (("start", "fac.start", "success"), ("stop", "fac.stop", "danger"),
-                                     ("pause", "fac.pause", ""), ("resume", "fac.resume", ""),
-                                     ("extend", "fac.extend", ""), ("next", "fac.next", "primary"),
-                                     ("skip", "fac.skip", ""), ("end", "fac.end", "")):
+        for action, label, style in (
+            ("start", "fac.start", "success"),
+            ("stop", "fac.stop", "danger"),
+            ("pause", "fac.pause", ""),
+            ("resume", "fac.resume", ""),
+            ("extend", "fac.extend", ""),
+            ("next", "fac.next", "primary"),
+            ("skip", "fac.skip", ""),
+            ("end", "fac.end", ""),
+        ):
             button = named(w.Button(description=t(label), button_style=style, layout=big()), action)
             button.on_click(lambda _, a=action: self.dispatch(a))
             self.buttons[action] = button
         self.case_box = named(w.HTML(), "case-view")
         self.turns_played = named(w.HTML(), "turns-played")
         self.play_message = Message("play-message")
-        self.play = named(w.VBox([
-            self.turn_header, self.member_box, self.countdown, self.reflection,
-            named(w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap")),
-                  "play-buttons", "pz-buttons"),
-            self.variant, self.play_message, self.block_info, self.turns_played,
-            w.Accordion(children=[self.case_box], titles=(t("fac.case"),)),
-        ], layout=w.Layout(display="none")), "play", "pz-card")
+        self.play = named(
+            w.VBox(
+                [
+                    self.turn_header,
+                    self.member_box,
+                    self.countdown,
+                    self.reflection,
+                    named(
+                        w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap")),
+                        "play-buttons",
+                        "pz-buttons",
+                    ),
+                    self.variant,
+                    self.play_message,
+                    self.block_info,
+                    self.turns_played,
+                    w.Accordion(children=[self.case_box], titles=(t("fac.case"),)),
+                ],
+                layout=w.Layout(display="none"),
+            ),
+            "play",
+            "pz-card",
+        )
 
     # ================================================================ choosing
 
@@ -190,8 +258,9 @@ class FacilitatorApp:
             first = meetings[0]
             option = t("meeting.option", number=first.number, title=first.title, minutes=first.minutes)
             self.scope_title.value = f"<div class='pz-sub'><b>{esc(training.name)}</b> · {esc(option)}</div>"
-        self.meeting_select.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes),
-                                        m.number) for m in meetings]
+        self.meeting_select.options = [
+            (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number) for m in meetings
+        ]
         first_practice = first_practice_meeting(meetings) or 1
         self._choose(self.meeting_select, first_practice, self._on_meeting)
 
@@ -250,7 +319,8 @@ class FacilitatorApp:
             return
         plan = split_groups(len(names), simulants=1)
         self.group_advice.value = "".join(
-            f"<div class='pz-note'>{esc(t('fac.warn', warning=warning))}</div>" for warning in plan.warnings)
+            f"<div class='pz-note'>{esc(t('fac.warn', warning=warning))}</div>" for warning in plan.warnings
+        )
 
     def _on_create_group(self) -> None:
         meeting = self.meeting
@@ -261,10 +331,17 @@ class FacilitatorApp:
             reflection = parse_duration(self.reflection_length.value) if self.reflection_length.value.strip() else None
             if not self.case_select.value:
                 raise RolePlayError(t("fac.no_practice_block"))
-            group = Group(clean_name(self.group_name.value), self._member_names(), clean_name(self.facilitator.value),
-                          self.case_select.value, turn, reflection)
-            row = self.store.add_roleplay_group(self.training_select.value, meeting.number, group.name,
-                                                RolePlay(group).to_dict(), self.clock())
+            group = Group(
+                clean_name(self.group_name.value),
+                self._member_names(),
+                clean_name(self.facilitator.value),
+                self.case_select.value,
+                turn,
+                reflection,
+            )
+            row = self.store.add_roleplay_group(
+                self.training_select.value, meeting.number, group.name, RolePlay(group).to_dict(), self.clock()
+            )
         except (RolePlayError, StoreError) as exc:
             self.message.error(str(exc))
             return
@@ -282,8 +359,8 @@ class FacilitatorApp:
         now = self.clock()
         try:
             row, applied = self.store.update_roleplay(
-                self.row.id, lambda state: roleplay.step(state, action, now), now,
-                expected_version=self.row.version)
+                self.row.id, lambda state: roleplay.step(state, action, now), now, expected_version=self.row.version
+            )
         except (RolePlayError, StoreError) as exc:
             self.play_message.error(str(exc))
             self.refresh()
@@ -328,7 +405,8 @@ class FacilitatorApp:
             f"<div class='pz-member-now'><span class='pz-note'>{who}</span> "
             f"<b class='pz-member-name'>{esc(state.member)}</b></div>"
             f"<div class='pz-member-next'><span class='pz-note'>{esc(t('fac.after'))}</span> "
-            f"{esc(state.next_member)}</div>")
+            f"{esc(state.next_member)}</div>"
+        )
         deadline = state.deadline()
         self.countdown.over_lines = questions if phase == "turn" else []
         remaining = state.remaining_seconds(now)
@@ -342,8 +420,14 @@ class FacilitatorApp:
         else:
             self.countdown.clear()
         self.reflection.value = (
-            f"<div class='pz-reflection'><h2>{esc(t('fac.reflection'))}: {esc(state.member)}</h2><ol>"
-            + "".join(f"<li>{esc(q)}</li>" for q in questions) + "</ol></div>") if phase == "reflection" else ""
+            (
+                f"<div class='pz-reflection'><h2>{esc(t('fac.reflection'))}: {esc(state.member)}</h2><ol>"
+                + "".join(f"<li>{esc(q)}</li>" for q in questions)
+                + "</ol></div>"
+            )
+            if phase == "reflection"
+            else ""
+        )
         visible = {
             "ready": {"start", "skip", "end"},
             "turn": {"stop", "extend", "end"} | ({"resume"} if state.is_paused else {"pause"}),
@@ -357,7 +441,7 @@ class FacilitatorApp:
             self.variant.value = state.variant
         self._render_block_info(state, now)
         played = self.store.list_roleplay_turns(self.row.id)
-        self.turns_played.value = (f"<div class='pz-note'>{esc(t('fac.turns_played', count=len(played)))}</div>")
+        self.turns_played.value = f"<div class='pz-note'>{esc(t('fac.turns_played', count=len(played)))}</div>"
         if phase == "done":
             self.play_message.ok(t("fac.done", count=len(played)))
         try:
@@ -399,7 +483,6 @@ class FacilitatorApp:
             self._render()
         else:
             self._render_block_info(self._state(self.clock()), self.clock())
-
 
 
 def facilitator_app(db: str | None = None) -> w.Widget:

@@ -32,13 +32,43 @@ class FormWidget(anywidget.AnyWidget):
     storage_key = traitlets.Unicode("").tag(sync=True)  # localStorage key of this draft
     texts = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, spec: dict, values: dict, storage_key: str, status: str,
-                 on_draft: DraftHandler, on_submit: SubmitHandler, **kwargs):
-        super().__init__(form=spec, values=values, storage_key=storage_key, status=status, texts={
-            key: t(f"form.{key}") for key in
-            ("submit", "resubmit", "submitted", "closed", "invalid", "sending", "saving", "unsaved",
-             "offline", "tree_restart", "quiz_answer", "quiz_right", "quiz_wrong", "required_note",
-             "required")}, **kwargs)
+    def __init__(
+        self,
+        spec: dict,
+        values: dict,
+        storage_key: str,
+        status: str,
+        on_draft: DraftHandler,
+        on_submit: SubmitHandler,
+        **kwargs,
+    ):
+        super().__init__(
+            form=spec,
+            values=values,
+            storage_key=storage_key,
+            status=status,
+            texts={
+                key: t(f"form.{key}")
+                for key in (
+                    "submit",
+                    "resubmit",
+                    "submitted",
+                    "closed",
+                    "invalid",
+                    "sending",
+                    "saving",
+                    "unsaved",
+                    "offline",
+                    "tree_restart",
+                    "quiz_answer",
+                    "quiz_right",
+                    "quiz_wrong",
+                    "required_note",
+                    "required",
+                )
+            },
+            **kwargs,
+        )
         self.add_class("pz-form")
         self._on_draft = on_draft
         self._on_submit = on_submit

@@ -38,8 +38,14 @@ class FormsPanel:
         #: The phones' QR code is left out while the facilitators' code is open (RoomPanel):
         #: the two must never be on a mirrored screen together.
         self.qr_hidden = False
-        self.root = named(w.VBox([w.HTML(f"<h3>{esc(t('panel.title'))}</h3>"), self.join, self.people,
-                                  self.message, self.rows], layout=w.Layout(display="none")), "forms-panel", "pz-card")
+        self.root = named(
+            w.VBox(
+                [w.HTML(f"<h3>{esc(t('panel.title'))}</h3>"), self.join, self.people, self.message, self.rows],
+                layout=w.Layout(display="none"),
+            ),
+            "forms-panel",
+            "pz-card",
+        )
         self._widgets: dict[str, dict] = {}
         self._rows_for: tuple[int, int] | None = None
 
@@ -71,15 +77,19 @@ class FormsPanel:
         url = participant_url(training.join_code)
         code = f"<b class='pz-join-code'>{esc(training.join_code)}</b>"
         if url and self.qr_hidden:
-            self.join.value = (f"<p>{t('panel.join_code_only', code=code)}</p>"
-                               f"<p class='pz-note pz-qr-hidden'>{esc(t('panel.qr_hidden'))}</p>")
+            self.join.value = (
+                f"<p>{t('panel.join_code_only', code=code)}</p>"
+                f"<p class='pz-note pz-qr-hidden'>{esc(t('panel.qr_hidden'))}</p>"
+            )
         elif url:
             # The trainer's own server serves the beamer page (laptop and hub alike).
             beamer = trainer_page(f"{ROOM_PAGE}?training={training.id}")
-            self.join.value = (f"<div class='pz-join'><div class='pz-qr'>{qr_svg(url)}</div><div>"
-                               f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p>"
-                               f"<p><a class='pz-beamer-open' href='{esc(beamer)}' target='_blank' rel='noopener'>"
-                               f"{esc(t('panel.beamer'))}</a></p></div></div>")
+            self.join.value = (
+                f"<div class='pz-join'><div class='pz-qr'>{qr_svg(url)}</div><div>"
+                f"<p>{t('panel.join', url=f'<b>{esc(url)}</b>', code=code)}</p>"
+                f"<p><a class='pz-beamer-open' href='{esc(beamer)}' target='_blank' rel='noopener'>"
+                f"{esc(t('panel.beamer'))}</a></p></div></div>"
+            )
         else:
             self.join.value = f"<p>{t('panel.join_code_only', code=code)}</p>"
 
@@ -90,22 +100,46 @@ class FormsPanel:
         for form_id in self.meeting.form_ids():
             form = load_form(form_id)
             status = named(w.HTML(), "form-status")
-            anonymous = named(w.Checkbox(description=t("panel.form.anonymous"), value=form.anonymous_by_default,
-                                         indent=False, layout=w.Layout(width="auto")), "form-anonymous")
+            anonymous = named(
+                w.Checkbox(
+                    description=t("panel.form.anonymous"),
+                    value=form.anonymous_by_default,
+                    indent=False,
+                    layout=w.Layout(width="auto"),
+                ),
+                "form-anonymous",
+            )
             toggle = named(w.Button(layout=w.Layout(width="auto", min_width="7em")), "form-toggle")
             toggle.on_click(lambda _, f=form_id: self.toggle(f))
             missing = named(w.HTML(), "form-missing")
-            title = w.HTML(f"<b>{esc(form.title)}</b> <span class='pz-note'>"
-                           f"({esc(t('panel.purpose.' + form.purpose))})</span>")
+            title = w.HTML(
+                f"<b>{esc(form.title)}</b> <span class='pz-note'>({esc(t('panel.purpose.' + form.purpose))})</span>"
+            )
             board = QuizBoard(self.store, self.clock, form) if any(i.type == "quiz" for i in form.items) else None
             # A decision tree is drawn for the beamer, with the routes the room took.
             trees = TreeBoard(self.store, form) if any(i.type == "tree" for i in form.items) else None
             extra = [part.root for part in (board, trees) if part is not None]
-            row = named(w.VBox([w.HBox([title, status], layout=w.Layout(flex_flow="row wrap")),
-                                w.HBox([toggle, anonymous]), missing, *extra]),
-                        "form-row", f"pz-form-row-{form_id}")
-            self._widgets[form_id] = {"status": status, "anonymous": anonymous, "toggle": toggle, "missing": missing,
-                                      "quiz": board, "trees": trees, "title": form.title}
+            row = named(
+                w.VBox(
+                    [
+                        w.HBox([title, status], layout=w.Layout(flex_flow="row wrap")),
+                        w.HBox([toggle, anonymous]),
+                        missing,
+                        *extra,
+                    ]
+                ),
+                "form-row",
+                f"pz-form-row-{form_id}",
+            )
+            self._widgets[form_id] = {
+                "status": status,
+                "anonymous": anonymous,
+                "toggle": toggle,
+                "missing": missing,
+                "quiz": board,
+                "trees": trees,
+                "title": form.title,
+            }
             rows.append(row)
         self.rows.children = rows
 
@@ -120,8 +154,9 @@ class FormsPanel:
                 self.store.close_form(training_id, meeting, form_id, self.clock())
             else:
                 anonymous = self._widgets[form_id]["anonymous"].value
-                self.store.open_form(training_id, meeting, form_id, anonymous, self.clock(),
-                                     spec=form_spec(load_form(form_id)))
+                self.store.open_form(
+                    training_id, meeting, form_id, anonymous, self.clock(), spec=form_spec(load_form(form_id))
+                )
 
         if self.message.attempt(change):
             self.refresh()
@@ -140,16 +175,27 @@ class FormsPanel:
         for form_id, parts in self._widgets.items():
             session: FormSession | None = sessions.get(form_id)
             count = counts.get(form_id, 0)
-            state = (t("panel.form.never") if session is None else
-                     t("panel.form.open") if session.is_open else t("panel.form.closed"))
-            counted = t("panel.form.count_of", count=count, total=len(people)) if people else t(
-                "panel.form.count", count=count)
+            state = (
+                t("panel.form.never")
+                if session is None
+                else t("panel.form.open")
+                if session.is_open
+                else t("panel.form.closed")
+            )
+            counted = (
+                t("panel.form.count_of", count=count, total=len(people))
+                if people
+                else t("panel.form.count", count=count)
+            )
             if paper.get(form_id):
                 counted += ", " + t("panel.form.paper", count=paper[form_id])
             if session is not None and session.is_open:
                 open_lines.append(t("phones.status.open", form=parts["title"], counted=counted))
-            _set(parts["status"], f"<span class='pz-form-state'> · {esc(state)} · "
-                                  f"<span class='pz-form-count'>{esc(counted)}</span></span>")
+            _set(
+                parts["status"],
+                f"<span class='pz-form-state'> · {esc(state)} · "
+                f"<span class='pz-form-count'>{esc(counted)}</span></span>",
+            )
             parts["toggle"].description = t("panel.close") if session and session.is_open else t("panel.open")
             parts["toggle"].button_style = "warning" if session and session.is_open else "success"
             # Anonymity is fixed once the form is open or answered: then the box shows what is
@@ -177,10 +223,12 @@ class FormsPanel:
         _set(self.people, f"<div class='pz-note'>{esc(t('panel.participants', count=len(people)))}</div>")
         lines = [t("phones.status.joined", count=len(people), code=self.training.join_code)]
         lines += open_lines or [t("phones.status.none_open")]
-        _set(self.status, f"<div class='pz-phone-status-box' role='status'><b>{esc(t('phones.status.title'))}</b>"
-                          + "".join(f"<div class='pz-phone-status-line'>{esc(line)}</div>" for line in lines)
-                          + "</div>")
-
+        _set(
+            self.status,
+            f"<div class='pz-phone-status-box' role='status'><b>{esc(t('phones.status.title'))}</b>"
+            + "".join(f"<div class='pz-phone-status-line'>{esc(line)}</div>" for line in lines)
+            + "</div>",
+        )
 
 
 def _set(widget: w.HTML, value: str) -> None:

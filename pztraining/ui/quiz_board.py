@@ -33,9 +33,13 @@ def quiz_bars_html(item: FormItem, counts: dict[str, int], revealed: bool) -> st
             f"<div class='pz-quiz-bar-row{' pz-quiz-bar-right' if right else ''}'>"
             f"<div class='pz-quiz-bar-label'>{esc(option)}{mark}</div>"
             f"<div class='pz-quiz-bar-track'><div class='pz-quiz-bar' style='width:{width}%'></div>"
-            f"<span class='pz-quiz-bar-count'>{count}</span></div></div>")
-    parts = [f"<div class='pz-quiz-text'>{esc(item.text)}</div>", *rows,
-             f"<div class='pz-note pz-quiz-total'>{esc(t('quiz.total', count=total))}</div>"]
+            f"<span class='pz-quiz-bar-count'>{count}</span></div></div>"
+        )
+    parts = [
+        f"<div class='pz-quiz-text'>{esc(item.text)}</div>",
+        *rows,
+        f"<div class='pz-note pz-quiz-total'>{esc(t('quiz.total', count=total))}</div>",
+    ]
     if revealed:
         right_count = counts.get(item.correct or "", 0)
         room_right = t("quiz.room_right", right=right_count, answered=total)
@@ -58,8 +62,11 @@ class QuizBoard:
         boxes = []
         for item in quiz_items(form):
             bars = named(w.HTML(), "quiz-chart", f"pz-quiz-chart-{item.id}")
-            reveal = named(w.Button(description=t("quiz.reveal"), layout=w.Layout(width="auto")),
-                           "quiz-reveal", f"pz-quiz-reveal-{item.id}")
+            reveal = named(
+                w.Button(description=t("quiz.reveal"), layout=w.Layout(width="auto")),
+                "quiz-reveal",
+                f"pz-quiz-reveal-{item.id}",
+            )
             reveal.on_click(lambda _, i=item.id: self.reveal(i))
             self._parts[item.id] = (bars, reveal)
             boxes.append(named(w.VBox([bars, reveal]), "quiz-item"))
@@ -70,8 +77,9 @@ class QuizBoard:
         if self.where is None:
             return
         training_id, meeting = self.where
-        if self.message.attempt(lambda: self.store.reveal_answer(training_id, meeting, self.form.id, item_id,
-                                                                 self.clock())):
+        if self.message.attempt(
+            lambda: self.store.reveal_answer(training_id, meeting, self.form.id, item_id, self.clock())
+        ):
             self.refresh(training_id, meeting)
 
     def refresh(self, training_id: int, meeting: int) -> None:

@@ -69,28 +69,37 @@ class ResultsApp:
         self.message = Message()
         # Wide enough for a training's name with its programme on a 1024 px tablet (cut off at 460 px).
         wide = w.Layout(width="min(100%, 760px)")
-        self.mode = named(w.ToggleButtons(options=[(t("res.scope.training"), "training"),
-                                                   (t("res.scope.period"), "period")]), "scope-mode")
+        self.mode = named(
+            w.ToggleButtons(options=[(t("res.scope.training"), "training"), (t("res.scope.period"), "period")]),
+            "scope-mode",
+        )
         self.training_select = named(w.Dropdown(description=t("training.choose"), layout=wide), "training-select")
         self.meeting_select = named(w.Dropdown(description=t("meeting.choose"), layout=wide), "meeting")
         self.form_select = named(w.Dropdown(description=t("col.form"), layout=wide), "form-select")
-        self.program_select = named(w.Dropdown(description=t("training.program"), layout=wide,
-                                               options=[(p.title, p.id) for p in library().programs.values()]),
-                                    "program")
+        self.program_select = named(
+            w.Dropdown(
+                description=t("training.program"),
+                layout=wide,
+                options=[(p.title, p.id) for p in library().programs.values()],
+            ),
+            "program",
+        )
         self.date_from = named(w.DatePicker(description=t("res.from")), "from")
         self.date_to = named(w.DatePicker(description=t("res.to")), "to")
         self.show_button = named(w.Button(description=t("res.show"), button_style="primary", icon="bar-chart"), "show")
         self.show_button.on_click(lambda _: self.show())
         self.training_box = w.VBox([self.training_select, self.meeting_select, self.form_select])
-        self.period_box = w.VBox([self.program_select, w.HBox([self.date_from, self.date_to])],
-                                 layout=w.Layout(display="none"))
+        self.period_box = w.VBox(
+            [self.program_select, w.HBox([self.date_from, self.date_to])], layout=w.Layout(display="none")
+        )
         self.mode.observe(lambda _: self._on_mode(), names="value")
         self.training_select.observe(lambda _: self._on_training(), names="value")
         self.meeting_select.observe(lambda _: self._on_meeting(), names="value")
         self.live_counts = named(w.HTML(), "live-counts")
         self.output = named(w.HTML(), "results")
-        self.export_format = named(w.Dropdown(options=["xlsx", "csv", "html"], description=t("res.format")),
-                                   "export-format")
+        self.export_format = named(
+            w.Dropdown(options=["xlsx", "csv", "html"], description=t("res.format")), "export-format"
+        )
         self.with_names = named(w.Checkbox(description=t("cli.opt.with_names"), indent=False), "with-names")
         self.export_button = named(w.Button(description=t("res.export"), icon="download"), "export")
         self.export_button.on_click(lambda _: self.export())
@@ -103,16 +112,39 @@ class ResultsApp:
         subtitle = t("access.pseudonymized") if self.pseudonymized else t("app.results.subtitle")
         if self.pseudonymized:  # names are never shown or exported to a coordinator, not even when asked
             self.with_names.layout.display = "none"
-        self.root = named(w.VBox([
-            stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.results.title'))}</h1><div class='pz-sub'>{esc(subtitle)}</div>"),
-            self.mode, self.training_box, self.period_box, self.show_button, self.message, self.live_counts,
-            named(w.HBox([self.export_format, self.with_names, self.export_button],
-                         layout=w.Layout(flex_flow="row wrap")), "export-bar"),
-            self.download, self.output,
-            named(w.VBox([self.paper_button, self.paper_message, self.paper_box],
-                         layout=w.Layout(display="none" if self.pseudonymized else None)), "paper-entry", "pz-card"),
-        ]), "results-app", "pz-app")
+        self.root = named(
+            w.VBox(
+                [
+                    stylesheet(),
+                    w.HTML(f"<h1>{esc(t('app.results.title'))}</h1><div class='pz-sub'>{esc(subtitle)}</div>"),
+                    self.mode,
+                    self.training_box,
+                    self.period_box,
+                    self.show_button,
+                    self.message,
+                    self.live_counts,
+                    named(
+                        w.HBox(
+                            [self.export_format, self.with_names, self.export_button],
+                            layout=w.Layout(flex_flow="row wrap"),
+                        ),
+                        "export-bar",
+                    ),
+                    self.download,
+                    self.output,
+                    named(
+                        w.VBox(
+                            [self.paper_button, self.paper_message, self.paper_box],
+                            layout=w.Layout(display="none" if self.pseudonymized else None),
+                        ),
+                        "paper-entry",
+                        "pz-card",
+                    ),
+                ]
+            ),
+            "results-app",
+            "pz-app",
+        )
         self._fill_trainings()
 
     # ================================================================ choosing
@@ -137,9 +169,14 @@ class ResultsApp:
             return
         training = self.store.find_training(self.training_select.value)
         program = load_program(training.program_id)
-        set_options(self.meeting_select, [(t("res.all_meetings"), 0)] + [
-            (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
-            for m in program.meetings])
+        set_options(
+            self.meeting_select,
+            [(t("res.all_meetings"), 0)]
+            + [
+                (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
+                for m in program.meetings
+            ],
+        )
         self._on_meeting()
         self._refresher.start()
 
@@ -156,15 +193,17 @@ class ResultsApp:
     def scope(self) -> results.Scope:
         """What the page's choices cover: only trainings this user may read (AccessDenied otherwise)."""
         if self.mode.value == "period":
-            scope = results.program_scope(self.store, self.program_select.value, self.date_from.value,
-                                          self.date_to.value)
+            scope = results.program_scope(
+                self.store, self.program_select.value, self.date_from.value, self.date_to.value
+            )
             readable = access.visible_trainings(self.user, scope.trainings, access.can_read_results)
             return dataclasses.replace(scope, trainings=tuple(readable))
         if self.training_select.value is None:
             raise ScopeError(t("training.none"))
         training = self._readable(self.training_select.value)
-        return results.Scope((training,), training.name, self.meeting_select.value or None,
-                             self.form_select.value or None)
+        return results.Scope(
+            (training,), training.name, self.meeting_select.value or None, self.form_select.value or None
+        )
 
     def _readable(self, training_id: int):
         return access.permitted_training(self.store, self.user, training_id, access.can_read_results, "results")
@@ -188,17 +227,22 @@ class ResultsApp:
         open_list = "".join(
             f"<li><b>{esc(row.item_text)}</b> "
             f"<span class='pz-note'>({esc(row.participant or t('res.anonymous'))})</span>: "
-            f"{esc(row.value_text)}</li>" for row in bundle.open.itertuples())
+            f"{esc(row.value_text)}</li>"
+            for row in bundle.open.itertuples()
+        )
         paper = bundle.tidy.loc[bundle.tidy["paper"], "submission"].nunique() if not bundle.tidy.empty else 0
-        notes = "".join(f"<p class='pz-note'>{esc(note)}</p>" for note in
-                        bundle.notes + ([t("res.paper.in_results", count=paper)] if paper else []))
+        notes = "".join(
+            f"<p class='pz-note'>{esc(note)}</p>"
+            for note in bundle.notes + ([t("res.paper.in_results", count=paper)] if paper else [])
+        )
         self.output.value = (
             f"<div class='pz-results-body'>{notes}{export.chart_section(bundle)}"
             f"<h3>{esc(t('sheet.items'))}</h3>{_table(bundle.summary)}"
             f"<h3>{esc(t('res.before_after'))}</h3>{_table(bundle.before_after)}"
             f"<h3>{esc(t('res.open_answers'))}</h3><ul class='pz-open-answers'>{open_list}</ul>"
             f"<h3>{esc(t('res.response'))}</h3>{_table(bundle.response)}"
-            f"<h3>{esc(t('res.roleplay'))}</h3>{_table(bundle.roleplay)}</div>")
+            f"<h3>{esc(t('res.roleplay'))}</h3>{_table(bundle.roleplay)}</div>"
+        )
 
     def refresh(self) -> None:
         """The live count of answers per form for the chosen training and meeting."""
@@ -224,8 +268,13 @@ class ResultsApp:
         now = local(self.clock())
         try:
             bundle = results.build(self.store, self.scope(), with_names=self.with_names_wanted)
-            link = self.downloads.link(lambda target: export.write(bundle, fmt, target, self.with_names_wanted, now),
-                                       fmt, "pztraining", now, lambda name: t("res.download", name=name))
+            link = self.downloads.link(
+                lambda target: export.write(bundle, fmt, target, self.with_names_wanted, now),
+                fmt,
+                "pztraining",
+                now,
+                lambda name: t("res.download", name=name),
+            )
         except (ScopeError, ExportError, StoreError, AccessDenied) as exc:
             self.message.error(str(exc))
             return
@@ -247,8 +296,7 @@ class ResultsApp:
         except AccessDenied as exc:
             self.paper_message.error(str(exc))
             return
-        meeting = self.meeting_select.value or next(
-            (m.number for m in program.meetings if form.id in m.form_ids()), 1)
+        meeting = self.meeting_select.value or next((m.number for m in program.meetings if form.id in m.form_ids()), 1)
         key = participation.new_paper_key()
 
         def on_submit(values: dict) -> tuple[str, dict]:
@@ -269,12 +317,12 @@ class ResultsApp:
             self.refresh()
             return "submitted", {}
 
-        self.paper_form = FormWidget(form_spec(form), {}, f"pz-paper-{key}", "draft",
-                                     lambda values: (True, ""), on_submit)
+        self.paper_form = FormWidget(
+            form_spec(form), {}, f"pz-paper-{key}", "draft", lambda values: (True, ""), on_submit
+        )
         self.paper_box.children = [self.paper_form]
 
     # ================================================================ live refresh
-
 
 
 def results_app(db: str | None = None) -> w.Widget:

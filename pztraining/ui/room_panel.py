@@ -32,24 +32,40 @@ def meeting_cases(meeting: Meeting, program_id: str) -> list[str]:
 class RoomPanel:
     """Facilitator link and case sharing for one meeting of a training."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime],
-                 on_facilitator_shown: Callable[[bool], None] = lambda shown: None):
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        on_facilitator_shown: Callable[[bool], None] = lambda shown: None,
+    ):
         self.store = store
         self.clock = clock
         self.on_facilitator_shown = on_facilitator_shown
         self.training: Training | None = None
         self.meeting: Meeting | None = None
-        self.facilitator_toggle = named(w.ToggleButton(description=t("roompanel.facilitator.show"), icon="eye",
-                                                       layout=w.Layout(width="auto")), "facilitator-toggle")
+        self.facilitator_toggle = named(
+            w.ToggleButton(description=t("roompanel.facilitator.show"), icon="eye", layout=w.Layout(width="auto")),
+            "facilitator-toggle",
+        )
         self.facilitator_toggle.observe(lambda _: self._render_facilitator(), names="value")
         self.facilitator = named(w.HTML(), "facilitator-link")
         self.cases = named(w.VBox(), "case-shares")
         self.message = Message("room-message")
         self._buttons: dict[str, w.Button] = {}
-        self.root = named(w.VBox([
-            w.HTML(f"<h3>{esc(t('roompanel.title'))}</h3>"), self.facilitator_toggle, self.facilitator,
-            self.message, self.cases,
-        ], layout=w.Layout(display="none")), "room-panel", "pz-card")
+        self.root = named(
+            w.VBox(
+                [
+                    w.HTML(f"<h3>{esc(t('roompanel.title'))}</h3>"),
+                    self.facilitator_toggle,
+                    self.facilitator,
+                    self.message,
+                    self.cases,
+                ],
+                layout=w.Layout(display="none"),
+            ),
+            "room-panel",
+            "pz-card",
+        )
 
     def show(self, training: Training | None, meeting: Meeting | None) -> None:
         """Show the panel for a training's meeting (or hide it)."""
@@ -84,7 +100,8 @@ class RoomPanel:
                 f"<div class='pz-join'><div class='pz-qr pz-facilitator-qr'>{qr_svg(url)}</div><div>"
                 f"<p>{esc(t('roompanel.facilitator', number=self.meeting.number))}</p>"
                 f"<p><a class='pz-facilitator-url' href='{esc(url)}' target='_blank' rel='noopener'>{esc(url)}</a></p>"
-                f"<p class='pz-note'>{esc(t('roompanel.facilitator.private'))}</p></div></div>")
+                f"<p class='pz-note'>{esc(t('roompanel.facilitator.private'))}</p></div></div>"
+            )
         else:
             self.facilitator.value = f"<p class='pz-note'>{esc(t('roompanel.no_room'))}</p>"
 
@@ -97,8 +114,12 @@ class RoomPanel:
             button = named(w.Button(layout=w.Layout(width="auto")), "case-share", f"pz-case-share-{case_id}")
             button.on_click(lambda _, c=case_id: self.toggle(c))
             self._buttons[case_id] = button
-            rows.append(w.HBox([w.HTML(f"<b>{esc(load_case(case_id).title)}</b>"), button],
-                               layout=w.Layout(flex_flow="row wrap", align_items="center", grid_gap="0.6em")))
+            rows.append(
+                w.HBox(
+                    [w.HTML(f"<b>{esc(load_case(case_id).title)}</b>"), button],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center", grid_gap="0.6em"),
+                )
+            )
         if rows:
             rows.insert(0, w.HTML(f"<p class='pz-note'>{esc(t('roompanel.cases'))}</p>"))
         self.cases.children = rows

@@ -22,6 +22,8 @@ def slides_link_html(program_id: str, meeting: int) -> str:
     if deck is None:
         return f"<div class='pz-note pz-slides-missing'>{esc(t('slides.missing'))}</div>"
     href = trainer_page(f"{SLIDES_ROUTE}/{quote(deck.file)}")
-    return (f"<a class='pz-slides-open' href='{esc(href)}' target='_blank' rel='noopener'>"
-            f"{esc(t('slides.open', title=deck.title))}</a>"
-            f" <span class='pz-note'>{esc(t('slides.keys'))}</span>")
+    return (
+        f"<a class='pz-slides-open' href='{esc(href)}' target='_blank' rel='noopener'>"
+        f"{esc(t('slides.open', title=deck.title))}</a>"
+        f" <span class='pz-note'>{esc(t('slides.keys'))}</span>"
+    )

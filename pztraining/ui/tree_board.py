@@ -30,8 +30,10 @@ class TreeBoard:
             assert item.tree is not None  # the list above holds tree items only
             tree = load_tree(item.tree)
             walks = self.store.list_item_answers(training_id, meeting, self.form.id, item.id)
-            html = (f"<div class='pz-tree-caption'>{esc(t('tree.board', count=len(walks)))}</div>"
-                    f"<div class='pz-tree-scroll'>{tree_svg(tree, [w for w in walks if isinstance(w, list)])}</div>")
+            html = (
+                f"<div class='pz-tree-caption'>{esc(t('tree.board', count=len(walks)))}</div>"
+                f"<div class='pz-tree-scroll'>{tree_svg(tree, [w for w in walks if isinstance(w, list)])}</div>"
+            )
             if self._views[item.id].value != html:
                 self._views[item.id].value = html
 

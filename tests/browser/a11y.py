@@ -12,8 +12,21 @@ FAILING_IMPACTS = ("serious", "critical")
 #: The rule sets axe checks: WCAG 2.0 and 2.1, levels A and AA.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Roles of controls a person operates: each needs a name a screen reader can say.
-CONTROL_ROLES = {"button", "textbox", "radio", "checkbox", "link", "combobox", "listbox", "slider",
-                 "spinbutton", "switch", "tab", "menuitem", "searchbox"}
+CONTROL_ROLES = {
+    "button",
+    "textbox",
+    "radio",
+    "checkbox",
+    "link",
+    "combobox",
+    "listbox",
+    "slider",
+    "spinbutton",
+    "switch",
+    "tab",
+    "menuitem",
+    "searchbox",
+}
 
 
 def axe_violations(page: Page, context: object = None) -> list[dict]:
@@ -30,8 +43,10 @@ def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
         for node in violation["nodes"][:5]:
-            lines.append(f"{violation['id']} ({violation['impact']}): {node['target']} — "
-                         f"{node.get('failureSummary', '').replace(chr(10), ' ')[:240]}")
+            lines.append(
+                f"{violation['id']} ({violation['impact']}): {node['target']} — "
+                f"{node.get('failureSummary', '').replace(chr(10), ' ')[:240]}"
+            )
     return "\n".join(lines)
 
 
@@ -60,8 +75,11 @@ def controls(page: Page) -> list[tuple[str, str]]:
         nodes = session.send("Accessibility.getFullAXTree")["nodes"]
     finally:
         session.detach()
-    return [((node.get("role") or {}).get("value", ""), str((node.get("name") or {}).get("value", "")))
-            for node in nodes if not node.get("ignored") and (node.get("role") or {}).get("value") in CONTROL_ROLES]
+    return [
+        ((node.get("role") or {}).get("value", ""), str((node.get("name") or {}).get("value", "")))
+        for node in nodes
+        if not node.get("ignored") and (node.get("role") or {}).get("value") in CONTROL_ROLES
+    ]
 
 
 def set_text_size(page: Page, percent: int) -> None:

@@ -72,11 +72,28 @@ def _start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> Running
     while participant_port == port:
         participant_port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pztraining", "serve", "--db", db_url, "--port", str(port),
-         "--participant-port", str(participant_port),
-         "--host", "127.0.0.1"],
-        cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "pztraining",
+            "serve",
+            "--db",
+            db_url,
+            "--port",
+            str(port),
+            "--participant-port",
+            str(participant_port),
+            "--host",
+            "127.0.0.1",
+        ],
+        cwd=tmp,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     output: list[str] = []
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -97,8 +114,11 @@ def _start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> Running
         except queue.Empty:
             line = ""
         if line is None or (line == "" and time.monotonic() >= deadline):
-            reason = (f"exited with status {process.poll()}" if line is None
-                      else f"printed no trainer and participant URLs within {SERVER_START_SECONDS} s")
+            reason = (
+                f"exited with status {process.poll()}"
+                if line is None
+                else f"printed no trainer and participant URLs within {SERVER_START_SECONDS} s"
+            )
             try:
                 _stop_server(apps)
             except AssertionError:
@@ -135,7 +155,8 @@ def chromium_path() -> str:
             "(of `make chromium`), of wijs een andere aan met PZ_CHROMIUM=/pad/naar/chromium.\n"
             f"Chromium is missing ({path}). Install it with `sudo apt-get install chromium`, "
             "or point PZ_CHROMIUM at another Chromium binary.",
-            pytrace=False)
+            pytrace=False,
+        )
     return path
 
 
@@ -143,8 +164,9 @@ def chromium_path() -> str:
 def page(browser):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     expect.set_options(timeout=30_000)

@@ -64,8 +64,9 @@ def watch(page: Page) -> Page:
 @contextmanager
 def device(browser: Browser, viewport: dict | None = None) -> Iterator[Page]:
     """Another device: its own browser context (its own localStorage, so its own device secret)."""
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 1000}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     try:
         yield watch(context.new_page())
     finally:
@@ -77,8 +78,10 @@ def diagnose(page: Page, served) -> str:
         body = page.locator("body").inner_text(timeout=2_000)[-1500:]
     except Exception as exc:  # diagnosis only
         body = f"(page text unavailable: {exc})"
-    return (f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
-            f"\n--- server output (tail) ---\n{served.log()[-3000:]}")
+    return (
+        f"\n--- page {page.url} ---\n{body}\n--- JS errors ---\n{getattr(page, 'js_errors', [])}"
+        f"\n--- server output (tail) ---\n{served.log()[-3000:]}"
+    )
 
 
 @contextmanager
@@ -102,8 +105,9 @@ def open_participant(page: Page, served, training: Training) -> None:
     """Open the training's link; wait for the name prompt (new device) or the overview (known one)."""
     page.goto(participant_link(served, training), wait_until="domcontentloaded", timeout=PHONE_PAGE_MS)
     with explained(page, served):
-        expect(page.locator(".pz-participant-name input, .pz-no-forms, .pz-items").first
-               ).to_be_visible(timeout=PHONE_PAGE_MS)
+        expect(page.locator(".pz-participant-name input, .pz-no-forms, .pz-items").first).to_be_visible(
+            timeout=PHONE_PAGE_MS
+        )
 
 
 def join(page: Page, served, training: Training, name: str) -> None:
@@ -209,5 +213,8 @@ def wait_for_seconds(page: Page, condition: str, value: int, timeout: float = 15
         f"v => {{ const el = document.querySelector('.pz-countdown');"
         f" return el && el.dataset.seconds !== undefined && el.dataset.state !== 'idle'"
         f" && Number(el.dataset.seconds) {condition} v; }}",
-        arg=value, timeout=timeout, polling=50)
+        arg=value,
+        timeout=timeout,
+        polling=50,
+    )
     return seconds_left(page)

@@ -107,8 +107,7 @@ def trainer_path(served, path: str) -> str:
 def test_the_zaal_page_for_the_beamer_passes_axe(browser: Browser, served, store: Store):
     training = store.add_training("Zaal toegankelijk", "mysupport", now())
     with device(browser, {"width": 1280, "height": 720}) as page:
-        page.goto(trainer_path(served, f"pz/zaal/?training={training.id}"), wait_until="load",
-                  timeout=PHONE_PAGE_MS)
+        page.goto(trainer_path(served, f"pz/zaal/?training={training.id}"), wait_until="load", timeout=PHONE_PAGE_MS)
         expect(page.locator(".pz-room-code", has_text=training.join_code)).to_be_visible()
         check(page, served, "zaal")
 
@@ -126,8 +125,9 @@ def test_the_facilitators_rollenspel_page_passes_axe(browser: Browser, served, s
     store.add_roleplay_group(training.id, MEETING, "Groep Zon", RolePlay(group).to_dict(), now())
     code = store.facilitator_code(training.id, MEETING)
     with device(browser, {"width": 1024, "height": 768}) as tablet:
-        tablet.goto(f"{served.participant_url}rollenspel?f={code}", wait_until="domcontentloaded",
-                    timeout=FIRST_RENDER_MS)
+        tablet.goto(
+            f"{served.participant_url}rollenspel?f={code}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS
+        )
         with explained(tablet, served):
             expect(tablet.locator(".pz-facilitator-app")).to_be_visible(timeout=FIRST_RENDER_MS)
             expect(tablet.locator(".pz-group-select select")).to_have_value("Groep Zon", timeout=FIRST_RENDER_MS)

@@ -49,9 +49,15 @@ class Room:
 
 def stored_tips(store: Store, training_id: int) -> list[str]:
     with store.engine.connect() as conn:
-        values = conn.exec_driver_sql(
-            "select value from answers join submissions on submissions.id = answers.submission_id "
-            "where submissions.training_id = ? and answers.item_id = 'tips'", (training_id,)).scalars().all()
+        values = (
+            conn.exec_driver_sql(
+                "select value from answers join submissions on submissions.id = answers.submission_id "
+                "where submissions.training_id = ? and answers.item_id = 'tips'",
+                (training_id,),
+            )
+            .scalars()
+            .all()
+        )
     return sorted(values)
 
 
@@ -87,13 +93,19 @@ def test_anonymous_answers_kept_on_the_phones_are_sent_again_after_a_restart(bro
             # The pages reconnect by themselves and send their kept answers; the trainer closes
             # the form, which stores what waits (once no more came in for a few seconds).
             store.close_form(training.id, MEETING, EVALUATION, now())
-            found = wait_until(lambda: len(stored_tips(store, training.id)) == 2 and stored_tips(store, training.id),
-                               timeout=60, what="both kept answers stored")
+            found = wait_until(
+                lambda: len(stored_tips(store, training.id)) == 2 and stored_tips(store, training.id),
+                timeout=60,
+                what="both kept answers stored",
+            )
             assert found == sorted(f'"{tip}"' for tip in tips)
             # Each phone hears its answer is stored and forgets its copy.
             for phone in phones:
-                wait_until(lambda phone=phone: phone.evaluate(KEPT) == 0, timeout=OTHER_SIDE_MS / 1000 + 30,
-                           what="the phone forgot its stored answer")
+                wait_until(
+                    lambda phone=phone: phone.evaluate(KEPT) == 0,
+                    timeout=OTHER_SIDE_MS / 1000 + 30,
+                    what="the phone forgot its stored answer",
+                )
                 assert not phone.js_errors, phone.js_errors
     assert store.response_counts(training.id, MEETING) == {EVALUATION: 2}
     store.close()

@@ -41,8 +41,7 @@ def outside_the_screen(page: Page) -> list[str]:
     return page.evaluate(OUTSIDE, [list(LIVE), BEAMER["width"], BEAMER["height"]])
 
 
-def test_the_live_run_fits_a_beamer_laptop_and_old_confirmations_go(browser: Browser, served, store,
-                                                                   tmp_path: Path):
+def test_the_live_run_fits_a_beamer_laptop_and_old_confirmations_go(browser: Browser, served, store, tmp_path: Path):
     with device(browser, BEAMER) as page:
         open_trainer(page, served.trainer_url)
         create_training(page, "Op de beamer")
@@ -59,11 +58,11 @@ def test_the_live_run_fits_a_beamer_laptop_and_old_confirmations_go(browser: Bro
 
         # The phones' status follows what the room does (the panel re-reads every few seconds).
         training = next(tr for tr in store.list_trainings() if tr.name == "Op de beamer")
-        store.open_form(training.id, MEETING.number, PREPARATION, False, now(),
-                        spec=form_spec(load_form(PREPARATION)))
+        store.open_form(training.id, MEETING.number, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
         with explained(page, served):
             expect(page.locator(".pz-phone-status")).to_contain_text(
-                f"Open: {load_form(PREPARATION).title}", timeout=OTHER_SIDE_MS)
+                f"Open: {load_form(PREPARATION).title}", timeout=OTHER_SIDE_MS
+            )
         page.screenshot(path=str(tmp_path / "live-run.png"))
         print(f"screenshot: {tmp_path / 'live-run.png'}")
 
@@ -79,8 +78,9 @@ def test_the_facilitators_code_is_hidden_until_the_trainer_opens_it(browser: Bro
     code = store.facilitator_code(training.id, MEETING.number)
     assert code
     with device(browser, BEAMER) as page:
-        page.goto(f"{served.trainer_url}?training={training.id}", wait_until="domcontentloaded",
-                  timeout=FIRST_RENDER_MS)
+        page.goto(
+            f"{served.trainer_url}?training={training.id}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS
+        )
         phones_qr = page.locator(".pz-join-info .pz-qr svg")
         facilitator_qr = page.locator(".pz-facilitator-qr svg")
         toggle = page.locator(".pz-facilitator-toggle")

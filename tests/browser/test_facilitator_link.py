@@ -34,7 +34,8 @@ def options(page, picker: str) -> list[str]:
 
 
 def test_a_facilitator_link_opens_one_meeting_on_a_second_device_and_nothing_else(
-        browser: Browser, served, store: Store):
+    browser: Browser, served, store: Store
+):
     ours = store.add_training("Rollenspel op de tablet", "mysupport", now())
     others = store.add_training("Een andere training", "mysupport", now())  # newest of all
     add_group(store, ours.id, 1, "Groep Zon", ("Aïsha", "Bram", "Carla"))
@@ -48,8 +49,7 @@ def test_a_facilitator_link_opens_one_meeting_on_a_second_device_and_nothing_els
     base = served.participant_url
 
     with device(browser) as tablet:
-        response = tablet.goto(f"{base}rollenspel?f={code}", wait_until="domcontentloaded",
-                               timeout=FIRST_RENDER_MS)
+        response = tablet.goto(f"{base}rollenspel?f={code}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
         assert response is not None and response.status == 200, response and response.status
         with explained(tablet, served):
             expect(tablet.locator(".pz-facilitator-app")).to_be_visible(timeout=FIRST_RENDER_MS)
@@ -65,17 +65,26 @@ def test_a_facilitator_link_opens_one_meeting_on_a_second_device_and_nothing_els
 
         # The same browser, with whatever cookies the page gave it, gets no further.
         # Another meeting without its code, or a wrong code: refused before any kernel starts.
-        denied = [f"rollenspel?f={wrong}", "rollenspel", "rollenspel?meeting=2",
-                  f"rollenspel?training={ours.id}&meeting=2"]
+        denied = [
+            f"rollenspel?f={wrong}",
+            "rollenspel",
+            "rollenspel?meeting=2",
+            f"rollenspel?training={ours.id}&meeting=2",
+        ]
         # The trainer's pages do not exist on the room server.
-        missing = ["voila/render/trainer.ipynb", "voila/render/results.ipynb", "voila/render/case.ipynb",
-                   "voila/render/facilitator.ipynb", "api/kernels", "api/sessions"]
+        missing = [
+            "voila/render/trainer.ipynb",
+            "voila/render/results.ipynb",
+            "voila/render/case.ipynb",
+            "voila/render/facilitator.ipynb",
+            "api/kernels",
+            "api/sessions",
+        ]
         refused = {}
         for path in denied + missing:
             answer = tablet.goto(base + path, wait_until="load", timeout=PHONE_PAGE_MS)
             assert answer is not None, path
             refused[path] = (answer.status, tablet.locator("body").inner_text().strip())
-        assert refused == {**dict.fromkeys(denied, (403, DENIED)),
-                           **dict.fromkeys(missing, (404, NOT_FOUND))}
+        assert refused == {**dict.fromkeys(denied, (403, DENIED)), **dict.fromkeys(missing, (404, NOT_FOUND))}
         expect(tablet.locator(".pz-facilitator-app, .pz-trainer-app, .pz-results-app")).to_have_count(0)
         assert not tablet.js_errors, tablet.js_errors

@@ -54,8 +54,7 @@ def open_facilitator(page: Page, served, training_label: str) -> None:
     try:
         wait_for_render(page, training_label)
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{diagnose(page)}\n--- server output (tail) ---\n"
-                             f"{served.log()[-4000:]}") from None
+        raise AssertionError(f"{exc}\n{diagnose(page)}\n--- server output (tail) ---\n{served.log()[-4000:]}") from None
 
 
 def wait_for_render(page: Page, training_label: str) -> None:
@@ -89,8 +88,6 @@ def create_group(page: Page, name: str, members: list[str] = MEMBERS, turn: str 
 
 def countdown(page: Page):
     return page.locator(".pz-countdown")
-
-
 
 
 def start_turn(page: Page, turn_seconds: int) -> float:
@@ -135,8 +132,8 @@ def test_five_second_turn_counts_down_and_shows_questions_when_time_is_up(page: 
 
     # Time is up about 5 s after the start, with no kernel round trip.
     page.wait_for_function(
-        "() => document.querySelector('.pz-countdown')?.dataset.state === 'over'",
-        timeout=15_000, polling=50)
+        "() => document.querySelector('.pz-countdown')?.dataset.state === 'over'", timeout=15_000, polling=50
+    )
     elapsed = time.monotonic() - started
     assert 4.0 <= elapsed <= 6.5, (elapsed, diagnose(page))
     expect(countdown(page)).to_have_attribute("data-state", "over")
@@ -179,7 +176,8 @@ def test_reload_mid_turn_keeps_group_member_and_remaining_time(page: Page, serve
     assert after <= before, (before, after)
     assert abs(after - math.ceil(truth)) <= 1, (
         f"after the reload the page shows {after} s left; before it {before} s; truly left "
-        f"{truth:.1f} s (60 s turn started {time.monotonic() - started:.1f} s ago). {diagnose(page)}")
+        f"{truth:.1f} s (60 s turn started {time.monotonic() - started:.1f} s ago). {diagnose(page)}"
+    )
 
 
 def test_second_device_shows_the_same_member_and_phase(page: Page, served, browser):
@@ -188,8 +186,9 @@ def test_second_device_shows_the_same_member_and_phase(page: Page, served, brows
     create_group(page, "Groep Twee", turn="2:00")
     started = start_turn(page, 120)
 
-    other_context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
-                                        timezone_id="Europe/Amsterdam")
+    other_context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     try:
         other = other_context.new_page()
         other.set_default_timeout(30_000)
@@ -292,8 +291,9 @@ def test_opened_and_reloaded_pages_show_the_true_remaining_time(page: Page, serv
             second = seconds_left(other)
             truth = 300 - (time.monotonic() - started)
             if abs(second - first) > 1 or abs(second - math.ceil(truth)) > 1:
-                problems.append(f"{how} second device shows {second} s, first device {first} s, "
-                                f"truly left {truth:.1f} s")
+                problems.append(
+                    f"{how} second device shows {second} s, first device {first} s, truly left {truth:.1f} s"
+                )
     finally:
         other_context.close()
     assert not problems, "\n".join(problems)
@@ -319,5 +319,6 @@ def test_a_device_with_a_wrong_clock_still_shows_the_true_remaining_time(page: P
         truth = 300 - (time.monotonic() - before_start)
         assert abs(shown - math.ceil(truth)) <= 2, (
             f"with the browser clock {skew_seconds:+d} s off the page shows {shown} s left "
-            f"({digits(page)}); truly left {truth:.1f} s. {diagnose(page)}")
+            f"({digits(page)}); truly left {truth:.1f} s. {diagnose(page)}"
+        )
         page.wait_for_timeout(1_000)

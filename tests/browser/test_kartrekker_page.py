@@ -29,8 +29,11 @@ def demo_trainings(store):
 
 def open_page(page: Page, served) -> None:
     assert "trainer.ipynb" in served.trainer_url, served.trainer_url
-    page.goto(served.trainer_url.replace("trainer.ipynb", "kartrekker.ipynb"), wait_until="domcontentloaded",
-              timeout=FIRST_RENDER_MS)
+    page.goto(
+        served.trainer_url.replace("trainer.ipynb", "kartrekker.ipynb"),
+        wait_until="domcontentloaded",
+        timeout=FIRST_RENDER_MS,
+    )
     with explained(page, served):
         expect(page.locator(".pz-kartrekker-app")).to_be_visible(timeout=FIRST_RENDER_MS)
         select = page.locator(".pz-org select")
@@ -40,8 +43,9 @@ def open_page(page: Page, served) -> None:
 
 
 def score_button(page: Page, condition: str, label: str):
-    return page.locator(f".pz-condition-{condition} .pz-condition-score button",
-                        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    return page.locator(
+        f".pz-condition-{condition} .pz-condition-score button", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+    )
 
 
 def tab(page: Page, title: str):
@@ -52,8 +56,9 @@ def test_two_scored_conditions_are_there_after_a_reload(page: Page, served, stor
     open_page(page, served)
     with explained(page, served):
         # The demo's latest round (pztraining.cli.demo) scored seven conditions; kennis was "niet".
-        expect(score_button(page, "kennis", "(nog) niet")).to_have_class(re.compile(r"\bmod-active\b"),
-                                                                          timeout=KERNEL_MS)
+        expect(score_button(page, "kennis", "(nog) niet")).to_have_class(
+            re.compile(r"\bmod-active\b"), timeout=KERNEL_MS
+        )
         score_button(page, "vaste-structuur", "wel").click()
         expect(score_button(page, "vaste-structuur", "wel")).to_have_class(re.compile(r"\bmod-active\b"))
         page.locator(".pz-condition-vaste-structuur .pz-condition-remark input").fill("vastgelegd in het plan")
@@ -61,18 +66,23 @@ def test_two_scored_conditions_are_there_after_a_reload(page: Page, served, stor
         expect(score_button(page, "kennis", "gedeeltelijk")).to_have_class(re.compile(r"\bmod-active\b"))
         page.locator("button.pz-condition-save").click()
         expect(page.locator(".pz-conditions-message")).to_contain_text("8 scores opgeslagen", timeout=KERNEL_MS)
-    kept = wait_until(lambda: [s for s in store.condition_scores(ORG, "mysupport") if s.condition_id ==
-                               "vaste-structuur"], what="scores stored")
+    kept = wait_until(
+        lambda: [s for s in store.condition_scores(ORG, "mysupport") if s.condition_id == "vaste-structuur"],
+        what="scores stored",
+    )
     latest = [s for s in store.condition_scores(ORG, "mysupport") if s.scored_at == kept[-1].scored_at]
     assert {(s.condition_id, s.score, s.remark) for s in latest} >= {
-        ("kennis", "gedeeltelijk", ""), ("vaste-structuur", "wel", "vastgelegd in het plan")}
+        ("kennis", "gedeeltelijk", ""),
+        ("vaste-structuur", "wel", "vastgelegd in het plan"),
+    }
     assert len(latest) == 8
 
     page.reload(wait_until="domcontentloaded")
     open_page(page, served)
     with explained(page, served):
-        expect(score_button(page, "vaste-structuur", "wel")).to_have_class(re.compile(r"\bmod-active\b"),
-                                                                            timeout=KERNEL_MS)
+        expect(score_button(page, "vaste-structuur", "wel")).to_have_class(
+            re.compile(r"\bmod-active\b"), timeout=KERNEL_MS
+        )
         expect(score_button(page, "kennis", "gedeeltelijk")).to_have_class(re.compile(r"\bmod-active\b"))
         expect(score_button(page, "visie", "wel")).not_to_have_class(re.compile(r"\bmod-active\b"))
         remark = page.locator(".pz-condition-vaste-structuur .pz-condition-remark input")
@@ -99,8 +109,11 @@ def test_typed_cost_figures_change_the_total_live(page: Page, served, demo_train
 
 
 def test_the_borging_chart_shows_the_demo_trainings(page: Page, served, demo_trainings):
-    held = Counter(indicators.bucket_of(tr.meeting_dates[-1], "halfjaar").label
-                   for tr in demo_trainings if tr.organisation == ORG and tr.meeting_dates[-1] <= now().date())
+    held = Counter(
+        indicators.bucket_of(tr.meeting_dates[-1], "halfjaar").label
+        for tr in demo_trainings
+        if tr.organisation == ORG and tr.meeting_dates[-1] <= now().date()
+    )
     assert sum(held.values()) >= 3
     open_page(page, served)
     with explained(page, served):

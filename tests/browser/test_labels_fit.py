@@ -18,8 +18,10 @@ from tests.browser.helpers import EVALUATION, FIRST_RENDER_MS, MEETING, explaine
 LAPTOP = {"width": 1366, "height": 768}
 
 #: Every element that carries a control's label text.
-LABELS = (".widget-label, .widget-label-basic span, .widget-button, .widget-toggle-button, "
-          ".widget-toggle-buttons button, .widget-inline-hbox label")
+LABELS = (
+    ".widget-label, .widget-label-basic span, .widget-button, .widget-toggle-button, "
+    ".widget-toggle-buttons button, .widget-inline-hbox label"
+)
 
 CUT_OFF = """selector => [...document.querySelectorAll(selector)]
   .filter(el => el.offsetParent !== null && el.textContent.trim() !== ""

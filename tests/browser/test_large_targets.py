@@ -42,8 +42,9 @@ MEASURE = """() => ({
 })"""
 
 
-def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser: Browser, served, store: Store,
-                                                                          tmp_path: Path):
+def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(
+    browser: Browser, served, store: Store, tmp_path: Path
+):
     training = store.add_training("Publieksavond Assen", "vll-publiek", now())
     form = load_form(FORM)
     store.open_form(training.id, MEETING, FORM, True, now(), spec=form_spec(form))
@@ -61,15 +62,21 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(browser
             found = page.evaluate(MEASURE)
             options = sum(len(item.options) for item in form.items if item.type in ("single", "multiple")) + 11
             assert len(found["heights"]) == options
-            assert min(found["heights"]) >= MIN_TARGET_PX, \
+            assert min(found["heights"]) >= MIN_TARGET_PX, (
                 f"options too small for a thumb (see {shot}): {found['heights']}"
+            )
             assert found["submit"] >= MIN_TARGET_PX
             assert found["scrollWidth"] <= found["clientWidth"], f"sideways scroll (see {shot}): {found}"
             assert max(found["widths"]) <= PHONE_VIEWPORT["width"]
             assert found["brokenNumbers"] == [], f"a number of the 0–10 scale breaks over two lines (see {shot})"
 
-        for item_id, value in (("iets-aan", "Ja, veel"), ("duidelijk", "Ja"), ("filmpjes", "Niet gezien"),
-                               ("gaan-praten", "Misschien"), ("cijfer", 8)):
+        for item_id, value in (
+            ("iets-aan", "Ja, veel"),
+            ("duidelijk", "Ja"),
+            ("filmpjes", "Niet gezien"),
+            ("gaan-praten", "Misschien"),
+            ("cijfer", 8),
+        ):
             choose(page, item_id, value)
         submit(page)
         with explained(page, served):  # anonymous: received, stored with others or at the close

@@ -36,8 +36,9 @@ def is_outside(url: str) -> bool:
 @pytest.fixture
 def hanging_internet(browser: Browser):
     """A page whose every request outside this machine hangs forever; each is recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     outside: list[str] = []
     # Never continued, fulfilled or aborted: the request stays pending, as behind that firewall.
     context.route(is_outside, lambda route: outside.append(route.request.url))
@@ -80,8 +81,10 @@ def draaiboek(page: Page, served, room, tmp_path: Path) -> None:
     page.locator(".pz-new-training").click()
     expect(page.locator(".pz-new-training-form")).to_be_visible(timeout=KERNEL_MS)
     # The buttons' icons come with Voila's own styles now, not from the CDN: still drawn.
-    page.wait_for_function("[...document.fonts].some(font => font.family.includes('Font Awesome 5 Free')"
-                           " && font.status === 'loaded')", timeout=PHONE_PAGE_MS)
+    page.wait_for_function(
+        "[...document.fonts].some(font => font.family.includes('Font Awesome 5 Free') && font.status === 'loaded')",
+        timeout=PHONE_PAGE_MS,
+    )
 
 
 def rollenspel_on_the_trainer_server(page: Page, served, room, tmp_path: Path) -> None:
@@ -144,13 +147,27 @@ def handouts(page: Page, served, room, tmp_path: Path) -> None:
         expect(page.locator("body")).not_to_be_empty()
 
 
-PAGES = {fn.__name__: fn for fn in (draaiboek, rollenspel_on_the_trainer_server, rollenspel_on_a_tablet,
-                                    resultaten, kartrekker, casus, beamer, telefoon, dia, handouts)}
+PAGES = {
+    fn.__name__: fn
+    for fn in (
+        draaiboek,
+        rollenspel_on_the_trainer_server,
+        rollenspel_on_a_tablet,
+        resultaten,
+        kartrekker,
+        casus,
+        beamer,
+        telefoon,
+        dia,
+        handouts,
+    )
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_the_page_is_usable_while_every_request_outside_the_server_hangs(
-        name, hanging_internet: Page, served, room, tmp_path, capsys):
+    name, hanging_internet: Page, served, room, tmp_path, capsys
+):
     page = hanging_internet
     with explained(page, served):
         PAGES[name](page, served, room, tmp_path)

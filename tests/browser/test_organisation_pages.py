@@ -55,7 +55,8 @@ def test_the_trainer_sees_creates_and_opens_only_its_organisations_trainings(hos
 
     page.goto(f"{apps.trainer_url}?training={zuid.id}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     expect(page.locator(".pz-message")).to_have_text(
-        "Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.", timeout=FIRST_RENDER_MS)
+        "Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.", timeout=FIRST_RENDER_MS
+    )
     assert "Team Zuid" not in page.content() and "access refused" not in page.content()
     refusal = f"access refused: user='anna' role=trainer training={zuid.id} action=draaiboek"
     wait_until(lambda: refusal in _server_log(apps), what="the refusal in the trainer server's log")

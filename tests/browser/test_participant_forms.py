@@ -77,7 +77,8 @@ def open_trainer(page: Page, served, training: Training) -> None:
     try:
         expect(page.locator(".pz-trainer-app")).to_be_visible(timeout=FIRST_RENDER_MS)
         expect(page.locator(".pz-forms-panel .pz-join-info .pz-join-code")).to_have_text(
-            training.join_code, timeout=FIRST_RENDER_MS)
+            training.join_code, timeout=FIRST_RENDER_MS
+        )
     except AssertionError as exc:
         raise AssertionError(f"{exc}{diagnose(page, served)}") from None
 
@@ -115,7 +116,8 @@ def test_joining_once_is_remembered_on_the_device(page: Page, served, store: Sto
 
 
 def test_a_form_the_trainer_opens_appears_without_a_reload_and_is_counted(
-        page: Page, browser: Browser, served, store: Store):
+    page: Page, browser: Browser, served, store: Store
+):
     training = new_training(store, "Live openen")
     join(page, served, training, "Bram")
     expect(page.locator(".pz-no-forms")).to_be_visible()
@@ -153,8 +155,7 @@ def test_a_form_the_trainer_opens_appears_without_a_reload_and_is_counted(
     assert not page.js_errors, page.js_errors
 
 
-def test_a_draft_survives_closing_the_tab_and_clearing_the_browser(page: Page, browser: Browser, served,
-                                                                   store: Store):
+def test_a_draft_survives_closing_the_tab_and_clearing_the_browser(page: Page, browser: Browser, served, store: Store):
     """The draft is in the browser (for edits the server has not seen yet) and on the server:
     a phone whose browser lost its copies (cleared site data) still finds it, as long as it is
     the same device (its secret). Another device never sees it."""
@@ -183,8 +184,10 @@ def test_a_draft_survives_closing_the_tab_and_clearing_the_browser(page: Page, b
     expect(text_field(again, "hoe-was-het")).to_have_value(first)
     expect(text_field(again, "meenemen")).to_have_value(second)
     # The browser's newer copy goes up to the store as soon as the form is shown again.
-    wait_until(lambda: store.load_draft(training.id, MEETING, REFLECTION, key) == {
-        "hoe-was-het": first, "meenemen": second}, what="the browser's copy reached the store")
+    wait_until(
+        lambda: store.load_draft(training.id, MEETING, REFLECTION, key) == {"hoe-was-het": first, "meenemen": second},
+        what="the browser's copy reached the store",
+    )
     assert store.load_submission(training.id, MEETING, REFLECTION, key) is None
 
     # Everything the browser keeps goes, except the device secret (which *is* the device):
@@ -295,8 +298,13 @@ def test_submitting_twice_stores_one_answer_and_a_correction_replaces_it(page: P
     write(page, "hoe-was-het", "Tweede versie, na nadenken.")
     expect(page.locator(".pz-form-status")).to_contain_text("Concept bewaard", timeout=OTHER_SIDE_MS)
     button.click()
-    wait_until(lambda: store.load_submission(training.id, MEETING, REFLECTION, key) == {
-        "hoe-was-het": "Tweede versie, na nadenken."}, what="the correction replaced the answer")
+    wait_until(
+        lambda: (
+            store.load_submission(training.id, MEETING, REFLECTION, key)
+            == {"hoe-was-het": "Tweede versie, na nadenken."}
+        ),
+        what="the correction replaced the answer",
+    )
     assert store.response_counts(training.id, MEETING)[REFLECTION] == 1
     assert store.load_draft(training.id, MEETING, REFLECTION, key) is None
 
@@ -311,7 +319,8 @@ def test_submitting_twice_stores_one_answer_and_a_correction_replaces_it(page: P
     page.wait_for_timeout(1_500)
     assert store.response_counts(training.id, MEETING)[REFLECTION] == 1
     assert store.load_submission(training.id, MEETING, REFLECTION, key) == {
-        "hoe-was-het": "Tweede versie, na nadenken."}
+        "hoe-was-het": "Tweede versie, na nadenken."
+    }
     assert not page.js_errors, page.js_errors
 
 
@@ -330,10 +339,16 @@ def test_an_anonymous_evaluation_keeps_no_name_or_time(page: Page, browser: Brow
     wait_until(lambda: store.response_counts(training.id, MEETING).get(EVALUATION), what="stored at the close")
 
     with store.engine.connect() as conn:
-        rows = wait_until(lambda: conn.execute(text(
-            "select participant_id, submitted_at, respondent_key from submissions "
-            "where training_id = :t and form_id = :f"), {"t": training.id, "f": EVALUATION}).all(),
-            what="the evaluation is stored")
+        rows = wait_until(
+            lambda: conn.execute(
+                text(
+                    "select participant_id, submitted_at, respondent_key from submissions "
+                    "where training_id = :t and form_id = :f"
+                ),
+                {"t": training.id, "f": EVALUATION},
+            ).all(),
+            what="the evaluation is stored",
+        )
     assert len(rows) == 1
     participant, submitted_at, key = rows[0]
     assert participant is None and submitted_at is None, rows
@@ -345,8 +360,7 @@ def test_an_anonymous_evaluation_keeps_no_name_or_time(page: Page, browser: Brow
         expect(evaluation.locator(".pz-form-count")).to_have_text("1 van 1 ingevuld")
         expect(evaluation.locator(".pz-form-anonymous input[type=checkbox]")).to_be_checked()
         expect(evaluation.locator(".pz-form-anonymous input[type=checkbox]")).to_be_disabled()
-        expect(form_row(trainer, REFLECTION).locator(".pz-form-missing")).to_contain_text(
-            "Nog niet ingevuld: Femke")
+        expect(form_row(trainer, REFLECTION).locator(".pz-form-missing")).to_contain_text("Nog niet ingevuld: Femke")
         trainer.wait_for_timeout(3_500)  # one refresh of the panel
         expect(evaluation.locator(".pz-form-missing")).to_have_text("")
         expect(evaluation).not_to_contain_text("Nog niet ingevuld")
@@ -442,19 +456,18 @@ def test_sending_again_is_confirmed_on_the_page(page: Page, served, store: Store
 def simulant_lines(case) -> list[str]:
     """Every text of the simulant's briefing (what a participant must never be shown)."""
     briefing = case.simulant_briefing
-    return [briefing.role, *briefing.knows, *briefing.feels, *briefing.asks, briefing.start_mild,
-            *briefing.harder]
+    return [briefing.role, *briefing.knows, *briefing.feels, *briefing.asks, briefing.start_mild, *briefing.harder]
 
 
-def test_a_shared_case_appears_without_a_reload_with_the_participant_briefing_only(
-        page: Page, served, store: Store):
+def test_a_shared_case_appears_without_a_reload_with_the_participant_briefing_only(page: Page, served, store: Store):
     case = load_case("de-vries")
     training = new_training(store, "Casus delen")
     open_form(store, training, REFLECTION)
     join(page, served, training, "Jet")
     case_replies: list[str] = []
-    page.on("response", lambda response: case_replies.append(response.text())
-            if "/pz/api/case?" in response.url else None)
+    page.on(
+        "response", lambda response: case_replies.append(response.text()) if "/pz/api/case?" in response.url else None
+    )
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
 
@@ -463,8 +476,9 @@ def test_a_shared_case_appears_without_a_reload_with_the_participant_briefing_on
     write(page, "hoe-was-het", "Half af.")
     store.share_case(training.id, MEETING, case.id, True, now())
     with explained(page, served):
-        expect(page.locator(".pz-new-item")).to_contain_text(f"Nieuwe casus om te lezen: {case.title}",
-                                                             timeout=OTHER_SIDE_MS)
+        expect(page.locator(".pz-new-item")).to_contain_text(
+            f"Nieuwe casus om te lezen: {case.title}", timeout=OTHER_SIDE_MS
+        )
     expect(text_field(page, "hoe-was-het")).to_have_value("Half af.")
     page.locator("button.pz-back").click()
 
@@ -532,8 +546,9 @@ def nothing_cut_off(page: Page, shots: Path, name: str) -> None:
     assert page.evaluate(_CUT_OFF_JS) == [], f"{name} on a 390 px phone (see {shots / name}.png)"
 
 
-def test_the_code_field_and_every_participant_screen_fit_a_phone(browser: Browser, served, store: Store,
-                                                                 tmp_path: Path):
+def test_the_code_field_and_every_participant_screen_fit_a_phone(
+    browser: Browser, served, store: Store, tmp_path: Path
+):
     shots = screenshot_dir(tmp_path)
     training = new_training(store, "Telefoonscherm met een wat langere naam van de training")
     open_form(store, training, PREPARATION)
@@ -576,8 +591,7 @@ def test_the_code_field_and_every_participant_screen_fit_a_phone(browser: Browse
         assert not phone.js_errors, phone.js_errors
 
 
-def test_a_draft_that_fails_while_the_form_is_sent_does_not_turn_it_back_into_a_draft(
-        page: Page, served, store: Store):
+def test_a_draft_that_fails_while_the_form_is_sent_does_not_turn_it_back_into_a_draft(page: Page, served, store: Store):
     """A busy room: the draft of the last edit is still on its way (and then refused) when the
     participant taps send. The submit carries every value, so that draft is not sent again
     after it; before, it was, and the sent form came back as "concept bewaard" on the phone

@@ -78,7 +78,8 @@ def scroll_to_end(page: Page) -> None:
 
 @PHONES
 def test_a_form_and_a_case_opened_while_the_phone_shows_the_end_of_a_sent_form_reach_the_screen(
-        browser: Browser, served, store: Store, viewport):
+    browser: Browser, served, store: Store, viewport
+):
     training = new_training(store, f"Nieuw in beeld {viewport['width']}")
     open_form(store, training, PREPARATION)
     with device(browser, viewport) as page:
@@ -113,7 +114,8 @@ def test_a_form_and_a_case_opened_while_the_phone_shows_the_end_of_a_sent_form_r
 
 @PHONES
 def test_a_quiz_answer_revealed_while_the_phone_shows_another_form_reaches_the_screen(
-        browser: Browser, served, store: Store, viewport):
+    browser: Browser, served, store: Store, viewport
+):
     training = new_training(store, f"Quiz onthuld {viewport['width']}", "zorgkaart")
     quiz = load_form("zorgkaart-quiz")
     for form_id in ("zorgkaart-quiz", "zorgkaart-beslisboom"):
@@ -137,7 +139,8 @@ def test_a_quiz_answer_revealed_while_the_phone_shows_another_form_reaches_the_s
 
 
 def test_a_form_opened_while_the_list_is_scrolled_is_scrolled_into_view_and_marked(
-        browser: Browser, served, store: Store):
+    browser: Browser, served, store: Store
+):
     training = new_training(store, "Lange lijst")
     open_form(store, training, PREPARATION)
     open_form(store, training, REFLECTION)
@@ -186,7 +189,8 @@ def test_a_sent_form_lists_what_is_still_open_on_the_screen(browser: Browser, se
 
 @PHONES
 def test_an_anonymous_form_says_so_above_the_first_question_and_greets_nobody(
-        browser: Browser, served, store: Store, viewport):
+    browser: Browser, served, store: Store, viewport
+):
     training = new_training(store, f"Anoniem {viewport['width']}")
     open_form(store, training, EVALUATION, anonymous=True)
     with device(browser, viewport) as page:
@@ -212,15 +216,17 @@ def test_an_anonymous_form_says_so_above_the_first_question_and_greets_nobody(
 
 
 def server_status(page: Page, served, training: Training, secret: str, form_id: str) -> str:
-    reply = page.request.get(f"{served.participant_url}pz/api/state?code={training.join_code}",
-                             headers={"X-PZ-Device": secret})
+    reply = page.request.get(
+        f"{served.participant_url}pz/api/state?code={training.join_code}", headers={"X-PZ-Device": secret}
+    )
     assert reply.ok, reply.text()
     return reply.json()["statuses"].get(f"{MEETING}/{form_id}", "")
 
 
 @pytest.mark.parametrize("leave", ["close", "hide"])
 def test_a_draft_typed_just_before_the_tab_closes_is_stored_and_the_list_agrees(
-        browser: Browser, served, store: Store, leave: str):
+    browser: Browser, served, store: Store, leave: str
+):
     training = new_training(store, f"Tab dicht {leave}")
     open_form(store, training, PREPARATION)
     context = browser.new_context(viewport=PHONE_VIEWPORT, locale="nl-NL", timezone_id="Europe/Amsterdam")
@@ -242,8 +248,9 @@ def test_a_draft_typed_just_before_the_tab_closes_is_stored_and_the_list_agrees(
             if server_status(checker, served, training, secret, PREPARATION) == "draft":
                 break
             checker.wait_for_timeout(250)
-        assert server_status(checker, served, training, secret, PREPARATION) == "draft", \
+        assert server_status(checker, served, training, secret, PREPARATION) == "draft", (
             "the draft typed before the tab closed never reached the server"
+        )
 
         # The list and the form agree on return.
         open_participant(checker, served, training)
@@ -261,11 +268,14 @@ def test_a_beacon_without_the_page_token_is_refused(browser: Browser, served, st
     with device(browser, PHONE_VIEWPORT) as page:
         join(page, served, training, "Eva")
         secret = page.evaluate("localStorage.getItem('pz-device')")
-        status = page.evaluate("""async ([code, form, device]) => {
+        status = page.evaluate(
+            """async ([code, form, device]) => {
           const body = new URLSearchParams({ _xsrf: "wrong", device,
             body: JSON.stringify({ code, meeting: 1, form, values: { "indruk-gids": "x" } }) });
           return (await fetch("pz/api/draft", { method: "POST", body })).status;
-        }""", [training.join_code, PREPARATION, secret])
+        }""",
+            [training.join_code, PREPARATION, secret],
+        )
         assert status == 403
         assert server_status(page, served, training, secret, PREPARATION) == "new"
 
@@ -286,7 +296,8 @@ def test_text_boxes_use_the_page_font_not_a_typewriter_font(browser: Browser, se
         page.locator("button.pz-register").click()
         show_form(page, PREPARATION)
         fonts += page.locator(".pz-form-root textarea, .pz-form-root input[type=text]").evaluate_all(
-            "els => els.map(el => getComputedStyle(el).fontFamily)")
+            "els => els.map(el => getComputedStyle(el).fontFamily)"
+        )
         body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert len(fonts) >= 5
         assert all("monospace" not in font for font in fonts), fonts
@@ -395,7 +406,7 @@ def test_every_screen_fits_at_double_text_size(browser: Browser, served, store: 
 
 def luminance(css_colour: str) -> float:
     """Relative luminance (WCAG) of an "rgb(r, g, b)" colour."""
-    parts = [float(v) for v in css_colour[css_colour.index("(") + 1:css_colour.index(")")].split(",")[:3]]
+    parts = [float(v) for v in css_colour[css_colour.index("(") + 1 : css_colour.index(")")].split(",")[:3]]
 
     def channel(value: float) -> float:
         c = value / 255
@@ -407,7 +418,8 @@ def luminance(css_colour: str) -> float:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_phone_follows_light_and_dark_mode_with_readable_contrast(
-        browser: Browser, served, store: Store, scheme: str):
+    browser: Browser, served, store: Store, scheme: str
+):
     training = new_training(store, f"Modus {scheme}")
     open_form(store, training, PREPARATION)
     with device(browser, PHONE_VIEWPORT) as page:

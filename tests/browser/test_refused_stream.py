@@ -44,9 +44,12 @@ def test_a_phone_whose_stream_is_refused_retries_with_growing_pauses_and_still_s
             route.continue_()
             return
         status = 429 if len(attempts) % 2 else 503
-        route.fulfill(status=status, headers={"Retry-After": "30", "Cache-Control": "no-store"},
-                      content_type="application/json; charset=utf-8",
-                      body=json.dumps({"error": t("room.error.streams_full")}))
+        route.fulfill(
+            status=status,
+            headers={"Retry-After": "30", "Cache-Control": "no-store"},
+            content_type="application/json; charset=utf-8",
+            body=json.dumps({"error": t("room.error.streams_full")}),
+        )
 
     try:
         page = context.new_page()

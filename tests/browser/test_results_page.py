@@ -57,13 +57,27 @@ def add_filled_training(store: Store, name: str) -> Training:
     for number, person in enumerate(NAMES):
         participant = store.add_participant(training.id, person, f"device-{training.id}-{number}", now())
         key = f"p:{participant.id}"
-        store.submit(training.id, MEETING, PREPARATION, key, {
-            "gids-gelezen": "Helemaal", "indruk-gids": f"Indruk {number + 1}",
-            "werken-met-gids": "Goed.", "voorbereid": ["Ja", "Gedeeltelijk", "Nee"][number],
-            "vertrouwen-gesprek": 3 + number,
-        }, now(), participant_id=participant.id)
-        values = {item_id: 1 + (number + offset) % 5 for offset, item_id in enumerate(
-            ["relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"])}
+        store.submit(
+            training.id,
+            MEETING,
+            PREPARATION,
+            key,
+            {
+                "gids-gelezen": "Helemaal",
+                "indruk-gids": f"Indruk {number + 1}",
+                "werken-met-gids": "Goed.",
+                "voorbereid": ["Ja", "Gedeeltelijk", "Nee"][number],
+                "vertrouwen-gesprek": 3 + number,
+            },
+            now(),
+            participant_id=participant.id,
+        )
+        values = {
+            item_id: 1 + (number + offset) % 5
+            for offset, item_id in enumerate(
+                ["relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"]
+            )
+        }
         values.update({"aanbevelen": 7 + number, "vertrouwen-gesprek": 6 + number})
         values["geleerd"] = OPEN_ANSWER if number == 0 else f"Antwoord {number + 1}: vaker doorvragen."
         store.submit(training.id, MEETING, EVALUATION, key, values, now(), participant_id=participant.id)
@@ -89,7 +103,8 @@ def paper_item(page: Page, item_id: str):
 
 
 def test_results_show_counts_charts_and_open_answers_as_text_export_pseudonymized_and_take_paper_forms(
-        page: Page, served, store: Store, tmp_path):
+    page: Page, served, store: Store, tmp_path
+):
     training = add_filled_training(store, "Resultaten bekijken")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -136,8 +151,13 @@ def test_results_show_counts_charts_and_open_answers_as_text_export_pseudonymize
     workbook = load_workbook(saved, read_only=True)
     try:
         assert workbook.sheetnames[0] == "Samenvatting", workbook.sheetnames
-        cells = [str(value) for sheet in workbook.worksheets
-                 for row in sheet.iter_rows(values_only=True) for value in row if value is not None]
+        cells = [
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
     finally:
         workbook.close()
     assert OPEN_ANSWER in cells, "the open answer is missing from the export"

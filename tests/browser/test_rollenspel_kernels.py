@@ -23,7 +23,7 @@ SERVERS = {"tablet": "pztraining.serving.room.app", "trainer": "pztraining.servi
 def kernels(served, where: str) -> int:
     """How many kernels the server of ``where`` runs now."""
     below = descendants(served.process.pid)
-    server, = (pid for pid, command in below.items() if f"-m {SERVERS[where]} " in command)
+    (server,) = (pid for pid, command in below.items() if f"-m {SERVERS[where]} " in command)
     return sum("ipykernel_launcher" in command for command in descendants(server).values())
 
 
@@ -46,8 +46,11 @@ def drawn(page: Page, served) -> None:
 
 
 def at_most(served, where: str, count: int, what: str) -> None:
-    wait_until(lambda: kernels(served, where) <= count, timeout=GONE_S,
-               what=f"{what}: at most {count} kernel(s) on the {where} server (now {kernels(served, where)})")
+    wait_until(
+        lambda: kernels(served, where) <= count,
+        timeout=GONE_S,
+        what=f"{what}: at most {count} kernel(s) on the {where} server (now {kernels(served, where)})",
+    )
 
 
 @pytest.mark.parametrize("where, reloads", [("tablet", 20), ("trainer", 5)])

@@ -60,8 +60,9 @@ def test_dropdowns_and_tables_fit_a_tablet(browser: Browser, served, store: Stor
     results = served.trainer_url.replace("trainer.ipynb", "results.ipynb")
     for size in TABLETS:
         with device(browser, size) as tablet:
-            tablet.goto(f"{served.participant_url}rollenspel?f={code}", wait_until="domcontentloaded",
-                        timeout=FIRST_RENDER_MS)
+            tablet.goto(
+                f"{served.participant_url}rollenspel?f={code}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS
+            )
             with explained(tablet, served):
                 expect(tablet.locator(".pz-group-select select")).to_have_value("Groep Zon", timeout=FIRST_RENDER_MS)
                 tablet.locator(".pz-new-group").click()
@@ -71,8 +72,7 @@ def test_dropdowns_and_tables_fit_a_tablet(browser: Browser, served, store: Stor
 
             # The case pages once, upright (the narrower way round).
             for view in ("simulant", "participant", "screen") if size["width"] < 1024 else ():
-                tablet.goto(f"{cases}?case=janssen&view={view}", wait_until="domcontentloaded",
-                            timeout=FIRST_RENDER_MS)
+                tablet.goto(f"{cases}?case=janssen&view={view}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
                 with explained(tablet, served):
                     expect(tablet.locator(".pz-case-view")).to_be_visible(timeout=FIRST_RENDER_MS)
                 assert not_fitting(tablet) == [], (size, view)

@@ -95,33 +95,36 @@ def open_trainer(page: Page, served, training: Training) -> None:
             select.select_option(value=label)
         expect(select).to_have_value(label)
         expect(page.locator(".pz-forms-panel .pz-join-info .pz-join-code")).to_have_text(
-            training.join_code, timeout=FIRST_RENDER_MS)
+            training.join_code, timeout=FIRST_RENDER_MS
+        )
 
 
 def stored(store: Store, training: Training, form_id: str) -> list[tuple]:
     with store.engine.connect() as conn:
-        return conn.execute(text(
-            "select participant_id, respondent_key from submissions "
-            "where training_id = :t and meeting = :m and form_id = :f"),
-            {"t": training.id, "m": MEETING, "f": form_id}).all()
+        return conn.execute(
+            text(
+                "select participant_id, respondent_key from submissions "
+                "where training_id = :t and meeting = :m and form_id = :f"
+            ),
+            {"t": training.id, "m": MEETING, "f": form_id},
+        ).all()
 
 
 # ------------------------------------------------------------------------- the test
 
 
 def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_opens_live(
-        browser: Browser, served, store: Store):
+    browser: Browser, served, store: Store
+):
     training = store.add_training("Drie deelnemers", "mysupport", now())
     assert training.join_code
-    store.open_form(training.id, MEETING, PREPARATION, False, now(),
-                    spec=form_spec(load_form(PREPARATION)))
+    store.open_form(training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
 
     with ExitStack() as stack:
         phones = [stack.enter_context(device(browser, PHONE_VIEWPORT)) for _ in NAMES]
         # All three phones ask for the page at once (as in a room).
         for phone in phones:
-            phone.goto(participant_link(served, training), wait_until="domcontentloaded",
-                       timeout=PHONE_PAGE_MS)
+            phone.goto(participant_link(served, training), wait_until="domcontentloaded", timeout=PHONE_PAGE_MS)
         for phone, name in zip(phones, NAMES):
             wait_for_name_prompt(phone, served)
             with explained(phone, served):
@@ -143,9 +146,10 @@ def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_
 
         navigations: list[str] = []
         for phone in phones:
-            phone.on("framenavigated",
-                     lambda frame, phone=phone: navigations.append(frame.url)
-                     if frame == phone.main_frame else None)
+            phone.on(
+                "framenavigated",
+                lambda frame, phone=phone: navigations.append(frame.url) if frame == phone.main_frame else None,
+            )
 
         # The trainer opens the evaluation from the draaiboek.
         trainer = stack.enter_context(device(browser))
@@ -195,8 +199,10 @@ def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_
     # The database: three of each; the evaluation rows keep no participant.
     people = {p.id for p in store.list_participants(training.id)}
     preparations = wait_until(lambda: stored(store, training, PREPARATION), what="preparations stored")
-    evaluations = wait_until(lambda: len(stored(store, training, EVALUATION)) == 3 and stored(
-        store, training, EVALUATION), what="three evaluations stored")
+    evaluations = wait_until(
+        lambda: len(stored(store, training, EVALUATION)) == 3 and stored(store, training, EVALUATION),
+        what="three evaluations stored",
+    )
     assert len(preparations) == 3, preparations
     assert {participant for participant, _ in preparations} == people
     assert {key for _, key in preparations} == {f"p:{pid}" for pid in people}
@@ -256,8 +262,7 @@ async def _one_phone(browser, served, training: Training, number: int, go) -> di
             else:
                 await box.locator(f"input[value='{value}']").check()
         await page.locator(".pz-form-root button.pz-form-submit").click()
-        await expect_async(page.locator(".pz-form-root")).to_have_attribute("data-status", "submitted",
-                                                                            timeout=60_000)
+        await expect_async(page.locator(".pz-form-root")).to_have_attribute("data-status", "submitted", timeout=60_000)
         return {"usable": usable, "server": server, "sent": time.monotonic() - started, "errors": errors}
     finally:
         await context.close()
@@ -265,6 +270,7 @@ async def _one_phone(browser, served, training: Training, number: int, go) -> di
 
 def _full_room(served, training: Training) -> list[dict]:
     """ROOM phones (contexts of one Chromium) at once, with Playwright's async API."""
+
     async def room() -> list:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -288,16 +294,22 @@ def test_twenty_phones_join_at_once_and_all_send_the_preparation(served, store: 
 
     results = _full_room(served, training)
     failed = [f"phone {n + 1}: {r!r}"[:600] for n, r in enumerate(results) if isinstance(r, BaseException)]
-    timings = "; ".join(f"{n + 1}: {r['server']:.2f}/{r['usable']:.1f}/{r['sent']:.1f}"
-                        for n, r in enumerate(results) if not isinstance(r, BaseException))
-    report = (f"phone: seconds waiting for the server / until the name field took input / until the "
-              f"form was sent (goal on real phones: usable within {USABLE_SECONDS:.0f} s)\n{timings}"
-              f"\n--- server output (tail) ---\n{served.log()[-2000:]}")
+    timings = "; ".join(
+        f"{n + 1}: {r['server']:.2f}/{r['usable']:.1f}/{r['sent']:.1f}"
+        for n, r in enumerate(results)
+        if not isinstance(r, BaseException)
+    )
+    report = (
+        f"phone: seconds waiting for the server / until the name field took input / until the "
+        f"form was sent (goal on real phones: usable within {USABLE_SECONDS:.0f} s)\n{timings}"
+        f"\n--- server output (tail) ---\n{served.log()[-2000:]}"
+    )
     assert failed == [], "\n".join(failed) + "\n" + report
     assert len(stored(store, training, PREPARATION)) == ROOM, report
     assert len(store.list_participants(training.id)) == ROOM, report
-    assert [store.load_draft(training.id, MEETING, PREPARATION, key) for _, key in
-            stored(store, training, PREPARATION)] == [None] * ROOM, "a sent form became a draft again\n" + report
+    assert [
+        store.load_draft(training.id, MEETING, PREPARATION, key) for _, key in stored(store, training, PREPARATION)
+    ] == [None] * ROOM, "a sent form became a draft again\n" + report
     slow = [n + 1 for n, r in enumerate(results) if r["server"] > SERVER_WAIT_SECONDS]
     assert slow == [], f"phones {slow} waited over {SERVER_WAIT_SECONDS} s for the server\n{report}"
     assert [r["errors"] for r in results] == [[]] * ROOM, report

@@ -42,18 +42,20 @@ def check(page: Page, served, name: str, allowed: set[tuple[str, str]]) -> None:
     assert undocumented == [], f"{name}: not in {DOC.name}:\n{describe(undocumented)}"
 
 
-def test_the_trainer_pages_have_nothing_serious_and_what_remains_is_documented(browser: Browser, served,
-                                                                              store: Store):
+def test_the_trainer_pages_have_nothing_serious_and_what_remains_is_documented(browser: Browser, served, store: Store):
     allowed = documented()
     assert ("Draaiboek", "heading-order") in allowed  # the table is read
     training = store.add_training("Toegankelijk", "mysupport", now())
     #: page name -> (notebook, what shows once its kernel has run it)
-    page_of = {"Resultaten": ("results.ipynb", ".pz-results-app .pz-training-select select"),
-               "Kartrekker": ("kartrekker.ipynb", ".pz-kartrekker-app"),
-               "Rollenspel": ("facilitator.ipynb", ".pz-facilitator-app .pz-training-select select")}
+    page_of = {
+        "Resultaten": ("results.ipynb", ".pz-results-app .pz-training-select select"),
+        "Kartrekker": ("kartrekker.ipynb", ".pz-kartrekker-app"),
+        "Rollenspel": ("facilitator.ipynb", ".pz-facilitator-app .pz-training-select select"),
+    }
     with device(browser, {"width": 1280, "height": 720}) as page:
-        page.goto(f"{served.trainer_url}?training={training.id}", wait_until="domcontentloaded",
-                  timeout=FIRST_RENDER_MS)
+        page.goto(
+            f"{served.trainer_url}?training={training.id}", wait_until="domcontentloaded", timeout=FIRST_RENDER_MS
+        )
         with explained(page, served):
             expect(page.locator(".pz-start")).to_be_enabled(timeout=FIRST_RENDER_MS)
         check(page, served, "Draaiboek", allowed)
@@ -63,14 +65,20 @@ def test_the_trainer_pages_have_nothing_serious_and_what_remains_is_documented(b
         check(page, served, "Draaiboek", allowed)
 
         for name, (notebook, rendered) in page_of.items():
-            page.goto(served.trainer_url.replace("trainer.ipynb", notebook) + f"?training={training.id}",
-                      wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
+            page.goto(
+                served.trainer_url.replace("trainer.ipynb", notebook) + f"?training={training.id}",
+                wait_until="domcontentloaded",
+                timeout=FIRST_RENDER_MS,
+            )
             with explained(page, served):
                 expect(page.locator(rendered)).to_be_attached(timeout=FIRST_RENDER_MS)
             check(page, served, name, allowed)
 
-        page.goto(served.trainer_url.replace("trainer.ipynb", "case.ipynb") + "?case=janssen&view=simulant",
-                  wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
+        page.goto(
+            served.trainer_url.replace("trainer.ipynb", "case.ipynb") + "?case=janssen&view=simulant",
+            wait_until="domcontentloaded",
+            timeout=FIRST_RENDER_MS,
+        )
         with explained(page, served):
             expect(page.locator(".pz-case-view")).to_be_visible(timeout=FIRST_RENDER_MS)
         check(page, served, "case", allowed)

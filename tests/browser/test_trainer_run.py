@@ -19,8 +19,6 @@ MEETING = PROGRAM.meetings[0]
 FIRST, SECOND = MEETING.blocks[0], MEETING.blocks[1]
 
 
-
-
 # ------------------------------------------------------------------------- helpers
 
 
@@ -54,8 +52,6 @@ def start_meeting(page: Page) -> None:
     start.click()
     expect(page.locator(".pz-current-block .pz-block-title")).to_have_text(FIRST.title)
     expect(page.locator(".pz-countdown")).to_have_attribute("data-state", "ok")
-
-
 
 
 def upcoming_minutes(page: Page) -> list[int]:

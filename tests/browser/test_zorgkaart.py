@@ -39,13 +39,15 @@ def _trainer(page: Page, served, join_code: str) -> None:
     page.goto(served.trainer_url, wait_until="domcontentloaded", timeout=FIRST_RENDER_MS)
     try:
         expect(page.locator(".pz-forms-panel .pz-join-info .pz-join-code")).to_have_text(
-            join_code, timeout=FIRST_RENDER_MS)
+            join_code, timeout=FIRST_RENDER_MS
+        )
     except AssertionError as exc:
         raise AssertionError(f"{exc}{diagnose(page, served)}") from None
 
 
 def test_ten_phones_answer_a_quiz_item_and_the_answer_shows_only_after_the_reveal(
-        browser: Browser, served, store: Store):
+    browser: Browser, served, store: Store
+):
     training = store.add_training("Regio-avond zorgkaart", "zorgkaart", now())
     form = load_form(QUIZ)
     first = form.items[0]
@@ -112,6 +114,7 @@ def test_a_decision_tree_walked_on_a_phone_records_its_path(browser: Browser, se
         submit(phone)
         expect(phone.locator(".pz-form-root")).to_have_attribute("data-status", "submitted")
         expected = ["centrale-zorgverlener", "soort-vraag", "bekend-in-ziekenhuis", "consulent"]
-        assert wait_until(lambda: store.list_item_answers(training.id, MEETING, TREE_FORM, "route-pijn"),
-                          what="tree answer stored") == [expected]
+        assert wait_until(
+            lambda: store.list_item_answers(training.id, MEETING, TREE_FORM, "route-pijn"), what="tree answer stored"
+        ) == [expected]
         assert not phone.js_errors, phone.js_errors

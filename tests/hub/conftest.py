@@ -63,15 +63,22 @@ def proxy_or_fail() -> str:
     """configurable-http-proxy (npm); ``make test`` installs it as root."""
     found = shutil.which("configurable-http-proxy")
     if found is None:
-        pytest.fail("configurable-http-proxy ontbreekt: `npm install -g configurable-http-proxy` "
-                    "(of `make test` als root).", pytrace=False)
+        pytest.fail(
+            "configurable-http-proxy ontbreekt: `npm install -g configurable-http-proxy` (of `make test` als root).",
+            pytrace=False,
+        )
     return found
 
 
 def pztraining(folder: Path, *args: str) -> str:
     """Run the ``pztraining`` command as an administrator would; its output."""
-    result = subprocess.run([sys.executable, "-m", "pztraining", *args], capture_output=True, text=True,
-                            timeout=120, env=isolated_env(folder))
+    result = subprocess.run(
+        [sys.executable, "-m", "pztraining", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=isolated_env(folder),
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -80,8 +87,23 @@ def write_config(folder: Path, db_url: str, port: int, room_port: int, room_copi
     """The users with their roles, then ``pztraining hub --config`` for this install."""
     for name, (role, organisation, _password) in USERS.items():
         pztraining(folder, "users", "add", name, "--role", role, "--org", organisation, "--db", db_url)
-    text = pztraining(folder, "hub", "--config", "--db", db_url, "--port", str(port), "--room-port", str(room_port),
-                      "--room-copies", str(room_copies), "--state-dir", str(folder), "--admin", ADMIN)
+    text = pztraining(
+        folder,
+        "hub",
+        "--config",
+        "--db",
+        db_url,
+        "--port",
+        str(port),
+        "--room-port",
+        str(room_port),
+        "--room-copies",
+        str(room_copies),
+        "--state-dir",
+        str(folder),
+        "--admin",
+        ADMIN,
+    )
     path = folder / "jupyterhub_config.py"
     path.write_text(text)
     return path
@@ -114,10 +136,22 @@ def start_hub(folder: Path, db_url: str, room_copies: int = 1) -> Hub:
     log_path = folder / "hub.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config), f"--ConfigurableHTTPProxy.api_url="
-             f"http://127.0.0.1:{free_port()}", f"--JupyterHub.hub_port={free_port()}"],
-            cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "jupyterhub",
+                "-f",
+                str(config),
+                f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
+                f"--JupyterHub.hub_port={free_port()}",
+            ],
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     hub = Hub(f"http://127.0.0.1:{port}", db_url, process, log_path, folder)
     try:
         _wait_until_up(hub)

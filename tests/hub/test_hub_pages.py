@@ -25,9 +25,24 @@ from tests.hub.test_hub_real import log_in
 pytestmark = pytest.mark.browser
 
 #: JupyterHub's English on its pages, which must not reach the screen.
-ENGLISH = ("Sign in", "Username", "Password", "Logout", "Home", "Token", "Services", "Your server",
-           "My Server", "Server not running", "Launch", "Event log", "Jupyter has lots of moons",
-           "is starting up", "Warning", "Complete")
+ENGLISH = (
+    "Sign in",
+    "Username",
+    "Password",
+    "Logout",
+    "Home",
+    "Token",
+    "Services",
+    "Your server",
+    "My Server",
+    "Server not running",
+    "Launch",
+    "Event log",
+    "Jupyter has lots of moons",
+    "is starting up",
+    "Warning",
+    "Complete",
+)
 
 
 def check_page(page: Page, hub: Hub, heading: str, title: str | None = None, shot: Path | None = None) -> None:
@@ -42,8 +57,9 @@ def check_page(page: Page, hub: Hub, heading: str, title: str | None = None, sho
         expect(page.locator("html")).to_have_attribute("lang", "nl")
         expect(page).to_have_title(f"{title or heading} · pztraining")
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- page {page.url} ---\n{page.content()[-3000:]}"
-                             f"\n--- hub log ---\n{hub.log()[-3000:]}") from None
+        raise AssertionError(
+            f"{exc}\n--- page {page.url} ---\n{page.content()[-3000:]}\n--- hub log ---\n{hub.log()[-3000:]}"
+        ) from None
     shown = page.locator("body").inner_text()
     assert [word for word in ENGLISH if word in shown] == [], (page.url, shown)
     expect(page.locator(".pz-hub-brand")).to_contain_text("pztraining")
@@ -77,8 +93,9 @@ def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Brow
         expect(page.locator("#logout")).to_have_text(t("hub.page.logout"))
 
         page.goto(f"{hub.url}/hub/nergens", wait_until="load")
-        check_page(page, hub, f"{t('hub.page.error.title')} (404)", t("hub.page.error.title"),
-                   shot=tmp_path / "404.png")
+        check_page(
+            page, hub, f"{t('hub.page.error.title')} (404)", t("hub.page.error.title"), shot=tmp_path / "404.png"
+        )
         expect(page.locator(".pz-hub-error-page")).to_contain_text(t("hub.page.error.404"))
 
         # Stop the apps from the home page; the stopping page, then the stopped page.

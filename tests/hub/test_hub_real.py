@@ -58,8 +58,9 @@ def log_in(page: Page, hub: Hub, name: str, app: str = "trainer") -> None:
         expect(page.locator(f".pz-{app}-app")).to_be_visible(timeout=SPAWN_MS)
         expect(page.locator(".pz-training-select select")).to_be_attached(timeout=SPAWN_MS)
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- page {page.url} ---\n{page.content()[-2000:]}"
-                             f"\n--- hub log ---\n{hub.log()[-4000:]}") from None
+        raise AssertionError(
+            f"{exc}\n--- page {page.url} ---\n{page.content()[-2000:]}\n--- hub log ---\n{hub.log()[-4000:]}"
+        ) from None
     assert page.url.startswith(f"{hub.url}/user/{name}/voila/render/{app}.ipynb"), page.url
 
 
@@ -85,14 +86,18 @@ def submissions(db_url: str, form_id: str) -> list[tuple]:
     store = Store(db_url)
     try:
         with store.engine.connect() as conn:
-            return conn.execute(text("select t.name, s.form_id from submissions s join trainings t "
-                                     "on t.id = s.training_id where s.form_id = :f"), {"f": form_id}).all()
+            return conn.execute(
+                text(
+                    "select t.name, s.form_id from submissions s join trainings t "
+                    "on t.id = s.training_id where s.form_id = :f"
+                ),
+                {"f": form_id},
+            ).all()
     finally:
         store.close()
 
 
-def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_old_kernel(
-        hub: Hub, browser: Browser):
+def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_old_kernel(hub: Hub, browser: Browser):
     """The trainer's own server and the room service use the package's template too."""
     from tests.browser.helpers import FIRST_RENDER_MS, watch
     from tests.browser.test_offline_pages import is_outside
@@ -116,8 +121,11 @@ def test_through_the_hub_no_page_waits_for_the_internet_and_a_reload_stops_the_o
         expect(anna.locator(".pz-trainer-app")).to_be_visible(timeout=FIRST_RENDER_MS)
         assert anna.evaluate(kernel_of) != first
         kernels = f"{hub.url}/user/anna/api/kernels"
-        wait_until(lambda: first not in [k["id"] for k in anna.request.get(kernels).json()], timeout=15,
-                   what="the reloaded page's old kernel is shut down")
+        wait_until(
+            lambda: first not in [k["id"] for k in anna.request.get(kernels).json()],
+            timeout=15,
+            what="the reloaded page's old kernel is shut down",
+        )
         tablet = watch(context.new_page())
         tablet.goto(f"{hub.room_url}rollenspel?f={code}", wait_until="commit")
         expect(tablet.locator(".pz-facilitator-app")).to_be_visible(timeout=FIRST_RENDER_MS)
@@ -150,8 +158,12 @@ def hub_login(hub: Hub, name: str, password: str) -> tuple[requests.Session, req
     """POST the hub's login form as a browser would (its _xsrf first); the session and the answer."""
     session = requests.Session()
     session.get(f"{hub.url}/hub/login", timeout=30).raise_for_status()
-    answer = session.post(f"{hub.url}/hub/login", timeout=60, allow_redirects=False, data={
-        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")})
+    answer = session.post(
+        f"{hub.url}/hub/login",
+        timeout=60,
+        allow_redirects=False,
+        data={"username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")},
+    )
     return session, answer
 
 
@@ -187,7 +199,8 @@ def test_a_password_tried_before_the_admin_was_added_never_logs_in(hub: Hub):
 
 
 def test_two_organisations_log_in_a_phone_sends_the_evaluation_and_the_kartrekker_exports_it(
-        hub: Hub, browser: Browser, tmp_path: Path):
+    hub: Hub, browser: Browser, tmp_path: Path
+):
     with device(browser) as anna, device(browser) as bram:
         log_in(anna, hub, "anna")
         create_training(anna, "Team Noord")
@@ -247,8 +260,13 @@ def workbook_text(path: Path) -> str:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True)
-    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                     for cell in row if cell is not None)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
 
 
 #: Sent through the trainer's own kernel websocket, as a trainer could from the browser console.
@@ -283,13 +301,16 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
         leak = "import os; print(os.environ['PZTRAINING_DB'])"
         assert anna.evaluate(PROBE, [socket, "execute_request", leak]) == []
         # No notebook of one's own next to the apps (Voila would run it).
-        xsrf = next(c["value"] for c in anna.context.cookies() if c["name"] == "_xsrf"
-                    and c["path"].startswith("/user/anna"))
-        written = anna.request.put(f"{base}/api/contents/eigen.ipynb", headers={"X-XSRFToken": xsrf},
-                                   data={"type": "notebook", "content": {"cells": [], "metadata": {},
-                                                                          "nbformat": 4, "nbformat_minor": 5}})
+        xsrf = next(
+            c["value"] for c in anna.context.cookies() if c["name"] == "_xsrf" and c["path"].startswith("/user/anna")
+        )
+        written = anna.request.put(
+            f"{base}/api/contents/eigen.ipynb",
+            headers={"X-XSRFToken": xsrf},
+            data={"type": "notebook", "content": {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}},
+        )
         assert written.status == 403, written.text()
-        assert "Received message of type \"execute_request\", which is not allowed" in hub.log()
+        assert 'Received message of type "execute_request", which is not allowed' in hub.log()
 
 
 def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub: Hub, browser: Browser):
@@ -297,8 +318,12 @@ def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub
         responses = []
         anna.on("response", lambda response: responses.append(response))  # noqa: PLW0108
         log_in(anna, hub, "anna")  # the hub's login, OAuth to her server, the Draaiboek
-        set_cookies = {(response.url.split("?")[0], header["value"]) for response in responses
-                       for header in response.headers_array() if header["name"].lower() == "set-cookie"}
+        set_cookies = {
+            (response.url.split("?")[0], header["value"])
+            for response in responses
+            for header in response.headers_array()
+            if header["name"].lower() == "set-cookie"
+        }
     # A cookie being cleared (empty, expired) carries no value for another site to use.
     kept = {(url, value) for url, value in set_cookies if not re.match(r'[^=]+=(""|);', value)}
     names = {value.split("=", 1)[0] for _url, value in kept}
@@ -306,7 +331,8 @@ def test_every_cookie_of_the_hub_and_of_the_trainers_server_is_same_site_lax(hub
     assert any(n.startswith("jupyterhub-user-anna") for n in names), names
     assert any("/user/anna/" in url and value.startswith("_xsrf=") for url, value in kept), kept  # her server's own
     assert all("samesite=lax" in value.lower() for _url, value in kept), [
-        (url, value[:60] + "…" + value[-80:]) for url, value in sorted(kept) if "samesite=lax" not in value.lower()]
+        (url, value[:60] + "…" + value[-80:]) for url, value in sorted(kept) if "samesite=lax" not in value.lower()
+    ]
 
 
 def add_training(db_url: str, name: str, organisation: str) -> Training:
@@ -318,7 +344,8 @@ def add_training(db_url: str, name: str, organisation: str) -> Training:
 
 
 def test_a_trainer_opens_the_deck_and_the_beamer_page_through_the_hub_and_a_stranger_does_not(
-        hub: Hub, browser: Browser):
+    hub: Hub, browser: Browser
+):
     noord = add_training(hub.db_url, "Zaal Noord", "Zorggroep Noord")
     zuid = add_training(hub.db_url, "Zaal Zuid", "Hospice Zuid")
     # Without a login: sent to the hub's login form, no deck, no join code.
@@ -355,10 +382,11 @@ def test_unknown_paths_and_methods_on_the_hub_servers_are_dutch_never_a_tracebac
     with device(browser) as anna:
         log_in(anna, hub, "anna")
         for method, path, status, key in (
-                ("GET", "/user/anna/nergens", 404, "room.error.not_found"),
-                ("GET", "/user/anna/pz/dia/ontbreekt.html", 404, "room.error.not_found"),
-                ("PROPFIND", "/user/anna/pz/zaal/", 405, "room.error.method"),
-                ("PATCH", "/user/anna/pz/zaal/", 403, "web.error.403")):  # a write without the XSRF token
+            ("GET", "/user/anna/nergens", 404, "room.error.not_found"),
+            ("GET", "/user/anna/pz/dia/ontbreekt.html", 404, "room.error.not_found"),
+            ("PROPFIND", "/user/anna/pz/zaal/", 405, "room.error.method"),
+            ("PATCH", "/user/anna/pz/zaal/", 403, "web.error.403"),
+        ):  # a write without the XSRF token
             reply = anna.request.fetch(hub.url + path, method=method)
             body = reply.text()
             assert reply.status == status and t(key) in body, (method, path, reply.status, body[:300])

@@ -64,16 +64,28 @@ class Installed:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def as_service(self, *args: str) -> str:
-        done = subprocess.run(["runuser", "-u", USER, "--", str(self.venv / "bin" / "pztraining"), *args],
-                              capture_output=True, text=True, timeout=120, cwd=self.home)
+        done = subprocess.run(
+            ["runuser", "-u", USER, "--", str(self.venv / "bin" / "pztraining"), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=self.home,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
 
 def run_script(env: dict[str, str]) -> float:
     started = time.monotonic()
-    done = subprocess.run(["bash", str(SCRIPT), "localhost"], env=env, capture_output=True, text=True,
-                          timeout=SCRIPT_SECONDS, cwd=env["PZ_HOME"], stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "localhost"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_SECONDS,
+        cwd=env["PZ_HOME"],
+        stdin=subprocess.DEVNULL,
+    )
     seconds = time.monotonic() - started
     assert done.returncode == 0, f"install.sh failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
     return seconds
@@ -95,8 +107,12 @@ def stop_hub(home: Path) -> tuple[float, list[str]]:
         time.sleep(0.05)
     seconds = time.monotonic() - started
     time.sleep(1)
-    left = [command for child, command in below.items() if Path(f"/proc/{child}").exists()
-            and Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    left = [
+        command
+        for child, command in below.items()
+        if Path(f"/proc/{child}").exists()
+        and Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    ]
     for child in below:
         try:
             os.kill(child, signal.SIGKILL)
@@ -114,32 +130,58 @@ def installed() -> Iterator[Installed]:
     home = Path(tempfile.mkdtemp(prefix="pz-install-"))
     home.chmod(0o755)
     try:
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(home / "wheel"),
-                        str(CHECKOUT)], check=True, capture_output=True, timeout=600)
-        wheel, = (home / "wheel").glob("pztraining-*.whl")
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(home / "wheel"), str(CHECKOUT)],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        (wheel,) = (home / "wheel").glob("pztraining-*.whl")
         (home / "wheel").chmod(0o755)
         cert, key = self_signed(nginx.folder)
         PIP_CACHE.mkdir(exist_ok=True)
         PIP_CACHE.chmod(0o777)  # the test user's, across runs (it may not exist yet)
         https, http = free_port(), free_port()
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("PZTRAINING", "JUPYTER", "PYTHONPATH", "VIRTUAL_ENV"))}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PZTRAINING", "JUPYTER", "PYTHONPATH", "VIRTUAL_ENV"))
+        }
         env.update(
-            PZ_USER=USER, PZ_HOME=str(home / "srv"), PZ_WHEEL=str(wheel), PZ_CERT=str(cert), PZ_CERT_KEY=str(key),
-            PZ_PGHOST="127.0.0.1", PZ_PGPORT=str(cluster.port), PZ_PGSUPERUSER="pz",
-            PZ_HUB_PORT=str(free_port()), PZ_ROOM_PORT=str(free_port()), PZ_HTTP_PORT=str(http),
-            PZ_HTTPS_PORT=str(https), PZ_NGINX_DIR=str(nginx.etc), PZ_NGINX_CONF=str(nginx.conf),
-            PZ_ACME_DIR=str(home / "acme"), PZ_NO_SYSTEMD="1", PIP_CACHE_DIR=str(PIP_CACHE),
+            PZ_USER=USER,
+            PZ_HOME=str(home / "srv"),
+            PZ_WHEEL=str(wheel),
+            PZ_CERT=str(cert),
+            PZ_CERT_KEY=str(key),
+            PZ_PGHOST="127.0.0.1",
+            PZ_PGPORT=str(cluster.port),
+            PZ_PGSUPERUSER="pz",
+            PZ_HUB_PORT=str(free_port()),
+            PZ_ROOM_PORT=str(free_port()),
+            PZ_HTTP_PORT=str(http),
+            PZ_HTTPS_PORT=str(https),
+            PZ_NGINX_DIR=str(nginx.etc),
+            PZ_NGINX_CONF=str(nginx.conf),
+            PZ_ACME_DIR=str(home / "acme"),
+            PZ_NO_SYSTEMD="1",
+            PIP_CACHE_DIR=str(PIP_CACHE),
             PZ_HUB_OPTIONS=f"--JupyterHub.hub_port={free_port()} "
-                           f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}")
+            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
+        )
         (home / "srv").mkdir()
         seconds = [run_script(env)]
         first_pid = (home / "srv" / "hub" / "jupyterhub.pid").read_text()
         seconds.append(run_script(env))  # again: nothing breaks, the hub is started afresh
         assert (home / "srv" / "hub" / "jupyterhub.pid").read_text() != first_pid
         print(f"\ninstall.sh wall time: first run {seconds[0]:.0f} s, second run {seconds[1]:.0f} s")
-        result = Installed(f"https://localhost:{https}", home / "srv", cluster.url("pztraining"),
-                           f"postgresql+psycopg://{USER}@127.0.0.1:{cluster.port}/pztraining", seconds, nginx)
+        result = Installed(
+            f"https://localhost:{https}",
+            home / "srv",
+            cluster.url("pztraining"),
+            f"postgresql+psycopg://{USER}@127.0.0.1:{cluster.port}/pztraining",
+            seconds,
+            nginx,
+        )
         _wait_for_room(result)
         yield result
     finally:
@@ -171,13 +213,25 @@ def test_the_script_wrote_what_the_readme_says(installed: Installed):
     venv = installed.venv
     notebooks = next(venv.glob("lib/python3*/site-packages/pztraining/notebooks"))
     config = (hub / "jupyterhub_config.py").read_text()
-    ports = {line.split(" = ")[0]: line.split(" = ")[1] for line in config.splitlines()
-             if line.startswith(("HUB_PORT", "ROOM_PORT"))}
-    assert config == config_text(HubSettings(
-        db_url=installed.service_db_url, public_url=installed.url, hub_port=int(ports["HUB_PORT"]),
-        room_port=int(ports["ROOM_PORT"]), room_copies=2, admins=[ADMIN], python=str(venv / "bin" / "python"),
-        notebooks=str(notebooks), state_dir=str(hub),
-        hub_templates=str(notebooks.parent / "jupyter" / "hub" / "templates")))  # the installed package's
+    ports = {
+        line.split(" = ")[0]: line.split(" = ")[1]
+        for line in config.splitlines()
+        if line.startswith(("HUB_PORT", "ROOM_PORT"))
+    }
+    assert config == config_text(
+        HubSettings(
+            db_url=installed.service_db_url,
+            public_url=installed.url,
+            hub_port=int(ports["HUB_PORT"]),
+            room_port=int(ports["ROOM_PORT"]),
+            room_copies=2,
+            admins=[ADMIN],
+            python=str(venv / "bin" / "python"),
+            notebooks=str(notebooks),
+            state_dir=str(hub),
+            hub_templates=str(notebooks.parent / "jupyter" / "hub" / "templates"),
+        )
+    )  # the installed package's
     assert not (installed.nginx.etc / "sites-enabled" / "default").exists()  # Debian's welcome page is off
     assert (installed.nginx.etc / "sites-enabled" / "pztraining").is_symlink()
     log = installed.hub_log()
@@ -192,8 +246,11 @@ def _hub_login(installed: Installed, name: str, password: str, next_url: str) ->
     session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would win over verify=False
     session.verify = False  # the self-signed certificate
     session.get(f"{installed.url}/hub/login", timeout=30)
-    reply = session.post(f"{installed.url}/hub/login?next={next_url}", timeout=60, data={
-        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")})
+    reply = session.post(
+        f"{installed.url}/hub/login?next={next_url}",
+        timeout=60,
+        data={"username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", path="/hub/")},
+    )
     assert reply.status_code == 200, reply.text[-2000:]
     return session
 
@@ -207,8 +264,9 @@ def test_the_administrator_logs_in_through_nginx_and_reaches_the_admin_page(inst
 
 
 def test_a_trainer_logs_in_and_a_phone_joins_through_nginx(installed: Installed, browser: Browser):
-    installed.as_service("users", "add", TRAINER, "--role", "trainer", "--org", ORGANISATION,
-                         "--db", installed.service_db_url)
+    installed.as_service(
+        "users", "add", TRAINER, "--role", "trainer", "--org", ORGANISATION, "--db", installed.service_db_url
+    )
     store = Store(installed.db_url)
     try:
         training = store.add_training("Via nginx", "mysupport", datetime.now(UTC), organisation=ORGANISATION)

@@ -64,8 +64,11 @@ class Front:
     room_ports: list[int]
 
     def copy_pid(self, port: int) -> int:
-        return next(pid for pid, command in self.hub.processes().items()
-                    if "pztraining.serving.room.launch" in command and f"--port={port}" in command)
+        return next(
+            pid
+            for pid, command in self.hub.processes().items()
+            if "pztraining.serving.room.launch" in command and f"--port={port}" in command
+        )
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +85,24 @@ def front(tmp_path_factory, postgres_cluster) -> Iterator[Front]:
         room_port = int(re.search(r"^ROOM_PORT = (\d+)$", config, re.M).group(1))
         for _attempt in range(3):  # a free port another test takes before nginx binds it: new ports
             port = free_port()
-            nginx.site("pztraining", nginx_text(NginxSettings(
-                public_url=f"https://localhost:{port}", hub_port=int(hub.url.rsplit(":", 1)[1]),
-                room_port=room_port, room_copies=2, static_dir=str(static), certificate=str(cert),
-                certificate_key=str(key), acme_dir=str(nginx.folder), http_port=free_port(),
-                nginx_version=nginx_version(version(binary)), ipv6=os.path.exists("/proc/net/if_inet6"))))
+            nginx.site(
+                "pztraining",
+                nginx_text(
+                    NginxSettings(
+                        public_url=f"https://localhost:{port}",
+                        hub_port=int(hub.url.rsplit(":", 1)[1]),
+                        room_port=room_port,
+                        room_copies=2,
+                        static_dir=str(static),
+                        certificate=str(cert),
+                        certificate_key=str(key),
+                        acme_dir=str(nginx.folder),
+                        http_port=free_port(),
+                        nginx_version=nginx_version(version(binary)),
+                        ipv6=os.path.exists("/proc/net/if_inet6"),
+                    )
+                ),
+            )
             checked = nginx.check()
             assert checked.returncode == 0, checked.stderr
             started = nginx.command()
@@ -121,8 +137,9 @@ def test_nginx_serves_the_phones_page_itself_with_cache_headers_and_compression(
     assert headers["Content-Security-Policy"] == STRICT_POLICY and headers["X-Frame-Options"] == "DENY"
     cookie = SimpleCookie(headers["Set-Cookie"])["_xsrf"]
     assert re.fullmatch(r"[0-9a-f]{32}", cookie.value) and cookie["path"] == PREFIX
-    again, headers_again, _ = fetch(front, PREFIX, {"If-None-Match": headers["ETag"],
-                                                    "Cookie": f"_xsrf={cookie.value}"})
+    again, headers_again, _ = fetch(
+        front, PREFIX, {"If-None-Match": headers["ETag"], "Cookie": f"_xsrf={cookie.value}"}
+    )
     assert again == 304 and "Set-Cookie" not in headers_again  # a phone keeps its cookie (and device)
     status, headers, body = fetch(front, PREFIX + "pz/static/participant.js", {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Cache-Control"] == "no-cache"
@@ -135,9 +152,18 @@ def test_nginx_serves_the_phones_page_itself_with_cache_headers_and_compression(
         store.close()
     conn = connection(front)
     try:
-        conn.request("POST", PREFIX + "pz/api/join", body=json.dumps({"code": training.join_code}), headers={
-            "Host": f"localhost:{front.port}", "Cookie": f"_xsrf={cookie.value}", "X-XSRFToken": cookie.value,
-            "X-PZ-Device": "f" * 32, "Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            PREFIX + "pz/api/join",
+            body=json.dumps({"code": training.join_code}),
+            headers={
+                "Host": f"localhost:{front.port}",
+                "Cookie": f"_xsrf={cookie.value}",
+                "X-XSRFToken": cookie.value,
+                "X-PZ-Device": "f" * 32,
+                "Content-Type": "application/json",
+            },
+        )
         reply = conn.getresponse()
         assert reply.status == 200 and json.loads(reply.read())["training"] == "Via nginx"
     finally:
@@ -145,6 +171,7 @@ def test_nginx_serves_the_phones_page_itself_with_cache_headers_and_compression(
 
 
 # ---------------------------------------------------------------- 50 phones and a dying copy
+
 
 @dataclass
 class PhoneLog:
@@ -181,9 +208,18 @@ class Phone:
             if self.conn is None:
                 self.conn = connection(self.front)
             try:
-                self.conn.request("POST", f"{PREFIX}pz/api/{endpoint}", body=json.dumps(data), headers={
-                    "Host": f"localhost:{self.front.port}", "Cookie": f"_xsrf={self.xsrf}",
-                    "X-XSRFToken": self.xsrf, "X-PZ-Device": self.device, "Content-Type": "application/json"})
+                self.conn.request(
+                    "POST",
+                    f"{PREFIX}pz/api/{endpoint}",
+                    body=json.dumps(data),
+                    headers={
+                        "Host": f"localhost:{self.front.port}",
+                        "Cookie": f"_xsrf={self.xsrf}",
+                        "X-XSRFToken": self.xsrf,
+                        "X-PZ-Device": self.device,
+                        "Content-Type": "application/json",
+                    },
+                )
                 reply = self.conn.getresponse()
                 body = reply.read()
                 try:
@@ -212,9 +248,15 @@ class Phone:
         while not self.stop.is_set():
             conn = connection(self.front, timeout=HEARTBEAT_SECONDS + 10)
             try:
-                conn.request("GET", f"{PREFIX}pz/api/events?code={self.code}", headers={
-                    "Host": f"localhost:{self.front.port}", "Cookie": f"_xsrf={self.xsrf}",
-                    "Accept": "text/event-stream"})
+                conn.request(
+                    "GET",
+                    f"{PREFIX}pz/api/events?code={self.code}",
+                    headers={
+                        "Host": f"localhost:{self.front.port}",
+                        "Cookie": f"_xsrf={self.xsrf}",
+                        "Accept": "text/event-stream",
+                    },
+                )
                 reply = conn.getresponse()
                 if reply.status != 200:  # refused: the page's own back-off (1-2 s)
                     reply.read()
@@ -257,13 +299,23 @@ class Phone:
             self.post("draft", {**where, "form": REFLECTION, "values": {"hoe-was-het": f"half {draft}"}})
             time.sleep(random.uniform(0.3, 0.8))
         marker = f"NAMED-{self.number}"
-        body = self.until_ok("submit", {**where, "form": REFLECTION, "values": {"hoe-was-het": marker}},
-                             lambda status, body: status == 200 and body.get("status") == "submitted")
+        body = self.until_ok(
+            "submit",
+            {**where, "form": REFLECTION, "values": {"hoe-was-het": marker}},
+            lambda status, body: status == 200 and body.get("status") == "submitted",
+        )
         self.log.submitted = marker
-        values = {**{item.id: 4 for item in load_form(EVALUATION).items if item.type == "agreement"},
-                  "aanbevelen": 8, "vertrouwen-gesprek": 7, "geleerd": f"ANON-{self.number}"}
-        body = self.until_ok("anonymous", {**where, "form": EVALUATION, "values": values, "receipt": ""},
-                             lambda status, body: status == 200 and body.get("status") in ("pending", "submitted"))
+        values = {
+            **{item.id: 4 for item in load_form(EVALUATION).items if item.type == "agreement"},
+            "aanbevelen": 8,
+            "vertrouwen-gesprek": 7,
+            "geleerd": f"ANON-{self.number}",
+        }
+        body = self.until_ok(
+            "anonymous",
+            {**where, "form": EVALUATION, "values": values, "receipt": ""},
+            lambda status, body: status == 200 and body.get("status") in ("pending", "submitted"),
+        )
         self.kept = None if body["status"] == "submitted" else {"values": values, "receipt": body["receipt"]}
         deadline = time.monotonic() + FINISH_SECONDS
         while self.kept is not None and time.monotonic() < deadline:
@@ -293,8 +345,10 @@ def test_fifty_phones_lose_nothing_when_a_room_copy_is_killed(front: Front):
     stop = threading.Event()
     phones = [Phone(front, number, training.join_code, stop) for number in range(PHONES)]
     begin = time.monotonic() + 8  # everyone registered and listening; then each starts within 6 s
-    workers = [threading.Thread(target=phone.run, args=(begin + 6 * n / PHONES,), daemon=True)
-               for n, phone in enumerate(phones)]
+    workers = [
+        threading.Thread(target=phone.run, args=(begin + 6 * n / PHONES,), daemon=True)
+        for n, phone in enumerate(phones)
+    ]
     for worker in workers:
         worker.start()
     try:
@@ -328,17 +382,23 @@ def test_fifty_phones_lose_nothing_when_a_room_copy_is_killed(front: Front):
     assert all(phone.log.submitted and phone.log.anonymous for phone in phones)
 
     with store.engine.connect() as conn:
-        rows = conn.execute(text("select s.form_id, a.value from submissions s join answers a "
-                                 "on a.submission_id = s.id where s.training_id = :t "
-                                 "and a.item_id in ('hoe-was-het', 'geleerd')"),
-                            {"t": training.id}).all()
+        rows = conn.execute(
+            text(
+                "select s.form_id, a.value from submissions s join answers a "
+                "on a.submission_id = s.id where s.training_id = :t "
+                "and a.item_id in ('hoe-was-het', 'geleerd')"
+            ),
+            {"t": training.id},
+        ).all()
     store.close()
     named = sorted(json.loads(value) for form, value in rows if form == REFLECTION)
     anonymous = sorted(json.loads(value) for form, value in rows if form == EVALUATION)
     assert named == sorted(phone.log.submitted for phone in phones)  # each acknowledged answer, once
     assert anonymous == sorted(phone.log.anonymous for phone in phones)
     p95 = percentile(back_after, 0.95)
-    print(f"\nfailover: {len(dropped)} of {PHONES} streams were on the killed copy; back after "
-          f"p50 {percentile(back_after, 0.5):.1f} s, p95 {p95:.1f} s, max {max(back_after):.1f} s; "
-          f"answers lost: 0 of {2 * PHONES}; requests refused and sent again: "
-          f"{Counter(error for phone in phones for error in phone.log.errors).most_common()}")
+    print(
+        f"\nfailover: {len(dropped)} of {PHONES} streams were on the killed copy; back after "
+        f"p50 {percentile(back_after, 0.5):.1f} s, p95 {p95:.1f} s, max {max(back_after):.1f} s; "
+        f"answers lost: 0 of {2 * PHONES}; requests refused and sent again: "
+        f"{Counter(error for phone in phones for error in phone.log.errors).most_common()}"
+    )

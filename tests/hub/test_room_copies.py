@@ -28,8 +28,14 @@ EVALUATION = "evaluatie-mysupport"
 def hub_services(db_url: str, room_port: int, copies: int) -> list[dict]:
     """The room services of the printed config, as JupyterHub reads them."""
     config = Config()
-    exec(compile(config_text(HubSettings(db_url=db_url, room_port=room_port, room_copies=copies)),
-                 "jupyterhub_config.py", "exec"), {"get_config": lambda: config})
+    exec(
+        compile(
+            config_text(HubSettings(db_url=db_url, room_port=room_port, room_copies=copies)),
+            "jupyterhub_config.py",
+            "exec",
+        ),
+        {"get_config": lambda: config},
+    )
     return config.JupyterHub.services
 
 
@@ -45,13 +51,19 @@ class PrefixedPhone(Phone):
 
 def start_copy(service: dict, tmp: Path) -> RoomServer:
     """Start one room service as the hub does (its command, its environment, its own prefix variable)."""
-    env = {**isolated_env(tmp), **service["environment"],
-           "JUPYTERHUB_SERVICE_PREFIX": f"/services/{service['name']}/"}
+    env = {**isolated_env(tmp), **service["environment"], "JUPYTERHUB_SERVICE_PREFIX": f"/services/{service['name']}/"}
     port = int(service["url"].rsplit(":", 1)[1])
     log_path = tmp / f"{service['name']}.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(service["command"], cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            service["command"],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return RoomServer(process, "127.0.0.1", port, env["PZTRAINING_DB"], log_path)
 
 
@@ -138,8 +150,9 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
     through_other = PrefixedPhone(second, device="a" * 32)
     values = dict.fromkeys(("relevantie", "duidelijkheid", "trainer", "materialen", "tijd", "oefenen"), 3)
     values.update({"aanbevelen": 8, "vertrouwen-gesprek": 7})
-    sent = through_other.post("anonymous", {"code": training.join_code, "meeting": 1, "form": EVALUATION,
-                                            "values": values})
+    sent = through_other.post(
+        "anonymous", {"code": training.join_code, "meeting": 1, "form": EVALUATION, "values": values}
+    )
     # Anonymous: held by that copy and stored with others, or once the trainer closes the form.
     assert sent.status == 200 and sent.json()["status"] == "pending", sent.text
     store.close_form(training.id, 1, EVALUATION, now)

@@ -19,8 +19,9 @@ def test_the_example_analysis_runs_on_the_demo_data(tmp_path, monkeypatch):
     monkeypatch.setenv("PZTRAINING_DB", url)
     notebook_path, _ = lab.place_notebook(tmp_path / "analyse")
     notebook = nbformat.read(notebook_path, as_version=4)
-    NotebookClient(notebook, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(notebook_path.parent)}}
+    ).execute()
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)

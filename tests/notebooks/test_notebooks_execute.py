@@ -17,8 +17,9 @@ def test_there_are_app_notebooks():
 def test_notebook_executes_without_error(path, tmp_path, monkeypatch):
     monkeypatch.setenv("PZTRAINING_DB", f"sqlite:///{tmp_path / 'pz.db'}")
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     # The app is a widget: its last output is a widget view, not text.

@@ -36,15 +36,20 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     bin_dir = tmp / "venv" / "bin"
     # Only the installed package may be found: neither pip nor the app may see the checkout.
     outside = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    quiet(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp / "dist"), str(CHECKOUT),
-          cwd=tmp, env=outside)
-    wheel, = (tmp / "dist").glob("pztraining-*.whl")
+    quiet(
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp / "dist"), str(CHECKOUT), cwd=tmp, env=outside
+    )
+    (wheel,) = (tmp / "dist").glob("pztraining-*.whl")
     quiet(sys.executable, "-m", "venv", str(tmp / "venv"), cwd=tmp, env=outside)
     quiet(str(bin_dir / "python"), "-m", "pip", "install", f"{wheel}[postgres]", cwd=tmp, env=outside)
     env = {key: value for key, value in isolated_env(tmp).items() if key in outside or key not in os.environ}
     # A cache of its own: the decks this wheel builds are looked for there (one folder per content version).
-    env.update(HOME=str(tmp / "home"), PZTRAINING_DATA=str(tmp / "data"), PZTRAINING_CACHE=str(tmp / "cache"),
-               PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}")
+    env.update(
+        HOME=str(tmp / "home"),
+        PZTRAINING_DATA=str(tmp / "data"),
+        PZTRAINING_CACHE=str(tmp / "cache"),
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+    )
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     return bin_dir, env, elsewhere
@@ -58,14 +63,21 @@ def quiet(*command: str, cwd: Path, env: dict[str, str]) -> None:
 
 def run(installed, *args: str) -> subprocess.CompletedProcess:
     bin_dir, env, elsewhere = installed
-    return subprocess.run([str(bin_dir / "pztraining"), *args], cwd=elsewhere, env=env, text=True,
-                          capture_output=True, timeout=300)
+    return subprocess.run(
+        [str(bin_dir / "pztraining"), *args], cwd=elsewhere, env=env, text=True, capture_output=True, timeout=300
+    )
 
 
 def test_the_wheel_imports_from_the_venv_not_the_checkout(installed):
     bin_dir, env, elsewhere = installed
-    found = subprocess.run([str(bin_dir / "python"), "-c", "import pztraining; print(pztraining.__file__)"],
-                           cwd=elsewhere, env=env, text=True, capture_output=True, check=True).stdout.strip()
+    found = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import pztraining; print(pztraining.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
     assert Path(found).is_relative_to(bin_dir.parent), found
     reveal = bin_dir.parent.glob("lib/python*/site-packages/pztraining/vendor/revealjs/LICENSE")
     assert "MIT" in next(reveal).read_text()
@@ -119,10 +131,24 @@ def served(installed) -> Iterator[Served]:
     port, participant_port = free_port(), free_port()
     log_path = elsewhere / "serve.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([str(bin_dir / "pztraining"), "serve", "--port", str(port),
-                                    "--participant-port", str(participant_port), "--token", "geheim"],
-                                   cwd=elsewhere, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [
+                str(bin_dir / "pztraining"),
+                "serve",
+                "--port",
+                str(port),
+                "--participant-port",
+                str(participant_port),
+                "--token",
+                "geheim",
+            ],
+            cwd=elsewhere,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + START_SECONDS
         while t("cli.serve.stop") not in log_path.read_text(errors="replace"):
@@ -161,8 +187,9 @@ def test_the_widgets_render_in_chromium_without_jupyterlab_installed(installed, 
     from playwright.sync_api import expect
 
     bin_dir, env, elsewhere = installed
-    has_lab = subprocess.run([str(bin_dir / "python"), "-c", "import jupyterlab"], cwd=elsewhere, env=env,
-                             capture_output=True)
+    has_lab = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import jupyterlab"], cwd=elsewhere, env=env, capture_output=True
+    )
     assert has_lab.returncode != 0  # not installed: the apps must not need it
     context = browser.new_context()
     try:

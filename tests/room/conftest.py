@@ -62,9 +62,13 @@ def _stop(server: RoomServer) -> None:
 
 
 @contextmanager
-def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None = None,
-                        port: int | None = None,
-                        preexec_fn: Callable[[], None] | None = None) -> Iterator[RoomServer]:
+def running_room_server(
+    tmp: Path,
+    db_url: str,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Iterator[RoomServer]:
     """A room server on ``db_url`` (its logs and cwd in ``tmp``; on ``port`` or a free one),
     stopped when the block ends.
 
@@ -78,10 +82,16 @@ def running_room_server(tmp: Path, db_url: str, extra_env: dict[str, str] | None
     port = port or free_port()
     log_path = tmp / "room.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
-                                   cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True,
-                                   preexec_fn=preexec_fn)  # noqa: PLW1509 - only setrlimit, which takes no lock
+        process = subprocess.Popen(
+            room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port),
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 - only setrlimit, which takes no lock
+        )
     server = RoomServer(process, "127.0.0.1", port, db_url, log_path)
     try:
         _wait_until_up(server)
@@ -125,14 +135,14 @@ class Reply:
 class Phone:
     """One phone: its device secret, the page's XSRF cookie, and its own address (``source``)."""
 
-    def __init__(self, server: RoomServer, device: str = "0123456789abcdef0123456789abcdef",
-                 source: str = "127.0.0.1"):
+    def __init__(self, server: RoomServer, device: str = "0123456789abcdef0123456789abcdef", source: str = "127.0.0.1"):
         self.server, self.device, self.source = server, device, source
         self.xsrf = ""
 
     def connection(self, timeout: float = 30) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(self.server.host, self.server.port, timeout=timeout,
-                                          source_address=(self.source, 0))
+        return http.client.HTTPConnection(
+            self.server.host, self.server.port, timeout=timeout, source_address=(self.source, 0)
+        )
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Reply:
         conn = self.connection()
@@ -162,8 +172,9 @@ class Phone:
 
     def post(self, endpoint: str, data=None, raw: bytes | None = None, xsrf: bool = True) -> Reply:
         body = raw if raw is not None else json.dumps(data).encode()
-        return self.request("POST", f"/pz/api/{endpoint}", body,
-                            {**self.headers(xsrf), "Content-Type": "application/json"})
+        return self.request(
+            "POST", f"/pz/api/{endpoint}", body, {**self.headers(xsrf), "Content-Type": "application/json"}
+        )
 
     def get(self, endpoint: str, **query) -> Reply:
         from urllib.parse import urlencode
@@ -192,8 +203,16 @@ def running_trainer_server(tmp: Path, host: str):
     training = store.add_training("Team De Linde", "mysupport", datetime(2026, 11, 23, 8, tzinfo=UTC))
     store.close()
     env = {key: value for key, value in isolated_env(tmp).items() if key.startswith(("JUPYTER", "IPYTHON"))}
-    server = start_voila(notebooks_dir(), db_url, host, free_port(host), token=None, log_path=tmp / "trainer.log",
-                         extra_env=env, slides_dir=slides)
+    server = start_voila(
+        notebooks_dir(),
+        db_url,
+        host,
+        free_port(host),
+        token=None,
+        log_path=tmp / "trainer.log",
+        extra_env=env,
+        slides_dir=slides,
+    )
     try:
         yield server, training
     finally:

@@ -44,8 +44,8 @@ def wal_commits(wal: bytes) -> list[bytes]:
     page_size = struct.unpack(">I", wal[8:12])[0]
     commits, current, offset = [], [], 32
     while offset + 24 + page_size <= len(wal):
-        size_after_commit = struct.unpack(">I", wal[offset + 4:offset + 8])[0]
-        current.append(wal[offset + 24:offset + 24 + page_size])
+        size_after_commit = struct.unpack(">I", wal[offset + 4 : offset + 8])[0]
+        current.append(wal[offset + 24 : offset + 24 + page_size])
         if size_after_commit:  # the last frame of a transaction
             commits.append(b"".join(current))
             current = []
@@ -80,8 +80,9 @@ class RoomPhone(Phone):
         self.kept: dict | None = None  # {"values", "receipt"}
 
     def send_anonymous(self, values: dict, receipt: str = "") -> str:
-        reply = self.post("anonymous", {"code": self.code, "meeting": 1, "form": EVALUATION, "values": values,
-                                        "receipt": receipt})
+        reply = self.post(
+            "anonymous", {"code": self.code, "meeting": 1, "form": EVALUATION, "values": values, "receipt": receipt}
+        )
         if reply.status == 409:
             return "closed"
         assert reply.status == 200, reply.text
@@ -136,15 +137,25 @@ def test_a_killed_room_leaves_no_file_that_links_an_anonymous_answer_to_a_phone(
         # A refused request on the named route is logged with the client's address (the log is
         # on); the same on the anonymous route leaves no line at all.
         store.close_form(training.id, 1, REFLECTION, NOW)
-        assert phones[0].post("submit", {"code": training.join_code, "meeting": 1, "form": REFLECTION,
-                                         "values": {"hoe-was-het": "te laat"}}).status == 409
-        assert phones[0].post("anonymous", {"code": "ZZZZZZ", "meeting": 1, "form": EVALUATION,
-                                            "values": {}}).status == 404
+        assert (
+            phones[0]
+            .post(
+                "submit",
+                {"code": training.join_code, "meeting": 1, "form": REFLECTION, "values": {"hoe-was-het": "te laat"}},
+            )
+            .status
+            == 409
+        )
+        assert (
+            phones[0].post("anonymous", {"code": "ZZZZZZ", "meeting": 1, "form": EVALUATION, "values": {}}).status
+            == 404
+        )
         time.sleep(0.5)
         kill(server)  # in the middle: two anonymous answers wait in the pool
         log = server.log()
-        files = {name: (db.parent / name).read_bytes() for name in ("pz.db", "pz.db-wal")
-                 if (db.parent / name).exists()}
+        files = {
+            name: (db.parent / name).read_bytes() for name in ("pz.db", "pz.db-wal") if (db.parent / name).exists()
+        }
 
     # The write-ahead log: every anonymous answer first appears together with at least K-1 others.
     commits = wal_commits(files.get("pz.db-wal", b""))
@@ -164,8 +175,9 @@ def test_a_killed_room_leaves_no_file_that_links_an_anonymous_answer_to_a_phone(
     # What the database says: no participant and no time on the anonymous rows.
     reopened = Store(f"sqlite:///{db}")
     with reopened.engine.connect() as conn:
-        rows = conn.exec_driver_sql("select participant_id, submitted_at from submissions where form_id = ?",
-                                    (EVALUATION,)).all()
+        rows = conn.exec_driver_sql(
+            "select participant_id, submitted_at from submissions where form_id = ?", (EVALUATION,)
+        ).all()
     assert rows == [(None, None)] * K
     reopened.close()
     store.close()

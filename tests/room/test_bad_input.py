@@ -70,6 +70,7 @@ def assert_dutch_refusal(reply: Reply, status: int | None = None, key: str | Non
 
 # ------------------------------------------------------------------ bodies
 
+
 @pytest.mark.parametrize("endpoint", WRITES)
 def test_a_30000_deep_body_gets_a_dutch_400_and_stores_nothing(room_server, training, phone, endpoint):
     before = dump(room_server)
@@ -79,8 +80,9 @@ def test_a_30000_deep_body_gets_a_dutch_400_and_stores_nothing(room_server, trai
 
 
 @pytest.mark.parametrize("endpoint, meeting", [("draft", 1), ("submit", 1), ("submit", 2)])
-def test_a_lone_surrogate_in_an_answer_is_refused_in_dutch_and_nothing_is_stored(room_server, training, phone,
-                                                                                 endpoint, meeting):
+def test_a_lone_surrogate_in_an_answer_is_refused_in_dutch_and_nothing_is_stored(
+    room_server, training, phone, endpoint, meeting
+):
     before = dump(room_server)
     for text in ("Goed \ud800", "\udfff", "een\x00nul", "escape \x1b[31m"):
         body = {"code": training.join_code, "meeting": meeting, "form": "reflectie", "values": {"hoe-was-het": text}}
@@ -93,15 +95,17 @@ def test_a_windows_line_end_in_an_answer_is_stored_as_one_line_break(room_server
     reply = phone.post("submit", body)
     assert reply.status == 200 and reply.json()["status"] == "submitted", reply.text
     assert phone.get("form", code=training.join_code, meeting=1, form="reflectie").json()["values"] == {
-        "hoe-was-het": "een\ntwee"}
+        "hoe-was-het": "een\ntwee"
+    }
 
 
 def test_a_name_is_stored_without_invisible_characters_and_an_invisible_name_is_refused(room_server, training):
     phone = new_phone(room_server, source="127.0.0.10")
     reply = phone.post("register", {"code": training.join_code, "name": "\u202eSa\u200bnne\u2066 "})
     assert reply.status == 200 and reply.json() == {"name": "Sanne"}
-    reply = new_phone(room_server, source="127.0.0.10").post("register", {"code": training.join_code,
-                                                                         "name": "\u200b\u202e\u2060"})
+    reply = new_phone(room_server, source="127.0.0.10").post(
+        "register", {"code": training.join_code, "name": "\u200b\u202e\u2060"}
+    )
     assert reply.status == 422 and reply.json() == {"error": "Vul een naam of schuilnaam in."}
 
 
@@ -115,17 +119,41 @@ def test_a_meeting_that_is_not_in_ascii_digits_is_refused(room_server, training,
 
 # ------------------------------------------------------------------ paths and methods
 
-@pytest.mark.parametrize("path", ["/rollenspel", "/rollenspel?f=ZZZZ", "/", "/pz/api/join", "/pz/api/state",
-                                  "/pz/static/form.js", "/voila/templates/x", "/voila/static/x", "/logout",
-                                  "/nergens"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rollenspel",
+        "/rollenspel?f=ZZZZ",
+        "/",
+        "/pz/api/join",
+        "/pz/api/state",
+        "/pz/static/form.js",
+        "/voila/templates/x",
+        "/voila/static/x",
+        "/logout",
+        "/nergens",
+    ],
+)
 @pytest.mark.parametrize("method", UNUSUAL_METHODS)
 def test_an_unusual_method_gets_a_dutch_4xx_never_a_500(room_server, path, method):
     reply = new_phone(room_server).request(method, path, b"" if method not in ("OPTIONS", "TRACE") else None)
     assert_dutch_refusal(reply)
 
 
-@pytest.mark.parametrize("path", ["/voila/templates/x", "/voila/templates/x/y", "/voila/static/", "/login",
-                                  "/api/kernels/x", "/pz/api/nergens", "/pz/static/../app.py", "/%ff"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/templates/x",
+        "/voila/templates/x/y",
+        "/voila/static/",
+        "/login",
+        "/api/kernels/x",
+        "/pz/api/nergens",
+        "/pz/static/../app.py",
+        "/%ff",
+    ],
+)
 def test_an_unknown_path_gets_a_dutch_404(room_server, path):
     assert_dutch_refusal(new_phone(room_server).request("GET", path), 404)
 
@@ -136,6 +164,7 @@ def test_logout_on_the_room_server_is_a_dutch_page_not_a_500(room_server):
 
 
 # ------------------------------------------------------------------ join codes expire
+
 
 def test_a_join_code_is_refused_two_weeks_after_the_last_meeting(room_server, room_store):
     over = room_store.add_training("Team De Berk", "mysupport", NOW, meeting_dates=(date(2025, 1, 6), date(2025, 2, 3)))
@@ -152,10 +181,12 @@ def test_a_join_code_is_refused_two_weeks_after_the_last_meeting(room_server, ro
 _surrogates = st.integers(0xD800, 0xDFFF).map(chr)
 _controls = st.sampled_from(["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x7f", "\x85", "\x9f", "\r", "\r\n"])
 _texts = st.text(max_size=12) | st.lists(st.text(max_size=4) | _surrogates | _controls, max_size=5).map("".join)
-_scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=10**30, max_value=10**400)
-            | st.floats() | _texts)
-_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_texts, inner, max_size=3),
-                       max_leaves=8)
+_scalars = (
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=10**30, max_value=10**400) | st.floats() | _texts
+)
+_values = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_texts, inner, max_size=3), max_leaves=8
+)
 
 
 _MISSING = object()
@@ -170,10 +201,18 @@ def _mostly(right, odd: st.SearchStrategy) -> st.SearchStrategy:
 def shaped_bodies(draw, code: str) -> bytes:
     """Bodies that look like a phone's: the right keys, mostly right values, some odd ones."""
     answers = st.dictionaries(st.sampled_from(["hoe-was-het", "meenemen", "simulant"]) | _texts, _values, max_size=3)
-    fields = {"code": _mostly(code, _values), "name": _mostly("Sanne", _values), "meeting": _mostly(1, _values),
-              "form": _mostly("reflectie", _values), "values": _mostly({"hoe-was-het": "Goed"}, answers | _values)}
-    body = {key: value for key, value in ((key, draw(strategy, label=key)) for key, strategy in fields.items())
-            if value is not _MISSING}
+    fields = {
+        "code": _mostly(code, _values),
+        "name": _mostly("Sanne", _values),
+        "meeting": _mostly(1, _values),
+        "form": _mostly("reflectie", _values),
+        "values": _mostly({"hoe-was-het": "Goed"}, answers | _values),
+    }
+    body = {
+        key: value
+        for key, value in ((key, draw(strategy, label=key)) for key, strategy in fields.items())
+        if value is not _MISSING
+    }
     return json.dumps(body, allow_nan=True).encode()
 
 
@@ -188,24 +227,39 @@ def raw_bodies() -> st.SearchStrategy[bytes]:
         st.binary(max_size=64),
         _values.map(lambda v: json.dumps(v, allow_nan=True).encode()),
         st.integers(1, 6000).map(lambda n: b'{"meeting": ' + b"9" * n + b"}"),
-        st.sampled_from([b'{"code": "\\ud800"}', b'{"a": NaN}', b'{"a": -Infinity}', b"\xef\xbb\xbf{}",
-                         b'{"code": "a\\u0000"}', b'{"a": 1e999}', b"{" * 3, b'{"a": "\xed\xa0\x80"}']),
+        st.sampled_from(
+            [
+                b'{"code": "\\ud800"}',
+                b'{"a": NaN}',
+                b'{"a": -Infinity}',
+                b"\xef\xbb\xbf{}",
+                b'{"code": "a\\u0000"}',
+                b'{"a": 1e999}',
+                b"{" * 3,
+                b'{"a": "\xed\xa0\x80"}',
+            ]
+        ),
     )
 
 
 def _query_value(right: str) -> st.SearchStrategy[str]:
     # Mostly right; else any bytes, percent-encoded: invalid UTF-8, NULs, encoded surrogates,
     # Arabic-Indic digits.
-    return _mostly(right, st.binary(max_size=12).map(quote_from_bytes)
-                   | st.sampled_from(["%D9%A1", "%ED%A0%80", "%00", "%C2%B9"]))
+    return _mostly(
+        right, st.binary(max_size=12).map(quote_from_bytes) | st.sampled_from(["%D9%A1", "%ED%A0%80", "%00", "%C2%B9"])
+    )
 
 
-@settings(max_examples=200, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
-def test_no_generated_body_gets_a_5xx_or_a_traceback_and_a_refused_one_changes_nothing(room_server, training, phone,
-                                                                                        data):
+def test_no_generated_body_gets_a_5xx_or_a_traceback_and_a_refused_one_changes_nothing(
+    room_server, training, phone, data
+):
     endpoint = data.draw(st.sampled_from(WRITES + READS), label="endpoint")
     # A new loopback address per example: wrong codes must not get the phone slowed (429) before
     # its later bodies reach the store calls.

@@ -14,8 +14,14 @@ def set_cookies(headers: http.client.HTTPMessage) -> dict[str, str]:
 
 
 def same_site(header: str) -> str:
-    return next((part.split("=", 1)[1].strip().lower() for part in header.split(";")
-                 if part.strip().lower().startswith("samesite=")), "")
+    return next(
+        (
+            part.split("=", 1)[1].strip().lower()
+            for part in header.split(";")
+            if part.strip().lower().startswith("samesite=")
+        ),
+        "",
+    )
 
 
 def test_the_room_pages_xsrf_cookie_is_same_site_lax(room_server):

@@ -92,8 +92,12 @@ async def read_body(reader: asyncio.StreamReader, head: Head) -> bytes:
 
 
 def request_bytes(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
-             *(f"{k}: {v}" for k, v in headers.items())]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
@@ -182,7 +186,8 @@ async def flood_stream(server: RoomServer, code: str, number: int, held: list) -
     """One stream of the flood: its HTTP status, "closed" (no answer) or "hang" (none in time)."""
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(server.host, server.port, local_addr=("127.0.0.1", 0)), ANSWER_SECONDS)
+            asyncio.open_connection(server.host, server.port, local_addr=("127.0.0.1", 0)), ANSWER_SECONDS
+        )
     except (TimeoutError, OSError):
         return "refused"
     # Some streams pretend to be one device (its cookie), the rest a new device each.
@@ -295,7 +300,8 @@ async def idle_connection(server: RoomServer, source: str, held: list) -> str:
     """A connection that never sends a request: "held" while the server keeps it, else its answer."""
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(server.host, server.port, local_addr=(source, 0)), ANSWER_SECONDS)
+            asyncio.open_connection(server.host, server.port, local_addr=(source, 0)), ANSWER_SECONDS
+        )
     except (TimeoutError, OSError):
         return "refused"
     try:

@@ -62,8 +62,12 @@ def test_a_write_without_the_xsrf_token_is_refused(room_server, training, endpoi
 def test_a_write_with_a_wrong_xsrf_token_is_refused(room_server, training, endpoint):
     phone = new_phone(room_server)
     phone.open_page()
-    reply = phone.request("POST", f"/pz/api/{endpoint}", json.dumps(body_for(endpoint, training.join_code)).encode(),
-                          {"X-PZ-Device": phone.device, "Cookie": f"_xsrf={phone.xsrf}", "X-XSRFToken": "2|0|0|0"})
+    reply = phone.request(
+        "POST",
+        f"/pz/api/{endpoint}",
+        json.dumps(body_for(endpoint, training.join_code)).encode(),
+        {"X-PZ-Device": phone.device, "Cookie": f"_xsrf={phone.xsrf}", "X-XSRFToken": "2|0|0|0"},
+    )
     assert reply.status == 403 and reply.json() == {"error": t("room.error.xsrf")}
 
 
@@ -76,7 +80,7 @@ def test_a_wrong_join_code_is_refused(room_server, training, endpoint):
 @pytest.mark.parametrize("endpoint", WRITES)
 def test_malformed_json_is_refused(room_server, training, endpoint):
     phone = new_phone(room_server)
-    for raw in (b"{\"code\": ", b"[1, 2]", b"\xff\xfe", b""):
+    for raw in (b'{"code": ', b"[1, 2]", b"\xff\xfe", b""):
         reply = phone.post(endpoint, raw=raw)
         assert reply.status == 400 and reply.json() == {"error": t("room.error.bad_request")}, raw
 
@@ -159,7 +163,7 @@ def test_a_draft_sent_as_a_beacon_when_the_page_closes_is_kept(room_server, room
         assert beacon(phone, refused).status == 403
     assert beacon(phone, fields, cookie=False).status == 403  # the token must match the page's cookie
     assert beacon(phone, {**fields, "device": "x"}).status == 400
-    assert beacon(phone, {**fields, "body": "{\"code\": "}).status == 400
+    assert beacon(phone, {**fields, "body": '{"code": '}).status == 400
     assert phone.get("form", code=training.join_code, meeting=4, form="reflectie").json()["status"] == "new"
     reply = beacon(phone, fields)
     assert reply.status == 200 and reply.json()["ok"] is True
@@ -245,8 +249,14 @@ def test_a_form_opened_elsewhere_reaches_the_event_stream_within_three_seconds(r
             if any(i["id"] == "evaluatie-mysupport" and i["meeting"] == 1 for i in data["items"]):
                 break
         assert data["version"] > first["version"]
-        assert {"kind": "form", "meeting": 1, "id": "evaluatie-mysupport",
-                "title": "Evaluatie van de training mySupport", "anonymous": True, "revealed": []} in data["items"]
+        assert {
+            "kind": "form",
+            "meeting": 1,
+            "id": "evaluatie-mysupport",
+            "title": "Evaluatie van de training mySupport",
+            "anonymous": True,
+            "revealed": [],
+        } in data["items"]
     finally:
         conn.close()
 
@@ -254,9 +264,21 @@ def test_a_form_opened_elsewhere_reaches_the_event_stream_within_three_seconds(r
 # ------------------------------------------------------------------ nothing of the trainer here
 
 
-@pytest.mark.parametrize("path", ["/voila/render/trainer.ipynb", "/voila/render/results.ipynb",
-                                  "/voila/render/case.ipynb", "/pz/dia/", "/pz/dia/index.html", "/pz/zaal/",
-                                  "/voila/tree", "/tree", "/api/contents", "/pz/api/nothing"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/render/trainer.ipynb",
+        "/voila/render/results.ipynb",
+        "/voila/render/case.ipynb",
+        "/pz/dia/",
+        "/pz/dia/index.html",
+        "/pz/zaal/",
+        "/voila/tree",
+        "/tree",
+        "/api/contents",
+        "/pz/api/nothing",
+    ],
+)
 def test_the_trainers_pages_do_not_exist_on_the_room_server(room_server, path):
     reply = new_phone(room_server).request("GET", path)
     assert reply.status == 404

@@ -45,8 +45,12 @@ def request(server, path: str, host: str, method: str = "GET", headers: dict | N
         conn.close()
 
 
-WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+WEBSOCKET = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
 
 
 def routes(server) -> list[tuple[str, str, dict]]:
@@ -55,17 +59,36 @@ def routes(server) -> list[tuple[str, str, dict]]:
     assert status == 200, page[-2000:]
     assets = sorted(set(re.findall(r'(?:src|href)="(/voila/[^"?#]+)', page)))
     assert any(p.startswith("/voila/static/") for p in assets) and any(
-        p.startswith("/voila/templates/") for p in assets), assets
+        p.startswith("/voila/templates/") for p in assets
+    ), assets
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page) or re.search(r"kernel_id=([0-9a-f-]{36})", page)
     kernel_id = kernel.group(1) if kernel else UUID
     pages = [f"/voila/render/{name}.ipynb" for name in ("trainer", "facilitator", "results", "kartrekker")]
-    return ([("GET", p, {}) for p in ["/", "/voila/tree", *pages, "/pz/zaal/", "/pz/zaal/?training=1",
-                                       "/pz/dia/index.html", "/pz/dia/ontbreekt.html", "/login", "/logout",
-                                       "/voila/api/themes/light/index.css", f"/api/kernels/{kernel_id}",
-                                       "/api/status", "/nergens", *assets]]
-            + [("GET", f"/api/kernels/{kernel_id}/channels", WEBSOCKET),
-               ("POST", f"/voila/api/shutdown/{kernel_id}", {}), ("DELETE", f"/api/kernels/{kernel_id}", {}),
-               ("POST", "/login", {}), ("PUT", "/pz/zaal/", {})])
+    return [
+        ("GET", p, {})
+        for p in [
+            "/",
+            "/voila/tree",
+            *pages,
+            "/pz/zaal/",
+            "/pz/zaal/?training=1",
+            "/pz/dia/index.html",
+            "/pz/dia/ontbreekt.html",
+            "/login",
+            "/logout",
+            "/voila/api/themes/light/index.css",
+            f"/api/kernels/{kernel_id}",
+            "/api/status",
+            "/nergens",
+            *assets,
+        ]
+    ] + [
+        ("GET", f"/api/kernels/{kernel_id}/channels", WEBSOCKET),
+        ("POST", f"/voila/api/shutdown/{kernel_id}", {}),
+        ("DELETE", f"/api/kernels/{kernel_id}", {}),
+        ("POST", "/login", {}),
+        ("PUT", "/pz/zaal/", {}),
+    ]
 
 
 def test_a_foreign_host_name_gets_a_dutch_403_on_every_route_and_the_computers_own_names_do_not(trainer):
@@ -74,7 +97,12 @@ def test_a_foreign_host_name_gets_a_dutch_403_on_every_route_and_the_computers_o
         for host in FOREIGN:
             status, body = request(server, path, host, method, headers)
             assert status == 403 and training.join_code not in body and "dia-inhoud" not in body, (
-                method, path, host, status, body[:300])
+                method,
+                path,
+                host,
+                status,
+                body[:300],
+            )
             assert body == t("server.foreign_host")
     # ... while this computer's own names still reach it.
     for host in ("localhost:PORT", "127.0.0.1:PORT", "[::1]:PORT", "LOCALHOST", "localhost.", "127.0.0.1"):

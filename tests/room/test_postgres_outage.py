@@ -80,9 +80,17 @@ def test_a_room_server_started_on_its_own_with_an_unreachable_database_says_so_a
 
     env = isolated_env(tmp_path)
     env["PZTRAINING_DB"] = "postgresql+psycopg://pz:Geheim-42@127.0.0.1:1/pz"
-    done = subprocess.run(room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", free_port()),
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        room_command(notebooks_dir() / "facilitator.ipynb", "127.0.0.1", free_port()),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
-    assert ("Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
-            "Draait de databaseserver en klopt het adres?") in done.stderr
+    assert (
+        "Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
+        "Draait de databaseserver en klopt het adres?"
+    ) in done.stderr
     assert "Traceback" not in done.stderr and "Geheim-42" not in done.stderr + done.stdout

@@ -41,8 +41,10 @@ def counting(store: Store, reads: Counter, name: str, pause: float = 0.0) -> Non
 
 async def open_stream(port: int, code: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET /pz/api/events?{urlencode({'code': code})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                 "Accept: text/event-stream\r\n\r\n".encode())
+    writer.write(
+        f"GET /pz/api/events?{urlencode({'code': code})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Accept: text/event-stream\r\n\r\n".encode()
+    )
     await writer.drain()
     return reader, writer
 
@@ -53,7 +55,7 @@ async def next_items(reader: asyncio.StreamReader) -> dict:
         line = await reader.readline()
         assert line, "the stream closed"
         if line.startswith(b"data: "):
-            return json.loads(line[len(b"data: "):])
+            return json.loads(line[len(b"data: ") :])
 
 
 def test_streams_connecting_together_share_one_read_and_a_busy_pool_never_holds_back_the_change(tmp_path):
@@ -83,8 +85,7 @@ def test_streams_connecting_together_share_one_read_and_a_busy_pool_never_holds_
             busy = [asyncio.ensure_future(room.run(release.wait, 60)) for _ in range(room.pool._max_workers)]
             try:
                 await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC))
-                changed = await asyncio.wait_for(
-                    asyncio.gather(*(next_items(reader) for reader, _ in streams)), 30)
+                changed = await asyncio.wait_for(asyncio.gather(*(next_items(reader) for reader, _ in streams)), 30)
             finally:
                 release.set()
                 await asyncio.gather(*busy)

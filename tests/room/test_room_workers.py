@@ -22,8 +22,10 @@ def workers_listening(parent: int, port: int, seconds: float = 120) -> list[psut
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         workers = psutil.Process(parent).children()
-        if len(workers) == 2 and all(any(c.status == psutil.CONN_LISTEN and c.laddr.port == port
-                                         for c in w.net_connections("tcp")) for w in workers):
+        if len(workers) == 2 and all(
+            any(c.status == psutil.CONN_LISTEN and c.laddr.port == port for c in w.net_connections("tcp"))
+            for w in workers
+        ):
             return workers
         time.sleep(0.3)
     raise AssertionError("the two workers did not listen")
@@ -47,8 +49,12 @@ def next_items(stream: http.client.HTTPResponse) -> str:
 
 def serving(workers: list[psutil.Process], port: int, source: str) -> set[int]:
     """The workers holding a connection from ``source`` to ``port``."""
-    return {w.pid for w in workers for c in w.net_connections("tcp")
-            if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port and c.raddr and c.raddr.ip == source}
+    return {
+        w.pid
+        for w in workers
+        for c in w.net_connections("tcp")
+        if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port and c.raddr and c.raddr.ip == source
+    }
 
 
 def test_a_form_opened_reaches_phones_on_both_workers(tmp_path):
@@ -58,8 +64,9 @@ def test_a_form_opened_reaches_phones_on_both_workers(tmp_path):
     with running_room_server(tmp_path, db_url, {"PZTRAINING_ROOM_WORKERS": "2"}) as server:
         workers = workers_listening(server.process.pid, server.port)
         # Two streams per address: both land on the worker of that address.
-        streams = {source: [open_stream(server.port, source, training.join_code) for _ in range(2)]
-                   for source in SOURCES}
+        streams = {
+            source: [open_stream(server.port, source, training.join_code) for _ in range(2)] for source in SOURCES
+        }
         for source_streams in streams.values():
             for stream in source_streams:
                 assert '"items":[]' in next_items(stream)

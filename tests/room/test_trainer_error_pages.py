@@ -12,8 +12,17 @@ from pztraining.core.texts import t
 from .test_trainer_server import HOST, trainer  # noqa: F401 - the module's server (with a token)
 
 METHODS = ["GET", "POST", "PATCH", "PROPFIND", "OPTIONS", "TRACE", "DELETE", "PUT"]
-PATHS = ["/nergens", "/voila/templates/x", "/voila/static/x", "/voila/render/bestaat-niet.ipynb",
-         "/voila/tree/x", "/api/kernels/x", "/pz/zaal/", "/pz/dia/ontbreekt.html", "/logout"]
+PATHS = [
+    "/nergens",
+    "/voila/templates/x",
+    "/voila/static/x",
+    "/voila/render/bestaat-niet.ipynb",
+    "/voila/tree/x",
+    "/api/kernels/x",
+    "/pz/zaal/",
+    "/pz/dia/ontbreekt.html",
+    "/logout",
+]
 
 
 def request(server, method: str, path: str, token: bool = True) -> tuple[int, str]:

@@ -35,9 +35,19 @@ def server(tmp_path_factory):
     args = [a for a in spawner_args() if not a.startswith("--AppKernelManager.max_kernels=")]
     assert "--ServerApp.kernel_manager_class=pztraining.serving.hub_server.AppKernelManager" in args
     env = dict(isolated_env(tmp), PZTRAINING_DB=f"sqlite:///{tmp / 'pz.db'}", PZTRAINING_DATA=str(tmp / "data"))
-    command = [sys.executable, "-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
-               f"--ServerApp.root_dir={notebooks_dir()}", *args, "--AppKernelManager.max_kernels=1"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={notebooks_dir()}",
+        *args,
+        "--AppKernelManager.max_kernels=1",
+    ]
     if os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "log", "wb"))  # noqa: SIM115
@@ -58,8 +68,12 @@ def server(tmp_path_factory):
 def call(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        conn.request(method, path, body=None if body is None else json.dumps(body),
-                     headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
+        conn.request(
+            method,
+            path,
+            body=None if body is None else json.dumps(body),
+            headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
+        )
         reply = conn.getresponse()
         return reply.status, reply.read().decode("utf-8", "replace")
     finally:
@@ -75,8 +89,12 @@ def kernels(port: int) -> list[str]:
 def test_the_kernel_and_sessions_apis_start_no_kernel(server):
     assert call(server, "POST", "/api/kernels", {"name": "python3"})[0] == 403
     assert call(server, "POST", "/api/kernels", {"name": "python3", "path": "voila/render/trainer.ipynb"})[0] == 403
-    status, _ = call(server, "POST", "/api/sessions",
-                     {"path": "trainer.ipynb", "type": "notebook", "name": "x", "kernel": {"name": "python3"}})
+    status, _ = call(
+        server,
+        "POST",
+        "/api/sessions",
+        {"path": "trainer.ipynb", "type": "notebook", "name": "x", "kernel": {"name": "python3"}},
+    )
     assert status == 403
     assert kernels(server) == []
 

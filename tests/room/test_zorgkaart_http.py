@@ -44,18 +44,21 @@ def _first_event(phone, training) -> bytes:
 def _every_answer(server, phone, training) -> list[bytes]:
     """The raw bodies a phone gets: the page, its scripts, state, both forms and the event stream."""
     code = training.join_code
-    bodies = [phone.open_page(f"/?code={code}").body,
-              phone.request("GET", "/pz/static/participant.js").body,
-              phone.request("GET", "/pz/static/form.js").body,
-              phone.get("state", code=code).body,
-              phone.get("form", code=code, meeting=1, form=QUIZ).body,
-              phone.get("form", code=code, meeting=1, form=TREE_FORM).body,
-              _first_event(phone, training)]
+    bodies = [
+        phone.open_page(f"/?code={code}").body,
+        phone.request("GET", "/pz/static/participant.js").body,
+        phone.request("GET", "/pz/static/form.js").body,
+        phone.get("state", code=code).body,
+        phone.get("form", code=code, meeting=1, form=QUIZ).body,
+        phone.get("form", code=code, meeting=1, form=TREE_FORM).body,
+        _first_event(phone, training),
+    ]
     return bodies
 
 
-def test_no_answer_carries_the_right_answer_before_the_reveal_and_the_form_does_after(room_server, room_store,
-                                                                                     training):
+def test_no_answer_carries_the_right_answer_before_the_reveal_and_the_form_does_after(
+    room_server, room_store, training
+):
     phone = new_phone(room_server)
     assert phone.post("register", {"code": training.join_code, "name": "Huisarts Jansen"}).status == 200
     form = load_form(QUIZ)

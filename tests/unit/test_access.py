@@ -93,18 +93,23 @@ def test_users_are_added_updated_listed_and_removed(any_store):
     store.add_user(" Anna ", "kartrekker", "Zorggroep Zuid")  # added again (as JupyterHub spells it): updated
     store.add_user("piet", "coordinator")
     assert [(a.name, a.role, a.organisation) for a in store.list_users()] == [
-        ("piet", "coordinator", ""), ("anna", "kartrekker", "Zorggroep Zuid")]
+        ("piet", "coordinator", ""),
+        ("anna", "kartrekker", "Zorggroep Zuid"),
+    ]
     store.remove_user("anna")
     with pytest.raises(MissingEntry, match=r"Gebruiker 'anna' heeft geen rol\."):
         store.find_user("anna")
 
 
-@pytest.mark.parametrize("name, role, organisation, message", [
-    ("", "trainer", "Noord", "Geef een inlognaam."),
-    ("anna", "baas", "Noord", "Onbekende rol 'baas'. Kies uit: trainer, kartrekker, coordinator."),
-    ("anna", "trainer", " ", "Een trainer hoort bij een organisatie: geef die met --org."),
-    ("piet", "coordinator", "Noord", "Een netwerkcoördinator kijkt over alle organisaties heen"),
-])
+@pytest.mark.parametrize(
+    "name, role, organisation, message",
+    [
+        ("", "trainer", "Noord", "Geef een inlognaam."),
+        ("anna", "baas", "Noord", "Onbekende rol 'baas'. Kies uit: trainer, kartrekker, coordinator."),
+        ("anna", "trainer", " ", "Een trainer hoort bij een organisatie: geef die met --org."),
+        ("piet", "coordinator", "Noord", "Een netwerkcoördinator kijkt over alle organisaties heen"),
+    ],
+)
 def test_a_user_with_a_missing_or_wrong_part_is_refused_in_dutch(store, name, role, organisation, message):
     with pytest.raises(InputRefused, match=message):
         access.add_user(store, name, role, organisation)

@@ -28,8 +28,15 @@ def reflect_then_evaluate(store):
     for minute, (name, relevance) in enumerate(RELEVANCE.items()):
         person = store.add_participant(training.id, name, f"device-{name}", NOW)
         at = NOW + timedelta(minutes=minute)
-        store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": f"Spannend ({name})"},
-                     at, participant_id=person.id)
+        store.submit(
+            training.id,
+            1,
+            "reflectie",
+            f"p:{person.id}",
+            {"hoe-was-het": f"Spannend ({name})"},
+            at,
+            participant_id=person.id,
+        )
         store.submit(training.id, 1, EVALUATION, f"a:{name}", {"relevantie": relevance}, at, participant_id=person.id)
     return training
 
@@ -83,8 +90,9 @@ def test_an_anonymous_draft_stays_on_the_phone_and_a_named_one_is_kept_with_its_
     training = any_store.add_training("Team", "mysupport", NOW)
     any_store.open_form(training.id, 1, "reflectie", False, NOW)
     any_store.open_form(training.id, 1, EVALUATION, True, NOW)
-    assert any_store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"},
-                                     NOW)
+    assert any_store.save_open_draft(
+        training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"}, NOW
+    )
     assert not any_store.save_open_draft(training.id, 1, EVALUATION, lambda anonymous: "a:xyz", {"relevantie": 5}, NOW)
     with any_store.engine.connect() as conn:
         times = dict(conn.execute(text("select form_id, updated_at from drafts")).all())
@@ -132,10 +140,11 @@ def test_a_schema_4_database_is_migrated_to_random_numbers_and_timeless_anonymou
             db.execute("update submissions set id = ? where id = ?", (-number, old_id))
         db.execute("update answers set submission_id = -submission_id")
         db.execute("update submissions set id = -id")
-        db.execute("insert into drafts values (?, 1, ?, 'a:late', '{\"relevantie\": 3}', '2026-11-23 15:05:00')",
-                   (training.id, EVALUATION))
-        db.execute("insert into drafts values (?, 1, 'reflectie', 'p:1', '{}', '2026-11-23 15:05:00')",
-                   (training.id,))
+        db.execute(
+            "insert into drafts values (?, 1, ?, 'a:late', '{\"relevantie\": 3}', '2026-11-23 15:05:00')",
+            (training.id, EVALUATION),
+        )
+        db.execute("insert into drafts values (?, 1, 'reflectie', 'p:1', '{}', '2026-11-23 15:05:00')", (training.id,))
         db.execute("update pz_schema set version = 4")
     assert ids and SCHEMA_VERSION >= 6
     store = Store(f"sqlite:///{path}")

@@ -52,8 +52,10 @@ def test_the_same_phone_has_another_stored_hash_in_every_training(any_store):
 def test_anonymous_answers_wait_until_a_batch_is_full_and_are_then_written_in_one_transaction(any_store):
     training, people = room(any_store)
     mixer = Mixer(any_store, batch_size=3)
-    outcomes = [part.submit(any_store, training, person, phone, 1, EVALUATION, evaluation(n), NOW, mixer)
-                for n, (person, phone) in enumerate(zip(people[:2], PHONES))]
+    outcomes = [
+        part.submit(any_store, training, person, phone, 1, EVALUATION, evaluation(n), NOW, mixer)
+        for n, (person, phone) in enumerate(zip(people[:2], PHONES))
+    ]
     assert [o.status for o in outcomes] == ["pending", "pending"] and all(o.receipt for o in outcomes)
     assert stored_texts(any_store) == [] and any_store.response_counts(training.id, 1) == {}
     third = part.submit(any_store, training, people[2], PHONES[2], 1, EVALUATION, evaluation(2), NOW, mixer)
@@ -95,14 +97,21 @@ def test_an_answer_received_before_a_restart_is_taken_after_the_close_with_its_r
     # The server is killed (the pool is gone) and the trainer closes the form meanwhile.
     any_store.close_form(training.id, 1, EVALUATION, NOW)
     after = Mixer(any_store, batch_size=5, quiet_seconds=0)
-    late = part.submit(any_store, training, people[0], PHONES[0], 1, EVALUATION, evaluation(0), NOW, after,
-                       kept.receipt)
+    late = part.submit(
+        any_store, training, people[0], PHONES[0], 1, EVALUATION, evaluation(0), NOW, after, kept.receipt
+    )
     assert late.status == "pending"
     # Without a receipt, or with one for other answers, a closed form takes nothing.
-    assert part.submit(any_store, training, people[1], PHONES[1], 1, EVALUATION, evaluation(1), NOW, after,
-                       "").status == "closed"
-    assert part.submit(any_store, training, people[0], PHONES[0], 1, EVALUATION, evaluation(3), NOW, after,
-                       kept.receipt).status == "closed"
+    assert (
+        part.submit(any_store, training, people[1], PHONES[1], 1, EVALUATION, evaluation(1), NOW, after, "").status
+        == "closed"
+    )
+    assert (
+        part.submit(
+            any_store, training, people[0], PHONES[0], 1, EVALUATION, evaluation(3), NOW, after, kept.receipt
+        ).status
+        == "closed"
+    )
     after.tick(lambda form: any_store.form_session(*form).is_open, 1.0)
     assert stored_texts(any_store) == ['"antwoord 0"']
 
@@ -120,8 +129,12 @@ def test_a_schema_12_database_gets_a_salt_per_training_and_its_phones_are_still_
     assert SCHEMA_VERSION >= 13
     store = Store(f"sqlite:///{path}")
     with store.engine.connect() as conn:
-        salt, stored = conn.execute(text("select device_salt, device_hash from trainings join participants "
-                                         "on participants.training_id = trainings.id")).one()
+        salt, stored = conn.execute(
+            text(
+                "select device_salt, device_hash from trainings join participants "
+                "on participants.training_id = trainings.id"
+            )
+        ).one()
     assert salt and stored == salted_device_hash(salt, part.device_hash(PHONES[0]))
     assert part.me(store, training, PHONES[0]) == sanne
     # The old hash is left neither in the file nor in the write-ahead log (emptied after the migration).
@@ -143,8 +156,7 @@ def test_phones_resending_what_waits_do_not_hold_a_closed_forms_answers_back(sto
     assert stored_texts(store) == ['"antwoord 1"']
 
 
-def test_on_postgresql_a_batch_is_marked_committed_at_once_not_when_each_phone_reads_its_answer(
-        postgres_cluster):
+def test_on_postgresql_a_batch_is_marked_committed_at_once_not_when_each_phone_reads_its_answer(postgres_cluster):
     # PostgreSQL sets a row's "committed" hint bit at its first read, and with checksums on
     # that may put a page image in its WAL at that moment: the first read must be the batch's.
     store = Store(postgres_cluster.new_database())
@@ -155,9 +167,16 @@ def test_on_postgresql_a_batch_is_marked_committed_at_once_not_when_each_phone_r
     with store.engine.connect() as conn:
         conn.execute(text("create extension if not exists pageinspect"))
         for table in ("submissions", "answers"):
-            masks = conn.execute(text(
-                f"select t_infomask from heap_page_items(get_raw_page('{table}', 0)) where t_infomask is not null"
-            )).scalars().all()
+            masks = (
+                conn.execute(
+                    text(
+                        f"select t_infomask from heap_page_items(get_raw_page('{table}', 0))"
+                        " where t_infomask is not null"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             heap_xmin_committed = 0x0100
             assert masks and all(mask & heap_xmin_committed for mask in masks), (table, masks)
     store.close()

@@ -46,6 +46,8 @@ def test_each_phone_writes_at_sorted_moments_within_the_minute():
 def test_events_are_found_across_chunks_and_the_retry_block_and_heartbeats_are_skipped():
     parser = SseParser()
     assert parser.feed(b"retry: 3000\n\n") == []
-    assert parser.feed(b"event: items\ndata: {\"items\": [],") == []
-    assert parser.feed(b" \"version\": 2}\n\n: \n\nevent: items\r\ndata: {}\r\n\r\n") == [
-        ("items", '{"items": [], "version": 2}'), ("items", "{}")]
+    assert parser.feed(b'event: items\ndata: {"items": [],') == []
+    assert parser.feed(b' "version": 2}\n\n: \n\nevent: items\r\ndata: {}\r\n\r\n') == [
+        ("items", '{"items": [], "version": 2}'),
+        ("items", "{}"),
+    ]

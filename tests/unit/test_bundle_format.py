@@ -19,35 +19,86 @@ def _rows(anonymous: list[dict] | None = None) -> dict:
     return {
         "training_uid": "0123456789abcdef0123456789abcdef",
         "organisation": "Zorggroep Noord",
-        "training": {"name": "Team Noord", "program_id": "mysupport", "created_at": NOON,
-                     "meeting_dates": [date(2026, 11, 23), None]},
+        "training": {
+            "name": "Team Noord",
+            "program_id": "mysupport",
+            "created_at": NOON,
+            "meeting_dates": [date(2026, 11, 23), None],
+        },
         "meetings": [{"meeting": 1, "state": {"current": 2}, "updated_at": NOON, "version": 3}],
         "checklist": [{"item_id": "zalen", "ticked_at": NOON}],
-        "participants": [{"ref": 2, "name": "Joost", "joined_at": NOON},
-                         {"ref": 1, "name": "Sanne", "joined_at": NOON}],
-        "forms": [{"meeting": 1, "form_id": "reflectie", "anonymous": False, "opened_at": NOON, "closed_at": None,
-                   "spec": {"items": ["a"]}},
-                  {"meeting": 1, "form_id": "evaluatie", "anonymous": True, "opened_at": NOON, "closed_at": NOON,
-                   "spec": None}],
-        "answers": [{"meeting": 1, "form_id": "reflectie", "participant": 1, "paper": False, "submitted_at": NOON,
-                     "answers": {"a": "goed"}}],
-        "anonymous_answers": anonymous if anonymous is not None else [
+        "participants": [
+            {"ref": 2, "name": "Joost", "joined_at": NOON},
+            {"ref": 1, "name": "Sanne", "joined_at": NOON},
+        ],
+        "forms": [
+            {
+                "meeting": 1,
+                "form_id": "reflectie",
+                "anonymous": False,
+                "opened_at": NOON,
+                "closed_at": None,
+                "spec": {"items": ["a"]},
+            },
+            {
+                "meeting": 1,
+                "form_id": "evaluatie",
+                "anonymous": True,
+                "opened_at": NOON,
+                "closed_at": NOON,
+                "spec": None,
+            },
+        ],
+        "answers": [
+            {
+                "meeting": 1,
+                "form_id": "reflectie",
+                "participant": 1,
+                "paper": False,
+                "submitted_at": NOON,
+                "answers": {"a": "goed"},
+            }
+        ],
+        "anonymous_answers": anonymous
+        if anonymous is not None
+        else [
             {"meeting": 1, "form_id": "evaluatie", "paper": False, "answers": {"cijfer": 8}},
             {"meeting": 1, "form_id": "evaluatie", "paper": True, "answers": {"cijfer": 6}},
-            {"meeting": 1, "form_id": "evaluatie", "paper": False, "answers": {"cijfer": 9, "open": "Fijn"}}],
+            {"meeting": 1, "form_id": "evaluatie", "paper": False, "answers": {"cijfer": 9, "open": "Fijn"}},
+        ],
         "quiz_reveals": [],
-        "roleplay": [{"meeting": 1, "name": "G", "state": {}, "version": 2, "updated_at": NOON,
-                      "turns": [{"turn": 1, "member": "Sanne", "variant": "basis", "planned_seconds": 300,
-                                 "actual_seconds": 280, "paused_seconds": 0, "started_at": NOON, "ended_at": NOON}]}],
+        "roleplay": [
+            {
+                "meeting": 1,
+                "name": "G",
+                "state": {},
+                "version": 2,
+                "updated_at": NOON,
+                "turns": [
+                    {
+                        "turn": 1,
+                        "member": "Sanne",
+                        "variant": "basis",
+                        "planned_seconds": 300,
+                        "actual_seconds": 280,
+                        "paused_seconds": 0,
+                        "started_at": NOON,
+                        "ended_at": NOON,
+                    }
+                ],
+            }
+        ],
         "case_shares": [],
-        "case_actions": [{"meeting": 1, "text": "Bel de huisarts", "who": "Sanne", "due": None, "done": False,
-                          "created_at": NOON}],
+        "case_actions": [
+            {"meeting": 1, "text": "Bel de huisarts", "who": "Sanne", "due": None, "done": False, "created_at": NOON}
+        ],
     }
 
 
 def _seal(rows: dict | None = None) -> str:
-    text, _digest = bundle.seal(rows or _rows(), organisation="Zorggroep Noord", exported_at=NOON,
-                                version="0.1.0", schema_version=15)
+    text, _digest = bundle.seal(
+        rows or _rows(), organisation="Zorggroep Noord", exported_at=NOON, version="0.1.0", schema_version=15
+    )
     return text
 
 
@@ -67,8 +118,9 @@ def test_a_sealed_bundle_reads_back_as_it_was_written():
 
 
 def test_two_exports_of_the_same_data_differ_only_in_the_file_checksum():
-    later, _digest = bundle.seal(_rows(), organisation="Zorggroep Noord", exported_at=NOON.replace(hour=13),
-                                 version="0.2.0", schema_version=16)
+    later, _digest = bundle.seal(
+        _rows(), organisation="Zorggroep Noord", exported_at=NOON.replace(hour=13), version="0.2.0", schema_version=16
+    )
     first, second = (bundle.read(text.encode(), "b.json") for text in (_seal(), later))
     assert first.checksum != second.checksum and first.data_checksum == second.data_checksum
     changed = _rows()
@@ -81,8 +133,10 @@ def test_a_changed_answer_is_refused_as_tampered():
     document["content"]["answers"][0]["answers"]["a"] = "slecht"
     with pytest.raises(DamagedBundle) as refused:
         bundle.read(json.dumps(document).encode(), "b.json")
-    assert str(refused.value) == ("b.json is beschadigd of aangepast: de inhoud klopt niet meer met de controlesom. "
-                                  "Er is niets geïmporteerd; maak op de laptop een nieuwe bundel.")
+    assert str(refused.value) == (
+        "b.json is beschadigd of aangepast: de inhoud klopt niet meer met de controlesom. "
+        "Er is niets geïmporteerd; maak op de laptop een nieuwe bundel."
+    )
 
 
 @pytest.mark.parametrize("change", ["organisation", "checksum", "one byte"])
@@ -100,8 +154,13 @@ def test_any_change_breaks_the_checksum(change):
 
 
 def test_what_is_not_a_bundle_is_said_so():
-    for data in (b"", b"\xff\xfe", b"[1, 2]", b'{"format": "iets", "version": 1, "content": {}}',
-                 b'{"format": "pztraining-bundle", "version": "1", "content": {}}'):
+    for data in (
+        b"",
+        b"\xff\xfe",
+        b"[1, 2]",
+        b'{"format": "iets", "version": 1, "content": {}}',
+        b'{"format": "pztraining-bundle", "version": "1", "content": {}}',
+    ):
         with pytest.raises(DamagedBundle) as refused:
             bundle.read(data, "x.json")
         assert str(refused.value) == "x.json is geen pztraining-bundel of is onleesbaar. Er is niets geïmporteerd."
@@ -129,9 +188,14 @@ def test_a_recomputed_checksum_does_not_let_a_linkable_anonymous_answer_in():
 
 def test_anonymous_answers_carry_only_what_was_answered_in_an_order_of_their_content():
     rows = _rows()
-    texts = {_seal({**rows, "anonymous_answers": order})
-             for order in (rows["anonymous_answers"], rows["anonymous_answers"][::-1],
-                           rows["anonymous_answers"][1:] + rows["anonymous_answers"][:1])}
+    texts = {
+        _seal({**rows, "anonymous_answers": order})
+        for order in (
+            rows["anonymous_answers"],
+            rows["anonymous_answers"][::-1],
+            rows["anonymous_answers"][1:] + rows["anonymous_answers"][:1],
+        )
+    }
     assert len(texts) == 1  # the order they came in (or were stored in) changes nothing in the file
     unnamed = json.loads(texts.pop())["content"]["anonymous_answers"]
     assert all(set(entry) == {"meeting", "form_id", "paper", "answers"} for entry in unnamed)
@@ -154,8 +218,12 @@ def test_a_bundle_goes_into_the_organisation_named_as_the_server_spells_it():
     assert bundle.import_organisation(found, " zorggroep NOORD ", known) == "Zorggroep Noord"
     with pytest.raises(ForeignBundle) as refused:
         bundle.import_organisation(found, "Zorggroep Zuid", known)
-    assert str(refused.value) == ("De bundel van 'Team Noord' hoort bij Zorggroep Noord, niet bij Zorggroep Zuid. "
-                                  "Er is niets geïmporteerd.")
-    with pytest.raises(ForeignBundle, match="De organisatie Zorggroep Noord is onbekend op deze server "
-                                            r"\(bekend: Zorggroep Zuid\)"):
+    assert str(refused.value) == (
+        "De bundel van 'Team Noord' hoort bij Zorggroep Noord, niet bij Zorggroep Zuid. Er is niets geïmporteerd."
+    )
+    with pytest.raises(
+        ForeignBundle,
+        match="De organisatie Zorggroep Noord is onbekend op deze server "
+        r"\(bekend: Zorggroep Zuid\)",
+    ):
         bundle.import_organisation(found, "Zorggroep Noord", {"Zorggroep Zuid"})

@@ -50,11 +50,35 @@ def test_hospice_ggz_says_it_is_meant_to_run_twice_a_year():
 
 
 def test_a_recurring_programme_whose_minutes_do_not_add_up_is_refused_in_dutch():
-    data = {"schema_version": 1, "kind": "program", "id": "reeks", "title": "Reeks", "source": "eigen",
-            "audience": "team", "summary": "reeks", "minutes": 100, "recurrence": {"every_weeks": 4, "count": 3},
-            "meetings": [{"number": 1, "title": "Overleg", "minutes": 30, "goal": "doel", "blocks": [
-                {"id": "a", "title": "A", "minutes": 30, "leads": ["voorzitter"], "goal": "g",
-                 "instructions": ["i"]}]}]}
+    data = {
+        "schema_version": 1,
+        "kind": "program",
+        "id": "reeks",
+        "title": "Reeks",
+        "source": "eigen",
+        "audience": "team",
+        "summary": "reeks",
+        "minutes": 100,
+        "recurrence": {"every_weeks": 4, "count": 3},
+        "meetings": [
+            {
+                "number": 1,
+                "title": "Overleg",
+                "minutes": 30,
+                "goal": "doel",
+                "blocks": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "minutes": 30,
+                        "leads": ["voorzitter"],
+                        "goal": "g",
+                        "instructions": ["i"],
+                    }
+                ],
+            }
+        ],
+    }
     with pytest.raises(ContentError) as error:
         validate_data(data, "reeks.yaml")
     assert "de bijeenkomsten duren samen 90 minuten, maar het programma is 100 minuten" in str(error.value)
@@ -63,15 +87,41 @@ def test_a_recurring_programme_whose_minutes_do_not_add_up_is_refused_in_dutch()
 
 
 def test_a_mistake_in_the_recurring_meeting_is_named_once_where_it_is_written():
-    data = {"schema_version": 1, "kind": "program", "id": "reeks", "title": "Reeks", "source": "eigen",
-            "audience": "team", "summary": "reeks", "minutes": 60, "recurrence": {"every_weeks": 4, "count": 2},
-            "meetings": [{"number": 1, "title": "Overleg", "minutes": 30, "goal": "doel", "blocks": [
-                {"id": "a", "title": "A", "minutes": 30, "min_minutes": 40, "leads": ["voorzitter"], "goal": "g",
-                 "instructions": ["i"]}]}]}
+    data = {
+        "schema_version": 1,
+        "kind": "program",
+        "id": "reeks",
+        "title": "Reeks",
+        "source": "eigen",
+        "audience": "team",
+        "summary": "reeks",
+        "minutes": 60,
+        "recurrence": {"every_weeks": 4, "count": 2},
+        "meetings": [
+            {
+                "number": 1,
+                "title": "Overleg",
+                "minutes": 30,
+                "goal": "doel",
+                "blocks": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "minutes": 30,
+                        "min_minutes": 40,
+                        "leads": ["voorzitter"],
+                        "goal": "g",
+                        "instructions": ["i"],
+                    }
+                ],
+            }
+        ],
+    }
     with pytest.raises(ContentError) as error:
         validate_data(data, "reeks.yaml")
     assert [(p.path, p.message) for p in error.value.problems] == [
-        ("meetings[0].blocks[0]", "min_minutes (40) is groter dan minutes (30)")]
+        ("meetings[0].blocks[0]", "min_minutes (40) is groter dan minutes (30)")
+    ]
 
 
 # ---------------------------------------------------------------- agreed actions in the store
@@ -84,7 +134,11 @@ def test_actions_are_stored_as_typed_and_marked_done(any_store, clock):
     action = store.add_case_action(training.id, 1, typed, "Fatima (wijkverpleging)", date(2026, 2, 1), clock())
     [stored] = store.list_case_actions(training.id)
     assert (stored.text, stored.who, stored.due, stored.done) == (
-        typed, "Fatima (wijkverpleging)", date(2026, 2, 1), False)
+        typed,
+        "Fatima (wijkverpleging)",
+        date(2026, 2, 1),
+        False,
+    )
     store.set_case_action_done(action.id, True)
     assert store.list_case_actions(training.id, meeting=1)[0].done
     assert store.list_case_actions(training.id, meeting=2) == []
@@ -134,8 +188,10 @@ def test_a_discussion_counts_as_held_when_started_or_when_actions_were_agreed(an
     store.add_case_action(training.id, 2, "Folder naar familie", "Els", None, clock())
     store.set_case_action_done(action.id, True)
     held = case_discussions_for(store, None, None)
-    assert held == [HeldDiscussion(training.id, "Hospice De Kaap", 1, DATES[0], 0, 0),
-                    HeldDiscussion(training.id, "Hospice De Kaap", 2, DATES[1], 2, 1)]
+    assert held == [
+        HeldDiscussion(training.id, "Hospice De Kaap", 1, DATES[0], 0, 0),
+        HeldDiscussion(training.id, "Hospice De Kaap", 2, DATES[1], 2, 1),
+    ]
 
 
 def test_a_stopped_run_does_not_count_and_a_past_date_counts_when_today_is_given(store, clock):
@@ -167,8 +223,13 @@ def test_counting_per_quarter_lists_every_quarter_with_its_discussions():
     def held(day):
         return HeldDiscussion(1, "X", 1, day, 0, 0)
 
-    discussions = [held(date(2026, 1, 15)), held(date(2026, 3, 31)), held(date(2026, 4, 1)),
-                   held(date(2026, 12, 31)), held(date(2027, 1, 1))]
+    discussions = [
+        held(date(2026, 1, 15)),
+        held(date(2026, 3, 31)),
+        held(date(2026, 4, 1)),
+        held(date(2026, 12, 31)),
+        held(date(2027, 1, 1)),
+    ]
     assert count_per_period(discussions, quarters(2026)) == {"2026 K1": 2, "2026 K2": 1, "2026 K3": 0, "2026 K4": 1}
     assert count_per_period(discussions, half_years(2026)) == {"2026 H1": 3, "2026 H2": 1}
     assert count_per_period([], [Period("jaar", date(2026, 1, 1), date(2027, 1, 1))]) == {"jaar": 0}

@@ -47,8 +47,14 @@ def test_there_are_at_least_two_fictional_ggz_cases_with_questions_per_toolkit_s
         assert case.fictional
         assert len(case.steps) == 5 and all(step.questions for step in case.steps)
         text = " ".join(s.title + " " + s.guidance for s in case.steps).lower()
-        for tool in ("surprise question", "symptoom dagboek", "wensenboekje", "palliatief redeneren",
-                     "stervensfase", "nazorg"):
+        for tool in (
+            "surprise question",
+            "symptoom dagboek",
+            "wensenboekje",
+            "palliatief redeneren",
+            "stervensfase",
+            "nazorg",
+        ):
             assert tool in text, (case.id, tool)
 
 
@@ -94,8 +100,9 @@ def test_the_top_level_cases_folder_shows_every_shipped_case():
     assert "de-vries.yaml" in shipped
     assert sorted(p.name for p in checkout.glob("*.yaml")) == shipped
     for name in shipped:
-        assert (checkout / name).read_text(encoding="utf-8") == \
-            (loader.builtin_content_dir() / "cases" / name).read_text(encoding="utf-8"), name
+        assert (checkout / name).read_text(encoding="utf-8") == (
+            loader.builtin_content_dir() / "cases" / name
+        ).read_text(encoding="utf-8"), name
     assert "De Vries" in (checkout / "de-vries.yaml").read_text(encoding="utf-8")
     # A link must be relative, or it breaks in every clone but the one it was made in.
     for link in (checkout, *checkout.iterdir()):

@@ -50,16 +50,38 @@ def ggz(tmp_path):
 def test_an_attendee_gets_a_page_and_an_absentee_none(ggz, tmp_path, capsys):
     store, training = ggz
     out = tmp_path / "certificaten.pdf"
-    code = main(["certificates", "--db", store.url, "--training", training.join_code, "--out", str(out),
-                 "--trainers", "Anne de Wit", "--register", "V&VN Kwaliteitsregister", "--number", "A-12345",
-                 "--points", "8"])
+    code = main(
+        [
+            "certificates",
+            "--db",
+            store.url,
+            "--training",
+            training.join_code,
+            "--out",
+            str(out),
+            "--trainers",
+            "Anne de Wit",
+            "--register",
+            "V&VN Kwaliteitsregister",
+            "--number",
+            "A-12345",
+            "--points",
+            "8",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
     text = pdf_text(out)
     assert "Aïsha Bakker" in text
     assert "Bram de Vries" not in text
-    for fact in ("Proactieve palliatieve zorg", "02-03-2026, 16-03-2026, 30-03-2026", "8 uur", "Anne de Wit",
-                 "V&VN Kwaliteitsregister", "A-12345"):
+    for fact in (
+        "Proactieve palliatieve zorg",
+        "02-03-2026, 16-03-2026, 30-03-2026",
+        "8 uur",
+        "Anne de Wit",
+        "V&VN Kwaliteitsregister",
+        "A-12345",
+    ):
         assert fact in text, fact
     assert text.count("Certificaat van deelname") == 1
     assert "Bram de Vries mist bijeenkomst 3 (30-03-2026)" in captured.err
@@ -98,8 +120,12 @@ def test_certificates_never_replace_a_file(ggz, tmp_path, capsys):
 
 
 def test_attendance_matches_names_as_written_and_paper_counts_over_the_room():
-    found = attendance([1, 2], ["Sanne Jansen"], {1: {"Sanne Jansen"}, 2: {"Sanne Jansen", "Piet"}},
-                       {2: {"sanne  jansen": False, "Ali": True}})
+    found = attendance(
+        [1, 2],
+        ["Sanne Jansen"],
+        {1: {"Sanne Jansen"}, 2: {"Sanne Jansen", "Piet"}},
+        {2: {"sanne  jansen": False, "Ali": True}},
+    )
     by_name = {person.name: person for person in found.people}
     assert by_name["Sanne Jansen"].missing == (2,)
     assert by_name["Piet"].missing == (1,) and by_name["Ali"].missing == (1,)

@@ -35,17 +35,36 @@ def test_agenda_defaults_to_the_planned_length_of_meeting_1(capsys):
     assert "Bijeenkomst 1:" in out and "180 min (gepland 180 min" in out and "(was" not in out
 
 
-@pytest.mark.parametrize("args, lines", [
-    (["agenda", "hospice-ggz", "--meeting", "2"],
-     ["Bijeenkomst 2: Consultatie, verwijzen en samenwerken", "09:40-10:20   40  Casus thuis",
-      "Einde 11:00, totaal 120 min"]),
-    (["agenda", "casuistiekbespreking", "--meeting", "4", "--start", "14:00"],
-     ["Bijeenkomst 4: Casuïstiekbespreking 4", "14:05-14:15   10  Afspraken van de vorige keer",
-      "Einde 15:30, totaal 90 min"]),
-    (["agenda", "vll-publiek", "--start", "19:30"],
-     ["Bijeenkomst 1: Samen beslissen over uw laatste levensfase", "20:25-20:45   20  Gesprek en vragen",
-      "Begeleider en bezoekers", "Einde 21:00, totaal 90 min"]),
-])
+@pytest.mark.parametrize(
+    "args, lines",
+    [
+        (
+            ["agenda", "hospice-ggz", "--meeting", "2"],
+            [
+                "Bijeenkomst 2: Consultatie, verwijzen en samenwerken",
+                "09:40-10:20   40  Casus thuis",
+                "Einde 11:00, totaal 120 min",
+            ],
+        ),
+        (
+            ["agenda", "casuistiekbespreking", "--meeting", "4", "--start", "14:00"],
+            [
+                "Bijeenkomst 4: Casuïstiekbespreking 4",
+                "14:05-14:15   10  Afspraken van de vorige keer",
+                "Einde 15:30, totaal 90 min",
+            ],
+        ),
+        (
+            ["agenda", "vll-publiek", "--start", "19:30"],
+            [
+                "Bijeenkomst 1: Samen beslissen over uw laatste levensfase",
+                "20:25-20:45   20  Gesprek en vragen",
+                "Begeleider en bezoekers",
+                "Einde 21:00, totaal 90 min",
+            ],
+        ),
+    ],
+)
 def test_agenda_prints_each_newer_programme(capsys, args, lines):
     assert main(args) == 0
     out = capsys.readouterr().out
@@ -53,18 +72,30 @@ def test_agenda_prints_each_newer_programme(capsys, args, lines):
         assert line in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["agenda", "yoga"], "Fout: Onbekend programma 'yoga'. "
-                         "Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart."),
-    (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
-    (["agenda", "mysupport", "--minutes", "80"],
-     "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min)."),
-    (["agenda", "mysupport", "--minutes", "130"], "Fout: De doellengte 130 min is langer dan gepland (120 min)."),
-    (["agenda", "mysupport", "--start", "9 uur"],
-     "Fout: De begintijd '9 uur' is geen tijd als UU:MM, bijvoorbeeld 09:00."),
-    (["agenda", "mysupport", "--start", "25:00"],
-     "Fout: De begintijd '25:00' is geen tijd als UU:MM, bijvoorbeeld 09:00."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["agenda", "yoga"],
+            "Fout: Onbekend programma 'yoga'. "
+            "Kies uit: casuistiekbespreking, ggz, hospice-ggz, mysupport, vll-publiek, zorgkaart.",
+        ),
+        (["agenda", "ggz", "--meeting", "4"], "Fout: Het programma 'ggz' heeft geen bijeenkomst 4; kies 1 t/m 3."),
+        (
+            ["agenda", "mysupport", "--minutes", "80"],
+            "Fout: De doellengte 80 min is korter dan het minimum van deze bijeenkomst (90 min).",
+        ),
+        (["agenda", "mysupport", "--minutes", "130"], "Fout: De doellengte 130 min is langer dan gepland (120 min)."),
+        (
+            ["agenda", "mysupport", "--start", "9 uur"],
+            "Fout: De begintijd '9 uur' is geen tijd als UU:MM, bijvoorbeeld 09:00.",
+        ),
+        (
+            ["agenda", "mysupport", "--start", "25:00"],
+            "Fout: De begintijd '25:00' is geen tijd als UU:MM, bijvoorbeeld 09:00.",
+        ),
+    ],
+)
 def test_bad_input_gives_one_dutch_sentence_and_a_failing_exit(capsys, args, message):
     assert main(args) == 1
     out, err = capsys.readouterr()

@@ -46,8 +46,10 @@ def test_an_address_that_is_no_url_is_refused_without_its_password(command, caps
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_a_server_that_does_not_answer_is_named_at_once(command, capsys, monkeypatch, tmp_path):
     line = refuse(command, f"postgresql+psycopg://pz:{PASSWORD}@127.0.0.1:1/pz", capsys, monkeypatch, tmp_path)
-    assert line == ("Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
-                    "Draait de databaseserver en klopt het adres?")
+    assert line == (
+        "Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
+        "Draait de databaseserver en klopt het adres?"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +62,10 @@ def test_a_wrong_password_is_said_without_either_password(command, login_url, ca
     url = login_url.replace(PASSWORD, "Fout-wachtwoord")
     line = refuse(command, url, capsys, monkeypatch, tmp_path)
     assert "Fout-wachtwoord" not in line
-    assert line == (f"Fout: De database {login_url.replace(PASSWORD, '***')} weigert de inlognaam of het "
-                    "wachtwoord; kijk het adres (--db of PZTRAINING_DB) na.")
+    assert line == (
+        f"Fout: De database {login_url.replace(PASSWORD, '***')} weigert de inlognaam of het "
+        "wachtwoord; kijk het adres (--db of PZTRAINING_DB) na."
+    )
 
 
 def test_an_unknown_login_name_is_said_as_a_refused_login(login_url, capsys, monkeypatch, tmp_path):
@@ -74,8 +78,10 @@ def test_an_unknown_login_name_is_said_as_a_refused_login(login_url, capsys, mon
 def test_a_database_the_server_does_not_have_is_named(command, login_url, capsys, monkeypatch, tmp_path):
     url = login_url.rsplit("/", 1)[0] + "/bestaat_niet"
     line = refuse(command, url, capsys, monkeypatch, tmp_path)
-    assert line == (f"Fout: De database {url.replace(PASSWORD, '***')} bestaat niet op de server; maak haar "
-                    "eerst aan (bijv. createdb) of kijk de naam na.")
+    assert line == (
+        f"Fout: De database {url.replace(PASSWORD, '***')} bestaat niet op de server; maak haar "
+        "eerst aan (bijv. createdb) of kijk de naam na."
+    )
 
 
 def test_the_right_password_opens_the_database(login_url, capsys, monkeypatch, tmp_path):

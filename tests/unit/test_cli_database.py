@@ -10,8 +10,16 @@ import pytest
 from pztraining.cli.main import main
 from pztraining.store import Store
 
-ENGLISH = ("No such file", "not a database", "No module named", "no such table", "connection",
-           "Connection refused", "File exists", "Traceback")
+ENGLISH = (
+    "No such file",
+    "not a database",
+    "No module named",
+    "no such table",
+    "connection",
+    "Connection refused",
+    "File exists",
+    "Traceback",
+)
 
 
 def run(args, capsys) -> str:
@@ -24,15 +32,20 @@ def run(args, capsys) -> str:
 
 
 def missing(path) -> str:
-    return (f"Fout: Er is geen pztraining-database op {path}; er is niets aangemaakt. "
-            "Kijk de map (--data-dir) of het adres (--db) na.\n")
+    return (
+        f"Fout: Er is geen pztraining-database op {path}; er is niets aangemaakt. "
+        "Kijk de map (--data-dir) of het adres (--db) na.\n"
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ["export", "--training", "1", "--out", "uit.xlsx"],
-    ["handouts", "--training", "1", "--no-pdf"],
-    ["remove", "--training", "1", "--yes"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--training", "1", "--out", "uit.xlsx"],
+        ["handouts", "--training", "1", "--no-pdf"],
+        ["remove", "--training", "1", "--yes"],
+    ],
+)
 def test_reading_commands_refuse_a_data_folder_that_has_no_database(capsys, tmp_path, args):
     typo = tmp_path / "pztrainnig"
     assert run([*args, "--data-dir", str(typo)], capsys) == missing(typo / "pztraining.db")
@@ -86,20 +99,27 @@ def test_a_file_where_the_database_folder_should_be_is_named_in_dutch(capsys, tm
     blocker = tmp_path / "bestand"
     blocker.write_text("geen map")
     assert run(["demo", "--no-serve", "--db", f"sqlite:///{blocker}/pz.db"], capsys) == (
-        f"Fout: Kan de map {blocker} voor de database niet maken: er staat een bestand waar een map moet komen.\n")
+        f"Fout: Kan de map {blocker} voor de database niet maken: er staat een bestand waar een map moet komen.\n"
+    )
 
 
 @pytest.mark.skipif(importlib.util.find_spec("MySQLdb") is not None, reason="mysqlclient is installed here")
 def test_a_missing_database_driver_says_what_to_install(capsys):
-    assert run(["export", "--db", "mysql://pz:geheim@db.example/pz", "--training", "1", "--out", "x.xlsx"],
-               capsys) == "Fout: Het stuurprogramma voor deze database ontbreekt (installeer mysqlclient).\n"
+    assert (
+        run(["export", "--db", "mysql://pz:geheim@db.example/pz", "--training", "1", "--out", "x.xlsx"], capsys)
+        == "Fout: Het stuurprogramma voor deze database ontbreekt (installeer mysqlclient).\n"
+    )
 
 
 def test_an_unreachable_database_server_is_named_without_its_password(capsys):
-    err = run(["export", "--db", "postgresql+psycopg://pz:geheim@127.0.0.1:1/pz", "--training", "1",
-               "--out", "x.xlsx"], capsys)
-    assert err == ("Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
-                   "Draait de databaseserver en klopt het adres?\n")
+    err = run(
+        ["export", "--db", "postgresql+psycopg://pz:geheim@127.0.0.1:1/pz", "--training", "1", "--out", "x.xlsx"],
+        capsys,
+    )
+    assert err == (
+        "Fout: Kan geen verbinding maken met de database postgresql+psycopg://pz:***@127.0.0.1:1/pz. "
+        "Draait de databaseserver en klopt het adres?\n"
+    )
 
 
 def test_a_failing_read_has_its_own_message_not_the_refused_change(capsys, tmp_path):

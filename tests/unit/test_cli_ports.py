@@ -13,8 +13,9 @@ def test_a_port_outside_1_to_65535_is_refused_in_dutch_with_exit_2(capsys, comma
     assert main([command, option, value]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == (f"Fout: {option}: '{value}' is geen poortnummer; kies 1 t/m 65535. "
-                   f"Zie 'pztraining {command} --help'.\n")
+    assert err == (
+        f"Fout: {option}: '{value}' is geen poortnummer; kies 1 t/m 65535. Zie 'pztraining {command} --help'.\n"
+    )
 
 
 def test_every_port_option_is_checked():

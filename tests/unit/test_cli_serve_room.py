@@ -20,6 +20,7 @@ def _fake_serve(calls):
         trainer = server.VoilaServer(_Stopped(), "http://127.0.0.1:8866")
         room = server.VoilaServer(_Stopped(), f"http://10.1.2.3:{options['participant_port']}")
         return server.Apps(trainer=trainer, room=room, servers=[trainer, room])
+
     return serve
 
 

@@ -33,7 +33,8 @@ def test_docs_commands_md_is_generated_from_the_table_and_up_to_date():
         assert f"## `pztraining {name}`" in expected
     assert "### `pztraining users add`" in expected and "--first-login-hours" in expected
     assert DOCS.read_text(encoding="utf-8") == expected, (
-        "docs/commands.md is out of date: run `python -m pztraining.cli.docs`")
+        "docs/commands.md is out of date: run `python -m pztraining.cli.docs`"
+    )
 
 
 def test_the_completion_script_names_every_command_action_option_and_choice(capsys):
@@ -45,17 +46,20 @@ def test_the_completion_script_names_every_command_action_option_and_choice(caps
         assert f"        {name})" in script
         for action in table.subparsers_of(sub):
             assert f"{name}:{action}" in script
-    assert "--per) words=\"halfjaar jaar\"" in script
-    assert "--role) words=\"trainer kartrekker coordinator\"" in script
+    assert '--per) words="halfjaar jaar"' in script
+    assert '--role) words="trainer kartrekker coordinator"' in script
     assert "--first-login-hours" in script and "--content-dir" in script
 
 
 def _complete(words: list[str]) -> list[str]:
     """What bash offers after ``words`` (the last one is the word being typed)."""
-    program = (bash_script() + "\nCOMP_WORDS=(" + " ".join(f"'{w}'" for w in words) + ")\n"
-               f"COMP_CWORD={len(words) - 1}\n_pztraining\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n")
-    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
-                          check=True, timeout=30)
+    program = (
+        bash_script() + "\nCOMP_WORDS=(" + " ".join(f"'{w}'" for w in words) + ")\n"
+        f"COMP_CWORD={len(words) - 1}\n_pztraining\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+    )
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True, check=True, timeout=30
+    )
     return [line for line in done.stdout.splitlines() if line]
 
 
@@ -65,8 +69,7 @@ def test_bash_completes_commands_actions_options_and_choices():
     assert _complete(["pztraining", "bor"]) == ["borging"]
     assert _complete(["pztraining", "users", "a"]) == ["add"]
     assert _complete(["pztraining", "users", "add", "--r"]) == ["--role"]
-    assert _complete(["pztraining", "users", "add", "sanne", "--role", ""]) == ["trainer", "kartrekker",
-                                                                                  "coordinator"]
+    assert _complete(["pztraining", "users", "add", "sanne", "--role", ""]) == ["trainer", "kartrekker", "coordinator"]
     assert _complete(["pztraining", "borging", "--org", "Noord", "--per", "j"]) == ["jaar"]
     assert _complete(["pztraining", "export", "--with"]) == ["--with-names"]
     assert _complete(["pztraining", "completion", ""]) == ["bash", "-h", "--help"]

@@ -18,18 +18,29 @@ def _run(capsys, tmp_path, *args) -> tuple[int, str, str]:
 
 def test_users_are_added_listed_updated_and_removed(capsys, tmp_path):
     assert _run(capsys, tmp_path, "add", "anna", "--role", "trainer", "--org", "Zorggroep Noord") == (
-        0, "Gebruiker 'anna' toegevoegd: trainer bij Zorggroep Noord.\n", "")
+        0,
+        "Gebruiker 'anna' toegevoegd: trainer bij Zorggroep Noord.\n",
+        "",
+    )
     assert _run(capsys, tmp_path, "add", "kees", "--role", "kartrekker", "--org", "Zorggroep Noord")[1] == (
-        "Gebruiker 'kees' toegevoegd: kartrekker bij Zorggroep Noord.\n")
+        "Gebruiker 'kees' toegevoegd: kartrekker bij Zorggroep Noord.\n"
+    )
     assert _run(capsys, tmp_path, "add", "piet", "--role", "coordinator")[1] == (
-        "Gebruiker 'piet' toegevoegd: netwerkcoördinator (alle organisaties).\n")
+        "Gebruiker 'piet' toegevoegd: netwerkcoördinator (alle organisaties).\n"
+    )
     assert _run(capsys, tmp_path, "add", "anna", "--role", "trainer", "--org", "Zorggroep Zuid")[1] == (
-        "Gebruiker 'anna' bijgewerkt: trainer bij Zorggroep Zuid.\n")
-    assert _run(capsys, tmp_path, "list") == (0, (
-        "Naam  Rol                 Organisatie\n"
-        "piet  netwerkcoördinator  (alle)\n"
-        "kees  kartrekker          Zorggroep Noord\n"
-        "anna  trainer             Zorggroep Zuid\n"), "")
+        "Gebruiker 'anna' bijgewerkt: trainer bij Zorggroep Zuid.\n"
+    )
+    assert _run(capsys, tmp_path, "list") == (
+        0,
+        (
+            "Naam  Rol                 Organisatie\n"
+            "piet  netwerkcoördinator  (alle)\n"
+            "kees  kartrekker          Zorggroep Noord\n"
+            "anna  trainer             Zorggroep Zuid\n"
+        ),
+        "",
+    )
     assert _run(capsys, tmp_path, "remove", "anna") == (0, "Gebruiker 'anna' heeft geen rol meer.\n", "")
     assert "anna" not in _run(capsys, tmp_path, "list")[1]
 
@@ -37,17 +48,24 @@ def test_users_are_added_listed_updated_and_removed(capsys, tmp_path):
 def test_an_empty_list_says_how_to_add_someone(capsys, tmp_path):
     _run(capsys, tmp_path, "add", "piet", "--role", "coordinator")
     _run(capsys, tmp_path, "remove", "piet")
-    assert _run(capsys, tmp_path, "list") == (0, (
-        "Nog geen gebruikers. Voeg er een toe met 'pztraining users add NAAM --role trainer "
-        "--org ORGANISATIE'.\n"), "")
+    assert _run(capsys, tmp_path, "list") == (
+        0,
+        ("Nog geen gebruikers. Voeg er een toe met 'pztraining users add NAAM --role trainer --org ORGANISATIE'.\n"),
+        "",
+    )
 
 
 def test_wrong_roles_and_organisations_are_one_dutch_sentence(capsys, tmp_path):
     assert _run(capsys, tmp_path, "add", "kees", "--role", "kartrekker") == (
-        1, "", "Fout: Een kartrekker hoort bij een organisatie: geef die met --org.\n")
+        1,
+        "",
+        "Fout: Een kartrekker hoort bij een organisatie: geef die met --org.\n",
+    )
     assert _run(capsys, tmp_path, "add", "piet", "--role", "coordinator", "--org", "Noord") == (
-        1, "", "Fout: Een netwerkcoördinator kijkt over alle organisaties heen en hoort bij geen ervan: "
-               "laat --org weg.\n")
+        1,
+        "",
+        "Fout: Een netwerkcoördinator kijkt over alle organisaties heen en hoort bij geen ervan: laat --org weg.\n",
+    )
     status, out, err = _run(capsys, tmp_path, "add", "bob", "--role", "baas", "--org", "Noord")
     assert (status, out) == (2, "") and err.startswith("Fout: --role: ongeldige keuze: 'baas'")
     assert _run(capsys, tmp_path, "remove", "niemand") == (1, "", "Fout: Gebruiker 'niemand' heeft geen rol.\n")
@@ -66,6 +84,7 @@ def test_users_without_an_action_says_which_there_are(capsys):
 
 
 # ---------------------------------------------------------------- the other commands, hosted
+
 
 def _two_organisations(store):
     from tests.unit.test_report import NOW, fill
@@ -90,8 +109,9 @@ def test_a_coordinators_export_has_no_names_even_when_asked(store, capsys, tmp_p
     assert not answers.astype(str).apply(lambda col: col.str.contains("Persoon")).any().any()
 
 
-def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(store, capsys, tmp_path, monkeypatch,
-                                                                             caplog):
+def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(
+    store, capsys, tmp_path, monkeypatch, caplog
+):
     import logging
 
     _, maan = _two_organisations(store)
@@ -106,16 +126,16 @@ def test_a_kartrekker_cannot_export_or_remove_another_organisations_training(sto
     assert f"user='kees' role=kartrekker training={maan.id} action=remove" in caplog.text
 
 
-def test_a_refusal_on_the_command_line_is_one_dutch_sentence_without_the_log_line(store, capsys, tmp_path,
-                                                                                 monkeypatch):
+def test_a_refusal_on_the_command_line_is_one_dutch_sentence_without_the_log_line(store, capsys, tmp_path, monkeypatch):
     _, maan = _two_organisations(store)
     monkeypatch.setenv("JUPYTERHUB_USER", "kees")
     assert main(["remove", "--db", store.url, "--training", str(maan.id)]) == 1
     assert capsys.readouterr().err == "Fout: Deze training hoort niet bij jouw organisatie; je kunt hem niet openen.\n"
 
 
-def test_a_kartrekker_gets_the_borging_report_of_its_own_organisation_only(store, capsys, tmp_path, monkeypatch,
-                                                                           caplog):
+def test_a_kartrekker_gets_the_borging_report_of_its_own_organisation_only(
+    store, capsys, tmp_path, monkeypatch, caplog
+):
     import logging
 
     _two_organisations(store)
@@ -124,8 +144,9 @@ def test_a_kartrekker_gets_the_borging_report_of_its_own_organisation_only(store
     period = ["--from", "2026-01-01", "--to", "2026-12-31", "--format", "html"]
     other = tmp_path / "andere.html"
     assert main(["borging", "--db", store.url, "--org", "Andere Zorg", *period, "--out", str(other)]) == 1
-    assert capsys.readouterr().err == ("Fout: De cijfers van die organisatie zijn niet voor jou: je ziet alleen die "
-                                       "van je eigen organisatie.\n")
+    assert capsys.readouterr().err == (
+        "Fout: De cijfers van die organisatie zijn niet voor jou: je ziet alleen die van je eigen organisatie.\n"
+    )
     assert not other.exists()
     assert "user='kees' role=kartrekker organisation='Andere Zorg' action=borging" in caplog.text
     own = tmp_path / "eigen.html"

@@ -14,8 +14,7 @@ MYSUPPORT = builtin_content_dir() / "programs" / "mysupport.yaml"
 
 def _write(tmp_path: Path, data) -> Path:
     path = tmp_path / "kapot.yaml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -84,11 +83,14 @@ def test_broken_yaml_names_line_and_column(tmp_path):
     assert "kapot.yaml: regel" in problem and "ongeldige YAML" in problem
 
 
-@pytest.mark.parametrize("version, message", [
-    (None, "schema_version: ontbreekt"),
-    (2, "schema_version: versie 2 is nieuwer dan deze pztraining kent (1); werk pztraining bij"),
-    (0, "schema_version: versie 0 bestaat niet; de oudste is 1"),
-])
+@pytest.mark.parametrize(
+    "version, message",
+    [
+        (None, "schema_version: ontbreekt"),
+        (2, "schema_version: versie 2 is nieuwer dan deze pztraining kent (1); werk pztraining bij"),
+        (0, "schema_version: versie 0 bestaat niet; de oudste is 1"),
+    ],
+)
 def test_schema_versions_that_are_missing_too_new_or_too_old_are_refused(tmp_path, version, message):
     data = _program()
     if version is None:
@@ -103,8 +105,10 @@ def test_an_unknown_kind_is_refused(tmp_path):
     data = _program()
     data["kind"] = "recept"
     [problem] = _problems(_write(tmp_path, data))
-    assert problem.endswith("kind: moet een van deze zijn: card, case, checklist, conditions, costs, deck, form, "
-                            "indicators, planning, program, region, tree; niet 'recept'")
+    assert problem.endswith(
+        "kind: moet een van deze zijn: card, case, checklist, conditions, costs, deck, form, "
+        "indicators, planning, program, region, tree; niet 'recept'"
+    )
 
 
 def test_check_prints_one_line_per_problem_and_exits_1_without_traceback(tmp_path, capsys):

@@ -9,16 +9,25 @@ def test_hospice_ggz_has_cases_in_different_settings_each_with_both_briefings():
     assert all(case.fictional and case.simulant_briefing is not None for case in cases)
     settings = {case.id: " ".join(case.participant_briefing).lower() for case in cases}
     assert "hospice" in settings["hospice-dekker"] and "thuiszorg" in settings["thuis-van-dam"]
-    used = {case for meeting in load_program("hospice-ggz").meetings
-            for block in meeting.blocks for case in block.cases}
+    used = {
+        case for meeting in load_program("hospice-ggz").meetings for block in meeting.blocks for case in block.cases
+    }
     assert used == {case.id for case in cases}
 
 
 def test_hospice_ggz_teaches_what_the_blauwdruk_asks():
     program = load_program("hospice-ggz")
     text = " ".join(" ".join([b.title, b.goal, *b.instructions]) for m in program.meetings for b in m.blocks).lower()
-    for topic in ("stigma", "verslaving", "ggz-consultatieteam", "bereikbaarheidsdienst",
-                  "consultatief palliatief team", "verwijs", "samenwerken", "vrijwilliger"):
+    for topic in (
+        "stigma",
+        "verslaving",
+        "ggz-consultatieteam",
+        "bereikbaarheidsdienst",
+        "consultatief palliatief team",
+        "verwijs",
+        "samenwerken",
+        "vrijwilliger",
+    ):
         assert topic in text, topic
     assert "psychiatrie hoort ook in de palliatieve zorg" in text
     assert "Blauwdruk 'Versterken Hospicezorg" in program.source

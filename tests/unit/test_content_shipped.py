@@ -53,10 +53,15 @@ def test_ggz_is_three_meetings_of_480_minutes_about_four_weeks_apart():
 
 def test_ggz_teaches_the_six_tools_with_assignments_after_meetings_1_and_2():
     program = load_program("ggz")
-    text = " ".join(b.title + " " + b.goal + " " + " ".join(b.instructions)
-                    for m in program.meetings for b in m.blocks)
-    for tool in ("Surprise Question", "Utrecht Symptoom Dagboek", "Wensenboekje", "Palliatief Redeneren",
-                 "Zorgpad Stervensfase", "Nazorggesprek"):
+    text = " ".join(b.title + " " + b.goal + " " + " ".join(b.instructions) for m in program.meetings for b in m.blocks)
+    for tool in (
+        "Surprise Question",
+        "Utrecht Symptoom Dagboek",
+        "Wensenboekje",
+        "Palliatief Redeneren",
+        "Zorgpad Stervensfase",
+        "Nazorggesprek",
+    ):
         assert tool.lower() in text.lower(), tool
     assert program.meeting(1).assignment and program.meeting(2).assignment
     assert program.meeting(3).assignment is None
@@ -106,8 +111,12 @@ def test_palliatief_redeneren_has_four_steps_ending_with_evaluating_and_adjustin
 def test_the_names_of_steps_2_to_5_are_called_the_packages_proposal_where_they_appear():
     from pztraining.content import load_case
 
-    shown = [s for deck_id in ("ggz-1", "ggz-2", "ggz-3") for s in _deck(deck_id).slides
-             if "Klachten in kaart brengen" in s.markdown or "stap 2: klachten in kaart brengen" in s.markdown]
+    shown = [
+        s
+        for deck_id in ("ggz-1", "ggz-2", "ggz-3")
+        for s in _deck(deck_id).slides
+        if "Klachten in kaart brengen" in s.markdown or "stap 2: klachten in kaart brengen" in s.markdown
+    ]
     assert len(shown) == 3, [s.heading for s in shown]
     for slide in shown:
         assert "De namen van stap 2 tot en met 5" in slide.markdown and "voorstel" in slide.markdown, slide.heading
@@ -142,8 +151,9 @@ def test_the_janssen_case_addresses_the_children_one_way():
 def test_each_block_asks_its_reflection_questions_in_one_wording():
     from pztraining.content import load_form
 
-    blocks = [b for p in ("mysupport", "ggz") for m in load_program(p).meetings for b in m.blocks
-              if b.reflection_questions]
+    blocks = [
+        b for p in ("mysupport", "ggz") for m in load_program(p).meetings for b in m.blocks if b.reflection_questions
+    ]
     assert len(blocks) == 2
     for block in blocks:
         for line in block.instructions:

@@ -67,8 +67,7 @@ def test_a_missing_database_is_not_created(tmp_path):
     assert not (tmp_path / "nergens.db").exists()
 
 
-def test_lab_copies_the_notebook_once_and_gives_jupyterlab_the_same_database(demo_url, tmp_path, monkeypatch,
-                                                                             capsys):
+def test_lab_copies_the_notebook_once_and_gives_jupyterlab_the_same_database(demo_url, tmp_path, monkeypatch, capsys):
     from pztraining.cli import lab
 
     started = []
@@ -77,7 +76,7 @@ def test_lab_copies_the_notebook_once_and_gives_jupyterlab_the_same_database(dem
     assert main(["lab", "--db", demo_url, "--folder", str(folder), "--no-browser"]) == 0
     notebook = folder / lab.NOTEBOOK
     assert notebook.read_text(encoding="utf-8") == lab.example_notebook()
-    (command, url), = started
+    ((command, url),) = started
     assert url == demo_url and str(notebook) in command and "--no-browser" in command
     assert command[1:3] == ["-m", "jupyterlab"]
     notebook.write_text("{}", encoding="utf-8")  # the analyst's own edits

@@ -30,8 +30,15 @@ def _report(store, organisation, program_id, tmp_path):
 @pytest.mark.parametrize("organisation, program_id", [(LINDE, "mysupport"), (VLINDER, "hospice-ggz")])
 def test_the_demo_borging_export_has_rows_in_every_sheet(filled, tmp_path, organisation, program_id):
     _data, workbook = _report(filled, organisation, program_id, tmp_path)
-    assert workbook.sheetnames == ["Samenvatting", "Indicatoren", "Voor en na", "Randvoorwaarden", "Kosten",
-                                   "Planning", "Ingevoerd"]
+    assert workbook.sheetnames == [
+        "Samenvatting",
+        "Indicatoren",
+        "Voor en na",
+        "Randvoorwaarden",
+        "Kosten",
+        "Planning",
+        "Ingevoerd",
+    ]
     if program_id == "hospice-ggz":  # the blueprint gives no cost format: the hospice fills none in
         workbook.remove(workbook["Kosten"])
     empty = [ws.title for ws in workbook if ws.max_row < 2]

@@ -49,8 +49,10 @@ def z2jh_errors(values: dict) -> list[str]:
     schema = json.loads((Z2JH / "values.schema.json").read_text(encoding="utf-8"))
     defaults = yaml.safe_load((Z2JH / "values.yaml").read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(schema)
-    return sorted(f"{'.'.join(map(str, error.absolute_path))}: {error.message}"
-                  for error in validator.iter_errors(helm_merge(defaults, values)))
+    return sorted(
+        f"{'.'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(helm_merge(defaults, values))
+    )
 
 
 def test_kubernetes_validate_knows_the_version_the_manifests_are_held_to():
@@ -86,13 +88,16 @@ def test_the_chart_version_in_the_values_header_is_the_schema_checked():
     assert f"--version {Z2JH.name.removeprefix('z2jh-')} " in header
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    (lambda v: v["singleuser"].update(memory={"guarantee": "300M", "limits": "1G"}), "singleuser.memory"),
-    (lambda v: v["proxy"]["https"].update(hosts="training.example.nl"), "proxy.https.hosts"),
-    (lambda v: v["hub"]["db"].update(type="postgresql"), "hub.db.type"),
-    (lambda v: v["singleuser"].update(notebookDir="/srv"), "singleuser"),
-    (lambda v: v.update(culling={"enabled": True}), ""),
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda v: v["singleuser"].update(memory={"guarantee": "300M", "limits": "1G"}), "singleuser.memory"),
+        (lambda v: v["proxy"]["https"].update(hosts="training.example.nl"), "proxy.https.hosts"),
+        (lambda v: v["hub"]["db"].update(type="postgresql"), "hub.db.type"),
+        (lambda v: v["singleuser"].update(notebookDir="/srv"), "singleuser"),
+        (lambda v: v.update(culling={"enabled": True}), ""),
+    ],
+)
 def test_a_wrong_value_is_caught_by_the_schema(change, where):
     values = yaml.safe_load((KUBERNETES / "values.yaml").read_text(encoding="utf-8"))
     change(values)

@@ -10,8 +10,14 @@ from pztraining.domain.forms import form_spec
 from pztraining.services import results
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-ITEMS = ["deskundig-herkennen", "deskundig-verslaving", "deskundig-gesprek", "deskundig-consultatie",
-         "deskundig-verwijzen", "deskundig-samenwerken"]
+ITEMS = [
+    "deskundig-herkennen",
+    "deskundig-verslaving",
+    "deskundig-gesprek",
+    "deskundig-consultatie",
+    "deskundig-verwijzen",
+    "deskundig-samenwerken",
+]
 # deskundig-consultatie: changes +1, +2, +3, +4, +5 and -6 (one participant felt less sure).
 CONSULT_BEFORE = [2, 3, 1, 4, 2, 9]
 CONSULT_AFTER = [3, 5, 4, 8, 7, 3]
@@ -21,21 +27,36 @@ RECOGNISE_AFTER = [2, 4, 6, 6, 6, 6]
 
 
 def _fill(store):
-    training = store.add_training("Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid",
-                                  (date(2026, 3, 2), date(2026, 3, 30)))
+    training = store.add_training(
+        "Scholing voorjaar", "hospice-ggz", NOW, "NPZ Zuid", (date(2026, 3, 2), date(2026, 3, 30))
+    )
     people = [store.add_participant(training.id, f"Deelnemer {i}", f"apparaat-{i}", NOW) for i in range(6)]
-    for meeting, form_id, anonymous in ((1, "deskundigheid-voor", False), (2, "deskundigheid-na", False),
-                                        (2, "evaluatie-hospice-ggz", True)):
+    for meeting, form_id, anonymous in (
+        (1, "deskundigheid-voor", False),
+        (2, "deskundigheid-na", False),
+        (2, "evaluatie-hospice-ggz", True),
+    ):
         store.open_form(training.id, meeting, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
     for i, person in enumerate(people):
         same = dict.fromkeys(ITEMS, 5)
-        before = {**same, "deskundig-consultatie": CONSULT_BEFORE[i], "deskundig-herkennen": RECOGNISE_BEFORE[i],
-                  "werkplek": "Hospice", "rol": "Vrijwilliger"}
+        before = {
+            **same,
+            "deskundig-consultatie": CONSULT_BEFORE[i],
+            "deskundig-herkennen": RECOGNISE_BEFORE[i],
+            "werkplek": "Hospice",
+            "rol": "Vrijwilliger",
+        }
         after = {**same, "deskundig-consultatie": CONSULT_AFTER[i], "deskundig-herkennen": RECOGNISE_AFTER[i]}
         store.submit(training.id, 1, "deskundigheid-voor", f"p:{person.id}", before, NOW, participant_id=person.id)
         store.submit(training.id, 2, "deskundigheid-na", f"p:{person.id}", after, NOW, participant_id=person.id)
-        store.submit(training.id, 2, "evaluatie-hospice-ggz", f"anon-{i}",
-                     {"bruikbaar": 4, "casussen": 4, "stigma": 5, "gemengde-groep": 4, "aanbevelen": 9}, NOW)
+        store.submit(
+            training.id,
+            2,
+            "evaluatie-hospice-ggz",
+            f"anon-{i}",
+            {"bruikbaar": 4, "casussen": 4, "stigma": 5, "gemengde-groep": 4, "aanbevelen": 9},
+            NOW,
+        )
     return training
 
 

@@ -58,8 +58,7 @@ def test_csv_files_open_in_dutch_excel(bundle, tmp_path):
     items = pd.read_csv(folder / "items.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("Vraag-id")
     assert items.loc["relevantie", "Gemiddelde"] == pytest.approx(round(sum(RELEVANCE) / 7, 2))
     assert re.search(r';"3,86";', raw.decode("utf-8-sig"))  # decimal comma, quoted: a comma separator keeps it whole
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        s.lower().replace(" ", "-") + ".csv" for s in SHEETS)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(s.lower().replace(" ", "-") + ".csv" for s in SHEETS)
 
 
 def test_the_html_report_is_self_contained_with_charts(bundle, tmp_path):
@@ -103,13 +102,16 @@ def test_cli_export_of_a_training_without_answers_writes_a_valid_empty_workbook(
     assert pd.read_excel(out, sheet_name="Antwoorden").empty
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--training", "onbekend"], "Fout: Onbekende training 'onbekend'"),
-    (["--program", "yoga"], "Fout: Onbekend programma 'yoga'"),
-    (["--program", "ggz", "--from", "2026-12-01", "--to", "2026-01-01"], "Fout: De periode klopt niet"),
-    (["--program", "ggz", "--from", "1 december"], "Fout: '1 december' is geen datum"),
-    ([], "Fout: Kies een training (--training) of een programma (--program)."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--training", "onbekend"], "Fout: Onbekende training 'onbekend'"),
+        (["--program", "yoga"], "Fout: Onbekend programma 'yoga'"),
+        (["--program", "ggz", "--from", "2026-12-01", "--to", "2026-01-01"], "Fout: De periode klopt niet"),
+        (["--program", "ggz", "--from", "1 december"], "Fout: '1 december' is geen datum"),
+        ([], "Fout: Kies een training (--training) of een programma (--program)."),
+    ],
+)
 def test_cli_export_refuses_bad_requests_in_dutch(store, capsys, tmp_path, args, message):
     assert main(["export", "--db", store.url, "--out", str(tmp_path / "x.xlsx"), *args]) == 1
     assert capsys.readouterr().err.startswith(message)
@@ -120,8 +122,7 @@ def test_cli_export_to_an_unwritable_place_says_so(store, capsys, tmp_path):
     training, _ = fill(store)
     blocker = tmp_path / "bestand"
     blocker.write_text("geen map")
-    assert main(["export", "--db", store.url, "--training", str(training.id), "--out",
-                 str(blocker / "r.xlsx")]) == 1
+    assert main(["export", "--db", store.url, "--training", str(training.id), "--out", str(blocker / "r.xlsx")]) == 1
     assert capsys.readouterr().err.startswith("Fout: Kan niet schrijven naar")
 
 

@@ -31,10 +31,24 @@ def ten_pairs(store):
         store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
     for i in range(10):
         person = store.add_participant(training.id, f"P{i}", f"d{i}", NOW)
-        store.submit(training.id, 1, "voorbereiding-mysupport", f"p:{person.id}", {"vertrouwen-gesprek": 2 + i % 3},
-                     NOW, participant_id=person.id)
-        store.submit(training.id, 1, "evaluatie-mysupport", f"p:{person.id}", {"vertrouwen-gesprek": 5 + i % 4},
-                     NOW, participant_id=person.id)
+        store.submit(
+            training.id,
+            1,
+            "voorbereiding-mysupport",
+            f"p:{person.id}",
+            {"vertrouwen-gesprek": 2 + i % 3},
+            NOW,
+            participant_id=person.id,
+        )
+        store.submit(
+            training.id,
+            1,
+            "evaluatie-mysupport",
+            f"p:{person.id}",
+            {"vertrouwen-gesprek": 5 + i % 4},
+            NOW,
+            participant_id=person.id,
+        )
     return training
 
 
@@ -46,7 +60,7 @@ def test_the_html_report_shows_a_small_p_value_and_whole_pair_counts(store, tmp_
     out = tmp_path / "r.html"
     export.write(bundle, "html", out, False, NOW)
     page = out.read_text(encoding="utf-8")
-    before_after = page[page.index("<h2>Voor-na</h2>"):page.index("<h2>Open antwoorden</h2>")]
+    before_after = page[page.index("<h2>Voor-na</h2>") : page.index("<h2>Open antwoorden</h2>")]
     headers = re.findall(r"<th>([^<]*)</th>", before_after)
     first_row = dict(zip(headers, re.findall(r"<td>([^<]*)</td>", before_after)))
     assert first_row["p-waarde"] == "0,0020"  # was "0,00"

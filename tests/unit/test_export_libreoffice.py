@@ -31,9 +31,22 @@ pytestmark = pytest.mark.libreoffice
 
 NOW = datetime(2026, 11, 23, 10, 0)
 #: What participants typed: formulas, separators, quotes, line breaks, tabs, spaces, non-ASCII.
-TYPED = ["=1+1", "\t=1+1", "=cmd|' /C calc'!A0", "+31 6 12345678", "-niets-", "@SUM(A1:A9)",
-         "eerste regel\ntweede regel", "met, komma en; puntkomma", 'zei "hallo" en ging', "tab\tin het midden",
-         "  spaties eromheen  ", "café ‘citaat’ — ½ 😀", "1,5 uur", "3,86"]
+TYPED = [
+    "=1+1",
+    "\t=1+1",
+    "=cmd|' /C calc'!A0",
+    "+31 6 12345678",
+    "-niets-",
+    "@SUM(A1:A9)",
+    "eerste regel\ntweede regel",
+    "met, komma en; puntkomma",
+    'zei "hallo" en ging',
+    "tab\tin het midden",
+    "  spaties eromheen  ",
+    "café ‘citaat’ — ½ 😀",
+    "1,5 uur",
+    "3,86",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,32 +63,51 @@ def exported(tmp_path_factory):
     try:
         bundle = with_open_answers(store, TYPED)
         fill_organisation(store)
-        store.add_condition_scores(ORG, "mysupport", [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk",
-                                                       "\t=1+1\nen een tweede regel")], FILLED)
-        borging = gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM,
-                                 program_id="mysupport")
+        store.add_condition_scores(
+            ORG,
+            "mysupport",
+            [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk", "\t=1+1\nen een tweede regel")],
+            FILLED,
+        )
+        borging = gather.borging(
+            store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM, program_id="mysupport"
+        )
     finally:
         store.close()
-    reports = {"resultaten": (export.sheets(bundle, False, NOW), lambda fmt, out: export.write(bundle, fmt, out,
-                                                                                                False, NOW)),
-               "borging": (borging_export.sheets(borging, NOW), lambda fmt, out: borging_export.write(borging, fmt,
-                                                                                                       out, NOW))}
+    reports = {
+        "resultaten": (export.sheets(bundle, False, NOW), lambda fmt, out: export.write(bundle, fmt, out, False, NOW)),
+        "borging": (borging_export.sheets(borging, NOW), lambda fmt, out: borging_export.write(borging, fmt, out, NOW)),
+    }
     workbooks, csv_files = {}, {}
     for report, (_, write) in reports.items():
         workbooks[report] = write("xlsx", folder / f"{report}.xlsx")
         for path in write("csv", folder / report).glob("*.csv"):
             csv_files[f"{report}-{path.name}"] = path.rename(folder / f"{report}-{path.name}")  # one name each
     read = {"xlsx": libreoffice.convert(soffice, list(workbooks.values()), folder / "lo-xlsx")}
-    for settings, separators in (("csv-nl", (libreoffice.SEMICOLON,)),
-                                 ("csv-dialog", (libreoffice.TAB, libreoffice.COMMA, libreoffice.SEMICOLON))):
-        read[settings] = libreoffice.convert(soffice, list(csv_files.values()), folder / f"lo-{settings}",
-                                             libreoffice.csv_options(separators))
-    return {report: (sheets, {"xlsx": {"": read["xlsx"][workbooks[report]]},
-                              **{settings: {path.name.removeprefix(f"{report}-"): result
-                                            for path, result in read[settings].items()
-                                            if path.name.startswith(f"{report}-")}
-                                 for settings in ("csv-nl", "csv-dialog")}})
-            for report, (sheets, _) in reports.items()}
+    for settings, separators in (
+        ("csv-nl", (libreoffice.SEMICOLON,)),
+        ("csv-dialog", (libreoffice.TAB, libreoffice.COMMA, libreoffice.SEMICOLON)),
+    ):
+        read[settings] = libreoffice.convert(
+            soffice, list(csv_files.values()), folder / f"lo-{settings}", libreoffice.csv_options(separators)
+        )
+    return {
+        report: (
+            sheets,
+            {
+                "xlsx": {"": read["xlsx"][workbooks[report]]},
+                **{
+                    settings: {
+                        path.name.removeprefix(f"{report}-"): result
+                        for path, result in read[settings].items()
+                        if path.name.startswith(f"{report}-")
+                    }
+                    for settings in ("csv-nl", "csv-dialog")
+                },
+            },
+        )
+        for report, (sheets, _) in reports.items()
+    }
 
 
 def _rows(sheet) -> list[list]:

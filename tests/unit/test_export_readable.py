@@ -25,8 +25,9 @@ def with_open_answers(store, typed: list[str], extra_participants: int = 0):
     store.open_form(training.id, 1, "reflectie", False, FILLED, spec=form_spec(load_form("reflectie")))
     for i, text in enumerate(typed):
         person = store.add_participant(training.id, f"Typist {i}", f"typist-{i}", FILLED)
-        store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": text}, FILLED,
-                     participant_id=person.id)
+        store.submit(
+            training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": text}, FILLED, participant_id=person.id
+        )
     for i in range(extra_participants):
         store.add_participant(training.id, f"Stil {i}", f"stil-{i}", FILLED)
     return results.build(store, results.training_scope(store, str(training.id)))

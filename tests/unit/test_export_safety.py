@@ -23,8 +23,9 @@ def training_with(store, texts, name="Team Tekst"):
     store.open_form(training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
     for i, typed in enumerate(texts):
         person = store.add_participant(training.id, f"Persoon {i}", f"{name}-{i}", NOW)
-        store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, NOW,
-                     participant_id=person.id)
+        store.submit(
+            training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, NOW, participant_id=person.id
+        )
     return training
 
 

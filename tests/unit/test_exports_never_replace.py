@@ -18,8 +18,15 @@ from tests.unit.test_kartrekker_indicators import ORG, fill_organisation
 from tests.unit.test_report import fill
 from tests.unit.test_slides import GOOD_DECK
 
-CSV_FILES = {"samenvatting.csv", "items.csv", "voor-na.csv", "open-antwoorden.csv", "respons.csv", "rollenspel.csv",
-             "antwoorden.csv"}
+CSV_FILES = {
+    "samenvatting.csv",
+    "items.csv",
+    "voor-na.csv",
+    "open-antwoorden.csv",
+    "respons.csv",
+    "rollenspel.csv",
+    "antwoorden.csv",
+}
 STAMP = r"\d{4}-\d\d-\d\d-\d{4}"
 
 
@@ -79,8 +86,10 @@ def test_a_second_csv_export_to_its_own_folder_is_refused_and_replaces_only_with
     capsys.readouterr()
     assert main(command) == 1
     err = capsys.readouterr().err
-    assert err == (f"Fout: {folder / 'samenvatting.csv'} en nog 6 andere bestanden bestaan al; er is niets "
-                   "veranderd. Kies een andere map met --out, of vervang ze met --overwrite.\n")
+    assert err == (
+        f"Fout: {folder / 'samenvatting.csv'} en nog 6 andere bestanden bestaan al; er is niets "
+        "veranderd. Kies een andere map met --out, of vervang ze met --overwrite.\n"
+    )
     assert (folder / "items.csv").read_text(encoding="utf-8") == "bewerkt door de trainer"
     assert {p.name for p in folder.iterdir()} == CSV_FILES  # no temporary file left behind
     assert main([*command, "--overwrite"]) == 0
@@ -89,15 +98,18 @@ def test_a_second_csv_export_to_its_own_folder_is_refused_and_replaces_only_with
 
 @pytest.mark.parametrize("fmt", ["xlsx", "html"])
 def test_an_export_over_an_existing_file_is_refused_in_dutch_and_replaced_only_with_overwrite(
-        store, tmp_path, capsys, fmt):
+    store, tmp_path, capsys, fmt
+):
     training, _ = fill(store)
     out = tmp_path / "uit" / f"resultaten.{fmt}"
     out.parent.mkdir()
     out.write_bytes(b"het rapport van vorige week")
     command = ["export", "--db", store.url, "--training", str(training.id), "--format", fmt, "--out", str(out)]
     assert main(command) == 1
-    assert capsys.readouterr().err == (f"Fout: {out} bestaat al; er is niets veranderd. Kies een andere naam met "
-                                       "--out, of vervang het met --overwrite.\n")
+    assert capsys.readouterr().err == (
+        f"Fout: {out} bestaat al; er is niets veranderd. Kies een andere naam met "
+        "--out, of vervang het met --overwrite.\n"
+    )
     assert out.read_bytes() == b"het rapport van vorige week"
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left behind
     assert main([*command, "--overwrite"]) == 0
@@ -108,11 +120,25 @@ def test_an_export_over_an_existing_file_is_refused_in_dutch_and_replaced_only_w
 
 @pytest.mark.parametrize("fmt", ["xlsx", "html", "csv"])
 def test_a_borging_report_over_an_existing_one_is_refused_and_replaced_only_with_overwrite(
-        store, tmp_path, capsys, fmt):
+    store, tmp_path, capsys, fmt
+):
     fill_organisation(store)
     out = tmp_path / ("borging" if fmt == "csv" else f"borging.{fmt}")
-    command = ["borging", "--db", store.url, "--org", ORG, "--from", "2026-01-01", "--to", "2026-12-31",
-               "--format", fmt, "--out", str(out)]
+    command = [
+        "borging",
+        "--db",
+        store.url,
+        "--org",
+        ORG,
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+    ]
     assert main(command) == 0
     first = snapshot(out) if fmt == "csv" else {"": out.read_bytes()}
     capsys.readouterr()
@@ -129,10 +155,35 @@ def test_borging_writes_the_csv_its_help_offers(store, tmp_path, capsys):
     assert "csv" in capsys.readouterr().out
     fill_organisation(store)
     out = tmp_path / "borging"
-    assert main(["borging", "--db", store.url, "--org", ORG, "--from", "2026-01-01", "--to", "2026-12-31",
-                 "--format", "csv", "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"samenvatting.csv", "indicatoren.csv", "voor-en-na.csv",
-                                                "randvoorwaarden.csv", "kosten.csv", "planning.csv", "ingevoerd.csv"}
+    assert (
+        main(
+            [
+                "borging",
+                "--db",
+                store.url,
+                "--org",
+                ORG,
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert {p.name for p in out.iterdir()} == {
+        "samenvatting.csv",
+        "indicatoren.csv",
+        "voor-en-na.csv",
+        "randvoorwaarden.csv",
+        "kosten.csv",
+        "planning.csv",
+        "ingevoerd.csv",
+    }
     assert f"Managementrapportage geschreven: {out}" in capsys.readouterr().out
 
 
@@ -212,8 +263,10 @@ def test_the_default_deck_folder_never_replaces_a_file_it_did_not_build(tmp_path
 @pytest.mark.parametrize("hard_links", [True, False])
 def test_a_file_that_appears_while_an_export_is_written_is_not_clobbered(tmp_path, monkeypatch, hard_links):
     if not hard_links:  # a FAT USB stick: no hard links, the name is claimed with an exclusive create
+
         def no_link(source, target):
             raise OSError(errno.EPERM, "Operation not permitted")
+
         monkeypatch.setattr(os, "link", no_link)
     target = tmp_path / "rapport.html"
 

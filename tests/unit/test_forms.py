@@ -27,8 +27,10 @@ def test_the_mysupport_pre_assignment_asks_both_assignments_and_the_before_measu
 
 
 def test_before_and_after_items_are_the_same_question():
-    for before, after, item_id in (("voorbereiding-mysupport", "evaluatie-mysupport", "vertrouwen-gesprek"),
-                                   ("voorbereiding-ggz", "evaluatie-ggz", "vertrouwen-palliatief")):
+    for before, after, item_id in (
+        ("voorbereiding-mysupport", "evaluatie-mysupport", "vertrouwen-gesprek"),
+        ("voorbereiding-ggz", "evaluatie-ggz", "vertrouwen-palliatief"),
+    ):
         assert load_form(before).item(item_id) == load_form(after).item(item_id)
 
 
@@ -56,9 +58,14 @@ def test_required_items_must_be_answered(evaluation):
 def _complete(form, **overrides):
     values = {}
     for item in form.items:
-        values[item.id] = {"agreement": 4, "scale10": 8, "single": (item.options or ("",))[0],
-                           "multiple": list(item.options[:1]), "short_text": "ja",
-                           "long_text": "Veel geleerd."}[item.type]
+        values[item.id] = {
+            "agreement": 4,
+            "scale10": 8,
+            "single": (item.options or ("",))[0],
+            "multiple": list(item.options[:1]),
+            "short_text": "ja",
+            "long_text": "Veel geleerd.",
+        }[item.type]
     values.update(overrides)
     return values
 
@@ -69,12 +76,15 @@ def test_a_complete_form_is_accepted_and_text_is_kept_exactly_as_typed(evaluatio
     assert result.ok and result.values["geleerd"] == typed
 
 
-@pytest.mark.parametrize("item_id, value, message", [
-    ("relevantie", 6, "van 1 tot en met 5"),
-    ("relevantie", "veel", "Kies een waarde"),
-    ("aanbevelen", 11, "van 0 tot en met 10"),
-    ("aanbevelen", True, "Kies een waarde"),
-])
+@pytest.mark.parametrize(
+    "item_id, value, message",
+    [
+        ("relevantie", 6, "van 1 tot en met 5"),
+        ("relevantie", "veel", "Kies een waarde"),
+        ("aanbevelen", 11, "van 0 tot en met 10"),
+        ("aanbevelen", True, "Kies een waarde"),
+    ],
+)
 def test_values_outside_a_scale_are_refused(evaluation, item_id, value, message):
     result = validate_answers(evaluation, _complete(evaluation, **{item_id: value}))
     assert message in result.errors[item_id]

@@ -35,8 +35,9 @@ def test_the_paper_evaluation_has_exactly_the_items_of_the_digital_form(form):
     program = content.load_program(form.program)
     page = paper_form(form, program, None).html
     digital = form_spec(form)["items"]
-    printed = re.findall(r'<section class="pz-item" data-item="([^"]+)" data-type="([^"]+)">(.*?)</section>',
-                         page, re.S)
+    printed = re.findall(
+        r'<section class="pz-item" data-item="([^"]+)" data-type="([^"]+)">(.*?)</section>', page, re.S
+    )
     assert [(i, kind) for i, kind, _ in printed] == [(item["id"], item["type"]) for item in digital]
     for (_, kind, block), item in zip(printed, digital):
         text = _text("<body>" + block)
@@ -121,8 +122,10 @@ def test_the_attendance_list_has_names_only_when_given_and_room_for_walk_ins():
 def test_free_text_from_the_store_is_printed_escaped():
     program = content.load_program("mysupport")
     training = TrainingInfo("<script>alert(1)</script> & co", "Zorg <b>Oost</b>", (None,), ("<img src=x>",))
-    pages = [attendance_list(program, program.meetings[0], training).html,
-             paper_form(content.load_form("voorbereiding-mysupport"), program, training).html]
+    pages = [
+        attendance_list(program, program.meetings[0], training).html,
+        paper_form(content.load_form("voorbereiding-mysupport"), program, training).html,
+    ]
     for page in pages:
         assert "<script>alert" not in page and "<img src=x>" not in page and "<b>Oost</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in pages[0]
@@ -142,8 +145,9 @@ def test_the_cli_writes_every_handout_of_a_training(tmp_path, capsys, monkeypatc
 
     db = f"sqlite:///{tmp_path / 'pz.db'}"
     store = Store(db)
-    training = store.add_training("Team De Linde", "mysupport", NOW, organisation="De Linde",
-                                  meeting_dates=(date(2026, 12, 3),))
+    training = store.add_training(
+        "Team De Linde", "mysupport", NOW, organisation="De Linde", meeting_dates=(date(2026, 12, 3),)
+    )
     for n, name in enumerate(["Ans", "Bram", "Cor", "Dini", "Eef"]):
         store.add_participant(training.id, name, f"device-{n}", NOW)
     store.set_checklist_tick(training.id, "zalen", True, NOW)
@@ -152,11 +156,21 @@ def test_the_cli_writes_every_handout_of_a_training(tmp_path, capsys, monkeypatc
     out = tmp_path / "uit"
     assert main(["handouts", "--db", db, "--training", training.join_code, "--out", str(out), "--no-pdf"]) == 0
     written = sorted(p.name for p in out.glob("*.html"))
-    assert written == sorted([
-        "index.html", "gesprekskaartje.html", "casus-de-vries-deelnemer.html", "casus-de-vries-simulant.html",
-        "casus-janssen-deelnemer.html", "casus-janssen-simulant.html", "formulier-voorbereiding-mysupport.html",
-        "formulier-reflectie.html", "formulier-evaluatie-mysupport.html", "checklist-voorbereiding.html",
-        "presentielijst-bijeenkomst-1.html"])
+    assert written == sorted(
+        [
+            "index.html",
+            "gesprekskaartje.html",
+            "casus-de-vries-deelnemer.html",
+            "casus-de-vries-simulant.html",
+            "casus-janssen-deelnemer.html",
+            "casus-janssen-simulant.html",
+            "formulier-voorbereiding-mysupport.html",
+            "formulier-reflectie.html",
+            "formulier-evaluatie-mysupport.html",
+            "checklist-voorbereiding.html",
+            "presentielijst-bijeenkomst-1.html",
+        ]
+    )
     assert "10 hand-outs geschreven" in capsys.readouterr().out
     cards = (out / "gesprekskaartje.html").read_text(encoding="utf-8")
     assert cards.count('<article class="pz-card">') == 8  # five participants: two sheets of four
@@ -166,17 +180,35 @@ def test_the_cli_writes_every_handout_of_a_training(tmp_path, capsys, monkeypatc
     assert re.search(r'data-item="zalen"><td class="pz-tick">✓', checklist)
     assert not re.search(r'data-item="uitnodigingen"><td class="pz-tick">✓', checklist)
 
-    assert main(["handouts", "--db", db, "--training", "Team De Linde", "--out", str(out), "--no-pdf",
-                 "--with-names", "--overwrite"]) == 0  # the same handouts again, now with names
+    assert (
+        main(
+            [
+                "handouts",
+                "--db",
+                db,
+                "--training",
+                "Team De Linde",
+                "--out",
+                str(out),
+                "--no-pdf",
+                "--with-names",
+                "--overwrite",
+            ]
+        )
+        == 0
+    )  # the same handouts again, now with names
     attendance = (out / "presentielijst-bijeenkomst-1.html").read_text(encoding="utf-8")
     assert all(name in attendance for name in ["Ans", "Bram", "Cor", "Dini", "Eef"])
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["handouts", "--no-pdf"], "Geef een training (--training) of een programma (--program)."),
-    (["handouts", "--program", "yoga", "--no-pdf"], "Onbekend programma 'yoga'"),
-    (["handouts", "--program", "ggz", "--copies", "0", "--no-pdf"], "minstens 1"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["handouts", "--no-pdf"], "Geef een training (--training) of een programma (--program)."),
+        (["handouts", "--program", "yoga", "--no-pdf"], "Onbekend programma 'yoga'"),
+        (["handouts", "--program", "ggz", "--copies", "0", "--no-pdf"], "minstens 1"),
+    ],
+)
 def test_handouts_refuse_bad_input_with_a_dutch_sentence(tmp_path, capsys, args, expected):
     assert main(args + ["--out", str(tmp_path / "uit")]) == 1
     err = capsys.readouterr().err
@@ -203,17 +235,38 @@ def test_a_broken_content_file_is_named_and_the_other_handouts_are_written(broke
     assert not any(name.startswith("casus-ggz-casus-1") for name in written)
 
 
-@pytest.mark.parametrize("program_id, expected", [
-    ("hospice-ggz", {"casus-hospice-dekker-deelnemer.html", "casus-hospice-dekker-simulant.html",
-                     "casus-thuis-van-dam-deelnemer.html", "casus-thuis-van-dam-simulant.html",
-                     "formulier-deskundigheid-voor.html", "formulier-deskundigheid-na.html",
-                     "formulier-evaluatie-hospice-ggz.html", "checklist-voorbereiding.html",
-                     "presentielijst-bijeenkomst-1.html", "presentielijst-bijeenkomst-2.html"}),
-    ("casuistiekbespreking", {"formulier-casus-inbreng.html", "checklist-voorbereiding.html",
-                              *(f"presentielijst-bijeenkomst-{n}.html" for n in range(1, 5))}),
-    ("vll-publiek", {"formulier-evaluatie-vll.html", "checklist-voorbereiding.html",
-                     "presentielijst-bijeenkomst-1.html"}),
-])
+@pytest.mark.parametrize(
+    "program_id, expected",
+    [
+        (
+            "hospice-ggz",
+            {
+                "casus-hospice-dekker-deelnemer.html",
+                "casus-hospice-dekker-simulant.html",
+                "casus-thuis-van-dam-deelnemer.html",
+                "casus-thuis-van-dam-simulant.html",
+                "formulier-deskundigheid-voor.html",
+                "formulier-deskundigheid-na.html",
+                "formulier-evaluatie-hospice-ggz.html",
+                "checklist-voorbereiding.html",
+                "presentielijst-bijeenkomst-1.html",
+                "presentielijst-bijeenkomst-2.html",
+            },
+        ),
+        (
+            "casuistiekbespreking",
+            {
+                "formulier-casus-inbreng.html",
+                "checklist-voorbereiding.html",
+                *(f"presentielijst-bijeenkomst-{n}.html" for n in range(1, 5)),
+            },
+        ),
+        (
+            "vll-publiek",
+            {"formulier-evaluatie-vll.html", "checklist-voorbereiding.html", "presentielijst-bijeenkomst-1.html"},
+        ),
+    ],
+)
 def test_the_handouts_of_the_newer_programs_are_written_offline(tmp_path, capsys, program_id, expected):
     out = tmp_path / "uit"
     assert main(["handouts", "--program", program_id, "--no-pdf", "--out", str(out)]) == 0
@@ -225,8 +278,9 @@ def test_the_handouts_of_the_newer_programs_are_written_offline(tmp_path, capsys
 
 
 def test_the_vll_checklist_names_the_publishers_of_what_visitors_take_home():
-    [checklist] = [h for h in handouts_for(content.load_program("vll-publiek"), None, 1)
-                   if h.name.startswith("checklist")]
+    [checklist] = [
+        h for h in handouts_for(content.load_program("vll-publiek"), None, 1) if h.name.startswith("checklist")
+    ]
     page = _text(checklist.html)
     assert "Netwerken Palliatieve Zorg Drenthe Steenwijkerland" in page
     assert "www.voorbereidinglaatstelevensfase.nl" in page

@@ -11,8 +11,9 @@ from tests.loops import run_async
 
 
 def authenticator(tmp_path, db_url: str, admins: set[str] = frozenset()) -> RoleAuthenticator:
-    return RoleAuthenticator(db_url=db_url, dbm_path=str(tmp_path / "passwords.dbm"), min_password_length=10,
-                             admin_users=set(admins))
+    return RoleAuthenticator(
+        db_url=db_url, dbm_path=str(tmp_path / "passwords.dbm"), min_password_length=10, admin_users=set(admins)
+    )
 
 
 class LoginPage:
@@ -81,10 +82,12 @@ def test_a_refused_login_says_why_in_dutch(tmp_path):
     store = Store(db_url)
     store.add_user("dirk", "kartrekker", "Hospice Zuid", first_login_until=window(24))
     auth = authenticator(tmp_path, db_url)
-    for name, password, expected in (("onbekend", "lang-genoeg-wachtwoord", "Onbekende naam of verkeerd wachtwoord"),
-                                     ("dirk", "kort", "minstens 10 tekens"),
-                                     ("dirk", "dirk-wachtwoord-1", None),
-                                     ("dirk", "ander-wachtwoord-2", "Onbekende naam of verkeerd wachtwoord")):
+    for name, password, expected in (
+        ("onbekend", "lang-genoeg-wachtwoord", "Onbekende naam of verkeerd wachtwoord"),
+        ("dirk", "kort", "minstens 10 tekens"),
+        ("dirk", "dirk-wachtwoord-1", None),
+        ("dirk", "ander-wachtwoord-2", "Onbekende naam of verkeerd wachtwoord"),
+    ):
         page = LoginPage()
         result = log_in(auth, name, password, page)
         if expected is None:

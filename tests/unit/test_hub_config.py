@@ -24,8 +24,17 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     monkeypatch.delenv("PZTRAINING_DB", raising=False)
     monkeypatch.delenv("PZTRAINING_PUBLIC_URL", raising=False)
     db = f"sqlite:///{tmp_path / 'pz.db'}"
-    status, out, err = printed(capsys, "--db", db, "--public-url", "https://training.example.nl/",
-                               "--admin", "beheer", "--state-dir", str(tmp_path))
+    status, out, err = printed(
+        capsys,
+        "--db",
+        db,
+        "--public-url",
+        "https://training.example.nl/",
+        "--admin",
+        "beheer",
+        "--state-dir",
+        str(tmp_path),
+    )
     assert status == 0, err
     c = read_config(out)
     assert c.Spawner.default_url == "/voila/render/trainer.ipynb"
@@ -36,7 +45,12 @@ def test_trainers_get_the_draaiboek_in_voila_only_with_links_to_the_public_room(
     server.parse_command_line(c.Spawner.args)  # as jupyterhub-singleuser reads them
     assert server.jpserver_extensions["jupyterlab"] is False and server.terminals_enabled is False
     assert server.config.MappingKernelManager.allowed_message_types == [
-        "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+        "comm_open",
+        "comm_msg",
+        "comm_close",
+        "comm_info_request",
+        "kernel_info_request",
+    ]
     from types import SimpleNamespace
 
     from pztraining.store import Store
@@ -61,7 +75,8 @@ def test_trainers_servers_serve_the_decks_and_the_beamer_page():
     from pztraining.serving import hub_server
 
     assert hub_server._jupyter_server_extension_points() == [
-        {"module": "pztraining.serving.hub_server", "app": hub_server.TrainerServerApp}]
+        {"module": "pztraining.serving.hub_server", "app": hub_server.TrainerServerApp}
+    ]
 
 
 def test_room_copies_share_one_prefix_and_need_no_login():
@@ -117,8 +132,16 @@ def test_the_hubs_own_pages_come_from_the_package_and_extend_jupyterhubs_templat
     texts = c.JupyterHub.template_vars["pz"]
     assert texts["hub.page.login.title"] == "Inloggen" and all(key.startswith("hub.page.") for key in texts)
     pages = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.html")}
-    assert {"page.html", "login.html", "spawn_pending.html", "home.html", "error.html", "404.html",
-            "not_running.html", "stop_pending.html"} <= set(pages)
+    assert {
+        "page.html",
+        "login.html",
+        "spawn_pending.html",
+        "home.html",
+        "error.html",
+        "404.html",
+        "not_running.html",
+        "stop_pending.html",
+    } <= set(pages)
     for name, source in pages.items():
         parent = re.search(r'{%\s*extends\s+"([^"]+)"\s*%}', source)
         assert parent, name
@@ -131,8 +154,9 @@ def test_the_hubs_own_pages_come_from_the_package_and_extend_jupyterhubs_templat
     from jupyterhub._data import DATA_FILES_PATH
 
     original = f"{DATA_FILES_PATH}/templates"  # as JupyterHub.data_files_path + "templates"
-    loader = ChoiceLoader([PrefixLoader({"templates": FileSystemLoader([original])}, "/"),
-                           FileSystemLoader([str(folder), original])])
+    loader = ChoiceLoader(
+        [PrefixLoader({"templates": FileSystemLoader([original])}, "/"), FileSystemLoader([str(folder), original])]
+    )
     env = Environment(loader=loader, autoescape=True)
     for name in pages:
         env.get_template(name)  # parses, and its parents resolve

@@ -39,15 +39,23 @@ def test_each_server_gets_the_role_and_organisation_of_its_user(tmp_path, monkey
     c = load(url)
     anna, kees, piet, stranger = (environment(c, name) for name in ("anna", "kees", "piet", "onbekend"))
     assert (anna["PZTRAINING_DB"], anna["PZTRAINING_ORGANISATION"]) == (
-        "postgresql+psycopg://pz_trainers@db/pz", "Zorggroep Noord")
+        "postgresql+psycopg://pz_trainers@db/pz",
+        "Zorggroep Noord",
+    )
     assert (kees["PZTRAINING_DB"], kees["PZTRAINING_ORGANISATION"]) == (
-        "postgresql+psycopg://pz_trainers@db/pz", "Zorggroep Zuid")
+        "postgresql+psycopg://pz_trainers@db/pz",
+        "Zorggroep Zuid",
+    )
     assert (piet["PZTRAINING_DB"], piet["PZTRAINING_ORGANISATION"]) == ("postgresql+psycopg://pz_room@db/pz", "")
     # A name without a role gets the bound role and no organisation: it sees no row at all.
     assert (stranger["PZTRAINING_DB"], stranger["PZTRAINING_ORGANISATION"]) == (
-        "postgresql+psycopg://pz_trainers@db/pz", "")
-    assert all(service["environment"]["PZTRAINING_DB"] == "postgresql+psycopg://pz_room@db/pz"
-               for service in c.JupyterHub.services)
+        "postgresql+psycopg://pz_trainers@db/pz",
+        "",
+    )
+    assert all(
+        service["environment"]["PZTRAINING_DB"] == "postgresql+psycopg://pz_room@db/pz"
+        for service in c.JupyterHub.services
+    )
 
 
 def test_without_roles_every_process_keeps_the_one_database(tmp_path):

@@ -31,13 +31,15 @@ DEPLOY = CHECKOUT / "deploy"
 
 
 def test_the_nginx_example_in_deploy_is_what_the_command_prints_for_the_readme_layout():
-    assert (DEPLOY / "nginx" / "pztraining.conf").read_text() == nginx_text(EXAMPLE_NGINX), \
+    assert (DEPLOY / "nginx" / "pztraining.conf").read_text() == nginx_text(EXAMPLE_NGINX), (
         "regenerate deploy/nginx/pztraining.conf"
+    )
     assert (DEPLOY / "jupyterhub" / "jupyterhub_config.py").read_text() == config_text(EXAMPLE)
 
 
 def test_http2_is_switched_on_the_way_the_installed_nginx_understands():
     """Debian 12's nginx 1.22 stops at `http2 on;` (nginx >= 1.25.1); the old form works on both."""
+
     def site(version: str) -> str:
         return nginx_text(NginxSettings(public_url="https://t.example.nl", nginx_version=nginx_version(version)))
 
@@ -49,8 +51,16 @@ def test_http2_is_switched_on_the_way_the_installed_nginx_understands():
 
 
 def test_the_site_serves_the_phones_page_itself_and_spreads_the_api_over_every_copy():
-    text = nginx_text(NginxSettings(public_url="https://t.example.nl:8443", room_port=9000, room_copies=3,
-                                    static_dir="/srv/pz/static", http_port=8080, ipv6=False))
+    text = nginx_text(
+        NginxSettings(
+            public_url="https://t.example.nl:8443",
+            room_port=9000,
+            room_copies=3,
+            static_dir="/srv/pz/static",
+            http_port=8080,
+            ipv6=False,
+        )
+    )
     room = re.search(r"upstream pztraining_room \{(.*?)\}", text, re.S).group(1)
     assert re.findall(r"server 127\.0\.0\.1:(\d+)", room) == ["9000", "9001", "9002"]
     assert "listen 8443 ssl http2;" in text and "listen 8080;" in text and "[::]" not in text

@@ -25,16 +25,28 @@ def test_decks_built_for_this_content_version_are_served_without_building_again(
     monkeypatch.setenv("PZTRAINING_CACHE", str(tmp_path))
     folder = slides.default_build_dir()
     folder.mkdir(parents=True)
-    (folder / slides.MANIFEST).write_text(json.dumps([{"id": "mysupport-1", "program": "mysupport", "meeting": 1,
-                                                       "title": "Bijeenkomst 1", "file": "mysupport-1.html"}]))
+    (folder / slides.MANIFEST).write_text(
+        json.dumps(
+            [
+                {
+                    "id": "mysupport-1",
+                    "program": "mysupport",
+                    "meeting": 1,
+                    "title": "Bijeenkomst 1",
+                    "file": "mysupport-1.html",
+                }
+            ]
+        )
+    )
     monkeypatch.setattr(slides, "build", lambda *_a, **_k: pytest.fail("built again"))
     assert hub_server.fresh_decks(LOG) == folder
 
 
 def test_a_build_that_fails_serves_no_decks_and_says_why(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("PZTRAINING_CACHE", str(tmp_path))
-    monkeypatch.setattr(slides, "reveal_source", lambda: (_ for _ in ()).throw(
-        slides.SlidesError("reveal.js ontbreekt")))
+    monkeypatch.setattr(
+        slides, "reveal_source", lambda: (_ for _ in ()).throw(slides.SlidesError("reveal.js ontbreekt"))
+    )
     with caplog.at_level(logging.WARNING, logger=LOG.name):
         assert hub_server.fresh_decks(LOG) is None
     assert "reveal.js ontbreekt" in caplog.text

@@ -13,11 +13,23 @@ MARCH = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def checklist(version=1, kennis="Er is genoeg kennis van palliatieve zorg.", extra=()):
-    items = [{"id": "looptijd", "group": "Projectgroep", "text": "De looptijd ligt vast."},
-             {"id": "kennis", "group": "Bevorderend", "text": kennis},
-             {"id": "visie", "group": "Bevorderend", "text": "Er is een visie op palliatieve zorg."}, *extra]
-    return Conditions.model_validate({"schema_version": 1, "kind": "conditions", "id": "rv", "title": "RV",
-                                      "source": "test", "version": version, "conditions": items})
+    items = [
+        {"id": "looptijd", "group": "Projectgroep", "text": "De looptijd ligt vast."},
+        {"id": "kennis", "group": "Bevorderend", "text": kennis},
+        {"id": "visie", "group": "Bevorderend", "text": "Er is een visie op palliatieve zorg."},
+        *extra,
+    ]
+    return Conditions.model_validate(
+        {
+            "schema_version": 1,
+            "kind": "conditions",
+            "id": "rv",
+            "title": "RV",
+            "source": "test",
+            "version": version,
+            "conditions": items,
+        }
+    )
 
 
 def score(store, items, when, c=None):
@@ -33,8 +45,11 @@ def test_every_scoring_is_kept_with_its_moment_and_progress_is_shown(any_store):
     score(store, [("looptijd", "wel", "vastgelegd in het plan"), ("kennis", "niet", "twee mensen weg")], later)
     kept = store.condition_scores(ORG, "mysupport")
     assert [(s.condition_id, s.score, s.scored_at) for s in kept] == [
-        ("looptijd", "niet", MARCH), ("kennis", "gedeeltelijk", MARCH),
-        ("looptijd", "wel", later), ("kennis", "niet", later)]
+        ("looptijd", "niet", MARCH),
+        ("kennis", "gedeeltelijk", MARCH),
+        ("looptijd", "wel", later),
+        ("kennis", "niet", later),
+    ]
     progress = conditions.progress(checklist(), kept)
     status = {s.id: s for s in progress.statuses}
     assert (status["looptijd"].score, status["looptijd"].previous, status["looptijd"].change) == ("wel", "niet", 1)
@@ -47,18 +62,25 @@ def test_every_scoring_is_kept_with_its_moment_and_progress_is_shown(any_store):
 
 def test_attention_puts_what_is_not_met_and_went_back_first(store):
     score(store, [("looptijd", "gedeeltelijk", ""), ("kennis", "wel", ""), ("visie", "gedeeltelijk", "")], MARCH)
-    score(store, [("looptijd", "gedeeltelijk", ""), ("kennis", "niet", ""), ("visie", "wel", "")],
-          MARCH + timedelta(days=1))
+    score(
+        store,
+        [("looptijd", "gedeeltelijk", ""), ("kennis", "niet", ""), ("visie", "wel", "")],
+        MARCH + timedelta(days=1),
+    )
     progress = conditions.progress(checklist(), store.condition_scores(ORG, "mysupport"))
     assert [s.id for s in progress.attention()] == ["kennis", "looptijd"]  # "wel" needs no attention
 
 
 def test_a_condition_changed_between_content_versions_is_matched_by_id_and_reported(store):
     score(store, [("kennis", "wel", ""), ("visie", "wel", "")], MARCH)
-    newer = checklist(version=2, kennis="Er is genoeg kennis van palliatieve zorg en proactieve zorgplanning.",
-                      extra=[{"id": "nieuw", "group": "Bevorderend", "text": "Een nieuwe voorwaarde."}])
-    newer = Conditions.model_validate({**newer.model_dump(), "conditions": [
-        c.model_dump() for c in newer.conditions if c.id != "visie"]})
+    newer = checklist(
+        version=2,
+        kennis="Er is genoeg kennis van palliatieve zorg en proactieve zorgplanning.",
+        extra=[{"id": "nieuw", "group": "Bevorderend", "text": "Een nieuwe voorwaarde."}],
+    )
+    newer = Conditions.model_validate(
+        {**newer.model_dump(), "conditions": [c.model_dump() for c in newer.conditions if c.id != "visie"]}
+    )
     progress = conditions.progress(newer, store.condition_scores(ORG, "mysupport"))
     status = {s.id: s for s in progress.statuses}
     assert status["kennis"].score == "wel"  # kept by id
@@ -71,16 +93,20 @@ def test_a_condition_changed_between_content_versions_is_matched_by_id_and_repor
 
 
 def test_scorings_are_kept_per_organisation_and_programme_and_remarks_as_typed(store):
-    score(store, [("kennis", "niet", "=HYPERLINK(\"x\") <b>ja</b>")], MARCH)
-    assert store.condition_scores(ORG, "mysupport")[0].remark == "=HYPERLINK(\"x\") <b>ja</b>"
+    score(store, [("kennis", "niet", '=HYPERLINK("x") <b>ja</b>')], MARCH)
+    assert store.condition_scores(ORG, "mysupport")[0].remark == '=HYPERLINK("x") <b>ja</b>'
     assert store.condition_scores(ORG, "ggz") == []
     assert store.condition_scores("Ander huis") == []
 
 
 def test_an_unknown_score_is_refused_and_nothing_is_kept(store):
     with pytest.raises(InputRefused, match="Onbekende score 'misschien'"):
-        store.add_condition_scores(ORG, "mysupport", conditions.checked_round(
-                                   [("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")]), MARCH)
+        store.add_condition_scores(
+            ORG,
+            "mysupport",
+            conditions.checked_round([("kennis", 1, "x", "wel", ""), ("visie", 1, "y", "misschien", "")]),
+            MARCH,
+        )
     assert store.condition_scores(ORG) == []
 
 

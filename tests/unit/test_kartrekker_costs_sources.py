@@ -22,11 +22,21 @@ def test_every_default_says_whether_it_is_from_the_source_a_proposal_or_the_orga
     origins = {spec.id: spec.origin for spec in fmt.inputs}
     # The seed's own figures (mySupport Implementatiehandreiking, "Tijd- & Financiële investering").
     assert {k for k, v in origins.items() if v == "bron"} == {
-        "uren-training", "uren-gesprek", "kartrekker-per-week", "voorbereiding-training", "coachmomenten",
-        "uren-coaching"}
+        "uren-training",
+        "uren-gesprek",
+        "kartrekker-per-week",
+        "voorbereiding-training",
+        "coachmomenten",
+        "uren-coaching",
+    }
     assert {spec.id: spec.default for spec in fmt.inputs if spec.origin == "bron"} == {
-        "uren-training": 5, "uren-gesprek": 2, "kartrekker-per-week": 30, "voorbereiding-training": 4,
-        "coachmomenten": 3, "uren-coaching": 1.5}
+        "uren-training": 5,
+        "uren-gesprek": 2,
+        "kartrekker-per-week": 30,
+        "voorbereiding-training": 4,
+        "coachmomenten": 3,
+        "uren-coaching": 1.5,
+    }
     # The training fee is the project's: only the organisation knows it, so it starts empty (0).
     assert origins["trainingsprijs"] == "organisatie" and fmt.input("trainingsprijs").default == 0
     assert origins["looptijd-weken"] == "voorstel"
@@ -39,10 +49,13 @@ def test_each_line_names_the_origin_of_each_of_its_numbers():
     # The kartrekker's cost × duration: the half hour is the source's, running it over the whole run is ours.
     assert defaults["kartrekker-voortgang"].origin == (
         f"30 min (bron); 56 weken {MARK}; €50 {MARK}. 30 minuten per week komt uit de bron; "
-        f"dat het de hele looptijd doorloopt {MARK}")
+        f"dat het de hele looptijd doorloopt {MARK}"
+    )
     typed = {line.id: line for line in _mysupport().lines}
-    assert typed["training"].origin == "3 trainingen (eigen cijfer); 12 verzorgenden (voorstel van pztraining); " \
-                                       "5 uur (bron); €38 (voorstel van pztraining)"
+    assert (
+        typed["training"].origin == "3 trainingen (eigen cijfer); 12 verzorgenden (voorstel van pztraining); "
+        "5 uur (bron); €38 (voorstel van pztraining)"
+    )
     assert typed["trainingskosten"].origin.endswith("€250 (eigen cijfer)")
 
 
@@ -61,16 +74,20 @@ def test_the_totals_per_year_and_over_the_run_add_up():
     assert estimate.per_year == pytest.approx((31224.5 * 52 / 56, 31224.5 * 4 / 56), abs=0.01)
     assert sum(estimate.per_year) == pytest.approx(estimate.total)
     rows = costs.total_rows(estimate)
-    assert [label for label, _ in rows] == [f"Jaar 1 van de looptijd {MARK}", f"Jaar 2 van de looptijd {MARK}",
-                                            "Totaal over de looptijd (56 weken)"]
+    assert [label for label, _ in rows] == [
+        f"Jaar 1 van de looptijd {MARK}",
+        f"Jaar 2 van de looptijd {MARK}",
+        "Totaal over de looptijd (56 weken)",
+    ]
     vll = costs.estimate(library().costs["kosten-vll"], {})
     assert vll.run_weeks == 104 and len(vll.per_year) == 2 and vll.per_year[0] == pytest.approx(vll.total / 2)
     assert costs.spread_over_years(1000, 30) == (1000,)
 
 
 def test_the_relation_to_the_guide_amount_is_said():
-    assert costs.relation(_mysupport()) == ("Deze raming komt op €31.224,50: 89% van het richtbedrag van "
-                                            "€35.000 (€3.775,50 minder).")
+    assert costs.relation(_mysupport()) == (
+        "Deze raming komt op €31.224,50: 89% van het richtbedrag van €35.000 (€3.775,50 minder)."
+    )
     more = _mysupport({**MYSUPPORT, "trainingen": "5"})
     assert "meer)." in costs.relation(more)
     assert "richtbedrag" in library().costs["kosten-mysupport"].example_note
@@ -85,8 +102,9 @@ def test_the_excel_and_the_printed_report_carry_sources_totals_and_the_relation(
     fill_organisation(store)
     now = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     store.save_cost_inputs(ORG, "kosten-mysupport", MYSUPPORT, now)
-    data = gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), date(2026, 11, 2), UTC,
-                          program_id="mysupport")
+    data = gather.borging(
+        store, ORG, date(2026, 1, 1), date(2026, 12, 31), date(2026, 11, 2), UTC, program_id="mysupport"
+    )
     path = export.write(data, "xlsx", tmp_path / "borging.xlsx", now)
     rows = list(openpyxl.load_workbook(path)["Kosten"].iter_rows(values_only=True))
     table = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]

@@ -17,10 +17,15 @@ REMARK = "=cmd|' /C calc'!A0 <b>x</b>"
 @pytest.fixture
 def data(store):
     fill_organisation(store)
-    store.add_condition_scores(ORG, "mysupport", [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk", REMARK)],
-                               datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
-    store.save_cost_inputs(ORG, "kosten-mysupport", {"trainingen": "3", "deelnemers": "12"},
-                           datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
+    store.add_condition_scores(
+        ORG,
+        "mysupport",
+        [("looptijd", 1, "De looptijd ligt vast.", "gedeeltelijk", REMARK)],
+        datetime(2026, 10, 1, 8, 0, tzinfo=UTC),
+    )
+    store.save_cost_inputs(
+        ORG, "kosten-mysupport", {"trainingen": "3", "deelnemers": "12"}, datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    )
     return gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM, program_id="mysupport")
 
 
@@ -33,8 +38,15 @@ def test_the_workbook_has_dutch_sheets_and_every_figure_of_the_page(data, tmp_pa
     path = tmp_path / "borging.xlsx"
     export.write(data, "xlsx", path, CREATED)
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Samenvatting", "Indicatoren", "Voor en na", "Randvoorwaarden", "Kosten", "Planning",
-                                  "Ingevoerd"]
+    assert workbook.sheetnames == [
+        "Samenvatting",
+        "Indicatoren",
+        "Voor en na",
+        "Randvoorwaarden",
+        "Kosten",
+        "Planning",
+        "Ingevoerd",
+    ]
     indicators = _sheet(workbook, "Indicatoren")
     assert len(indicators) == len(data.rows) == 2
     for read, (_, row) in zip(indicators, data.rows.iterrows()):
@@ -60,8 +72,7 @@ def test_the_workbook_has_dutch_sheets_and_every_figure_of_the_page(data, tmp_pa
 def test_free_text_is_text_in_the_workbook_never_a_formula(data, tmp_path):
     path = tmp_path / "borging.xlsx"
     export.write(data, "xlsx", path, CREATED)
-    cells = [c for row in openpyxl.load_workbook(path)["Randvoorwaarden"].iter_rows() for c in row
-             if c.value == REMARK]
+    cells = [c for row in openpyxl.load_workbook(path)["Randvoorwaarden"].iter_rows() for c in row if c.value == REMARK]
     assert len(cells) == 1 and cells[0].data_type == "s"
 
 
@@ -70,8 +81,9 @@ def test_no_participant_name_reaches_the_report(data, tmp_path, fmt):
     path = tmp_path / f"borging.{fmt}"
     export.write(data, fmt, path, CREATED)
     if fmt == "xlsx":
-        text = " ".join(str(c) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows(values_only=True)
-                        for c in row)
+        text = " ".join(
+            str(c) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows(values_only=True) for c in row
+        )
     else:
         text = path.read_text(encoding="utf-8")
     assert not [name for name in NAMES if name in text]
@@ -101,22 +113,48 @@ def test_a_period_without_trainings_gives_a_valid_report_that_says_so(store, tmp
 def test_the_borging_command_writes_the_report(store, tmp_path, capsys):
     fill_organisation(store)
     out = tmp_path / "rapport.html"
-    assert main(["borging", "--db", store.url, "--org", ORG, "--from", "01-01-2026", "--to", "2026-12-31",
-                 "--format", "html", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "borging",
+                "--db",
+                store.url,
+                "--org",
+                ORG,
+                "--from",
+                "01-01-2026",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "html",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == f"Managementrapportage geschreven: {out}\n"
     assert "Managementrapportage borging – Zorggroep Noord" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--org", "Niemand", "--from", "2026-01-01", "--to", "2026-12-31"],
-     "Fout: Onbekende organisatie 'Niemand'. Bekend: Ander huis, Zorggroep Noord.\n"),
-    (["--org", ORG, "--from", "2026-01-01"],
-     "Fout: Geef de periode met --from en --to (bijvoorbeeld --from 2026-01-01 --to 2026-12-31).\n"),
-    (["--org", ORG, "--from", "2026-12-31", "--to", "2026-01-01"],
-     "Fout: De periode klopt niet: 31-12-2026 ligt na 01-01-2026.\n"),
-    (["--org", ORG, "--from", "2026-01-01", "--to", "2026-12-31", "--program", "onbekend"],
-     None),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--org", "Niemand", "--from", "2026-01-01", "--to", "2026-12-31"],
+            "Fout: Onbekende organisatie 'Niemand'. Bekend: Ander huis, Zorggroep Noord.\n",
+        ),
+        (
+            ["--org", ORG, "--from", "2026-01-01"],
+            "Fout: Geef de periode met --from en --to (bijvoorbeeld --from 2026-01-01 --to 2026-12-31).\n",
+        ),
+        (
+            ["--org", ORG, "--from", "2026-12-31", "--to", "2026-01-01"],
+            "Fout: De periode klopt niet: 31-12-2026 ligt na 01-01-2026.\n",
+        ),
+        (["--org", ORG, "--from", "2026-01-01", "--to", "2026-12-31", "--program", "onbekend"], None),
+    ],
+)
 def test_the_borging_command_answers_bad_input_in_one_dutch_line(store, tmp_path, capsys, args, message):
     fill_organisation(store)
     out = tmp_path / "r.xlsx"

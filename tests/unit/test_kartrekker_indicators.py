@@ -18,17 +18,34 @@ ORG = "Zorggroep Noord"
 NAMES = ("Fenna Bakker", "Gijs de Wit", "Hanna Smit", "Ivo Mulder")
 
 
-def _training(store, name, day, people, before=(), after=(), recommend=(), forms=("voorbereiding", "evaluatie"),
-              org=ORG, program="mysupport"):
+def _training(
+    store,
+    name,
+    day,
+    people,
+    before=(),
+    after=(),
+    recommend=(),
+    forms=("voorbereiding", "evaluatie"),
+    org=ORG,
+    program="mysupport",
+):
     training = store.add_training(name, program, NOW, org, (day,))
     persons = [store.add_participant(training.id, NAMES[i], f"{name}-{i}", NOW) for i in range(people)]
     for purpose in forms:
         form_id = f"{purpose}-{program}"
         store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
     for person, value in zip(persons, before):
-        store.submit(training.id, 1, f"voorbereiding-{program}", f"p:{person.id}", {"vertrouwen-gesprek": value},
-                     NOW, participant_id=person.id)
-    for i, person in enumerate(persons[:max(len(after), len(recommend))]):
+        store.submit(
+            training.id,
+            1,
+            f"voorbereiding-{program}",
+            f"p:{person.id}",
+            {"vertrouwen-gesprek": value},
+            NOW,
+            participant_id=person.id,
+        )
+    for i, person in enumerate(persons[: max(len(after), len(recommend))]):
         answers = {"aanbevelen": recommend[i]}
         if i < len(after):
             answers["vertrouwen-gesprek"] = after[i]
@@ -51,8 +68,13 @@ def fill_organisation(store):
     _training(store, "Ggz", date(2026, 5, 1), 1, forms=(), program="ggz")
     # The organisation's case discussions: held on 1 February (3 actions, 1 done), 30 June (2, both
     # done) and 1 July (4, none done); the fourth, on 1 December, is still to come.
-    series = store.add_training("Casuïstiek", "casuistiekbespreking", NOW, ORG,
-                                (date(2026, 2, 1), date(2026, 6, 30), date(2026, 7, 1), date(2026, 12, 1)))
+    series = store.add_training(
+        "Casuïstiek",
+        "casuistiekbespreking",
+        NOW,
+        ORG,
+        (date(2026, 2, 1), date(2026, 6, 30), date(2026, 7, 1), date(2026, 12, 1)),
+    )
     for meeting, agreed, done in ((1, 3, 1), (2, 2, 2), (3, 4, 0)):
         for number in range(agreed):
             action = store.add_case_action(series.id, meeting, f"Afspraak {number}", "team", None, NOW)
@@ -123,8 +145,9 @@ def test_an_unknown_organisation_or_a_reversed_period_is_refused_in_dutch(store)
     fill_organisation(store)
     from pztraining.core.errors import ScopeError
 
-    with pytest.raises(ScopeError,
-                       match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"):
+    with pytest.raises(
+        ScopeError, match=r"Onbekende organisatie 'Zorggroep Zuid'\. Bekend: Ander huis, Zorggroep Noord"
+    ):
         gather.borging(store, "Zorggroep Zuid", date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM)
     with pytest.raises(ScopeError, match="ligt na"):
         gather.borging(store, ORG, date(2026, 12, 31), date(2026, 1, 1), TODAY, AMSTERDAM)

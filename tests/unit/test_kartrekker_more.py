@@ -14,11 +14,12 @@ from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_or
 
 MOMENT = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-REMARK = "=HYPERLINK(\"http://x\") <i>enquête</i> 40 van 60"
+REMARK = '=HYPERLINK("http://x") <i>enquête</i> 40 van 60'
 H1, H2 = indicators.buckets(date(2026, 1, 1), date(2026, 12, 31), "halfjaar")
 
 
 # ---------------------------------------------------------------- store verbs
+
 
 def test_the_start_month_is_kept_per_organisation_and_programme_and_replaced(any_store):
     store = any_store
@@ -38,7 +39,9 @@ def test_entered_figures_keep_their_moment_and_remark_as_typed(any_store):
     store.add_entered_indicator(ORG, "lead_time", H1.start, H1.end, 11.0, "dagen", "", LATER)
     kept = store.entered_indicators(ORG)
     assert [(e.value, e.unit, e.remark, e.entered_at) for e in kept] == [
-        (12.5, "dagen", REMARK, MOMENT), (11.0, "dagen", "", LATER)]  # history stays, oldest first
+        (12.5, "dagen", REMARK, MOMENT),
+        (11.0, "dagen", "", LATER),
+    ]  # history stays, oldest first
     assert (kept[0].period_start, kept[0].period_end) == (date(2026, 1, 1), date(2026, 6, 30))
     assert store.entered_indicators("Ander huis") == []
 
@@ -58,26 +61,38 @@ def test_a_schema_11_database_gets_the_new_tables_on_open(tmp_path):
 
 # ---------------------------------------------------------------- the pure logic
 
-@pytest.mark.parametrize("indicator, unit, typed, value", [
-    ("client_satisfaction", "cijfer (0–10)", " 7,8 ", 7.8),
-    ("client_satisfaction", "%", "100", 100.0),
-    ("lead_time", "dagen", "0", 0.0),
-    ("lead_time", "weken", "3.5", 3.5),
-])
+
+@pytest.mark.parametrize(
+    "indicator, unit, typed, value",
+    [
+        ("client_satisfaction", "cijfer (0–10)", " 7,8 ", 7.8),
+        ("client_satisfaction", "%", "100", 100.0),
+        ("lead_time", "dagen", "0", 0.0),
+        ("lead_time", "weken", "3.5", 3.5),
+    ],
+)
 def test_a_typed_number_is_read_with_a_decimal_comma_or_point(indicator, unit, typed, value):
     assert entered.parse_value(indicator, unit, typed) == value
 
 
-@pytest.mark.parametrize("indicator, unit, typed, message", [
-    ("client_satisfaction", "cijfer (0–10)", "", "Vul een getal in."),
-    ("client_satisfaction", "cijfer (0–10)", "acht", "'acht' is geen getal; typ bijvoorbeeld 7,5."),
-    ("client_satisfaction", "cijfer (0–10)", "nan", "'nan' is geen getal; typ bijvoorbeeld 7,5."),
-    ("client_satisfaction", "cijfer (0–10)", "-1", "Een negatief getal kan hier niet; vul 0 of meer in."),
-    ("client_satisfaction", "cijfer (0–10)", "11", "Meer dan 10 cijfer (0–10) kan niet kloppen; controleer het getal."),
-    ("client_satisfaction", "%", "250", "Meer dan 100 % kan niet kloppen; controleer het getal."),
-    ("lead_time", "dagen", "1e9", "Meer dan 730 dagen kan niet kloppen; controleer het getal."),
-    ("lead_time", "%", "5", "Onbekende eenheid '%'; kies dagen, weken."),
-])
+@pytest.mark.parametrize(
+    "indicator, unit, typed, message",
+    [
+        ("client_satisfaction", "cijfer (0–10)", "", "Vul een getal in."),
+        ("client_satisfaction", "cijfer (0–10)", "acht", "'acht' is geen getal; typ bijvoorbeeld 7,5."),
+        ("client_satisfaction", "cijfer (0–10)", "nan", "'nan' is geen getal; typ bijvoorbeeld 7,5."),
+        ("client_satisfaction", "cijfer (0–10)", "-1", "Een negatief getal kan hier niet; vul 0 of meer in."),
+        (
+            "client_satisfaction",
+            "cijfer (0–10)",
+            "11",
+            "Meer dan 10 cijfer (0–10) kan niet kloppen; controleer het getal.",
+        ),
+        ("client_satisfaction", "%", "250", "Meer dan 100 % kan niet kloppen; controleer het getal."),
+        ("lead_time", "dagen", "1e9", "Meer dan 730 dagen kan niet kloppen; controleer het getal."),
+        ("lead_time", "%", "5", "Onbekende eenheid '%'; kies dagen, weken."),
+    ],
+)
 def test_a_wrong_or_absurd_number_gets_a_dutch_message(indicator, unit, typed, message):
     with pytest.raises(ValueError) as caught:
         entered.parse_value(indicator, unit, typed)
@@ -90,12 +105,15 @@ def test_the_latest_entry_of_a_period_counts_and_only_in_its_own_division(store)
     store.add_entered_indicator(ORG, "lead_time", H2.start, H2.end, 9.0, "dagen", "", MOMENT)
     rows = entered.latest(store.entered_indicators(ORG), [H1, H2])
     assert list(zip(rows["period"], rows["indicator"], rows["value"], rows["remark"])) == [
-        ("1e helft 2026", "client_satisfaction", 7.6, "herzien"), ("2e helft 2026", "lead_time", 9.0, "")]
+        ("1e helft 2026", "client_satisfaction", 7.6, "herzien"),
+        ("2e helft 2026", "lead_time", 9.0, ""),
+    ]
     year = indicators.buckets(date(2026, 1, 1), date(2026, 12, 31), "jaar")
     assert entered.latest(store.entered_indicators(ORG), year).empty  # a half-year figure is not a year's
 
 
 # ---------------------------------------------------------------- gathered and exported
+
 
 def _report(store, tmp_path, fmt):
     data = gather.borging(store, ORG, date(2026, 1, 1), date(2026, 12, 31), TODAY, AMSTERDAM, program_id="mysupport")
@@ -156,9 +174,16 @@ def test_entered_figures_are_in_the_workbook_beside_the_measured_ones_and_remark
     assert table[0]["Trainingen gehouden"] == 2  # the measured figures stay beside them
     _, typed = _sheet(workbook, "Ingevoerd")
     assert [(r["Periode"], r["Indicator"], r["Waarde"], r["Eenheid"], r["Ingevoerd op"], r["Bron"]) for r in typed] == [
-        ("1e helft 2026", "Tevredenheid cliënten en naasten", pytest.approx(7.6), "cijfer (0–10)", "02-11-2026 09:30",
-         "ingevoerd"),
-        ("2e helft 2026", "Casusdoorlooptijd", pytest.approx(18.0), "dagen", "01-10-2026 08:00", "ingevoerd")]
+        (
+            "1e helft 2026",
+            "Tevredenheid cliënten en naasten",
+            pytest.approx(7.6),
+            "cijfer (0–10)",
+            "02-11-2026 09:30",
+            "ingevoerd",
+        ),
+        ("2e helft 2026", "Casusdoorlooptijd", pytest.approx(18.0), "dagen", "01-10-2026 08:00", "ingevoerd"),
+    ]
     cells = [c for row in workbook["Ingevoerd"].iter_rows() for c in row if c.value == REMARK]
     assert len(cells) == 1 and cells[0].data_type == "s"
 
@@ -181,7 +206,25 @@ def test_the_borging_command_reports_the_saved_planning(store, tmp_path):
     fill_organisation(store)
     store.set_plan_start(ORG, "mysupport", "planning-mysupport", date(2026, 1, 1), MOMENT)
     out = tmp_path / "rapport.xlsx"
-    assert main(["borging", "--db", store.url, "--org", ORG, "--program", "mysupport", "--from", "2026-01-01",
-                 "--to", "2026-12-31", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "borging",
+                "--db",
+                store.url,
+                "--org",
+                ORG,
+                "--program",
+                "mysupport",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     header, _ = _sheet(openpyxl.load_workbook(out), "Planning")
     assert header[3] == "jan 2026"

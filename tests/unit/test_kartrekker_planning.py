@@ -10,14 +10,20 @@ MYSUPPORT = library().plannings["planning-mysupport"]
 
 def test_the_sources_plannings_have_their_lengths():
     plannings = library().plannings
-    assert (plannings["planning-mysupport"].months, plannings["planning-hospicezorg"].months,
-            plannings["planning-vll"].months) == (13, 12, 24)
+    assert (
+        plannings["planning-mysupport"].months,
+        plannings["planning-hospicezorg"].months,
+        plannings["planning-vll"].months,
+    ) == (13, 12, 24)
     assert plannings["planning-hospicezorg"].trainings_per_year == 2
 
 
 def test_trainings_are_placed_in_their_month_and_the_rest_named_outside():
-    trainings = [PlannedTraining("Voorjaar", date(2026, 4, 14)), PlannedTraining("Te vroeg", date(2025, 12, 31)),
-                 PlannedTraining("Te laat", date(2027, 2, 1))]
+    trainings = [
+        PlannedTraining("Voorjaar", date(2026, 4, 14)),
+        PlannedTraining("Te vroeg", date(2025, 12, 31)),
+        PlannedTraining("Te laat", date(2027, 2, 1)),
+    ]
     line = timeline(MYSUPPORT, date(2026, 1, 15), trainings, today=date(2026, 5, 2))
     assert [month_label(m) for m in (line.months[0], line.months[-1])] == ["jan 2026", "jan 2027"]
     assert [tr.name for tr in line.trainings[4]] == ["Voorjaar"]

@@ -35,9 +35,12 @@ def _layer(path: Path) -> str:
 
 
 def _modules() -> list[Path]:
-    return [path for path in sorted(PACKAGE.rglob("*.py"))
-            if (path.relative_to(PACKAGE).parts[0] not in DATA_FOLDERS and path.name != "__init__.py")
-            or (path.parent != PACKAGE and path.name == "__init__.py")]
+    return [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (path.relative_to(PACKAGE).parts[0] not in DATA_FOLDERS and path.name != "__init__.py")
+        or (path.parent != PACKAGE and path.name == "__init__.py")
+    ]
 
 
 def _imported(tree: ast.Module) -> list[tuple[int, str, int]]:
@@ -51,8 +54,11 @@ def _imported(tree: ast.Module) -> list[tuple[int, str, int]]:
             found.append((node.lineno, node.module or "", node.level))
         elif isinstance(node, ast.Import):
             found += [(node.lineno, alias.name, 0) for alias in node.names]
-    return [(line, name, level) for line, name, level in found
-            if level or name == "pztraining" or name.startswith("pztraining.")]
+    return [
+        (line, name, level)
+        for line, name, level in found
+        if level or name == "pztraining" or name.startswith("pztraining.")
+    ]
 
 
 def test_every_module_lives_in_a_layer():
@@ -61,8 +67,12 @@ def test_every_module_lives_in_a_layer():
 
 
 def test_imports_are_absolute():
-    relative = [f"{path.relative_to(PACKAGE)}:{line}" for path in _modules()
-                for line, _, level in _imported(ast.parse(path.read_text(encoding="utf-8"))) if level]
+    relative = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in _modules()
+        for line, _, level in _imported(ast.parse(path.read_text(encoding="utf-8")))
+        if level
+    ]
     assert relative == []
 
 
@@ -78,9 +88,11 @@ def _upward(layer: str, source: str) -> list[tuple[int, str]]:
 
 
 def test_no_layer_imports_a_higher_one():
-    wrong = [f"{path.relative_to(PACKAGE)}:{line} ({_layer(path)}) imports {name}"
-             for path in _modules()
-             for line, name in _upward(_layer(path), path.read_text(encoding="utf-8"))]
+    wrong = [
+        f"{path.relative_to(PACKAGE)}:{line} ({_layer(path)}) imports {name}"
+        for path in _modules()
+        for line, name in _upward(_layer(path), path.read_text(encoding="utf-8"))
+    ]
     assert wrong == []
 
 

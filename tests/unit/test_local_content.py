@@ -69,8 +69,9 @@ def test_a_local_case_cannot_replace_a_shipped_one(own, monkeypatch, capsys):
 
 
 def test_the_shipped_content_is_no_place_for_own_cases(capsys):
-    assert main(["content", "new-case", "x", "--program", "ggz",
-                 "--content-dir", str(loader.builtin_content_dir())]) == 1
+    assert (
+        main(["content", "new-case", "x", "--program", "ggz", "--content-dir", str(loader.builtin_content_dir())]) == 1
+    )
     assert "meegeleverde inhoud" in capsys.readouterr().err
     assert not (loader.builtin_content_dir() / "cases" / "x.yaml").exists()
 

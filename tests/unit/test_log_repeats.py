@@ -15,8 +15,10 @@ def record(msg: str, *args, created: float, name: str = "tornado.access", level:
 def test_a_flood_of_one_line_lets_ten_through_a_minute_and_then_says_how_many_were_held_back():
     said = []
     limit = RepeatLimit(limit=10, window=60.0, emit=said.append)
-    passed = [limit.filter(record("%d %s %.2fms", 429, f"GET /pz/api/events?n={n}", 0.5, created=1000.0 + n / 100))
-              for n in range(5000)]
+    passed = [
+        limit.filter(record("%d %s %.2fms", 429, f"GET /pz/api/events?n={n}", 0.5, created=1000.0 + n / 100))
+        for n in range(5000)
+    ]
     assert sum(passed) == 10 and passed[:10] == [True] * 10
     assert said == []  # the window is still open
     assert limit.filter(record("%d %s %.2fms", 429, "GET /", 0.5, created=1061.0))
@@ -29,8 +31,9 @@ def test_other_lines_and_other_loggers_are_not_held_back_by_a_flood():
     limit = RepeatLimit(limit=2, window=60.0, emit=lambda r: None)
     for n in range(100):
         limit.filter(record("%d %s %.2fms", 429, "GET /", 0.5, created=1000.0 + n / 100))
-    assert limit.filter(record("room watcher: could not read the store", name="pztraining.serving.room.events",
-                               created=1001.0))
+    assert limit.filter(
+        record("room watcher: could not read the store", name="pztraining.serving.room.events", created=1001.0)
+    )
     assert limit.filter(record("%d %s %.2fms", 500, "GET /", 0.5, level=logging.ERROR, created=1001.0))
 
 

@@ -35,10 +35,12 @@ def _exception_classes() -> list[type]:
         names = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
         if not names:
             continue
-        module = importlib.import_module(".".join(("pztraining", *path.relative_to(PACKAGE).with_suffix("").parts))
-                                         .removesuffix(".__init__"))
-        found += [cls for name in names if isinstance(cls := getattr(module, name), type)
-                  and issubclass(cls, BaseException)]
+        module = importlib.import_module(
+            ".".join(("pztraining", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+        )
+        found += [
+            cls for name in names if isinstance(cls := getattr(module, name), type) and issubclass(cls, BaseException)
+        ]
     return found
 
 

@@ -42,9 +42,22 @@ def test_the_cli_reports_a_write_failure_with_the_dutch_reason(capsys, tmp_path)
 
 def test_a_server_address_that_is_not_this_computers_is_said_in_dutch_before_starting(capsys, tmp_path):
     port = free_port()
-    status = main(["serve", "--host", "192.0.2.1", "--participant-port", str(port), "--port", str(free_port()),
-                   "--data-dir", str(tmp_path)])
+    status = main(
+        [
+            "serve",
+            "--host",
+            "192.0.2.1",
+            "--participant-port",
+            str(port),
+            "--port",
+            str(free_port()),
+            "--data-dir",
+            str(tmp_path),
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 1 and out == ""
-    assert err == (f"Fout: Poort {port} op 192.0.2.1 (zaalserver) kan niet worden gebruikt: "
-                   f"dit adres hoort niet bij deze computer.\n")
+    assert err == (
+        f"Fout: Poort {port} op 192.0.2.1 (zaalserver) kan niet worden gebruikt: "
+        f"dit adres hoort niet bij deze computer.\n"
+    )

@@ -67,7 +67,8 @@ def test_only_opened_forms_of_the_trainings_program_are_listed(store, clock, tra
     store.close_form(training.id, 1, "reflectie", clock())
     items = part.open_items(store, training)
     assert [(i.kind, i.meeting, i.id, i.title) for i in items] == [
-        ("form", 1, "voorbereiding-mysupport", "Voorbereiding op de training mySupport")]
+        ("form", 1, "voorbereiding-mysupport", "Voorbereiding op de training mySupport")
+    ]
 
 
 def test_edits_are_kept_as_a_draft_and_restored_after_closing_the_tab(store, clock, training):
@@ -151,8 +152,10 @@ def test_an_anonymous_submission_keeps_no_participant_and_no_time(store, clock, 
     sanne = joined(store, clock, training)
     answers = {i.id: 4 for i in load_form("evaluatie-mysupport").items if i.required}
     mixer = Mixer(store, batch_size=1)  # a batch of one: stored at once
-    assert part.submit(store, training, sanne, PHONE, 1, "evaluatie-mysupport", answers, clock(),
-                       mixer).status == "submitted"
+    assert (
+        part.submit(store, training, sanne, PHONE, 1, "evaluatie-mysupport", answers, clock(), mixer).status
+        == "submitted"
+    )
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT participant_id, submitted_at, respondent_key FROM submissions").all()
     assert rows == [(None, None, part.anonymous_key(PHONE, training.id, 1, "evaluatie-mysupport"))]
@@ -198,8 +201,9 @@ def test_emoji_and_right_to_left_text_are_kept_as_typed(store, clock, training):
     assert part.me(store, training, PHONE).name == "سارة 🌷"
     part.save_draft(store, training, sanne, PHONE, 1, "reflectie", {first.id: arabic}, clock())
     assert part.form_state(store, training, sanne, PHONE, 1, "reflectie").values == {first.id: arabic}
-    too_long = part.submit(store, training, sanne, PHONE, 1, "reflectie", {first.id: arabic, last.id: emoji + "👍"},
-                           clock())
+    too_long = part.submit(
+        store, training, sanne, PHONE, 1, "reflectie", {first.id: arabic, last.id: emoji + "👍"}, clock()
+    )
     assert too_long.status == "invalid" and "Maximaal" in too_long.errors[last.id]
     ok = part.submit(store, training, sanne, PHONE, 1, "reflectie", {first.id: arabic, last.id: emoji}, clock())
     assert ok.status == "submitted"
@@ -221,8 +225,14 @@ def test_a_shared_case_shows_only_the_participant_briefing_and_only_while_shared
     assert shown["briefing"] == list(case.participant_briefing) and shown["title"] == case.title
     text = repr(shown)
     simulant = case.simulant_briefing
-    for secret in (simulant.role, *simulant.knows, *simulant.feels, *simulant.asks, simulant.start_mild,
-                   *simulant.harder):
+    for secret in (
+        simulant.role,
+        *simulant.knows,
+        *simulant.feels,
+        *simulant.asks,
+        simulant.start_mild,
+        *simulant.harder,
+    ):
         assert secret not in text
     with pytest.raises(MissingEntry):
         part.shared_case(store, training, 2, "de-vries")  # shared for meeting 1 only
@@ -240,8 +250,10 @@ def test_a_paper_form_is_stored_without_a_participant_and_once_per_sheet(store, 
     key = part.new_paper_key()
     assert key.startswith("papier:") and key != part.new_paper_key()
     for _ in range(2):  # the trainer presses twice
-        assert part.submit_paper(store, training.id, 1, form, {first_item(): "Op papier"}, clock(), key).status \
+        assert (
+            part.submit_paper(store, training.id, 1, form, {first_item(): "Op papier"}, clock(), key).status
             == "submitted"
+        )
     part.submit_paper(store, training.id, 1, form, {first_item(): "Tweede vel"}, clock(), part.new_paper_key())
     assert store.response_counts(training.id, 1) == {"reflectie": 2}  # even though the form was never opened
     with store.engine.connect() as conn:

@@ -47,14 +47,20 @@ def test_the_division_is_chosen_else_planned_else_half_years():
 
 
 def _text_keys_used(path: Path) -> set[str]:
-    return {node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return {
+        node.value
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
 
 
 def test_the_period_refusals_are_made_only_in_domain_periods():
     # The store keeps its own guard on what it writes (it may import only core and content).
     allowed = {"domain/periods.py", "store/kartrekker.py"}
     for key in ("kt.period.reversed", "cli.borging.need_period", "kt.period.unknown"):
-        places = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")
-                  if path.name != "texts.py" and key in _text_keys_used(path)}
+        places = {
+            path.relative_to(PACKAGE).as_posix()
+            for path in PACKAGE.rglob("*.py")
+            if path.name != "texts.py" and key in _text_keys_used(path)
+        }
         assert places <= allowed and "domain/periods.py" in places, (key, places)

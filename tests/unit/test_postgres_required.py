@@ -27,8 +27,17 @@ def test_missing_postgresql_skips_the_store_tests_with_the_reason_when_not_requi
         tests.postgres.bin_or_skip()
 
 
-def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: bool = True,
-          soffice: bool = True, target: str = "test", fails_on: str | None = None) -> subprocess.CompletedProcess:
+def _make(
+    tmp_path,
+    *,
+    uid: int,
+    apt_get_exit: int | None,
+    initdb: bool,
+    proxy: bool = True,
+    soffice: bool = True,
+    target: str = "test",
+    fails_on: str | None = None,
+) -> subprocess.CompletedProcess:
     """`make test` on a PATH of stand-ins: `id`, `apt-get` and a python that prints what it was given
     (and fails when its arguments hold ``fails_on``)."""
     bin_dir = tmp_path / "bin"
@@ -42,8 +51,11 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
     script("id", f"echo {uid}")
     if apt_get_exit is not None:
         script("apt-get", f"exit {apt_get_exit}")
-    script("python", 'echo "PZ_REQUIRE_LIBREOFFICE=$PZ_REQUIRE_LIBREOFFICE PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES '
-                     'pytest-args: $*"' + (f'\ncase "$*" in *"{fails_on}"*) exit 1;; esac' if fails_on else ""))
+    script(
+        "python",
+        'echo "PZ_REQUIRE_LIBREOFFICE=$PZ_REQUIRE_LIBREOFFICE PZ_REQUIRE_POSTGRES=$PZ_REQUIRE_POSTGRES '
+        'pytest-args: $*"' + (f'\ncase "$*" in *"{fails_on}"*) exit 1;; esac' if fails_on else ""),
+    )
     if proxy:  # the hub's proxy (npm), for tests/hub
         script("configurable-http-proxy", "exit 0")
     if soffice:  # LibreOffice, for the exports read back in tests/unit/test_export_libreoffice.py
@@ -58,9 +70,22 @@ def _make(tmp_path, *, uid: int, apt_get_exit: int | None, initdb: bool, proxy: 
         fake_initdb.parent.mkdir()
         fake_initdb.touch()
     return subprocess.run(
-        [MAKE, "-s", "-C", str(ROOT), target, f"BIN={bin_dir}", f"STAMP={bin_dir / 'stamp'}",
-         "CHROMIUM=/bin/true", f"PG_INITDB={fake_initdb}"],
-        env={"PATH": str(bin_dir), "HOME": str(tmp_path)}, capture_output=True, text=True, timeout=60)
+        [
+            MAKE,
+            "-s",
+            "-C",
+            str(ROOT),
+            target,
+            f"BIN={bin_dir}",
+            f"STAMP={bin_dir / 'stamp'}",
+            "CHROMIUM=/bin/true",
+            f"PG_INITDB={fake_initdb}",
+        ],
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @needs_make

@@ -28,8 +28,9 @@ def without_secure_delete_by_default(monkeypatch):
     monkeypatch.setattr(sqlite3.dbapi2, "connect", plain)  # what SQLAlchemy's pysqlite calls
 
 
-def test_removed_names_and_answers_are_not_left_in_the_database_files(tmp_path, capsys,
-                                                                      without_secure_delete_by_default):
+def test_removed_names_and_answers_are_not_left_in_the_database_files(
+    tmp_path, capsys, without_secure_delete_by_default
+):
     path = tmp_path / "pztraining.db"
     url = f"sqlite:///{path}"
     running = Store(url)  # the server, still running during the removal
@@ -37,8 +38,9 @@ def test_removed_names_and_answers_are_not_left_in_the_database_files(tmp_path, 
     kept = running.add_training("Team Blijft", "mysupport", NOW)
     person = running.add_participant(training.id, NAME, "device", NOW)
     running.open_form(training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
-    running.submit(training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": ANSWER}, NOW,
-                   participant_id=person.id)
+    running.submit(
+        training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": ANSWER}, NOW, participant_id=person.id
+    )
     running.add_participant(kept.id, "Blijft Bewaard", "device-2", NOW)
     assert running.find_participant(training.id, "device").name == NAME  # its connection stays open
     assert main(["remove", "--db", url, "--training", training.join_code, "--yes"]) == 0

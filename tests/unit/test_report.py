@@ -22,8 +22,15 @@ def fill(store, anonymous=False, name="Team Zon", dates=(date(2026, 11, 23),)):
     for form_id, anon in (("voorbereiding-mysupport", False), ("evaluatie-mysupport", anonymous)):
         store.open_form(training.id, 1, form_id, anon, NOW, spec=form_spec(load_form(form_id)))
     for i, person in enumerate(people):
-        store.submit(training.id, 1, "voorbereiding-mysupport", f"p:{person.id}",
-                     {"vertrouwen-gesprek": BEFORE[i], "gids-gelezen": "Helemaal"}, NOW, participant_id=person.id)
+        store.submit(
+            training.id,
+            1,
+            "voorbereiding-mysupport",
+            f"p:{person.id}",
+            {"vertrouwen-gesprek": BEFORE[i], "gids-gelezen": "Helemaal"},
+            NOW,
+            participant_id=person.id,
+        )
         key = f"a:{i}" if anonymous else f"p:{person.id}"
         answers = {"vertrouwen-gesprek": AFTER[i], "relevantie": RELEVANCE[i], "aanbevelen": 8}
         if i == 0:
@@ -154,20 +161,33 @@ def test_a_changed_question_is_reported_and_kept_apart(store):
 def test_roleplay_turns_per_group_with_planned_and_actual_time(store):
     training, _ = fill(store)
     group = store.add_roleplay_group(training.id, 1, "Groep 1", {}, NOW)
-    turns = [{"turn": i, "member": "M", "variant": "moeilijker" if i == 3 else "basis", "planned_seconds": 120,
-              "actual_seconds": actual, "paused_seconds": 0, "started_at": NOW, "ended_at": NOW}
-             for i, actual in enumerate((100, 130, 150), start=1)]
+    turns = [
+        {
+            "turn": i,
+            "member": "M",
+            "variant": "moeilijker" if i == 3 else "basis",
+            "planned_seconds": 120,
+            "actual_seconds": actual,
+            "paused_seconds": 0,
+            "started_at": NOW,
+            "ended_at": NOW,
+        }
+        for i, actual in enumerate((100, 130, 150), start=1)
+    ]
     store.update_roleplay(group.id, lambda s: (s, turns), NOW)
     [row] = bundle_for(store, training).roleplay.to_dict("records")
     assert row["turns"] == 3 and row["planned_minutes"] == 6 and row["actual_minutes"] == pytest.approx(380 / 60)
     assert row["over_time"] == 2 and row["harder"] == 1
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda s: results.training_scope(s, "bestaat-niet"), "Onbekende training"),
-    (lambda s: results.program_scope(s, "yoga", None, None), "Onbekend programma"),
-    (lambda s: results.program_scope(s, "ggz", date(2026, 12, 1), date(2026, 1, 1)), "ligt na"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda s: results.training_scope(s, "bestaat-niet"), "Onbekende training"),
+        (lambda s: results.program_scope(s, "yoga", None, None), "Onbekend programma"),
+        (lambda s: results.program_scope(s, "ggz", date(2026, 12, 1), date(2026, 1, 1)), "ligt na"),
+    ],
+)
 def test_bad_scopes_are_refused_in_dutch(store, call, message):
     from pztraining.core.errors import ScopeError
 

@@ -19,9 +19,14 @@ def refusal(raw: bytes) -> str:
     return caught.value.key
 
 
-@pytest.mark.parametrize("raw", [b"[" * 30_000 + b"]" * 30_000,
-                                 b'{"values": ' + b'{"a": ' * 5_000 + b"1" + b"}" * 5_001,
-                                 b"[" * (sys.getrecursionlimit() + 10)])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 30_000 + b"]" * 30_000,
+        b'{"values": ' + b'{"a": ' * 5_000 + b"1" + b"}" * 5_001,
+        b"[" * (sys.getrecursionlimit() + 10),
+    ],
+)
 def test_a_deeply_nested_body_is_refused_before_it_is_parsed(raw):
     assert refusal(raw) == "room.error.bad_request"
 
@@ -35,15 +40,36 @@ def test_brackets_inside_texts_do_not_count_as_nesting():
     assert refusal(b'{"a":' + b"[" * MAX_DEPTH + b"]" * MAX_DEPTH + b"}") == "room.error.bad_request"
 
 
-@pytest.mark.parametrize("raw", [b'{"name": "\\ud800"}', b'{"v": {"\\udfff": 1}}', b'{"x": "a\\u0000b"}',
-                                 b'{"x": "\\u001b[31m"}', b'{"x": "\\u0085"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"name": "\\ud800"}',
+        b'{"v": {"\\udfff": 1}}',
+        b'{"x": "a\\u0000b"}',
+        b'{"x": "\\u001b[31m"}',
+        b'{"x": "\\u0085"}',
+    ],
+)
 def test_a_text_that_cannot_be_stored_is_refused_with_its_own_message(raw):
     assert refusal(raw) == "room.error.bad_text"
 
 
-@pytest.mark.parametrize("raw", [b'{"n": NaN}', b'{"n": Infinity}', b'{"n": 1e999}', b'{"n": ' + b"9" * 5000 + b"}",
-                                 b"[1, 2]", b'"text"', b"", b"{", b"\xef\xbb\xbf{}", b'{"x": "\xed\xa0\x80"}',
-                                 b'{"x": "\xff"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"n": NaN}',
+        b'{"n": Infinity}',
+        b'{"n": 1e999}',
+        b'{"n": ' + b"9" * 5000 + b"}",
+        b"[1, 2]",
+        b'"text"',
+        b"",
+        b"{",
+        b"\xef\xbb\xbf{}",
+        b'{"x": "\xed\xa0\x80"}',
+        b'{"x": "\xff"}',
+    ],
+)
 def test_odd_numbers_and_shapes_are_refused(raw):
     assert refusal(raw) == "room.error.bad_request"
 

@@ -48,8 +48,14 @@ def test_the_response_sheet_says_what_it_counts_against(store, tmp_path):
     out = tmp_path / "r.xlsx"
     export.write(results.build(store, results.training_scope(store, str(training.id))), "xlsx", out, False, NOW)
     sheet = pd.read_excel(out, sheet_name="Respons").set_index("Formulier")
-    assert list(sheet.columns) == ["Training", "Bijeenkomst", "Ingevuld op telefoon", "Op papier (niet in respons)",
-                                   "Aangemelde deelnemers", "Respons (telefoon / aangemeld)"]
+    assert list(sheet.columns) == [
+        "Training",
+        "Bijeenkomst",
+        "Ingevuld op telefoon",
+        "Op papier (niet in respons)",
+        "Aangemelde deelnemers",
+        "Respons (telefoon / aangemeld)",
+    ]
     assert sheet.loc[EVALUATION, "Respons (telefoon / aangemeld)"] == pytest.approx(1.0)
 
 

@@ -19,8 +19,14 @@ FIVE = ("Aïsha", "Bram", "Carla", "Dewi", "Eef")
 
 
 def group(**kw) -> Group:
-    values = {"name": "Groep 1", "members": FIVE, "facilitator": "Fenna", "case_id": "de-vries",
-              "turn_seconds": 120, "reflection_seconds": 180}
+    values = {
+        "name": "Groep 1",
+        "members": FIVE,
+        "facilitator": "Fenna",
+        "case_id": "de-vries",
+        "turn_seconds": 120,
+        "reflection_seconds": 180,
+    }
     values.update(kw)
     return Group(**values)
 
@@ -115,20 +121,25 @@ def test_ending_during_a_turn_logs_that_turn():
         reduce(state, "start", at(41))
 
 
-@pytest.mark.parametrize("action, phase", [("stop", "ready"), ("next", "ready"), ("pause", "ready"),
-                                           ("resume", "ready"), ("extend", "ready")])
+@pytest.mark.parametrize(
+    "action, phase",
+    [("stop", "ready"), ("next", "ready"), ("pause", "ready"), ("resume", "ready"), ("extend", "ready")],
+)
 def test_actions_out_of_turn_are_refused_in_dutch(action, phase):
     with pytest.raises(RolePlayError):
         reduce(RolePlay(group()), action, at(0))
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"members": ()}, "minstens 2"),
-    ({"members": ("Alleen",)}, "minstens 2"),
-    ({"turn_seconds": 0}, "hoogstens 30 minuten"),
-    ({"turn_seconds": 31 * 60}, "hoogstens 30 minuten"),
-    ({"members": ("A", "A", "B")}, "maar één keer"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"members": ()}, "minstens 2"),
+        ({"members": ("Alleen",)}, "minstens 2"),
+        ({"turn_seconds": 0}, "hoogstens 30 minuten"),
+        ({"turn_seconds": 31 * 60}, "hoogstens 30 minuten"),
+        ({"members": ("A", "A", "B")}, "maar één keer"),
+    ],
+)
 def test_bad_groups_are_refused_with_a_dutch_message(kw, message):
     with pytest.raises(RolePlayError, match=message):
         group(**kw)

@@ -40,8 +40,7 @@ def test_out_of_descriptors_the_accept_loop_pauses_instead_of_spinning_and_then_
     async def scenario():
         sock = listening(failures=1)
         served = []
-        stop = add_guarded_accept_handler(sock, lambda conn, address: (served.append(address), conn.close()),
-                                          pause=0.3)
+        stop = add_guarded_accept_handler(sock, lambda conn, address: (served.append(address), conn.close()), pause=0.3)
         try:
             _reader, writer = await asyncio.open_connection(*sock.getsockname())
             await asyncio.sleep(0.15)  # within the pause: tornado's loop would have called accept() thousands of times

@@ -6,6 +6,9 @@ from pztraining.serving.room.handlers import STATIC_FILES
 
 
 def test_every_static_file_of_the_phone_page_is_in_the_package():
-    missing = [f"{folder}/{name}" for name, (folder, _) in STATIC_FILES.items()
-               if not files("pztraining").joinpath(folder, name).is_file()]
+    missing = [
+        f"{folder}/{name}"
+        for name, (folder, _) in STATIC_FILES.items()
+        if not files("pztraining").joinpath(folder, name).is_file()
+    ]
     assert missing == []

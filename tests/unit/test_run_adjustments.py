@@ -100,8 +100,9 @@ def test_the_last_next_ends_the_meeting():
 
 
 def test_a_run_survives_a_round_trip_through_json():
-    run = schedule.skip(schedule.extend(schedule.advance(schedule.start(PLANNED, MINIMA, 100, T0), at(4)),
-                                        at(5), 5), 4, at(6))
+    run = schedule.skip(
+        schedule.extend(schedule.advance(schedule.start(PLANNED, MINIMA, 100, T0), at(4)), at(5), 5), 4, at(6)
+    )
     assert Run.from_dict(run.to_dict()) == run
 
 

@@ -65,24 +65,50 @@ def missing(programs: set[str], facts: list[str]) -> list[str]:
 
 SEED_000 = [
     # the training: eight hours, three meetings, about four weeks apart, workplace assignments
-    "acht uur", "drie bijeenkomsten", "ongeveer vier weken", "werkplek",
+    "acht uur",
+    "drie bijeenkomsten",
+    "ongeveer vier weken",
+    "werkplek",
     # five steps and the six existing tools
-    "vijf stappen", "Surprise Question", "Utrecht Symptoom Dagboek", "Wensenboekje", "Palliatief Redeneren",
-    "Zorgpad Stervensfase", "Nazorggesprek", "12 maanden",
+    "vijf stappen",
+    "Surprise Question",
+    "Utrecht Symptoom Dagboek",
+    "Wensenboekje",
+    "Palliatief Redeneren",
+    "Zorgpad Stervensfase",
+    "Nazorggesprek",
+    "12 maanden",
     # the management's recommendation (a), (b), (c)
-    "(a) mensen en middelen", "(b) monitoring en periodieke evaluatie", "(c) deelname aan het regionale netwerk",
+    "(a) mensen en middelen",
+    "(b) monitoring en periodieke evaluatie",
+    "(c) deelname aan het regionale netwerk",
     # the plan van aanpak and what it holds
-    "plan van aanpak", "kansen en bedreigingen", "geld en menskracht", "evaluatiemomenten",
+    "plan van aanpak",
+    "kansen en bedreigingen",
+    "geld en menskracht",
+    "evaluatiemomenten",
     # kartrekkers and the regional network
-    "minstens één kartrekker", "kartrekkersnetwerk", "netwerkcoördinator", "www.stichtingfibula.nl",
-    "Informeer je collega's", "regiebehandelaar",
+    "minstens één kartrekker",
+    "kartrekkersnetwerk",
+    "netwerkcoördinator",
+    "www.stichtingfibula.nl",
+    "Informeer je collega's",
+    "regiebehandelaar",
     # borging: every half year, with real clients; training via Inholland
-    "eens per half jaar", "casuïstiekbesprekingen", "intervisie", "supervisie", "Inholland",
-    "ervaringsdeskundige", "niet vergoed",
+    "eens per half jaar",
+    "casuïstiekbesprekingen",
+    "intervisie",
+    "supervisie",
+    "Inholland",
+    "ervaringsdeskundige",
+    "niet vergoed",
 ]
 
-SEED_000_MARKED = ["vier stappen " + MARK, "De namen van stap 2 tot en met 5: " + MARK,
-                   "180, 180 en 120 minuten en de blokken " + MARK]
+SEED_000_MARKED = [
+    "vier stappen " + MARK,
+    "De namen van stap 2 tot en met 5: " + MARK,
+    "180, 180 en 120 minuten en de blokken " + MARK,
+]
 
 
 def test_seed_000_ggz_toolkit_facts_are_in_the_content():
@@ -103,16 +129,31 @@ def test_seed_000_ggz_is_three_meetings_of_eight_hours_four_weeks_apart():
 
 SEED_002 = [
     # the training at least twice a year, for professionals and volunteers
-    "minstens twee keer per jaar", "vrijwilligers",
+    "minstens twee keer per jaar",
+    "vrijwilligers",
     # the periodic evaluation's indicators
-    "tijdige opname", "casusdoorlooptijd", "tevredenheid cliënten en naasten", "deskundigheid",
+    "tijdige opname",
+    "casusdoorlooptijd",
+    "tevredenheid cliënten en naasten",
+    "deskundigheid",
     # the phases
-    "Fase 1", "Fase 2a", "Fase 2b", "Fase 2c", "Fase 3",
+    "Fase 1",
+    "Fase 2a",
+    "Fase 2b",
+    "Fase 2c",
+    "Fase 3",
     # consultation, reachability, the portal, the expertise map, local cases
-    "ggz-consultatieteam", "consultatief palliatief team", "24/7", "aanmeld- en verwijsportaal",
-    "expertisekaart", "praktijk", "psychiatrie hoort ook in de palliatieve zorg",
+    "ggz-consultatieteam",
+    "consultatief palliatief team",
+    "24/7",
+    "aanmeld- en verwijsportaal",
+    "expertisekaart",
+    "praktijk",
+    "psychiatrie hoort ook in de palliatieve zorg",
     # the case discussions (PaTz style) with a fixed frequency
-    "PaTz", "vaste frequentie", "bijvoorbeeld elk kwartaal",
+    "PaTz",
+    "vaste frequentie",
+    "bijvoorbeeld elk kwartaal",
 ]
 
 SEED_002_MARKED = ["elk kwartaal " + MARK, "maand 7–9 " + MARK, "ongeveer vier weken ertussen " + MARK]
@@ -138,16 +179,32 @@ def test_seed_002_planning_is_twelve_months_in_the_sources_phases():
 
 SEED_003 = [
     # the public campaign's toolkit
-    "draaiboek", "filmpjes", "banieren", "folder", "eenvoudige wilsbeschikking", "Mijn Laatste Levensfase",
-    "posters", "wachtkamerfilmpjes", "www.voorbereidinglaatstelevensfase.nl", "ouderenbonden",
+    "draaiboek",
+    "filmpjes",
+    "banieren",
+    "folder",
+    "eenvoudige wilsbeschikking",
+    "Mijn Laatste Levensfase",
+    "posters",
+    "wachtkamerfilmpjes",
+    "www.voorbereidinglaatstelevensfase.nl",
+    "ouderenbonden",
     # the strand for professionals
-    "Factsheet Implementatie proactieve zorgplanning", "Implementatieplan proactieve zorgplanning",
-    "Stappenplan proactieve zorgplanning", "Signaleringsfolder", "niet pluis",
-    "landelijke Leidraad proactieve zorgplanning", "behandelwensen en -grenzen",
+    "Factsheet Implementatie proactieve zorgplanning",
+    "Implementatieplan proactieve zorgplanning",
+    "Stappenplan proactieve zorgplanning",
+    "Signaleringsfolder",
+    "niet pluis",
+    "landelijke Leidraad proactieve zorgplanning",
+    "behandelwensen en -grenzen",
     # the ICT strand
-    "VIPLive", "ACP-plan",
+    "VIPLive",
+    "ACP-plan",
     # investment lines and the planning's two years
-    "uurtarief", "webpagina", "druk- en verspreidingskosten", "twee jaar",
+    "uurtarief",
+    "webpagina",
+    "druk- en verspreidingskosten",
+    "twee jaar",
 ]
 
 SEED_003_MARKED = ["30 tot 150 bezoekers " + MARK, "anderhalf uur " + MARK]
@@ -171,28 +228,52 @@ def test_seed_003_the_checklist_of_conditions_has_its_seventeen_questions():
 # ---------------------------------------------------------------- seed 004: regional care map
 
 HANDOVER = [
-    "belangrijkste behandeldoel", "behandelwensen en -grenzen", "actuele medicatieoverzicht",
+    "belangrijkste behandeldoel",
+    "behandelwensen en -grenzen",
+    "actuele medicatieoverzicht",
     "verslag van het MDO of de aandachtspunten uit de PaTz-bespreking",
     "centrale zorgverlener is, met thuiszorgorganisatie en team",
-    "welke zorgverleners betrokken zijn", "proactief anticiperend beleid",
-    "lichamelijk, psychisch, sociaal en spiritueel", "het individueel zorgplan",
+    "welke zorgverleners betrokken zijn",
+    "proactief anticiperend beleid",
+    "lichamelijk, psychisch, sociaal en spiritueel",
+    "het individueel zorgplan",
 ]
 
 SEED_004 = HANDOVER + [
     # the timed process agreements
-    "binnen 24 uur verstuurd", "binnen 24 uur na ontslag", "binnen twee werkdagen", "een dag vóór het ontslag",
-    "Zorgdomein", "warme overdracht",
+    "binnen 24 uur verstuurd",
+    "binnen 24 uur na ontslag",
+    "binnen twee werkdagen",
+    "een dag vóór het ontslag",
+    "Zorgdomein",
+    "warme overdracht",
     # the emergency department
-    "SEH-arts", "kantooruren", "ELV-bed",
+    "SEH-arts",
+    "kantooruren",
+    "ELV-bed",
     # ICPC codes
-    "ICPC A69.01", "ICPC A20",
+    "ICPC A69.01",
+    "ICPC A20",
     # medication review tools
-    "Polyfarmacie bij ouderen", "STRIP", "Ephor", "STOP-NL",
+    "Polyfarmacie bij ouderen",
+    "STRIP",
+    "Ephor",
+    "STOP-NL",
     # the consultations and their frequencies
-    "zes keer per jaar", "Wekelijks", "Maandelijks",
+    "zes keer per jaar",
+    "Wekelijks",
+    "Maandelijks",
     # the surprise question and the nine steps
-    "twaalf maanden", "Signaleren", "Markeren", "Afstemming", "Coördinatie", "Behandelwensengesprek",
-    "Medicatiereview", "Individueel zorgplan", "Begeleiding en monitoring", "Overlijden en nazorg",
+    "twaalf maanden",
+    "Signaleren",
+    "Markeren",
+    "Afstemming",
+    "Coördinatie",
+    "Behandelwensengesprek",
+    "Medicatiereview",
+    "Individueel zorgplan",
+    "Begeleiding en monitoring",
+    "Overlijden en nazorg",
 ]
 
 SEED_004_MARKED = ["10 tot 40 per bijeenkomst " + MARK, "duurt twee uur " + MARK]
@@ -224,8 +305,7 @@ def test_seed_004_the_card_has_the_nine_steps():
 
 
 def test_the_proposal_mark_is_filled_in_everywhere_and_never_left_raw():
-    for programs in ({"ggz"}, {"hospice-ggz", "casuistiekbespreking"}, {"vll-publiek"}, {"zorgkaart"},
-                     {"mysupport"}):
+    for programs in ({"ggz"}, {"hospice-ggz", "casuistiekbespreking"}, {"vll-publiek"}, {"zorgkaart"}, {"mysupport"}):
         text = rendered(frozenset(programs))
         assert schema.PROPOSAL not in text
     assert MARK == "(voorstel van pztraining)"
@@ -245,9 +325,13 @@ def test_no_other_wording_marks_a_proposal_where_a_trainer_reads():
     assert offenders == []
 
 
-SEED_TITLES = {"ggz": "Proactieve palliatieve zorg in de ggz", "hospice-ggz": "Versterken Hospicezorg",
-               "casuistiekbespreking": "Versterken Hospicezorg", "vll-publiek": "Voorbereiding Laatste Levensfase",
-               "zorgkaart": "Palliatieve zorgkaart"}
+SEED_TITLES = {
+    "ggz": "Proactieve palliatieve zorg in de ggz",
+    "hospice-ggz": "Versterken Hospicezorg",
+    "casuistiekbespreking": "Versterken Hospicezorg",
+    "vll-publiek": "Voorbereiding Laatste Levensfase",
+    "zorgkaart": "Palliatieve zorgkaart",
+}
 
 
 @pytest.mark.parametrize("program_id", sorted(SEED_TITLES))

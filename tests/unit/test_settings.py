@@ -33,11 +33,14 @@ def test_the_config_file_in_the_data_folder_is_read_without_being_named(tmp_path
     assert settings.read({}, data_dir=tmp_path).database_url() == f"sqlite:///{tmp_path.resolve()}/pztraining.db"
 
 
-@pytest.mark.parametrize(("environ", "said"), [
-    ({"PZTRAINING_JOIN_DAYS": "veertien"}, "PZTRAINING_JOIN_DAYS"),
-    ({"PZTRAINING_ANONYMOUS_BATCH": "0"}, "minstens 1"),
-    ({"PZTRAINING_ROOM": "misschien"}, "ja of nee"),
-])
+@pytest.mark.parametrize(
+    ("environ", "said"),
+    [
+        ({"PZTRAINING_JOIN_DAYS": "veertien"}, "PZTRAINING_JOIN_DAYS"),
+        ({"PZTRAINING_ANONYMOUS_BATCH": "0"}, "minstens 1"),
+        ({"PZTRAINING_ROOM": "misschien"}, "ja of nee"),
+    ],
+)
 def test_an_unusable_value_is_said_in_dutch_with_its_source(environ, said):
     with pytest.raises(SettingsError, match=said) as caught:
         settings.read(environ)
@@ -69,19 +72,28 @@ def test_what_a_server_hands_down_a_kernel_reads_back(tmp_path):
 def _reads_the_environment(tree: ast.AST) -> list[int]:
     lines = []
     for node in ast.walk(tree):
-        os_attribute = isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "putenv"} \
-            and isinstance(node.value, ast.Name) and node.value.id == "os"
-        from_os = isinstance(node, ast.ImportFrom) and node.module == "os" \
+        os_attribute = (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"environ", "getenv", "putenv"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+        )
+        from_os = (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
             and any(alias.name in {"environ", "getenv"} for alias in node.names)
+        )
         if os_attribute or from_os:
             lines.append(node.lineno)
     return lines
 
 
 def test_no_module_but_settings_reads_the_environment():
-    found = [f"{path.relative_to(PACKAGE)}:{line}"
-             for path in sorted(PACKAGE.rglob("*.py"))
-             if "vendor" not in path.parts and path != PACKAGE / "core" / "settings.py"
-             for line in _reads_the_environment(ast.parse(path.read_text(encoding="utf-8")))]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "vendor" not in path.parts and path != PACKAGE / "core" / "settings.py"
+        for line in _reads_the_environment(ast.parse(path.read_text(encoding="utf-8")))
+    ]
     assert found == []
     assert _reads_the_environment(ast.parse("import os\nos.environ.get('X')\n")) == [2]  # the scan sees one

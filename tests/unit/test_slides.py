@@ -15,25 +15,65 @@ from pztraining.reports import slides
 
 #: The sections a trainer needs in each deck (the issue's list), as `##` headings.
 EXPECTED_SECTIONS = {
-    "ggz-1": ["Palliatieve zorg in de ggz", "Waarom palliatieve zorg vaak gemist wordt",
-              "De Toolkit: vijf stappen en zes instrumenten", "Stap 1: de Surprise Question",
-              "Werkplekopdracht 1"],
-    "ggz-2": ["Terugblik op werkplekopdracht 1", "Het Utrecht Symptoom Dagboek", "Het Wensenboekje",
-              "Palliatief redeneren", "Werkplekopdracht 2"],
-    "ggz-3": ["Terugblik op werkplekopdracht 2", "De stervensfase", "Het Zorgpad Stervensfase",
-              "Nazorg en het Nazorggesprek", "Veelgestelde vragen", "Borging in het team"],
-    "mysupport-1": ["Waarom proactieve zorgplanning?", "Visie van de organisatie",
-                    "Aandachtspunten in het gesprek", "Het gesprekskaartje", "Het rollenspel",
-                    "Na de training"],
-    "hospice-ggz-1": ["Psychiatrie hoort ook in de palliatieve zorg", "Herkennen in de palliatieve fase",
-                      "Casus: meneer Dekker in het hospice", "Opdracht: wie bel je?"],
-    "hospice-ggz-2": ["Terugblik: wie bel je?", "Consultatie en verwijzen", "Casus: mevrouw Van Dam thuis",
-                      "Samenwerken", "Hoe deskundig voel je je nu?"],
-    "casuistiekbespreking-1": ["Agenda", "Afspraken van de vorige keer", "De casus en de vraag",
-                               "Bespreekronde", "Afspraken en leerpunten"],
-    "vll-publiek-1": ["Wat is samen beslissen?", "Wat zijn uw wensen?", "Wat helpt u?",
-                      "Filmpjes: anderen vertellen", "Vragen en gesprek", "Meenemen naar huis",
-                      "Wat vond u ervan?"],
+    "ggz-1": [
+        "Palliatieve zorg in de ggz",
+        "Waarom palliatieve zorg vaak gemist wordt",
+        "De Toolkit: vijf stappen en zes instrumenten",
+        "Stap 1: de Surprise Question",
+        "Werkplekopdracht 1",
+    ],
+    "ggz-2": [
+        "Terugblik op werkplekopdracht 1",
+        "Het Utrecht Symptoom Dagboek",
+        "Het Wensenboekje",
+        "Palliatief redeneren",
+        "Werkplekopdracht 2",
+    ],
+    "ggz-3": [
+        "Terugblik op werkplekopdracht 2",
+        "De stervensfase",
+        "Het Zorgpad Stervensfase",
+        "Nazorg en het Nazorggesprek",
+        "Veelgestelde vragen",
+        "Borging in het team",
+    ],
+    "mysupport-1": [
+        "Waarom proactieve zorgplanning?",
+        "Visie van de organisatie",
+        "Aandachtspunten in het gesprek",
+        "Het gesprekskaartje",
+        "Het rollenspel",
+        "Na de training",
+    ],
+    "hospice-ggz-1": [
+        "Psychiatrie hoort ook in de palliatieve zorg",
+        "Herkennen in de palliatieve fase",
+        "Casus: meneer Dekker in het hospice",
+        "Opdracht: wie bel je?",
+    ],
+    "hospice-ggz-2": [
+        "Terugblik: wie bel je?",
+        "Consultatie en verwijzen",
+        "Casus: mevrouw Van Dam thuis",
+        "Samenwerken",
+        "Hoe deskundig voel je je nu?",
+    ],
+    "casuistiekbespreking-1": [
+        "Agenda",
+        "Afspraken van de vorige keer",
+        "De casus en de vraag",
+        "Bespreekronde",
+        "Afspraken en leerpunten",
+    ],
+    "vll-publiek-1": [
+        "Wat is samen beslissen?",
+        "Wat zijn uw wensen?",
+        "Wat helpt u?",
+        "Filmpjes: anderen vertellen",
+        "Vragen en gesprek",
+        "Meenemen naar huis",
+        "Wat vond u ervan?",
+    ],
 }
 
 GOOD_DECK = """---
@@ -73,8 +113,16 @@ def _text(fragment: str) -> str:
 def test_there_is_a_deck_for_every_meeting_of_every_program(built):
     assert built.ok, built.problems
     assert {(d.program, d.meeting) for d in built.built} == {
-        ("ggz", 1), ("ggz", 2), ("ggz", 3), ("mysupport", 1), ("hospice-ggz", 1), ("hospice-ggz", 2),
-        ("casuistiekbespreking", 1), ("vll-publiek", 1), ("zorgkaart", 1)}
+        ("ggz", 1),
+        ("ggz", 2),
+        ("ggz", 3),
+        ("mysupport", 1),
+        ("hospice-ggz", 1),
+        ("hospice-ggz", 2),
+        ("casuistiekbespreking", 1),
+        ("vll-publiek", 1),
+        ("zorgkaart", 1),
+    }
     assert slides.deck_for("ggz", 2, built.out).file == "ggz-2.html"
     assert slides.deck_for("ggz", 4, built.out) is None
 
@@ -103,7 +151,8 @@ def test_each_deck_has_a_title_slide_speaker_notes_and_its_sections(built, deck_
 def test_no_built_file_loads_a_script_or_style_sheet_from_the_internet(built):
     remote = re.compile(
         r"""<script[^>]+src=["']?(?:https?:)?//|<link[^>]+href=["']?(?:https?:)?//|@import\s+(?:url\()?["']?(?:https?:)?//|url\(["']?(?:https?:)?//""",
-        re.I)
+        re.I,
+    )
     checked = 0
     for path in built.out.rglob("*"):
         if path.suffix in (".html", ".css"):
@@ -141,8 +190,11 @@ def _deck(folder: Path, name: str, text: str) -> Path:
 
 def test_a_broken_deck_is_named_and_the_others_are_still_built(tmp_path, capsys):
     good = _deck(tmp_path, "proef-1.md", GOOD_DECK)
-    broken = _deck(tmp_path, "kapot.md", GOOD_DECK.replace("id: proef-1", "id: kapot").replace(
-        "## Eerste dia", "Eerste dia zonder kop"))
+    broken = _deck(
+        tmp_path,
+        "kapot.md",
+        GOOD_DECK.replace("id: proef-1", "id: kapot").replace("## Eerste dia", "Eerste dia zonder kop"),
+    )
     code = main(["slides", "--out", str(tmp_path / "out"), str(broken), str(good)])
     out, err = capsys.readouterr()
     assert code == 1
@@ -161,21 +213,28 @@ def test_a_missing_deck_is_named(tmp_path, capsys):
     assert (tmp_path / "out" / "proef-1.html").is_file()
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("meeting: 1", "meeting: 7"), "meeting: programma 'ggz' heeft geen bijeenkomst 7"),
-    (("program: ggz", "program: yoga"), "program: onbekend programma 'yoga'"),
-    (("source: Voor de test, in eigen woorden.\n", ""), "source: ontbreekt"),
-    (("- een punt", "- een punt\n\n--\n\n## Te hoog"),
-     "dia 2 (regel 17): een subdia na '--' begint met een kop '### …', niet '## …'"),
-    (("- een punt", "<!-- include: bestaat-niet -->"), "onbekend kaartje 'bestaat-niet'"),
-    (("---\nschema_version", "schema_version"), "regel 1: een dia-bestand begint met voorpagina-gegevens"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("meeting: 1", "meeting: 7"), "meeting: programma 'ggz' heeft geen bijeenkomst 7"),
+        (("program: ggz", "program: yoga"), "program: onbekend programma 'yoga'"),
+        (("source: Voor de test, in eigen woorden.\n", ""), "source: ontbreekt"),
+        (
+            ("- een punt", "- een punt\n\n--\n\n## Te hoog"),
+            "dia 2 (regel 17): een subdia na '--' begint met een kop '### …', niet '## …'",
+        ),
+        (("- een punt", "<!-- include: bestaat-niet -->"), "onbekend kaartje 'bestaat-niet'"),
+        (("---\nschema_version", "schema_version"), "regel 1: een dia-bestand begint met voorpagina-gegevens"),
+    ],
+)
 def test_deck_errors_name_the_file_the_place_and_the_problem(tmp_path, change, expected):
     path = _deck(tmp_path, "proef-1.md", GOOD_DECK.replace(*change, 1))
     with pytest.raises(content.ContentError) as raised:
         read_deck(path)
-    assert any(Path(problem.file).name == "proef-1.md" and expected in f"{problem.path}: {problem.message}"
-               for problem in raised.value.problems), raised.value.problems
+    assert any(
+        Path(problem.file).name == "proef-1.md" and expected in f"{problem.path}: {problem.message}"
+        for problem in raised.value.problems
+    ), raised.value.problems
 
 
 def test_an_output_folder_that_cannot_be_written_gives_a_clear_message(tmp_path, capsys):
@@ -212,7 +271,8 @@ def test_the_build_is_stale_when_a_deck_source_changes(tmp_path, monkeypatch):
 
 
 def test_a_broken_content_file_is_named_and_every_deck_that_does_not_need_it_is_built(
-        broken_case_file, tmp_path, capsys):
+    broken_case_file, tmp_path, capsys
+):
     code = main(["slides", "--out", str(tmp_path / "out")])
     out, err = capsys.readouterr()
     assert code == 1

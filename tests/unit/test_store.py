@@ -12,8 +12,9 @@ from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, Tr
 
 def test_a_training_is_stored_with_its_meeting_dates(any_store, clock):
     store = any_store
-    training = store.add_training("  Team De Linde ", "ggz", clock(), "Zorggroep",
-                                  (date(2026, 12, 1), date(2026, 12, 29), None))
+    training = store.add_training(
+        "  Team De Linde ", "ggz", clock(), "Zorggroep", (date(2026, 12, 1), date(2026, 12, 29), None)
+    )
     found = store.find_training(training.id)
     assert found.name == "Team De Linde" and found.program_id == "ggz"
     assert found.meeting_date(2) == date(2026, 12, 29) and found.meeting_date(3) is None
@@ -80,25 +81,47 @@ def _fill_every_table(store, training, clock) -> None:
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
     store.reveal_answer(training.id, 1, "zorgkaart-quiz", "signaleren", clock())
     with store.engine.begin() as conn:  # as `bundle import` records a training brought from a laptop
-        conn.execute(insert(tables.bundle_imports).values(
-            training_uid=f"uid-{training.id}", training_id=training.id, checksum="0" * 64,
-            exported_at=clock(), imported_at=clock()))
+        conn.execute(
+            insert(tables.bundle_imports).values(
+                training_uid=f"uid-{training.id}",
+                training_id=training.id,
+                checksum="0" * 64,
+                exported_at=clock(),
+                imported_at=clock(),
+            )
+        )
     group = store.add_roleplay_group(training.id, 1, "G", {}, clock())
-    store.update_roleplay(group.id, lambda s: (s, [{"turn": 1, "member": "M", "variant": "basis",
-                                                    "planned_seconds": 1, "actual_seconds": 1,
-                                                    "paused_seconds": 0, "started_at": clock(),
-                                                    "ended_at": clock()}]), clock())
+    store.update_roleplay(
+        group.id,
+        lambda s: (
+            s,
+            [
+                {
+                    "turn": 1,
+                    "member": "M",
+                    "variant": "basis",
+                    "planned_seconds": 1,
+                    "actual_seconds": 1,
+                    "paused_seconds": 0,
+                    "started_at": clock(),
+                    "ended_at": clock(),
+                }
+            ],
+        ),
+        clock(),
+    )
     store.save_training_details(training.id, TrainingDetails(location="Zaal 1", points="4"), clock())
     store.set_paper_attendance(training.id, 1, {"Sanne": True}, clock())
 
 
 def _row_counts(store) -> dict[str, int]:
     with store.engine.connect() as conn:
-        return {table.name: conn.execute(select(func.count()).select_from(table)).scalar()
-                for table in tables.metadata.sorted_tables
-                # Login names and their roles (schema 8) and the organisation's own tables belong to no training.
-                if table not in (tables.schema_info, tables.users)
-                and table not in tables.ORGANISATION_TABLES}
+        return {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar()
+            for table in tables.metadata.sorted_tables
+            # Login names and their roles (schema 8) and the organisation's own tables belong to no training.
+            if table not in (tables.schema_info, tables.users) and table not in tables.ORGANISATION_TABLES
+        }
 
 
 def test_removing_a_training_deletes_everything_stored_for_it(any_store, clock):
@@ -216,8 +239,16 @@ def test_a_role_play_change_is_applied_under_a_lock_and_its_turns_are_logged(any
     store = any_store
     training = store.add_training("A", "mysupport", clock())
     group = store.add_roleplay_group(training.id, 1, "Groep 1", {"n": 0}, clock())
-    turn = {"turn": 1, "member": "Bram", "variant": "basis", "planned_seconds": 120, "actual_seconds": 118,
-            "paused_seconds": 0, "started_at": clock(), "ended_at": clock()}
+    turn = {
+        "turn": 1,
+        "member": "Bram",
+        "variant": "basis",
+        "planned_seconds": 120,
+        "actual_seconds": 118,
+        "paused_seconds": 0,
+        "started_at": clock(),
+        "ended_at": clock(),
+    }
     updated, applied = store.update_roleplay(group.id, lambda s: ({"n": s["n"] + 1}, [turn]), clock())
     assert applied and updated.state == {"n": 1} and updated.version == 2
     [logged] = store.list_roleplay_turns(group.id)
@@ -273,12 +304,10 @@ def test_kernels_writing_at_the_same_time_lose_nothing(tmp_path, clock):
 def test_a_run_change_on_an_older_version_changes_nothing_and_returns_the_latest(any_store, clock):
     store = any_store
     training = store.add_training("Team", "mysupport", clock())
-    state, version, applied = store.update_run(training.id, 1, lambda old: {"current": 0}, clock(),
-                                               expected_version=0)
+    state, version, applied = store.update_run(training.id, 1, lambda old: {"current": 0}, clock(), expected_version=0)
     assert (state, version, applied) == ({"current": 0}, 1, True)
     store.update_run(training.id, 1, lambda old: {"current": old["current"] + 1}, clock(), expected_version=1)
-    stale = store.update_run(training.id, 1, lambda old: {"current": old["current"] + 1}, clock(),
-                             expected_version=1)
+    stale = store.update_run(training.id, 1, lambda old: {"current": old["current"] + 1}, clock(), expected_version=1)
     assert stale == ({"current": 1}, 2, False)
     assert store.find_run(training.id, 1) == ({"current": 1}, 2)
 

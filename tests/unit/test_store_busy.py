@@ -76,14 +76,25 @@ def test_a_postgresql_deadlock_is_retried_and_the_change_applied_once(postgres_c
     training = store.add_training("A", "mysupport", clock())
     ours = store.add_roleplay_group(training.id, 1, "Groep 1", {"n": 0}, clock())
     theirs = store.add_roleplay_group(training.id, 1, "Groep 2", {"n": 0}, clock())
-    turn = {"turn": 1, "member": "Bram", "variant": "basis", "planned_seconds": 120, "actual_seconds": 118,
-            "paused_seconds": 0, "started_at": clock(), "ended_at": clock()}
+    turn = {
+        "turn": 1,
+        "member": "Bram",
+        "variant": "basis",
+        "planned_seconds": 120,
+        "actual_seconds": 118,
+        "paused_seconds": 0,
+        "started_at": clock(),
+        "ended_at": clock(),
+    }
     other = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
     # The other transaction holds the id our next turn will get, so our insert waits for it ...
     taken = other.execute("select nextval('roleplay_turns_id_seq')").fetchone()[0] + 1
-    other.execute("insert into roleplay_turns (id, group_id, turn, member, variant, planned_seconds, "
-                  "actual_seconds, paused_seconds, started_at, ended_at) "
-                  "values (%s, %s, 1, 'X', 'basis', 1, 1, 0, now(), now())", (taken, theirs.id))
+    other.execute(
+        "insert into roleplay_turns (id, group_id, turn, member, variant, planned_seconds, "
+        "actual_seconds, paused_seconds, started_at, ended_at) "
+        "values (%s, %s, 1, 'X', 'basis', 1, 1, 0, now(), now())",
+        (taken, theirs.id),
+    )
 
     def lock_our_group():
         time.sleep(0.3)  # ... and then it waits for the group we locked: a deadlock, we waited first

@@ -102,8 +102,7 @@ def _submit_ten(url: str, training_id: int, worker: int) -> None:
     for n in range(10):
         # Each form is sent twice, as a double click would: it must be stored once.
         for _ in range(2):
-            store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker},
-                         datetime.now(UTC))
+            store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker}, datetime.now(UTC))
     store.close()
 
 

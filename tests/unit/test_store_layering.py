@@ -15,8 +15,13 @@ import pztraining
 PACKAGE = Path(pztraining.__file__).parent
 STORE = PACKAGE / "store"
 #: pztraining modules outside the store that the store may import: leaves with no pztraining imports of note.
-ALLOWED = {"pztraining.core.errors", "pztraining.core.texts", "pztraining.core.text_input", "pztraining.core.os_errors",
-           "pztraining.core.settings"}  # where the data folder and the database are
+ALLOWED = {
+    "pztraining.core.errors",
+    "pztraining.core.texts",
+    "pztraining.core.text_input",
+    "pztraining.core.os_errors",
+    "pztraining.core.settings",
+}  # where the data folder and the database are
 
 
 def _imports(path: Path) -> set[str]:
@@ -40,8 +45,10 @@ def _imports(path: Path) -> set[str]:
 
 def test_the_store_imports_nothing_of_pztraining_outside_itself_but_the_leaf_helpers():
     files = sorted(STORE.rglob("*.py")) if STORE.is_dir() else [PACKAGE / "store.py"]
-    outside = {str(path.relative_to(PACKAGE)): sorted(name for name in _imports(path)
-                                                      if not name.startswith("pztraining.store")
-                                                      and name not in ALLOWED)
-               for path in files}
+    outside = {
+        str(path.relative_to(PACKAGE)): sorted(
+            name for name in _imports(path) if not name.startswith("pztraining.store") and name not in ALLOWED
+        )
+        for path in files
+    }
     assert {path: names for path, names in outside.items() if names} == {}

@@ -40,10 +40,16 @@ s.close()
 
 def open_at_once(url: str, log: Path) -> list[subprocess.CompletedProcess]:
     start = time.time() + 4  # every child has imported SQLAlchemy by then
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, url, str(start), str(log)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 cwd=Path(__file__).resolve().parents[2])
-                for _ in range(PROCESSES)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, url, str(start), str(log)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for _ in range(PROCESSES)
+    ]
     for child in children:
         child.wait(timeout=120)
     return [subprocess.CompletedProcess(c.args, c.returncode, c.stdout.read(), c.stderr.read()) for c in children]

@@ -24,12 +24,14 @@ _numbers = itertools.count(1)
 #: How a row of each table is traced to its organisation (as the owner, who sees every row).
 ORGANISATION_OF = {
     **{name: f"SELECT {{pk}}, organisation FROM {name} x" for name in v18_organisation_rls.BY_ORGANISATION},
-    **{name: f"SELECT {{pk}}, t.organisation FROM {name} x JOIN trainings t ON t.id = x.training_id"
-       for name in v18_organisation_rls.BY_TRAINING},
+    **{
+        name: f"SELECT {{pk}}, t.organisation FROM {name} x JOIN trainings t ON t.id = x.training_id"
+        for name in v18_organisation_rls.BY_TRAINING
+    },
     "roleplay_turns": "SELECT {pk}, t.organisation FROM roleplay_turns x JOIN roleplay_groups g ON g.id = x.group_id"
-                      " JOIN trainings t ON t.id = g.training_id",
+    " JOIN trainings t ON t.id = g.training_id",
     "answers": "SELECT {pk}, t.organisation FROM answers x JOIN submissions s ON s.id = x.submission_id"
-               " JOIN trainings t ON t.id = s.training_id",
+    " JOIN trainings t ON t.id = s.training_id",
 }
 
 
@@ -39,9 +41,25 @@ def fill(store: Store, organisation: str) -> None:
     store.update_run(training.id, 1, lambda _old: {"current": 1}, NOW)
     store.set_checklist_tick(training.id, "zalen", True, NOW)
     group = store.add_roleplay_group(training.id, 1, "Groep 1", {"turn": 0}, NOW)
-    store.update_roleplay(group.id, lambda state: (state, [{
-        "turn": 1, "member": "Anna", "variant": "basis", "planned_seconds": 300, "actual_seconds": 290,
-        "paused_seconds": 0, "started_at": NOW, "ended_at": NOW}]), NOW)
+    store.update_roleplay(
+        group.id,
+        lambda state: (
+            state,
+            [
+                {
+                    "turn": 1,
+                    "member": "Anna",
+                    "variant": "basis",
+                    "planned_seconds": 300,
+                    "actual_seconds": 290,
+                    "paused_seconds": 0,
+                    "started_at": NOW,
+                    "ended_at": NOW,
+                }
+            ],
+        ),
+        NOW,
+    )
     person = store.add_participant(training.id, "Anna", f"{organisation:0<64}"[:64], NOW)
     store.open_form(training.id, 1, "reflectie", False, NOW)
     store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"q1": 4}, NOW, participant_id=person.id)
@@ -58,9 +76,15 @@ def fill(store: Store, organisation: str) -> None:
     store.save_training_details(training.id, TrainingDetails(location="Zaal 1", trainers="A. de Wit"), NOW)
     store.set_paper_attendance(training.id, 1, {"Anna": True}, NOW)
     with store.engine.begin() as conn:  # as `pztraining bundle import` records a laptop's training
-        conn.execute(insert(tables.bundle_imports).values(
-            training_uid=f"uid-{organisation}", training_id=training.id, checksum="0" * 64, exported_at=NOW,
-            imported_at=NOW))
+        conn.execute(
+            insert(tables.bundle_imports).values(
+                training_uid=f"uid-{organisation}",
+                training_id=training.id,
+                checksum="0" * 64,
+                exported_at=NOW,
+                imported_at=NOW,
+            )
+        )
 
 
 @pytest.fixture
@@ -80,8 +104,9 @@ def database(postgres_cluster):
     # As an administrator does it (run as the tables' owner).
     assert main(["db", "grant", names["trainers"], "--db", url]) == 0
     assert main(["db", "grant", names["room"], "--every-organisation", "--db", url]) == 0
-    as_role = {role: make_url(url).set(username=name).render_as_string(hide_password=False)
-               for role, name in names.items()}
+    as_role = {
+        role: make_url(url).set(username=name).render_as_string(hide_password=False) for role, name in names.items()
+    }
     return url, as_role
 
 
@@ -96,8 +121,10 @@ def _rows_by_organisation(owner_url: str) -> dict[str, dict[str, dict[tuple, dic
     with engine.connect() as conn:
         for table, query in ORGANISATION_OF.items():
             keys = _primary_keys(conn, table)
-            owners = {tuple(key): organisation for *key, organisation in
-                      conn.execute(text(query.format(pk=", ".join(f"x.{c}" for c in keys))))}
+            owners = {
+                tuple(key): organisation
+                for *key, organisation in conn.execute(text(query.format(pk=", ".join(f"x.{c}" for c in keys))))
+            }
             for row in conn.execute(text(f"SELECT * FROM {table}")).mappings():
                 key = tuple(row[c] for c in keys)
                 found.setdefault(table, {}).setdefault(owners[key], {})[key] = dict(row)
@@ -108,18 +135,24 @@ def _rows_by_organisation(owner_url: str) -> dict[str, dict[str, dict[tuple, dic
 def _connect(url: str, organisation: str | None = None, **options) -> psycopg.Connection:
     """A raw connection (no pztraining code in between) as ``url``'s role, said to act for ``organisation``."""
     parsed = make_url(url)
-    conn = psycopg.connect(f"host={parsed.host} port={parsed.port} user={parsed.username} "
-                           f"dbname={parsed.database}", **options)
+    conn = psycopg.connect(
+        f"host={parsed.host} port={parsed.port} user={parsed.username} dbname={parsed.database}", **options
+    )
     if organisation is not None:
         conn.execute("SELECT set_config('pztraining.organisation', %s, false)", (organisation,))
     return conn
 
 
 def _keys(conn: psycopg.Connection, table: str) -> list[str]:
-    return [name for (name,) in conn.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
-        " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary"
-        " ORDER BY array_position(i.indkey, a.attnum)", (table,))]
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+            " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary"
+            " ORDER BY array_position(i.indkey, a.attnum)",
+            (table,),
+        )
+    ]
 
 
 def test_every_table_of_an_organisation_is_under_row_level_security(database):
@@ -127,9 +160,15 @@ def test_every_table_of_an_organisation_is_under_row_level_security(database):
     engine = create_engine(url)
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        secured = {row.relname for row in conn.execute(text(
-            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relrowsecurity"
-            " AND relnamespace = 'public'::regnamespace"))}
+        secured = {
+            row.relname
+            for row in conn.execute(
+                text(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r' AND relrowsecurity"
+                    " AND relnamespace = 'public'::regnamespace"
+                )
+            )
+        }
     engine.dispose()
     # A new table must say whose it is: only the schema's version number belongs to nobody.
     assert tables - secured == {"pz_schema"}
@@ -139,8 +178,9 @@ def test_every_table_of_an_organisation_is_under_row_level_security(database):
 def test_a_server_of_organisation_a_reads_its_own_rows_and_no_row_of_b_in_any_table(database):
     url, as_role = database
     rows = _rows_by_organisation(url)
-    assert all({"Zorg A", "Zorg B"} <= set(rows[table]) for table in ORGANISATION_OF), \
+    assert all({"Zorg A", "Zorg B"} <= set(rows[table]) for table in ORGANISATION_OF), (
         "the fixture must put both organisations in every table, or the test proves nothing"
+    )
     with _connect(as_role["trainers"], "Zorg A") as conn:
         for table in ORGANISATION_OF:
             seen = {tuple(row) for row in conn.execute(f"SELECT {', '.join(_keys(conn, table))} FROM {table}")}
@@ -152,7 +192,8 @@ def test_a_server_of_organisation_a_reads_its_own_rows_and_no_row_of_b_in_any_ta
     # The room service serves phones of every organisation.
     with _connect(as_role["room"]) as conn:
         assert conn.execute("SELECT count(*) FROM answers").fetchone() == (
-            len(rows["answers"]["Zorg A"]) + len(rows["answers"]["Zorg B"]),)
+            len(rows["answers"]["Zorg A"]) + len(rows["answers"]["Zorg B"]),
+        )
 
 
 def test_a_server_of_organisation_a_cannot_write_change_or_remove_a_row_of_b(database):
@@ -162,21 +203,25 @@ def test_a_server_of_organisation_a_cannot_write_change_or_remove_a_row_of_b(dat
     with _connect(as_role["trainers"], "Zorg A", autocommit=True) as conn:
         for table in ORGANISATION_OF:
             # A copy of B's row under new numbers: still B's (its training, its organisation).
-            row = {name: value + 1_000_000 if name == "id" else value
-                   for name, value in next(iter(rows[table]["Zorg B"].values())).items()}
+            row = {
+                name: value + 1_000_000 if name == "id" else value
+                for name, value in next(iter(rows[table]["Zorg B"].values())).items()
+            }
             if table == "users":
                 row["name"] = "indringer"
             try:
-                conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(f'%({k})s' for k in row)})",
-                             row)
+                conn.execute(
+                    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(f'%({k})s' for k in row)})", row
+                )
             except psycopg.errors.InsufficientPrivilege as exc:
                 assert "row-level security" in str(exc)
                 refused.append(table)
             # An update or delete of everything reaches only A's rows (undone afterwards).
             with conn.transaction(force_rollback=True):
                 column = _keys(conn, table)[0]
-                assert conn.execute(f"UPDATE {table} SET {column} = {column}").rowcount == \
-                    len(rows[table]["Zorg A"]), table
+                assert conn.execute(f"UPDATE {table} SET {column} = {column}").rowcount == len(rows[table]["Zorg A"]), (
+                    table
+                )
                 assert conn.execute(f"DELETE FROM {table}").rowcount == len(rows[table]["Zorg A"]), table
         # Moving an own training into B is a write into B too.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -188,10 +233,16 @@ def test_a_server_of_organisation_a_cannot_write_change_or_remove_a_row_of_b(dat
 @pytest.mark.parametrize("role", ["trainers", "room"])
 def test_the_servers_roles_cannot_change_the_schema(database, role):
     _, as_role = database
-    statements = ["CREATE TABLE stolen (x text)", "ALTER TABLE answers ADD COLUMN x text", "DROP TABLE answers",
-                  "ALTER TABLE answers DISABLE ROW LEVEL SECURITY", "DROP POLICY pz_organisation ON answers",
-                  "CREATE OR REPLACE FUNCTION pztraining_sees(org text) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
-                  "TRUNCATE answers", "UPDATE pz_schema SET version = 1"]
+    statements = [
+        "CREATE TABLE stolen (x text)",
+        "ALTER TABLE answers ADD COLUMN x text",
+        "DROP TABLE answers",
+        "ALTER TABLE answers DISABLE ROW LEVEL SECURITY",
+        "DROP POLICY pz_organisation ON answers",
+        "CREATE OR REPLACE FUNCTION pztraining_sees(org text) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+        "TRUNCATE answers",
+        "UPDATE pz_schema SET version = 1",
+    ]
     with _connect(as_role[role], autocommit=True) as conn:
         for statement in statements:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -221,8 +272,11 @@ def test_an_older_database_is_migrated_by_its_owner_not_by_a_server(database, mo
     url, as_role = database
     from pztraining.store import migrations
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, lambda conn: conn.execute(
-        text("CREATE TABLE later_step (id integer PRIMARY KEY)"))])
+    monkeypatch.setattr(
+        migrations,
+        "MIGRATIONS",
+        [*migrations.MIGRATIONS, lambda conn: conn.execute(text("CREATE TABLE later_step (id integer PRIMARY KEY)"))],
+    )
     with pytest.raises(StoreError):
         Store(as_role["room"])  # a server may not run DDL: it cannot migrate
     Store(url).close()  # the owner can; the servers' group gets the new table at once

@@ -47,15 +47,22 @@ def describe(url: str) -> dict:
             tables = {}
             for name in sorted(found.get_table_names()):
                 tables[name] = {
-                    "columns": {c["name"]: [str(c["type"]), bool(c["nullable"]), c.get("default")]
-                                for c in found.get_columns(name)},
+                    "columns": {
+                        c["name"]: [str(c["type"]), bool(c["nullable"]), c.get("default")]
+                        for c in found.get_columns(name)
+                    },
                     "primary_key": found.get_pk_constraint(name)["constrained_columns"],
                     "foreign_keys": sorted(
-                        [fk["constrained_columns"], fk["referred_table"], fk["referred_columns"],
-                         (fk.get("options") or {}).get("ondelete")] for fk in found.get_foreign_keys(name)),
+                        [
+                            fk["constrained_columns"],
+                            fk["referred_table"],
+                            fk["referred_columns"],
+                            (fk.get("options") or {}).get("ondelete"),
+                        ]
+                        for fk in found.get_foreign_keys(name)
+                    ),
                     "unique": sorted(sorted(u["column_names"]) for u in found.get_unique_constraints(name)),
-                    "indexes": sorted([sorted(i["column_names"]), bool(i["unique"])]
-                                      for i in found.get_indexes(name)),
+                    "indexes": sorted([sorted(i["column_names"]), bool(i["unique"])] for i in found.get_indexes(name)),
                 }
             if conn.dialect.name == "sqlite":  # tables without rowid (anonymous answers must not be ordered)
                 for name, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'"):
@@ -74,9 +81,12 @@ def _normalised(description: dict) -> dict:
     for name, table in description["tables"].items():
         unique = {tuple(columns) for columns in table["unique"]}
         unique |= {tuple(columns) for columns, is_unique in table["indexes"] if is_unique}
-        tables[name] = {**table, "unique": sorted(unique),
-                        "indexes": sorted(c for c, is_unique in table["indexes"] if not is_unique),
-                        "columns": {c: v[:2] for c, v in table["columns"].items()}}
+        tables[name] = {
+            **table,
+            "unique": sorted(unique),
+            "indexes": sorted(c for c, is_unique in table["indexes"] if not is_unique),
+            "columns": {c: v[:2] for c, v in table["columns"].items()},
+        }
     return tables
 
 

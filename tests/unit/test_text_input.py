@@ -22,9 +22,28 @@ from pztraining.store import StoreError
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 #: Characters that make one name look like another, or hide in a list.
-SPOOFING = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff",
-            "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-            "\x00", "\x1b", "\x7f", "\x9b"]
+SPOOFING = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u2060",
+    "\ufeff",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\x9b",
+]
 
 
 def visible(name: str) -> bool:
@@ -43,8 +62,10 @@ def test_a_name_is_nfc_with_single_spaces():
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)
-       | st.lists(st.sampled_from(SPOOFING + ["a", "e", "\u0301", " ", "\n", "\u00a0"]), max_size=20).map("".join))
+@given(
+    st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)
+    | st.lists(st.sampled_from(SPOOFING + ["a", "e", "\u0301", " ", "\n", "\u00a0"]), max_size=20).map("".join)
+)
 def test_a_cleaned_name_is_visible_nfc_and_stays_the_same_when_cleaned_again(text):
     name = clean_name(text)
     assert visible(name)

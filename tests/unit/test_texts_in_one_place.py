@@ -42,15 +42,15 @@ DYNAMIC_PREFIXES = {
 ALLOWED_FILES = {
     "cli/demo.py": "the demo training's data (names, answers): content, like the cases",
 }
+_CASE_STEP = "content/schema.py CONVERSATION_STEPS: must equal the step titles of the case YAML (content)"
 #: Single Dutch literals that are not system text, and why.
 ALLOWED_TEXTS = {
-    "Bespreek wat naasten nog willen weten en geef informatie":
-        "content/schema.py CONVERSATION_STEPS: must equal the step titles of the case YAML (content)",
-    "Verken wat naasten al weten":
-        "content/schema.py CONVERSATION_STEPS: must equal the step titles of the case YAML (content)",
+    "Bespreek wat naasten nog willen weten en geef informatie": _CASE_STEP,
+    "Verken wat naasten al weten": _CASE_STEP,
 }
 
-_DUTCH = set("""de het een niet je jouw jij u uw van geen naar wordt worden zijn deze dit er bij ook nog maar
+_DUTCH = set(
+    """de het een niet je jouw jij u uw van geen naar wordt worden zijn deze dit er bij ook nog maar
 dat wat kies bestand bestanden map onbekend onbekende fout ongeldig ongeldige en voor met kan mag moet hier
 over uit tot alleen alle eerst daarna zo zal wil wilt heeft hebben welke waar wanneer bijeenkomst deelnemer
 deelnemers casus formulier opnieuw probeer klaar nieuwe nieuw opgeslagen bewaard gebruik gebruiken als
@@ -59,7 +59,8 @@ beurt groep ligt na minuten seconden lijst veld velden leeg tekst getal ja nee s
 keuzes advies ontbreekt regel kolom onleesbare gesloten gevonden kon klopt verstuurd antwoord antwoorden vul
 geef stop volgende vorige terug sluiten openen bewaar verwijder toevoegen annuleren groepen beurten periode
 programma verplicht maximaal minstens hoogstens geluid sommige vragen tussen zij staan gewijzigd hun ons onze
-we wij ze zich door omdat dan toch al meer minder eerder later vandaag morgen gisteren""".split())
+we wij ze zich door omdat dan toch al meer minder eerder later vandaag morgen gisteren""".split()
+)
 _ENGLISH = set("the a an of is to and that not with for this when on be or it no are by from as at was".split())
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"^[\w.\-/:<>{}*]*$")  # a key, id, file name or column: no sentence
@@ -78,8 +79,9 @@ def looks_dutch(text: str) -> bool:
 
 def _literals(tree: ast.AST):
     """(line, text) of each string literal that is not a docstring; an f-string as one text."""
-    docstrings = {id(node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    docstrings = {
+        id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
     parts = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
@@ -91,9 +93,15 @@ def _literals(tree: ast.AST):
 
 
 def _sources() -> dict[Path, str]:
-    return {path: path.read_text(encoding="utf-8") for path in sorted(PACKAGE.rglob("*"))
-            if path.suffix in KEY_SUFFIXES and path.is_file() and path.name != "texts.py"
-            and "vendor" not in path.parts and "build" not in path.parts}  # built decks: reveal.js is a folder
+    return {
+        path: path.read_text(encoding="utf-8")
+        for path in sorted(PACKAGE.rglob("*"))
+        if path.suffix in KEY_SUFFIXES
+        and path.is_file()
+        and path.name != "texts.py"
+        and "vendor" not in path.parts
+        and "build" not in path.parts
+    }  # built decks: reveal.js is a folder
 
 
 def test_every_text_key_is_shown_somewhere():
@@ -105,7 +113,7 @@ def test_every_text_key_is_shown_somewhere():
     unused = []
     for key in NL:
         prefix = next((p for p in sorted(DYNAMIC_PREFIXES, key=len, reverse=True) if key.startswith(p)), None)
-        if key not in literals and (prefix is None or key[len(prefix):] not in literals):
+        if key not in literals and (prefix is None or key[len(prefix) :] not in literals):
             unused.append(key)
     assert unused == []
 
@@ -131,7 +139,10 @@ def test_no_dutch_sentence_lives_outside_texts_py():
         if "vendor" in path.parts or "build" in path.parts or not path.is_file():
             continue  # reveal.js in vendor/ and in built decks (where "reveal.js" is a folder)
         code = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
-        found += [f"{path.relative_to(PACKAGE)}: {text[:80]!r}"
-                  for text in re.findall(r""""([^"\n]*)"|'([^'\n]*)'""", code) for text in text if looks_dutch(text)]
+        found += [
+            f"{path.relative_to(PACKAGE)}: {text[:80]!r}"
+            for text in re.findall(r""""([^"\n]*)"|'([^'\n]*)'""", code)
+            for text in text
+            if looks_dutch(text)
+        ]
     assert found == []
-

@@ -12,8 +12,11 @@ TREE = load_tree("beslisboom-expertise")
 def _drawn(svg: str) -> tuple[dict[str, ET.Element], dict[tuple[str, str], ET.Element]]:
     root = ET.fromstring(svg)
     nodes = {g.get("data-node"): g for g in root.iter("{http://www.w3.org/2000/svg}g")}
-    edges = {(p.get("data-from"), p.get("data-to")): p for p in root.iter("{http://www.w3.org/2000/svg}path")
-             if p.get("data-from")}
+    edges = {
+        (p.get("data-from"), p.get("data-to")): p
+        for p in root.iter("{http://www.w3.org/2000/svg}path")
+        if p.get("data-from")
+    }
     return nodes, edges
 
 
@@ -35,8 +38,11 @@ def test_the_taken_path_is_marked_with_how_many_walked_it():
     on_path = set(consultant) | set(central)
     assert {n for n, g in nodes.items() if _taken(g)} == on_path
     assert {e for e, p in edges.items() if _taken(p)} == {
-        ("centrale-zorgverlener", "soort-vraag"), ("soort-vraag", "bekend-in-ziekenhuis"),
-        ("bekend-in-ziekenhuis", "consulent"), ("centrale-zorgverlener", "via-centrale-zorgverlener")}
+        ("centrale-zorgverlener", "soort-vraag"),
+        ("soort-vraag", "bekend-in-ziekenhuis"),
+        ("bekend-in-ziekenhuis", "consulent"),
+        ("centrale-zorgverlener", "via-centrale-zorgverlener"),
+    }
     assert nodes["centrale-zorgverlener"].get("data-count") == "3"
     assert nodes["consulent"].get("data-count") == "2" and nodes["via-centrale-zorgverlener"].get("data-count") == "1"
     assert edges[("bekend-in-ziekenhuis", "consulent")].get("data-count") == "2"

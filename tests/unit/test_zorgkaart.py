@@ -24,11 +24,15 @@ MEDICAL = "Een medisch-inhoudelijke vraag"
 #: what the source says to do there, as words that must be in the advice (region Noord-Holland Zuid).
 SOURCE_ANSWERS = {
     ("Ja",): ("via-centrale-zorgverlener", ["centrale zorgverlener"]),
-    ("Nee", "Generalistische zorg of begeleiding"):
-        ("generalist", ["wijkverpleegkundige", "huisarts", "specialist ouderengeneeskunde"]),
+    ("Nee", "Generalistische zorg of begeleiding"): (
+        "generalist",
+        ["wijkverpleegkundige", "huisarts", "specialist ouderengeneeskunde"],
+    ),
     ("Nee", "Gewone (zorg)hulpmiddelen inzetten"): ("thuiszorg", ["wijk- of thuiszorgorganisatie"]),
-    ("Nee", "Complexe zorg of begeleiding (meer dan twee dimensies, of te weinig ervaring bij de generalisten)"):
-        ("gespecialiseerd", ["gespecialiseerd verpleegkundige palliatieve zorg", "casemanager van Bardo"]),
+    ("Nee", "Complexe zorg of begeleiding (meer dan twee dimensies, of te weinig ervaring bij de generalisten)"): (
+        "gespecialiseerd",
+        ["gespecialiseerd verpleegkundige palliatieve zorg", "casemanager van Bardo"],
+    ),
     ("Nee", MEDICAL, "Ja"): ("specialist-of-team", ["behandelend specialist", "TOPZ", "Spaarne Gasthuis"]),
     ("Nee", MEDICAL, "Nee"): ("consulent", ["Fibula-consulent"]),
     ("Nee", "Paramedische zorg of geestelijke verzorging"): ("paramedisch", ["paramedici", "geestelijk verzorger"]),
@@ -52,14 +56,27 @@ def test_the_zorgkaart_content_validates_with_its_region():
 def test_the_programme_walks_the_nine_steps_of_the_source():
     card = content.load_card("zorgkaart-stappen")
     assert [s.title for s in card.steps] == [
-        "Signaleren", "Markeren", "Afstemming", "Coördinatie", "Behandelwensengesprek", "Medicatiereview",
-        "Individueel zorgplan", "Begeleiding en monitoring", "Overlijden en nazorg"]
+        "Signaleren",
+        "Markeren",
+        "Afstemming",
+        "Coördinatie",
+        "Behandelwensengesprek",
+        "Medicatiereview",
+        "Individueel zorgplan",
+        "Begeleiding en monitoring",
+        "Overlijden en nazorg",
+    ]
 
 
 def test_region_names_are_filled_in_and_no_placeholder_is_left():
     lib = content.library()
-    shipped = [lib.programs["zorgkaart"], lib.trees[TREE], lib.forms["zorgkaart-quiz"],
-               lib.forms["zorgkaart-beslisboom"], lib.cards["zorgkaart-stappen"]]
+    shipped = [
+        lib.programs["zorgkaart"],
+        lib.trees[TREE],
+        lib.forms["zorgkaart-quiz"],
+        lib.forms["zorgkaart-beslisboom"],
+        lib.cards["zorgkaart-stappen"],
+    ]
     for item in shipped:
         text = item.model_dump_json()
         assert "<regio:" not in text, item.id
@@ -67,8 +84,9 @@ def test_region_names_are_filled_in_and_no_placeholder_is_left():
 
 
 def _other_region(tmp_path: Path) -> Path:
-    data = yaml.safe_load((content.loader.builtin_content_dir() / "regions" / "noord-holland-zuid.yaml")
-                          .read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (content.loader.builtin_content_dir() / "regions" / "noord-holland-zuid.yaml").read_text(encoding="utf-8")
+    )
     data.update(id="ergens-anders", title="Netwerk Ergens Anders")
     data["roles"]["ziekenhuis"] = {"name": "Ziekenhuis Oost"}
     data["roles"]["consultatieteam"] = {"name": "consultatieteam palliatieve zorg Oost"}
@@ -82,8 +100,10 @@ def test_another_network_replaces_the_region_file_without_touching_the_programme
     lib, problems = content.load_library()
     assert problems == []
     tree = lib.trees[TREE]
-    assert decision_tree.end_of(tree, ["Nee", MEDICAL, "Nee"]).advice == \
-        "Vraag de consultatieteam palliatieve zorg Oost om advies."
+    assert (
+        decision_tree.end_of(tree, ["Nee", MEDICAL, "Nee"]).advice
+        == "Vraag de consultatieteam palliatieve zorg Oost om advies."
+    )
     assert "Fibula" not in tree.model_dump_json() and "Spaarne" not in tree.model_dump_json()
     assert "Ziekenhuis Oost" in lib.forms["zorgkaart-quiz"].model_dump_json()
 
@@ -102,8 +122,17 @@ def test_a_region_file_missing_a_role_is_named(tmp_path, monkeypatch):
 
 
 def _tree(nodes: list[dict], start: str = "vraag") -> dict:
-    return {"schema_version": 1, "kind": "tree", "id": "proefboom", "program": "zorgkaart", "title": "Proef",
-            "source": "Proef", "intro": "Proef", "start": start, "nodes": nodes}
+    return {
+        "schema_version": 1,
+        "kind": "tree",
+        "id": "proefboom",
+        "program": "zorgkaart",
+        "title": "Proef",
+        "source": "Proef",
+        "intro": "Proef",
+        "start": start,
+        "nodes": nodes,
+    }
 
 
 def _write(tmp_path: Path, data: dict, name: str) -> Path:
@@ -118,38 +147,74 @@ def _check(capsys, path: Path) -> list[str]:
 
 
 def test_check_names_a_choice_that_leads_nowhere(tmp_path, capsys):
-    path = _write(tmp_path, _tree([
-        {"id": "vraag", "question": "Is er een centrale zorgverlener?",
-         "choices": [{"label": "Ja", "next": "advies"}, {"label": "Nee", "next": "bestaat-niet"}]},
-        {"id": "advies", "advice": "Bel de centrale zorgverlener."}]), "doodlopend.yaml")
-    assert (f"{path}: nodes[0].choices[1].next: doodlopend: keuze 'Nee' leidt naar 'bestaat-niet', "
-            "een knoop die niet bestaat") in _check(capsys, path)
+    path = _write(
+        tmp_path,
+        _tree(
+            [
+                {
+                    "id": "vraag",
+                    "question": "Is er een centrale zorgverlener?",
+                    "choices": [{"label": "Ja", "next": "advies"}, {"label": "Nee", "next": "bestaat-niet"}],
+                },
+                {"id": "advies", "advice": "Bel de centrale zorgverlener."},
+            ]
+        ),
+        "doodlopend.yaml",
+    )
+    assert (
+        f"{path}: nodes[0].choices[1].next: doodlopend: keuze 'Nee' leidt naar 'bestaat-niet', "
+        "een knoop die niet bestaat"
+    ) in _check(capsys, path)
 
 
 def test_check_names_a_node_without_choices_or_advice(tmp_path, capsys):
-    path = _write(tmp_path, _tree([
-        {"id": "vraag", "question": "Welke vraag?", "choices": [{"label": "Medisch", "next": "leeg"}]},
-        {"id": "leeg", "question": "En dan?"}]), "leeg.yaml")
+    path = _write(
+        tmp_path,
+        _tree(
+            [
+                {"id": "vraag", "question": "Welke vraag?", "choices": [{"label": "Medisch", "next": "leeg"}]},
+                {"id": "leeg", "question": "En dan?"},
+            ]
+        ),
+        "leeg.yaml",
+    )
     assert f"{path}: nodes[1]: doodlopend: knoop 'leeg' heeft geen keuzes en geen advies" in _check(capsys, path)
 
 
 def test_check_names_a_loop_with_the_walk_round_it(tmp_path, capsys):
-    path = _write(tmp_path, _tree([
-        {"id": "vraag", "question": "Centrale zorgverlener?",
-         "choices": [{"label": "Nee", "next": "soort"}, {"label": "Ja", "next": "advies"}]},
-        {"id": "soort", "question": "Welke vraag?", "choices": [{"label": "Weet niet", "next": "vraag"}]},
-        {"id": "advies", "advice": "Bel de centrale zorgverlener."}]), "lus.yaml")
+    path = _write(
+        tmp_path,
+        _tree(
+            [
+                {
+                    "id": "vraag",
+                    "question": "Centrale zorgverlener?",
+                    "choices": [{"label": "Nee", "next": "soort"}, {"label": "Ja", "next": "advies"}],
+                },
+                {"id": "soort", "question": "Welke vraag?", "choices": [{"label": "Weet niet", "next": "vraag"}]},
+                {"id": "advies", "advice": "Bel de centrale zorgverlener."},
+            ]
+        ),
+        "lus.yaml",
+    )
     assert f"{path}: nodes[1].choices[0].next: lus: vraag → soort → vraag (keuze 'Weet niet')" in _check(capsys, path)
 
 
 def test_check_names_a_quiz_item_without_a_right_answer(tmp_path, capsys):
-    form = {"schema_version": 1, "kind": "form", "id": "proefquiz", "program": "zorgkaart", "title": "Quiz",
-            "purpose": "oefening", "intro": "Kies.", "source": "Proef",
-            "items": [{"id": "wie-bel-je", "type": "quiz", "text": "Wie bel je?", "options": ["A", "B"]}]}
+    form = {
+        "schema_version": 1,
+        "kind": "form",
+        "id": "proefquiz",
+        "program": "zorgkaart",
+        "title": "Quiz",
+        "purpose": "oefening",
+        "intro": "Kies.",
+        "source": "Proef",
+        "items": [{"id": "wie-bel-je", "type": "quiz", "text": "Wie bel je?", "options": ["A", "B"]}],
+    }
     path = _write(tmp_path, form, "quiz.yaml")
     lines = _check(capsys, path)
-    assert (f"{path}: items[0]: quizvraag zonder juist antwoord: vul 'correct' in (een van de options)"
-            in lines), lines
+    assert f"{path}: items[0]: quizvraag zonder juist antwoord: vul 'correct' in (een van de options)" in lines, lines
 
 
 def test_the_shipped_tree_has_no_problems():
@@ -264,9 +329,16 @@ def test_check_with_another_region_file_accepts_it_and_names_an_unknown_role(tmp
     monkeypatch.setenv(loader.REGION_ENV, "")  # restored after the test (the CLI sets it for its run)
     assert main(["check", "--region", str(region)]) == 0
     assert "in orde" in capsys.readouterr().out
-    tree = _tree([{"id": "vraag", "question": "Bekend in <regio:ziekenhuis>?",
-                   "choices": [{"label": "Ja", "next": "advies"}]},
-                  {"id": "advies", "advice": "Bel <regio:apotheek>."}])
+    tree = _tree(
+        [
+            {
+                "id": "vraag",
+                "question": "Bekend in <regio:ziekenhuis>?",
+                "choices": [{"label": "Ja", "next": "advies"}],
+            },
+            {"id": "advies", "advice": "Bel <regio:apotheek>."},
+        ]
+    )
     path = _write(tmp_path, tree, "onbekende-rol.yaml")
     lines = _check(capsys, path)
     assert any(line.startswith(f"{path}: nodes[1].advice: onbekende regio-rol 'apotheek'") for line in lines), lines
@@ -284,17 +356,37 @@ def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
     for number, labels in enumerate(walks):
         secret = f"{number + 1:032x}"
         person = register(store, training, secret, f"Deelnemer {number}", NOW)
-        submit(store, training, person, secret, 1, "zorgkaart-beslisboom",
-               {"route-pijn": decision_tree.walk(tree, labels)}, NOW)
-        submit(store, training, person, secret, 1, "zorgkaart-quiz",
-               {"signaleren": quiz_form.items[0].options[number % 2]}, NOW)
+        submit(
+            store,
+            training,
+            person,
+            secret,
+            1,
+            "zorgkaart-beslisboom",
+            {"route-pijn": decision_tree.walk(tree, labels)},
+            NOW,
+        )
+        submit(
+            store,
+            training,
+            person,
+            secret,
+            1,
+            "zorgkaart-quiz",
+            {"signaleren": quiz_form.items[0].options[number % 2]},
+            NOW,
+        )
     choices = results.build(store, results.training_scope(store, str(training.id))).choices
     ends = choices[choices["item_key"] == "route-pijn"].set_index("option")["count"].to_dict()
     assert ends[tree.node("consulent").advice] == 2 and ends[tree.node("via-centrale-zorgverlener").advice] == 1
     assert len(ends) == len(decision_tree.all_walks(tree)) and sum(ends.values()) == 3
     first = choices[choices["item_key"] == "signaleren"].set_index("option")["count"].to_dict()
-    assert first == {quiz_form.items[0].options[0]: 2, quiz_form.items[0].options[1]: 1,
-                     quiz_form.items[0].options[2]: 0, quiz_form.items[0].options[3]: 0}
+    assert first == {
+        quiz_form.items[0].options[0]: 2,
+        quiz_form.items[0].options[1]: 1,
+        quiz_form.items[0].options[2]: 0,
+        quiz_form.items[0].options[3]: 0,
+    }
 
 
 def test_the_handouts_print_the_region_in_use_and_no_quiz_answer(tmp_path, monkeypatch):
@@ -302,9 +394,15 @@ def test_the_handouts_print_the_region_in_use_and_no_quiz_answer(tmp_path, monke
 
     program = content.load_program("zorgkaart")
     shipped = {h.name: h for h in handouts.handouts_for(program, None, 4)}
-    assert set(shipped) == {"zorgkaart-stappen", "formulier-zorgkaart-beslisboom", "formulier-zorgkaart-quiz",
-                            "formulier-evaluatie-zorgkaart", "checklist-voorbereiding",
-                            "regio-noord-holland-zuid", "presentielijst-bijeenkomst-1"}
+    assert set(shipped) == {
+        "zorgkaart-stappen",
+        "formulier-zorgkaart-beslisboom",
+        "formulier-zorgkaart-quiz",
+        "formulier-evaluatie-zorgkaart",
+        "checklist-voorbereiding",
+        "regio-noord-holland-zuid",
+        "presentielijst-bijeenkomst-1",
+    }
     assert "Fibula-consulent" in shipped["regio-noord-holland-zuid"].html
     quiz_page = shipped["formulier-zorgkaart-quiz"].html
     assert not any(item.explanation in quiz_page for item in content.load_form("zorgkaart-quiz").items)

@@ -9,8 +9,13 @@ from pztraining.ui.trainer import TrainerApp
 
 @pytest.fixture
 def app(store, clock):
-    store.add_training("Casuïstiek Zuid", "casuistiekbespreking", clock(), "NPZ Zuid",
-                       (date(2026, 1, 15), date(2026, 4, 16), date(2026, 7, 16), date(2026, 10, 15)))
+    store.add_training(
+        "Casuïstiek Zuid",
+        "casuistiekbespreking",
+        clock(),
+        "NPZ Zuid",
+        (date(2026, 1, 15), date(2026, 4, 16), date(2026, 7, 16), date(2026, 10, 15)),
+    )
     return TrainerApp(store, clock=clock)
 
 

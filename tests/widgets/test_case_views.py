@@ -25,7 +25,7 @@ def _leaks(html: str, text: str) -> bool:
     """True when any 30 characters of ``text`` appear in the page."""
     page = " ".join(unescape(html).split())
     text = " ".join(text.split())
-    return any(text[i:i + 30] in page for i in range(0, max(len(text) - 29, 1), 10))
+    return any(text[i : i + 30] in page for i in range(0, max(len(text) - 29, 1), 10))
 
 
 def test_the_shown_cases_include_both_mysupport_cases():

@@ -96,12 +96,15 @@ def test_harder_can_be_chosen_from_the_third_turn(app, clock):
     assert "moeilijker" in app.turn_header.value
 
 
-@pytest.mark.parametrize("members, turn, message", [
-    ("Alleen", "2:00", "minstens 2"),
-    ("A\nB", "0:00", "hoogstens 30 minuten"),
-    ("A\nB", "31:00", "hoogstens 30 minuten"),
-    ("A\nB", "twee", "m:ss"),
-])
+@pytest.mark.parametrize(
+    "members, turn, message",
+    [
+        ("Alleen", "2:00", "minstens 2"),
+        ("A\nB", "0:00", "hoogstens 30 minuten"),
+        ("A\nB", "31:00", "hoogstens 30 minuten"),
+        ("A\nB", "twee", "m:ss"),
+    ],
+)
 def test_bad_groups_get_a_dutch_message_and_nothing_is_stored(app, store, training, members, turn, message):
     make_group(app, members=members, turn=turn)
     assert message in app.message.value
@@ -143,13 +146,15 @@ def test_names_are_shown_escaped(app):
 
 def test_a_facilitator_link_shows_only_its_own_training_and_meeting(store, clock, training):
     other = store.add_training("Team Het Anker", "ggz", clock())
+
     def state(name):
         return RolePlay(Group(name, ("Aïsha", "Bram"), "Fenna", "de-vries", 120, None)).to_dict()
 
     store.add_roleplay_group(training.id, 1, "Groep van deze bijeenkomst", state("Groep van deze bijeenkomst"), clock())
     store.add_roleplay_group(training.id, 2, "Groep van bijeenkomst 2", state("Groep van bijeenkomst 2"), clock())
-    store.add_roleplay_group(other.id, 1, "Groep van een andere training", state("Groep van een andere training"),
-                             clock())
+    store.add_roleplay_group(
+        other.id, 1, "Groep van een andere training", state("Groep van een andere training"), clock()
+    )
     code = store.facilitator_code(training.id, 1)
     scoped = FacilitatorApp(store, clock=clock, scope=store.find_facilitator_link(code.lower()))
     assert [value for _, value in scoped.training_select.options] == [training.id]

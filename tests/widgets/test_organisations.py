@@ -55,8 +55,9 @@ def test_a_new_training_gets_the_trainers_organisation(store, clock, monkeypatch
     assert len(app.training_select.options) == 2
 
 
-def test_another_organisations_training_by_url_is_refused_and_logged(store, clock, monkeypatch, caplog,
-                                                                     two_organisations):
+def test_another_organisations_training_by_url_is_refused_and_logged(
+    store, clock, monkeypatch, caplog, two_organisations
+):
     noord, zuid = two_organisations
     _login(monkeypatch, "anna")
     caplog.set_level(logging.WARNING, "pztraining.services.access")
@@ -79,8 +80,9 @@ def test_its_own_training_by_url_is_opened(store, clock, monkeypatch, two_organi
 
 
 @pytest.mark.parametrize("page_class", ["TrainerApp", "ResultsApp", "FacilitatorApp"])
-def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(store, monkeypatch,
-                                                                              two_organisations, page_class):
+def test_a_login_name_without_a_role_gets_one_dutch_sentence_and_nothing_else(
+    store, monkeypatch, two_organisations, page_class
+):
     from pztraining.ui.facilitator import FacilitatorApp
     from pztraining.ui.results_app import ResultsApp
 
@@ -101,6 +103,7 @@ def test_a_kartrekker_is_sent_to_the_results_page(store, monkeypatch, two_organi
 
 # ---------------------------------------------------------------- the results page
 
+
 def _results_with_two_organisations(store):
     """Team Zon (Zorggroep, seven named participants) and Team Maan (Andere Zorg, one)."""
     from tests.unit.test_report import NOW, fill
@@ -109,8 +112,15 @@ def _results_with_two_organisations(store):
     maan = store.add_training("Team Maan", "mysupport", NOW, "Andere Zorg")
     person = store.add_participant(maan.id, "Persoon Maan", "maan-1", NOW)
     store.open_form(maan.id, 1, "evaluatie-mysupport", False, NOW)
-    store.submit(maan.id, 1, "evaluatie-mysupport", f"p:{person.id}", {"relevantie": 2, "aanbevelen": 3}, NOW,
-                 participant_id=person.id)
+    store.submit(
+        maan.id,
+        1,
+        "evaluatie-mysupport",
+        f"p:{person.id}",
+        {"relevantie": 2, "aanbevelen": 3},
+        NOW,
+        participant_id=person.id,
+    )
     store.add_user("kees", "kartrekker", "Zorggroep")
     store.add_user("piet", "coordinator")
 
@@ -135,7 +145,8 @@ def test_a_kartrekker_sees_and_exports_only_its_organisations_results(store, clo
     _login(monkeypatch, "kees")
     app = ResultsApp(store, clock=clock)
     assert [label for label, _ in app.training_select.options] == [
-        "Team Zon (mySupport – proactieve zorgplanning bij dementie)"]
+        "Team Zon (mySupport – proactieve zorgplanning bij dementie)"
+    ]
     app.mode.value = "period"
     app.program_select.value = "mysupport"
     assert [tr.name for tr in app.scope().trainings] == ["Team Zon"]
@@ -169,8 +180,8 @@ def test_a_coordinator_sees_every_organisation_but_never_a_name(store, clock, mo
 
 # ---------------------------------------------------------------- the beamer page (/pz/zaal/)
 
-def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, monkeypatch, caplog,
-                                                                       two_organisations):
+
+def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, monkeypatch, caplog, two_organisations):
     from pztraining.serving.room.beamer import room_page
 
     noord, zuid = two_organisations
@@ -188,8 +199,9 @@ def test_the_beamer_page_shows_a_trainer_only_its_organisations_codes(store, mon
     assert status == 200 and noord.join_code in page and zuid.join_code in page
 
 
-def test_the_case_page_refuses_a_login_name_without_a_role_and_opens_for_a_trainer(store, monkeypatch,
-                                                                                   two_organisations):
+def test_the_case_page_refuses_a_login_name_without_a_role_and_opens_for_a_trainer(
+    store, monkeypatch, two_organisations
+):
     from pztraining.ui.case_page import case_app
 
     monkeypatch.setenv("PZTRAINING_DB", store.url)
@@ -200,8 +212,7 @@ def test_the_case_page_refuses_a_login_name_without_a_role_and_opens_for_a_train
     assert "pz-case-app" in case_app("case=de-vries&view=simulant")._dom_classes
 
 
-def test_rollenspel_offers_a_trainer_only_its_organisations_trainings(store, clock, monkeypatch,
-                                                                       two_organisations):
+def test_rollenspel_offers_a_trainer_only_its_organisations_trainings(store, clock, monkeypatch, two_organisations):
     from pztraining.ui.facilitator import FacilitatorApp
 
     noord, _ = two_organisations
@@ -212,7 +223,8 @@ def test_rollenspel_offers_a_trainer_only_its_organisations_trainings(store, clo
 
 
 def test_the_kartrekker_page_offers_a_kartrekker_its_own_organisation_and_a_coordinator_every_one(
-        store, clock, monkeypatch, two_organisations):
+    store, clock, monkeypatch, two_organisations
+):
     from pztraining.ui.kartrekker.app import KartrekkerApp
 
     _login(monkeypatch, "kees")

@@ -26,7 +26,7 @@ def _all_state(root: w.Widget) -> str:
             found = value if isinstance(value, (list, tuple)) else [value]
             for item in found:
                 if isinstance(item, str) and item.startswith("IPY_MODEL_"):
-                    todo.append(_instances[item[len("IPY_MODEL_"):]])
+                    todo.append(_instances[item[len("IPY_MODEL_") :]])
     return json.dumps(states, ensure_ascii=False)
 
 

@@ -40,8 +40,18 @@ def test_a_paper_form_is_entered_through_the_form_screen_and_marked(app, store):
     app.start_paper()
     app.paper_form.submit({})
     assert app.paper_form.status == "invalid"
-    app.paper_form.submit({"relevantie": 5, "duidelijkheid": 4, "trainer": 4, "materialen": 4, "tijd": 3,
-                           "oefenen": 5, "aanbevelen": 9, "vertrouwen-gesprek": 7})
+    app.paper_form.submit(
+        {
+            "relevantie": 5,
+            "duidelijkheid": 4,
+            "trainer": 4,
+            "materialen": 4,
+            "tijd": 3,
+            "oefenen": 5,
+            "aanbevelen": 9,
+            "vertrouwen-gesprek": 7,
+        }
+    )
     assert app.paper_form.status == "submitted"
     rows = [r for r in store.answer_rows([app.training_select.value]) if r["paper"]]
     assert rows and all(r["participant_id"] is None for r in rows)

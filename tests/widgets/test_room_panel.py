@@ -69,7 +69,8 @@ def test_a_case_is_put_on_the_phones_and_taken_off_again(store, clock):
     button.click()
     assert button.description == "Haal van telefoons"
     assert [(i.kind, i.id, i.title) for i in part.open_items(store, training)] == [
-        ("case", "de-vries", load_case("de-vries").title)]
+        ("case", "de-vries", load_case("de-vries").title)
+    ]
     button.click()
     assert part.open_items(store, training) == []
     assert button.description == "Toon op telefoons"

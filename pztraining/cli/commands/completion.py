@@ -33,11 +33,15 @@ def _words(parser: argparse.ArgumentParser, indent: str) -> list[str]:
     from pztraining.cli.table import subparsers_of
 
     flags, choices = _options(parser)
-    positional = [str(choice) for action in parser._actions if not action.option_strings and action.choices
-                  and not isinstance(action, argparse._SubParsersAction) for choice in action.choices]
-    lines = [f"{indent}case \"$prev\" in"]
-    lines += [f"{indent}    {flag}) words=\"{' '.join(values)}\" ;;" for flag, values in choices.items()]
-    lines.append(f"{indent}    *) words=\"{' '.join(list(subparsers_of(parser)) + positional + flags)}\" ;;")
+    positional = [
+        str(choice)
+        for action in parser._actions
+        if not action.option_strings and action.choices and not isinstance(action, argparse._SubParsersAction)
+        for choice in action.choices
+    ]
+    lines = [f'{indent}case "$prev" in']
+    lines += [f'{indent}    {flag}) words="{" ".join(values)}" ;;' for flag, values in choices.items()]
+    lines.append(f'{indent}    *) words="{" ".join(list(subparsers_of(parser)) + positional + flags)}" ;;')
     lines.append(f"{indent}esac")
     return lines
 
@@ -51,27 +55,27 @@ def bash_script() -> str:
     actions = [f"{name}:{action}" for name, sub in commands.items() for action in subparsers_of(sub)]
     lines = [
         "# bash completion for pztraining, made from its command table by `pztraining completion bash`.",
-        "# Use: eval \"$(pztraining completion bash)\" (e.g. in ~/.bashrc).",
+        '# Use: eval "$(pztraining completion bash)" (e.g. in ~/.bashrc).',
         "_pztraining() {",
         "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}",
         "    local command='' action='' word words i",
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
         "        word=${COMP_WORDS[i]}",
         "        if [[ -z $command ]]; then",
-        f"            case \" {' '.join(commands)} \" in *\" $word \"*) command=$word ;; esac",
+        f'            case " {" ".join(commands)} " in *" $word "*) command=$word ;; esac',
         "        elif [[ -z $action ]]; then",
-        f"            case \" {' '.join(actions)} \" in *\" $command:$word \"*) action=$word ;; esac",
+        f'            case " {" ".join(actions)} " in *" $command:$word "*) action=$word ;; esac',
         "        fi",
         "    done",
-        "    case \"$command\" in",
+        '    case "$command" in',
         "        '')",
-        f"            words=\"{' '.join(list(commands) + _options(parser)[0])}\" ;;",
+        f'            words="{" ".join(list(commands) + _options(parser)[0])}" ;;',
     ]
     for name, sub in commands.items():
         lines.append(f"        {name})")
         steps = subparsers_of(sub)
         if steps:
-            lines.append("            case \"$action\" in")
+            lines.append('            case "$action" in')
             for action, step in steps.items():
                 lines.append(f"                {action})")
                 lines += _words(step, " " * 20)
@@ -85,7 +89,7 @@ def bash_script() -> str:
             lines.append("            ;;")
     lines += [
         "    esac",
-        "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))",
+        '    COMPREPLY=($(compgen -W "$words" -- "$cur"))',
         "}",
         "complete -o default -F _pztraining pztraining",
         "",

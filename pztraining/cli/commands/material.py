@@ -155,9 +155,13 @@ def cmd_handouts(args) -> int:
         access.require(access.current_user(store), training, access.can_run, "handouts")
         names = tuple(p.name for p in store.list_participants(training.id))
         participants = len(names)
-        info = handouts.TrainingInfo(training.name, training.organisation, training.meeting_dates,
-                                     names if args.with_names else (),
-                                     frozenset(store.checklist_ticks(training.id)))
+        info = handouts.TrainingInfo(
+            training.name,
+            training.organisation,
+            training.meeting_dates,
+            names if args.with_names else (),
+            frozenset(store.checklist_ticks(training.id)),
+        )
         program_id = training.program_id
     else:
         program_id = args.program
@@ -170,8 +174,14 @@ def cmd_handouts(args) -> int:
     name = info.name if info else program.id
     out = args.out or Path("hand-outs") / _slug(name)
     pages = handouts.handouts_for(program, info, copies, lib)
-    report = handouts.write_handouts(pages, out, t("handout.index.title", name=name), pdf=not args.no_pdf,
-                                     now=local(utc_now()), overwrite=args.overwrite)
+    report = handouts.write_handouts(
+        pages,
+        out,
+        t("handout.index.title", name=name),
+        pdf=not args.no_pdf,
+        now=local(utc_now()),
+        overwrite=args.overwrite,
+    )
     for warning in report.warnings:
         print(t("cli.handouts.warning", problem=warning), file=sys.stderr)
     say_where(out, report.out)

@@ -18,8 +18,13 @@ def users_arguments(sub) -> None:
     add.add_argument("name", metavar=t("cli.metavar.name"), help=t("cli.opt.user_name"))
     add.add_argument("--role", required=True, choices=access.ACCOUNT_ROLES, help=t("cli.opt.role"))
     add.add_argument("--org", default="", metavar=t("cli.metavar.organisation"), help=t("cli.opt.org"))
-    add.add_argument("--first-login-hours", type=hours, default=24, metavar=t("cli.metavar.hours"),
-                     help=t("cli.opt.first_login_hours"))
+    add.add_argument(
+        "--first-login-hours",
+        type=hours,
+        default=24,
+        metavar=t("cli.metavar.hours"),
+        help=t("cli.opt.first_login_hours"),
+    )
     store_options(add)
     listing = actions.add_parser("list", help=t("cli.users.list"), description=t("cli.users.list"))
     store_options(listing)
@@ -38,8 +43,9 @@ def bundle_arguments(sub) -> None:
     store_options(export)
     load = steps.add_parser("import", help=t("cli.bundle.import"), description=t("cli.bundle.import"))
     load.add_argument("file", type=Path, metavar=t("cli.metavar.file"), help=t("cli.opt.bundle_file"))
-    load.add_argument("--org", required=True, metavar=t("cli.metavar.organisation"),
-                      help=t("cli.opt.bundle_org_import"))
+    load.add_argument(
+        "--org", required=True, metavar=t("cli.metavar.organisation"), help=t("cli.opt.bundle_org_import")
+    )
     store_options(load)
 
 
@@ -114,8 +120,13 @@ def cmd_bundle(args) -> int:
             made_by = version("pztraining")
         except PackageNotFoundError:  # run from a checkout that was never installed
             made_by = ""
-        text, _digest = bundle_lib.seal(rows, organisation=organisation, exported_at=utc_now(),
-                                        version=made_by, schema_version=store.schema_version())
+        text, _digest = bundle_lib.seal(
+            rows,
+            organisation=organisation,
+            exported_at=utc_now(),
+            version=made_by,
+            schema_version=store.schema_version(),
+        )
         atomic_file(args.out, lambda path: path.write_text(text, encoding="utf-8"), overwrite=args.overwrite)
         print(t("bundle.written", path=args.out, name=training.name, org=organisation, **bundle_lib.summary(rows)))
         still_open = bundle_lib.open_forms(rows)
@@ -133,8 +144,12 @@ def cmd_bundle(args) -> int:
         raise bundle_lib.BundleError(t("bundle.older", **said))
     if result.outcome == "other_organisation":
         raise bundle_lib.ForeignBundle(t("bundle.other_org_imported", **said))
-    print(t({"new": "bundle.imported", "replaced": "bundle.replaced", "unchanged": "bundle.unchanged"}[result.outcome],
-            **said))
+    print(
+        t(
+            {"new": "bundle.imported", "replaced": "bundle.replaced", "unchanged": "bundle.unchanged"}[result.outcome],
+            **said,
+        )
+    )
     return 0
 
 

@@ -84,8 +84,9 @@ def cmd_export(args) -> int:
         access.require(user, scope.trainings[0], access.can_read_results, "export")
     else:
         scope = results.program_scope(store, args.program, parse_date(args.date_from), parse_date(args.date_to))
-        scope = dataclasses.replace(scope, trainings=tuple(
-            access.visible_trainings(user, scope.trainings, access.can_read_results)))
+        scope = dataclasses.replace(
+            scope, trainings=tuple(access.visible_trainings(user, scope.trainings, access.can_read_results))
+        )
     with_names = args.with_names and not access.must_pseudonymize(user)
     if args.with_names and not with_names:
         print(t("access.cli_pseudonymized"), file=sys.stderr)
@@ -109,8 +110,17 @@ def cmd_borging(args) -> int:
     store = Store.open(args.db, args.data_dir, create=False)  # a typo must not make an empty database
     now = local(utc_now())
     # ``args.per``, not ``period.per``: without --per the programme's planning chooses (in gather).
-    data = gather.borging(store, args.org, period.start, period.end, now.date(), local_zone(),
-                          program_id=args.program, per=args.per, user=access.current_user(store))
+    data = gather.borging(
+        store,
+        args.org,
+        period.start,
+        period.end,
+        now.date(),
+        local_zone(),
+        program_id=args.program,
+        per=args.per,
+        user=access.current_user(store),
+    )
     written = report_export.write(data, args.format, args.out, now, overwrite=args.overwrite)
     for note in data.notes:
         print(note, file=sys.stderr)
@@ -151,8 +161,9 @@ def _paperwork_training(args, **changes: str | None):
 def cmd_certificates(args) -> int:
     from pztraining.reports import certificates
 
-    store, training, _details = _paperwork_training(args, trainers=args.trainers, register=args.register,
-                                                    accreditation_number=args.number, points=args.points)
+    store, training, _details = _paperwork_training(
+        args, trainers=args.trainers, register=args.register, accreditation_number=args.number, points=args.points
+    )
     found = certificates.write_certificates(store, training, args.out, overwrite=args.overwrite)
     print(t("cli.certificates.written", count=len(found.complete), path=args.out))
     missing = certificates.missing_lines(found, training)

@@ -53,16 +53,23 @@ def hub_arguments(sub) -> None:
     sub.add_argument("--room-port", type=port, default=8870, metavar="N", help=t("cli.opt.room_port"))
     sub.add_argument("--room-copies", type=whole, default=1, metavar="N", help=t("cli.opt.room_copies"))
     sub.add_argument("--admin", action="append", default=[], metavar=t("cli.metavar.name"), help=t("cli.opt.hub_admin"))
-    sub.add_argument("--state-dir", type=Path, default=Path("."), metavar=t("cli.metavar.folder"),
-                     help=t("cli.opt.hub_state"))
+    sub.add_argument(
+        "--state-dir", type=Path, default=Path("."), metavar=t("cli.metavar.folder"), help=t("cli.opt.hub_state")
+    )
     # The nginx site (--nginx) in front of the hub and the room copies.
-    sub.add_argument("--static-dir", default="/srv/pztraining/static", metavar=t("cli.metavar.folder"),
-                     help=t("cli.opt.hub_static_dir"))
+    sub.add_argument(
+        "--static-dir",
+        default="/srv/pztraining/static",
+        metavar=t("cli.metavar.folder"),
+        help=t("cli.opt.hub_static_dir"),
+    )
     sub.add_argument("--certificate", default="", metavar=t("cli.metavar.file"), help=t("cli.opt.hub_certificate"))
-    sub.add_argument("--certificate-key", default="", metavar=t("cli.metavar.file"),
-                     help=t("cli.opt.hub_certificate_key"))
-    sub.add_argument("--acme-dir", default="/var/www/letsencrypt", metavar=t("cli.metavar.folder"),
-                     help=t("cli.opt.hub_acme_dir"))
+    sub.add_argument(
+        "--certificate-key", default="", metavar=t("cli.metavar.file"), help=t("cli.opt.hub_certificate_key")
+    )
+    sub.add_argument(
+        "--acme-dir", default="/var/www/letsencrypt", metavar=t("cli.metavar.folder"), help=t("cli.opt.hub_acme_dir")
+    )
     sub.add_argument("--http-port", type=port, default=80, metavar="N", help=t("cli.opt.hub_http_port"))
     sub.add_argument("--nginx-version", default="", metavar=t("cli.metavar.text"), help=t("cli.opt.hub_nginx_version"))
     sub.add_argument("--no-tls", action="store_true", help=t("cli.opt.hub_no_tls"))
@@ -100,20 +107,41 @@ def cmd_hub(args) -> int:
         write_static(args.write_static)
         return 0
     if args.nginx:
-        print(nginx_text(NginxSettings(
-            public_url=public_url, hub_port=args.port, room_port=args.room_port, room_copies=args.room_copies,
-            static_dir=args.static_dir, certificate=args.certificate, certificate_key=args.certificate_key,
-            acme_dir=args.acme_dir, http_port=args.http_port, nginx_version=nginx_version(args.nginx_version),
-            tls=not args.no_tls, ipv6=not args.no_ipv6)), end="")
+        print(
+            nginx_text(
+                NginxSettings(
+                    public_url=public_url,
+                    hub_port=args.port,
+                    room_port=args.room_port,
+                    room_copies=args.room_copies,
+                    static_dir=args.static_dir,
+                    certificate=args.certificate,
+                    certificate_key=args.certificate_key,
+                    acme_dir=args.acme_dir,
+                    http_port=args.http_port,
+                    nginx_version=nginx_version(args.nginx_version),
+                    tls=not args.no_tls,
+                    ipv6=not args.no_ipv6,
+                )
+            ),
+            end="",
+        )
         return 0
     db_url = chosen.database
     if not db_url:
         raise HubConfigError(t("cli.hub.need_db"))
     store = Store.open(db_url)  # a wrong address is said now, not when the first trainer logs in
     store.close()
-    settings = HubSettings(db_url=db_url, public_url=public_url, hub_ip=args.ip, hub_port=args.port,
-                           room_port=args.room_port, room_copies=args.room_copies, admins=args.admin,
-                           state_dir=str(args.state_dir.resolve()))
+    settings = HubSettings(
+        db_url=db_url,
+        public_url=public_url,
+        hub_ip=args.ip,
+        hub_port=args.port,
+        room_port=args.room_port,
+        room_copies=args.room_copies,
+        admins=args.admin,
+        state_dir=str(args.state_dir.resolve()),
+    )
     print(config_text(settings), end="")
     return 0
 
@@ -137,8 +165,16 @@ def _serve_until_interrupted(db_url: str, args) -> int:
     print(t("cli.serve.starting"), flush=True)
     log_dir = _log_dir(db_url, args)
     slides_dir = _fresh_slides()
-    apps = server.serve(db_url, host=host, port=args.port, participant_port=args.participant_port,
-                        trainer_host=args.trainer_host, token=args.token, log_dir=log_dir, slides_dir=slides_dir)
+    apps = server.serve(
+        db_url,
+        host=host,
+        port=args.port,
+        participant_port=args.participant_port,
+        trainer_host=args.trainer_host,
+        token=args.token,
+        log_dir=log_dir,
+        slides_dir=slides_dir,
+    )
     try:
         print(t("cli.serve.ready"))
         print(t("cli.serve.trainer", url=apps.trainer.url("trainer.ipynb")))
@@ -188,7 +224,7 @@ def _fresh_slides() -> Path | None:
 def _log_dir(db_url: str, args) -> Path | None:
     folder = args.data_dir
     if folder is None and db_url.startswith("sqlite:///"):
-        folder = Path(db_url[len("sqlite:///"):]).parent
+        folder = Path(db_url[len("sqlite:///") :]).parent
     if folder is None:
         return None
     folder = Path(folder) / "logs"

@@ -54,8 +54,9 @@ def card_copies(participants: int) -> int:
     return max(1, math.ceil(participants / CARDS_PER_PAGE)) * CARDS_PER_PAGE
 
 
-def handouts_for(program: content.Program, training: TrainingInfo | None, copies: int,
-                 lib: content.Library | None = None) -> list[Handout]:
+def handouts_for(
+    program: content.Program, training: TrainingInfo | None, copies: int, lib: content.Library | None = None
+) -> list[Handout]:
     """Every handout of a program, in the order a trainer prepares them.
 
     ``lib`` is the content to print from (default: the shipped content). A case or form that
@@ -76,8 +77,9 @@ def handouts_for(program: content.Program, training: TrainingInfo | None, copies
     return handouts
 
 
-def write_handouts(handouts: list[Handout], out: Path, title: str, pdf: bool = True, *, now: datetime,
-                   overwrite: bool = False) -> HandoutsReport:
+def write_handouts(
+    handouts: list[Handout], out: Path, title: str, pdf: bool = True, *, now: datetime, overwrite: bool = False
+) -> HandoutsReport:
     """Write each handout as HTML (and PDF when asked and possible) plus an index page.
 
     The files go into ``out``, or into a new subfolder of it (``hand-outs-<date>``, ``now`` in

@@ -55,8 +55,13 @@ class TrainingInfo:
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals["t"] = t
     env.globals["css"] = (TEMPLATES / "print.css").read_text(encoding="utf-8")
     return env
@@ -76,26 +81,43 @@ def card_sheet(card: content.Card, copies: int) -> Handout:
 
 def case_sheets(case: content.Case, program: content.Program) -> list[Handout]:
     """The participant's sheet of a case, and the simulant's when the case is played."""
-    sheets = [Handout(f"casus-{case.id}-deelnemer", t("handout.case.title_participant", title=case.title),
-                      _render("case_participant.html.j2", "case-participant", case.title, case=case, program=program))]
+    sheets = [
+        Handout(
+            f"casus-{case.id}-deelnemer",
+            t("handout.case.title_participant", title=case.title),
+            _render("case_participant.html.j2", "case-participant", case.title, case=case, program=program),
+        )
+    ]
     if case.simulant_briefing is not None:
-        sheets.append(Handout(f"casus-{case.id}-simulant", t("handout.case.title_simulant", title=case.title),
-                              _render("case_simulant.html.j2", "case-simulant", case.title, case=case,
-                                      program=program)))
+        sheets.append(
+            Handout(
+                f"casus-{case.id}-simulant",
+                t("handout.case.title_simulant", title=case.title),
+                _render("case_simulant.html.j2", "case-simulant", case.title, case=case, program=program),
+            )
+        )
     return sheets
 
 
 def paper_form(form: content.Form, program: content.Program, training: TrainingInfo | None) -> Handout:
     """A form on paper: the same items, in the same order, as the digital form."""
-    html = _render("form.html.j2", "form", form.title, form=form, spec=form_spec(form), program=program,
-                   training=training)
+    html = _render(
+        "form.html.j2", "form", form.title, form=form, spec=form_spec(form), program=program, training=training
+    )
     return Handout(f"formulier-{form.id}", t("handout.form.title", title=form.title), html)
 
 
 def checklist_sheet(checklist: content.Checklist, program: content.Program, training: TrainingInfo | None) -> Handout:
     """The preparation checklist, with what the trainer already ticked in the app."""
-    html = _render("checklist.html.j2", "checklist", checklist.title, checklist=checklist, program=program,
-                   training=training, ticked=training.ticked if training else frozenset())
+    html = _render(
+        "checklist.html.j2",
+        "checklist",
+        checklist.title,
+        checklist=checklist,
+        program=program,
+        training=training,
+        ticked=training.ticked if training else frozenset(),
+    )
     return Handout("checklist-voorbereiding", checklist.title, html)
 
 
@@ -114,13 +136,24 @@ def attendance_list(program: content.Program, meeting: content.Meeting, training
     if len(names) == rows:
         rows += ROWS_PER_PAGE  # always room for someone who was not registered
     attendees = [Attendee(n + 1, names[n] if n < len(names) else "") for n in range(rows)]
-    pages = [attendees[i:i + ROWS_PER_PAGE] for i in range(0, rows, ROWS_PER_PAGE)]
-    day = (training.meeting_dates[meeting.number - 1]
-           if training and len(training.meeting_dates) >= meeting.number else None)
+    pages = [attendees[i : i + ROWS_PER_PAGE] for i in range(0, rows, ROWS_PER_PAGE)]
+    day = (
+        training.meeting_dates[meeting.number - 1]
+        if training and len(training.meeting_dates) >= meeting.number
+        else None
+    )
     title = t("handout.attendance.file_title", number=meeting.number)
-    html = _render("attendance.html.j2", "attendance", title, program=program, meeting=meeting, training=training,
-                   pages=pages, day=f"{day:%d-%m-%Y}" if day else "",
-                   hours=f"{meeting.minutes / 60:g}".replace(".", ","))
+    html = _render(
+        "attendance.html.j2",
+        "attendance",
+        title,
+        program=program,
+        meeting=meeting,
+        training=training,
+        pages=pages,
+        day=f"{day:%d-%m-%Y}" if day else "",
+        hours=f"{meeting.minutes / 60:g}".replace(".", ","),
+    )
     return Handout(f"presentielijst-bijeenkomst-{meeting.number}", title, html, len(pages))
 
 

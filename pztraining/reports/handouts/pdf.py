@@ -15,8 +15,16 @@ from pztraining.core.texts import t
 
 #: Where we look for Chromium, after $PZ_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+)
 TIMEOUT_SECONDS = 90
 
 
@@ -37,11 +45,13 @@ def print_pdf(chromium: str, page: Path, pdf: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="pz-chromium-") as profile:
         command = [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", page.resolve().as_uri()]
         try:
-            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  timeout=TIMEOUT_SECONDS, check=False)
+            done = subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=TIMEOUT_SECONDS, check=False
+            )
         except subprocess.TimeoutExpired:
-            raise PdfError(t("handout.pdf.chromium_kreeg_niet_binnen",
-                             name=page.name, timeout_seconds=TIMEOUT_SECONDS)) from None
+            raise PdfError(
+                t("handout.pdf.chromium_kreeg_niet_binnen", name=page.name, timeout_seconds=TIMEOUT_SECONDS)
+            ) from None
         except OSError as exc:
             raise PdfError(t("handout.pdf.chromium_kon_niet_starten", reason=dutch_reason(exc))) from None
     if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:

@@ -112,12 +112,20 @@ def progress(conditions: Conditions, scorings: Iterable[Scoring]) -> Progress:
         if latest and previous:
             change = (RANK[latest.score] > RANK[previous.score]) - (RANK[latest.score] < RANK[previous.score])
         changed = latest is not None and latest.condition_text != condition.text
-        statuses.append(Status(
-            condition.id, condition.group, condition.text, latest.score if latest else None,
-            latest.remark if latest else "", latest.scored_at if latest else None,
-            previous.score if previous else None, change,
-            latest.condition_text if latest and changed else None,
-            latest.content_version if latest and changed else None))
+        statuses.append(
+            Status(
+                condition.id,
+                condition.group,
+                condition.text,
+                latest.score if latest else None,
+                latest.remark if latest else "",
+                latest.scored_at if latest else None,
+                previous.score if previous else None,
+                change,
+                latest.condition_text if latest and changed else None,
+                latest.content_version if latest and changed else None,
+            )
+        )
     known = {c.id for c in conditions.conditions}
     dropped = tuple((cid, items[-1].condition_text) for cid, items in history.items() if cid not in known)
     return Progress(tuple(statuses), tuple(rounds(scorings)), dropped)

@@ -168,8 +168,7 @@ def estimate(fmt: CostFormat, typed: dict[str, str]) -> Estimate:
             if amount is not None:
                 amount *= parsed.value / 60 if spec.unit == "minuten" else parsed.value
         origin = "; ".join(said) + (f". {line.note}" if line.note else "")
-        lines.append(Line(line.id, line.label, " × ".join(parts), None if amount is None else round(amount, 2),
-                          origin))
+        lines.append(Line(line.id, line.label, " × ".join(parts), None if amount is None else round(amount, 2), origin))
     wrong = any(parsed.error for parsed in inputs.values())
     # No wrong input: every factor has a value, so every line an amount.
     total = None if wrong else round(sum(cast(float, line.amount) for line in lines), 2)
@@ -186,8 +185,7 @@ def relation(estimate: Estimate) -> str:
     percent = show_number(round(estimate.total / example * 100))
     difference = show_euro(abs(example - estimate.total))
     key = "kt.cost.relation_below" if estimate.total <= example else "kt.cost.relation_above"
-    return t(key, total=show_euro(estimate.total), percent=percent, example=show_euro(example),
-             difference=difference)
+    return t(key, total=show_euro(estimate.total), percent=percent, example=show_euro(example), difference=difference)
 
 
 def total_rows(estimate: Estimate) -> list[tuple[str, float]]:
@@ -196,8 +194,10 @@ def total_rows(estimate: Estimate) -> list[tuple[str, float]]:
         return []
     rows = []
     if estimate.per_year and len(estimate.per_year) > 1:
-        rows += [(t("kt.cost.year", n=n, mark=t("content.voorstel")), amount)
-                 for n, amount in enumerate(estimate.per_year, start=1)]
+        rows += [
+            (t("kt.cost.year", n=n, mark=t("content.voorstel")), amount)
+            for n, amount in enumerate(estimate.per_year, start=1)
+        ]
     elif estimate.per_year:
         rows.append((t("kt.cost.one_year", mark=t("content.voorstel")), estimate.per_year[0]))
     weeks = show_number(estimate.run_weeks) if estimate.run_weeks else ""

@@ -89,10 +89,20 @@ def latest(entries: Iterable[Entry], periods: list[Bucket], program_id: str | No
             for indicator in known.values():
                 found = chosen.get((bucket.start, program, indicator.id))
                 if found is not None and found.period_end == bucket.end:
-                    rows.append({"period": bucket.label, "start": bucket.start, "end": bucket.end,
-                                 "program": found.program_id, "indicator": indicator.id, "label": indicator.label,
-                                 "value": float(found.value), "unit": found.unit, "remark": found.remark,
-                                 "entered_at": found.entered_at})
+                    rows.append(
+                        {
+                            "period": bucket.label,
+                            "start": bucket.start,
+                            "end": bucket.end,
+                            "program": found.program_id,
+                            "indicator": indicator.id,
+                            "label": indicator.label,
+                            "value": float(found.value),
+                            "unit": found.unit,
+                            "remark": found.remark,
+                            "entered_at": found.entered_at,
+                        }
+                    )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

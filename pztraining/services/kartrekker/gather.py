@@ -37,8 +37,14 @@ def organisations_for(store: Store, user: User = LOCAL) -> list[str]:
 
 def trainings_of(store: Store, organisation: str, program_id: str | None = None) -> list[Training]:
     """The stored trainings of an organisation (of one programme, or all), oldest first."""
-    return sorted((tr for tr in store.list_trainings() if tr.organisation == organisation
-                   and (program_id is None or tr.program_id == program_id)), key=lambda tr: tr.id)
+    return sorted(
+        (
+            tr
+            for tr in store.list_trainings()
+            if tr.organisation == organisation and (program_id is None or tr.program_id == program_id)
+        ),
+        key=lambda tr: tr.id,
+    )
 
 
 def case_discussions_for(store: Store, organisation: str | None, today: date | None) -> list[HeldDiscussion]:
@@ -94,11 +100,14 @@ def plan_choice(store: Store, organisation: str, program_id: str, days: list[dat
     return PlanChoice(plans[0], planning_lib.default_start(plans[0], days, today), False)
 
 
-def planned_trainings(store: Store, organisation: str, program_id: str,
-                      zone: tzinfo) -> list[planning_lib.PlannedTraining]:
+def planned_trainings(
+    store: Store, organisation: str, program_id: str, zone: tzinfo
+) -> list[planning_lib.PlannedTraining]:
     """The organisation's trainings of a programme as the planning places them (on their training day)."""
-    return [planning_lib.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
-            for tr in trainings_of(store, organisation, program_id)]
+    return [
+        planning_lib.PlannedTraining(tr.name, indicators.training_day(tr.meeting_dates, tr.created_at, zone))
+        for tr in trainings_of(store, organisation, program_id)
+    ]
 
 
 @dataclass
@@ -125,8 +134,17 @@ class Borging:
     plan_choice: PlanChoice | None = None
 
 
-def borging(store: Store, organisation: str, date_from: date, date_to: date, today: date, zone: tzinfo,
-            program_id: str | None = None, per: str | None = None, user: User = LOCAL) -> Borging:
+def borging(
+    store: Store,
+    organisation: str,
+    date_from: date,
+    date_to: date,
+    today: date,
+    zone: tzinfo,
+    program_id: str | None = None,
+    per: str | None = None,
+    user: User = LOCAL,
+) -> Borging:
     """Gather the indicators of ``organisation`` from ``date_from`` to ``date_to`` (local dates).
 
     ``user`` (hosted mode) must be allowed that organisation's figures; a refusal is logged.
@@ -139,14 +157,22 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     plan = plannings_for(program_id)[0] if program_id else None
     per = period.per
     # A case-discussion series is counted as case discussions, never as a training held.
-    chosen = [tr for tr in trainings_of(store, organisation, program_id)
-              if tr.program_id not in CASE_DISCUSSION_PROGRAMS]
+    chosen = [
+        tr for tr in trainings_of(store, organisation, program_id) if tr.program_id not in CASE_DISCUSSION_PROGRAMS
+    ]
     lib = library()
     # The same path from the store to the answers as the exports and the results page.
     answers = results.gather_answers(store, chosen)
-    facts = [indicators.TrainingFacts(tr.id, tr.name, tr.program_id,
-                                      indicators.training_day(tr.meeting_dates, tr.created_at, zone),
-                                      answers.participants[tr.id]) for tr in chosen]
+    facts = [
+        indicators.TrainingFacts(
+            tr.id,
+            tr.name,
+            tr.program_id,
+            indicators.training_day(tr.meeting_dates, tr.created_at, zone),
+            answers.participants[tr.id],
+        )
+        for tr in chosen
+    ]
     tidy, opened = answers.tidy, answers.opened
     # The organisation's discussions whatever the programme chosen: the series is its own
     # programme, held alongside the trainings (the hospice blueprint counts both).
@@ -156,8 +182,9 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
     rows = indicators.indicator_rows(facts, tidy, opened, talks, periods, today, per, target, date_from, date_to)
     change = indicators.before_after_rows(facts, tidy, periods, today, date_from, date_to)
     programs = [program_id] if program_id else sorted({tr.program_id for tr in chosen})
-    progress = {p: conditions_lib.progress(conditions_for(p), store.condition_scores(organisation, p))
-                for p in programs}
+    progress = {
+        p: conditions_lib.progress(conditions_for(p), store.condition_scores(organisation, p)) for p in programs
+    }
     estimates = {}
     for fmt in lib.costs.values():
         typed = store.cost_inputs(organisation, fmt.id)
@@ -173,5 +200,21 @@ def borging(store: Store, organisation: str, date_from: date, date_to: date, tod
         choice = plan_choice(store, organisation, program_id, [tr.day for tr in placed], today)
         if choice:
             line = planning_lib.timeline(choice.plan, choice.start, placed, today)
-    return Borging(organisation, program_id, date_from, date_to, per, today, facts, rows, change,
-                   progress, estimates, target, notes, entered, line, choice)
+    return Borging(
+        organisation,
+        program_id,
+        date_from,
+        date_to,
+        per,
+        today,
+        facts,
+        rows,
+        change,
+        progress,
+        estimates,
+        target,
+        notes,
+        entered,
+        line,
+        choice,
+    )

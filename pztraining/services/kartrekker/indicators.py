@@ -21,13 +21,37 @@ from pztraining.domain import aggregate as report
 from pztraining.domain.periods import division
 from pztraining.services.discussions import HeldDiscussion
 
-COLUMNS = ["period", "start", "end", "trainings_held", "trainings_target", "target_met", "trainings_planned",
-           "participants", "answered", "asked", "response_rate", "satisfaction", "satisfaction_n",
-           "efficacy_change", "efficacy_pairs", "case_discussions", "actions_agreed", "actions_done"]
+COLUMNS = [
+    "period",
+    "start",
+    "end",
+    "trainings_held",
+    "trainings_target",
+    "target_met",
+    "trainings_planned",
+    "participants",
+    "answered",
+    "asked",
+    "response_rate",
+    "satisfaction",
+    "satisfaction_n",
+    "efficacy_change",
+    "efficacy_pairs",
+    "case_discussions",
+    "actions_agreed",
+    "actions_done",
+]
 
 #: Indicators that get a chart over time, in this order.
-CHARTED = ("trainings_held", "participants", "response_rate", "satisfaction", "efficacy_change",
-           "case_discussions", "actions_done")
+CHARTED = (
+    "trainings_held",
+    "participants",
+    "response_rate",
+    "satisfaction",
+    "efficacy_change",
+    "case_discussions",
+    "actions_done",
+)
 
 
 @dataclass(frozen=True)
@@ -97,10 +121,18 @@ def _satisfaction(tidy: pd.DataFrame) -> pd.Series:
     return mine["value_num"].dropna()
 
 
-def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: pd.DataFrame,
-                   discussions: Iterable[HeldDiscussion], periods: list[Bucket], today: date,
-                   per: str = "halfjaar", per_year: int | None = None,
-                   date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
+def indicator_rows(
+    trainings: list[TrainingFacts],
+    tidy: pd.DataFrame,
+    opened: pd.DataFrame,
+    discussions: Iterable[HeldDiscussion],
+    periods: list[Bucket],
+    today: date,
+    per: str = "halfjaar",
+    per_year: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> pd.DataFrame:
     """One row per period with every indicator (see :data:`COLUMNS`).
 
     ``tidy`` is ``report.tidy_answers`` of these trainings (without names); ``opened`` has
@@ -111,8 +143,7 @@ def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: p
     target = _target(per_year, per)
 
     def inside(day: date, bucket: Bucket) -> bool:
-        return (bucket.holds(day) and (date_from is None or day >= date_from)
-                and (date_to is None or day <= date_to))
+        return bucket.holds(day) and (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
 
     rows = []
     for bucket in periods:
@@ -143,26 +174,50 @@ def indicator_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, opened: p
             met = t("kt.target.running")
         else:
             met = t("kt.target.missed")
-        rows.append({
-            "period": bucket.label, "start": bucket.start, "end": bucket.end,
-            "trainings_held": len(held), "trainings_target": target, "target_met": met,
-            "trainings_planned": len(planned), "participants": sum(tr.participants for tr in held),
-            "answered": answered, "asked": asked, "response_rate": answered / asked if asked else np.nan,
-            "satisfaction": float(scores.mean()) if len(scores) else np.nan, "satisfaction_n": len(scores),
-            "efficacy_change": weighted, "efficacy_pairs": pairs,
-            "case_discussions": len(talks), "actions_agreed": sum(d.actions_agreed for d in talks),
-            "actions_done": sum(d.actions_done for d in talks),
-        })
+        rows.append(
+            {
+                "period": bucket.label,
+                "start": bucket.start,
+                "end": bucket.end,
+                "trainings_held": len(held),
+                "trainings_target": target,
+                "target_met": met,
+                "trainings_planned": len(planned),
+                "participants": sum(tr.participants for tr in held),
+                "answered": answered,
+                "asked": asked,
+                "response_rate": answered / asked if asked else np.nan,
+                "satisfaction": float(scores.mean()) if len(scores) else np.nan,
+                "satisfaction_n": len(scores),
+                "efficacy_change": weighted,
+                "efficacy_pairs": pairs,
+                "case_discussions": len(talks),
+                "actions_agreed": sum(d.actions_agreed for d in talks),
+                "actions_done": sum(d.actions_done for d in talks),
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def before_after_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, periods: list[Bucket], today: date,
-                      date_from: date | None = None, date_to: date | None = None) -> pd.DataFrame:
+def before_after_rows(
+    trainings: list[TrainingFacts],
+    tidy: pd.DataFrame,
+    periods: list[Bucket],
+    today: date,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> pd.DataFrame:
     """Per period and per question asked before and after: ``report.before_after`` with its test."""
     frames = []
     for bucket in periods:
-        ids = [tr.id for tr in trainings if bucket.holds(tr.day) and tr.day <= today
-               and (date_from is None or tr.day >= date_from) and (date_to is None or tr.day <= date_to)]
+        ids = [
+            tr.id
+            for tr in trainings
+            if bucket.holds(tr.day)
+            and tr.day <= today
+            and (date_from is None or tr.day >= date_from)
+            and (date_to is None or tr.day <= date_to)
+        ]
         mine = tidy[tidy["training_id"].isin(ids)] if not tidy.empty else tidy
         if mine.empty:
             continue
@@ -170,7 +225,19 @@ def before_after_rows(trainings: list[TrainingFacts], tidy: pd.DataFrame, period
         if not table.empty:
             frames.append(table.assign(period=bucket.label))
     if not frames:
-        return pd.DataFrame(columns=["period", "item_key", "item_text", "n_pairs", "mean_before", "mean_after",
-                                     "mean_change", "statistic", "p_value", "note"])
+        return pd.DataFrame(
+            columns=[
+                "period",
+                "item_key",
+                "item_text",
+                "n_pairs",
+                "mean_before",
+                "mean_after",
+                "mean_change",
+                "statistic",
+                "p_value",
+                "note",
+            ]
+        )
     out = pd.concat(frames, ignore_index=True)
     return out[["period"] + [c for c in out.columns if c != "period"]]

@@ -77,11 +77,24 @@ def timeline(plan: Planning, start: date, trainings: list[PlannedTraining], toda
     for activity in plan.activities:
         over = max(activity.months) < now
         held = any(tr.day <= today for m in activity.months for tr in placed.get(m, []))
-        rows.append(Row(activity.id, activity.text, activity.phase or "", activity.months, activity.trainings,
-                        overdue=activity.trainings and over and not held,
-                        done=activity.trainings and held))
-    return Timeline(months, tuple(rows), {m: tuple(v) for m, v in placed.items()}, tuple(outside),
-                    now if 1 <= now <= plan.months else None)
+        rows.append(
+            Row(
+                activity.id,
+                activity.text,
+                activity.phase or "",
+                activity.months,
+                activity.trainings,
+                overdue=activity.trainings and over and not held,
+                done=activity.trainings and held,
+            )
+        )
+    return Timeline(
+        months,
+        tuple(rows),
+        {m: tuple(v) for m, v in placed.items()},
+        tuple(outside),
+        now if 1 <= now <= plan.months else None,
+    )
 
 
 def default_start(plan: Planning, days: list[date], today: date) -> date:

@@ -101,9 +101,11 @@ def refusal(status: int = 503, key: str = "room.error.no_descriptors", retry_aft
     """A whole HTTP answer with a Dutch message (``key``), sent before the request is read."""
     body = json.dumps({"error": t(key)}, ensure_ascii=False).encode()
     reason = {429: "Too Many Requests", 503: "Service Unavailable"}[status]
-    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
-            f"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nRetry-After: {retry_after}\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
+        f"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nRetry-After: {retry_after}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -128,11 +130,14 @@ def _answer_busy(connection: socket.socket, answer: bytes) -> None:
             pass
 
 
-def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.socket, Any], None],
-                               full: Callable[[], bool] = lambda: False,
-                               refuse: Callable[[socket.socket, Any], None] | None = None,
-                               can_refuse: Callable[[], bool] = lambda: False,
-                               pause: float = PAUSE_SECONDS) -> Callable[[], None]:
+def add_guarded_accept_handler(
+    sock: socket.socket,
+    callback: Callable[[socket.socket, Any], None],
+    full: Callable[[], bool] = lambda: False,
+    refuse: Callable[[socket.socket, Any], None] | None = None,
+    can_refuse: Callable[[], bool] = lambda: False,
+    pause: float = PAUSE_SECONDS,
+) -> Callable[[], None]:
     """Like ``tornado.netutil.add_accept_handler``, but never beyond ``full()`` or out of descriptors:
     then it pauses, and answers the waiting connections 503 when that lasts.
 
@@ -191,8 +196,7 @@ def add_guarded_accept_handler(sock: socket.socket, callback: Callable[[socket.s
         if state["short"]:
             answered = shed_politely() if refuse is not None and reason == "connection cap" else shed()
         # The repeat limit on this logger keeps a lasting shortage to a few lines a minute.
-        log.warning("not accepting (%s): pausing %.2f s, %d waiting connections answered 503",
-                    reason, pause, answered)
+        log.warning("not accepting (%s): pausing %.2f s, %d waiting connections answered 503", reason, pause, answered)
         state["short"] = state["paused"] = True
         io_loop.remove_handler(sock)
         io_loop.call_later(pause, resume)
@@ -234,8 +238,7 @@ class GuardedHTTPServer(HTTPServer):
     most ``max_connections`` connections and ``per_address`` of one client address (not
     counted behind a proxy, where every connection comes from the proxy)."""
 
-    def initialize(self, *args, max_connections: int = 1_000_000, per_address: int = 1_000_000,
-                   **kwargs) -> None:
+    def initialize(self, *args, max_connections: int = 1_000_000, per_address: int = 1_000_000, **kwargs) -> None:
         super().initialize(*args, **kwargs)
         self.max_connections, self.per_address = max_connections, per_address
         self._addresses: dict[Any, str] = {}  # stream → client address
@@ -251,7 +254,8 @@ class GuardedHTTPServer(HTTPServer):
         for sock in sockets:
             self._sockets[sock.fileno()] = sock
             self._handlers[sock.fileno()] = add_guarded_accept_handler(
-                sock, self._handle_connection, self._full, self._refuse_connection, self._can_refuse)
+                sock, self._handle_connection, self._full, self._refuse_connection, self._can_refuse
+            )
 
     def _can_refuse(self) -> bool:
         return self._refusing < REFUSING_MAX
@@ -279,9 +283,11 @@ class GuardedHTTPServer(HTTPServer):
         client that sends nothing gets the answer all the same."""
         try:
             try:
-                await gen.with_timeout(timedelta(seconds=REFUSAL_READ_SECONDS),
-                                       stream.read_until(b"\r\n\r\n", max_bytes=65536),
-                                       quiet_exceptions=(StreamClosedError, UnsatisfiableReadError))
+                await gen.with_timeout(
+                    timedelta(seconds=REFUSAL_READ_SECONDS),
+                    stream.read_until(b"\r\n\r\n", max_bytes=65536),
+                    quiet_exceptions=(StreamClosedError, UnsatisfiableReadError),
+                )
             except (gen.TimeoutError, UnsatisfiableReadError):
                 pass
             await stream.write(answer)

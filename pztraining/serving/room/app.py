@@ -94,10 +94,14 @@ class RoomVoila(PzVoila):
     #: Worker processes listening on the port together (``--workers``; see :mod:`.workers`).
     workers: int = 1
 
-    join_days = Int(config=True, help=(
-        "Days after a training's last meeting that its join code still works (then a phone hears, in "
-        "Dutch, that the training is over). Default: $PZTRAINING_JOIN_DAYS, else 14. A training whose "
-        "last meeting has no date keeps its code."))
+    join_days = Int(
+        config=True,
+        help=(
+            "Days after a training's last meeting that its join code still works (then a phone hears, in "
+            "Dutch, that the training is over). Default: $PZTRAINING_JOIN_DAYS, else 14. A training whose "
+            "last meeting has no date keeps its code."
+        ),
+    )
 
     @default("join_days")
     def _default_join_days(self) -> int:
@@ -120,8 +124,13 @@ class RoomVoila(PzVoila):
         # Behind the hub's proxy (and nginx) every phone would be 127.0.0.1 to the wrong-code
         # limiter: take the client's address from X-Real-IP / X-Forwarded-For there.
         behind_proxy = bool(Context.read().service_prefix)
-        self.app.listen = partial(self._listen, max_body_size=SERVER_MAX_BODY, xheaders=behind_proxy,
-                                  idle_connection_timeout=IDLE_CONNECTION_SECONDS, **self._limits(behind_proxy))
+        self.app.listen = partial(
+            self._listen,
+            max_body_size=SERVER_MAX_BODY,
+            xheaders=behind_proxy,
+            idle_connection_timeout=IDLE_CONNECTION_SECONDS,
+            **self._limits(behind_proxy),
+        )
         base = url_path_join(self.server_url, "/")
         # Our cookie only (the hub and the trainers' servers on the same host set their own _xsrf).
         self.app.settings["xsrf_cookie_kwargs"] = {**self.app.settings["xsrf_cookie_kwargs"], "path": base}
@@ -146,6 +155,7 @@ class RoomVoila(PzVoila):
             except Exception:  # stopping must go on; the phones still hold them
                 self.log.exception("anonymous answers not stored at stop")
         super().stop()
+
     def _limits(self, behind_proxy: bool) -> dict[str, Any]:
         """Derive the caps from the limit of open files (raised in main), say them once; the
         HTTP server's settings."""
@@ -154,9 +164,18 @@ class RoomVoila(PzVoila):
         connections = max_connections(limit)
         # Behind a proxy every connection comes from the proxy: not counted per address.
         per_address = connections if behind_proxy else connections_per_address(connections)
-        self.log.info(t("room.log.descriptors", before=before, limit=limit, connections=connections,
-                        connections_per_address=per_address, total=self.room.streams.total,
-                        per_address=STREAMS_PER_ADDRESS, per_device=STREAMS_PER_DEVICE))
+        self.log.info(
+            t(
+                "room.log.descriptors",
+                before=before,
+                limit=limit,
+                connections=connections,
+                connections_per_address=per_address,
+                total=self.room.streams.total,
+                per_address=STREAMS_PER_ADDRESS,
+                per_device=STREAMS_PER_DEVICE,
+            )
+        )
         return {"max_connections": connections, "per_address": per_address}
 
     def _listen(self, port: int, address: str | None = None, **settings) -> GuardedHTTPServer:
@@ -176,9 +195,12 @@ def main() -> None:
     # Before anything opens files: every phone's push stream holds a descriptor.
     RoomVoila.descriptors = raise_descriptor_limit()
     chosen = settings.current()
-    RoomVoila.workers, sys.argv[1:] = worker_count(sys.argv[1:], chosen.room_workers,
-                                                   behind_proxy=bool(Context.read().service_prefix),
-                                                   one_writer=chosen.database_url().startswith("sqlite"))
+    RoomVoila.workers, sys.argv[1:] = worker_count(
+        sys.argv[1:],
+        chosen.room_workers,
+        behind_proxy=bool(Context.read().service_prefix),
+        one_writer=chosen.database_url().startswith("sqlite"),
+    )
     try:
         if RoomVoila.workers > 1:
             # Migrate once, before the workers open the store together; then fork (the loaded

@@ -28,8 +28,7 @@ flex-wrap:wrap}.pz-room-training svg{width:320px;height:320px}.pz-room-code{font
 letter-spacing:.12em}.pz-room-address{font-size:1.6rem}"""
 
 
-def room_page_html(store: Store, base: str | None = None, training_id: int | None = None,
-                   user: User = LOCAL) -> str:
+def room_page_html(store: Store, base: str | None = None, training_id: int | None = None, user: User = LOCAL) -> str:
     """The beamer page: the address, then per training (or one) the QR code and join code.
 
     Only the trainings ``user`` may run; another organisation's ``training_id`` is refused
@@ -47,14 +46,18 @@ def room_page_html(store: Store, base: str | None = None, training_id: int | Non
     for training in trainings:
         url = participant_url(training.join_code, base)
         qr = f"<div class='pz-room-qr'>{qr_svg(url)}</div>" if url else ""
-        parts.append(f"<section class='pz-room-training'>{qr}<div><h2>{escape(training.name)}</h2>"
-                     f"<p>{escape(t('room.beamer.code'))}</p><p class='pz-room-code'>{escape(training.join_code)}</p>"
-                     "</div></section>")
+        parts.append(
+            f"<section class='pz-room-training'>{qr}<div><h2>{escape(training.name)}</h2>"
+            f"<p>{escape(t('room.beamer.code'))}</p><p class='pz-room-code'>{escape(training.join_code)}</p>"
+            "</div></section>"
+        )
     if not trainings:
         parts.append(f"<p>{escape(t('training.none'))}</p>")
-    return ("<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-            f"<title>{escape(t('room.beamer.title'))}</title><style>{_STYLE}</style></head>"
-            f"<body class='pz-room-page'>{''.join(parts)}</body></html>")
+    return (
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        f"<title>{escape(t('room.beamer.title'))}</title><style>{_STYLE}</style></head>"
+        f"<body class='pz-room-page'>{''.join(parts)}</body></html>"
+    )
 
 
 def room_page(chosen: str, environ: Mapping[str, str] | None) -> tuple[int, str]:

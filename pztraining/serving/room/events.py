@@ -50,8 +50,13 @@ class RoomEvents:
     caller's ``run``); ``items`` returns the data of the "items" event of one training.
     """
 
-    def __init__(self, versions: Callable[[list[int]], dict[int, int]], items: Callable[[int], dict],
-                 run: Callable[..., Awaitable], poll_seconds: float = POLL_SECONDS):
+    def __init__(
+        self,
+        versions: Callable[[list[int]], dict[int, int]],
+        items: Callable[[int], dict],
+        run: Callable[..., Awaitable],
+        poll_seconds: float = POLL_SECONDS,
+    ):
         self._versions = versions
         self._items = items
         self._run = run

@@ -98,8 +98,13 @@ class Room:
         return await asyncio.shield(pending)
 
     @classmethod
-    def open(cls, store: Store, workers: int = 4, join_days: int = participation.JOIN_DAYS,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> Room:
+    def open(
+        cls,
+        store: Store,
+        workers: int = 4,
+        join_days: int = participation.JOIN_DAYS,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Room:
         """The room of a server: ``workers`` threads for store calls (SQLite writes one at a time);
         join codes work until ``join_days`` after a training's last meeting; anonymous answers
         are stored ``batch_size`` at a time."""
@@ -108,9 +113,14 @@ class Room:
             training = store.find_training(training_id)
             return {"items": [item.to_dict() for item in participation.open_items(store, training)]}
 
-        room = cls(store, None, AttemptLimiter(),  # type: ignore[arg-type]
-                   ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"), join_days=join_days,
-                   mixer=Mixer(store, batch_size))
+        room = cls(
+            store,
+            None,  # type: ignore[arg-type]
+            AttemptLimiter(),
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pz-store"),
+            join_days=join_days,
+            mixer=Mixer(store, batch_size),
+        )
         # The push channel's reads get a thread of their own: a burst of phone requests
         # queued on the pool must never hold back the change every phone waits for.
         watching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pz-watch")
@@ -329,8 +339,14 @@ class JoinHandler(RoomHandler):
         secret = self.device()
         training = await self.training(self.param(data, "code"))
         person = await self.store(participation.me, self.room.store, training, secret)
-        self.send({"training": training.name, "code": training.join_code,
-                   "name": person.name if person else None, "ask_name": participation.asks_names(training)})
+        self.send(
+            {
+                "training": training.name,
+                "code": training.join_code,
+                "name": person.name if person else None,
+                "ask_name": participation.asks_names(training),
+            }
+        )
 
 
 class RegisterHandler(RoomHandler):
@@ -341,8 +357,9 @@ class RegisterHandler(RoomHandler):
         secret = self.device()
         training = await self.training(self.param(data, "code"))
         try:
-            person = await self.room.run(participation.register, self.room.store, training, secret,
-                                         self.param(data, "name"), utc_now())
+            person = await self.room.run(
+                participation.register, self.room.store, training, secret, self.param(data, "name"), utc_now()
+            )
         except MissingEntry as exc:
             raise RoomError(404, str(exc)) from None
         except StoreBusy:
@@ -362,8 +379,14 @@ class StateHandler(RoomHandler):
         person = await self.participant(training, secret)
         items = await self.store(participation.open_items, self.room.store, training)
         statuses = await self.store(participation.statuses, self.room.store, training, person, secret, items)
-        self.send({"training": training.name, "name": person.name,
-                   "items": [item.to_dict() for item in items], "statuses": statuses})
+        self.send(
+            {
+                "training": training.name,
+                "name": person.name,
+                "items": [item.to_dict() for item in items],
+                "statuses": statuses,
+            }
+        )
 
 
 class FormHandler(RoomHandler):
@@ -373,8 +396,15 @@ class FormHandler(RoomHandler):
         secret = self.device()
         training = await self.training(self.param(None, "code"))
         person = await self.participant(training, secret)
-        state = await self.store(participation.form_state, self.room.store, training, person, secret,
-                                 self.meeting(None), self.param(None, "form"))
+        state = await self.store(
+            participation.form_state,
+            self.room.store,
+            training,
+            person,
+            secret,
+            self.meeting(None),
+            self.param(None, "form"),
+        )
         self.send(state.to_dict())
 
 
@@ -420,8 +450,14 @@ class DraftHandler(_AnswerHandler):
         who, values = await self.answer()
         now = utc_now()
         stored = await self.store(participation.save_draft, *who, values, now)
-        self.send({"ok": True, "message": t("form.saved", time=f"{now.astimezone(self.room.zone):%H:%M:%S}") if stored
-                   else t("form.kept_on_phone")})
+        self.send(
+            {
+                "ok": True,
+                "message": t("form.saved", time=f"{now.astimezone(self.room.zone):%H:%M:%S}")
+                if stored
+                else t("form.kept_on_phone"),
+            }
+        )
 
 
 class SubmitHandler(_AnswerHandler):
@@ -433,8 +469,15 @@ class SubmitHandler(_AnswerHandler):
 
     async def post(self) -> None:
         who, values = await self.answer()
-        outcome = await self.store(participation.submit, *who, values, utc_now(), self.room.mixer,
-                                   self.param(self.data, "receipt"), time.monotonic())
+        outcome = await self.store(
+            participation.submit,
+            *who,
+            values,
+            utc_now(),
+            self.room.mixer,
+            self.param(self.data, "receipt"),
+            time.monotonic(),
+        )
         if outcome.status == "closed":
             raise RoomError(409, t("form.closed"))
         reply = {"status": outcome.status, "errors": outcome.errors}
@@ -471,8 +514,9 @@ class CaseHandler(RoomHandler):
         secret = self.device()
         training = await self.training(self.param(None, "code"))
         await self.participant(training, secret)
-        case = await self.store(participation.shared_case, self.room.store, training, self.meeting(None),
-                                self.param(None, "case"))
+        case = await self.store(
+            participation.shared_case, self.room.store, training, self.meeting(None), self.param(None, "case")
+        )
         self.send(case)
 
 

@@ -26,9 +26,15 @@ class _Starting(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # http.server API
         page = self.command == "GET" and urlsplit(self.path).path.rstrip("/") + "/" in self.pages
-        text = (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        text = (
+            (
+                f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                 f"<meta http-equiv='refresh' content='2'><title>{escape(t('room.title'))}</title></head>"
-                f"<body><p>{escape(t('room.starting'))}</p></body></html>") if page else t("room.starting")
+                f"<body><p>{escape(t('room.starting'))}</p></body></html>"
+            )
+            if page
+            else t("room.starting")
+        )
         body = text.encode()
         self.send_response(200 if page else 503)
         self.send_header("Content-Type", f"text/{'html' if page else 'plain'}; charset=utf-8")
@@ -46,7 +52,7 @@ class _Starting(BaseHTTPRequestHandler):
 
 def _option(argv: list[str], name: str, default: str) -> str:
     prefix = f"--{name}="
-    return next((arg[len(prefix):] for arg in argv if arg.startswith(prefix)), default)
+    return next((arg[len(prefix) :] for arg in argv if arg.startswith(prefix)), default)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,8 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     # each copy then held the hub's stop up by 10 s. Ctrl+C is a clean stop here, always.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     host, port = _option(argv, "Voila.ip", "localhost"), int(_option(argv, "port", "8866"))
-    _Starting.pages = tuple(path.rstrip("/") + "/" for path in (
-        _option(argv, "Voila.base_url", "/"), Context.read().service_prefix or "/"))
+    _Starting.pages = tuple(
+        path.rstrip("/") + "/" for path in (_option(argv, "Voila.base_url", "/"), Context.read().service_prefix or "/")
+    )
     placeholder = ThreadingHTTPServer((host, port), _Starting)
     thread = threading.Thread(target=placeholder.serve_forever, name="pz-room-starting", daemon=True)
     thread.start()

@@ -52,8 +52,9 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(argv: Sequence[str], setting: int = 0, behind_proxy: bool = False,
-                 one_writer: bool = False) -> tuple[int, list[str]]:
+def worker_count(
+    argv: Sequence[str], setting: int = 0, behind_proxy: bool = False, one_writer: bool = False
+) -> tuple[int, list[str]]:
     """The number of workers asked for and ``argv`` without ``--workers``.
 
     ``--workers N`` (or ``--workers=N``), else the setting ``room_workers``

@@ -23,16 +23,22 @@ def migrate(conn: Connection) -> None:
             conn.exec_driver_sql(f"DROP TABLE {old}")
     else:
         conn.execute(text("ALTER TABLE drafts ALTER COLUMN updated_at DROP NOT NULL"))
-    anonymous = select(form_sessions.c.training_id).where(
-        form_sessions.c.training_id == drafts.c.training_id, form_sessions.c.meeting == drafts.c.meeting,
-        form_sessions.c.form_id == drafts.c.form_id, form_sessions.c.anonymous.is_(True)).exists()
+    anonymous = (
+        select(form_sessions.c.training_id)
+        .where(
+            form_sessions.c.training_id == drafts.c.training_id,
+            form_sessions.c.meeting == drafts.c.meeting,
+            form_sessions.c.form_id == drafts.c.form_id,
+            form_sessions.c.anonymous.is_(True),
+        )
+        .exists()
+    )
     conn.execute(update(drafts).where(anonymous).values(updated_at=None))
     taken: set[int] = set()
     for old_id in conn.execute(select(submissions.c.id)).scalars().all():
         new_id = new_submission_id(conn, taken)
         taken.add(new_id)
-        rows = conn.execute(select(answers.c.item_id, answers.c.value)
-                            .where(answers.c.submission_id == old_id)).all()
+        rows = conn.execute(select(answers.c.item_id, answers.c.value).where(answers.c.submission_id == old_id)).all()
         # Answers point at their submission without ON UPDATE CASCADE: move them over by hand.
         conn.execute(delete(answers).where(answers.c.submission_id == old_id))
         conn.execute(update(submissions).where(submissions.c.id == old_id).values(id=new_id))

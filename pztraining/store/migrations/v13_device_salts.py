@@ -20,11 +20,22 @@ def migrate(conn: Connection) -> None:
     for (training_id,) in conn.execute(select(trainings.c.id).where(trainings.c.device_salt.is_(None))).all():
         salt = new_device_salt()
         conn.execute(update(trainings).where(trainings.c.id == training_id).values(device_salt=salt))
-        for row in conn.execute(select(participants.c.id, participants.c.device_hash)
-                                .where(participants.c.training_id == training_id)).all():
-            conn.execute(update(participants).where(participants.c.id == row.id)
-                         .values(device_hash=salted_device_hash(salt, row.device_hash)))
-    anonymous = select(form_sessions.c.training_id).where(
-        form_sessions.c.training_id == drafts.c.training_id, form_sessions.c.meeting == drafts.c.meeting,
-        form_sessions.c.form_id == drafts.c.form_id, form_sessions.c.anonymous.is_(True)).exists()
+        for row in conn.execute(
+            select(participants.c.id, participants.c.device_hash).where(participants.c.training_id == training_id)
+        ).all():
+            conn.execute(
+                update(participants)
+                .where(participants.c.id == row.id)
+                .values(device_hash=salted_device_hash(salt, row.device_hash))
+            )
+    anonymous = (
+        select(form_sessions.c.training_id)
+        .where(
+            form_sessions.c.training_id == drafts.c.training_id,
+            form_sessions.c.meeting == drafts.c.meeting,
+            form_sessions.c.form_id == drafts.c.form_id,
+            form_sessions.c.anonymous.is_(True),
+        )
+        .exists()
+    )
     conn.execute(delete(drafts).where(anonymous))

@@ -27,9 +27,24 @@ SETTING = "pztraining.organisation"
 #: Tables with an ``organisation`` column of their own.
 BY_ORGANISATION = ("trainings", "users", "condition_scores", "cost_inputs", "plan_starts", "entered_indicators")
 #: Tables whose rows belong to a training's organisation.
-BY_TRAINING = ("meeting_dates", "meeting_runs", "checklist_ticks", "roleplay_groups", "participants",
-               "form_sessions", "submissions", "drafts", "room_versions", "case_shares", "facilitator_links",
-               "case_actions", "quiz_reveals", "training_details", "paper_attendance", "bundle_imports")
+BY_TRAINING = (
+    "meeting_dates",
+    "meeting_runs",
+    "checklist_ticks",
+    "roleplay_groups",
+    "participants",
+    "form_sessions",
+    "submissions",
+    "drafts",
+    "room_versions",
+    "case_shares",
+    "facilitator_links",
+    "case_actions",
+    "quiz_reveals",
+    "training_details",
+    "paper_attendance",
+    "bundle_imports",
+)
 #: Tables whose rows belong to a parent row's: table → (column, parent table).
 BY_PARENT = {"roleplay_turns": ("group_id", "roleplay_groups"), "answers": ("submission_id", "submissions")}
 

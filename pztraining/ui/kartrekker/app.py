@@ -28,8 +28,9 @@ class KartrekkerApp:
         self.user = page_user(store, user)  # hosted: a kartrekker or trainer sees its own organisation only
         self.message = Message()
         self.org_select = named(w.Dropdown(description=t("kt.org"), layout=w.Layout(width="min(100%, 460px)")), "org")
-        self.program_select = named(w.Dropdown(description=t("kt.program"), layout=w.Layout(width="min(100%, 460px)")),
-                                    "program")
+        self.program_select = named(
+            w.Dropdown(description=t("kt.program"), layout=w.Layout(width="min(100%, 460px)")), "program"
+        )
         self.conditions = ConditionsView(store, clock)
         self.costs = CostsView(store, clock)
         self.planning = PlanningView(store, clock)
@@ -38,13 +39,22 @@ class KartrekkerApp:
         self.tabs = named(w.Tab(children=[view.root for view in self.views]), "kartrekker-tabs")
         self.tabs.titles = tuple(t(f"kt.tab.{name}") for name in ("conditions", "costs", "planning", "borging"))
         self.tabs.observe(lambda _: self._show_tab(), names="selected_index")
-        self.root = named(w.VBox([
-            stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.kartrekker.title'))}</h1>"
-                   f"<div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"),
-            w.HBox([self.org_select, self.program_select], layout=w.Layout(flex_flow="row wrap")),
-            self.message, self.tabs,
-        ]), "kartrekker-app", "pz-app")
+        self.root = named(
+            w.VBox(
+                [
+                    stylesheet(),
+                    w.HTML(
+                        f"<h1>{esc(t('app.kartrekker.title'))}</h1>"
+                        f"<div class='pz-sub'>{esc(t('app.kartrekker.subtitle'))}</div>"
+                    ),
+                    w.HBox([self.org_select, self.program_select], layout=w.Layout(flex_flow="row wrap")),
+                    self.message,
+                    self.tabs,
+                ]
+            ),
+            "kartrekker-app",
+            "pz-app",
+        )
         self._shown: set[int] = set()
         self._shown_key: tuple | None = None
         set_options(self.org_select, [(org, org) for org in organisations_for(store, self.user)])

@@ -25,27 +25,37 @@ class BorgingView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation, self.program_id = "", ""
-        self.per = named(w.ToggleButtons(options=[(t(f"kt.period.{per}"), per) for per in periods.PERIODS]),
-                         "borging-per")
+        self.per = named(
+            w.ToggleButtons(options=[(t(f"kt.period.{per}"), per) for per in periods.PERIODS]), "borging-per"
+        )
         self.date_from = named(w.DatePicker(description=t("kt.borging.from")), "borging-from")
         self.date_to = named(w.DatePicker(description=t("kt.borging.to")), "borging-to")
-        self.show_button = named(w.Button(description=t("kt.borging.show"), button_style="primary", icon="bar-chart"),
-                                 "borging-show")
+        self.show_button = named(
+            w.Button(description=t("kt.borging.show"), button_style="primary", icon="bar-chart"), "borging-show"
+        )
         self.show_button.on_click(lambda _: self.render())
         self.per.observe(lambda _: self.render(), names="value")
         self.message = Message("borging-message")
         self.output = named(w.HTML(), "borging-output")
-        self.export_format = named(w.Dropdown(options=list(export.FORMATS), description=t("res.format")),
-                                   "borging-format")
+        self.export_format = named(
+            w.Dropdown(options=list(export.FORMATS), description=t("res.format")), "borging-format"
+        )
         self.export_button = named(w.Button(description=t("kt.borging.export"), icon="download"), "borging-export")
         self.export_button.on_click(lambda _: self.download())
         self.download_link = named(w.HTML(), "borging-download")
         self.downloads = Downloads()
         self.entered = EnteredForm(store, clock, self.render)
-        self.root = w.VBox([self.per, w.HBox([self.date_from, self.date_to, self.show_button],
-                                             layout=w.Layout(flex_flow="row wrap")),
-                            self.message, w.HBox([self.export_format, self.export_button]), self.download_link,
-                            self.output, self.entered.root])
+        self.root = w.VBox(
+            [
+                self.per,
+                w.HBox([self.date_from, self.date_to, self.show_button], layout=w.Layout(flex_flow="row wrap")),
+                self.message,
+                w.HBox([self.export_format, self.export_button]),
+                self.download_link,
+                self.output,
+                self.entered.root,
+            ]
+        )
         self.data: gather.Borging | None = None
 
     def show(self, organisation: str, program_id: str) -> None:
@@ -63,8 +73,16 @@ class BorgingView:
 
     def _gather(self) -> gather.Borging:
         now = local(self.clock())
-        return gather.borging(self.store, self.organisation, self.date_from.value, self.date_to.value, now.date(),
-                              local_zone(), program_id=self.program_id or None, per=self.per.value)
+        return gather.borging(
+            self.store,
+            self.organisation,
+            self.date_from.value,
+            self.date_to.value,
+            now.date(),
+            local_zone(),
+            program_id=self.program_id or None,
+            per=self.per.value,
+        )
 
     def render(self) -> None:
         """Gather the indicators for the chosen period and draw them."""
@@ -78,14 +96,17 @@ class BorgingView:
             self.message.error(str(exc))
             return
         self.message.clear()
-        self.entered.show(self.organisation, indicators.buckets(data.date_from, data.date_to, data.per),
-                          self.program_id)
+        self.entered.show(
+            self.organisation, indicators.buckets(data.date_from, data.date_to, data.per), self.program_id
+        )
         notes = "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in data.notes)
         table = export.html_table_of(export.indicator_sheet(data))
-        self.output.value = (f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"
-                             f"<h3>{esc(t('kt.borging.table'))}</h3>{table}"
-                             f"<h3>{esc(t('kt.entered.list'))}</h3>{export.html_table_of(export.entered_sheet(data))}"
-                             f"<h3>{esc(t('kt.sheet.before_after'))}</h3>{export.html_table_of(export.before_after_sheet(data))}")
+        self.output.value = (
+            f"{notes}<h3>{esc(t('kt.borging.charts'))}</h3>{export.chart_section(data)}"
+            f"<h3>{esc(t('kt.borging.table'))}</h3>{table}"
+            f"<h3>{esc(t('kt.entered.list'))}</h3>{export.html_table_of(export.entered_sheet(data))}"
+            f"<h3>{esc(t('kt.sheet.before_after'))}</h3>{export.html_table_of(export.before_after_sheet(data))}"
+        )
 
     def download(self) -> None:
         """Write the management report and offer it as a download link under a fresh name."""
@@ -93,8 +114,13 @@ class BorgingView:
         now = local(self.clock())
         try:
             data = self._gather()
-            link = self.downloads.link(lambda target: export.write(data, fmt, target, now), fmt, "borging", now,
-                                       lambda name: t("kt.borging.download", name=name))
+            link = self.downloads.link(
+                lambda target: export.write(data, fmt, target, now),
+                fmt,
+                "borging",
+                now,
+                lambda name: t("kt.borging.download", name=name),
+            )
         except (ScopeError, ExportError, StoreError) as exc:
             self.message.error(str(exc))
             return

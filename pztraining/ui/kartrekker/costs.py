@@ -21,9 +21,9 @@ class CostsView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation = ""
-        self.format_select = named(w.Dropdown(description=t("kt.cost.format"),
-                                              layout=w.Layout(width="min(100%, 560px)")),
-                                   "cost-format")
+        self.format_select = named(
+            w.Dropdown(description=t("kt.cost.format"), layout=w.Layout(width="min(100%, 560px)")), "cost-format"
+        )
         # Only a real change of format reloads: a dropdown echo from the browser must not
         # replace the fields while the kartrekker is typing in them.
         self.format_select.observe(lambda _: self._load(), names="value")
@@ -59,16 +59,29 @@ class CostsView:
         rows = []
         self._inputs, self._errors, self._origins = {}, {}, {}
         for spec in fmt.inputs:
-            field = named(w.Text(value=typed[spec.id], continuous_update=True, layout=w.Layout(width="110px")),
-                          "cost-input", f"pz-cost-{spec.id}")
+            field = named(
+                w.Text(value=typed[spec.id], continuous_update=True, layout=w.Layout(width="110px")),
+                "cost-input",
+                f"pz-cost-{spec.id}",
+            )
             field.observe(lambda _: self.recompute(), names="value")
             error = named(w.HTML(), "cost-error")
             origin = named(w.HTML(), "cost-origin")
             unit = {"euro": "€", "uur": "uur", "minuten": "minuten", "weken": "weken"}.get(spec.unit, spec.word or "")
-            rows.append(w.HBox([w.HTML(f"<label class='pz-cost-label'>{esc(spec.label)}</label>",
-                                       layout=w.Layout(width="340px")), field,
-                                w.HTML(f"<span class='pz-note'>{esc(unit)}</span>"), origin, error],
-                               layout=w.Layout(flex_flow="row wrap", align_items="center")))
+            rows.append(
+                w.HBox(
+                    [
+                        w.HTML(
+                            f"<label class='pz-cost-label'>{esc(spec.label)}</label>", layout=w.Layout(width="340px")
+                        ),
+                        field,
+                        w.HTML(f"<span class='pz-note'>{esc(unit)}</span>"),
+                        origin,
+                        error,
+                    ],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                )
+            )
             self._inputs[spec.id], self._errors[spec.id], self._origins[spec.id] = field, error, origin
         legend = w.HTML(f"<p class='pz-note pz-cost-legend'>{esc(t('kt.cost.origin_legend'))}</p>")
         self.fields.children = [legend, *rows]
@@ -84,24 +97,36 @@ class CostsView:
         fmt = self.format
         self.estimate = estimate = logic.estimate(fmt, self.typed())
         for key, parsed in estimate.inputs.items():
-            self._errors[key].value = (f"<span class='pz-message-error' role='alert'>{esc(parsed.error)}</span>"
-                                       if parsed.error else "")
+            self._errors[key].value = (
+                f"<span class='pz-message-error' role='alert'>{esc(parsed.error)}</span>" if parsed.error else ""
+            )
             origin = (estimate.origins or {}).get(key)
-            self._origins[key].value = (f"<span class='pz-note pz-cost-origin-{origin}'>"
-                                        f"{esc(logic.origin_word(origin))}</span>" if origin else "")
+            self._origins[key].value = (
+                f"<span class='pz-note pz-cost-origin-{origin}'>{esc(logic.origin_word(origin))}</span>"
+                if origin
+                else ""
+            )
         rows = "".join(
             f"<tr><td>{esc(line.label)}</td><td class='pz-formula'>{esc(line.formula)}</td>"
             f"<td class='pz-cost-line-origin'>{esc(line.origin)}</td>"
             f"<td class='pz-num'>{esc(logic.show_euro(line.amount)) if line.amount is not None else '–'}</td></tr>"
-            for line in estimate.lines)
-        totals = "".join(f"<tr class='pz-cost-total-row'><td colspan='3'><b>{esc(label)}</b></td>"
-                         f"<td class='pz-num'><b>{esc(logic.show_euro(amount))}</b></td></tr>"
-                         for label, amount in logic.total_rows(estimate))
-        self.lines.value = (f"<table class='pz-table'><tr><th>{esc(t('kt.cost.line'))}</th>"
-                            f"<th>{esc(t('kt.cost.formula'))}</th><th>{esc(t('kt.cost.origin_col'))}</th>"
-                            f"<th>{esc(t('kt.cost.amount'))}</th></tr>{rows}{totals}</table>")
-        example = (f"<div class='pz-note'>{esc(t('kt.cost.example', total=logic.show_euro(fmt.example_total)))}</div>"
-                   if fmt.example_total else "")
+            for line in estimate.lines
+        )
+        totals = "".join(
+            f"<tr class='pz-cost-total-row'><td colspan='3'><b>{esc(label)}</b></td>"
+            f"<td class='pz-num'><b>{esc(logic.show_euro(amount))}</b></td></tr>"
+            for label, amount in logic.total_rows(estimate)
+        )
+        self.lines.value = (
+            f"<table class='pz-table'><tr><th>{esc(t('kt.cost.line'))}</th>"
+            f"<th>{esc(t('kt.cost.formula'))}</th><th>{esc(t('kt.cost.origin_col'))}</th>"
+            f"<th>{esc(t('kt.cost.amount'))}</th></tr>{rows}{totals}</table>"
+        )
+        example = (
+            f"<div class='pz-note'>{esc(t('kt.cost.example', total=logic.show_euro(fmt.example_total)))}</div>"
+            if fmt.example_total
+            else ""
+        )
         relation = logic.relation(estimate)
         example += f"<div class='pz-cost-relation'>{esc(relation)}</div>" if relation else ""
         if fmt.example_note:
@@ -114,6 +139,7 @@ class CostsView:
 
     def save(self) -> None:
         """Keep the numbers as typed (also a wrong one: it is kept to be corrected)."""
-        if self.message.attempt(lambda: self.store.save_cost_inputs(self.organisation, self.format.id,
-                                                                     self.typed(), self.clock())):
+        if self.message.attempt(
+            lambda: self.store.save_cost_inputs(self.organisation, self.format.id, self.typed(), self.clock())
+        ):
             self.message.ok(t("kt.cost.saved"))

@@ -21,27 +21,38 @@ class EnteredForm:
         self.store, self.clock, self.saved = store, clock, saved
         self.organisation, self.program_id = "", ""
         self._periods: dict[str, Bucket] = {}
-        self.indicator = named(w.Dropdown(options=[(i.label, i.id) for i in logic.indicators_for(None)],
-                                          description=t("kt.entered.indicator"),
-                                          layout=w.Layout(width="min(100%, 420px)")),
-                               "entered-indicator")
+        self.indicator = named(
+            w.Dropdown(
+                options=[(i.label, i.id) for i in logic.indicators_for(None)],
+                description=t("kt.entered.indicator"),
+                layout=w.Layout(width="min(100%, 420px)"),
+            ),
+            "entered-indicator",
+        )
         self.period = named(w.Dropdown(description=t("kt.entered.period")), "entered-period")
         self.value = named(w.Text(description=t("kt.entered.value"), layout=w.Layout(width="180px")), "entered-value")
         self.unit = named(w.Dropdown(description=t("kt.entered.unit"), layout=w.Layout(width="220px")), "entered-unit")
         self.error = named(w.HTML(), "entered-error")
-        self.remark = named(w.Textarea(description=t("kt.entered.remark"), layout=w.Layout(width="min(100%, 560px)")),
-                            "entered-remark")
+        self.remark = named(
+            w.Textarea(description=t("kt.entered.remark"), layout=w.Layout(width="min(100%, 560px)")), "entered-remark"
+        )
         self.save_button = named(w.Button(description=t("kt.entered.save"), icon="save"), "entered-save")
         self.save_button.on_click(lambda _: self.save())
         self.how = named(w.HTML(), "entered-how")
         self.message = Message("entered-message")
         self.indicator.observe(lambda _: self._units(), names="value")
         self._units()
-        self.root = w.VBox([
-            w.HTML(f"<h3>{esc(t('kt.entered.title'))}</h3><p class='pz-note'>{esc(t('kt.entered.intro'))}</p>"),
-            w.HBox([self.indicator, self.period], layout=w.Layout(flex_flow="row wrap")),
-            self.how, w.HBox([self.value, self.unit, self.error], layout=w.Layout(flex_flow="row wrap")),
-            self.remark, self.save_button, self.message])
+        self.root = w.VBox(
+            [
+                w.HTML(f"<h3>{esc(t('kt.entered.title'))}</h3><p class='pz-note'>{esc(t('kt.entered.intro'))}</p>"),
+                w.HBox([self.indicator, self.period], layout=w.Layout(flex_flow="row wrap")),
+                self.how,
+                w.HBox([self.value, self.unit, self.error], layout=w.Layout(flex_flow="row wrap")),
+                self.remark,
+                self.save_button,
+                self.message,
+            ]
+        )
         self.root.add_class("pz-entered-form")
 
     def _units(self) -> None:
@@ -78,13 +89,22 @@ class EnteredForm:
         if bucket is None:
             return
         try:
-            self.store.add_entered_indicator(self.organisation, self.indicator.value, bucket.start, bucket.end,
-                                             value, self.unit.value, self.remark.value, self.clock(),
-                                             program_id=self.program_id)
+            self.store.add_entered_indicator(
+                self.organisation,
+                self.indicator.value,
+                bucket.start,
+                bucket.end,
+                value,
+                self.unit.value,
+                self.remark.value,
+                self.clock(),
+                program_id=self.program_id,
+            )
         except StoreError as exc:
             self.message.error(str(exc))
             return
         label = logic.all_indicators()[self.indicator.value].label
-        self.message.ok(t("kt.entered.saved", label=label, period=bucket.label, value=logic.shown(value),
-                          unit=self.unit.value))
+        self.message.ok(
+            t("kt.entered.saved", label=label, period=bucket.label, value=logic.shown(value), unit=self.unit.value)
+        )
         self.saved()

@@ -22,15 +22,20 @@ class PlanningView:
     def __init__(self, store: Store, clock: Callable[[], datetime]):
         self.store, self.clock = store, clock
         self.organisation, self.program_id = "", ""
-        self.plan_select = named(w.Dropdown(description=t("kt.plan.choose"), layout=w.Layout(width="min(100%, 560px)")),
-                                 "planning-choice")
+        self.plan_select = named(
+            w.Dropdown(description=t("kt.plan.choose"), layout=w.Layout(width="min(100%, 560px)")), "planning-choice"
+        )
         self.start_select = named(w.Dropdown(description=t("kt.plan.start")), "plan-start")
         self.plan_select.observe(lambda _: self._chosen(), names="value")
         self.start_select.observe(lambda _: self._chosen(), names="value")
         self.saved_note = named(w.HTML(), "plan-saved")
         self.timeline = named(w.HTML(), "timeline")
-        self.root = w.VBox([w.HBox([self.plan_select, self.start_select, self.saved_note],
-                                   layout=w.Layout(flex_flow="row wrap")), self.timeline])
+        self.root = w.VBox(
+            [
+                w.HBox([self.plan_select, self.start_select, self.saved_note], layout=w.Layout(flex_flow="row wrap")),
+                self.timeline,
+            ]
+        )
         self._trainings: list[logic.PlannedTraining] = []
         self._quiet = False
 
@@ -51,8 +56,11 @@ class PlanningView:
             self.start_select.value = first
         finally:
             self._quiet = False
-        self.saved_note.value = (f"<span class='pz-note'>{esc(t('kt.plan.saved_start'))}</span>" if choice.saved
-                                 else f"<span class='pz-note'>{esc(t('kt.plan.default_start'))}</span>")
+        self.saved_note.value = (
+            f"<span class='pz-note'>{esc(t('kt.plan.saved_start'))}</span>"
+            if choice.saved
+            else f"<span class='pz-note'>{esc(t('kt.plan.default_start'))}</span>"
+        )
         self.render()
 
     def _chosen(self) -> None:
@@ -60,8 +68,9 @@ class PlanningView:
         if self._quiet or not self.plan_select.value or self.start_select.value is None:
             return
         try:
-            self.store.set_plan_start(self.organisation, self.program_id, self.plan_select.value,
-                                      self.start_select.value, self.clock())
+            self.store.set_plan_start(
+                self.organisation, self.program_id, self.plan_select.value, self.start_select.value, self.clock()
+            )
         except StoreError as exc:
             self.saved_note.value = f"<span class='pz-message-error' role='alert'>{esc(str(exc))}</span>"
         else:
@@ -75,22 +84,31 @@ class PlanningView:
             return
         plan = library().plannings[self.plan_select.value]
         line = logic.timeline(plan, self.start_select.value, self._trainings, local(self.clock()).date())
-        head = "".join(f"<th class='{'pz-month-now' if i + 1 == line.current else ''}'>{esc(logic.month_label(m))}</th>"
-                       for i, m in enumerate(line.months))
+        head = "".join(
+            f"<th class='{'pz-month-now' if i + 1 == line.current else ''}'>{esc(logic.month_label(m))}</th>"
+            for i, m in enumerate(line.months)
+        )
         body = []
         for row in line.rows:
             state = " pz-overdue" if row.overdue else (" pz-done" if row.done else "")
             cells = "".join(
                 f"<td class='pz-plan-cell{' pz-planned' if m in row.months else ''}'>"
                 f"{'■' if m in row.months else ''}</td>"
-                for m in range(1, len(line.months) + 1))
-            flag = (f" <b class='pz-overdue-flag'>⚠ {esc(t('kt.plan.overdue'))}</b>" if row.overdue
-                    else (f" <span class='pz-note'>✓ {esc(t('kt.plan.done'))}</span>" if row.done else ""))
-            body.append(f"<tr class='pz-plan-row{state}'><td><span class='pz-note'>{esc(row.phase)}</span><br>"
-                        f"{esc(row.text)}{flag}</td>{cells}</tr>")
+                for m in range(1, len(line.months) + 1)
+            )
+            flag = (
+                f" <b class='pz-overdue-flag'>⚠ {esc(t('kt.plan.overdue'))}</b>"
+                if row.overdue
+                else (f" <span class='pz-note'>✓ {esc(t('kt.plan.done'))}</span>" if row.done else "")
+            )
+            body.append(
+                f"<tr class='pz-plan-row{state}'><td><span class='pz-note'>{esc(row.phase)}</span><br>"
+                f"{esc(row.text)}{flag}</td>{cells}</tr>"
+            )
         trainings = "".join(
             "<td class='pz-plan-training'>" + "<br>".join(esc(tr.name) for tr in line.trainings.get(m, ())) + "</td>"
-            for m in range(1, len(line.months) + 1))
+            for m in range(1, len(line.months) + 1)
+        )
         body.append(f"<tr class='pz-plan-trainings'><td><b>{esc(t('kt.plan.trainings'))}</b></td>{trainings}</tr>")
         notes = []
         if not self._trainings:
@@ -102,4 +120,5 @@ class PlanningView:
         self.timeline.value = (
             "".join(f"<p class='pz-note'>{esc(n)}</p>" for n in notes)
             + "<div class='pz-timeline-scroll'><table class='pz-table pz-timeline'>"
-            f"<tr><th>{esc(t('kt.plan.activity'))}</th>{head}</tr>{''.join(body)}</table></div>")
+            f"<tr><th>{esc(t('kt.plan.activity'))}</th>{head}</tr>{''.join(body)}</table></div>"
+        )

@@ -26,8 +26,11 @@ def _line(action: CaseAction, with_meeting: bool = False) -> str:
         text = t("actions.line_due", text=action.text, who=action.who, due=action.due.strftime("%d-%m-%Y"))
     else:
         text = t("actions.line", text=action.text, who=action.who)
-    where = (f" <span class='pz-note'>({esc(t('actions.from_meeting', number=action.meeting))})</span>"
-             if with_meeting else "")
+    where = (
+        f" <span class='pz-note'>({esc(t('actions.from_meeting', number=action.meeting))})</span>"
+        if with_meeting
+        else ""
+    )
     return f"<span class='pz-action-line'>{esc(text)}</span>{where}"
 
 
@@ -42,21 +45,35 @@ class ActionsPanel:
         self.title = w.HTML(f"<h3>{esc(t('actions.panel'))}</h3>")
         self.previous = named(w.VBox(), "actions-previous")
         self.current = named(w.VBox(), "actions-current")
-        self.text = named(w.Textarea(placeholder=t("actions.text_placeholder"), description=t("actions.text"),
-                                     layout=w.Layout(width="auto", min_width="320px")), "action-text")
-        self.who = named(w.Text(placeholder=t("actions.who_placeholder"), description=t("actions.who")),
-                         "action-who")
+        self.text = named(
+            w.Textarea(
+                placeholder=t("actions.text_placeholder"),
+                description=t("actions.text"),
+                layout=w.Layout(width="auto", min_width="320px"),
+            ),
+            "action-text",
+        )
+        self.who = named(w.Text(placeholder=t("actions.who_placeholder"), description=t("actions.who")), "action-who")
         self.due = named(w.DatePicker(description=t("actions.due")), "action-due")
-        self.add_button = named(w.Button(description=t("actions.add"), button_style="primary", icon="plus"),
-                                "action-add")
+        self.add_button = named(
+            w.Button(description=t("actions.add"), button_style="primary", icon="plus"), "action-add"
+        )
         self.add_button.on_click(lambda _: self._add())
-        self.root = named(w.VBox([
-            self.title,
-            w.HTML(f"<h4>{esc(t('actions.previous'))}</h4>"), self.previous,
-            w.HTML(f"<h4>{esc(t('actions.title'))}</h4>"), self.current,
-            w.VBox([self.text, w.HBox([self.who, self.due]), self.add_button]),
-            self.message,
-        ]), "actions-panel", "pz-card")
+        self.root = named(
+            w.VBox(
+                [
+                    self.title,
+                    w.HTML(f"<h4>{esc(t('actions.previous'))}</h4>"),
+                    self.previous,
+                    w.HTML(f"<h4>{esc(t('actions.title'))}</h4>"),
+                    self.current,
+                    w.VBox([self.text, w.HBox([self.who, self.due]), self.add_button]),
+                    self.message,
+                ]
+            ),
+            "actions-panel",
+            "pz-card",
+        )
         self.root.layout.display = "none"
 
     def show(self, training: Training | None, program: Program | None, meeting: Meeting | None) -> None:
@@ -75,16 +92,22 @@ class ActionsPanel:
         earlier = carried_over(actions, self.meeting.number)
         mine = [a for a in actions if a.meeting == self.meeting.number]
         self.previous.children = [self._row(a, with_meeting=True) for a in earlier] or [
-            w.HTML(f"<span class='pz-note'>{esc(t('actions.previous_none'))}</span>")]
+            w.HTML(f"<span class='pz-note'>{esc(t('actions.previous_none'))}</span>")
+        ]
         self.current.children = [self._row(a, removable=True) for a in mine] or [
-            w.HTML(f"<span class='pz-note'>{esc(t('actions.none'))}</span>")]
+            w.HTML(f"<span class='pz-note'>{esc(t('actions.none'))}</span>")
+        ]
 
     def _row(self, action: CaseAction, with_meeting: bool = False, removable: bool = False) -> w.HBox:
-        done = named(w.Checkbox(value=action.done, description=t("actions.done"), indent=False,
-                                layout=w.Layout(width="auto")), "action-done")
+        done = named(
+            w.Checkbox(value=action.done, description=t("actions.done"), indent=False, layout=w.Layout(width="auto")),
+            "action-done",
+        )
         done.action_id = action.id
-        done.observe(lambda change: self._change(lambda: self.store.set_case_action_done(action.id, change["new"])),
-                     names="value")
+        done.observe(
+            lambda change: self._change(lambda: self.store.set_case_action_done(action.id, change["new"])),
+            names="value",
+        )
         parts = [named(w.HTML(_line(action, with_meeting)), "action"), done]
         if removable:
             remove = named(w.Button(description=t("actions.remove"), icon="trash"), "action-remove")

@@ -37,8 +37,9 @@ class TrainerApp:
     ``query`` defaults to the URL's query string: ``?training=ID`` opens that training.
     """
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now, user: User | None = None,
-                 query: str | None = None):
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime] = utc_now, user: User | None = None, query: str | None = None
+    ):
         self.store = store
         self.clock = clock
         self.user = page_user(store, user)
@@ -48,14 +49,15 @@ class TrainerApp:
         self.program: Program | None = None
         self.message = Message()
         self.slides_link = named(w.HTML(), "slides-link")
-        self.training_select = named(w.Dropdown(description=t("training.choose"),
-                                                layout=w.Layout(width="auto", min_width="320px")),
-                                     "training-select")
+        self.training_select = named(
+            w.Dropdown(description=t("training.choose"), layout=w.Layout(width="auto", min_width="320px")),
+            "training-select",
+        )
         self.training_select.observe(lambda change: self._show_training(change["new"]), names="value")
-        self.new_training_button = named(w.Button(description=t("training.new"), icon="plus"),
-                                         "new-training")
-        self.new_training = NewTrainingForm(store, clock, self.message, self.user,
-                                            on_created=lambda tr: self._refresh_trainings(select=tr.id))
+        self.new_training_button = named(w.Button(description=t("training.new"), icon="plus"), "new-training")
+        self.new_training = NewTrainingForm(
+            store, clock, self.message, self.user, on_created=lambda tr: self._refresh_trainings(select=tr.id)
+        )
         self.new_training_button.on_click(lambda _: self.new_training.show(True))
         self.checklist = Checklist(store, clock, self.message)
         self.planner = Planner(clock, self.checklist, on_start=self._on_start)
@@ -67,21 +69,29 @@ class TrainerApp:
         self.room = RoomPanel(store, clock, on_facilitator_shown=self.forms.hide_qr)
         self.runner.side.children = [self.forms.status]
         self.paperwork = PaperworkPanel(store, clock)
-        self.root = named(w.VBox([
-            stylesheet(),
-            w.HTML(f"<h1>{esc(t('app.trainer.title'))}</h1>"
-                   f"<div class='pz-sub'>{esc(t('app.trainer.subtitle'))}</div>"),
-            w.HBox([self.training_select, self.new_training_button]),
-            self.new_training.root,
-            self.message,
-            self.slides_link,
-            self.planner.root,
-            self.runner.root,
-            self.actions.root,
-            self.forms.root,
-            self.room.root,
-            self.paperwork.root,
-        ]), "trainer-app", "pz-app")
+        self.root = named(
+            w.VBox(
+                [
+                    stylesheet(),
+                    w.HTML(
+                        f"<h1>{esc(t('app.trainer.title'))}</h1>"
+                        f"<div class='pz-sub'>{esc(t('app.trainer.subtitle'))}</div>"
+                    ),
+                    w.HBox([self.training_select, self.new_training_button]),
+                    self.new_training.root,
+                    self.message,
+                    self.slides_link,
+                    self.planner.root,
+                    self.runner.root,
+                    self.actions.root,
+                    self.forms.root,
+                    self.room.root,
+                    self.paperwork.root,
+                ]
+            ),
+            "trainer-app",
+            "pz-app",
+        )
         params = parse_qs(Context.read().query if query is None else query)
         asked = params.get("training", [""])[0].strip()
         self._refresh_trainings(select=whole_number(asked))
@@ -144,7 +154,8 @@ class TrainerApp:
             return
         self.planner.meeting_select.options = [
             (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
-            for m in self.program.meetings]
+            for m in self.program.meetings
+        ]
         dates = {m.number: self.training.meeting_date(m.number) for m in self.program.meetings}
         self.planner.meeting_select.value = schedule.default_meeting(dates, runs, local(self.clock()).date())
         self._on_meeting_chosen()
@@ -169,8 +180,9 @@ class TrainerApp:
         meeting = self.meeting
         assert meeting is not None
         planned, minima = meeting.lengths()
-        self.runner.dispatch(schedule.Start(tuple(planned), tuple(minima), target), version,
-                             message=self.planner.plan_message)
+        self.runner.dispatch(
+            schedule.Start(tuple(planned), tuple(minima), target), version, message=self.planner.plan_message
+        )
 
     def _on_run_changed(self) -> None:
         """The planner when nothing runs; the runner (and a fixed choice) while it does."""

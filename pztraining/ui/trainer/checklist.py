@@ -43,8 +43,9 @@ class Checklist:
             boxes = []
             for item in checklist.items:
                 label = item.text + (f" ({item.when})" if item.when else "")
-                box = named(w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto")),
-                            "checklist-item")
+                box = named(
+                    w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto")), "checklist-item"
+                )
                 box.observe(lambda change, item_id=item.id: self._on_tick(item_id, change["new"]), names="value")
                 box.item_id = item.id
                 boxes.append(box)

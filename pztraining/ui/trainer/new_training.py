@@ -18,15 +18,21 @@ from pztraining.ui.common import Message, esc, named
 class NewTrainingForm:
     """Creates a training in the store and reports it to ``on_created``."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime], message: Message, user: User,
-                 on_created: Callable[[Training], None]):
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        message: Message,
+        user: User,
+        on_created: Callable[[Training], None],
+    ):
         self.store, self.clock, self.message, self.on_created = store, clock, message, on_created
         self.user = user
         options = [(p.title, p.id) for p in sorted(programs().values(), key=lambda p: p.title)]
-        self.program_select = named(w.Dropdown(options=options, description=t("training.program")),
-                                    "program")
-        self.group_name = named(w.Text(description=t("training.name"),
-                                       placeholder=t("training.name.placeholder")), "group-name")
+        self.program_select = named(w.Dropdown(options=options, description=t("training.program")), "program")
+        self.group_name = named(
+            w.Text(description=t("training.name"), placeholder=t("training.name.placeholder")), "group-name"
+        )
         self.organisation = named(w.Text(description=t("training.organisation")), "organisation")
         if user.hosted:  # not a free field: a hosted trainer's trainings belong to its organisation
             self.organisation.value = new_training_organisation(user, "")
@@ -34,8 +40,9 @@ class NewTrainingForm:
             self.organisation.tooltip = t("access.organisation_fixed", organisation=self.organisation.value)
         self.dates_box = named(w.VBox(), "meeting-dates")
         self.dates_hint = w.HTML()
-        self.create_button = named(w.Button(description=t("training.create"), button_style="primary"),
-                                   "create-training")
+        self.create_button = named(
+            w.Button(description=t("training.create"), button_style="primary"), "create-training"
+        )
         self.cancel_button = named(w.Button(description=t("training.cancel")), "cancel-training")
         self.create_button.on_click(lambda _: self.create())
         self.cancel_button.on_click(lambda _: self.show(False))
@@ -44,11 +51,22 @@ class NewTrainingForm:
         for widget in (self.program_select, self.group_name, self.organisation):
             widget.style = style
             widget.layout = w.Layout(width="min(100%, 520px)")
-        self.root = named(w.VBox([
-            w.HTML(f"<h3>{esc(t('training.new.title'))}</h3>"),
-            self.program_select, self.group_name, self.organisation, self.dates_box, self.dates_hint,
-            w.HBox([self.create_button, self.cancel_button]),
-        ], layout=w.Layout(display="none")), "new-training-form", "pz-card")
+        self.root = named(
+            w.VBox(
+                [
+                    w.HTML(f"<h3>{esc(t('training.new.title'))}</h3>"),
+                    self.program_select,
+                    self.group_name,
+                    self.organisation,
+                    self.dates_box,
+                    self.dates_hint,
+                    w.HBox([self.create_button, self.cancel_button]),
+                ],
+                layout=w.Layout(display="none"),
+            ),
+            "new-training-form",
+            "pz-card",
+        )
         self._rebuild_date_pickers()
 
     def show(self, visible: bool) -> None:
@@ -57,12 +75,18 @@ class NewTrainingForm:
     def _rebuild_date_pickers(self) -> None:
         program = load_program(self.program_select.value)
         self.dates_box.children = [
-            named(w.DatePicker(description=t("training.meeting_date", number=meeting.number),
-                               style={"description_width": "140px"}), "meeting-date")
-            for meeting in program.meetings]
+            named(
+                w.DatePicker(
+                    description=t("training.meeting_date", number=meeting.number), style={"description_width": "140px"}
+                ),
+                "meeting-date",
+            )
+            for meeting in program.meetings
+        ]
         gaps = {m.weeks_after_previous for m in program.meetings if m.weeks_after_previous}
-        self.dates_hint.value = (f"<div class='pz-note'>{esc(t('training.dates_hint', weeks=max(gaps)))}</div>"
-                                 if gaps else "")
+        self.dates_hint.value = (
+            f"<div class='pz-note'>{esc(t('training.dates_hint', weeks=max(gaps)))}</div>" if gaps else ""
+        )
 
     def create(self) -> None:
         """Store the training as filled in (a group name is needed)."""
@@ -72,8 +96,13 @@ class NewTrainingForm:
             return
         dates: tuple[date | None, ...] = tuple(p.value for p in self.dates_box.children)
         try:
-            training = self.store.add_training(name, self.program_select.value, self.clock(),
-                                               new_training_organisation(self.user, self.organisation.value), dates)
+            training = self.store.add_training(
+                name,
+                self.program_select.value,
+                self.clock(),
+                new_training_organisation(self.user, self.organisation.value),
+                dates,
+            )
         except StoreError as exc:
             self.message.error(str(exc))
             return

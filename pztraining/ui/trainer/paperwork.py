@@ -23,8 +23,13 @@ from pztraining.ui.common import Message, esc, named
 from pztraining.ui.download import Downloads
 
 #: The detail fields in the order shown, with their text keys.
-FIELDS = (("location", "paper.location"), ("trainers", "paper.trainers"), ("register", "paper.register"),
-          ("accreditation_number", "paper.number"), ("points", "paper.points"))
+FIELDS = (
+    ("location", "paper.location"),
+    ("trainers", "paper.trainers"),
+    ("register", "paper.register"),
+    ("accreditation_number", "paper.number"),
+    ("points", "paper.points"),
+)
 
 
 def parse_attendance(text: str) -> dict[str, bool]:
@@ -50,39 +55,64 @@ class PaperworkPanel:
         self.message = Message("paperwork-message")
         # Labels as wide as the longest ("Accreditatienr."), so none is cut off on a beamer laptop.
         label = {"description_width": "130px"}
-        self.fields = {name: named(w.Text(description=t(key), style=label, layout=w.Layout(width="min(100%, 510px)")),
-                                   f"paper-{name.replace('_', '-')}") for name, key in FIELDS}
+        self.fields = {
+            name: named(
+                w.Text(description=t(key), style=label, layout=w.Layout(width="min(100%, 510px)")),
+                f"paper-{name.replace('_', '-')}",
+            )
+            for name, key in FIELDS
+        }
         self.save_details = named(w.Button(description=t("paper.save_details"), icon="save"), "paper-save-details")
         self.save_details.on_click(lambda _: self._save_details())
         self.meeting = named(w.Dropdown(description=t("meeting.choose")), "paper-meeting")
         self.meeting.observe(lambda _: self._show_attendance_text(), names="value")
-        self.names = named(w.Textarea(placeholder=t("paper.names_placeholder"),
-                                      layout=w.Layout(width="min(100%, 460px)", height="8em")), "paper-names")
-        self.save_attendance = named(w.Button(description=t("paper.save_attendance"), icon="save"),
-                                     "paper-save-attendance")
+        self.names = named(
+            w.Textarea(
+                placeholder=t("paper.names_placeholder"), layout=w.Layout(width="min(100%, 460px)", height="8em")
+            ),
+            "paper-names",
+        )
+        self.save_attendance = named(
+            w.Button(description=t("paper.save_attendance"), icon="save"), "paper-save-attendance"
+        )
         self.save_attendance.on_click(lambda _: self._save_attendance())
         self.summary = named(w.HTML(), "paper-summary")
-        self.start = named(w.Text(value="09:00", description=t("paper.start"), layout=w.Layout(width="180px")),
-                           "paper-start")
+        self.start = named(
+            w.Text(value="09:00", description=t("paper.start"), layout=w.Layout(width="180px")), "paper-start"
+        )
         self.buttons = {
             "ics": named(w.Button(description=t("paper.ics"), icon="calendar"), "paper-ics"),
             "poster": named(w.Button(description=t("paper.poster"), icon="qrcode"), "paper-poster"),
-            "certificates": named(w.Button(description=t("paper.certificates"), icon="certificate"),
-                                  "paper-certificates"),
+            "certificates": named(
+                w.Button(description=t("paper.certificates"), icon="certificate"), "paper-certificates"
+            ),
         }
         self.buttons["ics"].on_click(lambda _: self.download_ics())
         self.buttons["poster"].on_click(lambda _: self.download_poster())
         self.buttons["certificates"].on_click(lambda _: self.download_certificates())
         self.download = named(w.HTML(), "paper-download")
-        self.root = named(w.VBox([
-            w.HTML(f"<h3>{esc(t('paper.title'))}</h3><p class='pz-note'>{esc(t('paper.intro'))}</p>"),
-            *self.fields.values(), self.save_details,
-            w.HTML(f"<h4>{esc(t('paper.attendance'))}</h4><p class='pz-note'>{esc(t('paper.attendance_help'))}</p>"),
-            self.meeting, self.names, self.save_attendance, self.summary,
-            w.HTML(f"<h4>{esc(t('paper.downloads'))}</h4>"),
-            w.HBox([self.start, *self.buttons.values()], layout=w.Layout(flex_flow="row wrap")),
-            self.message, self.download,
-        ]), "paperwork-panel", "pz-card")
+        self.root = named(
+            w.VBox(
+                [
+                    w.HTML(f"<h3>{esc(t('paper.title'))}</h3><p class='pz-note'>{esc(t('paper.intro'))}</p>"),
+                    *self.fields.values(),
+                    self.save_details,
+                    w.HTML(
+                        f"<h4>{esc(t('paper.attendance'))}</h4><p class='pz-note'>{esc(t('paper.attendance_help'))}</p>"
+                    ),
+                    self.meeting,
+                    self.names,
+                    self.save_attendance,
+                    self.summary,
+                    w.HTML(f"<h4>{esc(t('paper.downloads'))}</h4>"),
+                    w.HBox([self.start, *self.buttons.values()], layout=w.Layout(flex_flow="row wrap")),
+                    self.message,
+                    self.download,
+                ]
+            ),
+            "paperwork-panel",
+            "pz-card",
+        )
         self.root.layout.display = "none"
 
     def show(self, training: Training | None, program: Program | None) -> None:
@@ -96,8 +126,9 @@ class PaperworkPanel:
         details = self.store.training_details(training.id)
         for name, field in self.fields.items():
             field.value = getattr(details, name)
-        self.meeting.options = [(t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number)
-                                for m in program.meetings]
+        self.meeting.options = [
+            (t("meeting.option", number=m.number, title=m.title, minutes=m.minutes), m.number) for m in program.meetings
+        ]
         self._show_attendance_text()
         self._show_summary()
 
@@ -132,17 +163,16 @@ class PaperworkPanel:
         found = certificates.training_attendance(self.store, self.training, self.program)
         complete = ", ".join(person.name for person in found.complete) or t("paper.nobody")
         missing = "".join(f"<li>{esc(line)}</li>" for line in certificates.missing_lines(found, self.training))
-        self.summary.value = (f"<p class='pz-paper-complete'>{esc(t('paper.complete', names=complete))}</p>"
-                              + (f"<p>{esc(t('cert.missing_title'))}</p><ul class='pz-paper-missing'>{missing}</ul>"
-                                 if missing else ""))
+        self.summary.value = f"<p class='pz-paper-complete'>{esc(t('paper.complete', names=complete))}</p>" + (
+            f"<p>{esc(t('cert.missing_title'))}</p><ul class='pz-paper-missing'>{missing}</ul>" if missing else ""
+        )
 
     # ================================================================ downloads
 
     def _offer(self, write: Callable, fmt: str, stem: str) -> None:
         now = local(self.clock())
         try:
-            self.download.value = self.downloads.link(write, fmt, stem, now,
-                                                      lambda name: t("res.download", name=name))
+            self.download.value = self.downloads.link(write, fmt, stem, now, lambda name: t("res.download", name=name))
         except PztrainingError as exc:
             self.download.value = ""
             self.message.error(str(exc))
@@ -152,8 +182,14 @@ class PaperworkPanel:
     def _invitation_parts(self):
         assert self.training is not None and self.program is not None
         start = parse_clock(self.start.value)
-        return (self.training, self.program, self.store.training_details(self.training.id),
-                invitation.join_url(self.training), start, local_zone())
+        return (
+            self.training,
+            self.program,
+            self.store.training_details(self.training.id),
+            invitation.join_url(self.training),
+            start,
+            local_zone(),
+        )
 
     def download_ics(self) -> None:
         """Offer the training's calendar file."""

@@ -47,8 +47,7 @@ class Runner:
         self.skip_button = PressButton("skip", t("run.skip"), icon="step-forward")
         self.keep_end = named(w.ToggleButton(description=t("run.keep_end"), icon="lock"), "keep-end")
         self.reset_button = named(w.Button(description=t("run.reset"), button_style="danger"), "reset")
-        for button in (self.next_button, self.extend_button, self.skip_button, self.keep_end,
-                       self.reset_button):
+        for button in (self.next_button, self.extend_button, self.skip_button, self.keep_end, self.reset_button):
             button.layout = w.Layout(width="auto", min_width="8em")
         #: Buttons whose press is about the state shown: they carry its version.
         self.versioned: list[PressButton] = [self.next_button, self.skip_button]
@@ -57,8 +56,9 @@ class Runner:
         self.extend_button.on_click(lambda _: self.dispatch(schedule.Extend(5)))
         self.keep_end.observe(self._on_keep_end, names="value")
         self.reset_button.on_click(self._on_reset)
-        self.show_case = named(w.ToggleButton(description=t("case.show"), icon="eye",
-                                              layout=w.Layout(width="auto")), "show-case")
+        self.show_case = named(
+            w.ToggleButton(description=t("case.show"), icon="eye", layout=w.Layout(width="auto")), "show-case"
+        )
         self.show_case.observe(lambda _: self._render_case(), names="value")
         self.case_screen = named(w.HTML(), "case-screen")
         self.end_summary = named(w.HTML(), "end-summary")
@@ -69,36 +69,51 @@ class Runner:
         # On a beamer laptop (1280x720) the countdown, "Volgende blok", the phones and the
         # current block share the first screen: two columns, the block scrolling in its own box
         # (style.css), so the trainer never scrolls the countdown away to reach a button.
-        main = named(w.VBox([
-            self.countdown,
-            named(w.HBox([self.next_button, self.extend_button, self.skip_button, self.keep_end],
-                         layout=w.Layout(flex_flow="row wrap")), "run-buttons", "pz-buttons"),
-            self.run_message, self.side,
-        ]), "live-main")
-        self.live = w.VBox([
-            self.block_header,
-            named(w.HBox([main, named(w.VBox([self.current_block, self.show_case]), "live-block")]),
-                  "live-grid"),
-            self.case_screen, self.end_summary, self.upcoming, self.reset_button,
-        ])
+        main = named(
+            w.VBox(
+                [
+                    self.countdown,
+                    named(
+                        w.HBox(
+                            [self.next_button, self.extend_button, self.skip_button, self.keep_end],
+                            layout=w.Layout(flex_flow="row wrap"),
+                        ),
+                        "run-buttons",
+                        "pz-buttons",
+                    ),
+                    self.run_message,
+                    self.side,
+                ]
+            ),
+            "live-main",
+        )
+        self.live = w.VBox(
+            [
+                self.block_header,
+                named(w.HBox([main, named(w.VBox([self.current_block, self.show_case]), "live-block")]), "live-grid"),
+                self.case_screen,
+                self.end_summary,
+                self.upcoming,
+                self.reset_button,
+            ]
+        )
         self.finished = named(w.HTML(), "finished")
         self.again_button = named(w.Button(description=t("run.again")), "again")
         self.again_button.on_click(self._on_reset)
         self.done = w.VBox([self.finished, self.again_button])
-        self.root = named(w.VBox([self.live, self.done], layout=w.Layout(display="none")),
-                          "runner", "pz-card")
+        self.root = named(w.VBox([self.live, self.done], layout=w.Layout(display="none")), "runner", "pz-card")
 
     # ================================================================ store
 
     def show(self, training_id: int | None, meeting: Meeting | None) -> None:
         """Show the stored run of a training's meeting (nothing when there is none)."""
         self.training_id, self.meeting = training_id, meeting
-        state, version = (None, 0) if training_id is None or meeting is None else \
-            self.store.find_run(training_id, meeting.number)
+        state, version = (
+            (None, 0) if training_id is None or meeting is None else self.store.find_run(training_id, meeting.number)
+        )
         self._show(state, version)
 
-    def dispatch(self, action: schedule.Action, version: int | None = None,
-                 message: Message | None = None) -> bool:
+    def dispatch(self, action: schedule.Action, version: int | None = None, message: Message | None = None) -> bool:
         """Apply ``action`` to the latest stored run in one store transaction; True when applied.
 
         ``version`` is the version of the run the page showed when the button was pressed;
@@ -110,8 +125,12 @@ class Runner:
         now = self.clock()
         try:
             state, latest, applied = self.store.update_run(
-                self.training_id, self.meeting.number, lambda old: schedule.step(old, action, now), now,
-                expected_version=version if schedule.checks_version(action) else None)
+                self.training_id,
+                self.meeting.number,
+                lambda old: schedule.step(old, action, now),
+                now,
+                expected_version=version if schedule.checks_version(action) else None,
+            )
         except (ScheduleError, StoreError) as exc:
             message.error(str(exc))
             return False
@@ -185,7 +204,8 @@ class Runner:
         block = meeting.blocks[run.current]
         self.block_header.value = (
             f"<div class='pz-note'>{esc(t('run.block_of', number=run.current + 1, total=len(meeting.blocks)))}"
-            f" · {hhmm(current.start)}–{hhmm(current.end)}</div>")
+            f" · {hhmm(current.start)}–{hhmm(current.end)}</div>"
+        )
         self.countdown.count_to(current.end, label=block.title)
         self.current_block.value = block_html(block)
         is_last = not projection.upcoming
@@ -210,6 +230,8 @@ class Runner:
         for case_id in block.cases:
             case = load_case(case_id)
             link = f"case.ipynb?case={case.id}&view=simulant"
-            parts.append(screen_html(case) + f"<p><a href='{esc(link)}' target='_blank'>"
-                         f"{esc(t('case.simulant'))}: {esc(case.title)}</a></p>")
+            parts.append(
+                screen_html(case) + f"<p><a href='{esc(link)}' target='_blank'>"
+                f"{esc(t('case.simulant'))}: {esc(case.title)}</a></p>"
+            )
         self.case_screen.value = "<hr>".join(parts)

@@ -30,9 +30,13 @@ def block_html(block) -> str:
         f"<div class='pz-block-meta'><b>{esc(t('run.leads'))}:</b> {esc(leads_label(block))}</div>"
         f"<div class='pz-block-meta'><b>{esc(t('run.goal'))}:</b> {esc(block.goal)}</div>"
         f"<div class='pz-block-meta'><b>{esc(t('run.instructions'))}:</b></div><ul>{items}</ul>"
-        + (f"<div class='pz-block-meta'><b>{esc(t('run.materials'))}:</b></div><ul>{materials}</ul>"
-           if materials else "")
-        + "</div>")
+        + (
+            f"<div class='pz-block-meta'><b>{esc(t('run.materials'))}:</b></div><ul>{materials}</ul>"
+            if materials
+            else ""
+        )
+        + "</div>"
+    )
 
 
 def end_html(projection: Projection) -> str:
@@ -58,15 +62,22 @@ def upcoming_html(meeting: Meeting, projection: Projection) -> str:
     rows = []
     for slot in projection.upcoming:
         block = meeting.blocks[slot.index]
-        was = (f" <span class='pz-note'>({esc(t('table.was', minutes=block.minutes))})</span>"
-               if slot.minutes != block.minutes else "")
-        rows.append(f"<tr><td>{hhmm(slot.start)}–{hhmm(slot.end)}</td>"
-                    f"<td class='pz-num'>{slot.minutes}{was}</td><td>{esc(block.title)}</td>"
-                    f"<td>{esc(leads_label(block))}</td></tr>")
-    return (f"<h3>{esc(t('run.upcoming'))}</h3><table class='pz-table'><thead><tr>"
-            f"<th>{esc(t('table.time'))}</th><th class='pz-num'>{esc(t('table.minutes'))}</th>"
-            f"<th>{esc(t('table.block'))}</th><th>{esc(t('table.leads'))}</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        was = (
+            f" <span class='pz-note'>({esc(t('table.was', minutes=block.minutes))})</span>"
+            if slot.minutes != block.minutes
+            else ""
+        )
+        rows.append(
+            f"<tr><td>{hhmm(slot.start)}–{hhmm(slot.end)}</td>"
+            f"<td class='pz-num'>{slot.minutes}{was}</td><td>{esc(block.title)}</td>"
+            f"<td>{esc(leads_label(block))}</td></tr>"
+        )
+    return (
+        f"<h3>{esc(t('run.upcoming'))}</h3><table class='pz-table'><thead><tr>"
+        f"<th>{esc(t('table.time'))}</th><th class='pz-num'>{esc(t('table.minutes'))}</th>"
+        f"<th>{esc(t('table.block'))}</th><th>{esc(t('table.leads'))}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def finished_html(meeting: Meeting, run: Run) -> str:
@@ -76,14 +87,20 @@ def finished_html(meeting: Meeting, run: Run) -> str:
         block = meeting.blocks[done.index]
         minutes = round((done.end - done.start).total_seconds() / 60)
         actual = esc(t("table.skipped")) if done.skipped and minutes == 0 else f"{minutes}"
-        rows.append(f"<tr class='{'pz-row-skipped' if done.skipped else ''}'>"
-                    f"<td>{hhmm(done.start)}–{hhmm(done.end)}</td><td>{esc(block.title)}</td>"
-                    f"<td class='pz-num'>{run.planned[done.index]}</td><td class='pz-num'>{actual}</td></tr>")
+        rows.append(
+            f"<tr class='{'pz-row-skipped' if done.skipped else ''}'>"
+            f"<td>{hhmm(done.start)}–{hhmm(done.end)}</td><td>{esc(block.title)}</td>"
+            f"<td class='pz-num'>{run.planned[done.index]}</td><td class='pz-num'>{actual}</td></tr>"
+        )
     for index in sorted(run.skipped - {d.index for d in run.finished}):
-        rows.append(f"<tr class='pz-row-skipped'><td></td><td>{esc(meeting.blocks[index].title)}</td>"
-                    f"<td class='pz-num'>{run.planned[index]}</td><td>{esc(t('table.skipped'))}</td></tr>")
+        rows.append(
+            f"<tr class='pz-row-skipped'><td></td><td>{esc(meeting.blocks[index].title)}</td>"
+            f"<td class='pz-num'>{run.planned[index]}</td><td>{esc(t('table.skipped'))}</td></tr>"
+        )
     ended = hhmm(run.ended_at or run.current_started_at)
-    return (f"<h2>{esc(t('run.over', time=ended))}</h2><table class='pz-table'><thead><tr>"
-            f"<th>{esc(t('table.time'))}</th><th>{esc(t('table.block'))}</th>"
-            f"<th class='pz-num'>{esc(t('table.minutes'))}</th><th class='pz-num'>{esc(t('table.actual'))}</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<h2>{esc(t('run.over', time=ended))}</h2><table class='pz-table'><thead><tr>"
+        f"<th>{esc(t('table.time'))}</th><th>{esc(t('table.block'))}</th>"
+        f"<th class='pz-num'>{esc(t('table.minutes'))}</th><th class='pz-num'>{esc(t('table.actual'))}</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
