@@ -283,6 +283,7 @@ def stored_once(db_url: str, training, meeting: int, phones: list[Phone], finals
 async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say, pid: int) -> dict:
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, first + i) for i in range(n)]
@@ -294,7 +295,7 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
         phone.close()
     store = Store(db_url)
     for meeting in (1, 2):
-        store.open_form(training.id, meeting, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
+        forms.open_form(store, training.id, meeting, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
     store.close()
     out = {}
     for meeting, seconds in ((1, 60.0), (2, 11 * n / 400)):
@@ -317,6 +318,7 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
 async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) -> dict:
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, i) for i in range(n)]
@@ -346,7 +348,7 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
     def open_all() -> None:
         for training in trainings:
             opened[training.join_code] = time.perf_counter()
-            store.open_form(training.id, 1, FORM, False, datetime.now(UTC), spec)
+            forms.open_form(store, training.id, 1, FORM, False, datetime.now(UTC), spec)
 
     await asyncio.to_thread(open_all)
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
