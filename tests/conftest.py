@@ -21,6 +21,7 @@ def pytest_configure(config):
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items):
     tiers.mark(items)
+    tiers.order(items)
 
 
 @pytest.hookimpl(wrapper=True)
