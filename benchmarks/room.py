@@ -30,6 +30,7 @@ import resource
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -232,13 +233,21 @@ class Phone:
         self._reader = self._writer = None
 
 
-async def fetch_page(host: str, port: int, path: str, deadline: float, address: str | None = None) -> float:
+async def fetch_page(
+    host: str, port: int, path: str, deadline: float, address: str | None = None, tls: ssl.SSLContext | None = None
+) -> float:
     """Seconds until the whole HTML of ``path`` arrived on a new connection (from ``address``, when
-    given); ``inf`` after ``deadline``."""
+    given; over TLS with ``tls``, its handshake included); ``inf`` after ``deadline``."""
     started = time.perf_counter()
 
     async def get() -> None:
-        reader, writer = await asyncio.open_connection(host, port, local_addr=(address, 0) if address else None)
+        reader, writer = await asyncio.open_connection(
+            host,
+            port,
+            local_addr=(address, 0) if address else None,
+            ssl=tls,
+            server_hostname="localhost" if tls else None,
+        )
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
             response = await read_body(reader, await read_head(reader))
