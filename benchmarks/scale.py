@@ -567,7 +567,8 @@ def table(
         for name, found in shell.items():
             rows.append(
                 (
-                    f"the same through nginx's static shell ({name}): p50 / p95; nginx's own p95",
+                    f"the same through nginx's static shell, {name} (nginx alone: the page is its file): p50 / p95; "
+                    "nginx's own p95",
                     *("" for _ in names[:-1]),
                     f"{page_text(found)}; nginx {duration(percentile(found.server_times, 95))}",
                     f"p95 ≤ {duration(GOAL_NGINX_P95_S)}",
