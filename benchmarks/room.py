@@ -581,7 +581,7 @@ async def crowd(
     """Join ``phones_n`` phones, hold them on the push channel, open a form, write, check the store."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec, validate_answers
-    from pztraining.services import participation
+    from pztraining.services import forms, participation
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, n) for n in range(phones_n)]
@@ -604,7 +604,7 @@ async def crowd(
     store = Store(db_url)
     opened = time.perf_counter()
     await asyncio.to_thread(
-        store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+        forms.open_form, store, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
     )
     done, _ = await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     figures.push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]

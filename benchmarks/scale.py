@@ -319,6 +319,7 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
     """``n`` push streams opened at once; a form opened ``FORM_AFTER_S`` later: delivery times."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, first + i) for i in range(n)]
@@ -332,7 +333,9 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
     await asyncio.sleep(max(0.0, opened_at + FORM_AFTER_S - time.perf_counter()))
     store = Store(db_url)
     opened = time.perf_counter()
-    await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
+    await asyncio.to_thread(
+        forms.open_form, store, training.id, 1, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+    )
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]
     first_times = [x.first.result() if x.first.done() else None for x in listeners]
