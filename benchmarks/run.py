@@ -11,7 +11,8 @@
 - scale: the room server before issue 25 beside now, one process and ``--workers 2``: pages at
   once against a bare tornado server, 1,000 push streams at once, 1,000 phones writing at 183
   and 400 writes/s, 10,000 phones on the push channel, the pages through nginx's static shell
-  (``benchmarks/scale.py``; writes nothing; ``--only scale --pages-only``: the page rows alone);
+  (``benchmarks/scale.py``; writes nothing); ``--only scale --push-only``: the 10,000 phones only,
+  the server before the fan-out fix beside now; ``--only scale --pages-only``: the page rows alone;
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
@@ -308,7 +309,9 @@ def main() -> None:
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
             "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),
-            "scale": lambda: scale.bench_scale(scale.scale_args(args), lambda text: print(text, flush=True)),
+            "scale": lambda: (scale.bench_push if args.push_only else scale.bench_scale)(
+                scale.scale_args(args), lambda text: print(text, flush=True)
+            ),
         }
         for name, part in parts.items():
             if args.only in (None, name):

@@ -24,9 +24,12 @@ And the same 200 phones through nginx serving the page's static shell (written b
 
 Usage: ``python benchmarks/scale.py [--phones 1000] [--page-phones 200] [--big 10000]
 [--quick] [--pages-only] [--sides "new ×1" "new ×2"]``, or ``python benchmarks/run.py --only
-scale``. ``--pages-only``: only the page rows (a few minutes, where the whole run takes half an
-hour). The simulated phones run in one asyncio process on this machine, beside the servers; each
-page row says how much of a core they used (near 1.0: the client sets the pace, not the server).
+scale``. With ``--push-only`` only the push channel is measured (``--big`` phones over
+``--big-trainings`` trainings on ``--push-workers`` workers), the server of ``--push-before`` (a
+commit) beside this checkout's, in one run: a few minutes instead of half an hour, e.g.
+``--push-only --big 2000 --big-trainings 10 --push-workers 1``. ``--pages-only``: only the page
+rows (a minute or two). The simulated phones run in one asyncio process on this machine, beside
+the servers; each page row says how much CPU they used a page (what even a free server leaves).
 """
 
 from __future__ import annotations
@@ -149,21 +152,22 @@ class Side:
     figures: dict = field(default_factory=dict)
 
 
-def old_tree(folder: Path) -> Path:
+def old_tree(folder: Path, commit: str = OLD_COMMIT) -> Path:
     repo = Path(__file__).resolve().parent.parent
-    tree = folder / "old"
+    tree = folder / ("old" if commit == OLD_COMMIT else f"tree-{commit}")
     if tree.exists():
         return tree
     tree.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True, capture_output=True
+        ["git", "-C", str(repo), "archive", commit, "pztraining"], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
 
-def start_room(folder: Path, which: str, db_url: str) -> Server:
-    """The room server ``which`` ("old", "new ×1", "new ×2") on ``db_url``."""
+def start_room(folder: Path, which: str, db_url: str, tree: Path | None = None) -> Server:
+    """The room server ``which`` ("old", "new ×1", "new ×2") on ``db_url``; "new" from ``tree`` (a
+    ``git archive`` of another commit with ``--workers``) when given, else from this checkout."""
     port = free_port()
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / f"jupyter-{port}"))
     env.pop("PZTRAINING_ROOM_WORKERS", None)
@@ -190,8 +194,12 @@ def start_room(folder: Path, which: str, db_url: str) -> Server:
     from pztraining.serving import server
 
     workers = which.rsplit("×", 1)[1]
-    command = server.room_command(server.notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port)
-    return start(command + [f"--workers={workers}"], env, log, port)
+    checkout = tree or Path(__file__).resolve().parent.parent
+    # This checkout's code, not what the virtual environment's editable install points at.
+    env["PYTHONPATH"] = str(checkout)
+    notebooks = tree / "pztraining" / "notebooks" if tree else server.notebooks_dir()
+    command = server.room_command(notebooks / "facilitator.ipynb", "127.0.0.1", port)
+    return start(command + [f"--workers={workers}"], env, log, port, cwd=checkout)
 
 
 def new_database(folder: Path, name: str, trainings: int = 1, tree: Path | None = None) -> tuple[str, list]:
@@ -472,13 +480,21 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
             opened[training.join_code] = time.perf_counter()
             forms.open_form(store, training.id, 1, FORM, False, datetime.now(UTC), spec)
 
+    # The server's CPU from the first form opened until every phone heard its own: what the
+    # fan-out costs, whatever share of the cores the server got on a busy machine.
+    cpu = cpu_seconds(pid)
     await asyncio.to_thread(open_all)
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
+    fan_out_cpu = cpu_seconds(pid) - cpu
     push = [x.watch[1].result() - opened[x.code] if x.watch[1].done() else math.inf for x in listeners]
     for listener in listeners:
         listener.task.cancel()
     store.close()
-    return {"held": held, "push": push}
+    return {
+        "held": held,
+        "push": push,
+        "cpu_per_phone": fan_out_cpu / max(1, sum(x.watch[1].done() for x in listeners)),
+    }
 
 
 # ------------------------------------------------------------------------------ the run
@@ -515,9 +531,9 @@ def measure_room(folder: Path, which: str, args, say) -> dict:
     return figures
 
 
-def measure_big(folder: Path, args, say) -> dict:
-    db_url, trainings = new_database(folder, "big.db", args.big_trainings)
-    room = start_room(folder, "new ×2", db_url)
+def measure_big(folder: Path, args, say, workers: int = 2, tree: Path | None = None) -> dict:
+    db_url, trainings = new_database(folder, f"big-{free_port()}.db", args.big_trainings)
+    room = start_room(folder, f"new ×{workers}", db_url, tree)
     memory = MemoryWatch(room.process.pid)
     try:
         figures = asyncio.run(big(room.port, db_url, trainings, args.big, say, room.process.pid))
@@ -632,14 +648,12 @@ def table(
         ("server memory (RSS of all its processes), peak", *(f"{sides[n]['peak_mb']:,.0f} MB" for n in names), "")
     )
     if big_figures:
-        p95 = percentile(big_figures["push"], 95)
         rows.append(
             (
                 f"{args.big:,} phones over {args.big_trainings} trainings (new ×2): held; form → phones "
-                "p50 / p95; memory",
+                "p50 / p95; memory; server CPU per phone reached",
                 *("" for _ in names[:-1]),
-                f"{big_figures['held']:,} held; p50 {duration(percentile(big_figures['push'], 50))} / "
-                f"p95 {duration(p95)}; {big_figures['peak_mb']:,.0f} MB",
+                push_text(big_figures),
                 f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}; ≤ {GOAL_BIG_MB:,.0f} MB",
             )
         )
@@ -648,9 +662,7 @@ def table(
 
 def _laid_out(names: list[str], rows: list[tuple[str, ...]]) -> list[str]:
     header = ("what", *(f"{n} ({OLD_COMMIT}, 1 process)" if n == "old" else n for n in names), "goal")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
+    return markdown(header, rows)
 
 
 def bench_scale(args, say=print) -> list[str]:
@@ -679,6 +691,44 @@ def bench_scale(args, say=print) -> list[str]:
     return lines
 
 
+def bench_push(args, say=print) -> list[str]:
+    """Only the push channel: ``--big`` phones over ``--big-trainings`` trainings on ``--push-workers``
+    workers, the room server of ``--push-before`` (a commit) beside this checkout's, in one run."""
+    raise_open_files(2 * args.big + 4096)
+    machine = f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · phones simulated on the same machine"
+    say(f"push channel (issue 25) · {machine} · load average {os.getloadavg()[0]:.1f}")
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, tree in ((f"before ({args.push_before})", old_tree(folder, args.push_before)), ("now", None)):
+            say(f"  {name}:")
+            figures[name] = measure_big(folder, args, say, args.push_workers, tree)
+            say(f"    {push_text(figures[name])} · load average {os.getloadavg()[0]:.1f}")
+    what = (
+        f"{args.big:,} phones over {args.big_trainings} trainings (×{args.push_workers}): held; form → phones "
+        "p50 / p95; memory; server CPU per phone reached"
+    )
+    rows = [(what, *(push_text(f) for f in figures.values()), f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}")]
+    lines = [f"\nThe push channel · {machine}", *markdown(("what", *figures, "goal"), rows)]
+    say("\n".join(lines))
+    return lines
+
+
+def push_text(figures: dict) -> str:
+    """ "held; p50 / p95; memory" of one ``big`` measurement."""
+    return (
+        f"{figures['held']:,} held; p50 {duration(percentile(figures['push'], 50))} / "
+        f"p95 {duration(percentile(figures['push'], 95))}; {figures['peak_mb']:,.0f} MB; "
+        f"server CPU {figures['cpu_per_phone'] * 1e6:.0f} µs a phone"
+    )
+
+
+def markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scale-phones",
@@ -695,6 +745,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="scale: only the page rows (hello, each side, nginx's static shell): minutes, not half an hour",
     )
+    parser.add_argument(
+        "--push-only",
+        action="store_true",
+        help="scale: only the push channel (--big phones), the server of --push-before beside this checkout's",
+    )
+    parser.add_argument("--push-before", default="a995673", help="scale --push-only: the commit measured as before")
+    parser.add_argument("--push-workers", type=int, default=2, help="scale --push-only: the room server's workers")
 
 
 def scale_args(args: argparse.Namespace) -> argparse.Namespace:
@@ -709,7 +766,7 @@ def main() -> None:
     args = scale_args(parser.parse_args())
     if args.quick:
         args = argparse.Namespace(**{**vars(args), "phones": 100, "page_phones": 50, "big": 500, "big_trainings": 5})
-    bench_scale(args, lambda text: print(text, flush=True))
+    (bench_push if args.push_only else bench_scale)(args, lambda text: print(text, flush=True))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from importlib.resources import files
 from typing import Any
 
 from tornado import web
-from tornado.iostream import StreamClosedError
 from tornado.log import gen_log
 
 from pztraining.content import UnknownContent
@@ -33,7 +32,7 @@ from pztraining.services import participation
 from pztraining.services.mixing import DEFAULT_BATCH_SIZE, Mixer
 from pztraining.serving.request_body import clean_text, parse_object
 from pztraining.serving.room.cache import Recent
-from pztraining.serving.room.events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
+from pztraining.serving.room.events import RoomEvents
 from pztraining.serving.room.limits import AttemptLimiter
 from pztraining.serving.room.streams import RETRY_AFTER_ADDRESS, RETRY_AFTER_FULL, StreamCaps
 from pztraining.serving.web_errors import DutchErrors
@@ -547,9 +546,12 @@ class EventsHandler(RoomHandler):
     Streams are capped per device, per client address and in all (see :mod:`.streams`):
     over a cap the answer is a Dutch 429 or 503 with Retry-After, never a connection
     accepted and then dropped. A device over its cap loses its oldest stream instead.
+
+    The room's watcher writes each message straight into the stream (:meth:`push`); the
+    handler itself only waits until the phone goes away or the stream is evicted.
     """
 
-    _queue: asyncio.Queue | None = None
+    _over: asyncio.Future | None = None  # done when the stream is to stop
     _ended = False
 
     def _admit(self) -> None:
@@ -567,14 +569,28 @@ class EventsHandler(RoomHandler):
     def end(self) -> None:
         """Close this stream (its device opened one more than it may hold)."""
         self._ended = True
-        if self._queue is not None:
-            self._queue.put_nowait(None)
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._over is not None and not self._over.done():
+            self._over.set_result(None)
+
+    def push(self, message: bytes) -> None:
+        """Write one message (or heartbeat) to the phone now, without waiting for it to be sent."""
+        if self._over is None or self._over.done():
+            return  # the stream is over: tornado may have finished the request already
+        self.write(message)
+        # Not awaited: the kernel's socket buffer takes a message at once; a phone that reads
+        # slowly only makes its own buffer grow, and a closed one ends through on_connection_close.
+        self.flush()
 
     async def get(self) -> None:
+        self._over = asyncio.get_running_loop().create_future()
         self._admit()
         try:
             await self._stream()
         finally:
+            self._stop()
             self.room.streams.close(self)
         if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
             self.finish()
@@ -585,32 +601,22 @@ class EventsHandler(RoomHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not hold events back
+        self.write(b"retry: 3000\n\n")  # sent with the first message (or dropped with a refusal)
+        if self._over is not None and self._over.done():
+            return  # evicted or gone while the training was looked up
         try:
-            queue = self._queue = await self.room.events.listen(training.id)
+            await self.room.events.listen(training.id, self.push)
         except StoreError:  # the store could not say what is open: the page retries later
             raise RoomError(503, t("room.error.busy"), {"Retry-After": "5"}) from None
-        if self._ended:  # evicted while the training was looked up
-            queue.put_nowait(None)
         try:
-            self.write(b"retry: 3000\n\n")
-            await self.flush()
-            while True:
-                try:
-                    message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    message = HEARTBEAT
-                if message is None:  # the phone went away, or this stream was evicted
-                    break
-                self.write(message)
-                await self.flush()
-        except StreamClosedError:
-            pass
+            if not self._headers_written:  # no message yet (it was over already): the headers now
+                self.flush()
+            await self._over  # type: ignore[misc]  # set in get()
         finally:
-            self.room.events.forget(training.id, queue)
+            self.room.events.forget(training.id, self.push)
 
     def on_connection_close(self) -> None:
-        if self._queue is not None:
-            self._queue.put_nowait(None)
+        self._stop()
 
 
 def handlers(room: Room, base_url: str) -> list[tuple]:
