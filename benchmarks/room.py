@@ -30,6 +30,7 @@ import resource
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -232,13 +233,21 @@ class Phone:
         self._reader = self._writer = None
 
 
-async def fetch_page(host: str, port: int, path: str, deadline: float, address: str | None = None) -> float:
+async def fetch_page(
+    host: str, port: int, path: str, deadline: float, address: str | None = None, tls: ssl.SSLContext | None = None
+) -> float:
     """Seconds until the whole HTML of ``path`` arrived on a new connection (from ``address``, when
-    given); ``inf`` after ``deadline``."""
+    given; over TLS with ``tls``, its handshake included); ``inf`` after ``deadline``."""
     started = time.perf_counter()
 
     async def get() -> None:
-        reader, writer = await asyncio.open_connection(host, port, local_addr=(address, 0) if address else None)
+        reader, writer = await asyncio.open_connection(
+            host,
+            port,
+            local_addr=(address, 0) if address else None,
+            ssl=tls,
+            server_hostname="localhost" if tls else None,
+        )
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
             response = await read_body(reader, await read_head(reader))
@@ -618,7 +627,7 @@ async def crowd(
     """Join ``phones_n`` phones, hold them on the push channel, open a form, write, check the store."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec, validate_answers
-    from pztraining.services import participation
+    from pztraining.services import forms, participation
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, n) for n in range(phones_n)]
@@ -641,7 +650,7 @@ async def crowd(
     store = Store(db_url)
     opened = time.perf_counter()
     await asyncio.to_thread(
-        store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+        forms.open_form, store, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
     )
     done, _ = await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     figures.push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]

@@ -10,8 +10,9 @@
 - trainer: the trainer page in Chromium;
 - scale: the room server before issue 25 beside now, one process and ``--workers 2``: pages at
   once against a bare tornado server, 1,000 push streams at once, 1,000 phones writing at 183
-  and 400 writes/s, 10,000 phones on the push channel (``benchmarks/scale.py``; writes nothing);
-  ``--only scale --push-only``: the 10,000 phones only, the server before the fan-out fix beside now;
+  and 400 writes/s, 10,000 phones on the push channel, the pages through nginx's static shell
+  (``benchmarks/scale.py``; writes nothing); ``--only scale --push-only``: the 10,000 phones only,
+  the server before the fan-out fix beside now; ``--only scale --pages-only``: the page rows alone;
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.

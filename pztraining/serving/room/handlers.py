@@ -10,12 +10,13 @@ wrong join codes are counted per client.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from functools import partial
+from functools import lru_cache, partial
 from importlib.resources import files
 from typing import Any
 
@@ -299,16 +300,36 @@ class PageHandler(RoomHandler):
         super().initialize(room)
         self.base_url = base_url
 
+    def compute_etag(self) -> None:
+        # The page is no-store: a browser never asks "changed?", so hashing it for every phone
+        # (tornado's default) was work for nothing when a room arrives at once.
+        return None
+
     def get(self) -> None:
-        from pztraining.serving.room.page import page_html
+        from pztraining.serving.room.page import page_bytes
 
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page sends back with every write
         self.set_header("Cache-Control", "no-store")
-        self.finish(page_html(self.base_url))
+        self.finish(page_bytes(self.base_url))
+
+
+@lru_cache(maxsize=len(STATIC_FILES))
+def static_file(name: str) -> tuple[bytes, str]:
+    """The file ``name`` of :data:`STATIC_FILES` and its ETag, read once per server process: they
+    belong to the installed package, which only changes with an update (and a restart)."""
+    folder, _kind = STATIC_FILES[name]
+    body = files("pztraining").joinpath(folder, name).read_bytes()
+    return body, f'"{hashlib.sha1(body).hexdigest()}"'
 
 
 class StaticHandler(DutchErrors, web.RequestHandler):
     """The page's own scripts and styles, from the installed package; nothing else."""
+
+    def compute_etag(self) -> str | None:
+        # The file's own, hashed once (tornado hashes every answer again); a phone that has the
+        # file gets "304 Not Modified".
+        name = self.path_args[0] if self.path_args else ""
+        return static_file(name)[1] if name in STATIC_FILES else None
 
     def get(self, name: str) -> None:
         if name not in STATIC_FILES:
@@ -316,10 +337,10 @@ class StaticHandler(DutchErrors, web.RequestHandler):
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish(t("room.error.not_found"))
             return
-        folder, kind = STATIC_FILES[name]
+        _folder, kind = STATIC_FILES[name]
         self.set_header("Content-Type", f"{kind}; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish(files("pztraining").joinpath(folder, name).read_bytes())
+        self.finish(static_file(name)[0])
 
 
 class NoContentHandler(DutchErrors, web.RequestHandler):
