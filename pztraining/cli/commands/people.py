@@ -150,6 +150,13 @@ def cmd_bundle(args) -> int:
             **said,
         )
     )
+    if result.outcome == "replaced":
+        print(t("bundle.server_additions_kept"))
+        if result.server_newer:
+            what = "; ".join(
+                t(f"bundle.kept.{kind}", meeting=meeting, name=name) for kind, meeting, name in result.server_newer
+            )
+            print(t("bundle.server_newer", what=what))
     return 0
 
 
