@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -142,8 +143,10 @@ def _replace_people_and_answers(conn: Connection, training_id: int, content: dic
         submissions.c.training_id == training_id,
         or_(*(submissions.c.respondent_key.startswith(prefix) for prefix in (IMPORTED, *_EARLIER_IMPORTS))),
     )
-    conn.execute(delete(answers).where(answers.c.submission_id.in_(imported)))
-    conn.execute(delete(submissions).where(submissions.c.id.in_(imported)))
+    copies = _earlier_paper_copies(conn, training_id, content)
+    for chunk in (imported, copies):
+        conn.execute(delete(answers).where(answers.c.submission_id.in_(chunk)))
+        conn.execute(delete(submissions).where(submissions.c.id.in_(chunk)))
     conn.execute(delete(participants).where(participants.c.training_id == training_id))
     people: dict[int, int] = {}
     for person in sorted(content["participants"], key=lambda p: p["ref"]):  # ids in the order of joining
@@ -165,6 +168,47 @@ def _replace_people_and_answers(conn: Connection, training_id: int, content: dic
     _add_submissions(conn, training_id, named)
     # Anonymous answers as a batch of the mixing pool: shuffled, random ids, no person, no time.
     _add_submissions(conn, training_id, [(sent, None, None) for sent in content["anonymous_answers"]])
+
+
+def _earlier_paper_copies(conn: Connection, training_id: int, content: dict[str, Any]) -> list[int]:
+    """The laptop's paper forms as an import before :data:`IMPORTED` wrote them: with "papier:" keys,
+    like the paper forms entered on the server. Such an import is known by its other keys
+    (:data:`_EARLIER_IMPORTS`); of its "papier:" rows, those with the meeting, form and answers of
+    one of the bundle's paper forms (each matched once) are taken for its copies, the rest are the
+    server's own."""
+    earlier = or_(*(submissions.c.respondent_key.startswith(prefix) for prefix in _EARLIER_IMPORTS))
+    if conn.execute(select(submissions.c.id).where(submissions.c.training_id == training_id, earlier)).first() is None:
+        return []
+    paper: dict[int, tuple[int, str, dict[str, Any]]] = {
+        row.id: (row.meeting, row.form_id, {})
+        for row in conn.execute(
+            select(submissions.c.id, submissions.c.meeting, submissions.c.form_id).where(
+                submissions.c.training_id == training_id,
+                submissions.c.paper.is_(True),
+                submissions.c.respondent_key.startswith("papier:"),
+            )
+        ).all()
+    }
+    if not paper:
+        return []
+    for answer in conn.execute(select(answers).where(answers.c.submission_id.in_(list(paper)))).all():
+        paper[answer.submission_id][2][answer.item_id] = json.loads(answer.value)
+
+    def same(meeting: int, form_id: str, values: dict[str, Any]) -> str:
+        return json.dumps([meeting, form_id, values], sort_keys=True, ensure_ascii=False, default=str)
+
+    wanted = Counter(
+        same(sent["meeting"], sent["form_id"], sent["answers"])
+        for sent in (*content["answers"], *content["anonymous_answers"])
+        if sent["paper"] and sent.get("participant") is None
+    )
+    copies = []
+    for submission_id, (meeting, form_id, values) in sorted(paper.items()):
+        found = same(meeting, form_id, values)
+        if wanted[found]:
+            wanted[found] -= 1
+            copies.append(submission_id)
+    return copies
 
 
 def _merge(

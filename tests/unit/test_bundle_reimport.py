@@ -185,3 +185,28 @@ def _closed(store: Store, training_id: int, case_id: str):
             )
         ).scalar()
     return tables.utc(closed)
+
+
+def test_a_training_imported_before_this_version_gets_its_paper_forms_once(capsys, tmp_path, laptop, server):
+    """Imports before "bundel:" keys wrote the laptop's paper forms with "papier:" keys, as the server's own."""
+    store, training = laptop
+    first, second = tmp_path / "maandag.json", tmp_path / "volgende-week.json"
+    _export(capsys, store, training.id, first)
+    _import(capsys, server, first)
+    [arrived] = server.list_trainings()
+    with server.engine.begin() as conn:  # the keys as that import wrote them
+        for n, row in enumerate(_submissions(server, arrived.id)):
+            old = (
+                f"papier:{n:012x}" if row.paper else f"p:{row.participant_id}" if row.participant_id else f"a:{n:060x}"
+            )
+            conn.execute(
+                tables.submissions.update().where(tables.submissions.c.id == row.id).values(respondent_key=old)
+            )
+    sheet = _answers("evaluatie-mysupport", random.Random(7))
+    submit_paper(server, arrived.id, 1, load_form("evaluatie-mysupport"), sheet, LATER, new_paper_key())
+    _held_on(store, training.id)
+    _export(capsys, store, training.id, second)
+    assert _import(capsys, server, second)[0] == 0
+
+    assert server.response_counts(arrived.id, 1, paper=True) == {"evaluatie-mysupport": 2}  # the laptop's and ours
+    assert len(_submissions(server, arrived.id)) == 9 + 1 + 1
