@@ -1298,6 +1298,13 @@ NL: dict[str, str] = {
     "cli.metavar.text": "TEKST",
     "hub.nginx_needs_https": "Voor nginx moet het openbare adres met https:// beginnen en een naam hebben, niet '{url}' (geef --public-url).",
     "hub.no_install_script": "Het installatiescript ontbreekt in deze installatie (deploy/install.sh); installeer pztraining opnieuw uit het wheel.",
+    # --- reimport ---
+    "bundle.server_additions_kept": "Wat op de server is ingevoerd (papierwerk, aanwezigheid, papieren formulieren, vinkjes, afspraken, begeleiderslinks) is bewaard. Hebben laptop en server hetzelfde veranderd (draaiboek, formulier, casus, rollenspel), dan telt de nieuwste wijziging; een afspraak die ergens is afgevinkt, blijft afgevinkt.",
+    "bundle.server_newer": "De server had het nieuwste van: {what}; dat is gehouden.",
+    "bundle.kept.run": "draaiboek van bijeenkomst {meeting}",
+    "bundle.kept.form": "formulier {name} (bijeenkomst {meeting})",
+    "bundle.kept.case": "casus {name} (bijeenkomst {meeting})",
+    "bundle.kept.roleplay": "rollenspel {name} (bijeenkomst {meeting})",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from pztraining.core.texts import t
+from pztraining.store.bundle_rows import Kept, write_bundle_rows
 from pztraining.store.engine import Database, inserted_id, retry_when_busy
 from pztraining.store.errors import MissingEntry
 from pztraining.store.keys import new_device_salt
@@ -41,7 +41,6 @@ from pztraining.store.tables import (
     trainings,
     utc,
 )
-from pztraining.store.trainings import delete_training_rows
 
 #: What an import did: a new training, an earlier import replaced by a newer export, nothing
 #: (the same bundle again), or nothing because it was refused (an older export than the one
@@ -62,10 +61,13 @@ _TURN_FIELDS = (
 
 @dataclass(frozen=True)
 class BundleImport:
-    """The server's training of an imported bundle and what the import did (one of :data:`OUTCOMES`)."""
+    """The server's training of an imported bundle and what the import did (one of :data:`OUTCOMES`);
+    ``server_newer``: what the server kept over the bundle because it changed it later (see
+    :mod:`pztraining.store.bundle_rows`)."""
 
     training_id: int
     outcome: str
+    server_newer: tuple[Kept, ...] = ()
 
 
 def training_uid(salt: str) -> str:
@@ -76,10 +78,6 @@ def training_uid(salt: str) -> str:
 
 def _loads(text_: str | None) -> Any:
     return json.loads(text_) if text_ is not None else None
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class Bundles(Database):
@@ -229,8 +227,10 @@ class Bundles(Database):
 
         The training's stable id decides: not seen before, a new training; seen with this
         ``checksum`` (of the training's data, :func:`pztraining.domain.bundle.data_checksum`), nothing
-        at all is written; imported before from an earlier export, its rows are replaced (same
-        training id); from a later export, or for another organisation: nothing.
+        at all is written; imported before from an earlier export, its rows are brought up to date
+        (same training id) and what was entered on the server since is kept
+        (:func:`~pztraining.store.bundle_rows.write_bundle_rows`); from a later export, or for another
+        organisation: nothing.
         """
         uid, exported_at = content["training_uid"], content["exported_at"]
         part = content["training"]
@@ -249,7 +249,6 @@ class Bundles(Database):
                 if utc(seen.exported_at) >= exported_at:
                     return BundleImport(seen.training_id, "older")
                 training_id = seen.training_id
-                delete_training_rows(conn, training_id)
                 conn.execute(
                     update(trainings)
                     .where(trainings.c.id == training_id)
@@ -285,157 +284,5 @@ class Bundles(Database):
                     )
                 )
                 outcome = "new"
-            self._write_bundle_rows(conn, training_id, content)
-        return BundleImport(training_id, outcome)
-
-    @staticmethod
-    def _write_bundle_rows(conn: Connection, training_id: int, content: dict[str, Any]) -> None:
-        def add(table, rows: list[dict[str, Any]]) -> None:
-            if rows:
-                conn.execute(insert(table), [{"training_id": training_id, **row} for row in rows])
-
-        add(
-            meeting_date_rows,
-            [
-                {"meeting": number, "date": day}
-                for number, day in enumerate(content["training"]["meeting_dates"], start=1)
-            ],
-        )
-        add(
-            meeting_runs,
-            [
-                {
-                    "meeting": r["meeting"],
-                    "state": _dumps(r["state"]),
-                    "updated_at": r["updated_at"],
-                    "version": r["version"],
-                }
-                for r in content["meetings"]
-            ],
-        )
-        add(checklist_ticks, content["checklist"])
-        people: dict[int, int] = {}
-        for person in sorted(content["participants"], key=lambda p: p["ref"]):  # ids in the order of joining
-            # The device hash is of no use here (nobody joins an imported training) and stays on the laptop.
-            people[person["ref"]] = inserted_id(
-                conn.execute(
-                    insert(participants).values(
-                        training_id=training_id,
-                        name=person["name"],
-                        device_hash=secrets.token_hex(32),
-                        created_at=person["joined_at"],
-                    )
-                )
-            )
-        add(
-            form_sessions,
-            [
-                {
-                    "meeting": f["meeting"],
-                    "form_id": f["form_id"],
-                    "anonymous": f["anonymous"],
-                    "opened_at": f["opened_at"],
-                    "closed_at": f["closed_at"],
-                    "form_spec": None if f["spec"] is None else _dumps(f["spec"]),
-                }
-                for f in content["forms"]
-            ],
-        )
-        named = [
-            (sent, people.get(sent["participant"]) if sent["participant"] is not None else None)
-            for sent in content["answers"]
-        ]
-        _add_submissions(
-            conn,
-            training_id,
-            [
-                (
-                    sent,
-                    f"p:{person}"
-                    if person
-                    else f"papier:{secrets.token_hex(6)}"
-                    if sent["paper"]
-                    else f"b:{secrets.token_hex(16)}",
-                    person,
-                    sent["submitted_at"],
-                )
-                for sent, person in named
-            ],
-        )
-        # Anonymous answers as a batch of the mixing pool: shuffled, random ids, no person, no time.
-        _add_submissions(
-            conn,
-            training_id,
-            [
-                (sent, f"papier:{secrets.token_hex(6)}" if sent["paper"] else f"a:{secrets.token_hex(30)}", None, None)
-                for sent in content["anonymous_answers"]
-            ],
-        )
-        add(quiz_reveals, content["quiz_reveals"])
-        for group in content["roleplay"]:
-            group_id = inserted_id(
-                conn.execute(
-                    insert(roleplay_groups).values(
-                        training_id=training_id,
-                        meeting=group["meeting"],
-                        name=group["name"],
-                        state=_dumps(group["state"]),
-                        version=group["version"],
-                        updated_at=group["updated_at"],
-                    )
-                )
-            )
-            if group["turns"]:
-                conn.execute(insert(roleplay_turns), [{"group_id": group_id, **turn} for turn in group["turns"]])
-        add(case_shares, content["case_shares"])
-        add(case_actions, content["case_actions"])
-
-
-def _new_submission_ids(conn: Connection, count: int) -> list[int]:
-    """``count`` random submission ids, unused in the database (asked in one query a round)."""
-    found: set[int] = set()
-    while len(found) < count:
-        candidates = {secrets.randbelow(2**31 - 1) + 1 for _ in range(count - len(found))} - found
-        taken = set(conn.execute(select(submissions.c.id).where(submissions.c.id.in_(candidates))).scalars())
-        found |= candidates - taken
-    return list(found)
-
-
-def _add_submissions(
-    conn: Connection, training_id: int, sent: list[tuple[dict[str, Any], str, int | None, datetime | None]]
-) -> None:
-    """Insert submissions ``(entry, key, participant id, time)`` with new random ids, in a random order.
-
-    Two statements whatever the number (a row at a time took 20 s for 800 forms on PostgreSQL).
-    The rows are a random permutation, so the order a driver writes them in says nothing either.
-    """
-    if not sent:
-        return
-    shuffle = secrets.SystemRandom().shuffle
-    order = list(sent)
-    shuffle(order)
-    ids = _new_submission_ids(conn, len(order))
-    conn.execute(
-        insert(submissions),
-        [
-            {
-                "id": submission_id,
-                "training_id": training_id,
-                "meeting": entry["meeting"],
-                "form_id": entry["form_id"],
-                "respondent_key": key,
-                "participant_id": person,
-                "submitted_at": at,
-                "paper": entry["paper"],
-            }
-            for submission_id, (entry, key, person, at) in zip(ids, order, strict=True)
-        ],
-    )
-    rows = [
-        {"submission_id": submission_id, "item_id": item_id, "value": _dumps(value)}
-        for submission_id, (entry, *_rest) in zip(ids, order, strict=True)
-        for item_id, value in entry["answers"].items()
-    ]
-    shuffle(rows)
-    if rows:
-        conn.execute(insert(answers), rows)
+            kept = write_bundle_rows(conn, training_id, content)
+        return BundleImport(training_id, outcome, tuple(kept))

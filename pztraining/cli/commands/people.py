@@ -150,6 +150,19 @@ def cmd_bundle(args) -> int:
             **said,
         )
     )
+    if result.outcome == "replaced":
+        print(t("bundle.server_additions_kept"))
+        if result.server_newer:
+            said_as = {
+                "run": "bundle.kept.run",
+                "form": "bundle.kept.form",
+                "case": "bundle.kept.case",
+                "roleplay": "bundle.kept.roleplay",
+            }
+            what = "; ".join(
+                t(said_as[kind], meeting=meeting, name=name) for kind, meeting, name in result.server_newer
+            )
+            print(t("bundle.server_newer", what=what))
     return 0
 
 
