@@ -20,6 +20,9 @@
 #   PZ_USER, PZ_HOME  the service's user and its folder (default pztraining, /srv/pztraining)
 #   PZ_PGHOST, PZ_PGPORT, PZ_PGSUPERUSER   another PostgreSQL server (default: this machine's,
 #                     over its socket with peer login, administered as postgres)
+#   PZ_TRAINER_ROLE, PZ_ROOM_ROLE   the servers' login roles (default PZ_USER_trainers, bound to
+#                     one organisation, and PZ_USER_room, every organisation; their passwords
+#                     are made here and kept in PZ_HOME/database.env, readable by PZ_USER only)
 #   PZ_HUB_PORT, PZ_ROOM_PORT, PZ_HTTP_PORT, PZ_HTTPS_PORT   ports (8000, 8870, 80, 443)
 #   PZ_NGINX_DIR      nginx's folder (default /etc/nginx); PZ_NGINX_CONF its main file
 #   PZ_NO_SYSTEMD=1   start the hub and nginx as plain processes (automatic without systemd)
@@ -59,15 +62,34 @@ VENV="$PZ_HOME/venv"
 HUB="$PZ_HOME/hub"
 STATIC="$PZ_HOME/static"
 DATABASE=pztraining
+PZ_TRAINER_ROLE="${PZ_TRAINER_ROLE:-${PZ_USER}_trainers}"
+PZ_ROOM_ROLE="${PZ_ROOM_ROLE:-${PZ_USER}_room}"
+ROLES_FILE="$PZ_HOME/database.env"
 if [ "$PZ_HTTPS_PORT" = 443 ]; then PUBLIC_URL="https://$NAME"; else PUBLIC_URL="https://$NAME:$PZ_HTTPS_PORT"; fi
 if [ -n "$PZ_PGHOST" ]; then
     DB="postgresql+psycopg://$PZ_USER@$PZ_PGHOST:$PZ_PGPORT/$DATABASE"
 else
     DB="postgresql+psycopg://$PZ_USER@/$DATABASE"  # the local socket, peer login: no password
 fi
+# The owner's URL above migrates; the servers' roles log in with a password over TCP (peer login
+# cannot tell two roles of one system user apart): 127.0.0.1 with scram-sha-256, Debian's default.
+SERVERS_AT="${PZ_PGHOST:-127.0.0.1}:$PZ_PGPORT/$DATABASE"
+if [ -n "$PZ_PGHOST" ]; then
+    SUPERUSER_DB="postgresql+psycopg://$PZ_PGSUPERUSER@$PZ_PGHOST:$PZ_PGPORT/$DATABASE"
+else
+    SUPERUSER_DB="postgresql+psycopg://$PZ_PGSUPERUSER@/$DATABASE"
+fi
 step() { echo "== $*"; }
 as_user() { runuser -u "$PZ_USER" -- env HOME="$PZ_HOME" PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" "$@"; }
 as_postgres() { runuser -u postgres -- "$@" ${PZ_PGHOST:+-h "$PZ_PGHOST"} -p "$PZ_PGPORT" -U "$PZ_PGSUPERUSER"; }
+# The venv's pztraining as PostgreSQL's superuser (`db grant` makes the group roles and grants them).
+as_superuser() { (cd / && runuser -u postgres -- env -u PZTRAINING_ORGANISATION "$VENV/bin/pztraining" "$@" --db "$SUPERUSER_DB"); }
+# The password in the servers' file for role $1, or a new one (hex: nothing to quote in a URL).
+role_password() {
+    local kept
+    kept="$(sed -n "s|^PZTRAINING_[A-Z]*_DB=postgresql+psycopg://$1:\([0-9a-f]\{48\}\)@.*|\1|p" "$ROLES_FILE" 2>/dev/null | head -n 1 || true)"
+    if [ -n "$kept" ]; then echo "$kept"; else od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; fi
+}
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 step "1. Pakketten: Python, PostgreSQL, nginx (en Node, certbot waar nodig)"
@@ -93,6 +115,29 @@ as_postgres psql -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PZ_U
     as_postgres createuser "$PZ_USER"
 as_postgres psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1 ||
     as_postgres createdb --owner "$PZ_USER" "$DATABASE"
+step "2b. De inlogrollen van de servers: $PZ_TRAINER_ROLE (één organisatie) en $PZ_ROOM_ROLE (alle)"
+trainer_password="$(role_password "$PZ_TRAINER_ROLE")"
+room_password="$(role_password "$PZ_ROOM_ROLE")"
+for role in "$PZ_TRAINER_ROLE" "$PZ_ROOM_ROLE"; do
+    as_postgres psql -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'" | grep -q 1 ||
+        as_postgres psql -d postgres -q -c "CREATE ROLE \"$role\" LOGIN"
+done
+# The passwords go to psql on its input (printf is bash's own): never in a command line, the
+# terminal or a log. Set every run, so a lost or changed password is repaired.
+{
+    printf "ALTER ROLE \"%s\" LOGIN PASSWORD '%s';\n" "$PZ_TRAINER_ROLE" "$trainer_password"
+    printf "ALTER ROLE \"%s\" LOGIN PASSWORD '%s';\n" "$PZ_ROOM_ROLE" "$room_password"
+} | as_postgres psql -d postgres -q -v ON_ERROR_STOP=1 >/dev/null
+(
+    umask 077
+    {
+        printf "PZTRAINING_ROOM_DB=postgresql+psycopg://%s:%s@%s\n" "$PZ_ROOM_ROLE" "$room_password" "$SERVERS_AT"
+        printf "PZTRAINING_TRAINER_DB=postgresql+psycopg://%s:%s@%s\n" "$PZ_TRAINER_ROLE" "$trainer_password" "$SERVERS_AT"
+    } > "$ROLES_FILE.new"
+)
+chown "$PZ_USER:" "$ROLES_FILE.new"
+mv "$ROLES_FILE.new" "$ROLES_FILE"
+unset trainer_password room_password
 
 step "3. pztraining met JupyterHub in $VENV"
 wheel="${PZ_WHEEL:-}"
@@ -118,7 +163,10 @@ else
     as_user pip install --quiet --disable-pip-version-check --upgrade "pztraining[hub]"
 fi
 
-step "4. De beheerder $PZ_ADMIN (maakt bij het eerste gebruik de tabellen)"
+step "4. De tabellen (als eigenaar $PZ_USER), de rechten van de twee rollen en de beheerder $PZ_ADMIN"
+as_user pztraining db migrate --db "$DB"
+as_superuser db grant "$PZ_TRAINER_ROLE"
+as_superuser db grant "$PZ_ROOM_ROLE" --every-organisation
 as_user pztraining users add "$PZ_ADMIN" --role coordinator --db "$DB"
 
 step "5. De configuratie van de hub en de telefoonpagina voor nginx"
@@ -138,14 +186,21 @@ if [ "${PZ_NO_SYSTEMD:-}" = 1 ]; then
         kill -TERM "$(cat "$pidfile")"
         for _ in $(seq 60); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.5; done
     fi
-    cd "$HUB"
-    # setsid + setpriv exec the hub itself (no shell or su waiting in between): the pid is the hub's.
-    # shellcheck disable=SC2086  # PZ_HUB_OPTIONS is a list of options
-    setsid setpriv --reuid="$PZ_USER" --regid="$(id -g "$PZ_USER")" --init-groups \
-        env HOME="$PZ_HOME" PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" $hub_command \
-        >> "$HUB/jupyterhub.log" 2>&1 < /dev/null &
-    echo $! > "$pidfile"
-    cd - >/dev/null
+    (
+        cd "$HUB"
+        # The servers' URLs reach the hub through its environment (as systemd's EnvironmentFile=
+        # does), not its command line: exported in this subshell only.
+        set -a
+        # shellcheck disable=SC1090
+        . "$ROLES_FILE"
+        set +a
+        # setsid + setpriv exec the hub itself (no shell or su waiting in between): the pid is the hub's.
+        # shellcheck disable=SC2086  # PZ_HUB_OPTIONS is a list of options
+        setsid setpriv --reuid="$PZ_USER" --regid="$(id -g "$PZ_USER")" --init-groups \
+            env HOME="$PZ_HOME" PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" $hub_command \
+            >> "$HUB/jupyterhub.log" 2>&1 < /dev/null &
+        echo $! > "$pidfile"
+    )
 else
     cat > /etc/systemd/system/pztraining-hub.service <<UNIT
 [Unit]
@@ -155,6 +210,8 @@ After=network.target postgresql.service
 User=$PZ_USER
 WorkingDirectory=$HUB
 Environment=PATH=$VENV/bin:/usr/local/bin:/usr/bin:/bin
+# PZTRAINING_ROOM_DB and PZTRAINING_TRAINER_DB: the servers' roles (README, "Organisations kept apart")
+EnvironmentFile=$ROLES_FILE
 ExecStart=$hub_command
 Restart=on-failure
 # SIGTERM to the hub only: it stops the room copies (which store the anonymous answers still

@@ -1,7 +1,8 @@
 """deploy/install.sh on this machine, as an administrator runs it (twice: it is idempotent), against a
 PostgreSQL and an nginx of the test's own, without systemd (PZ_NO_SYSTEMD=1 starts the hub as a plain
 process): then the administrator and a trainer log in through nginx (TLS, a self-signed certificate
-instead of Let's Encrypt), and a phone joins a training through nginx.
+instead of Let's Encrypt), and a phone joins a training through nginx; the trainer's server and the
+room copies log in to PostgreSQL as the roles the script made, which row-level security binds.
 
 Slow: a wheel build, a fresh venv and ``pip install 'pztraining[hub]'`` (PyPI, or the test user's pip
 cache in /var/tmp after the first run), then a JupyterHub start twice. Needs root (useradd, runuser).
@@ -10,6 +11,7 @@ cache in /var/tmp after the first run), then a JupyterHub start twice. Needs roo
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -21,10 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 import requests
 import urllib3
 from playwright.sync_api import Browser, expect
+from sqlalchemy.engine import make_url
 
 from pztraining.serving.hub import HubSettings, config_text
 from pztraining.store import Store
@@ -54,10 +58,34 @@ class Installed:
     service_db_url: str  # as the script wrote it into the config
     seconds: list[float]  # the script's wall time, per run
     nginx: Nginx
+    script_output: str  # what both runs printed (stdout and stderr)
 
     @property
     def venv(self) -> Path:
         return self.home / "venv"
+
+    def server_urls(self) -> dict[str, str]:
+        """PZTRAINING_ROOM_DB and PZTRAINING_TRAINER_DB, as the script keeps them for the hub."""
+        text = (self.home / "database.env").read_text()
+        return dict(line.split("=", 1) for line in text.splitlines() if line)
+
+    def connected_roles(self) -> set[str]:
+        """The roles logged in to the database now, as PostgreSQL's superuser sees them."""
+        with psycopg.connect(self.db_url.replace("postgresql+psycopg", "postgresql")) as conn:
+            rows = conn.execute("SELECT usename FROM pg_stat_activity WHERE datname = 'pztraining'").fetchall()
+        return {row[0] for row in rows}
+
+    def hub_processes(self) -> dict[int, dict[str, str]]:
+        """The pztraining part of the environment of every process below the hub."""
+        found = {}
+        for child in descendants(int((self.home / "hub" / "jupyterhub.pid").read_text())):
+            try:
+                raw = Path(f"/proc/{child}/environ").read_bytes()
+            except OSError:
+                continue
+            pairs = (item.decode(errors="replace").split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+            found[child] = {key: value for key, value in pairs if key.startswith("PZTRAINING")}
+        return found
 
     def hub_log(self) -> str:
         path = self.home / "hub" / "jupyterhub.log"
@@ -75,7 +103,7 @@ class Installed:
         return done.stdout
 
 
-def run_script(env: dict[str, str]) -> float:
+def run_script(env: dict[str, str]) -> tuple[float, str]:
     started = time.monotonic()
     done = subprocess.run(
         ["bash", str(SCRIPT), "localhost"],
@@ -88,7 +116,7 @@ def run_script(env: dict[str, str]) -> float:
     )
     seconds = time.monotonic() - started
     assert done.returncode == 0, f"install.sh failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    return seconds
+    return seconds, done.stdout + done.stderr
 
 
 def stop_hub(home: Path) -> tuple[float, list[str]]:
@@ -169,9 +197,10 @@ def installed() -> Iterator[Installed]:
             f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
         )
         (home / "srv").mkdir()
-        seconds = [run_script(env)]
+        runs = [run_script(env)]
         first_pid = (home / "srv" / "hub" / "jupyterhub.pid").read_text()
-        seconds.append(run_script(env))  # again: nothing breaks, the hub is started afresh
+        runs.append(run_script(env))  # again: nothing breaks, the hub is started afresh
+        seconds = [run[0] for run in runs]
         assert (home / "srv" / "hub" / "jupyterhub.pid").read_text() != first_pid
         print(f"\ninstall.sh wall time: first run {seconds[0]:.0f} s, second run {seconds[1]:.0f} s")
         result = Installed(
@@ -181,6 +210,7 @@ def installed() -> Iterator[Installed]:
             f"postgresql+psycopg://{USER}@127.0.0.1:{cluster.port}/pztraining",
             seconds,
             nginx,
+            "".join(run[1] for run in runs),
         )
         _wait_for_room(result)
         yield result
@@ -234,6 +264,13 @@ def test_the_script_wrote_what_the_readme_says(installed: Installed):
     )  # the installed package's
     assert not (installed.nginx.etc / "sites-enabled" / "default").exists()  # Debian's welcome page is off
     assert (installed.nginx.etc / "sites-enabled" / "pztraining").is_symlink()
+    # The servers' passwords: in a file of the service user's only, never on the terminal.
+    roles_file = (installed.home / "database.env").stat()
+    assert roles_file.st_uid == pwd.getpwnam(USER).pw_uid and roles_file.st_mode & 0o777 == 0o600
+    urls = installed.server_urls()
+    assert sorted(urls) == ["PZTRAINING_ROOM_DB", "PZTRAINING_TRAINER_DB"]
+    for url in urls.values():
+        assert make_url(url).password not in installed.script_output + installed.hub_log()
     log = installed.hub_log()
     assert "No allow config found" not in log and "nobody can login" not in log
     # Installed from the wheel (no '*' reached pip), and the shipped deploy/ folder came with it.
@@ -287,6 +324,8 @@ def test_a_trainer_logs_in_and_a_phone_joins_through_nginx(installed: Installed,
         assert page.url.startswith(f"{installed.url}/user/{TRAINER}/voila/render/trainer.ipynb"), page.url
         options = page.locator(".pz-training-select select").evaluate("s => [...s.options].map(o => o.value)")
         assert any("Via nginx" in option for option in options), options
+        # The Draaiboek's kernel reads the trainings as the bound role, not as the tables' owner.
+        assert f"{USER}_trainers" in installed.connected_roles()
     finally:
         context.close()
 
@@ -299,6 +338,7 @@ def test_a_trainer_logs_in_and_a_phone_joins_through_nginx(installed: Installed,
         expect(phone.locator(".pz-participant-name input")).to_be_visible(timeout=30_000)
         register(phone, "Telefoon via nginx")
         expect(phone.locator(".pz-no-forms, .pz-items").first).to_be_visible(timeout=30_000)
+        assert f"{USER}_room" in installed.connected_roles()  # the room copy that registered the phone
     finally:
         phone_context.close()
     store = Store(installed.db_url)
@@ -306,6 +346,36 @@ def test_a_trainer_logs_in_and_a_phone_joins_through_nginx(installed: Installed,
         assert [p.name for p in store.list_participants(training.id)] == ["Telefoon via nginx"]
     finally:
         store.close()
+
+
+def test_the_servers_run_as_the_scripts_roles_which_keep_organisations_apart(installed: Installed):
+    """After the trainer's login: each server got its role's URL (never the owner's), and the bound
+    role, saying the trainer's organisation, does not see another organisation's training."""
+    urls = installed.server_urls()
+    assert make_url(urls["PZTRAINING_TRAINER_DB"]).username == f"{USER}_trainers"
+    assert make_url(urls["PZTRAINING_ROOM_DB"]).username == f"{USER}_room"
+    processes = installed.hub_processes().values()
+    rooms = [env for env in processes if env.get("PZTRAINING_ROOM") == "1"]
+    trainers = [env for env in processes if env.get("PZTRAINING_ORGANISATION") == ORGANISATION]
+    assert len(rooms) >= 2 and all(env["PZTRAINING_DB"] == urls["PZTRAINING_ROOM_DB"] for env in rooms), rooms
+    assert trainers and all(env["PZTRAINING_DB"] == urls["PZTRAINING_TRAINER_DB"] for env in trainers), trainers
+
+    owner = Store(installed.db_url)
+    try:
+        owner.add_training("Van een ander", "mysupport", datetime.now(UTC), organisation="Zorggroep Zuid")
+    finally:
+        owner.close()
+    for organisation, seen in ((ORGANISATION, ["Via nginx"]), ("Zorggroep Zuid", ["Van een ander"]), (None, [])):
+        bound = Store(urls["PZTRAINING_TRAINER_DB"], create=False, organisation=organisation)
+        try:
+            assert [training.name for training in bound.list_trainings()] == seen, organisation
+        finally:
+            bound.close()
+    room = Store(urls["PZTRAINING_ROOM_DB"], create=False)
+    try:
+        assert {training.name for training in room.list_trainings()} == {"Via nginx", "Van een ander"}
+    finally:
+        room.close()
 
 
 def test_the_hub_stops_quickly_with_a_trainers_server_running(installed: Installed):
