@@ -8,7 +8,7 @@
 #
 # Run it again at any time (after an update of the wheel, or to repair): every step checks what
 # is already there, so nothing is done twice and nothing of the users' data is touched.
-# `pztraining hub --install-script` prints this script; tests/install/ runs it (without systemd).
+# `pztraining hub --install-script` prints this script; tests/hub/test_install_script.py runs it (without systemd).
 #
 # Settings (environment; the defaults are the README's):
 #   PZ_WHEEL          the wheel to install (default: the newest pztraining-*.whl in this folder or
