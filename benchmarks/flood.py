@@ -116,6 +116,8 @@ async def _phone(phone: Phone, code: str, store, training, opened: asyncio.Event
 
 
 async def _scenario(server: _Server, store, training) -> dict:
+    from pztraining.services import forms
+
     code, held = training.join_code, []
     log_before = server.log_path.stat().st_size
     started = time.monotonic()
@@ -128,7 +130,7 @@ async def _scenario(server: _Server, store, training) -> dict:
     opened = asyncio.Event()
     phones = [asyncio.ensure_future(_phone(Phone(server, n), code, store, training, opened)) for n in range(PHONES)]
     await asyncio.sleep(1)
-    await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, NOW)
+    await asyncio.to_thread(forms.open_form, store, training.id, 1, FORM, False, NOW)
     opened.set()
     done, _ = await asyncio.wait(phones, timeout=PHONE_DEADLINE_S)
     times = [p.result() if p in done else float("inf") for p in phones]

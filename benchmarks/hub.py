@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' hub and PostgreSQL helpers
 
 import room  # benchmarks/room.py: the simulated phone and its HTTP by hand
+from pztraining.services import forms
 
 PREFIX = "/services/room/"
 PASSWORD = "bench-wachtwoord-1"
@@ -162,7 +163,7 @@ def bench_hub(args, say=print) -> list[str]:
                     training = store.add_training(
                         f"Training {n + 1}", room.PROGRAM, now, organisation=f"Organisatie {n + 1}"
                     )
-                    store.open_form(training.id, room.MEETING, room.FORM, False, now, spec=spec)
+                    forms.open_form(store, training.id, room.MEETING, room.FORM, False, now, spec=spec)
                     codes.append(training.join_code)
                 import requests  # noqa: F401 - fail early when missing (a dependency of jupyterhub)
 

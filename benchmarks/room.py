@@ -30,6 +30,7 @@ import resource
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -232,13 +233,21 @@ class Phone:
         self._reader = self._writer = None
 
 
-async def fetch_page(host: str, port: int, path: str, deadline: float, address: str | None = None) -> float:
+async def fetch_page(
+    host: str, port: int, path: str, deadline: float, address: str | None = None, tls: ssl.SSLContext | None = None
+) -> float:
     """Seconds until the whole HTML of ``path`` arrived on a new connection (from ``address``, when
-    given); ``inf`` after ``deadline``."""
+    given; over TLS with ``tls``, its handshake included); ``inf`` after ``deadline``."""
     started = time.perf_counter()
 
     async def get() -> None:
-        reader, writer = await asyncio.open_connection(host, port, local_addr=(address, 0) if address else None)
+        reader, writer = await asyncio.open_connection(
+            host,
+            port,
+            local_addr=(address, 0) if address else None,
+            ssl=tls,
+            server_hostname="localhost" if tls else None,
+        )
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
             response = await read_body(reader, await read_head(reader))
@@ -471,47 +480,93 @@ class RoomFigures:
 
 
 class Listener:
-    """A phone's push channel: records when each version of the "items" event arrived."""
+    """A phone's push channel: records when each version of the "items" event arrived.
+
+    Read in a protocol's callback, not in a task woken per event: the simulated phones all share
+    one process and one core, and their own cost per event (a task step and a stream read
+    each) made them hear a form seconds after the server had sent it to 10,000 of them.
+    """
 
     def __init__(self, phone: Phone, code: str):
         self.phone, self.code = phone, code
         self.first = asyncio.get_running_loop().create_future()
         self.arrived: dict[int, tuple[float, list]] = {}
         self.watch: tuple[str, asyncio.Future] | None = None
+        self._buffer = b""
+        self._head = False
+        self._parser = SseParser()
+        self._closed: asyncio.Future = asyncio.get_running_loop().create_future()  # why it ended
+        self._transport: asyncio.Transport | None = None
         self.task = asyncio.ensure_future(self._run())
 
     async def _run(self) -> None:
         phone = self.phone
-        reader, writer = await phone.connect()
+        loop = asyncio.get_running_loop()
+        local = (phone.source, 0) if phone.source else None
+        transport, _ = await loop.create_connection(lambda: _Receiver(self), phone.host, phone.port, local_addr=local)
+        self._transport = transport  # type: ignore[assignment]
         try:
-            writer.write(
+            transport.write(
                 f"GET /pz/api/events?{urlencode({'code': self.code})} HTTP/1.1\r\n"
                 f"Host: {phone.host}:{phone.port}\r\nAccept: text/event-stream\r\n\r\n".encode()
             )
-            head = await read_head(reader)
-            if head.status != 200:
-                raise ConnectionError(f"events: HTTP {head.status}")
-            parser = SseParser()
-            async for chunk in read_chunks(reader):
-                for event, data in parser.feed(chunk):
-                    if event != "items":
-                        continue
-                    message = json.loads(data)
-                    self.arrived[message["version"]] = (time.perf_counter(), message["items"])
-                    if not self.first.done():
-                        self.first.set_result(message["version"])
-                    if (
-                        self.watch
-                        and any(i["id"] == self.watch[0] for i in message["items"])
-                        and not self.watch[1].done()
-                    ):
-                        self.watch[1].set_result(time.perf_counter())
+            raise await self._closed
         finally:
-            writer.close()
+            transport.close()
+
+    def _received(self, data: bytes) -> None:
+        self._buffer += data
+        if not self._head:
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            status = int(self._buffer.split(b" ", 2)[1])
+            if status != 200:
+                self._end(ConnectionError(f"events: HTTP {status}"))
+                return
+            self._buffer, self._head = self._buffer[end + 4 :], True
+        while (line_end := self._buffer.find(b"\r\n")) >= 0:  # chunked body: "size\r\ndata\r\n"
+            size = int(self._buffer[:line_end].split(b";")[0].strip(), 16)
+            if size == 0:
+                self._end(ConnectionError("the server ended the stream"))
+                return
+            if len(self._buffer) < line_end + 2 + size + 2:
+                return
+            chunk = self._buffer[line_end + 2 : line_end + 2 + size]
+            self._buffer = self._buffer[line_end + 4 + size :]
+            for event, data in self._parser.feed(chunk):
+                if event == "items":
+                    self._items(json.loads(data))
+
+    def _items(self, message: dict) -> None:
+        self.arrived[message["version"]] = (time.perf_counter(), message["items"])
+        if not self.first.done():
+            self.first.set_result(message["version"])
+        if self.watch and any(i["id"] == self.watch[0] for i in message["items"]) and not self.watch[1].done():
+            self.watch[1].set_result(time.perf_counter())
+
+    def _end(self, error: Exception) -> None:
+        if not self._closed.done():
+            self._closed.set_result(error)
+        if self._transport is not None:
+            self._transport.close()
 
     @property
     def connected(self) -> bool:
         return not self.task.done()
+
+
+class _Receiver(asyncio.Protocol):
+    """Hands what arrives on a listener's connection to it."""
+
+    def __init__(self, listener: Listener):
+        self.listener = listener
+
+    def data_received(self, data: bytes) -> None:
+        self.listener._received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.listener._end(exc or ConnectionError("connection closed"))
 
 
 async def _join(phone: Phone, code: str, gate: asyncio.Semaphore) -> float:
@@ -572,7 +627,7 @@ async def crowd(
     """Join ``phones_n`` phones, hold them on the push channel, open a form, write, check the store."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec, validate_answers
-    from pztraining.services import participation
+    from pztraining.services import forms, participation
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, n) for n in range(phones_n)]
@@ -595,7 +650,7 @@ async def crowd(
     store = Store(db_url)
     opened = time.perf_counter()
     await asyncio.to_thread(
-        store.open_form, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+        forms.open_form, store, training_id, MEETING, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
     )
     done, _ = await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     figures.push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]

@@ -10,7 +10,9 @@
 - trainer: the trainer page in Chromium;
 - scale: the room server before issue 25 beside now, one process and ``--workers 2``: pages at
   once against a bare tornado server, 1,000 push streams at once, 1,000 phones writing at 183
-  and 400 writes/s, 10,000 phones on the push channel (``benchmarks/scale.py``; writes nothing);
+  and 400 writes/s, 10,000 phones on the push channel, the pages through nginx's static shell
+  (``benchmarks/scale.py``; writes nothing); ``--only scale --push-only``: the 10,000 phones only,
+  the server before the fan-out fix beside now; ``--only scale --pages-only``: the page rows alone;
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
 - results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
@@ -44,7 +46,7 @@ from pztraining.domain import aggregate as report
 from pztraining.domain import schedule
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 from pztraining.store import Store
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -82,25 +84,26 @@ def bench_schedule() -> None:
 # ------------------------------------------------------------------------------ store
 
 
-def _submitter(url: str, training_id: int, worker: int, forms: int, latencies) -> None:
+def _submitter(url: str, training_id: int, worker: int, form_count: int, latencies) -> None:
     store = Store(url)
-    for n in range(forms):
+    for n in range(form_count):
         started = time.perf_counter()
-        store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(UTC))
+        forms.submit(store, training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n}, datetime.now(UTC))
         latencies.append(time.perf_counter() - started)
 
 
-def bench_store(folder: Path, processes: int = 30, forms: int = 10) -> None:
+def bench_store(folder: Path, processes: int = 30, form_count: int = 10) -> None:
     url = f"sqlite:///{folder / 'druk.db'}"
     store = Store(url)
     training = store.add_training("Druk", "mysupport", T0)
-    for n in range(forms):
-        store.open_form(training.id, 1, f"form-{n}", False, T0)
+    for n in range(form_count):
+        forms.open_form(store, training.id, 1, f"form-{n}", False, T0)
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         latencies = manager.list()
         workers = [
-            context.Process(target=_submitter, args=(url, training.id, w, forms, latencies)) for w in range(processes)
+            context.Process(target=_submitter, args=(url, training.id, w, form_count, latencies))
+            for w in range(processes)
         ]
         for p in workers:
             p.start()
@@ -108,9 +111,9 @@ def bench_store(folder: Path, processes: int = 30, forms: int = 10) -> None:
             p.join()
         measured = list(latencies)
     stored = sum(store.response_counts(training.id, 1).values())
-    row(f"{processes} processes × {forms} submits at once: stored", stored, "", f"goal {processes * forms}")
-    row(f"{processes} processes × {forms} submits at once: commit p95", p95(measured) * 1000, "ms")
-    row(f"{processes} processes × {forms} submits at once: commit median", median(measured) * 1000, "ms")
+    row(f"{processes} processes × {form_count} submits at once: stored", stored, "", f"goal {processes * form_count}")
+    row(f"{processes} processes × {form_count} submits at once: commit p95", p95(measured) * 1000, "ms")
+    row(f"{processes} processes × {form_count} submits at once: commit median", median(measured) * 1000, "ms")
 
 
 # ------------------------------------------------------------------------------ trainer page
@@ -216,7 +219,7 @@ def bench_report(folder: Path) -> None:
         (3, "evaluatie-ggz"),
     ):
         form = load_form(form_id)
-        store.open_form(training.id, meeting, form_id, False, T0, spec=form_spec(form))
+        forms.open_form(store, training.id, meeting, form_id, False, T0, spec=form_spec(form))
         for person in people:
             values = {}
             for item in form.items:
@@ -228,7 +231,7 @@ def bench_report(folder: Path) -> None:
                     "short_text": "3",
                     "long_text": "Een antwoord van een paar woorden.",
                 }[item.type]
-            store.submit(training.id, meeting, form_id, f"p:{person.id}", values, T0, participant_id=person.id)
+            forms.submit(store, training.id, meeting, form_id, f"p:{person.id}", values, T0, participant_id=person.id)
     for when in ("first in a fresh process, loads SciPy", "again (a running results page)"):
         started = time.perf_counter()
         bundle = results.build(store, results.training_scope(store, str(training.id)))
@@ -306,7 +309,9 @@ def main() -> None:
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
             "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),
-            "scale": lambda: scale.bench_scale(scale.scale_args(args), lambda text: print(text, flush=True)),
+            "scale": lambda: (scale.bench_push if args.push_only else scale.bench_scale)(
+                scale.scale_args(args), lambda text: print(text, flush=True)
+            ),
         }
         for name, part in parts.items():
             if args.only in (None, name):

@@ -19,9 +19,17 @@ What is measured on each:
 - ``new ×2`` only: 10,000 phones over 50 trainings on the push channel, held, a form opened
   in every training: delivery p95, connections still held, memory of all server processes.
 
+And the same 200 phones through nginx serving the page's static shell (written by the product's
+``pztraining hub --write-static``, served by its ``--nginx`` site), over TLS and plain HTTP.
+
 Usage: ``python benchmarks/scale.py [--phones 1000] [--page-phones 200] [--big 10000]
-[--quick]``, or ``python benchmarks/run.py --only scale``. The simulated phones run in one
-asyncio process on this machine, beside the servers.
+[--quick] [--pages-only] [--sides "new ×1" "new ×2"]``, or ``python benchmarks/run.py --only
+scale``. With ``--push-only`` only the push channel is measured (``--big`` phones over
+``--big-trainings`` trainings on ``--push-workers`` workers), the server of ``--push-before`` (a
+commit) beside this checkout's, in one run: a few minutes instead of half an hour, e.g.
+``--push-only --big 2000 --big-trainings 10 --push-workers 1``. ``--pages-only``: only the page
+rows (a minute or two). The simulated phones run in one asyncio process on this machine, beside
+the servers; each page row says how much CPU they used a page (what even a free server leaves).
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ import json
 import math
 import os
 import random
+import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -91,18 +101,42 @@ def source(number: int) -> str:
     return f"127.{1 + number // 62500}.{1 + number // 250 % 250}.{1 + number % 250}"
 
 
-def pages(server: Server, path: str, n: int) -> tuple[list[float], float]:
-    """``n`` phones ask for the page at the same moment: their times, and server CPU per page."""
-    asyncio.run(_pages(server.port, path, 5, 10_000))  # the first requests import a few modules
-    cpu = cpu_seconds(server.process.pid)
-    times = asyncio.run(_pages(server.port, path, n, 0))
-    return times, (cpu_seconds(server.process.pid) - cpu) / n
+def load_average() -> str:
+    """The machine's 1-minute load average now (other engineers' tests share it)."""
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
-async def _pages(port: int, path: str, n: int, first: int) -> list[float]:
+@dataclass
+class PageRound:
+    """``n`` phones opening the page at once: their times, the server's CPU a page, and how much of
+    a core the simulated phones (this process) used meanwhile: near 1.0 the client, not the
+    server, sets the pace on a machine with few cores."""
+
+    times: list[float]
+    cpu: float
+    client_share: float
+    #: The simulated phones' own CPU a page (this process): what even a server costing nothing leaves.
+    client_cpu: float = 0.0
+    load: str = field(default_factory=load_average)
+    #: The server's own time per request where it logs one (nginx's $request_time).
+    server_times: list[float] = field(default_factory=list)
+
+
+def pages(port: int, pid: int, path: str, n: int, tls: ssl.SSLContext | None = None) -> PageRound:
+    """``n`` phones ask for the page at the same moment (server ``pid`` and its children on ``port``)."""
+    asyncio.run(_pages(port, path, 5, 10_000, tls))  # the first requests import a few modules
+    cpu = cpu_seconds(pid)
+    client_cpu, started = time.process_time(), time.perf_counter()
+    times = asyncio.run(_pages(port, path, n, 0, tls))
+    client_cpu = time.process_time() - client_cpu
+    client_share = client_cpu / (time.perf_counter() - started)
+    return PageRound(times, (cpu_seconds(pid) - cpu) / n, client_share, client_cpu / n)
+
+
+async def _pages(port: int, path: str, n: int, first: int, tls: ssl.SSLContext | None = None) -> list[float]:
     return list(
         await asyncio.gather(
-            *(fetch_page("127.0.0.1", port, path, PAGE_DEADLINE_S, source(first + i)) for i in range(n))
+            *(fetch_page("127.0.0.1", port, path, PAGE_DEADLINE_S, source(first + i), tls) for i in range(n))
         )
     )
 
@@ -118,21 +152,22 @@ class Side:
     figures: dict = field(default_factory=dict)
 
 
-def old_tree(folder: Path) -> Path:
+def old_tree(folder: Path, commit: str = OLD_COMMIT) -> Path:
     repo = Path(__file__).resolve().parent.parent
-    tree = folder / "old"
+    tree = folder / ("old" if commit == OLD_COMMIT else f"tree-{commit}")
     if tree.exists():
         return tree
     tree.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True, capture_output=True
+        ["git", "-C", str(repo), "archive", commit, "pztraining"], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
 
-def start_room(folder: Path, which: str, db_url: str) -> Server:
-    """The room server ``which`` ("old", "new ×1", "new ×2") on ``db_url``."""
+def start_room(folder: Path, which: str, db_url: str, tree: Path | None = None) -> Server:
+    """The room server ``which`` ("old", "new ×1", "new ×2") on ``db_url``; "new" from ``tree`` (a
+    ``git archive`` of another commit with ``--workers``) when given, else from this checkout."""
     port = free_port()
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / f"jupyter-{port}"))
     env.pop("PZTRAINING_ROOM_WORKERS", None)
@@ -159,8 +194,12 @@ def start_room(folder: Path, which: str, db_url: str) -> Server:
     from pztraining.serving import server
 
     workers = which.rsplit("×", 1)[1]
-    command = server.room_command(server.notebooks_dir() / "facilitator.ipynb", "127.0.0.1", port)
-    return start(command + [f"--workers={workers}"], env, log, port)
+    checkout = tree or Path(__file__).resolve().parent.parent
+    # This checkout's code, not what the virtual environment's editable install points at.
+    env["PYTHONPATH"] = str(checkout)
+    notebooks = tree / "pztraining" / "notebooks" if tree else server.notebooks_dir()
+    command = server.room_command(notebooks / "facilitator.ipynb", "127.0.0.1", port)
+    return start(command + [f"--workers={workers}"], env, log, port, cwd=checkout)
 
 
 def new_database(folder: Path, name: str, trainings: int = 1, tree: Path | None = None) -> tuple[str, list]:
@@ -193,6 +232,94 @@ def new_database(folder: Path, name: str, trainings: int = 1, tree: Path | None 
     return db_url, found
 
 
+# ------------------------------------------------------------------------------ nginx's static shell
+
+#: Where the phones' page lives in the product's nginx site (the room service under the hub).
+SHELL_PATH = "/services/room/"
+GOAL_NGINX_P95_S = 0.030
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+
+
+def measure_nginx(n: int, code: str, say) -> dict[str, PageRound] | None:
+    """``n`` phones open the page through nginx serving the static shell, as deployed.
+
+    The shell is written by the product (``pztraining hub --write-static``: :func:`write_static`)
+    and served by the product's own site (``pztraining hub --nginx``: :func:`nginx_text`) on a
+    private nginx (Debian's configuration, as ``tests/nginx.py`` sets it up: own prefix, not
+    root, free ports), with an ECDSA certificate like Let's Encrypt's. The page is a file there:
+    no room copy is asked. Measured twice: over TLS (handshake included, as a phone on the
+    Wi-Fi does it), and over plain HTTP on the same server block (one extra ``listen``), which
+    compares with the other rows. nginx's own time per request ($request_time, from its first
+    byte read to its last sent) is logged as well.
+    """
+    binary = nginx_binary()
+    if binary is None:
+        say("  nginx: not installed (apt-get install nginx): not measured")
+        return None
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/nginx.py: the tests' private nginx
+    from pztraining.serving.hub import NginxSettings, nginx_text, nginx_version, write_static
+    from tests.nginx import Nginx, self_signed, version
+
+    nginx = Nginx(binary)  # its own world-readable folder: nginx's workers may run as www-data
+    try:
+        static = nginx.folder / "static"
+        static.mkdir(mode=0o755)
+        write_static(static)
+        cert, key = self_signed(nginx.folder, elliptic=True)
+        timing = nginx.log / "times.log"
+        (nginx.etc / "conf.d" / "pz-bench.conf").write_text(
+            f"log_format pz_bench '$request_time $status';\naccess_log {timing} pz_bench;\n"
+        )
+        for _attempt in range(3):  # a free port another process takes before nginx binds it: new ports
+            tls_port, plain_port = free_port(), free_port()
+            site = nginx_text(
+                NginxSettings(
+                    public_url=f"https://localhost:{tls_port}",
+                    hub_port=free_port(),
+                    room_port=free_port(),
+                    static_dir=str(static),
+                    certificate=str(cert),
+                    certificate_key=str(key),
+                    acme_dir=str(nginx.folder),
+                    http_port=free_port(),
+                    nginx_version=nginx_version(version(binary)),
+                    ipv6=False,
+                )
+            )
+            listen = next(line for line in site.splitlines() if line.startswith(f"    listen {tls_port} ssl"))
+            nginx.site("pztraining", site.replace(listen, f"{listen}\n    listen 127.0.0.1:{plain_port} backlog=1024;"))
+            checked = nginx.check()
+            if checked.returncode != 0:
+                raise RuntimeError(checked.stderr)
+            started = nginx.command()
+            if started.returncode == 0:
+                break
+            if "Address already in use" not in started.stderr:
+                raise RuntimeError(started.stderr)
+        nginx.start()  # waits for the pid file (started above)
+        master = nginx.pid()
+        path = f"{SHELL_PATH}?{urlencode({'code': code})}"
+        client = ssl.create_default_context()
+        client.check_hostname, client.verify_mode = False, ssl.CERT_NONE  # self-signed
+        found: dict[str, PageRound] = {}
+        for name, port, tls in (("TLS", tls_port, client), ("plain HTTP", plain_port, None)):
+            timing.write_text("")  # nginx appends (O_APPEND): only this round's lines
+            found[name] = pages(port, master, path, n, tls)
+            served = [float(line.split()[0]) for line in timing.read_text().splitlines()[5:] if line.endswith(" 200")]
+            found[name].server_times = served
+            say(
+                f"  nginx {name}: {n} pages at once p95 {duration(percentile(found[name].times, 95))} "
+                f"(nginx's own p95 {duration(percentile(served, 95))}; client {found[name].client_share:.2f} of a "
+                f"core; load {found[name].load})"
+            )
+        return found
+    finally:
+        nginx.stop()
+
+
 # ------------------------------------------------------------------------------ the herd
 
 
@@ -200,6 +327,7 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
     """``n`` push streams opened at once; a form opened ``FORM_AFTER_S`` later: delivery times."""
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, first + i) for i in range(n)]
@@ -213,7 +341,9 @@ async def herd(port: int, db_url: str, training, n: int, first: int) -> dict:
     await asyncio.sleep(max(0.0, opened_at + FORM_AFTER_S - time.perf_counter()))
     store = Store(db_url)
     opened = time.perf_counter()
-    await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
+    await asyncio.to_thread(
+        forms.open_form, store, training.id, 1, FORM, False, datetime.now(UTC), form_spec(load_form(FORM))
+    )
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
     push = [x.watch[1].result() - opened if x.watch[1].done() else math.inf for x in listeners]
     first_times = [x.first.result() if x.first.done() else None for x in listeners]
@@ -283,6 +413,7 @@ def stored_once(db_url: str, training, meeting: int, phones: list[Phone], finals
 async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say, pid: int) -> dict:
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, first + i) for i in range(n)]
@@ -294,7 +425,7 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
         phone.close()
     store = Store(db_url)
     for meeting in (1, 2):
-        store.open_form(training.id, meeting, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
+        forms.open_form(store, training.id, meeting, FORM, False, datetime.now(UTC), form_spec(load_form(FORM)))
     store.close()
     out = {}
     for meeting, seconds in ((1, 60.0), (2, 11 * n / 400)):
@@ -317,6 +448,7 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
 async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) -> dict:
     from pztraining.content import load_form
     from pztraining.domain.forms import form_spec
+    from pztraining.services import forms
     from pztraining.store import Store
 
     phones = [Phone("127.0.0.1", port, i) for i in range(n)]
@@ -346,15 +478,23 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
     def open_all() -> None:
         for training in trainings:
             opened[training.join_code] = time.perf_counter()
-            store.open_form(training.id, 1, FORM, False, datetime.now(UTC), spec)
+            forms.open_form(store, training.id, 1, FORM, False, datetime.now(UTC), spec)
 
+    # The server's CPU from the first form opened until every phone heard its own: what the
+    # fan-out costs, whatever share of the cores the server got on a busy machine.
+    cpu = cpu_seconds(pid)
     await asyncio.to_thread(open_all)
     await asyncio.wait([x.watch[1] for x in listeners], timeout=60)
+    fan_out_cpu = cpu_seconds(pid) - cpu
     push = [x.watch[1].result() - opened[x.code] if x.watch[1].done() else math.inf for x in listeners]
     for listener in listeners:
         listener.task.cancel()
     store.close()
-    return {"held": held, "push": push}
+    return {
+        "held": held,
+        "push": push,
+        "cpu_per_phone": fan_out_cpu / max(1, sum(x.watch[1].done() for x in listeners)),
+    }
 
 
 # ------------------------------------------------------------------------------ the run
@@ -370,8 +510,13 @@ def measure_room(folder: Path, which: str, args, say) -> dict:
     memory = MemoryWatch(room.process.pid)
     try:
         path = f"/?{urlencode({'code': page_training.join_code})}"
-        figures["pages"], figures["page_cpu"] = pages(room, path, args.page_phones)
-        say(f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'], 95))}")
+        figures["pages"] = pages(room.port, room.process.pid, path, args.page_phones)
+        say(
+            f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'].times, 95))} "
+            f"(client {figures['pages'].client_share:.2f} of a core; load {figures['pages'].load})"
+        )
+        if args.pages_only:
+            return figures
         figures["herd"] = asyncio.run(herd(room.port, db_url, herd_training, args.phones, 20_000))
         say(
             f"  {which}: {args.phones} streams at once, form {FORM_AFTER_S:.0f} s later: "
@@ -386,9 +531,9 @@ def measure_room(folder: Path, which: str, args, say) -> dict:
     return figures
 
 
-def measure_big(folder: Path, args, say) -> dict:
-    db_url, trainings = new_database(folder, "big.db", args.big_trainings)
-    room = start_room(folder, "new ×2", db_url)
+def measure_big(folder: Path, args, say, workers: int = 2, tree: Path | None = None) -> dict:
+    db_url, trainings = new_database(folder, f"big-{free_port()}.db", args.big_trainings)
+    room = start_room(folder, f"new ×{workers}", db_url, tree)
     memory = MemoryWatch(room.process.pid)
     try:
         figures = asyncio.run(big(room.port, db_url, trainings, args.big, say, room.process.pid))
@@ -399,29 +544,79 @@ def measure_big(folder: Path, args, say) -> dict:
     return figures
 
 
-def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures: dict | None, args) -> list[str]:
+def table(
+    hello: PageRound,
+    sides: dict[str, dict],
+    big_figures: dict | None,
+    args,
+    shell: dict[str, PageRound] | None = None,
+) -> list[str]:
     names = list(sides)
     rows: list[tuple[str, ...]] = []
-    hello_p95 = percentile(hello[0], 95)
+    hello_p95 = percentile(hello.times, 95)
 
-    def page_text(times: list[float], cpu: float) -> str:
-        late = sum(math.isinf(x) for x in times)
+    def page_text(found: PageRound) -> str:
+        late = sum(math.isinf(x) for x in found.times)
+        p95 = percentile(found.times, 95)
         return (
-            f"p50 {duration(percentile(times, 50))} / p95 {duration(percentile(times, 95))}"
-            f" ({percentile(times, 95) / hello_p95:.2f}× hello; CPU {duration(cpu)} a page"
-            + (f"; {late} not served" if late else "")
-            + ")"
+            f"p50 {duration(percentile(found.times, 50))} / p95 {duration(p95)}"
+            f" ({p95 / hello_p95:.2f}× hello; CPU {duration(found.cpu)} a page; client {duration(found.client_cpu)} "
+            f"a page, {found.client_share:.2f} core; load {found.load}" + (f"; {late} not served" if late else "") + ")"
         )
 
+    single = next((sides[n]["pages"] for n in names if n.endswith("×1")), None)
     rows.append(
         (
             f"{args.page_phones} phones open the page at once: p50 / p95",
-            *(page_text(sides[n]["pages"], sides[n]["page_cpu"]) for n in names),
-            f"hello p95 {duration(hello_p95)}; single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ "
-            f"{GOAL_PAGE_RATIO_WORKERS}× single",
+            *(
+                page_text(sides[n]["pages"])
+                + (
+                    f" = {percentile(sides[n]['pages'].times, 95) / percentile(single.times, 95):.2f}× single"
+                    if single is not None and n.endswith("×2")
+                    else ""
+                )
+                for n in names
+            ),
+            f"hello p95 {duration(hello_p95)} (CPU {duration(hello.cpu)} a page; client {duration(hello.client_cpu)} "
+            f"a page, {hello.client_share:.2f} core; load {hello.load}); "
+            f"single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ {GOAL_PAGE_RATIO_WORKERS}× single",
         )
     )
-    rows.append(("the same through nginx's static shell", *("not measured" for _ in names), "p95 ≤ 30 ms"))
+    if shell:
+        for name, found in shell.items():
+            rows.append(
+                (
+                    f"the same through nginx's static shell, {name} (nginx alone: the page is its file): p50 / p95; "
+                    "nginx's own p95",
+                    *("" for _ in names[:-1]),
+                    f"{page_text(found)}; nginx {duration(percentile(found.server_times, 95))}",
+                    f"p95 ≤ {duration(GOAL_NGINX_P95_S)}",
+                )
+            )
+    else:
+        rows.append(("the same through nginx's static shell", *("not measured" for _ in names), "p95 ≤ 30 ms"))
+    if single is not None:
+        # Phones and server share this machine's cores. One worker: the phones (c a page) and the
+        # server (s) each on a core, so about max(c, s) a page. Two workers: c + s of work on
+        # os.cpu_count() cores, so at best (c + s) / cores. On 2 cores the ratio is
+        # (c + s) / (2 max(c, s)): 0.6× needs a server 5× costlier than its phones.
+        c, s, cores = single.client_cpu, single.cpu, os.cpu_count() or 1
+        best = max(c, s / 2, (c + s) / cores) / max(c, s, (c + s) / cores)
+        floor = ""
+        if shell and "plain HTTP" in shell:  # a server of ~0 ms: what is left is the phones and the machine
+            nothing = percentile(shell["plain HTTP"].times, 95) / percentile(single.times, 95)
+            floor = f"; a server of ~0 ms (nginx, plain HTTP) measured {nothing:.2f}× single"
+        rows.append(
+            (
+                f"what ×2 can reach beside its phones on {cores} cores (phones {duration(c)}, one worker "
+                f"{duration(s)} of CPU a page)",
+                *("" for _ in names[:-1]),
+                f"at best {best:.2f}× single{floor}",
+                f"×2 ≤ {GOAL_PAGE_RATIO_WORKERS}× single",
+            )
+        )
+    if args.pages_only:
+        return _laid_out(names, rows)
     rows.append(
         (
             f"{args.phones:,} push streams opened at once, a form {FORM_AFTER_S:.0f} s later: p50 / p95 / max",
@@ -453,21 +648,21 @@ def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures:
         ("server memory (RSS of all its processes), peak", *(f"{sides[n]['peak_mb']:,.0f} MB" for n in names), "")
     )
     if big_figures:
-        p95 = percentile(big_figures["push"], 95)
         rows.append(
             (
                 f"{args.big:,} phones over {args.big_trainings} trainings (new ×2): held; form → phones "
-                "p50 / p95; memory",
+                "p50 / p95; memory; server CPU per phone reached",
                 *("" for _ in names[:-1]),
-                f"{big_figures['held']:,} held; p50 {duration(percentile(big_figures['push'], 50))} / "
-                f"p95 {duration(p95)}; {big_figures['peak_mb']:,.0f} MB",
+                push_text(big_figures),
                 f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}; ≤ {GOAL_BIG_MB:,.0f} MB",
             )
         )
+    return _laid_out(names, rows)
+
+
+def _laid_out(names: list[str], rows: list[tuple[str, ...]]) -> list[str]:
     header = ("what", *(f"{n} ({OLD_COMMIT}, 1 process)" if n == "old" else n for n in names), "goal")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
+    return markdown(header, rows)
 
 
 def bench_scale(args, say=print) -> list[str]:
@@ -476,18 +671,62 @@ def bench_scale(args, say=print) -> list[str]:
     say(f"scale benchmark (issue 25) · {machine}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        # nginx first: after a crowd, this machine's ephemeral ports are held by the phones'
+        # closed connections (from 127.x.y.z), and nginx's listen on every address may hit one.
+        shell = measure_nginx(args.page_phones, "ABC123", say)
         port = free_port()
         hello_server = start([sys.executable, "-c", HELLO, str(port)], dict(os.environ), folder / "hello.log", port)
         try:
-            hello = pages(hello_server, "/", args.page_phones)
+            hello = pages(hello_server.port, hello_server.process.pid, "/", args.page_phones)
         finally:
             hello_server.stop()
-        say(f"  hello: {args.page_phones} pages at once p95 {duration(percentile(hello[0], 95))}")
+        say(
+            f"  hello: {args.page_phones} pages at once p95 {duration(percentile(hello.times, 95))} "
+            f"(client {hello.client_share:.2f} of a core; load {hello.load})"
+        )
         sides = {which: measure_room(folder, which, args, say) for which in args.sides}
-        big_figures = measure_big(folder, args, say) if args.big else None
-    lines = [f"\nEvery core, no herd · {machine}", *table(hello, sides, big_figures, args)]
+        big_figures = measure_big(folder, args, say) if args.big and not args.pages_only else None
+    lines = [f"\nEvery core, no herd · {machine}", *table(hello, sides, big_figures, args, shell)]
     say("\n".join(lines))
     return lines
+
+
+def bench_push(args, say=print) -> list[str]:
+    """Only the push channel: ``--big`` phones over ``--big-trainings`` trainings on ``--push-workers``
+    workers, the room server of ``--push-before`` (a commit) beside this checkout's, in one run."""
+    raise_open_files(2 * args.big + 4096)
+    machine = f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · phones simulated on the same machine"
+    say(f"push channel (issue 25) · {machine} · load average {os.getloadavg()[0]:.1f}")
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, tree in ((f"before ({args.push_before})", old_tree(folder, args.push_before)), ("now", None)):
+            say(f"  {name}:")
+            figures[name] = measure_big(folder, args, say, args.push_workers, tree)
+            say(f"    {push_text(figures[name])} · load average {os.getloadavg()[0]:.1f}")
+    what = (
+        f"{args.big:,} phones over {args.big_trainings} trainings (×{args.push_workers}): held; form → phones "
+        "p50 / p95; memory; server CPU per phone reached"
+    )
+    rows = [(what, *(push_text(f) for f in figures.values()), f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}")]
+    lines = [f"\nThe push channel · {machine}", *markdown(("what", *figures, "goal"), rows)]
+    say("\n".join(lines))
+    return lines
+
+
+def push_text(figures: dict) -> str:
+    """ "held; p50 / p95; memory" of one ``big`` measurement."""
+    return (
+        f"{figures['held']:,} held; p50 {duration(percentile(figures['push'], 50))} / "
+        f"p95 {duration(percentile(figures['push'], 95))}; {figures['peak_mb']:,.0f} MB; "
+        f"server CPU {figures['cpu_per_phone'] * 1e6:.0f} µs a phone"
+    )
+
+
+def markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -501,6 +740,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--big", type=int, default=10_000, help="scale: phones on the push channel of new ×2 (0: skip)")
     parser.add_argument("--big-trainings", type=int, default=50)
     parser.add_argument("--sides", nargs="+", default=["old", "new ×1", "new ×2"])
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="scale: only the page rows (hello, each side, nginx's static shell): minutes, not half an hour",
+    )
+    parser.add_argument(
+        "--push-only",
+        action="store_true",
+        help="scale: only the push channel (--big phones), the server of --push-before beside this checkout's",
+    )
+    parser.add_argument("--push-before", default="a995673", help="scale --push-only: the commit measured as before")
+    parser.add_argument("--push-workers", type=int, default=2, help="scale --push-only: the room server's workers")
 
 
 def scale_args(args: argparse.Namespace) -> argparse.Namespace:
@@ -515,7 +766,7 @@ def main() -> None:
     args = scale_args(parser.parse_args())
     if args.quick:
         args = argparse.Namespace(**{**vars(args), "phones": 100, "page_phones": 50, "big": 500, "big_trainings": 5})
-    bench_scale(args, lambda text: print(text, flush=True))
+    (bench_push if args.push_only else bench_scale)(args, lambda text: print(text, flush=True))
 
 
 if __name__ == "__main__":

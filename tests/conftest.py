@@ -29,6 +29,7 @@ def pytest_ignore_collect(collection_path, config):
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items):
     tiers.mark(items)
+    tiers.order(items)
 
 
 @pytest.hookimpl(wrapper=True)

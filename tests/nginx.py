@@ -63,8 +63,13 @@ class Nginx:
         )
 
     def check(self) -> subprocess.CompletedProcess:
-        """``nginx -t`` on this set-up."""
-        return self.command("-t")
+        """``nginx -t`` on this set-up (as root it leaves an empty pid file behind, which
+        :meth:`start` would take for a running nginx: removed again when nginx did not run)."""
+        running = self.pid_file.exists()
+        done = self.command("-t")
+        if not running and not self.pid():
+            self.pid_file.unlink(missing_ok=True)
+        return done
 
     def site(self, name: str, text: str) -> None:
         """Put a site in sites-available and enable it (Debian's way); without Debian's default site."""
@@ -75,13 +80,21 @@ class Nginx:
         (self.etc / "sites-enabled" / "default").unlink(missing_ok=True)
 
     def start(self) -> None:
-        """Start nginx unless it runs already (its pid file); returns once the pid file is there."""
+        """Start nginx unless it runs already (its pid file); returns once the pid file holds the pid
+        (nginx creates it empty and writes the number after)."""
         if not self.pid_file.exists():
             done = self.command()
             assert done.returncode == 0, done.stderr + self.error_log()
         deadline = time.monotonic() + 10
-        while not self.pid_file.exists() and time.monotonic() < deadline:
+        while not self.pid() and time.monotonic() < deadline:
             time.sleep(0.05)
+
+    def pid(self) -> int:
+        """The master's pid from its pid file; 0 while there is none (yet)."""
+        try:
+            return int(self.pid_file.read_text())
+        except (OSError, ValueError):
+            return 0
 
     def error_log(self) -> str:
         path = self.log / "error.log"
@@ -89,10 +102,7 @@ class Nginx:
 
     def stop(self) -> None:
         """Stop the master (and so its workers) by the pid in its own pid file; remove the folder."""
-        try:
-            pid = int(self.pid_file.read_text())
-        except (OSError, ValueError):
-            pid = 0
+        pid = self.pid()
         if pid:
             try:
                 os.kill(pid, signal.SIGTERM)
@@ -111,16 +121,17 @@ def _running(pid: int) -> bool:
         return False
 
 
-def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
-    """A certificate and key for ``name`` (openssl), readable by nginx."""
+def self_signed(folder: Path, name: str = "localhost", elliptic: bool = False) -> tuple[Path, Path]:
+    """A certificate and key for ``name`` (openssl), readable by nginx: RSA 2048, or with ``elliptic``
+    ECDSA P-256 (what certbot makes by default since 2.0, so the handshakes cost what Let's Encrypt's do)."""
     cert, key = folder / "cert.pem", folder / "key.pem"
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"] if elliptic else ["-newkey", "rsa:2048"]
     subprocess.run(
         [
             "openssl",
             "req",
             "-x509",
-            "-newkey",
-            "rsa:2048",
+            *new_key,
             "-nodes",
             "-days",
             "2",

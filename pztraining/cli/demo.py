@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec, validate_answers
+from pztraining.domain.periods import check_span
+from pztraining.services import forms
 from pztraining.services.kartrekker.gather import conditions_for
 from pztraining.services.kartrekker.indicators import bucket_of
 from pztraining.store import Store, Training
@@ -191,6 +193,7 @@ def ensure_demo_kartrekker(store: Store, now: datetime) -> None:
             before = bucket_of(this.start - timedelta(days=1), "halfjaar")
             for indicator, unit, now_value, before_value in figures:
                 for bucket, value in ((before, before_value), (this, now_value)):
+                    check_span(bucket.start, bucket.end)
                     store.add_entered_indicator(
                         organisation, indicator, bucket.start, bucket.end, value, unit, "", now, program_id=program_id
                     )
@@ -233,10 +236,11 @@ def _fill_before_after(
         store.add_participant(training.id, name, f"demo-{training.id}-{i}", now) for i, name in enumerate(DEMO_PEOPLE)
     ]
     for meeting, form_id in (before_form, *after_forms):
-        store.open_form(training.id, meeting, form_id, False, now, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, meeting, form_id, False, now, spec=form_spec(load_form(form_id)))
     for person in people:
         before = rng.randint(2, 6)
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             before_form[0],
             before_form[1],
@@ -246,7 +250,8 @@ def _fill_before_after(
             participant_id=person.id,
         )
         for meeting, form_id in after_forms:
-            store.submit(
+            forms.submit(
+                store,
                 training.id,
                 meeting,
                 form_id,

@@ -29,6 +29,7 @@ from pztraining.core.errors import InputRefused, PztrainingError
 from pztraining.core.text_input import clean_name
 from pztraining.core.texts import t
 from pztraining.domain.forms import form_spec, validate_answers
+from pztraining.services import forms
 from pztraining.services.mixing import Mixer
 from pztraining.store import AnonymousForm, FormClosed, FormSession, MissingEntry, Participant, Store, Training
 
@@ -296,7 +297,8 @@ def save_draft(
     are the phones' most frequent write. False when nothing was stored: an anonymous form's
     draft stays on the phone.
     """
-    return store.save_open_draft(
+    return forms.save_open_draft(
+        store,
         training.id,
         meeting,
         form_id,
@@ -351,7 +353,8 @@ def submit(
         if not result.ok:
             save_draft(store, training, participant, secret, meeting, form_id, values, now)
             return Outcome("invalid", result.errors)
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             meeting,
             form_id,
@@ -424,7 +427,7 @@ def submit_paper(
         return Outcome("invalid", result.errors)
     if not result.values:
         return Outcome("invalid", {form.items[0].id: t("res.paper.empty")})
-    store.submit(training_id, meeting, form.id, key, result.values, now, paper=True)
+    forms.submit(store, training_id, meeting, form.id, key, result.values, now, paper=True)
     return Outcome("submitted", gaps=tuple(result.gaps))
 
 

@@ -31,7 +31,7 @@ are kept where renaming would ripple through many callers):
 
 - ``add_<thing>`` writes a new row (or a round of rows); ``update_<thing>`` applies a decided
   change (``update_run``, ``update_roleplay`` take the change as a pure function);
-  ``remove_<thing>`` deletes; ``set_<thing>`` replaces a small value (a tick, a start month);
+  ``remove_<thing>`` deletes; ``set_<thing>`` replaces a small value (a tick, a start month, a draft);
 - ``find_<thing>`` reads one (MissingEntry or None when absent, as documented per method);
   ``list_<things>`` reads many, in a stated order;
 - the verbs of the forms themselves (``open_form``, ``close_form``, ``submit``, ``share_case``,
@@ -42,7 +42,11 @@ may be, which scores count, what a role-play press or a run's step does all live
 modules and services that own them (``services.access``, ``services.participation``,
 ``services.discussions``, ``services.kartrekker.conditions``, ``domain.roleplay``,
 ``domain.schedule``), which refuse bad input with :class:`~pztraining.core.errors.InputRefused`
-before anything reaches here.
+before anything reaches here; a reversed period is refused by ``domain.periods.check_span``. A rule that must hold
+when the row is written is handed in as a pure function and applied in the write's transaction:
+a role-play press and a run's step (``update_roleplay``, ``update_run``), and whether an answer
+or draft is taken and what a reopened form keeps (``submit``, ``set_draft``, ``open_form`` take
+the rules of ``domain.answer_rules``, handed in by ``services.forms``).
 
 Layer 3. May import: ``core``, ``content``.
 """

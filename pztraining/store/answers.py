@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
@@ -51,6 +51,24 @@ _DRAFT_INSERT = insert(drafts).values(
 )
 
 
+#: What the rule of :class:`Admit` decided; the store writes accordingly (see ``domain.answer_rules``).
+Admission = Literal["named", "anonymous", "closed", "not_named"]
+
+
+class Admit(Protocol):
+    """The rule of what an answer comes to (``pztraining.domain.answer_rules.admission``)."""
+
+    def __call__(self, *, is_open: bool, anonymous: bool, paper: bool, named_only: bool) -> Admission: ...
+
+
+class Settle(Protocol):
+    """The rule of what a reopened form keeps (``pztraining.domain.answer_rules.reopened_settings``)."""
+
+    def __call__(
+        self, *, anonymous: bool, spec: str | None, stored_anonymous: bool, stored_spec: str | None, answered: bool
+    ) -> tuple[bool, str | None]: ...
+
+
 @dataclass(frozen=True)
 class FormSession:
     """A form the trainer opened for a meeting."""
@@ -73,6 +91,14 @@ def session_from_row(row: Any) -> FormSession:
     )
 
 
+def _form_state(session: Any) -> tuple[bool, bool]:
+    """``(is_open, anonymous)``, what an :class:`Admit` rule decides on, from a row of ``_FORM_STATE``
+    (None: the form was never opened)."""
+    if session is None:
+        return False, False
+    return session.closed_at is None, bool(session.anonymous)
+
+
 def session_key(training_id: int, meeting: int, form_id: str):
     return (
         form_sessions.c.training_id == training_id,
@@ -86,12 +112,20 @@ class Answers(Database):
 
     @retry_when_busy
     def open_form(
-        self, training_id: int, meeting: int, form_id: str, anonymous: bool, now: datetime, spec: dict | None = None
+        self,
+        training_id: int,
+        meeting: int,
+        form_id: str,
+        anonymous: bool,
+        now: datetime,
+        spec: dict | None = None,
+        *,
+        settle: Settle,
     ) -> FormSession:
-        """Open a form for the participants of a meeting (again, when it was closed).
+        """Open a form for the participants of a meeting (again, when it was closed), in one transaction.
 
-        Whether a form is anonymous is fixed once someone has answered it. ``spec`` is the
-        form as asked (kept from the first opening on).
+        ``spec`` is the form as asked. Opened again, the form keeps what ``settle`` decides from
+        the stored row and whether anyone has answered it (read in this transaction).
         """
         spec_json = json.dumps(spec, ensure_ascii=False) if spec is not None else None
         with self._write() as conn:
@@ -117,14 +151,17 @@ class Answers(Database):
                         submissions.c.form_id == form_id,
                     )
                 ).first()
+                kept_anonymous, kept_spec = settle(
+                    anonymous=anonymous,
+                    spec=spec_json,
+                    stored_anonymous=bool(row.anonymous),
+                    stored_spec=row.form_spec,
+                    answered=answered is not None,
+                )
                 conn.execute(
                     update(form_sessions)
                     .where(*key)
-                    .values(
-                        closed_at=None,
-                        anonymous=row.anonymous if answered else anonymous,
-                        form_spec=row.form_spec if answered and row.form_spec else spec_json or row.form_spec,
-                    )
+                    .values(closed_at=None, anonymous=kept_anonymous, form_spec=kept_spec)
                 )
             bump_room(conn, training_id)
         session = self.form_session(training_id, meeting, form_id)
@@ -154,21 +191,31 @@ class Answers(Database):
         return sorted((session_from_row(r) for r in rows), key=lambda s: not s.is_open)
 
     @retry_when_busy
-    def save_open_draft(
-        self, training_id: int, meeting: int, form_id: str, key_for: Callable[[bool], str], values: dict, now: datetime
+    def set_draft(
+        self,
+        training_id: int,
+        meeting: int,
+        form_id: str,
+        key_for: Callable[[bool], str],
+        values: dict,
+        now: datetime,
+        *,
+        admit: Admit,
     ) -> bool:
-        """Keep a participant's draft of an open form, in one transaction; FormClosed if it is not open.
+        """Keep a participant's draft, replacing the earlier one, in one transaction that reads the form.
 
-        ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored.
-        A draft of an anonymous form is not stored (False): it stays on the phone, because a
-        key written while the phone types would sit next to that phone's named writes.
+        ``admit`` (a phone's named write, not paper) decides from the form as stored: "closed"
+        raises :class:`FormClosed`; "not_named" stores nothing (False): the draft stays on the
+        phone. ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored.
         """
         payload = json.dumps(values, ensure_ascii=False)
         with self._write() as conn:
             session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
-            if session is None or session.closed_at is not None:
+            is_open, anonymous = _form_state(session)
+            decided = admit(is_open=is_open, anonymous=anonymous, paper=False, named_only=True)
+            if decided == "closed":
                 raise FormClosed(t("form.closed"))
-            if session.anonymous:
+            if decided == "not_named":
                 return False
             row = {"t": training_id, "m": meeting, "f": form_id, "k": key_for(False), "a": payload, "u": now}
             if not conn.execute(_DRAFT_UPDATE, row).rowcount:
@@ -200,23 +247,27 @@ class Answers(Database):
         participant_id: int | None = None,
         paper: bool = False,
         anonymous_ok: bool = True,
+        *,
+        admit: Admit,
     ) -> int:
         """Store a submitted form, replacing an earlier submission with the same key.
 
-        Participants can only submit while the form is open; paper forms (entered by the
-        trainer) also afterwards. On an anonymous form no participant and no time are kept.
-        ``respondent_key`` may be a function of the form's anonymity as stored (as for
-        :meth:`save_open_draft`). With ``anonymous_ok=False`` (a phone's answer) a form
-        that turns out anonymous raises :class:`AnonymousForm`, nothing written: the phone's
-        anonymous answers go through :meth:`store_anonymous_batch`. Returns the submission id.
+        ``admit`` decides from the form as stored, read in this transaction: "closed" raises
+        :class:`FormClosed`; "not_named" (``anonymous_ok=False``, a phone's answer to a form that
+        turns out anonymous) raises :class:`AnonymousForm`, nothing written: the phone's anonymous
+        answers go through :meth:`store_anonymous_batch`; "anonymous" keeps no participant and no
+        time. ``respondent_key`` may be a function of the form's anonymity as stored (as for
+        :meth:`set_draft`). Returns the submission id.
         """
         with self._write() as conn:
             session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
-            if not paper and (session is None or session.closed_at is not None):
+            is_open, anonymous = _form_state(session)
+            decided = admit(is_open=is_open, anonymous=anonymous, paper=paper, named_only=not anonymous_ok)
+            if decided == "closed":
                 raise FormClosed(t("store.form_closed"))
-            anonymous = bool(session and session.anonymous)
-            if anonymous and not paper and not anonymous_ok:
+            if decided == "not_named":
                 raise AnonymousForm(t("room.error.busy"))  # never shown: the caller mixes it instead
+            anonymous = decided == "anonymous"  # paper on an anonymous form too
             key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
             where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
             row = conn.execute(_SUBMISSION_ID, where).first()

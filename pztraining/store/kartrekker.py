@@ -7,9 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
 
-from pztraining.core.texts import t
 from pztraining.store.engine import Database, retry_when_busy
-from pztraining.store.errors import StoreError
 from pztraining.store.tables import condition_scores, cost_inputs, entered_indicators, plan_starts, utc
 
 
@@ -165,9 +163,10 @@ class Kartrekker(Database):
         now: datetime,
         program_id: str = "",
     ) -> None:
-        """Keep one entered figure of a period for a programme ("" for none); earlier entries stay as history."""
-        if period_start > period_end:
-            raise StoreError(t("kt.period.reversed", start=f"{period_start:%d-%m-%Y}", end=f"{period_end:%d-%m-%Y}"))
+        """Keep one entered figure of a period for a programme ("" for none); earlier entries stay as history.
+
+        The period is checked by :func:`pztraining.domain.periods.check_span`.
+        """
         with self._write() as conn:
             conn.execute(
                 insert(entered_indicators).values(

@@ -11,6 +11,7 @@ from pztraining.content import Meeting, load_form
 from pztraining.core.texts import t
 from pztraining.domain.forms import form_spec
 from pztraining.domain.links import ROOM_PAGE, participant_url, qr_svg, trainer_page
+from pztraining.services import forms
 from pztraining.store import FormSession, Store, Training
 from pztraining.ui.common import Message, Refresher, esc, named
 from pztraining.ui.quiz_board import QuizBoard
@@ -154,8 +155,14 @@ class FormsPanel:
                 self.store.close_form(training_id, meeting, form_id, self.clock())
             else:
                 anonymous = self._widgets[form_id]["anonymous"].value
-                self.store.open_form(
-                    training_id, meeting, form_id, anonymous, self.clock(), spec=form_spec(load_form(form_id))
+                forms.open_form(
+                    self.store,
+                    training_id,
+                    meeting,
+                    form_id,
+                    anonymous,
+                    self.clock(),
+                    spec=form_spec(load_form(form_id)),
                 )
 
         if self.message.attempt(change):

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form
 from pztraining.domain.roleplay import Group, RolePlay
+from pztraining.services import forms
 from pztraining.store import Store, Training
 from tests.browser.a11y import axe_violations, controls, describe, unnamed_controls
 from tests.browser.helpers import (
@@ -49,11 +50,11 @@ def check(page: Page, served, where: str) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_screen_of_the_phone_page_passes_axe(browser: Browser, served, store: Store, scheme: str):
     training = store.add_training(f"Toegankelijk {scheme}", "mysupport", now())
-    store.open_form(training.id, MEETING, PREPARATION, False, now())
-    store.open_form(training.id, MEETING, EVALUATION, True, now())
+    forms.open_form(store, training.id, MEETING, PREPARATION, False, now())
+    forms.open_form(store, training.id, MEETING, EVALUATION, True, now())
     zorgkaart = store.add_training(f"Zorgkaart {scheme}", "zorgkaart", now())
     for form_id in (QUIZ, TREE_FORM):
-        store.open_form(zorgkaart.id, MEETING, form_id, False, now())
+        forms.open_form(store, zorgkaart.id, MEETING, form_id, False, now())
     store.reveal_answer(zorgkaart.id, MEETING, QUIZ, load_form(QUIZ).items[0].id, now())
     with device(browser, PHONE_VIEWPORT) as page:
         page.emulate_media(color_scheme=scheme)
@@ -76,7 +77,7 @@ def test_every_screen_of_the_phone_page_passes_axe(browser: Browser, served, sto
         page.locator(".pz-form-submit").click()  # nothing filled in: every question says why
         expect(page.locator(".pz-form-root")).to_have_attribute("data-status", "invalid")
         check(page, served, "refused form")
-        store.open_form(training.id, MEETING, REFLECTION, False, now())
+        forms.open_form(store, training.id, MEETING, REFLECTION, False, now())
         expect(page.locator(".pz-new-item")).to_contain_text(load_form(REFLECTION).title, timeout=OTHER_SIDE_MS)
         check(page, served, "new item")
         page.get_by_role("button", name="Terug naar het overzicht").click()
@@ -202,24 +203,24 @@ def open_with_keys(page: Page, form_id: str) -> None:
 def test_the_phone_flow_with_the_keyboard_alone_and_every_control_named(browser: Browser, served, store: Store):
     """Join, a name, every item type, submit, a quiz answer: keys only, names checked on every screen."""
     ggz = store.add_training("Toetsenbord ggz", "ggz", now())
-    forms = ("voorbereiding-ggz", "werkplekopdracht-2", "evaluatie-ggz")
-    for form_id in forms:
-        store.open_form(ggz.id, MEETING, form_id, False, now())
+    form_ids = ("voorbereiding-ggz", "werkplekopdracht-2", "evaluatie-ggz")
+    for form_id in form_ids:
+        forms.open_form(store, ggz.id, MEETING, form_id, False, now())
     zorgkaart = store.add_training("Toetsenbord zorgkaart", "zorgkaart", now())
     for form_id in (QUIZ, TREE_FORM):
-        store.open_form(zorgkaart.id, MEETING, form_id, False, now())
+        forms.open_form(store, zorgkaart.id, MEETING, form_id, False, now())
     seen: set[str] = set()
     with device(browser, PHONE_VIEWPORT) as page:
         join_with_keys(page, served, ggz, "Toos")
         assert unnamed_controls(page) == []
-        open_with_keys(page, forms[0])
-        for number, form_id in enumerate(forms):
+        open_with_keys(page, form_ids[0])
+        for number, form_id in enumerate(form_ids):
             answer_with_keys(page, form_id)
             seen.update(item.type for item in load_form(form_id).items)
             assert unnamed_controls(page) == [], form_id
             submit_with_keys(page, served)
-            if number + 1 < len(forms):  # on to the next from the list of what is still open
-                tab_to(page, f".pz-still-open button.pz-form-link-{forms[number + 1]}")
+            if number + 1 < len(form_ids):  # on to the next from the list of what is still open
+                tab_to(page, f".pz-still-open button.pz-form-link-{form_ids[number + 1]}")
                 page.keyboard.press("Enter")
                 expect(page.locator(".pz-form-root .pz-form-title")).to_be_focused()
         expect(page.locator(".pz-still-open")).to_contain_text("Je hebt alles ingevuld")

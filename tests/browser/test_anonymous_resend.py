@@ -17,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 from pztraining.store import Store
 from tests.browser.helpers import (
     EVALUATION,
@@ -67,7 +68,7 @@ def test_anonymous_answers_kept_on_the_phones_are_sent_again_after_a_restart(bro
     db_url = f"sqlite:///{tmp_path / 'pz.db'}"
     store = Store(db_url)
     training = store.add_training("Team Oost", "mysupport", now())
-    store.open_form(training.id, MEETING, EVALUATION, True, now())
+    forms.open_form(store, training.id, MEETING, EVALUATION, True, now())
     port = free_port()
     room = Room(f"http://127.0.0.1:{port}/")
     tips = ["Meer rollenspel, graag.", "Kortere pauzes."]

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from tests.browser.helpers import FIRST_RENDER_MS, OTHER_SIDE_MS, PREPARATION, device, explained, now
 from tests.browser.test_trainer_run import create_training, open_trainer, start_meeting
 
@@ -58,7 +59,9 @@ def test_the_live_run_fits_a_beamer_laptop_and_old_confirmations_go(browser: Bro
 
         # The phones' status follows what the room does (the panel re-reads every few seconds).
         training = next(tr for tr in store.list_trainings() if tr.name == "Op de beamer")
-        store.open_form(training.id, MEETING.number, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
+        forms.open_form(
+            store, training.id, MEETING.number, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION))
+        )
         with explained(page, served):
             expect(page.locator(".pz-phone-status")).to_contain_text(
                 f"Open: {load_form(PREPARATION).title}", timeout=OTHER_SIDE_MS

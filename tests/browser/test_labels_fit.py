@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from tests.browser.helpers import EVALUATION, FIRST_RENDER_MS, MEETING, explained, now
 
 LAPTOP = {"width": 1366, "height": 768}
@@ -46,7 +47,7 @@ def check(page: Page, served, shot: Path) -> None:
 
 def test_no_control_label_is_cut_off_at_1366_pixels(browser, served, store, tmp_path):
     training = store.add_training("Team Laptopbreedte, najaar 2026", "mysupport", now())
-    store.open_form(training.id, MEETING, EVALUATION, False, now(), spec=form_spec(load_form(EVALUATION)))
+    forms.open_form(store, training.id, MEETING, EVALUATION, False, now(), spec=form_spec(load_form(EVALUATION)))
     store.close_form(training.id, MEETING, EVALUATION, now())
     label = f"{training.name} ({load_program('mysupport').title})"
     context = browser.new_context(viewport=LAPTOP, locale="nl-NL", timezone_id="Europe/Amsterdam")

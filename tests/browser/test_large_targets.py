@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, expect
 
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.store import Store
 from tests.browser.helpers import (
     MEETING,
@@ -47,7 +48,7 @@ def test_the_visitor_evaluation_has_large_targets_and_no_sideways_scroll(
 ):
     training = store.add_training("Publieksavond Assen", "vll-publiek", now())
     form = load_form(FORM)
-    store.open_form(training.id, MEETING, FORM, True, now(), spec=form_spec(form))
+    forms.open_form(store, training.id, MEETING, FORM, True, now(), spec=form_spec(form))
     with device(browser, PHONE_VIEWPORT) as page:
         # A visitor of a public meeting is not asked a name: the link leads straight to the form.
         open_participant(page, served, training)

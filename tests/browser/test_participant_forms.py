@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from pztraining.content import load_case
+from pztraining.services import forms
 from pztraining.store import Store, Training
 from tests.browser.helpers import (
     EVALUATION,
@@ -59,7 +60,7 @@ def new_training(store: Store, name: str) -> Training:
 
 
 def open_form(store: Store, training: Training, form_id: str, anonymous: bool = False) -> None:
-    store.open_form(training.id, MEETING, form_id, anonymous, now())
+    forms.open_form(store, training.id, MEETING, form_id, anonymous, now())
 
 
 def participant_id(store: Store, training: Training, name: str) -> int:

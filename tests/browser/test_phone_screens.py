@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_case, load_form
+from pztraining.services import forms
 from pztraining.store import Store, Training
 from tests.browser.a11y import axe_violations, describe, set_text_size
 from tests.browser.helpers import (
@@ -56,7 +57,7 @@ def new_training(store: Store, name: str, program: str = "mysupport") -> Trainin
 
 
 def open_form(store: Store, training: Training, form_id: str, anonymous: bool = False) -> None:
-    store.open_form(training.id, MEETING, form_id, anonymous, now())
+    forms.open_form(store, training.id, MEETING, form_id, anonymous, now())
 
 
 def send_preparation(page: Page, served, training: Training) -> None:

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 from tests.browser.helpers import PHONE_PAGE_MS, PHONE_VIEWPORT, register
 from tests.room.conftest import running_room_server
 
@@ -56,7 +57,7 @@ def test_a_phone_whose_stream_is_refused_retries_with_growing_pauses_and_still_s
         page.route("**/pz/api/events*", refuse_some)
         page.goto(f"http://{room.host}:{room.port}/?code={training.join_code}", timeout=PHONE_PAGE_MS)
         register(page, "Sanne")
-        store.open_form(training.id, 1, "reflectie", False, NOW)  # the trainer opens a form
+        forms.open_form(store, training.id, 1, "reflectie", False, NOW)  # the trainer opens a form
         expect(page.locator("button.pz-form-link-reflectie")).to_be_visible(timeout=30_000)
         # Refused three times, then the stream is open: no more attempts after that.
         deadline = time.monotonic() + 30

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.store import Store, Training
 from tests.browser.helpers import (
     EVALUATION,
@@ -53,11 +54,12 @@ def add_filled_training(store: Store, name: str) -> Training:
     """A mySupport training with three participants who sent both forms (not anonymous)."""
     training = store.add_training(name, "mysupport", now())
     for form_id in (PREPARATION, EVALUATION):
-        store.open_form(training.id, MEETING, form_id, False, now(), spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, MEETING, form_id, False, now(), spec=form_spec(load_form(form_id)))
     for number, person in enumerate(NAMES):
         participant = store.add_participant(training.id, person, f"device-{training.id}-{number}", now())
         key = f"p:{participant.id}"
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             MEETING,
             PREPARATION,
@@ -80,7 +82,7 @@ def add_filled_training(store: Store, name: str) -> Training:
         }
         values.update({"aanbevelen": 7 + number, "vertrouwen-gesprek": 6 + number})
         values["geleerd"] = OPEN_ANSWER if number == 0 else f"Antwoord {number + 1}: vaker doorvragen."
-        store.submit(training.id, MEETING, EVALUATION, key, values, now(), participant_id=participant.id)
+        forms.submit(store, training.id, MEETING, EVALUATION, key, values, now(), participant_id=participant.id)
     assert store.response_counts(training.id, MEETING) == {PREPARATION: 3, EVALUATION: 3}
     return training
 

@@ -23,6 +23,7 @@ from sqlalchemy import text
 
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.store import Store, Training
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.helpers import (
@@ -118,7 +119,7 @@ def test_three_participants_send_the_preparation_and_the_evaluation_the_trainer_
 ):
     training = store.add_training("Drie deelnemers", "mysupport", now())
     assert training.join_code
-    store.open_form(training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
+    forms.open_form(store, training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
 
     with ExitStack() as stack:
         phones = [stack.enter_context(device(browser, PHONE_VIEWPORT)) for _ in NAMES]
@@ -290,7 +291,7 @@ def _full_room(served, training: Training) -> list[dict]:
 @pytest.mark.alone  # each phone's wait for the server is measured
 def test_twenty_phones_join_at_once_and_all_send_the_preparation(served, store: Store):
     training = store.add_training("Volle zaal", "mysupport", now())
-    store.open_form(training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
+    forms.open_form(store, training.id, MEETING, PREPARATION, False, now(), spec=form_spec(load_form(PREPARATION)))
 
     results = _full_room(served, training)
     failed = [f"phone {n + 1}: {r!r}"[:600] for n, r in enumerate(results) if isinstance(r, BaseException)]

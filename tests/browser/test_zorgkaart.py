@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from playwright.sync_api import Browser, Page, expect
 
 from pztraining.content import load_form
+from pztraining.services import forms
 from pztraining.store import Store
 from tests.browser.helpers import (
     FIRST_RENDER_MS,
@@ -97,7 +98,7 @@ def test_ten_phones_answer_a_quiz_item_and_the_answer_shows_only_after_the_revea
 
 def test_a_decision_tree_walked_on_a_phone_records_its_path(browser: Browser, served, store: Store):
     training = store.add_training("Regio-avond beslisboom", "zorgkaart", now())
-    store.open_form(training.id, MEETING, TREE_FORM, False, now())
+    forms.open_form(store, training.id, MEETING, TREE_FORM, False, now())
     with device(browser, PHONE_VIEWPORT) as phone:
         join(phone, served, training, "Huisarts De Wit")
         show_form(phone, TREE_FORM)

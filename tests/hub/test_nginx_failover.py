@@ -33,6 +33,7 @@ import pytest
 from sqlalchemy import text
 
 from pztraining.content import load_form
+from pztraining.services import forms
 from pztraining.serving.hub import NginxSettings, nginx_text, nginx_version, write_static
 from pztraining.serving.room.events import HEARTBEAT_SECONDS
 from pztraining.serving.room.page import page_html
@@ -340,8 +341,8 @@ def test_fifty_phones_lose_nothing_when_a_room_copy_is_killed(front: Front):
     store = Store(front.hub.db_url)
     now = datetime.now(UTC)
     training = store.add_training("Vijftig telefoons", "mysupport", now)
-    store.open_form(training.id, 1, REFLECTION, False, now)
-    store.open_form(training.id, 1, EVALUATION, True, now)
+    forms.open_form(store, training.id, 1, REFLECTION, False, now)
+    forms.open_form(store, training.id, 1, EVALUATION, True, now)
     stop = threading.Event()
     phones = [Phone(front, number, training.join_code, stop) for number in range(PHONES)]
     begin = time.monotonic() + 8  # everyone registered and listening; then each starts within 6 s

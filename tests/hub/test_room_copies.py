@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
+from pztraining.services import forms
 from pztraining.serving.hub import HubSettings, config_text
 from pztraining.store import Store
 from tests.processes import free_port, isolated_env
@@ -136,7 +137,7 @@ def test_a_form_opened_by_the_trainer_reaches_phones_on_both_copies(copies):
     try:
         for stream in streams:
             stream.items_until(lambda data: EVALUATION not in [i["id"] for i in data["items"]], 10)
-        store.open_form(training.id, 1, EVALUATION, True, now)  # what the trainer's kernel does
+        forms.open_form(store, training.id, 1, EVALUATION, True, now)  # what the trainer's kernel does
         for stream in streams:  # the watcher of each copy polls the store (0.5 s)
             stream.items_until(lambda data: EVALUATION in [i["id"] for i in data["items"]], 5)
     finally:

@@ -1,12 +1,14 @@
 """The built wheel on its own: installed into a fresh venv, run from a folder outside the checkout,
 with no path to the sources, it checks its content, prints an agenda and serves the apps.
 
-Slow (a wheel build and a pip install of every dependency, about a minute with pip's cache);
-pip needs PyPI or its cache.
+A wheel build (pip, with build isolation: setuptools from PyPI or pip's cache), pip installing the
+wheel without dependencies, and its declared dependency closure linked from the test venv
+(tests/packaging/closure.py; ``pip check`` proves it complete).
 """
 
 from __future__ import annotations
 
+import email.parser
 import html
 import os
 import re
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from pztraining.core.texts import t
+from tests.packaging.closure import link_closure, wanted
 from tests.processes import free_port, isolated_env, stop_tree
 
 pytestmark = pytest.mark.packaging
@@ -41,7 +45,16 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     )
     (wheel,) = (tmp / "dist").glob("pztraining-*.whl")
     quiet(sys.executable, "-m", "venv", str(tmp / "venv"), cwd=tmp, env=outside)
-    quiet(str(bin_dir / "python"), "-m", "pip", "install", f"{wheel}[postgres]", cwd=tmp, env=outside)
+    # The wheel by pip, its declared dependencies (with the postgres extra) linked from this venv:
+    # the same versions pip would install here, without unpacking them again (tests/packaging/closure.py).
+    quiet(str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", str(wheel), cwd=tmp, env=outside)
+    with zipfile.ZipFile(wheel) as archive:
+        (meta,) = (name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+        requires = email.parser.Parser().parsestr(archive.read(meta).decode()).get_all("Requires-Dist") or []
+    linked = link_closure(tmp / "venv", wanted(requires, ["postgres"]))
+    assert {"voila", "ipykernel", "sqlalchemy", "psycopg-binary"} <= set(linked)
+    assert "jupyterlab" not in linked and "pytest" not in linked  # the lab and test extras are not asked for
+    quiet(str(bin_dir / "python"), "-m", "pip", "check", cwd=tmp, env=outside)  # the closure is complete
     env = {key: value for key, value in isolated_env(tmp).items() if key in outside or key not in os.environ}
     # A cache of its own: the decks this wheel builds are looked for there (one folder per content version).
     env.update(

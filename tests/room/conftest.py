@@ -42,13 +42,13 @@ class RoomServer:
         return [cmd for cmd in descendants(self.process.pid).values() if "ipykernel" in cmd]
 
 
-def _wait_until_up(server: RoomServer) -> None:
+def _wait_until_up(server: RoomServer, path: str = "/") -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             pytest.fail(f"the room server exited with {server.process.returncode}:\n{server.log()}", pytrace=False)
         try:
-            with urllib.request.urlopen(f"http://{server.host}:{server.port}/", timeout=2):
+            with urllib.request.urlopen(f"http://{server.host}:{server.port}{path}", timeout=2):
                 return
         except OSError:
             time.sleep(0.25)
@@ -68,11 +68,13 @@ def running_room_server(
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
     preexec_fn: Callable[[], None] | None = None,
+    page: str = "/",
 ) -> Iterator[RoomServer]:
     """A room server on ``db_url`` (its logs and cwd in ``tmp``; on ``port`` or a free one),
     stopped when the block ends.
 
-    ``preexec_fn`` runs in the server's process before it starts (e.g. to lower its limits).
+    ``preexec_fn`` runs in the server's process before it starts (e.g. to lower its limits);
+    ``page`` is where its phones' page is (a hub service's prefix: ``/services/room/``).
     """
     from pztraining.serving.server import notebooks_dir, room_command
 
@@ -94,7 +96,7 @@ def running_room_server(
         )
     server = RoomServer(process, "127.0.0.1", port, db_url, log_path)
     try:
-        _wait_until_up(server)
+        _wait_until_up(server, page)
         yield server
     finally:
         _stop(server)

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pztraining.content import load_form
+from pztraining.services import forms
 from pztraining.store import Store
 
 from .conftest import Phone, running_room_server
@@ -112,8 +113,8 @@ def set_up(tmp_path: Path):
     db = tmp_path / "pz.db"
     store = Store(f"sqlite:///{db}")
     training = store.add_training("Team De Linde", "mysupport", NOW)
-    store.open_form(training.id, 1, REFLECTION, False, NOW)
-    store.open_form(training.id, 1, EVALUATION, True, NOW)
+    forms.open_form(store, training.id, 1, REFLECTION, False, NOW)
+    forms.open_form(store, training.id, 1, EVALUATION, True, NOW)
     return db, store, training
 
 

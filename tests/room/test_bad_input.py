@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 
 from .conftest import Phone, Reply
 
@@ -37,8 +38,8 @@ def new_phone(server, source="127.0.0.1") -> Phone:
 @pytest.fixture(scope="module")
 def training(room_store):
     training = room_store.add_training("Team De Linde", "mysupport", NOW)
-    room_store.open_form(training.id, 1, "reflectie", False, NOW)
-    room_store.open_form(training.id, 2, "reflectie", True, NOW)  # anonymous
+    forms.open_form(room_store, training.id, 1, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 2, "reflectie", True, NOW)  # anonymous
     return training
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 
 from .conftest import Phone
 
@@ -103,14 +104,14 @@ def test_a_request_without_a_device_secret_is_refused(room_server, training):
 @pytest.mark.parametrize("endpoint", ["draft", "submit"])
 def test_a_closed_form_is_refused(room_server, room_store, training, endpoint):
     phone = registered(room_server, training)
-    room_store.open_form(training.id, 1, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 1, "reflectie", False, NOW)
     room_store.close_form(training.id, 1, "reflectie", NOW)
     reply = phone.post(endpoint, body_for(endpoint, training.join_code))
     assert reply.status == 409 and reply.json() == {"error": t("form.closed")}
 
 
 def test_a_phone_must_give_a_name_before_it_writes(room_server, room_store, training):
-    room_store.open_form(training.id, 1, "voorbereiding-mysupport", False, NOW)
+    forms.open_form(room_store, training.id, 1, "voorbereiding-mysupport", False, NOW)
     reply = new_phone(room_server).post("draft", body_for("draft", training.join_code, "voorbereiding-mysupport"))
     assert reply.status == 403 and reply.json() == {"error": t("room.error.not_registered")}
 
@@ -119,7 +120,7 @@ def test_a_phone_must_give_a_name_before_it_writes(room_server, room_store, trai
 
 
 def test_a_second_submit_from_the_same_phone_is_stored_once(room_server, room_store, training):
-    room_store.open_form(training.id, 2, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 2, "reflectie", False, NOW)
     phone = registered(room_server, training)
     joined = phone.post("join", {"code": training.join_code.lower()}).json()
     assert joined == {"training": "Team De Linde", "code": training.join_code, "name": "Sanne", "ask_name": True}
@@ -133,7 +134,7 @@ def test_a_second_submit_from_the_same_phone_is_stored_once(room_server, room_st
 
 
 def test_a_draft_is_kept_and_given_back_to_the_same_phone_only(room_server, room_store, training):
-    room_store.open_form(training.id, 3, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 3, "reflectie", False, NOW)
     phone = registered(room_server, training)
     draft = {"code": training.join_code, "meeting": 3, "form": "reflectie", "values": {"hoe-was-het": "Half"}}
     assert phone.post("draft", draft).json()["ok"] is True
@@ -155,7 +156,7 @@ def beacon(phone: Phone, fields: dict, cookie: bool = True):
 
 
 def test_a_draft_sent_as_a_beacon_when_the_page_closes_is_kept(room_server, room_store, training):
-    room_store.open_form(training.id, 4, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 4, "reflectie", False, NOW)
     phone = registered(room_server, training)
     draft = {"code": training.join_code, "meeting": 4, "form": "reflectie", "values": {"hoe-was-het": "Bijna"}}
     fields = {"_xsrf": phone.xsrf, "device": phone.device, "body": json.dumps(draft)}
@@ -241,7 +242,7 @@ def test_a_form_opened_elsewhere_reaches_the_event_stream_within_three_seconds(r
     try:
         first = next_items(time.monotonic() + 10)
         assert "evaluatie-mysupport" not in [i["id"] for i in first["items"]]
-        room_store.open_form(training.id, 1, "evaluatie-mysupport", True, NOW)  # the trainer's kernel
+        forms.open_form(room_store, training.id, 1, "evaluatie-mysupport", True, NOW)  # the trainer's kernel
         opened = time.monotonic()
         deadline = opened + 3
         while True:
@@ -337,7 +338,7 @@ def test_a_busy_database_answers_503_in_dutch_and_the_resend_is_stored(room_serv
     seconds, keeps its answers, and its resend after the lock is gone is stored."""
     import sqlite3
 
-    room_store.open_form(training.id, 3, "reflectie", False, NOW)
+    forms.open_form(room_store, training.id, 3, "reflectie", False, NOW)
     phone = registered(room_server, training)
     answers = {"code": training.join_code, "meeting": 3, "form": "reflectie", "values": {"hoe-was-het": "Vol"}}
     holder = sqlite3.connect(room_server.db_url.removeprefix("sqlite:///"), isolation_level=None)

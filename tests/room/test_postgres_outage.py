@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 from pztraining.store import Store, StoreUnavailable
 
 from .conftest import Phone, running_room_server
@@ -37,7 +38,7 @@ def test_a_database_outage_answers_503_in_dutch_and_nothing_is_lost_once_it_is_b
     url = cluster.new_database()
     store = Store(url)
     training = store.add_training("Team De Linde", "mysupport", NOW)
-    store.open_form(training.id, 3, "reflectie", False, NOW)
+    forms.open_form(store, training.id, 3, "reflectie", False, NOW)
     with running_room_server(tmp_path, url) as server:
         phone = Phone(server)
         assert phone.post("register", {"code": training.join_code, "name": "Sanne"}).status == 200

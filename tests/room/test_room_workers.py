@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import psutil
 
+from pztraining.services import forms
 from pztraining.store import Store
 from tests.room.conftest import running_room_server
 
@@ -74,7 +75,7 @@ def test_a_form_opened_reaches_phones_on_both_workers(tmp_path):
         assert all(len(pids) == 1 for pids in owners.values()), owners  # one worker per address
         assert set().union(*owners.values()) == {w.pid for w in workers}, owners  # and both workers serve
 
-        store.open_form(training.id, 1, FORM, False, datetime.now(UTC))
+        forms.open_form(store, training.id, 1, FORM, False, datetime.now(UTC))
         for source_streams in streams.values():
             for stream in source_streams:
                 assert f'"id":"{FORM}"' in next_items(stream)

@@ -10,6 +10,7 @@ import pytest
 
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 
 from .test_http import new_phone
 
@@ -22,7 +23,7 @@ TREE_FORM = "zorgkaart-beslisboom"
 def training(room_store):
     training = room_store.add_training("Regio-avond", "zorgkaart", NOW)
     for form_id in (QUIZ, TREE_FORM):
-        room_store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(room_store, training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
     return training
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 from pztraining.store import SCHEMA_VERSION, Store
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -24,11 +24,12 @@ def reflect_then_evaluate(store):
     """A named reflection and an anonymous evaluation, opened together; each person does both in turn."""
     training = store.add_training("Team Noord", "mysupport", NOW)
     for form_id, anonymous in (("reflectie", False), (EVALUATION, True)):
-        store.open_form(training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
     for minute, (name, relevance) in enumerate(RELEVANCE.items()):
         person = store.add_participant(training.id, name, f"device-{name}", NOW)
         at = NOW + timedelta(minutes=minute)
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             1,
             "reflectie",
@@ -37,7 +38,9 @@ def reflect_then_evaluate(store):
             at,
             participant_id=person.id,
         )
-        store.submit(training.id, 1, EVALUATION, f"a:{name}", {"relevantie": relevance}, at, participant_id=person.id)
+        forms.submit(
+            store, training.id, 1, EVALUATION, f"a:{name}", {"relevantie": relevance}, at, participant_id=person.id
+        )
     return training
 
 
@@ -76,7 +79,7 @@ def test_an_anonymous_evaluation_cannot_be_linked_to_the_named_reflection_in_an_
 def test_submission_numbers_follow_no_sequence(store):
     training = reflect_then_evaluate(store)
     for i in range(20):
-        store.submit(training.id, 1, "reflectie", f"papier:{i}", {"hoe-was-het": "x"}, NOW, paper=True)
+        forms.submit(store, training.id, 1, "reflectie", f"papier:{i}", {"hoe-was-het": "x"}, NOW, paper=True)
     with store.engine.connect() as conn:
         ids = list(conn.execute(text("select id from submissions order by rowid")).scalars())
     assert len(ids) == 26
@@ -88,12 +91,14 @@ def test_an_anonymous_draft_stays_on_the_phone_and_a_named_one_is_kept_with_its_
     # A key written every few seconds while a phone types would sit next to that phone's
     # named writes in the WAL, and the submitted answer carries the same key.
     training = any_store.add_training("Team", "mysupport", NOW)
-    any_store.open_form(training.id, 1, "reflectie", False, NOW)
-    any_store.open_form(training.id, 1, EVALUATION, True, NOW)
-    assert any_store.save_open_draft(
-        training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"}, NOW
+    forms.open_form(any_store, training.id, 1, "reflectie", False, NOW)
+    forms.open_form(any_store, training.id, 1, EVALUATION, True, NOW)
+    assert forms.save_open_draft(
+        any_store, training.id, 1, "reflectie", lambda _anonymous: "p:1", {"hoe-was-het": "half"}, NOW
     )
-    assert not any_store.save_open_draft(training.id, 1, EVALUATION, lambda anonymous: "a:xyz", {"relevantie": 5}, NOW)
+    assert not forms.save_open_draft(
+        any_store, training.id, 1, EVALUATION, lambda anonymous: "a:xyz", {"relevantie": 5}, NOW
+    )
     with any_store.engine.connect() as conn:
         times = dict(conn.execute(text("select form_id, updated_at from drafts")).all())
     assert EVALUATION not in times and times["reflectie"] is not None

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from pztraining.content import load_form
+from pztraining.services import forms
 from pztraining.services import participation as part
 from pztraining.services.mixing import Mixer
 from pztraining.store import SCHEMA_VERSION, Store, salted_device_hash
@@ -26,7 +27,7 @@ def evaluation(number: int) -> dict:
 
 def room(store, anonymous=True):
     training = store.add_training("Team Zuid", "mysupport", NOW)
-    store.open_form(training.id, 1, EVALUATION, anonymous, NOW)
+    forms.open_form(store, training.id, 1, EVALUATION, anonymous, NOW)
     people = [part.register(store, training, phone, f"Deelnemer {n}", NOW) for n, phone in enumerate(PHONES)]
     return training, people
 

@@ -18,6 +18,7 @@ from pztraining.cli.main import main
 from pztraining.content import load_form
 from pztraining.core.errors import ScopeError
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.services.kartrekker import gather
 from pztraining.services.participation import new_paper_key
 from pztraining.store import Store, tables
@@ -56,9 +57,10 @@ def _fill(store: Store, training_id: int, people: int = 5) -> None:
         for n in range(1, people + 1)
     ]
     for form_id, anonymous in (("voorbereiding-mysupport", False), ("evaluatie-mysupport", True)):
-        store.open_form(training_id, 1, form_id, anonymous, at, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training_id, 1, form_id, anonymous, at, spec=form_spec(load_form(form_id)))
     for person in joined[:-1]:
-        store.submit(
+        forms.submit(
+            store,
             training_id,
             1,
             "voorbereiding-mysupport",
@@ -67,7 +69,8 @@ def _fill(store: Store, training_id: int, people: int = 5) -> None:
             at + timedelta(minutes=10),
             participant_id=person.id,
         )
-    store.save_open_draft(
+    forms.save_open_draft(
+        store,
         training_id,
         1,
         "voorbereiding-mysupport",
@@ -81,8 +84,15 @@ def _fill(store: Store, training_id: int, people: int = 5) -> None:
         "evaluatie-mysupport",
         {f"a:{training_id}{n:058d}": _answers("evaluatie-mysupport", rng) for n in range(4)},
     )
-    store.submit(
-        training_id, 1, "evaluatie-mysupport", new_paper_key(), _answers("evaluatie-mysupport", rng), at, paper=True
+    forms.submit(
+        store,
+        training_id,
+        1,
+        "evaluatie-mysupport",
+        new_paper_key(),
+        _answers("evaluatie-mysupport", rng),
+        at,
+        paper=True,
     )
     store.close_form(training_id, 1, "evaluatie-mysupport", at + timedelta(hours=2))
     group = store.add_roleplay_group(training_id, 1, "Groep 1", {"turn": 1}, at)
@@ -293,8 +303,9 @@ def test_a_newer_export_replaces_the_import_and_an_older_one_is_refused(capsys, 
     _import(capsys, server, first)
     [arrived] = server.list_trainings()
     late = store.add_participant(training.id, "Laatkomer", "device-laat", DAY + timedelta(hours=1))
-    store.open_form(training.id, 2, "voorbereiding-mysupport", False, DAY + timedelta(days=7))
-    store.submit(
+    forms.open_form(store, training.id, 2, "voorbereiding-mysupport", False, DAY + timedelta(days=7))
+    forms.submit(
+        store,
         training.id,
         2,
         "voorbereiding-mysupport",

@@ -12,6 +12,7 @@ import pytest
 
 from pztraining.cli.main import main
 from pztraining.reports.certificates import attendance
+from pztraining.services import forms
 from pztraining.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -40,9 +41,9 @@ def ggz(tmp_path):
     sent = {1: [aisha, bram], 2: [aisha, bram], 3: [aisha]}
     for meeting, people in sent.items():
         form = "voorbereiding-ggz" if meeting == 1 else "werkplekopdracht-2"
-        store.open_form(training.id, meeting, form, False, NOW)
+        forms.open_form(store, training.id, meeting, form, False, NOW)
         for person in people:
-            store.submit(training.id, meeting, form, f"p:{person.id}", {}, NOW, participant_id=person.id)
+            forms.submit(store, training.id, meeting, form, f"p:{person.id}", {}, NOW, participant_id=person.id)
     yield store, training
     store.close()
 

@@ -7,7 +7,7 @@ import pytest
 
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
-from pztraining.services import results
+from pztraining.services import forms, results
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ITEMS = [
@@ -36,7 +36,7 @@ def _fill(store):
         (2, "deskundigheid-na", False),
         (2, "evaluatie-hospice-ggz", True),
     ):
-        store.open_form(training.id, meeting, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, meeting, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
     for i, person in enumerate(people):
         same = dict.fromkeys(ITEMS, 5)
         before = {
@@ -47,9 +47,12 @@ def _fill(store):
             "rol": "Vrijwilliger",
         }
         after = {**same, "deskundig-consultatie": CONSULT_AFTER[i], "deskundig-herkennen": RECOGNISE_AFTER[i]}
-        store.submit(training.id, 1, "deskundigheid-voor", f"p:{person.id}", before, NOW, participant_id=person.id)
-        store.submit(training.id, 2, "deskundigheid-na", f"p:{person.id}", after, NOW, participant_id=person.id)
-        store.submit(
+        forms.submit(
+            store, training.id, 1, "deskundigheid-voor", f"p:{person.id}", before, NOW, participant_id=person.id
+        )
+        forms.submit(store, training.id, 2, "deskundigheid-na", f"p:{person.id}", after, NOW, participant_id=person.id)
+        forms.submit(
+            store,
             training.id,
             2,
             "evaluatie-hospice-ggz",

@@ -8,7 +8,7 @@ import pandas as pd
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 from tests.unit.test_report import fill
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -28,10 +28,11 @@ def ten_pairs(store):
     """Ten participants who all feel more confident after: exact two-sided p = 2 / 2**10."""
     training = store.add_training("Team Tien", "mysupport", NOW)
     for form_id in ("voorbereiding-mysupport", "evaluatie-mysupport"):
-        store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
     for i in range(10):
         person = store.add_participant(training.id, f"P{i}", f"d{i}", NOW)
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             1,
             "voorbereiding-mysupport",
@@ -40,7 +41,8 @@ def ten_pairs(store):
             NOW,
             participant_id=person.id,
         )
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             1,
             "evaluatie-mysupport",

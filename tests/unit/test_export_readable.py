@@ -11,7 +11,7 @@ import pytest
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 from tests.unit.test_report import NOW as FILLED
 from tests.unit.test_report import fill
 
@@ -22,11 +22,18 @@ MULTI_LINE = "Eerste regel\nTweede regel\r\nDerde\tmet een tab"
 def with_open_answers(store, typed: list[str], extra_participants: int = 0):
     """The usual filled training plus reflection answers as typed, and people who did not answer."""
     training, _ = fill(store)
-    store.open_form(training.id, 1, "reflectie", False, FILLED, spec=form_spec(load_form("reflectie")))
+    forms.open_form(store, training.id, 1, "reflectie", False, FILLED, spec=form_spec(load_form("reflectie")))
     for i, text in enumerate(typed):
         person = store.add_participant(training.id, f"Typist {i}", f"typist-{i}", FILLED)
-        store.submit(
-            training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": text}, FILLED, participant_id=person.id
+        forms.submit(
+            store,
+            training.id,
+            1,
+            "reflectie",
+            f"p:{person.id}",
+            {"hoe-was-het": text},
+            FILLED,
+            participant_id=person.id,
         )
     for i in range(extra_participants):
         store.add_participant(training.id, f"Stil {i}", f"stil-{i}", FILLED)

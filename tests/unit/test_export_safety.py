@@ -10,7 +10,7 @@ from pztraining.cli.main import main
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 FORMULA = "=cmd|' /C calc'!A0"
@@ -20,11 +20,11 @@ CONTROL = "eerste regel\x0btweede regel"
 
 def training_with(store, texts, name="Team Tekst"):
     training = store.add_training(name, "mysupport", NOW, meeting_dates=(date(2026, 11, 23),))
-    store.open_form(training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
+    forms.open_form(store, training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
     for i, typed in enumerate(texts):
         person = store.add_participant(training.id, f"Persoon {i}", f"{name}-{i}", NOW)
-        store.submit(
-            training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, NOW, participant_id=person.id
+        forms.submit(
+            store, training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": typed}, NOW, participant_id=person.id
         )
     return training
 

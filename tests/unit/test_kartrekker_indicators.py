@@ -9,6 +9,7 @@ import pytest
 
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.services.kartrekker import gather, indicators
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -26,17 +27,18 @@ def _training(
     before=(),
     after=(),
     recommend=(),
-    forms=("voorbereiding", "evaluatie"),
+    purposes=("voorbereiding", "evaluatie"),
     org=ORG,
     program="mysupport",
 ):
     training = store.add_training(name, program, NOW, org, (day,))
     persons = [store.add_participant(training.id, NAMES[i], f"{name}-{i}", NOW) for i in range(people)]
-    for purpose in forms:
+    for purpose in purposes:
         form_id = f"{purpose}-{program}"
-        store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, False, NOW, spec=form_spec(load_form(form_id)))
     for person, value in zip(persons, before):
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             1,
             f"voorbereiding-{program}",
@@ -49,7 +51,9 @@ def _training(
         answers = {"aanbevelen": recommend[i]}
         if i < len(after):
             answers["vertrouwen-gesprek"] = after[i]
-        store.submit(training.id, 1, f"evaluatie-{program}", f"p:{person.id}", answers, NOW, participant_id=person.id)
+        forms.submit(
+            store, training.id, 1, f"evaluatie-{program}", f"p:{person.id}", answers, NOW, participant_id=person.id
+        )
     return training
 
 
@@ -62,10 +66,10 @@ def fill_organisation(store):
     """
     a = _training(store, "A", date(2026, 3, 10), 4, before=(3, 4, 5, 2), after=(6, 6, 7), recommend=(8, 9, 7))
     b = _training(store, "B", date(2026, 6, 30), 2)
-    c = _training(store, "C", date(2026, 7, 1), 3, recommend=(10, 6, 8), forms=("evaluatie",))
+    c = _training(store, "C", date(2026, 7, 1), 3, recommend=(10, 6, 8), purposes=("evaluatie",))
     d = _training(store, "D", date(2026, 12, 20), 2)
-    _training(store, "Elders", date(2026, 3, 11), 3, recommend=(1, 1, 1), forms=("evaluatie",), org="Ander huis")
-    _training(store, "Ggz", date(2026, 5, 1), 1, forms=(), program="ggz")
+    _training(store, "Elders", date(2026, 3, 11), 3, recommend=(1, 1, 1), purposes=("evaluatie",), org="Ander huis")
+    _training(store, "Ggz", date(2026, 5, 1), 1, purposes=(), program="ggz")
     # The organisation's case discussions: held on 1 February (3 actions, 1 done), 30 June (2, both
     # done) and 1 July (4, none done); the fourth, on 1 December, is still to come.
     series = store.add_training(

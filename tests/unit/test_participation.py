@@ -3,6 +3,7 @@
 import pytest
 
 from pztraining.content import load_form
+from pztraining.services import forms
 from pztraining.services import participation as part
 from pztraining.services.mixing import Mixer
 from pztraining.store import FormClosed, MissingEntry, salted_device_hash
@@ -61,9 +62,9 @@ def test_the_store_keeps_a_hash_of_the_device_never_the_secret(store, clock, tra
 
 def test_only_opened_forms_of_the_trainings_program_are_listed(store, clock, training):
     assert part.open_items(store, training) == []
-    store.open_form(training.id, 1, "voorbereiding-mysupport", False, clock())
-    store.open_form(training.id, 1, "evaluatie-ggz", False, clock())  # another program's form
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "voorbereiding-mysupport", False, clock())
+    forms.open_form(store, training.id, 1, "evaluatie-ggz", False, clock())  # another program's form
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     store.close_form(training.id, 1, "reflectie", clock())
     items = part.open_items(store, training)
     assert [(i.kind, i.meeting, i.id, i.title) for i in items] == [
@@ -72,7 +73,7 @@ def test_only_opened_forms_of_the_trainings_program_are_listed(store, clock, tra
 
 
 def test_edits_are_kept_as_a_draft_and_restored_after_closing_the_tab(store, clock, training):
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     fresh = part.form_state(store, training, sanne, PHONE, 1, "reflectie")
     assert fresh.status == "new" and fresh.values == {} and fresh.spec["id"] == "reflectie"
@@ -84,7 +85,7 @@ def test_edits_are_kept_as_a_draft_and_restored_after_closing_the_tab(store, clo
 
 
 def test_submitting_validates_stores_once_and_allows_corrections(store, clock, training):
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     refused = part.submit(store, training, sanne, PHONE, 1, "reflectie", {}, clock())
     assert refused.status == "invalid" and "verplicht" in refused.errors[first_item()]
@@ -101,7 +102,7 @@ def test_submitting_validates_stores_once_and_allows_corrections(store, clock, t
 
 
 def test_invalid_answers_are_kept_as_a_draft(store, clock, training):
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     second = load_form("reflectie").items[1].id
     part.submit(store, training, sanne, PHONE, 1, "reflectie", {second: "Half af"}, clock())
@@ -110,7 +111,7 @@ def test_invalid_answers_are_kept_as_a_draft(store, clock, training):
 
 
 def test_a_closed_form_cannot_be_submitted_or_drafted_and_says_so(store, clock, training):
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     store.close_form(training.id, 1, "reflectie", clock())
     assert part.form_state(store, training, sanne, PHONE, 1, "reflectie").status == "closed"
@@ -134,7 +135,7 @@ def test_a_form_that_was_never_opened_is_unknown_and_takes_no_answers(store, clo
 
 
 def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, clock, training):
-    store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.open_form(store, training.id, 1, "evaluatie-mysupport", True, clock())
     sanne = joined(store, clock, training)
     key = part.anonymous_key(PHONE, training.id, 1, "evaluatie-mysupport")
     # The draft of an anonymous form stays on the phone: nothing stored under either key.
@@ -148,7 +149,7 @@ def test_anonymous_answers_use_a_key_that_does_not_name_the_participant(store, c
 
 
 def test_an_anonymous_submission_keeps_no_participant_and_no_time(store, clock, training):
-    store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.open_form(store, training.id, 1, "evaluatie-mysupport", True, clock())
     sanne = joined(store, clock, training)
     answers = {i.id: 4 for i in load_form("evaluatie-mysupport").items if i.required}
     mixer = Mixer(store, batch_size=1)  # a batch of one: stored at once
@@ -169,7 +170,7 @@ def test_a_busy_store_raises_and_nothing_is_marked_stored(store, clock, training
 
     from pztraining.store import Store, StoreBusy
 
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training)
     impatient = Store(store.url, busy_seconds=0.3)  # the room server waits seconds, not half a minute
     holder = sqlite3.connect(store.url.removeprefix("sqlite:///"), isolation_level=None)
@@ -196,7 +197,7 @@ def test_emoji_and_right_to_left_text_are_kept_as_typed(store, clock, training):
     first, last = form.items[0], form.items[-1]
     emoji = "👍" * last.limit  # one character each, as the page counts them
     arabic = "شكرا على التدريب"
-    store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
     sanne = joined(store, clock, training, name="سارة 🌷")
     assert part.me(store, training, PHONE).name == "سارة 🌷"
     part.save_draft(store, training, sanne, PHONE, 1, "reflectie", {first.id: arabic}, clock())

@@ -8,6 +8,7 @@ import pytest
 from pztraining.cli.main import main
 from pztraining.content import load_form
 from pztraining.domain.forms import form_spec
+from pztraining.services import forms
 from pztraining.store import Store
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -37,9 +38,9 @@ def test_removed_names_and_answers_are_not_left_in_the_database_files(
     training = running.add_training("Team Weg", "mysupport", NOW)
     kept = running.add_training("Team Blijft", "mysupport", NOW)
     person = running.add_participant(training.id, NAME, "device", NOW)
-    running.open_form(training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
-    running.submit(
-        training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": ANSWER}, NOW, participant_id=person.id
+    forms.open_form(running, training.id, 1, "reflectie", False, NOW, spec=form_spec(load_form("reflectie")))
+    forms.submit(
+        running, training.id, 1, "reflectie", f"p:{person.id}", {"hoe-was-het": ANSWER}, NOW, participant_id=person.id
     )
     running.add_participant(kept.id, "Blijft Bewaard", "device-2", NOW)
     assert running.find_participant(training.id, "device").name == NAME  # its connection stays open

@@ -8,7 +8,7 @@ import pytest
 from pztraining.content import load_form
 from pztraining.domain import aggregate as report
 from pztraining.domain.forms import form_spec
-from pztraining.services import results
+from pztraining.services import forms, results
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BEFORE = [3, 4, 2, 5, 4, 3, 2]
@@ -20,9 +20,10 @@ def fill(store, anonymous=False, name="Team Zon", dates=(date(2026, 11, 23),)):
     training = store.add_training(name, "mysupport", NOW, "Zorggroep", dates)
     people = [store.add_participant(training.id, f"Persoon {i}", f"{name}-{i}", NOW) for i in range(len(BEFORE))]
     for form_id, anon in (("voorbereiding-mysupport", False), ("evaluatie-mysupport", anonymous)):
-        store.open_form(training.id, 1, form_id, anon, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, anon, NOW, spec=form_spec(load_form(form_id)))
     for i, person in enumerate(people):
-        store.submit(
+        forms.submit(
+            store,
             training.id,
             1,
             "voorbereiding-mysupport",
@@ -35,7 +36,7 @@ def fill(store, anonymous=False, name="Team Zon", dates=(date(2026, 11, 23),)):
         answers = {"vertrouwen-gesprek": AFTER[i], "relevantie": RELEVANCE[i], "aanbevelen": 8}
         if i == 0:
             answers["geleerd"] = "<b>Rustig</b> beginnen"
-        store.submit(training.id, 1, "evaluatie-mysupport", key, answers, NOW, participant_id=person.id)
+        forms.submit(store, training.id, 1, "evaluatie-mysupport", key, answers, NOW, participant_id=person.id)
     return training, people
 
 
@@ -126,7 +127,7 @@ def test_open_answers_are_kept_as_typed(store):
 def test_response_rate_is_against_the_participants_of_the_training(store):
     training, _people = fill(store)
     store.add_participant(training.id, "Laat", "laat", NOW)  # joined but answered nothing
-    store.open_form(training.id, 1, "reflectie", False, NOW)
+    forms.open_form(store, training.id, 1, "reflectie", False, NOW)
     response = bundle_for(store, training).response.set_index("form")
     assert response.loc["evaluatie-mysupport", "answered"] == 7
     assert response.loc["evaluatie-mysupport", "rate"] == pytest.approx(7 / 8)
@@ -149,8 +150,8 @@ def test_a_changed_question_is_reported_and_kept_apart(store):
     for item in spec["items"]:
         if item["id"] == "relevantie":
             item["text"] = "Een andere vraag"
-    store.open_form(second.id, 1, "evaluatie-mysupport", False, NOW, spec=spec)
-    store.submit(second.id, 1, "evaluatie-mysupport", "p:x", {"relevantie": 1}, NOW)
+    forms.open_form(store, second.id, 1, "evaluatie-mysupport", False, NOW, spec=spec)
+    forms.submit(store, second.id, 1, "evaluatie-mysupport", "p:x", {"relevantie": 1}, NOW)
     bundle = results.build(store, results.program_scope(store, "mysupport", None, None))
     assert set(bundle.changes["item_key"]) == {"relevantie", "relevantie@2"}
     summary = bundle.summary.set_index("item_key")

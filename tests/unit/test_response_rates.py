@@ -8,7 +8,7 @@ import pytest
 from pztraining.content import load_form, load_program
 from pztraining.domain.forms import form_spec
 from pztraining.reports import export
-from pztraining.services import results
+from pztraining.services import forms, results
 from pztraining.ui.forms_panel import FormsPanel
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -20,16 +20,18 @@ def mixed(store):
     (3 phones, 2 paper)."""
     training = store.add_training("Team Respons", "mysupport", NOW)
     for form_id, anonymous in ((REFLECTION, False), (EVALUATION, True)):
-        store.open_form(training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, anonymous, NOW, spec=form_spec(load_form(form_id)))
     people = [store.add_participant(training.id, f"P{i}", f"d{i}", NOW) for i in range(3)]
     for person in people[:2]:
-        store.submit(training.id, 1, REFLECTION, f"p:{person.id}", {"hoe-was-het": "ok"}, NOW, participant_id=person.id)
+        forms.submit(
+            store, training.id, 1, REFLECTION, f"p:{person.id}", {"hoe-was-het": "ok"}, NOW, participant_id=person.id
+        )
     for i, person in enumerate(people):
-        store.submit(training.id, 1, EVALUATION, f"a:{i}", {"relevantie": 4}, NOW, participant_id=person.id)
+        forms.submit(store, training.id, 1, EVALUATION, f"a:{i}", {"relevantie": 4}, NOW, participant_id=person.id)
     for i in range(3):
-        store.submit(training.id, 1, REFLECTION, f"papier:r{i}", {"hoe-was-het": "papier"}, NOW, paper=True)
+        forms.submit(store, training.id, 1, REFLECTION, f"papier:r{i}", {"hoe-was-het": "papier"}, NOW, paper=True)
     for i in range(2):
-        store.submit(training.id, 1, EVALUATION, f"papier:e{i}", {"relevantie": 3}, NOW, paper=True)
+        forms.submit(store, training.id, 1, EVALUATION, f"papier:e{i}", {"relevantie": 3}, NOW, paper=True)
     return training
 
 

@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from pztraining.serving.room.events import RoomEvents
+from pztraining.serving.room.events import HEARTBEAT, RoomEvents
 from pztraining.serving.room.limits import AttemptLimiter
 from tests.loops import run_async
 
@@ -50,12 +50,15 @@ class FakeStore:
     def __init__(self):
         self.versions = {1: 1, 2: 1}
         self.reads: list[list[int]] = []
+        self.unreadable: set[int] = set()  # trainings whose open items cannot be read now
 
     def read_versions(self, ids):
         self.reads.append(list(ids))
         return {i: self.versions.get(i, 0) for i in ids}
 
     def items(self, training_id):
+        if training_id in self.unreadable:
+            raise RuntimeError("its programme is no longer in the content")
         return {"items": [f"training {training_id} v{self.versions.get(training_id, 0)}"]}
 
 
@@ -69,6 +72,13 @@ def _data(message: bytes) -> dict:
     return json.loads(data.removeprefix("data: "))
 
 
+async def _listen(events: RoomEvents, training_id: int) -> asyncio.Queue:
+    """A phone's stream as a queue of the messages written to it."""
+    queue: asyncio.Queue = asyncio.Queue()
+    await events.listen(training_id, queue.put_nowait)
+    return queue
+
+
 def _drain(queue: asyncio.Queue) -> list[dict]:
     found = []
     while not queue.empty():
@@ -80,8 +90,8 @@ def test_a_change_reaches_every_listener_of_that_training_and_no_other():
     async def scenario():
         fake = FakeStore()
         events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)  # checks by hand
-        first, second = await events.listen(1), await events.listen(1)
-        elsewhere = await events.listen(2)
+        first, second = await _listen(events, 1), await _listen(events, 1)
+        elsewhere = await _listen(events, 2)
         assert events.listening == 3
         # Every new listener starts with what is open now.
         assert _drain(first) == _drain(second) == [{"items": ["training 1 v1"], "version": 1}]
@@ -109,7 +119,7 @@ def test_a_room_of_phones_arriving_at_once_costs_one_read_and_one_message_each()
             return function(*args)
 
         events = RoomEvents(fake.read_versions, fake.items, slow_run, poll_seconds=3600)
-        queues = await asyncio.gather(*(events.listen(1) for _ in range(150)))
+        queues = await asyncio.gather(*(_listen(events, 1) for _ in range(150)))
         assert len(items_read) == 1 and len(fake.reads) == 1
         assert [_drain(queue) for queue in queues] == [[{"items": ["training 1 v1"], "version": 1}]] * 150
 
@@ -128,10 +138,10 @@ def test_when_the_first_read_fails_every_waiting_phone_hears_so_and_the_next_one
             return function(*args)
 
         events = RoomEvents(fake.read_versions, fake.items, failing_once, poll_seconds=3600)
-        tried = await asyncio.gather(*(events.listen(1) for _ in range(3)), return_exceptions=True)
+        tried = await asyncio.gather(*(_listen(events, 1) for _ in range(3)), return_exceptions=True)
         assert all(isinstance(outcome, RuntimeError) for outcome in tried)
         assert events.listening == 0
-        queue = await events.listen(1)
+        queue = await _listen(events, 1)
         assert _drain(queue) == [{"items": ["training 1 v1"], "version": 1}]
 
     run(scenario())
@@ -141,12 +151,12 @@ def test_the_watcher_finds_a_change_by_itself():
     async def scenario():
         fake = FakeStore()
         events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=0.01)
-        queue = await events.listen(1)
+        queue = await _listen(events, 1)
         _drain(queue)
         fake.versions[1] = 5
         message = await asyncio.wait_for(queue.get(), timeout=2)
         assert _data(message)["version"] == 5
-        events.forget(1, queue)
+        events.forget(1, queue.put_nowait)
 
     run(scenario())
 
@@ -155,19 +165,74 @@ def test_a_phone_that_went_away_is_forgotten():
     async def scenario():
         fake = FakeStore()
         events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)
-        gone, staying = await events.listen(1), await events.listen(1)
-        events.forget(1, gone)
+        gone, staying = await _listen(events, 1), await _listen(events, 1)
+        events.forget(1, gone.put_nowait)
         _drain(gone), _drain(staying)
         assert events.listening == 1
         fake.versions[1] = 2
         await events.check()
         assert gone.empty() and len(_drain(staying)) == 1
-        events.forget(1, staying)
-        events.forget(1, staying)  # twice (closed and finished) is fine
-        events.forget(7, staying)  # a training nobody listens to is fine
+        events.forget(1, staying.put_nowait)
+        events.forget(1, staying.put_nowait)  # twice (closed and finished) is fine
+        events.forget(7, staying.put_nowait)  # a training nobody listens to is fine
         assert events.listening == 0
         fake.reads.clear()
         await events.check()
         assert fake.reads == []  # no phones: no queries
+
+    run(scenario())
+
+
+def test_a_stream_that_cannot_be_written_to_does_not_keep_the_change_from_the_others():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)
+        first = await _listen(events, 1)
+        gone = []
+
+        def broken(message: bytes) -> None:
+            if gone:
+                raise OSError("the phone's connection broke")
+
+        await events.listen(1, broken)
+        last = await _listen(events, 1)
+        _drain(first), _drain(last)
+        gone.append(True)
+        fake.versions[1] = 2
+        await events.check()
+        assert _drain(first) == _drain(last) == [{"items": ["training 1 v2"], "version": 2}]
+
+    run(scenario())
+
+
+def test_every_listening_phone_hears_a_heartbeat_while_nothing_changes():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=0.01, heartbeat_seconds=0.05)
+        phones = [await _listen(events, 1), await _listen(events, 1), await _listen(events, 2)]
+        for phone in phones:
+            _drain(phone)
+        beats = await asyncio.wait_for(asyncio.gather(*(phone.get() for phone in phones)), timeout=2)
+        assert beats == [HEARTBEAT] * 3
+        for training_id, phone in zip((1, 1, 2), phones):
+            events.forget(training_id, phone.put_nowait)
+
+    run(scenario())
+
+
+def test_a_training_whose_state_cannot_be_read_does_not_keep_a_change_from_the_other_trainings():
+    async def scenario():
+        fake = FakeStore()
+        events = RoomEvents(fake.read_versions, fake.items, _run, poll_seconds=3600)
+        broken, fine = await _listen(events, 1), await _listen(events, 2)
+        _drain(broken), _drain(fine)
+        fake.unreadable.add(1)
+        fake.versions[1] = fake.versions[2] = 2  # both changed in the same round
+        await events.check()
+        assert _drain(fine) == [{"items": ["training 2 v2"], "version": 2}]
+        assert broken.empty()
+        fake.unreadable.clear()  # readable again: the next round tells its phones
+        await events.check()
+        assert _drain(broken) == [{"items": ["training 1 v2"], "version": 2}]
 
     run(scenario())

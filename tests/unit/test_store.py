@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from pztraining.services import forms
 from pztraining.store import SCHEMA_VERSION, MissingEntry, Store, StoreError, TrainingDetails, migrations, tables
 
 
@@ -70,12 +71,14 @@ def _fill_every_table(store, training, clock) -> None:
     store.set_checklist_tick(training.id, "x", True, clock())
     sanne = store.add_participant(training.id, "Sanne", f"device-{training.id}-1", clock())
     store.add_participant(training.id, "Joost", f"device-{training.id}-2", clock())
-    store.open_form(training.id, 1, "reflectie", False, clock())
-    store.submit(training.id, 1, "reflectie", f"p:{sanne.id}", {"a": "goed"}, clock(), participant_id=sanne.id)
-    store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:joost", {"a": "half"}, clock())
-    store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
-    store.submit(training.id, 1, "evaluatie-mysupport", "anon-1", {"cijfer": 8}, clock())
-    store.save_open_draft(training.id, 1, "evaluatie-mysupport", lambda _anonymous: "anon-2", {"cijfer": 7}, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
+    forms.submit(store, training.id, 1, "reflectie", f"p:{sanne.id}", {"a": "goed"}, clock(), participant_id=sanne.id)
+    forms.save_open_draft(store, training.id, 1, "reflectie", lambda _anonymous: "p:joost", {"a": "half"}, clock())
+    forms.open_form(store, training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.submit(store, training.id, 1, "evaluatie-mysupport", "anon-1", {"cijfer": 8}, clock())
+    forms.save_open_draft(
+        store, training.id, 1, "evaluatie-mysupport", lambda _anonymous: "anon-2", {"cijfer": 7}, clock()
+    )
     store.share_case(training.id, 1, "de-vries", True, clock())
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bel de huisarts", "Sanne", None, clock())
@@ -343,8 +346,10 @@ def test_a_schema_4_database_gets_run_versions_and_keeps_its_runs(tmp_path, cloc
 def test_the_last_activity_of_a_training_is_its_latest_answer_run_or_form(any_store, clock):
     store = any_store
     answered = store.add_training("Met antwoorden", "mysupport", clock())
-    store.open_form(answered.id, 1, "reflectie", True, clock.advance(minutes=1))
-    store.submit(answered.id, 1, "reflectie", "a:1", {"x": "y"}, clock.advance(minutes=1))  # anonymous: no time kept
+    forms.open_form(store, answered.id, 1, "reflectie", True, clock.advance(minutes=1))
+    forms.submit(
+        store, answered.id, 1, "reflectie", "a:1", {"x": "y"}, clock.advance(minutes=1)
+    )  # anonymous: no time kept
     store.close_form(answered.id, 1, "reflectie", clock.advance(minutes=1))
     run = store.add_training("Met een draaiboek", "mysupport", clock.advance(minutes=1))
     store.update_run(run.id, 1, lambda old: {"current": 0}, clock.advance(minutes=1))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from pztraining.core.errors import InputRefused
+from pztraining.services import forms
 from pztraining.services.participation import participant_name
 from pztraining.store import FormClosed, MissingEntry, normalize_join_code
 
@@ -41,20 +42,20 @@ def test_a_device_registers_once_and_is_recognised(any_store, training, clock):
 
 def test_submitting_needs_an_open_form(any_store, training, clock):
     with pytest.raises(FormClosed):
-        any_store.submit(training.id, 1, "reflectie", "p:1", {"a": "x"}, clock())
-    any_store.open_form(training.id, 1, "reflectie", False, clock())
+        forms.submit(any_store, training.id, 1, "reflectie", "p:1", {"a": "x"}, clock())
+    forms.open_form(any_store, training.id, 1, "reflectie", False, clock())
     any_store.close_form(training.id, 1, "reflectie", clock())
     with pytest.raises(FormClosed, match="gesloten"):
-        any_store.submit(training.id, 1, "reflectie", "p:1", {"a": "x"}, clock())
+        forms.submit(any_store, training.id, 1, "reflectie", "p:1", {"a": "x"}, clock())
 
 
 def test_a_resent_or_corrected_submission_replaces_the_first(any_store, training, clock):
     person = any_store.add_participant(training.id, "Sanne", "h", clock())
-    any_store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(any_store, training.id, 1, "reflectie", False, clock())
     key = f"p:{person.id}"
-    any_store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: key, {"a": "conc"}, clock())
+    forms.save_open_draft(any_store, training.id, 1, "reflectie", lambda _anonymous: key, {"a": "conc"}, clock())
     for value in ("eerste", "eerste", "verbeterd"):
-        any_store.submit(training.id, 1, "reflectie", key, {"a": value}, clock(), participant_id=person.id)
+        forms.submit(any_store, training.id, 1, "reflectie", key, {"a": value}, clock(), participant_id=person.id)
     assert any_store.response_counts(training.id, 1) == {"reflectie": 1}
     assert any_store.load_submission(training.id, 1, "reflectie", key) == {"a": "verbeterd"}
     assert any_store.load_draft(training.id, 1, "reflectie", key) is None  # the draft is done
@@ -63,8 +64,10 @@ def test_a_resent_or_corrected_submission_replaces_the_first(any_store, training
 
 def test_an_anonymous_form_keeps_no_participant_and_no_time(any_store, training, clock):
     person = any_store.add_participant(training.id, "Sanne", "h", clock())
-    any_store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
-    any_store.submit(training.id, 1, "evaluatie-mysupport", "a:xyz", {"tijd": 4}, clock(), participant_id=person.id)
+    forms.open_form(any_store, training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.submit(
+        any_store, training.id, 1, "evaluatie-mysupport", "a:xyz", {"tijd": 4}, clock(), participant_id=person.id
+    )
     with any_store.engine.connect() as conn:
         row = conn.execute(text("select participant_id, submitted_at from submissions")).one()
     assert tuple(row) == (None, None)
@@ -72,24 +75,24 @@ def test_an_anonymous_form_keeps_no_participant_and_no_time(any_store, training,
 
 
 def test_anonymity_is_fixed_once_someone_answered(any_store, training, clock):
-    any_store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
-    any_store.submit(training.id, 1, "evaluatie-mysupport", "a:1", {"tijd": 4}, clock())
+    forms.open_form(any_store, training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.submit(any_store, training.id, 1, "evaluatie-mysupport", "a:1", {"tijd": 4}, clock())
     any_store.close_form(training.id, 1, "evaluatie-mysupport", clock())
-    reopened = any_store.open_form(training.id, 1, "evaluatie-mysupport", False, clock())
+    reopened = forms.open_form(any_store, training.id, 1, "evaluatie-mysupport", False, clock())
     assert reopened.anonymous and reopened.is_open
 
 
 def test_paper_forms_can_be_entered_after_closing(any_store, training, clock):
-    any_store.open_form(training.id, 1, "evaluatie-mysupport", True, clock())
+    forms.open_form(any_store, training.id, 1, "evaluatie-mysupport", True, clock())
     any_store.close_form(training.id, 1, "evaluatie-mysupport", clock())
-    any_store.submit(training.id, 1, "evaluatie-mysupport", "papier:1", {"tijd": 5}, clock(), paper=True)
+    forms.submit(any_store, training.id, 1, "evaluatie-mysupport", "papier:1", {"tijd": 5}, clock(), paper=True)
     assert any_store.response_counts(training.id, 1)["evaluatie-mysupport"] == 1
 
 
 def test_text_is_stored_exactly_as_typed(any_store, training, clock):
-    any_store.open_form(training.id, 1, "reflectie", False, clock())
+    forms.open_form(any_store, training.id, 1, "reflectie", False, clock())
     typed = "  <script>x</script> ünïcödé 👍🏽 شكرا\n"
-    any_store.submit(training.id, 1, "reflectie", "p:9", {"a": typed, "b": ["x", "y"], "c": 7}, clock())
+    forms.submit(any_store, training.id, 1, "reflectie", "p:9", {"a": typed, "b": ["x", "y"], "c": 7}, clock())
     assert any_store.load_submission(training.id, 1, "reflectie", "p:9") == {"a": typed, "b": ["x", "y"], "c": 7}
 
 
@@ -102,7 +105,9 @@ def _submit_ten(url: str, training_id: int, worker: int) -> None:
     for n in range(10):
         # Each form is sent twice, as a double click would: it must be stored once.
         for _ in range(2):
-            store.submit(training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker}, datetime.now(UTC))
+            forms.submit(
+                store, training_id, 1, f"form-{n}", f"p:{worker}", {"waarde": n, "door": worker}, datetime.now(UTC)
+            )
     store.close()
 
 
@@ -116,7 +121,7 @@ def test_thirty_kernels_submitting_at_once_lose_nothing_and_store_nothing_twice(
     store = Store(url)
     training = store.add_training("Druk", "mysupport", clock())
     for n in range(10):
-        store.open_form(training.id, 1, f"form-{n}", False, clock())
+        forms.open_form(store, training.id, 1, f"form-{n}", False, clock())
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_submit_ten, args=(url, training.id, w)) for w in range(30)]
     for process in workers:
@@ -128,3 +133,26 @@ def test_thirty_kernels_submitting_at_once_lose_nothing_and_store_nothing_twice(
     assert counts == {f"form-{n}": 30 for n in range(10)}
     rows = store.answer_rows([training.id])
     assert len(rows) == 30 * 10 * 2  # two items per submission, each once
+
+
+def test_the_store_does_what_the_rule_it_is_handed_decides(any_store, training, clock):
+    # The store owns no rule of answering: it reads the form in its transaction, asks, and writes or refuses.
+    forms.open_form(any_store, training.id, 1, "reflectie", False, clock())
+    asked = []
+
+    def closed(**facts):
+        asked.append(facts)
+        return "closed"
+
+    with pytest.raises(FormClosed):
+        any_store.submit(training.id, 1, "reflectie", "p:1", {"a": "x"}, clock(), admit=closed)
+    assert asked == [{"is_open": True, "anonymous": False, "paper": False, "named_only": False}]
+    assert not any_store.set_draft(
+        training.id, 1, "reflectie", lambda _anonymous: "p:1", {"a": "x"}, clock(), admit=lambda **_: "not_named"
+    )
+    assert any_store.load_draft(training.id, 1, "reflectie", "p:1") is None
+    assert any_store.response_counts(training.id, 1) == {}
+    reopened = any_store.open_form(
+        training.id, 1, "reflectie", False, clock(), settle=lambda **facts: (not facts["anonymous"], None)
+    )
+    assert reopened.anonymous

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, insert, inspect, text
 from sqlalchemy.engine import make_url
 
 from pztraining.cli.main import main
+from pztraining.services import forms
 from pztraining.store import Store, StoreError, tables
 from pztraining.store.migrations import v18_organisation_rls
 from pztraining.store.paperwork import TrainingDetails
@@ -61,9 +62,9 @@ def fill(store: Store, organisation: str) -> None:
         NOW,
     )
     person = store.add_participant(training.id, "Anna", f"{organisation:0<64}"[:64], NOW)
-    store.open_form(training.id, 1, "reflectie", False, NOW)
-    store.submit(training.id, 1, "reflectie", f"p:{person.id}", {"q1": 4}, NOW, participant_id=person.id)
-    store.save_open_draft(training.id, 1, "reflectie", lambda _anonymous: "p:other", {"q1": 2}, NOW)
+    forms.open_form(store, training.id, 1, "reflectie", False, NOW)
+    forms.submit(store, training.id, 1, "reflectie", f"p:{person.id}", {"q1": 4}, NOW, participant_id=person.id)
+    forms.save_open_draft(store, training.id, 1, "reflectie", lambda _anonymous: "p:other", {"q1": 2}, NOW)
     store.share_case(training.id, 1, "de-vries", True, NOW)
     store.facilitator_code(training.id, 1)
     store.add_case_action(training.id, 1, "Bellen", "Anna", None, NOW)

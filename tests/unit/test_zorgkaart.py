@@ -14,6 +14,7 @@ from pztraining.cli.main import main
 from pztraining.content import loader
 from pztraining.domain import decision_tree, quiz
 from pztraining.domain.forms import form_spec, validate_answers
+from pztraining.services import forms
 from pztraining.services.participation import form_state, open_items, register, submit
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -290,7 +291,9 @@ def test_the_right_answer_is_left_out_of_the_spec_until_revealed():
 
 def test_a_reveal_is_stored_bumps_the_room_and_reaches_the_participants_form(store):
     training = store.add_training("Regio-avond", "zorgkaart", NOW)
-    store.open_form(training.id, 1, "zorgkaart-quiz", False, NOW, spec=form_spec(content.load_form("zorgkaart-quiz")))
+    forms.open_form(
+        store, training.id, 1, "zorgkaart-quiz", False, NOW, spec=form_spec(content.load_form("zorgkaart-quiz"))
+    )
     person = register(store, training, "ab" * 16, "Sanne", NOW)
     before = store.room_versions([training.id])[training.id]
     state = form_state(store, training, person, "ab" * 16, 1, "zorgkaart-quiz")
@@ -308,7 +311,7 @@ def test_a_reveal_is_stored_bumps_the_room_and_reaches_the_participants_form(sto
 
 def test_after_the_reveal_a_changed_choice_does_not_count(store):
     training = store.add_training("Regio-avond", "zorgkaart", NOW)
-    store.open_form(training.id, 1, "zorgkaart-quiz", False, NOW)
+    forms.open_form(store, training.id, 1, "zorgkaart-quiz", False, NOW)
     form = content.load_form("zorgkaart-quiz")
     first, second = form.items[0], form.items[1]
     wrong = next(o for o in first.options if o != first.correct)
@@ -349,7 +352,7 @@ def test_results_count_quiz_choices_and_where_walked_trees_ended(store):
 
     training = store.add_training("Regio-avond", "zorgkaart", NOW)
     for form_id in ("zorgkaart-quiz", "zorgkaart-beslisboom"):
-        store.open_form(training.id, 1, form_id, False, NOW, spec=form_spec(content.load_form(form_id)))
+        forms.open_form(store, training.id, 1, form_id, False, NOW, spec=form_spec(content.load_form(form_id)))
     quiz_form = content.load_form("zorgkaart-quiz")
     tree = content.load_tree(TREE)
     walks = [["Nee", MEDICAL, "Nee"], ["Nee", MEDICAL, "Nee"], ["Ja"]]

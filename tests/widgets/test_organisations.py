@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from pztraining.services import forms
 from pztraining.ui.common import open_page
 from pztraining.ui.trainer import TrainerApp
 
@@ -111,8 +112,9 @@ def _results_with_two_organisations(store):
     fill(store, name="Team Zon")
     maan = store.add_training("Team Maan", "mysupport", NOW, "Andere Zorg")
     person = store.add_participant(maan.id, "Persoon Maan", "maan-1", NOW)
-    store.open_form(maan.id, 1, "evaluatie-mysupport", False, NOW)
-    store.submit(
+    forms.open_form(store, maan.id, 1, "evaluatie-mysupport", False, NOW)
+    forms.submit(
+        store,
         maan.id,
         1,
         "evaluatie-mysupport",

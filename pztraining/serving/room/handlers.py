@@ -10,17 +10,17 @@ wrong join codes are counted per client.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from functools import partial
+from functools import lru_cache, partial
 from importlib.resources import files
 from typing import Any
 
 from tornado import web
-from tornado.iostream import StreamClosedError
 from tornado.log import gen_log
 
 from pztraining.content import UnknownContent
@@ -32,7 +32,7 @@ from pztraining.services import participation
 from pztraining.services.mixing import DEFAULT_BATCH_SIZE, Mixer
 from pztraining.serving.request_body import clean_text, parse_object
 from pztraining.serving.room.cache import Recent
-from pztraining.serving.room.events import HEARTBEAT, HEARTBEAT_SECONDS, RoomEvents
+from pztraining.serving.room.events import RoomEvents
 from pztraining.serving.room.limits import AttemptLimiter
 from pztraining.serving.room.streams import RETRY_AFTER_ADDRESS, RETRY_AFTER_FULL, StreamCaps
 from pztraining.serving.web_errors import DutchErrors
@@ -300,16 +300,36 @@ class PageHandler(RoomHandler):
         super().initialize(room)
         self.base_url = base_url
 
+    def compute_etag(self) -> None:
+        # The page is no-store: a browser never asks "changed?", so hashing it for every phone
+        # (tornado's default) was work for nothing when a room arrives at once.
+        return None
+
     def get(self) -> None:
-        from pztraining.serving.room.page import page_html
+        from pztraining.serving.room.page import page_bytes
 
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page sends back with every write
         self.set_header("Cache-Control", "no-store")
-        self.finish(page_html(self.base_url))
+        self.finish(page_bytes(self.base_url))
+
+
+@lru_cache(maxsize=len(STATIC_FILES))
+def static_file(name: str) -> tuple[bytes, str]:
+    """The file ``name`` of :data:`STATIC_FILES` and its ETag, read once per server process: they
+    belong to the installed package, which only changes with an update (and a restart)."""
+    folder, _kind = STATIC_FILES[name]
+    body = files("pztraining").joinpath(folder, name).read_bytes()
+    return body, f'"{hashlib.sha1(body).hexdigest()}"'
 
 
 class StaticHandler(DutchErrors, web.RequestHandler):
     """The page's own scripts and styles, from the installed package; nothing else."""
+
+    def compute_etag(self) -> str | None:
+        # The file's own, hashed once (tornado hashes every answer again); a phone that has the
+        # file gets "304 Not Modified".
+        name = self.path_args[0] if self.path_args else ""
+        return static_file(name)[1] if name in STATIC_FILES else None
 
     def get(self, name: str) -> None:
         if name not in STATIC_FILES:
@@ -317,10 +337,10 @@ class StaticHandler(DutchErrors, web.RequestHandler):
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish(t("room.error.not_found"))
             return
-        folder, kind = STATIC_FILES[name]
+        _folder, kind = STATIC_FILES[name]
         self.set_header("Content-Type", f"{kind}; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish(files("pztraining").joinpath(folder, name).read_bytes())
+        self.finish(static_file(name)[0])
 
 
 class NoContentHandler(DutchErrors, web.RequestHandler):
@@ -526,9 +546,12 @@ class EventsHandler(RoomHandler):
     Streams are capped per device, per client address and in all (see :mod:`.streams`):
     over a cap the answer is a Dutch 429 or 503 with Retry-After, never a connection
     accepted and then dropped. A device over its cap loses its oldest stream instead.
+
+    The room's watcher writes each message straight into the stream (:meth:`push`); the
+    handler itself only waits until the phone goes away or the stream is evicted.
     """
 
-    _queue: asyncio.Queue | None = None
+    _over: asyncio.Future | None = None  # done when the stream is to stop
     _ended = False
 
     def _admit(self) -> None:
@@ -546,14 +569,28 @@ class EventsHandler(RoomHandler):
     def end(self) -> None:
         """Close this stream (its device opened one more than it may hold)."""
         self._ended = True
-        if self._queue is not None:
-            self._queue.put_nowait(None)
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._over is not None and not self._over.done():
+            self._over.set_result(None)
+
+    def push(self, message: bytes) -> None:
+        """Write one message (or heartbeat) to the phone now, without waiting for it to be sent."""
+        if self._over is None or self._over.done():
+            return  # the stream is over: tornado may have finished the request already
+        self.write(message)
+        # Not awaited: the kernel's socket buffer takes a message at once; a phone that reads
+        # slowly only makes its own buffer grow, and a closed one ends through on_connection_close.
+        self.flush()
 
     async def get(self) -> None:
+        self._over = asyncio.get_running_loop().create_future()
         self._admit()
         try:
             await self._stream()
         finally:
+            self._stop()
             self.room.streams.close(self)
         if self._ended:  # evicted: the connection is stale or one tab too many, do not keep it alive
             self.finish()
@@ -564,32 +601,22 @@ class EventsHandler(RoomHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not hold events back
+        self.write(b"retry: 3000\n\n")  # sent with the first message (or dropped with a refusal)
+        if self._over is not None and self._over.done():
+            return  # evicted or gone while the training was looked up
         try:
-            queue = self._queue = await self.room.events.listen(training.id)
+            await self.room.events.listen(training.id, self.push)
         except StoreError:  # the store could not say what is open: the page retries later
             raise RoomError(503, t("room.error.busy"), {"Retry-After": "5"}) from None
-        if self._ended:  # evicted while the training was looked up
-            queue.put_nowait(None)
         try:
-            self.write(b"retry: 3000\n\n")
-            await self.flush()
-            while True:
-                try:
-                    message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    message = HEARTBEAT
-                if message is None:  # the phone went away, or this stream was evicted
-                    break
-                self.write(message)
-                await self.flush()
-        except StreamClosedError:
-            pass
+            if not self._headers_written:  # no message yet (it was over already): the headers now
+                self.flush()
+            await self._over  # type: ignore[misc]  # set in get()
         finally:
-            self.room.events.forget(training.id, queue)
+            self.room.events.forget(training.id, self.push)
 
     def on_connection_close(self) -> None:
-        if self._queue is not None:
-            self._queue.put_nowait(None)
+        self._stop()
 
 
 def handlers(room: Room, base_url: str) -> list[tuple]:

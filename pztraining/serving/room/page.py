@@ -55,3 +55,9 @@ def page_html(base_url: str) -> str:
 </body>
 </html>
 """
+
+
+@lru_cache(maxsize=4)
+def page_bytes(base_url: str) -> bytes:
+    """:func:`page_html` encoded once, as every phone gets it (not once per phone)."""
+    return page_html(base_url).encode()

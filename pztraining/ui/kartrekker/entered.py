@@ -7,7 +7,9 @@ from datetime import datetime
 
 import ipywidgets as w
 
+from pztraining.core.errors import ScopeError
 from pztraining.core.texts import t
+from pztraining.domain.periods import check_span
 from pztraining.services.kartrekker import entered as logic
 from pztraining.services.kartrekker.indicators import Bucket
 from pztraining.store import Store, StoreError
@@ -89,6 +91,7 @@ class EnteredForm:
         if bucket is None:
             return
         try:
+            check_span(bucket.start, bucket.end)
             self.store.add_entered_indicator(
                 self.organisation,
                 self.indicator.value,
@@ -100,7 +103,7 @@ class EnteredForm:
                 self.clock(),
                 program_id=self.program_id,
             )
-        except StoreError as exc:
+        except (ScopeError, StoreError) as exc:
             self.message.error(str(exc))
             return
         label = logic.all_indicators()[self.indicator.value].label
