@@ -14,6 +14,7 @@ parallel phase, with no other test beside them, so their limits stay honest.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -72,6 +73,42 @@ def parts(item: pytest.Item) -> set[str]:
     if callspec is not None and "postgresql" in callspec.params.values():  # any_store, backend, ...
         found.add("postgres")
     return found
+
+
+def only_fast(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` can select ``fast`` tests only: false for every test without ``fast``,
+    whatever other markers it has."""
+    from _pytest.mark.expression import Expression  # pytest's own parser of -m
+
+    if not markexpr.strip():
+        return False
+    try:
+        expression = Expression.compile(markexpr)
+    except SyntaxError:
+        return False  # pytest itself says what is wrong with it
+    others = sorted(expression.idents() - {"fast"})
+    for values in itertools.product((False, True), repeat=len(others)):
+        if expression.evaluate(_markers(dict(zip(others, values, strict=True)))):
+            return False
+    return True
+
+
+def _markers(present: dict[str, bool]):
+    """A test's markers as ``-m`` asks them: the names in ``present`` that are true (``fast`` never)."""
+    return lambda name, /, **kwargs: present.get(name, False)
+
+
+def skipped_folder(path: Path, config: pytest.Config) -> bool:
+    """Whether collection may leave out ``path``: a folder every test of which needs a real part,
+    in a run that selects the ``fast`` tier only. Importing their modules (Playwright, JupyterHub,
+    nbclient, nbformat with jsonschema's format checkers) took each worker ~10 s of CPU, only for
+    ``-m`` to deselect every test in them."""
+    return (
+        path.parent == TESTS
+        and path.name in FOLDERS
+        and path.is_dir()
+        and only_fast(config.getoption("markexpr", "") or "")
+    )
 
 
 def mark(items: list[pytest.Item]) -> None:

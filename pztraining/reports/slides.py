@@ -12,10 +12,11 @@ import html
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 try:
@@ -202,11 +203,13 @@ def _cell(source: str, slide_type: str):
     return nbformat.v4.new_markdown_cell(source, metadata={"slideshow": {"slide_type": slide_type}})
 
 
-def render_deck(deck: DeckSource, program: content.Program) -> str:
-    """The deck as one reveal.js HTML page that loads reveal.js from ``reveal.js/`` beside it."""
+@cache
+def _exporter():
+    # One exporter for every deck: it compiles its Jinja templates once per process, which was
+    # two thirds of rendering a deck.
     from nbconvert.exporters import SlidesExporter
 
-    exporter = SlidesExporter(
+    return SlidesExporter(
         template_name="pz-reveal",
         extra_template_basedirs=[str(TEMPLATE_ROOT)],
         reveal_url_prefix=REVEAL_FOLDER,
@@ -214,8 +217,18 @@ def render_deck(deck: DeckSource, program: content.Program) -> str:
         reveal_transition="none",  # a beamer in a bright room: no motion to wait for
         exclude_input_prompt=True,
     )
+
+
+#: The exporter sets its filters for the notebook it renders: one deck at a time.
+_RENDERING = threading.Lock()
+
+
+def render_deck(deck: DeckSource, program: content.Program) -> str:
+    """The deck as one reveal.js HTML page that loads reveal.js from ``reveal.js/`` beside it."""
     css = (TEMPLATE_ROOT / "pz-reveal" / "deck.css").read_text(encoding="utf-8")
-    body, _resources = exporter.from_notebook_node(deck_notebook(deck, program), resources={"pz_css": css})
+    notebook = deck_notebook(deck, program)
+    with _RENDERING:
+        body, _resources = _exporter().from_notebook_node(notebook, resources={"pz_css": css})
     return body
 
 

@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 import pztraining
+from tests.source import module_tree, syntax_tree
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -70,7 +71,7 @@ def test_imports_are_absolute():
     relative = [
         f"{path.relative_to(PACKAGE)}:{line}"
         for path in _modules()
-        for line, _, level in _imported(ast.parse(path.read_text(encoding="utf-8")))
+        for line, _, level in _imported(module_tree(path))
         if level
     ]
     assert relative == []
@@ -79,7 +80,7 @@ def test_imports_are_absolute():
 def _upward(layer: str, source: str) -> list[tuple[int, str]]:
     """(line, imported name) of every import in ``source`` that ``layer`` may not make."""
     wrong = []
-    for line, name, _ in _imported(ast.parse(source)):
+    for line, name, _ in _imported(syntax_tree(source)):
         parts = name.split(".")
         target = parts[1] if len(parts) > 1 else "(top level)"
         if target != layer and target not in MAY_IMPORT.get(layer, set()):

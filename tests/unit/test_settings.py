@@ -10,6 +10,7 @@ import pytest
 import pztraining
 from pztraining.core import settings
 from pztraining.core.settings import Settings, SettingsError
+from tests.source import module_tree
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -93,7 +94,7 @@ def test_no_module_but_settings_reads_the_environment():
         f"{path.relative_to(PACKAGE)}:{line}"
         for path in sorted(PACKAGE.rglob("*.py"))
         if "vendor" not in path.parts and path != PACKAGE / "core" / "settings.py"
-        for line in _reads_the_environment(ast.parse(path.read_text(encoding="utf-8")))
+        for line in _reads_the_environment(module_tree(path))
     ]
     assert found == []
     assert _reads_the_environment(ast.parse("import os\nos.environ.get('X')\n")) == [2]  # the scan sees one

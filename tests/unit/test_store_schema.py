@@ -107,6 +107,16 @@ def test_a_schema_1_database_migrated_forward_has_the_schema_of_a_new_one(tmp_pa
     fresh.close()
 
 
+def test_the_tests_store_is_a_copy_of_a_new_database_with_the_same_schema(store, tmp_path):
+    # tests/conftest.py copies one migrated database per test instead of migrating each one.
+    fresh = Store(f"sqlite:///{tmp_path / 'nieuw.db'}")
+    assert store.schema_version() == fresh.schema_version() == SCHEMA_VERSION
+    assert describe(store.url) == describe(fresh.url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    fresh.close()
+
+
 if __name__ == "__main__":  # regenerate the frozen description: python -m tests.unit.test_store_schema URL
     Store(sys.argv[1]).close()
     frozen = json.loads(FROZEN.read_text()) if FROZEN.exists() else {}

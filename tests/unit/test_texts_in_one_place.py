@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pztraining
 from pztraining.core.texts import NL
+from tests.source import module_tree
 
 PACKAGE = Path(pztraining.__file__).parent
 #: Files that name text keys: the modules, the page scripts (they get the texts from the
@@ -132,7 +133,7 @@ def test_no_dutch_sentence_lives_outside_texts_py():
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "texts.py" or path.relative_to(PACKAGE).as_posix() in ALLOWED_FILES:
             continue
-        for line, text in _literals(ast.parse(path.read_text(encoding="utf-8"))):
+        for line, text in _literals(module_tree(path)):
             if looks_dutch(text) and text not in ALLOWED_TEXTS:
                 found.append(f"{path.relative_to(PACKAGE)}:{line}: {text[:80]!r}")
     for path in sorted(PACKAGE.rglob("*.js")):

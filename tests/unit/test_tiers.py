@@ -135,6 +135,30 @@ def test_the_fast_tier_leaves_out_what_needs_a_real_part(pytester):
     rest.assert_outcomes(passed=3, deselected=2)
 
 
+@pytest.mark.parametrize(
+    "markexpr, only_fast",
+    [
+        ("fast", True),
+        ("fast and not alone", True),
+        ("fast and alone", True),
+        ("not fast", False),
+        ("fast or server", False),
+        ("not alone", False),
+        ("server", False),
+        ("", False),
+        ("fast and (", False),  # pytest itself refuses it
+    ],
+)
+def test_a_run_of_the_fast_tier_does_not_import_the_folders_that_need_a_real_part(markexpr, only_fast):
+    config = SimpleNamespace(getoption=lambda name, default=None: markexpr if name == "markexpr" else default)
+    assert tiers.only_fast(markexpr) is only_fast
+    for folder in ("browser", "room", "hub", "notebooks", "packaging"):
+        assert tiers.skipped_folder(TESTS / folder, config) is only_fast, folder
+    for folder in ("unit", "widgets"):
+        assert not tiers.skipped_folder(TESTS / folder, config), folder
+    assert not tiers.skipped_folder(TESTS / "unit" / "browser", config)
+
+
 @pytest.mark.subprocess  # the marked test below starts `true`
 def test_a_test_marked_with_its_part_may_start_a_process(pytester):
     pytester.makeconftest(CONFTEST)
