@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Self
 
@@ -32,6 +32,7 @@ from pztraining.core.os_errors import dutch_reason
 from pztraining.core.settings import Settings, current
 from pztraining.core.texts import t
 from pztraining.store import migrations, roles
+from pztraining.store.driver import DriverTransaction
 from pztraining.store.errors import MissingDatabase, StoreBusy, StoreError, StoreUnavailable
 from pztraining.store.tables import metadata, schema_info
 
@@ -124,6 +125,8 @@ _CONNECT_REFUSALS = (
     ),
     ("store.no_such_database", {"3D000"}, re.compile(r'database ".*" does not exist')),
 )
+#: Said at the start of every PostgreSQL transaction of a store bound to an organisation (schema 18).
+ORGANISATION_SQL = "SELECT set_config('pztraining.organisation', %(organisation)s, true)"
 #: The key of the advisory lock that lets one process at a time migrate a PostgreSQL database.
 MIGRATION_LOCK = 0x707A_7472  # "pztr"
 
@@ -186,6 +189,17 @@ def inserted_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None  # SQLAlchemy gives one for every single-row INSERT
     return int(key[0])
+
+
+def _roll_back(pooled: Any, cursor: Any, sqlite: bool, dbapi_error: type[Exception]) -> None:
+    """End a failed transaction on a driver connection (nothing of it is kept)."""
+    try:
+        if sqlite:
+            cursor.execute("ROLLBACK")
+        else:
+            pooled.rollback()
+    except dbapi_error:  # no transaction began (BEGIN itself failed), or the connection is gone
+        pass
 
 
 def retry_when_busy(method):
@@ -351,10 +365,7 @@ class Database:
         connection never carries one store's organisation into another's transaction.
         """
         if self.organisation is not None:
-            conn.exec_driver_sql(
-                "SELECT set_config('pztraining.organisation', %(organisation)s, true)",
-                {"organisation": self.organisation},
-            )
+            conn.exec_driver_sql(ORGANISATION_SQL, {"organisation": self.organisation})
 
     def _busy_ms(self) -> int:
         """How long SQLite may wait for a lock now (ms): what is left of this write's window."""
@@ -409,6 +420,61 @@ class Database:
                 yield conn
         except DBAPIError as exc:
             raise self._failure(exc, "store.read_failed") from None
+
+    def _driver_write(self) -> AbstractContextManager[DriverTransaction]:
+        """A write transaction for prepared statements (:mod:`.driver`): the phones' writes.
+
+        The same transaction as :meth:`_write` gives (SQLite: BEGIN IMMEDIATE after the busy
+        timeout; PostgreSQL: the organisation said), the same Dutch errors; without
+        SQLAlchemy's connection and statement machinery.
+        """
+        return self._driver(write=True)
+
+    def _driver_read(self) -> AbstractContextManager[DriverTransaction]:
+        """A read transaction for prepared statements, as :meth:`_read` gives."""
+        return self._driver(write=False)
+
+    @contextmanager
+    def _driver(self, write: bool) -> Iterator[DriverTransaction]:
+        dialect = self.engine.dialect
+        dbapi_error = dialect.loaded_dbapi.Error
+        try:
+            pooled = self.engine.raw_connection()  # a pooled connection, tested first (PostgreSQL)
+        except DBAPIError as exc:
+            raise self._failure(exc, "store.cannot_connect") from None
+        driver = pooled.driver_connection
+        cursor = None
+        try:
+            cursor = pooled.cursor()
+            try:
+                if self._sqlite:
+                    cursor.execute(f"PRAGMA busy_timeout = {self._busy_ms()}")
+                    cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                elif self.organisation is not None:
+                    cursor.execute(ORGANISATION_SQL, {"organisation": self.organisation})
+                yield DriverTransaction(cursor, dialect)
+                if self._sqlite:
+                    cursor.execute("COMMIT")
+                else:
+                    pooled.commit()
+            except BaseException:
+                _roll_back(pooled, cursor, self._sqlite, dbapi_error)
+                raise
+        except dbapi_error as exc:
+            gone = bool(dialect.is_disconnect(exc, driver, cursor))
+            if gone:
+                pooled.invalidate()  # the pool opens a new connection next time
+            # As SQLAlchemy would raise it: a locked database is "busy", a dropped server "gone".
+            wrapped = DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=gone, dialect=dialect)
+            assert isinstance(wrapped, DBAPIError)  # a driver's error always becomes one
+            raise self._failure(wrapped, "store.write_refused" if write else "store.read_failed") from None
+        finally:
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except dbapi_error:
+                    pass
+            pooled.close()  # back to the pool
 
     @retry_when_busy
     def _migrate(self) -> None:
