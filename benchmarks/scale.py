@@ -4,6 +4,8 @@ Servers measured side by side on the same machine in the same run:
 
 - ``hello``: a bare tornado server answering "hello" (the floor of one Python process);
 - ``old``: the room server before issue 25 (commit ``OLD_COMMIT``), one process;
+- ``before``: the room server before its writes were made cheaper (issue 25 item 3, commit
+  ``BEFORE_COMMIT``), ``--workers 1``;
 - ``new ×1``: the room server now, ``--workers 1``;
 - ``new ×2``: the room server now, ``--workers 2`` (two processes on one port).
 
@@ -20,8 +22,11 @@ What is measured on each:
   in every training: delivery p95, connections still held, memory of all server processes.
 
 Usage: ``python benchmarks/scale.py [--phones 1000] [--page-phones 200] [--big 10000]
-[--quick]``, or ``python benchmarks/run.py --only scale``. The simulated phones run in one
-asyncio process on this machine, beside the servers.
+[--quick] [--writes-only] [--sides before "new ×1"]``, or ``python benchmarks/run.py --only scale``.
+``--writes-only`` measures only the writes (a few minutes a side: the server's CPU a write,
+before beside now). The simulated phones run in one asyncio process on this machine, beside
+the servers. The machine's load average is printed with every round of writes: on a shared
+machine the CPU a write is the figure to compare (latency grows with what else runs).
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ from room import (
 
 #: The room server before issue 25 (the fork point of its branch).
 OLD_COMMIT = "ad6fbca"
+#: The room server before its writes ran on prepared statements (issue 25 item 3, CPU a write).
+BEFORE_COMMIT = "a995673"
+#: Sides run from the code of an earlier commit: the commit, and the module with room_command there.
+EARLIER = {"old": (OLD_COMMIT, "pztraining.server"), "before": (BEFORE_COMMIT, "pztraining.serving.server")}
 PAGE_DEADLINE_S = 60.0
 FORM_AFTER_S = 5.0
 #: Seconds the server's CPU is watched doing nothing before each round of writes.
@@ -118,34 +127,36 @@ class Side:
     figures: dict = field(default_factory=dict)
 
 
-def old_tree(folder: Path) -> Path:
+def earlier_tree(folder: Path, which: str) -> Path:
+    """The ``pztraining`` package of side ``which`` (see EARLIER), extracted once into ``folder``."""
     repo = Path(__file__).resolve().parent.parent
-    tree = folder / "old"
+    tree = folder / which
     if tree.exists():
         return tree
     tree.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", OLD_COMMIT, "pztraining"], check=True, capture_output=True
+        ["git", "-C", str(repo), "archive", EARLIER[which][0], "pztraining"], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
 
 
 def start_room(folder: Path, which: str, db_url: str) -> Server:
-    """The room server ``which`` ("old", "new ×1", "new ×2") on ``db_url``."""
+    """The room server ``which`` ("old", "before", "new ×1", "new ×2") on ``db_url``."""
     port = free_port()
     env = dict(os.environ, PZTRAINING_DB=db_url, JUPYTER_CONFIG_DIR=str(folder / f"jupyter-{port}"))
     env.pop("PZTRAINING_ROOM_WORKERS", None)
     log = folder / f"room-{port}.log"
-    if which == "old":
-        tree = old_tree(folder)
+    if which in EARLIER:
+        tree = earlier_tree(folder, which)
         env["PYTHONPATH"] = str(tree)
+        module = EARLIER[which][1]
         command = json.loads(
             subprocess.run(
                 [
                     sys.executable,
                     "-c",
-                    "import json; from pztraining import server; print(json.dumps(server.room_command("
+                    f"import json; import {module} as server; print(json.dumps(server.room_command("
                     f"server.notebooks_dir() / 'facilitator.ipynb', '127.0.0.1', {port})))",
                 ],
                 env=env,
@@ -155,7 +166,8 @@ def start_room(folder: Path, which: str, db_url: str) -> Server:
                 check=True,
             ).stdout
         )
-        return start(command, env, log, port, cwd=tree)
+        workers = ["--workers=1"] if which == "before" else []  # "old" had no --workers yet
+        return start(command + workers, env, log, port, cwd=tree)
     from pztraining.serving import server
 
     workers = which.rsplit("×", 1)[1]
@@ -251,6 +263,7 @@ async def write_round(phones: list[Phone], code: str, meeting: int, seconds: flo
         "finals": finals,
         "cpu_busy": (cpu_used - idle) / max(1, len(latencies)),
         "asked": 11 * len(phones) / seconds,
+        "load": os.getloadavg()[0],  # the machine's, over the last minute: the writes' own
     }
 
 
@@ -305,7 +318,7 @@ async def crowd_writes(port: int, db_url: str, training, n: int, first: int, say
         say(
             f"    {figures['asked']:.0f} writes/s asked: p95 {duration(percentile(figures['writes'], 95))}, "
             f"CPU {duration(figures['cpu'])} a write ({duration(figures['cpu_busy'])} above idle), "
-            f"{len(figures['errors'])} errors, stored {figures['stored']}"
+            f"{len(figures['errors'])} errors, stored {figures['stored']}; load average {figures['load']:.1f}"
         )
         out[meeting] = figures
     return out
@@ -362,21 +375,23 @@ async def big(port: int, db_url: str, trainings: list, n: int, say, pid: int) ->
 
 def measure_room(folder: Path, which: str, args, say) -> dict:
     figures: dict = {}
-    tree = old_tree(folder) if which == "old" else None
+    tree = earlier_tree(folder, which) if which in EARLIER else None
     db_url, (page_training, herd_training, write_training) = new_database(
         folder, f"{which[:3]}-{free_port()}.db", 3, tree
     )
     room = start_room(folder, which, db_url)
     memory = MemoryWatch(room.process.pid)
     try:
-        path = f"/?{urlencode({'code': page_training.join_code})}"
-        figures["pages"], figures["page_cpu"] = pages(room, path, args.page_phones)
-        say(f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'], 95))}")
-        figures["herd"] = asyncio.run(herd(room.port, db_url, herd_training, args.phones, 20_000))
-        say(
-            f"  {which}: {args.phones} streams at once, form {FORM_AFTER_S:.0f} s later: "
-            f"p95 {duration(percentile(figures['herd']['push'], 95))}"
-        )
+        if not args.writes_only:
+            path = f"/?{urlencode({'code': page_training.join_code})}"
+            figures["pages"], figures["page_cpu"] = pages(room, path, args.page_phones)
+            say(f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'], 95))}")
+            figures["herd"] = asyncio.run(herd(room.port, db_url, herd_training, args.phones, 20_000))
+            say(
+                f"  {which}: {args.phones} streams at once, form {FORM_AFTER_S:.0f} s later: "
+                f"p95 {duration(percentile(figures['herd']['push'], 95))}"
+            )
+        say(f"  {which}: writes")
         figures["writes"] = asyncio.run(
             crowd_writes(room.port, db_url, write_training, args.phones, 40_000, say, room.process.pid)
         )
@@ -399,10 +414,10 @@ def measure_big(folder: Path, args, say) -> dict:
     return figures
 
 
-def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures: dict | None, args) -> list[str]:
+def table(hello: tuple[list[float], float] | None, sides: dict[str, dict], big_figures: dict | None, args) -> list[str]:
     names = list(sides)
     rows: list[tuple[str, ...]] = []
-    hello_p95 = percentile(hello[0], 95)
+    hello_p95 = percentile(hello[0], 95) if hello else math.nan
 
     def page_text(times: list[float], cpu: float) -> str:
         late = sum(math.isinf(x) for x in times)
@@ -413,22 +428,23 @@ def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures:
             + ")"
         )
 
-    rows.append(
-        (
-            f"{args.page_phones} phones open the page at once: p50 / p95",
-            *(page_text(sides[n]["pages"], sides[n]["page_cpu"]) for n in names),
-            f"hello p95 {duration(hello_p95)}; single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ "
-            f"{GOAL_PAGE_RATIO_WORKERS}× single",
+    if not args.writes_only:
+        rows.append(
+            (
+                f"{args.page_phones} phones open the page at once: p50 / p95",
+                *(page_text(sides[n]["pages"], sides[n]["page_cpu"]) for n in names),
+                f"hello p95 {duration(hello_p95)}; single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ "
+                f"{GOAL_PAGE_RATIO_WORKERS}× single",
+            )
         )
-    )
-    rows.append(("the same through nginx's static shell", *("not measured" for _ in names), "p95 ≤ 30 ms"))
-    rows.append(
-        (
-            f"{args.phones:,} push streams opened at once, a form {FORM_AFTER_S:.0f} s later: p50 / p95 / max",
-            *(" / ".join(duration(percentile(sides[n]["herd"]["push"], p)) for p in (50, 95, 100)) for n in names),
-            f"p95 ≤ {duration(GOAL_HERD_P95_S)}",
+        rows.append(("the same through nginx's static shell", *("not measured" for _ in names), "p95 ≤ 30 ms"))
+        rows.append(
+            (
+                f"{args.phones:,} push streams opened at once, a form {FORM_AFTER_S:.0f} s later: p50 / p95 / max",
+                *(" / ".join(duration(percentile(sides[n]["herd"]["push"], p)) for p in (50, 95, 100)) for n in names),
+                f"p95 ≤ {duration(GOAL_HERD_P95_S)}",
+            )
         )
-    )
     for meeting, label in ((1, "in 60 s"), (2, "at 400 writes/s")):
         rows.append(
             (
@@ -449,6 +465,13 @@ def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures:
                 f"{args.phones:,} / {args.phones:,} / {args.phones:,} / 0",
             )
         )
+        rows.append(
+            (
+                "  the machine's load average (1 min) at the end of these writes",
+                *(f"{sides[n]['writes'][meeting]['load']:.1f}" for n in names),
+                f"{os.cpu_count()} cores",
+            )
+        )
     rows.append(
         ("server memory (RSS of all its processes), peak", *(f"{sides[n]['peak_mb']:,.0f} MB" for n in names), "")
     )
@@ -464,7 +487,7 @@ def table(hello: tuple[list[float], float], sides: dict[str, dict], big_figures:
                 f"all held; p95 ≤ {duration(GOAL_BIG_P95_S)}; ≤ {GOAL_BIG_MB:,.0f} MB",
             )
         )
-    header = ("what", *(f"{n} ({OLD_COMMIT}, 1 process)" if n == "old" else n for n in names), "goal")
+    header = ("what", *(f"{n} ({EARLIER[n][0]}, 1 process)" if n in EARLIER else n for n in names), "goal")
     widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
     return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
@@ -476,15 +499,17 @@ def bench_scale(args, say=print) -> list[str]:
     say(f"scale benchmark (issue 25) · {machine}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        port = free_port()
-        hello_server = start([sys.executable, "-c", HELLO, str(port)], dict(os.environ), folder / "hello.log", port)
-        try:
-            hello = pages(hello_server, "/", args.page_phones)
-        finally:
-            hello_server.stop()
-        say(f"  hello: {args.page_phones} pages at once p95 {duration(percentile(hello[0], 95))}")
+        hello = None
+        if not args.writes_only:
+            port = free_port()
+            hello_server = start([sys.executable, "-c", HELLO, str(port)], dict(os.environ), folder / "hello.log", port)
+            try:
+                hello = pages(hello_server, "/", args.page_phones)
+            finally:
+                hello_server.stop()
+            say(f"  hello: {args.page_phones} pages at once p95 {duration(percentile(hello[0], 95))}")
         sides = {which: measure_room(folder, which, args, say) for which in args.sides}
-        big_figures = measure_big(folder, args, say) if args.big else None
+        big_figures = measure_big(folder, args, say) if args.big and not args.writes_only else None
     lines = [f"\nEvery core, no herd · {machine}", *table(hello, sides, big_figures, args)]
     say("\n".join(lines))
     return lines
@@ -500,7 +525,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--big", type=int, default=10_000, help="scale: phones on the push channel of new ×2 (0: skip)")
     parser.add_argument("--big-trainings", type=int, default=50)
-    parser.add_argument("--sides", nargs="+", default=["old", "new ×1", "new ×2"])
+    parser.add_argument("--sides", nargs="+", default=["old", "before", "new ×1", "new ×2"])
+    parser.add_argument(
+        "--writes-only", action="store_true", help="scale: only the phones' writes (the CPU a write), on --sides"
+    )
 
 
 def scale_args(args: argparse.Namespace) -> argparse.Namespace:
