@@ -191,6 +191,14 @@ def inserted_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
+def _wrapped(error: Exception, dialect: Any, invalidated: bool) -> DBAPIError:
+    """A driver's ``error`` as SQLAlchemy raises it: a locked database is "busy", a dropped server "gone"."""
+    dbapi_error = dialect.loaded_dbapi.Error
+    wrapped = DBAPIError.instance(None, None, error, dbapi_error, connection_invalidated=invalidated, dialect=dialect)
+    assert isinstance(wrapped, DBAPIError)  # a driver's error always becomes one
+    return wrapped
+
+
 def _roll_back(pooled: Any, cursor: Any, sqlite: bool, dbapi_error: type[Exception]) -> None:
     """End a failed transaction on a driver connection (nothing of it is kept)."""
     try:
@@ -442,6 +450,8 @@ class Database:
             pooled = self.engine.raw_connection()  # a pooled connection, tested first (PostgreSQL)
         except DBAPIError as exc:
             raise self._failure(exc, "store.cannot_connect") from None
+        except dbapi_error as exc:  # a new connection the pool could not open: the driver's own error
+            raise self._failure(_wrapped(exc, dialect, False), "store.cannot_connect") from None
         driver = pooled.driver_connection
         cursor = None
         try:
@@ -464,10 +474,9 @@ class Database:
             gone = bool(dialect.is_disconnect(exc, driver, cursor))
             if gone:
                 pooled.invalidate()  # the pool opens a new connection next time
-            # As SQLAlchemy would raise it: a locked database is "busy", a dropped server "gone".
-            wrapped = DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=gone, dialect=dialect)
-            assert isinstance(wrapped, DBAPIError)  # a driver's error always becomes one
-            raise self._failure(wrapped, "store.write_refused" if write else "store.read_failed") from None
+            raise self._failure(
+                _wrapped(exc, dialect, gone), "store.write_refused" if write else "store.read_failed"
+            ) from None
         finally:
             if cursor is not None:
                 try:
