@@ -19,6 +19,7 @@ import random
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -41,6 +42,9 @@ log = logging.getLogger("pztraining.store")
 
 #: How long a write keeps trying while the database is busy (seconds, in total).
 BUSY_SECONDS = 30.0
+#: SQLite: at most this many threads keep a driver connection for prepared statements (the room
+#: server's store threads); SQLAlchemy's pool holds 15 in all.
+KEPT_CONNECTIONS = 8
 
 
 def default_data_dir() -> Path:
@@ -315,6 +319,11 @@ class Database:
         self.busy_seconds = busy_seconds
         self.organisation = organisation
         self._busy = threading.local()  # .deadline of the write being retried in this thread
+        # SQLite: each thread's driver connection for prepared statements (see _driver_connection).
+        self._thread_driver = threading.local()
+        self._kept: list[tuple[Any, weakref.finalize]] = []
+        self._kept_lock = threading.Lock()
+        self._kept_generation = 0
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -362,6 +371,12 @@ class Database:
         return cls(database_url(db, data_dir), **options)
 
     def close(self) -> None:
+        with self._kept_lock:
+            kept, self._kept = self._kept, []
+            self._kept_generation += 1
+        for pooled, ended in kept:
+            ended.detach()
+            pooled.close()  # back to the pool, which closes them now
         self.engine.dispose()
 
     # ------------------------------------------------------------------ plumbing
@@ -442,12 +457,40 @@ class Database:
         """A read transaction for prepared statements, as :meth:`_read` gives."""
         return self._driver(write=False)
 
+    def _driver_connection(self) -> tuple[Any, bool]:
+        """A pooled connection for prepared statements, and whether this thread keeps it.
+
+        SQLite: each thread keeps one for the life of the store (taking it from the pool and
+        giving it back cost as much CPU as a draft's SQL). PostgreSQL: one from the pool for
+        each transaction, tested first (the server may have restarted meanwhile).
+        """
+        if not self._sqlite:
+            return self.engine.raw_connection(), False
+        generation, pooled = getattr(self._thread_driver, "kept", (None, None))
+        if pooled is not None and generation == self._kept_generation:  # (not if the store was closed since)
+            return pooled, True
+        pooled = self.engine.raw_connection()
+        with self._kept_lock:
+            if len(self._kept) >= KEPT_CONNECTIONS:
+                return pooled, False  # the pool's other connections stay for SQLAlchemy's transactions
+            # Back to the pool when this thread ends (or the store closes, whichever comes first).
+            ended = weakref.finalize(threading.current_thread(), self._give_back, pooled)
+            self._kept.append((pooled, ended))
+            self._thread_driver.kept = (self._kept_generation, pooled)
+        return pooled, True
+
+    def _give_back(self, pooled: Any) -> None:
+        """Return a thread's kept connection to the pool (its thread ended)."""
+        with self._kept_lock:
+            self._kept = [(kept, ended) for kept, ended in self._kept if kept is not pooled]
+        pooled.close()
+
     @contextmanager
     def _driver(self, write: bool) -> Iterator[DriverTransaction]:
         dialect = self.engine.dialect
         dbapi_error = dialect.loaded_dbapi.Error
         try:
-            pooled = self.engine.raw_connection()  # a pooled connection, tested first (PostgreSQL)
+            pooled, kept = self._driver_connection()
         except DBAPIError as exc:
             raise self._failure(exc, "store.cannot_connect") from None
         except dbapi_error as exc:  # a new connection the pool could not open: the driver's own error
@@ -483,7 +526,8 @@ class Database:
                     cursor.close()
                 except dbapi_error:
                     pass
-            pooled.close()  # back to the pool
+            if not kept:
+                pooled.close()  # back to the pool
 
     @retry_when_busy
     def _migrate(self) -> None:
