@@ -235,8 +235,9 @@ class Answers(Database):
         trainer) also afterwards. On an anonymous form no participant and no time are kept.
         ``respondent_key`` may be a function of the form's anonymity as stored (as for
         :meth:`save_open_draft`). With ``anonymous_ok=False`` (a phone's answer) a form
-        that turns out anonymous raises :class:`AnonymousForm` (open or closed), nothing written: the phone's
-        anonymous answers go through :meth:`store_anonymous_batch`. Returns the submission id.
+        that turns out anonymous, open or closed, raises :class:`AnonymousForm`, nothing
+        written: the phone's anonymous answers go through :meth:`store_anonymous_batch`.
+        Returns the submission id.
         """
         with self._driver_write() as tx:
             session = tx.first(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id})

@@ -2,8 +2,9 @@
 
 Each draft a phone sends used to look up its training by code and its participant by
 device again: half of the database work of a write. Both change seldom (a code never, a
-name only through this server), so the room server keeps them briefly. Pure: time is
-passed in (seconds, monotonic).
+name only through this server), so the room server keeps them briefly (a participant for
+a write, which needs only its id, longer: WRITER_SECONDS). Pure: time is passed in
+(seconds, monotonic).
 """
 
 from __future__ import annotations
