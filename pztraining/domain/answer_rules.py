@@ -29,10 +29,12 @@ def admission(*, is_open: bool, anonymous: bool, paper: bool, named_only: bool) 
     write that carries its participant (a named answer or a draft): on an anonymous form it
     is refused rather than kept on its own, next to that phone's named writes.
     """
+    if anonymous and not paper and named_only:
+        # Open or closed: an anonymous answer has a way of its own, with its own check of a
+        # closed form (a phone's receipt proves it was sent while the form was open).
+        return "not_named"
     if not paper and not is_open:
         return "closed"
-    if anonymous and not paper and named_only:
-        return "not_named"
     return "anonymous" if anonymous else "named"
 
 

@@ -12,19 +12,22 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from pztraining.core.texts import t
+from pztraining.store.driver import Prepared
 from pztraining.store.engine import Database, retry_when_busy
 from pztraining.store.errors import AnonymousForm, FormClosed
-from pztraining.store.keys import new_submission_id
+from pztraining.store.keys import new_submission_id, random_submission_id
 from pztraining.store.room import bump_room
 from pztraining.store.tables import answers, drafts, form_sessions, quiz_reveals, submissions, utc
 from pztraining.store.trainings import require_training
 
-# The phones' writes (a draft every few seconds per phone, then a submit) use statements
-# built once: building SQLAlchemy expressions costs more CPU than SQLite spends on them.
-_FORM_STATE = select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
-    form_sessions.c.training_id == bindparam("t"),
-    form_sessions.c.meeting == bindparam("m"),
-    form_sessions.c.form_id == bindparam("f"),
+# The phones' writes (a draft every few seconds per phone, then a submit) run these statements
+# straight on the driver (:mod:`.driver`): compiled once, they cost the CPU of SQLite's own work.
+_FORM_STATE = Prepared(
+    select(form_sessions.c.anonymous, form_sessions.c.closed_at).where(
+        form_sessions.c.training_id == bindparam("t"),
+        form_sessions.c.meeting == bindparam("m"),
+        form_sessions.c.form_id == bindparam("f"),
+    )
 )
 _DRAFT_KEY = (
     drafts.c.training_id == bindparam("t"),
@@ -32,22 +35,47 @@ _DRAFT_KEY = (
     drafts.c.form_id == bindparam("f"),
     drafts.c.respondent_key == bindparam("k"),
 )
-_DRAFT_UPDATE = update(drafts).where(*_DRAFT_KEY).values(answers=bindparam("a"), updated_at=bindparam("u"))
-_DRAFT_DELETE = delete(drafts).where(*_DRAFT_KEY)
-_SUBMISSION_ID = select(submissions.c.id).where(
-    submissions.c.training_id == bindparam("t"),
-    submissions.c.meeting == bindparam("m"),
-    submissions.c.form_id == bindparam("f"),
-    submissions.c.respondent_key == bindparam("k"),
+_DRAFT_UPDATE = Prepared(update(drafts).where(*_DRAFT_KEY).values(answers=bindparam("a"), updated_at=bindparam("u")))
+_DRAFT_INSERT = Prepared(
+    insert(drafts).values(
+        training_id=bindparam("t"),
+        meeting=bindparam("m"),
+        form_id=bindparam("f"),
+        respondent_key=bindparam("k"),
+        answers=bindparam("a"),
+        updated_at=bindparam("u"),
+    )
 )
-_ANSWER_INSERT = insert(answers).values(submission_id=bindparam("s"), item_id=bindparam("i"), value=bindparam("v"))
-_DRAFT_INSERT = insert(drafts).values(
-    training_id=bindparam("t"),
-    meeting=bindparam("m"),
-    form_id=bindparam("f"),
-    respondent_key=bindparam("k"),
-    answers=bindparam("a"),
-    updated_at=bindparam("u"),
+_DRAFT_DELETE = Prepared(delete(drafts).where(*_DRAFT_KEY))
+_SUBMISSION_ID = Prepared(
+    select(submissions.c.id).where(
+        submissions.c.training_id == bindparam("t"),
+        submissions.c.meeting == bindparam("m"),
+        submissions.c.form_id == bindparam("f"),
+        submissions.c.respondent_key == bindparam("k"),
+    )
+)
+_SUBMISSION_TAKEN = Prepared(select(submissions.c.id).where(submissions.c.id == bindparam("s")))
+_SUBMISSION_INSERT = Prepared(
+    insert(submissions).values(
+        id=bindparam("s"),
+        training_id=bindparam("t"),
+        meeting=bindparam("m"),
+        form_id=bindparam("f"),
+        respondent_key=bindparam("k"),
+        participant_id=bindparam("p"),
+        submitted_at=bindparam("at"),
+        paper=bindparam("paper"),
+    )
+)
+_SUBMISSION_UPDATE = Prepared(
+    update(submissions)
+    .where(submissions.c.id == bindparam("s"))
+    .values(participant_id=bindparam("p"), submitted_at=bindparam("at"), paper=bindparam("paper"))
+)
+_ANSWERS_DELETE = Prepared(delete(answers).where(answers.c.submission_id == bindparam("s")))
+_ANSWER_INSERT = Prepared(
+    insert(answers).values(submission_id=bindparam("s"), item_id=bindparam("i"), value=bindparam("v"))
 )
 
 
@@ -96,7 +124,8 @@ def _form_state(session: Any) -> tuple[bool, bool]:
     (None: the form was never opened)."""
     if session is None:
         return False, False
-    return session.closed_at is None, bool(session.anonymous)
+    anonymous, closed_at = session  # a row of the driver or of SQLAlchemy alike
+    return closed_at is None, bool(anonymous)
 
 
 def session_key(training_id: int, meeting: int, form_id: str):
@@ -209,8 +238,8 @@ class Answers(Database):
         phone. ``key_for(anonymous)`` gives the respondent key for the form's anonymity as stored.
         """
         payload = json.dumps(values, ensure_ascii=False)
-        with self._write() as conn:
-            session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
+        with self._driver_write() as tx:
+            session = tx.first(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id})
             is_open, anonymous = _form_state(session)
             decided = admit(is_open=is_open, anonymous=anonymous, paper=False, named_only=True)
             if decided == "closed":
@@ -218,8 +247,8 @@ class Answers(Database):
             if decided == "not_named":
                 return False
             row = {"t": training_id, "m": meeting, "f": form_id, "k": key_for(False), "a": payload, "u": now}
-            if not conn.execute(_DRAFT_UPDATE, row).rowcount:
-                conn.execute(_DRAFT_INSERT, row)
+            if not tx.execute(_DRAFT_UPDATE, row):
+                tx.execute(_DRAFT_INSERT, row)
         return True
 
     def load_draft(self, training_id: int, meeting: int, form_id: str, respondent_key: str) -> dict | None:
@@ -259,8 +288,8 @@ class Answers(Database):
         time. ``respondent_key`` may be a function of the form's anonymity as stored (as for
         :meth:`set_draft`). Returns the submission id.
         """
-        with self._write() as conn:
-            session = conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first()
+        with self._driver_write() as tx:
+            session = tx.first(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id})
             is_open, anonymous = _form_state(session)
             decided = admit(is_open=is_open, anonymous=anonymous, paper=paper, named_only=not anonymous_ok)
             if decided == "closed":
@@ -270,37 +299,30 @@ class Answers(Database):
             anonymous = decided == "anonymous"  # paper on an anonymous form too
             key = respondent_key(anonymous) if callable(respondent_key) else respondent_key
             where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
-            row = conn.execute(_SUBMISSION_ID, where).first()
+            row = tx.first(_SUBMISSION_ID, where)
             fields = {
-                "participant_id": None if anonymous else participant_id,
-                "submitted_at": None if anonymous else now,
+                "p": None if anonymous else participant_id,
+                "at": None if anonymous else now,
                 "paper": paper,
             }
             if row is None:
-                submission_id = new_submission_id(conn)
-                conn.execute(
-                    insert(submissions).values(
-                        id=submission_id,
-                        training_id=training_id,
-                        meeting=meeting,
-                        form_id=form_id,
-                        respondent_key=key,
-                        **fields,
-                    )
-                )
+                submission_id = random_submission_id()
+                while tx.first(_SUBMISSION_TAKEN, {"s": submission_id}) is not None:
+                    submission_id = random_submission_id()
+                tx.execute(_SUBMISSION_INSERT, {**where, **fields, "s": submission_id})
             else:
-                submission_id = row.id
-                conn.execute(update(submissions).where(submissions.c.id == submission_id).values(**fields))
-                conn.execute(delete(answers).where(answers.c.submission_id == submission_id))
-            if values:  # one statement for all answers: a long form is as cheap as a short one
-                conn.execute(
+                submission_id = row[0]
+                tx.execute(_SUBMISSION_UPDATE, {**fields, "s": submission_id})
+                tx.execute(_ANSWERS_DELETE, {"s": submission_id})
+            if values:  # one driver call for all answers: a long form is as cheap as a short one
+                tx.execute_many(
                     _ANSWER_INSERT,
                     [
                         {"s": submission_id, "i": item_id, "v": json.dumps(value, ensure_ascii=False)}
                         for item_id, value in values.items()
                     ],
                 )
-            conn.execute(_DRAFT_DELETE, where)
+            tx.execute(_DRAFT_DELETE, where)
         return submission_id
 
     @retry_when_busy
@@ -320,12 +342,12 @@ class Answers(Database):
         rows: list[dict] = []
         written: list[int] = []
         with self._write() as conn:
-            if conn.execute(_FORM_STATE, {"t": training_id, "m": meeting, "f": form_id}).first() is None:
+            if conn.execute(_FORM_STATE.statement, {"t": training_id, "m": meeting, "f": form_id}).first() is None:
                 return set()  # the form (or the training) was removed meanwhile
             taken: set[int] = set()
             for key, values in order:
                 where = {"t": training_id, "m": meeting, "f": form_id, "k": key}
-                submission_id = conn.execute(_SUBMISSION_ID, where).scalar()
+                submission_id = conn.execute(_SUBMISSION_ID.statement, where).scalar()
                 if submission_id is None:
                     submission_id = new_submission_id(conn, taken)
                     taken.add(submission_id)
@@ -358,7 +380,7 @@ class Answers(Database):
                 ]
             shuffle(rows)
             for row in rows:  # one by one: a driver may not keep the order of one executemany
-                conn.execute(_ANSWER_INSERT, row)
+                conn.execute(_ANSWER_INSERT.statement, row)
             bump_room(conn, training_id)
         if self._sqlite:
             self._checkpoint(quiet=True)

@@ -55,14 +55,19 @@ def salted_device_hash(salt: str, device_hash: str) -> str:
     return hmac.new(bytes.fromhex(salt), device_hash.encode(), hashlib.sha256).hexdigest()
 
 
-def new_submission_id(conn: Connection, taken: AbstractSet[int] = frozenset()) -> int:
-    """A random submission id, unused in the database and not in ``taken``.
+def random_submission_id() -> int:
+    """A random submission id, perhaps taken already (see :func:`new_submission_id`).
 
     Below 2**31 so it fits INTEGER on PostgreSQL (and is exact in JavaScript). Every id is
     random: after one random id SQLite would otherwise continue with max(id) + 1.
     """
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+def new_submission_id(conn: Connection, taken: AbstractSet[int] = frozenset()) -> int:
+    """A random submission id, unused in the database and not in ``taken``."""
     while True:
-        candidate = secrets.randbelow(2**31 - 1) + 1
+        candidate = random_submission_id()
         if (
             candidate not in taken
             and conn.execute(select(submissions.c.id).where(submissions.c.id == candidate)).first() is None

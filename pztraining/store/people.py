@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from pztraining.core.texts import t
+from pztraining.store.driver import Prepared
 from pztraining.store.engine import Database, retry_when_busy
 from pztraining.store.errors import MissingEntry
 from pztraining.store.keys import login_name, salted_device_hash
@@ -48,6 +49,14 @@ def device_key(conn: Connection, training_id: int, device_hash: str) -> str | No
     """The stored form of ``device_hash`` in this training (salted), or None without the training."""
     salt = conn.execute(select(trainings.c.device_salt).where(trainings.c.id == training_id)).scalar()
     return salted_device_hash(salt, device_hash) if salt else None
+
+
+_DEVICE_SALT = Prepared(select(trainings.c.device_salt).where(trainings.c.id == bindparam("t")))
+_PARTICIPANT = Prepared(
+    select(participants.c.id, participants.c.name).where(
+        participants.c.training_id == bindparam("t"), participants.c.device_hash == bindparam("h")
+    )
+)
 
 
 class People(Database):
@@ -119,18 +128,18 @@ class People(Database):
         return participant
 
     def find_participant(self, training_id: int, device_hash: str) -> Participant | None:
-        """The participant registered on this device for this training, or None."""
-        with self._read() as conn:
-            stored = device_key(conn, training_id, device_hash)
+        """The participant registered on this device for this training, or None.
+
+        Every phone's first request asks this: prepared statements (:mod:`.driver`).
+        """
+        with self._driver_read() as tx:
+            salt = tx.first(_DEVICE_SALT, {"t": training_id})
             row = (
-                stored
-                and conn.execute(
-                    select(participants).where(
-                        participants.c.training_id == training_id, participants.c.device_hash == stored
-                    )
-                ).first()
+                salt
+                and salt[0]
+                and tx.first(_PARTICIPANT, {"t": training_id, "h": salted_device_hash(salt[0], device_hash)})
             )
-        return Participant(row.id, row.training_id, row.name) if row else None
+        return Participant(row[0], training_id, row[1]) if row else None
 
     def list_participants(self, training_id: int) -> list[Participant]:
         """The participants of a training, by name."""

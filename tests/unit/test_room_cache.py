@@ -26,3 +26,11 @@ def test_when_full_the_oldest_entry_goes():
     recent.put("c", 3, now=2.0)
     assert recent.get("a", now=3.0) is None
     assert (recent.get("b", now=3.0), recent.get("c", now=3.0)) == (2, 3)
+
+
+def test_a_caller_may_ask_for_a_younger_value_without_losing_the_entry_for_others():
+    recent = Recent(seconds=900)
+    recent.put("device", "Sanne", now=0.0)
+    assert recent.get("device", now=30.0, seconds=10) is None  # a page showing the name asks again
+    assert recent.get("device", now=30.0) == "Sanne"  # a write, which needs only the id, need not
+    assert recent.get("device", now=900.0) is None

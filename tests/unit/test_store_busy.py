@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 from pztraining.store import Store, StoreBusy, StoreError
 
 
@@ -119,3 +120,45 @@ def test_a_postgresql_deadlock_is_retried_and_the_change_applied_once(postgres_c
     assert applied and updated.state == {"n": 1} and updated.version == 2
     assert [row["member"] for row in store.list_roleplay_turns(ours.id)] == ["Bram"]
     store.close()
+
+
+def _phone_on_an_open_form(store: Store, clock):
+    """A training with a participant and the reflection form open: what a phone's draft needs."""
+    training = store.add_training("Team De Linde", "mysupport", clock())
+    person = store.add_participant(training.id, "Sanne", "ab" * 32, clock())
+    forms.open_form(store, training.id, 1, "reflectie", False, clock())
+    return training, person
+
+
+def test_a_phones_draft_waits_for_a_lock_released_within_the_retry_window(tmp_path, clock):
+    path = tmp_path / "pz.db"
+    store = Store(f"sqlite:///{path}", busy_seconds=5)
+    training, person = _phone_on_an_open_form(store, clock)
+    with write_lock_held_by_another_process(path) as other:
+        release = threading.Timer(0.5, other.rollback)
+        release.start()
+        started = time.monotonic()
+        stored = forms.save_open_draft(
+            store, training.id, 1, "reflectie", lambda _a: f"p:{person.id}", {"q1": 3}, clock()
+        )
+        waited = time.monotonic() - started
+        release.join()
+    assert stored and waited >= 0.4
+    assert store.load_draft(training.id, 1, "reflectie", f"p:{person.id}") == {"q1": 3}
+
+
+@pytest.mark.alone  # measures the retry window
+def test_a_phones_submit_meeting_a_lock_beyond_the_retry_window_gives_store_busy_and_writes_nothing(tmp_path, clock):
+    path = tmp_path / "pz.db"
+    store = Store(f"sqlite:///{path}", busy_seconds=1)
+    training, person = _phone_on_an_open_form(store, clock)
+    with write_lock_held_by_another_process(path):
+        started = time.monotonic()
+        with pytest.raises(StoreBusy) as busy:
+            forms.submit(
+                store, training.id, 1, "reflectie", f"p:{person.id}", {"q1": 4}, clock(), participant_id=person.id
+            )
+        waited = time.monotonic() - started
+    assert 0.9 <= waited < 2.5  # the window is bounded
+    assert str(busy.value) == t("store.busy")
+    assert store.load_submission(training.id, 1, "reflectie", f"p:{person.id}") is None

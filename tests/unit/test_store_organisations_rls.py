@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from pztraining.cli.main import main
 from pztraining.services import forms
-from pztraining.store import Store, StoreError, tables
+from pztraining.store import FormClosed, Store, StoreError, tables
 from pztraining.store.migrations import v18_organisation_rls
 from pztraining.store.paperwork import TrainingDetails
 
@@ -283,3 +283,28 @@ def test_an_older_database_is_migrated_by_its_owner_not_by_a_server(database, mo
     Store(url).close()  # the owner can; the servers' group gets the new table at once
     with _connect(as_role["room"]) as conn:
         assert conn.execute("SELECT count(*) FROM later_step").fetchone() == (0,)
+
+
+def test_a_bound_servers_phones_find_their_participant_and_write_only_in_its_organisation(database):
+    url, as_role = database
+    owner = Store(url)
+    theirs = next(t for t in owner.list_trainings() if t.organisation == "Zorg B")
+    owner.close()
+    store = Store(as_role["trainers"], organisation="Zorg A")
+    try:
+        own = next(t for t in store.list_trainings() if t.organisation == "Zorg A")
+        person = store.find_participant(own.id, f"{'Zorg A':0<64}"[:64])
+        assert person is not None and person.name == "Anna"
+        key = f"p:{person.id}"
+        assert forms.save_open_draft(store, own.id, 1, "reflectie", lambda _anonymous: key, {"q1": 3}, NOW)
+        assert store.load_draft(own.id, 1, "reflectie", key) == {"q1": 3}
+        forms.submit(store, own.id, 1, "reflectie", key, {"q1": 5}, NOW, participant_id=person.id)
+        assert store.load_submission(own.id, 1, "reflectie", key) == {"q1": 5}
+        # Organisation B's training is not there for this server: no participant, no open form.
+        assert store.find_participant(theirs.id, f"{'Zorg B':0<64}"[:64]) is None
+        with pytest.raises(FormClosed):
+            forms.save_open_draft(store, theirs.id, 1, "reflectie", lambda _anonymous: key, {"q1": 1}, NOW)
+        with pytest.raises(FormClosed):
+            forms.submit(store, theirs.id, 1, "reflectie", key, {"q1": 1}, NOW, participant_id=person.id)
+    finally:
+        store.close()

@@ -31,7 +31,7 @@ from pztraining.core.texts import t
 from pztraining.services import participation
 from pztraining.services.mixing import DEFAULT_BATCH_SIZE, Mixer
 from pztraining.serving.request_body import clean_text, parse_object
-from pztraining.serving.room.cache import Recent
+from pztraining.serving.room.cache import KEEP_SECONDS, WRITER_SECONDS, Recent
 from pztraining.serving.room.events import RoomEvents
 from pztraining.serving.room.limits import AttemptLimiter
 from pztraining.serving.room.streams import RETRY_AFTER_ADDRESS, RETRY_AFTER_FULL, StreamCaps
@@ -61,7 +61,7 @@ class Room:
     limiter: AttemptLimiter
     pool: ThreadPoolExecutor
     trainings: Recent = field(default_factory=Recent)
-    people: Recent = field(default_factory=Recent)
+    people: Recent = field(default_factory=lambda: Recent(WRITER_SECONDS))
     #: Days after a training's last meeting that its join code still works.
     join_days: int = participation.JOIN_DAYS
     #: Anonymous answers waiting to be stored in a batch (memory only).
@@ -141,6 +141,12 @@ class Room:
             return session is not None and session.is_open
 
         await self.run(self.mixer.tick, is_open, time.monotonic())
+
+
+def person_key(training: Training, secret: str) -> tuple:
+    """Whose participant a device is, in the room's cache (the code too: SQLite may give a
+    removed training's id to a new one)."""
+    return (training.id, training.join_code, participation.device_hash(secret))
 
 
 class RoomError(PztrainingError, web.HTTPError):
@@ -267,10 +273,11 @@ class RoomHandler(web.RequestHandler):
             raise RoomError(410, t("room.error.training_over"))
         return training
 
-    async def participant(self, training: Training, secret: str):
-        """The participant of this device (looked up at most every few seconds), or a Dutch 403."""
-        key = (training.id, participation.device_hash(secret))
-        person = self.room.people.get(key, time.monotonic())
+    async def participant(self, training: Training, secret: str, seconds: float = KEEP_SECONDS):
+        """The participant of this device, or a Dutch 403; looked up again when the one found
+        before is ``seconds`` old (its name may have changed; a write needs only its id)."""
+        key = person_key(training, secret)
+        person = self.room.people.get(key, time.monotonic(), seconds)
         if person is None:
             person = await self.store(participation.me, self.room.store, training, secret)
             if person is None:
@@ -386,7 +393,7 @@ class RegisterHandler(RoomHandler):
             raise RoomError(503, t("room.error.busy")) from None
         except StoreError as exc:  # the name was refused (empty, too long): say why
             raise RoomError(422, str(exc)) from None
-        self.room.people.put((training.id, participation.device_hash(secret)), person, time.monotonic())
+        self.room.people.put(person_key(training, secret), person, time.monotonic())
         self.send({"name": person.name})
 
 
@@ -440,7 +447,7 @@ class _AnswerHandler(RoomHandler):
         if not isinstance(values, dict):
             raise RoomError(400, t("room.error.bad_request"))
         training = await self.training(self.param(data, "code"))
-        person = await self.participant(training, secret)
+        person = await self.participant(training, secret, WRITER_SECONDS)
         return (self.room.store, training, person, secret, self.meeting(data), self.param(data, "form")), values
 
 
