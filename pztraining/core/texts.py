@@ -1305,6 +1305,8 @@ NL: dict[str, str] = {
     "bundle.kept.form": "formulier {name} (bijeenkomst {meeting})",
     "bundle.kept.case": "casus {name} (bijeenkomst {meeting})",
     "bundle.kept.roleplay": "rollenspel {name} (bijeenkomst {meeting})",
+    # --- dutchhub ---
+    "hub.contents.read_only": "Op deze server kan niets worden opgeslagen, hernoemd of verwijderd: de apps staan er zoals ze geïnstalleerd zijn.",
 }
 
 _LANGUAGES = {"nl": NL}
