@@ -73,7 +73,9 @@ c.Authenticator.admin_users = set(ADMINS)
 # ---------------------------------------------------------------- each trainer's server
 # One process per trainer, as the hub's own user (no system accounts needed). For
 # production across machines: KubeSpawner (deploy/kubernetes/), DockerSpawner or SystemdSpawner.
-c.JupyterHub.spawner_class = "simple"
+# TrainerSpawner is JupyterHub's SimpleLocalProcessSpawner whose progress lines (the page that
+# waits while the apps start) are Dutch.
+c.JupyterHub.spawner_class = "pztraining.serving.hub_spawner.TrainerSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(STATE_DIR, "home", "{username}")
 c.Spawner.cmd = [os.path.join(BIN, "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = NOTEBOOKS

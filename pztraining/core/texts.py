@@ -1305,6 +1305,14 @@ NL: dict[str, str] = {
     "bundle.kept.form": "formulier {name} (bijeenkomst {meeting})",
     "bundle.kept.case": "casus {name} (bijeenkomst {meeting})",
     "bundle.kept.roleplay": "rollenspel {name} (bijeenkomst {meeting})",
+    # --- dutchhub ---
+    "hub.contents.read_only": "Op deze server kan niets worden opgeslagen, hernoemd of verwijderd: de apps staan er zoals ze geïnstalleerd zijn.",
+    "hub.spawn.requested": "Je apps zijn aangevraagd.",
+    "hub.spawn.starting": "Je Draaiboek en de andere apps worden gestart…",
+    "hub.spawn.ready": "Je apps staan klaar op {url}",
+    "hub.spawn.ready_html": 'Je apps staan klaar op <a href="{url}">{url}</a>',
+    "hub.page.spawn.failed": "Je apps konden niet starten. Probeer het opnieuw; lukt het weer niet, vraag dan de beheerder om hulp.",
+    "hub.page.spawn.cancelled": "Het starten van je apps is afgebroken. Probeer het opnieuw.",
 }
 
 _LANGUAGES = {"nl": NL}

@@ -98,29 +98,40 @@ class NoSessionsHandler(JupyterHandler):
     post = patch = delete = get
 
 
+def _read_only() -> HTTPError:
+    text = t("hub.contents.read_only")
+    # log_message is what jupyter_server's API puts in the reply's "message"; it is %-formatted
+    # without arguments, hence no "%" in the text.
+    return HTTPError(403, text, reason=text)
+
+
 class ReadOnlyContentsManager(AsyncLargeFileManager):
-    """The notebooks folder as it was installed: reading yes, writing, renaming, deleting no."""
+    """The notebooks folder as it was installed: reading yes, writing, renaming, deleting no.
+
+    The refusal's text is Dutch: jupyter_server answers it as the JSON ``message`` and ``reason``
+    and as the status line's reason (so the text stays Latin-1: no typographic quotes or ellipsis).
+    """
 
     async def save(self, model, path=""):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def delete_file(self, path):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def rename_file(self, old_path, new_path):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def new_untitled(self, path="", type="", ext=""):  # jupyter_server API
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def new(self, model=None, path=""):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def copy(self, from_path, to_path=None):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
     async def create_checkpoint(self, path):
-        raise HTTPError(403, "read-only")
+        raise _read_only()
 
 
 class TrainerServerApp(ExtensionApp):

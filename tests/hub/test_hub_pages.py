@@ -10,6 +10,7 @@ none of JupyterHub's English left on the screen, and no serious or critical axe-
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -43,6 +44,23 @@ ENGLISH = (
     "Warning",
     "Complete",
 )
+
+
+SSE = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+
+#: The messages of the hub's progress stream at ``path`` (under the hub's API), until ready or failed.
+PROGRESS_LINES = """path => new Promise((resolve) => {
+    const lines = [];
+    // as the page's own script: a GET of the hub's API with its cookie carries the _xsrf token
+    const stream = new EventSource(jhdata.base_url + path + "?_xsrf=" + encodeURIComponent(jhdata.xsrf_token));
+    stream.onerror = () => { stream.close(); resolve(lines.concat(["(the stream failed)"])); };
+    stream.onmessage = (e) => {
+        const event = JSON.parse(e.data);
+        lines.push(event.message);
+        if (event.ready || event.failed) { stream.close(); resolve(lines); }
+    };
+    setTimeout(() => { stream.close(); resolve(lines.concat(["(no end within 60 s)"])); }, 60000);
+})"""
 
 
 def check_page(page: Page, hub: Hub, heading: str, title: str | None = None, shot: Path | None = None) -> None:
@@ -111,11 +129,22 @@ def test_home_stopped_starting_and_error_pages_are_dutch(hub: Hub, browser: Brow
         check_page(page, hub, t("hub.page.not_running.title"), shot=tmp_path / "not-running.png")
         expect(page.locator("#start")).to_have_text(t("hub.page.not_running.start"))
 
-        # Starting: the waiting page (its progress stream held back, so it does not move on).
-        page.route("**/progress**", lambda route: route.abort())
+        # Starting: the waiting page, its progress stream replaced by a start that failed (so it does
+        # not move on): the hub's own English line for that is said in Dutch, its log keeps it as English.
+        failed = {"progress": 100, "failed": True, "message": "Spawn failed: Timeout"}
+        page.route("**/progress**", lambda route: route.fulfill(body=f"data: {json.dumps(failed)}\n\n", headers=SSE))
         page.evaluate("""() => { fetch(jhdata.base_url + "api/users/anna/server", {method: "POST",
             keepalive: true, headers: {"X-XSRFToken": jhdata.xsrf_token}}); }""")
         time.sleep(0.3)
         page.goto(f"{hub.url}/hub/spawn-pending/anna", wait_until="load")
+        expect(page.locator("#progress-message")).to_have_text(t("hub.page.spawn.failed"))
         check_page(page, hub, t("hub.page.spawn.title"), shot=tmp_path / "spawn-pending.png")
         expect(page.locator("#progress-details summary")).to_have_text(t("hub.page.spawn.log"))
+        expect(page.locator("#progress-log > div")).to_have_attribute("lang", "en")
+
+        # The real progress stream of the start: every line Dutch (the hub's, the spawner's, the last).
+        page.unroute("**/progress**")
+        lines = page.evaluate(PROGRESS_LINES, "api/users/anna/server/progress")
+        dutch = {t("hub.spawn.requested"), t("hub.spawn.starting"), t("hub.spawn.ready", url="/user/anna/")}
+        assert lines and set(lines) <= dutch, lines
+        assert lines[-1] == t("hub.spawn.ready", url="/user/anna/"), lines

@@ -310,6 +310,7 @@ def test_a_trainer_cannot_run_code_or_write_files_in_their_own_server(hub: Hub, 
             data={"type": "notebook", "content": {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}},
         )
         assert written.status == 403, written.text()
+        assert written.json()["message"] == t("hub.contents.read_only")
         assert 'Received message of type "execute_request", which is not allowed' in hub.log()
 
 

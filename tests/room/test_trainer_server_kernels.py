@@ -1,6 +1,7 @@
 """A hub trainer's single-user server starts kernels only for the apps' own pages, a few at most:
 ``POST /api/kernels`` and ``POST /api/sessions`` start nothing (403), a page beyond the cap is refused
-(429) until a kernel ends. The server runs with the arguments the printed hub config gives it."""
+(429) until a kernel ends; no file can be written, and the refusal says so in Dutch. The server
+runs with the arguments the printed hub config gives it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ import time
 import pytest
 from traitlets.config import Config
 
+from pztraining.core.texts import t
 from pztraining.serving.hub import EXAMPLE, config_text
 from pztraining.serving.server import notebooks_dir
 from tests.processes import free_port, isolated_env, stop_tree
 
 TOKEN = "kernels-test-token"
+NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def spawner_args() -> list[str]:
@@ -110,3 +113,22 @@ def test_an_app_page_starts_its_kernel_up_to_the_cap_and_again_when_one_ended(se
     status, page = call(server, "GET", "/voila/render/trainer.ipynb")
     assert status == 200, page[-2000:]
     assert len(kernels(server)) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "/api/contents/eigen.ipynb", {"type": "notebook", "content": NOTEBOOK}),
+        ("POST", "/api/contents", {"type": "notebook"}),
+        ("PATCH", "/api/contents/trainer.ipynb", {"path": "ander.ipynb"}),
+        ("DELETE", "/api/contents/trainer.ipynb", None),
+        ("POST", "/api/contents/trainer.ipynb/checkpoints", None),
+    ],
+)
+def test_a_file_cannot_be_written_and_the_refusal_is_dutch(server, method, path, body):
+    status, reply = call(server, method, path, body)
+    assert status == 403, reply
+    refusal = json.loads(reply)
+    assert refusal["message"] == t("hub.contents.read_only")
+    assert refusal["reason"] == t("hub.contents.read_only")
+    assert call(server, "GET", "/api/contents/trainer.ipynb?content=0")[0] == 200  # reading still works
