@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 import pytest
 
 from pztraining.core.texts import t
+from pztraining.services import forms
 from tests.loops import run_async
 
 from .conftest import RoomServer, running_room_server
@@ -231,7 +232,7 @@ async def phones_join_hear_a_form_and_submit(server: RoomServer, store, training
             if task.done():
                 task.result()  # a refused stream fails the test with its status
         assert all(heard), f"{sum(map(bool, heard))} of {PHONES} phones got a stream"
-        await asyncio.to_thread(store.open_form, training.id, 1, "reflectie", False, NOW)  # the trainer
+        await asyncio.to_thread(forms.open_form, store, training.id, 1, "reflectie", False, NOW)  # the trainer
         await asyncio.wait_for(asyncio.gather(*(e.wait() for e in form_heard)), 10)
         answers = {"code": code, "meeting": 1, "form": "reflectie", "values": {"hoe-was-het": "Goed"}}
         for phone in phones:

@@ -19,6 +19,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application
 
+from pztraining.services import forms
 from pztraining.serving.room.handlers import Room, handlers
 from pztraining.store import Store
 from tests.loops import run_async
@@ -84,7 +85,7 @@ def test_streams_connecting_together_share_one_read_and_a_busy_pool_never_holds_
             release = threading.Event()
             busy = [asyncio.ensure_future(room.run(release.wait, 60)) for _ in range(room.pool._max_workers)]
             try:
-                await asyncio.to_thread(store.open_form, training.id, 1, FORM, False, datetime.now(UTC))
+                await asyncio.to_thread(forms.open_form, store, training.id, 1, FORM, False, datetime.now(UTC))
                 changed = await asyncio.wait_for(asyncio.gather(*(next_items(reader) for reader, _ in streams)), 30)
             finally:
                 release.set()
