@@ -19,8 +19,9 @@ NGINX ?= /usr/sbin/nginx
 NGINX_FOUND = $(shell [ -x $(NGINX) ] && echo 1 || echo 0)
 # poppler-utils' pdftotext: the certificate tests read the PDF back with it.
 POPPLER_FOUND = $(shell command -v pdftotext >/dev/null 2>&1 && echo 1 || echo 0)
-# pytest-xdist workers for `make test` (two cores: two workers; `make test WORKERS=4` on a bigger machine).
-WORKERS ?= 2
+# pytest-xdist workers for `make test`: three on two cores, because most of the slow tests wait (on a
+# server starting, a page, pip) rather than compute (`make test WORKERS=4` on a bigger machine).
+WORKERS ?= 3
 TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
 	PZ_REQUIRE_NGINX=$(NGINX_FOUND) PZ_REQUIRE_POPPLER=$(POPPLER_FOUND)
 
