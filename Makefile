@@ -22,6 +22,8 @@ POPPLER_FOUND = $(shell command -v pdftotext >/dev/null 2>&1 && echo 1 || echo 0
 # pytest-xdist workers for `make test`: three on two cores, because most of the slow tests wait (on a
 # server starting, a page, pip) rather than compute (`make test WORKERS=4` on a bigger machine).
 WORKERS ?= 3
+# The fast tier computes: one worker a core.
+FAST_WORKERS ?= 2
 TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
 	PZ_REQUIRE_NGINX=$(NGINX_FOUND) PZ_REQUIRE_POPPLER=$(POPPLER_FOUND)
 
@@ -62,9 +64,9 @@ test: $(STAMP) chromium postgres proxy libreoffice poppler nginx
 	exit $$status
 
 ## test-fast: the tests that run in one process only (marker `fast`: pure logic, widgets, the store on
-## SQLite; no server, browser, PostgreSQL, LibreOffice or other process), on $(WORKERS) workers
+## SQLite; no server, browser, PostgreSQL, LibreOffice or other process), on $(FAST_WORKERS) workers
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m fast -n $(WORKERS)
+	$(BIN)/python -m pytest -q -m fast -n $(FAST_WORKERS)
 
 ## check: validate every content file
 check: $(STAMP)
