@@ -3,12 +3,12 @@ every line that JupyterHub and its spawner write there is Dutch with the printed
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
 from pztraining.core.texts import t
 from pztraining.serving.hub import HubSettings, config_text
 from pztraining.serving.hub_spawner import TrainerSpawner
+from tests.loops import run_async
 from tests.unit.test_hub_config import read_config
 
 
@@ -24,7 +24,7 @@ def test_the_printed_config_starts_trainers_servers_with_the_dutch_spawner():
 
 
 def test_the_lines_while_the_apps_start_are_dutch():
-    events = asyncio.run(_lines(TrainerSpawner()))
+    events = run_async(_lines(TrainerSpawner()))
     assert [event["message"] for event in events] == [t("hub.spawn.requested"), t("hub.spawn.starting")]
     assert [event["progress"] for event in events] == [0, 50]
     assert not any("html_message" in event for event in events)

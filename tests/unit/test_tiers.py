@@ -184,7 +184,7 @@ def test_make_test_runs_everything_in_parallel_then_the_timing_tests_alone_and_f
 ):
     run = _make(tmp_path, uid=1000, apt_get_exit=None, initdb=True, fails_on=fails_on)
     said = "PZ_REQUIRE_LIBREOFFICE=1 PZ_REQUIRE_POSTGRES=1 pytest-args: -m pytest -q -rs"
-    assert f"{said} -n 2 --dist loadfile -m not alone\n{said} -m alone\n" in run.stdout, run.stdout + run.stderr
+    assert f"{said} -n 3 --dist loadfile -m not alone\n{said} -m alone\n" in run.stdout, run.stdout + run.stderr
     assert (run.returncode == 0) == (fails_on is None), run.stdout + run.stderr
 
 
