@@ -150,10 +150,15 @@ def test_a_form_opened_while_the_list_is_scrolled_is_scrolled_into_view_and_mark
     with device(browser, NARROW) as page:
         join(page, served, training, "Bram")
         expect(page.locator(".pz-item-link")).to_have_count(4)
-        open_form(store, training, EVALUATION)
         link = page.locator(f"button.pz-form-link-{EVALUATION}")
-        with explained(page, served):
-            expect(link).to_be_visible(timeout=OTHER_SIDE_MS)
+        # A new form makes the phone ask for its statuses within two seconds, and the list is
+        # drawn again with them: the mark must be there after that too (it was lost once).
+        with page.expect_response(lambda reply: "/state?" in reply.url, timeout=OTHER_SIDE_MS) as statuses:
+            open_form(store, training, EVALUATION)
+            with explained(page, served):
+                expect(link).to_be_visible(timeout=OTHER_SIDE_MS)
+        assert statuses.value.ok
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         expect(link).to_be_in_viewport()
         expect(link).to_have_class(re.compile(r"(^|\s)pz-item-fresh(\s|$)"))
         expect(page.locator(".pz-new-item")).to_contain_text(load_form(EVALUATION).title)

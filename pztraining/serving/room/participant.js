@@ -103,6 +103,7 @@ const state = {
   current: null, // the item shown
   cleanup: null, // ends the shown form (sends a pending draft)
   events: null,
+  fresh: new Set(), // items announced and not opened yet: marked in the list, whenever it is drawn
 };
 const itemKey = (item) => `${item.meeting}/${item.id}`;
 
@@ -331,6 +332,9 @@ function announce(fresh, reveal = false) {
   banner.dataset.item = fresh.length === 1 ? itemKey(newest) : "";
   banner.classList.add("pz-new-item-shown");
   main.classList.add("pz-has-banner");
+  // Kept in the state, not only on the nodes: the list is drawn again when this phone's statuses
+  // arrive (within two seconds of a new form), and the mark must survive that.
+  fresh.forEach((item) => state.fresh.add(`${item.kind === "case" ? "case" : "form"}:${itemKey(item)}`));
   if (state.view === "overview") {
     const link = body.querySelector(`.pz-${newest.kind === "case" ? "case" : "form"}-link-${CSS.escape(newest.id)}`);
     fresh.forEach((item) => {
@@ -356,6 +360,7 @@ function hideBanner() {
 
 function openItem(item) {
   hideBanner();
+  state.fresh.delete(`${item.kind === "case" ? "case" : "form"}:${itemKey(item)}`);
   if (item.kind === "case") openCase(item); else openForm(item);
 }
 
@@ -383,6 +388,7 @@ function stateText(item) {
 function itemButton(item) {
   const kind = item.kind === "case" ? "case" : "form";
   const link = button(`pz-item-link pz-${kind}-link pz-${kind}-link-${item.id}`, "", () => openItem(item));
+  if (state.fresh.has(`${kind}:${itemKey(item)}`)) link.classList.add("pz-item-fresh");
   link.append(el("span", "pz-item-title", item.title));
   const extra = item.anonymous ? ` · ${t("part.form.anonymous")}` : "";
   link.append(el("span", "pz-item-state", stateText(item) + extra));
