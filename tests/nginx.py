@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import tests.required
+from tests.processes import free_port
 
 DEBIAN = Path("/etc/nginx")
 
@@ -148,3 +149,44 @@ def self_signed(folder: Path, name: str = "localhost", elliptic: bool = False) -
         capture_output=True,
     )
     return cert, key
+
+
+def start_site(
+    nginx: Nginx,
+    *,
+    static: Path,
+    certificate: Path,
+    key: Path,
+    hub_port: int,
+    room_port: int,
+    room_copies: int = 1,
+) -> int:
+    """Write the product's own site (``pztraining hub --nginx``) in front of a hub and room copies,
+    check it (``nginx -t``) and start nginx; its HTTPS port. A free port another test takes before
+    nginx binds it is tried again on new ports."""
+    from pztraining.serving.hub import NginxSettings, nginx_text, nginx_version
+
+    for _attempt in range(3):
+        port = free_port()
+        settings = NginxSettings(
+            public_url=f"https://localhost:{port}",
+            hub_port=hub_port,
+            room_port=room_port,
+            room_copies=room_copies,
+            static_dir=str(static),
+            certificate=str(certificate),
+            certificate_key=str(key),
+            acme_dir=str(nginx.folder),
+            http_port=free_port(),
+            nginx_version=nginx_version(version(nginx.binary)),
+            ipv6=os.path.exists("/proc/net/if_inet6"),
+        )
+        nginx.site("pztraining", nginx_text(settings))
+        checked = nginx.check()
+        assert checked.returncode == 0, checked.stderr
+        started = nginx.command()
+        if started.returncode == 0:
+            nginx.start()  # waits for the pid file (started above)
+            return port
+        assert "Address already in use" in started.stderr, started.stderr
+    raise AssertionError("nginx found no free port in three tries")

@@ -34,14 +34,13 @@ from sqlalchemy import text
 
 from pztraining.content import load_form
 from pztraining.services import forms
-from pztraining.serving.hub import NginxSettings, nginx_text, nginx_version, write_static
+from pztraining.serving.hub import write_static
 from pztraining.serving.room.events import HEARTBEAT_SECONDS
 from pztraining.serving.room.page import page_html
 from pztraining.serving.web_security import STRICT_POLICY
 from pztraining.store import Store
 from tests.hub.conftest import Hub, start_hub, stop_hub
-from tests.nginx import Nginx, binary_or_skip, self_signed, version
-from tests.processes import free_port
+from tests.nginx import Nginx, binary_or_skip, self_signed, start_site
 
 PREFIX = "/services/room/"
 REFLECTION, EVALUATION = "reflectie", "evaluatie-mysupport"
@@ -84,33 +83,15 @@ def front(tmp_path_factory, postgres_cluster) -> Iterator[Front]:
         cert, key = self_signed(nginx.folder)
         config = (hub.folder / "jupyterhub_config.py").read_text()
         room_port = int(re.search(r"^ROOM_PORT = (\d+)$", config, re.M).group(1))
-        for _attempt in range(3):  # a free port another test takes before nginx binds it: new ports
-            port = free_port()
-            nginx.site(
-                "pztraining",
-                nginx_text(
-                    NginxSettings(
-                        public_url=f"https://localhost:{port}",
-                        hub_port=int(hub.url.rsplit(":", 1)[1]),
-                        room_port=room_port,
-                        room_copies=2,
-                        static_dir=str(static),
-                        certificate=str(cert),
-                        certificate_key=str(key),
-                        acme_dir=str(nginx.folder),
-                        http_port=free_port(),
-                        nginx_version=nginx_version(version(binary)),
-                        ipv6=os.path.exists("/proc/net/if_inet6"),
-                    )
-                ),
-            )
-            checked = nginx.check()
-            assert checked.returncode == 0, checked.stderr
-            started = nginx.command()
-            if started.returncode == 0:
-                break
-            assert "Address already in use" in started.stderr, started.stderr
-        nginx.start()  # waits for the pid file (started above)
+        port = start_site(
+            nginx,
+            static=static,
+            certificate=cert,
+            key=key,
+            hub_port=int(hub.url.rsplit(":", 1)[1]),
+            room_port=room_port,
+            room_copies=2,
+        )
         yield Front(f"https://localhost:{port}", port, hub, nginx, [room_port, room_port + 1])
     finally:
         nginx.stop()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import ssl
 from collections.abc import Iterator
@@ -24,11 +23,11 @@ from importlib.resources import files
 import pytest
 
 from pztraining.services import forms
-from pztraining.serving.hub import ROOM_PREFIX, NginxSettings, nginx_text, nginx_version, write_static
+from pztraining.serving.hub import ROOM_PREFIX, write_static
 from pztraining.serving.room.handlers import STATIC_FILES
 from pztraining.serving.room.page import page_html
 from pztraining.store import Store
-from tests.nginx import Nginx, binary_or_skip, self_signed, version
+from tests.nginx import Nginx, binary_or_skip, self_signed, start_site
 from tests.processes import free_port
 from tests.room.conftest import RoomServer, running_room_server
 
@@ -63,32 +62,14 @@ def front(tmp_path_factory) -> Iterator[Front]:
             static.mkdir(mode=0o755)
             write_static(static)
             cert, key = self_signed(nginx.folder, elliptic=True)
-            for _attempt in range(3):  # a free port another test takes before nginx binds it: new ports
-                port = free_port()
-                nginx.site(
-                    "pztraining",
-                    nginx_text(
-                        NginxSettings(
-                            public_url=f"https://localhost:{port}",
-                            hub_port=free_port(),  # no hub: the phones never reach it
-                            room_port=room.port,
-                            static_dir=str(static),
-                            certificate=str(cert),
-                            certificate_key=str(key),
-                            acme_dir=str(nginx.folder),
-                            http_port=free_port(),
-                            nginx_version=nginx_version(version(binary)),
-                            ipv6=os.path.exists("/proc/net/if_inet6"),
-                        )
-                    ),
-                )
-                checked = nginx.check()
-                assert checked.returncode == 0, checked.stderr
-                started = nginx.command()
-                if started.returncode == 0:
-                    break
-                assert "Address already in use" in started.stderr, started.stderr
-            nginx.start()  # waits for the pid file (started above)
+            port = start_site(
+                nginx,
+                static=static,
+                certificate=cert,
+                key=key,
+                hub_port=free_port(),  # no hub: the phones never reach it
+                room_port=room.port,
+            )
             yield Front(port, room)
         finally:
             nginx.stop()
