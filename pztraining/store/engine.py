@@ -45,6 +45,8 @@ BUSY_SECONDS = 30.0
 #: SQLite: at most this many threads keep a driver connection for prepared statements (the room
 #: server's store threads); SQLAlchemy's pool holds 15 in all.
 KEPT_CONNECTIONS = 8
+#: SQLite's own default: a commit that leaves this many pages in the WAL copies them into the database.
+AUTOCHECKPOINT_PAGES = 1000
 
 
 def default_data_dir() -> Path:
@@ -223,8 +225,8 @@ def retry_when_busy(method):
 
     @functools.wraps(method)
     def run(store: Database, *args, **kwargs):
-        if getattr(store._busy, "deadline", None) is not None:
-            return method(store, *args, **kwargs)
+        if getattr(store._busy, "deadline", None) is not None or getattr(store._busy, "no_wait", False):
+            return method(store, *args, **kwargs)  # nested, or must not wait (see without_waiting)
         store._busy.deadline = time.monotonic() + store.busy_seconds
         pause = 0.05
         try:
@@ -379,6 +381,47 @@ class Database:
             pooled.close()  # back to the pool, which closes them now
         self.engine.dispose()
 
+    # ------------------------------------------------------------------ writes that must not wait
+
+    @property
+    def writes_without_waiting(self) -> bool:
+        """Whether :meth:`without_waiting` can write at all: SQLite (a file lock is free or not, and
+        a write takes tens of microseconds), not a database server (every statement a network trip)."""
+        return self._sqlite
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes in this block (in this thread) take the database's lock only if it is free now.
+
+        For a caller that must never block, as the room server's event loop: a busy database
+        raises :class:`StoreBusy` at once (nothing written, no retry, no pause) and the caller
+        runs the call again on a thread that may wait. Nor does a commit here copy the WAL into
+        the database (an fsync; tens of milliseconds): the caller has :meth:`checkpoint_wal` run
+        elsewhere.
+        """
+        if not self._sqlite:
+            raise StoreError(t("store.busy"))  # a programming error: guarded by writes_without_waiting
+        self._busy.no_wait = True
+        try:
+            yield
+        finally:
+            self._busy.no_wait = False
+
+    def checkpoint_wal(self) -> None:
+        """Copy what the WAL holds into the database file (SQLite; a passive checkpoint: it waits
+        for nobody and a reader may leave part of it for the next). For writes made under
+        :meth:`without_waiting`, which leave this to a thread that may block."""
+        if not self._sqlite:
+            return
+        try:
+            with self.engine.connect() as conn:
+                driver = conn.connection.driver_connection
+                assert driver is not None
+                driver.execute("PRAGMA busy_timeout = 0")  # (every BEGIN sets it again)
+                driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception as exc:  # sqlite3's own errors (busy): the next one tries again
+            log.debug("checkpoint %s: %s", self._where, exc)
+
     # ------------------------------------------------------------------ plumbing
 
     def _enter_organisation(self, conn: Connection) -> None:
@@ -392,6 +435,8 @@ class Database:
 
     def _busy_ms(self) -> int:
         """How long SQLite may wait for a lock now (ms): what is left of this write's window."""
+        if getattr(self._busy, "no_wait", False):
+            return 0
         deadline = getattr(self._busy, "deadline", None)
         seconds = self.busy_seconds if deadline is None else deadline - time.monotonic()
         return max(0, int(seconds * 1000))
@@ -457,6 +502,19 @@ class Database:
         """A read transaction for prepared statements, as :meth:`_read` gives."""
         return self._driver(write=False)
 
+    def _set_autocheckpoint(self, pooled: Any, cursor: Any, kept: bool) -> None:
+        """SQLite's own checkpoint after a commit (at 1,000 WAL pages), except for a commit
+        :meth:`without_waiting`, which leaves it to :meth:`checkpoint_wal`. Said to a kept
+        connection only when it changes; a pool's connection in that mode is set back when given back."""
+        off = bool(getattr(self._busy, "no_wait", False))
+        if kept:
+            if getattr(self._thread_driver, "autocheckpoint", None) == (id(pooled), off):
+                return
+            self._thread_driver.autocheckpoint = (id(pooled), off)
+        elif not off:
+            return
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {0 if off else AUTOCHECKPOINT_PAGES}")
+
     def _driver_connection(self) -> tuple[Any, bool]:
         """A pooled connection for prepared statements, and whether this thread keeps it.
 
@@ -502,6 +560,7 @@ class Database:
             try:
                 if self._sqlite:
                     cursor.execute(f"PRAGMA busy_timeout = {self._busy_ms()}")
+                    self._set_autocheckpoint(pooled, cursor, kept)
                     cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 elif self.organisation is not None:
                     cursor.execute(ORGANISATION_SQL, {"organisation": self.organisation})
@@ -527,6 +586,11 @@ class Database:
                 except dbapi_error:
                     pass
             if not kept:
+                if self._sqlite and getattr(self._busy, "no_wait", False):
+                    try:  # as every other connection of the pool checkpoints
+                        driver.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+                    except dbapi_error:
+                        pooled.invalidate()
                 pooled.close()  # back to the pool
 
     @retry_when_busy
