@@ -27,7 +27,7 @@ FAST_WORKERS ?= 2
 TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
 	PZ_REQUIRE_NGINX=$(NGINX_FOUND) PZ_REQUIRE_POPPLER=$(POPPLER_FOUND)
 
-.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler nginx clean
+.PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler nginx ab clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,7 @@ check: $(STAMP)
 	$(BIN)/pztraining check
 
 ## bench: print the benchmark tables
-bench: $(STAMP)
+bench: $(STAMP) nginx ab
 	$(BIN)/python benchmarks/run.py
 
 chromium:
@@ -154,6 +154,19 @@ nginx:
 	else \
 		echo "nginx ontbreekt: de tests van de nginx-site worden overgeslagen."; \
 		echo "Installeer het met: sudo apt-get install nginx"; \
+	fi
+
+# ApacheBench (Debian's apache2-utils): the benchmarks' page rows with a client in C beside the Python phones.
+ab:
+	@if command -v ab >/dev/null; then \
+		echo "ApacheBench: $$(command -v ab)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "ApacheBench ontbreekt: installeren met apt-get (voor de benchmarks)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-utils >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-utils >/dev/null; }; \
+	else \
+		echo "ApacheBench ontbreekt: de benchmarks meten de pagina's alleen met de Python-telefoons."; \
+		echo "Installeer het met: sudo apt-get install apache2-utils"; \
 	fi
 
 # pdftotext (Debian's poppler-utils): the certificate tests read the printed PDF back as text.

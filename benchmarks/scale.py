@@ -22,6 +22,10 @@ What is measured on each:
 And the same 200 phones through nginx serving the page's static shell (written by the product's
 ``pztraining hub --write-static``, served by its ``--nginx`` site), over TLS and plain HTTP.
 
+The page rows are measured twice where ApacheBench is installed (apt-get install apache2-utils):
+with the Python phones, and with ab as the phones (one C process, a fifth of their CPU a page,
+all from 127.0.0.1).
+
 Usage: ``python benchmarks/scale.py [--phones 1000] [--page-phones 200] [--big 10000]
 [--quick] [--pages-only] [--sides "new ×1" "new ×2"]``, or ``python benchmarks/run.py --only
 scale``. With ``--push-only`` only the push channel is measured (``--big`` phones over
@@ -40,6 +44,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import ssl
 import subprocess
@@ -71,6 +76,8 @@ from room import (
     write_times,
 )
 
+#: The C load generator of the page rows beside the Python phones (Debian's apache2-utils).
+AB = "ApacheBench"
 #: The room server before issue 25 (the fork point of its branch).
 OLD_COMMIT = "ad6fbca"
 PAGE_DEADLINE_S = 60.0
@@ -131,6 +138,63 @@ def pages(port: int, pid: int, path: str, n: int, tls: ssl.SSLContext | None = N
     client_cpu = time.process_time() - client_cpu
     client_share = client_cpu / (time.perf_counter() - started)
     return PageRound(times, (cpu_seconds(pid) - cpu) / n, client_share, client_cpu / n)
+
+
+def ab_binary() -> str | None:
+    """ApacheBench (Debian's apache2-utils), or None."""
+    return shutil.which("ab")
+
+
+def ab_pages(port: int, pid: int, path: str, n: int, tls: bool = False) -> PageRound | None:
+    """The same round as :func:`pages` with ApacheBench as the phones: one C process opening ``n``
+    connections at once, each asking once (TLS handshake included with ``tls``).
+
+    The Python phones cost about as much CPU a page as the servers measured, and on 2 cores
+    they share the machine with them; ab costs a tenth of that, so what is left is the server.
+    ab gives its times as percentiles 0..100 (``-e``): ``times`` holds those 101 values, which
+    :func:`percentile` reads back as the same percentiles. None when ab is not installed.
+    """
+    binary = ab_binary()
+    if binary is None:
+        return None
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}"
+    with tempfile.TemporaryDirectory() as tmp:
+        table_file = Path(tmp) / "percentiles.csv"
+
+        def run(count: int) -> subprocess.CompletedProcess:
+            done = subprocess.run(
+                [
+                    binary,
+                    "-q",
+                    "-n",
+                    str(count),
+                    "-c",
+                    str(count),
+                    "-s",
+                    str(int(PAGE_DEADLINE_S)),
+                    "-e",
+                    str(table_file),
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            failed = next((line for line in done.stdout.splitlines() if line.startswith(("Failed", "Non-2xx"))), "")
+            if done.returncode != 0 or (failed and not failed.rstrip().endswith(" 0")):
+                raise RuntimeError(f"ab {url}: {failed or done.stderr.strip()}")
+            return done
+
+        run(5)  # the first requests import a few modules
+        cpu = cpu_seconds(pid)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        run(n)
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times = [float(line.split(",")[1]) / 1000 for line in table_file.read_text().splitlines()[1:]]
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return PageRound(times, (cpu_seconds(pid) - cpu) / n, client_cpu / elapsed, client_cpu / n)
 
 
 async def _pages(port: int, path: str, n: int, first: int, tls: ssl.SSLContext | None = None) -> list[float]:
@@ -315,6 +379,14 @@ def measure_nginx(n: int, code: str, say) -> dict[str, PageRound] | None:
                 f"(nginx's own p95 {duration(percentile(served, 95))}; client {found[name].client_share:.2f} of a "
                 f"core; load {found[name].load})"
             )
+            timing.write_text("")
+            with_ab = ab_pages(port, master, path, n, tls is not None)
+            if with_ab is not None:
+                with_ab.server_times = [
+                    float(line.split()[0]) for line in timing.read_text().splitlines()[5:] if line.endswith(" 200")
+                ]
+                found[f"{name}, {AB}"] = with_ab
+                say(f"  nginx {name}, {AB}: {n} pages at once p95 {duration(percentile(with_ab.times, 95))}")
         return found
     finally:
         nginx.stop()
@@ -511,6 +583,7 @@ def measure_room(folder: Path, which: str, args, say) -> dict:
     try:
         path = f"/?{urlencode({'code': page_training.join_code})}"
         figures["pages"] = pages(room.port, room.process.pid, path, args.page_phones)
+        figures["pages_ab"] = ab_pages(room.port, room.process.pid, path, args.page_phones)
         say(
             f"  {which}: {args.page_phones} pages at once p95 {duration(percentile(figures['pages'].times, 95))} "
             f"(client {figures['pages'].client_share:.2f} of a core; load {figures['pages'].load})"
@@ -550,17 +623,19 @@ def table(
     big_figures: dict | None,
     args,
     shell: dict[str, PageRound] | None = None,
+    hello_ab: PageRound | None = None,
 ) -> list[str]:
     names = list(sides)
     rows: list[tuple[str, ...]] = []
     hello_p95 = percentile(hello.times, 95)
 
-    def page_text(found: PageRound) -> str:
+    def page_text(found: PageRound, floor: PageRound = hello) -> str:
         late = sum(math.isinf(x) for x in found.times)
         p95 = percentile(found.times, 95)
         return (
             f"p50 {duration(percentile(found.times, 50))} / p95 {duration(p95)}"
-            f" ({p95 / hello_p95:.2f}× hello; CPU {duration(found.cpu)} a page; client {duration(found.client_cpu)} "
+            f" ({p95 / percentile(floor.times, 95):.2f}× hello; CPU {duration(found.cpu)} a page; "
+            f"client {duration(found.client_cpu)} "
             f"a page, {found.client_share:.2f} core; load {found.load}" + (f"; {late} not served" if late else "") + ")"
         )
 
@@ -582,6 +657,24 @@ def table(
             f"single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ {GOAL_PAGE_RATIO_WORKERS}× single",
         )
     )
+    if hello_ab is not None and all(sides[n].get("pages_ab") for n in names):
+        rows.append(
+            (
+                f"the same, {AB} as the phones (one C process): p50 / p95",
+                *(
+                    # One client address: the workers steer a connection by its source address
+                    # (serving/room/workers.py), so one worker serves ab's every connection.
+                    page_text(sides[n]["pages_ab"], hello_ab)
+                    + ("; one address, so one worker: by design" if n.endswith(("×2", "×3", "×4")) else "")
+                    for n in names
+                ),
+                f"hello p95 {duration(percentile(hello_ab.times, 95))} (CPU {duration(hello_ab.cpu)} a page; client "
+                f"{duration(hello_ab.client_cpu)} a page); single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, "
+                f"×2 ≤ {GOAL_PAGE_RATIO_WORKERS}× single",
+            )
+        )
+    elif hello_ab is None:
+        rows.append((f"the same, {AB} as the phones", *("not installed" for _ in names), ""))
     if shell:
         for name, found in shell.items():
             rows.append(
@@ -589,7 +682,8 @@ def table(
                     f"the same through nginx's static shell, {name} (nginx alone: the page is its file): p50 / p95; "
                     "nginx's own p95",
                     *("" for _ in names[:-1]),
-                    f"{page_text(found)}; nginx {duration(percentile(found.server_times, 95))}",
+                    f"{page_text(found, hello_ab if AB in name and hello_ab else hello)}; "
+                    f"nginx {duration(percentile(found.server_times, 95))}",
                     f"p95 ≤ {duration(GOAL_NGINX_P95_S)}",
                 )
             )
@@ -678,6 +772,7 @@ def bench_scale(args, say=print) -> list[str]:
         hello_server = start([sys.executable, "-c", HELLO, str(port)], dict(os.environ), folder / "hello.log", port)
         try:
             hello = pages(hello_server.port, hello_server.process.pid, "/", args.page_phones)
+            hello_ab = ab_pages(hello_server.port, hello_server.process.pid, "/", args.page_phones)
         finally:
             hello_server.stop()
         say(
@@ -686,7 +781,7 @@ def bench_scale(args, say=print) -> list[str]:
         )
         sides = {which: measure_room(folder, which, args, say) for which in args.sides}
         big_figures = measure_big(folder, args, say) if args.big and not args.pages_only else None
-    lines = [f"\nEvery core, no herd · {machine}", *table(hello, sides, big_figures, args, shell)]
+    lines = [f"\nEvery core, no herd · {machine}", *table(hello, sides, big_figures, args, shell, hello_ab)]
     say("\n".join(lines))
     return lines
 
