@@ -23,8 +23,8 @@ And the same 200 phones through nginx serving the page's static shell (written b
 ``pztraining hub --write-static``, served by its ``--nginx`` site), over TLS and plain HTTP.
 
 The page rows are measured twice where ApacheBench is installed (apt-get install apache2-utils):
-with the Python phones, and with ab as the phones (one C process, a fifth of their CPU a page,
-all from 127.0.0.1).
+with the Python phones, and with ab as the phones (two C processes from 127.0.0.2 and .3, a third
+of the Python phones' CPU a page).
 
 Usage: ``python benchmarks/scale.py [--phones 1000] [--page-phones 200] [--big 10000]
 [--quick] [--pages-only] [--sides "new ×1" "new ×2"]``, or ``python benchmarks/run.py --only
@@ -145,54 +145,50 @@ def ab_binary() -> str | None:
     return shutil.which("ab")
 
 
-def ab_pages(port: int, pid: int, path: str, n: int, tls: bool = False) -> PageRound | None:
-    """The same round as :func:`pages` with ApacheBench as the phones: one C process opening ``n``
-    connections at once, each asking once (TLS handshake included with ``tls``).
+def ab_pages(port: int, pid: int, path: str, n: int, tls: bool = False, clients: int = 2) -> PageRound | None:
+    """The same round as :func:`pages` with ApacheBench as the phones: ``clients`` C processes, each
+    from an address of its own (127.0.0.2, .3, ...), together opening ``n`` connections at once,
+    each asking once (TLS handshake included with ``tls``).
 
     The Python phones cost about as much CPU a page as the servers measured, and on 2 cores
-    they share the machine with them; ab costs a tenth of that, so what is left is the server.
-    ab gives its times as percentiles 0..100 (``-e``): ``times`` holds those 101 values, which
-    :func:`percentile` reads back as the same percentiles. None when ab is not installed.
+    they share the machine with them; ab costs a third of that, so more of what is left is the
+    server. Two addresses, because ``--workers`` steers a connection by its source address: from
+    one address every connection would reach one worker. ab gives its times as percentiles
+    0..100 (``-e``); ``times`` holds each process's 101 values (each process asks as often), which
+    :func:`percentile` reads as the percentiles of the whole round. None when ab is not installed.
     """
     binary = ab_binary()
     if binary is None:
         return None
     url = f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}"
     with tempfile.TemporaryDirectory() as tmp:
-        table_file = Path(tmp) / "percentiles.csv"
+        tables = [Path(tmp) / f"percentiles-{k}.csv" for k in range(clients)]
 
-        def run(count: int) -> subprocess.CompletedProcess:
-            done = subprocess.run(
-                [
-                    binary,
-                    "-q",
-                    "-n",
-                    str(count),
-                    "-c",
-                    str(count),
-                    "-s",
-                    str(int(PAGE_DEADLINE_S)),
-                    "-e",
-                    str(table_file),
-                    url,
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            failed = next((line for line in done.stdout.splitlines() if line.startswith(("Failed", "Non-2xx"))), "")
-            if done.returncode != 0 or (failed and not failed.rstrip().endswith(" 0")):
-                raise RuntimeError(f"ab {url}: {failed or done.stderr.strip()}")
-            return done
+        def run(count: int) -> None:
+            started = [
+                subprocess.Popen(
+                    [binary, "-q", "-B", f"127.0.0.{2 + k}", "-n", str(count), "-c", str(count)]
+                    + ["-s", str(int(PAGE_DEADLINE_S)), "-e", str(table), url],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for k, table in enumerate(tables)
+            ]
+            for process in started:
+                out, err = process.communicate()
+                failed = next((line for line in out.splitlines() if line.startswith(("Failed", "Non-2xx"))), "")
+                if process.returncode != 0 or (failed and not failed.rstrip().endswith(" 0")):
+                    raise RuntimeError(f"ab {url}: {failed or err.strip()}")
 
         run(5)  # the first requests import a few modules
         cpu = cpu_seconds(pid)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        run(n)
+        run(max(1, n // clients))
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times = [float(line.split(",")[1]) / 1000 for line in table_file.read_text().splitlines()[1:]]
+        times = [float(line.split(",")[1]) / 1000 for table in tables for line in table.read_text().splitlines()[1:]]
     client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return PageRound(times, (cpu_seconds(pid) - cpu) / n, client_cpu / elapsed, client_cpu / n)
 
@@ -657,15 +653,18 @@ def table(
             f"single ≤ {GOAL_PAGE_RATIO_SINGLE}× hello, ×2 ≤ {GOAL_PAGE_RATIO_WORKERS}× single",
         )
     )
+    single_ab = next((sides[n].get("pages_ab") for n in names if n.endswith("×1")), None)
     if hello_ab is not None and all(sides[n].get("pages_ab") for n in names):
         rows.append(
             (
-                f"the same, {AB} as the phones (one C process): p50 / p95",
+                f"the same, {AB} as the phones (two C processes, two addresses): p50 / p95",
                 *(
-                    # One client address: the workers steer a connection by its source address
-                    # (serving/room/workers.py), so one worker serves ab's every connection.
                     page_text(sides[n]["pages_ab"], hello_ab)
-                    + ("; one address, so one worker: by design" if n.endswith(("×2", "×3", "×4")) else "")
+                    + (
+                        f" = {percentile(sides[n]['pages_ab'].times, 95) / percentile(single_ab.times, 95):.2f}× single"
+                        if single_ab is not None and n.endswith("×2")
+                        else ""
+                    )
                     for n in names
                 ),
                 f"hello p95 {duration(percentile(hello_ab.times, 95))} (CPU {duration(hello_ab.cpu)} a page; client "
