@@ -159,6 +159,10 @@ def _running(pid: int) -> bool:
 
 
 def _service_folder() -> Path:
+    # A run killed before its teardown leaves its folder in memory: removed a day later (no run lasts that long).
+    for stale in MEMORY.glob("pz-install-*"):
+        if time.time() - stale.stat().st_mtime > 86_400:
+            shutil.rmtree(stale, ignore_errors=True)
     memory = os.statvfs(MEMORY) if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
     roomy = memory is not None and memory.f_bavail * memory.f_frsize > MEMORY_NEEDED
     return Path(tempfile.mkdtemp(prefix="pz-install-", dir=MEMORY if roomy else None))
