@@ -145,18 +145,26 @@ if [ -z "$wheel" ]; then
     # The newest wheel by version (sort -V), expanded here: pip itself does not expand a '*'.
     wheel="$(ls -1 "$HERE"/pztraining-*.whl ./pztraining-*.whl 2>/dev/null | sort -V | tail -n 1 || true)"
 fi
-[ -x "$VENV/bin/python" ] || as_user python3 -m venv "$VENV"
+new_venv=""
+[ -x "$VENV/bin/python" ] || { as_user python3 -m venv "$VENV" && new_venv=1; }
 if [ -n "$wheel" ]; then
     mkdir -p "$PZ_HOME/dist"
     cp "$wheel" "$PZ_HOME/dist/"
     chown -R "$PZ_USER:" "$PZ_HOME/dist"
     local_wheel="$PZ_HOME/dist/$(basename "$wheel")"
-    as_user pip install --quiet --disable-pip-version-check "$local_wheel[hub]"
-    # The same version number built again (a fix without a new number): pip keeps the old
-    # files unless told; reinstall only pztraining itself, only when the wheel changed.
     digest="$(sha256sum "$local_wheel" | cut -d' ' -f1)"
-    if [ "$(cat "$VENV/.pztraining-wheel" 2>/dev/null || true)" != "$digest" ]; then
-        as_user pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$local_wheel"
+    had="$(cat "$VENV/.pztraining-wheel" 2>/dev/null || true)"
+    # This very wheel went in with its dependencies before, and none of them is broken (pip check):
+    # nothing to do (pip took 10 s to find all of them there). A venv broken otherwise: remove it,
+    # the next run makes it anew.
+    if [ "$had" != "$digest" ] || ! as_user pip check >/dev/null; then
+        as_user pip install --quiet --disable-pip-version-check "$local_wheel[hub]"
+        # The same version number built again (a fix without a new number): pip keeps the old
+        # files unless told; reinstall only pztraining itself, only when the wheel changed (a new
+        # venv has just got this one).
+        if [ -z "$new_venv" ] && [ "$had" != "$digest" ]; then
+            as_user pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$local_wheel"
+        fi
         echo "$digest" > "$VENV/.pztraining-wheel"
     fi
 else

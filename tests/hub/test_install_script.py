@@ -4,8 +4,9 @@ process): then the administrator and a trainer log in through nginx (TLS, a self
 instead of Let's Encrypt), and a phone joins a training through nginx; the trainer's server and the
 room copies log in to PostgreSQL as the roles the script made, which row-level security binds.
 
-Slow: a wheel build, a fresh venv and ``pip install 'pztraining[hub]'`` (PyPI, or the test user's pip
-cache in /var/tmp after the first run), then a JupyterHub start twice. Needs root (useradd, runuser).
+Slow: a fresh venv and ``pip install 'pztraining[hub]'`` (PyPI, or the test user's pip cache in /var/tmp
+after the first run), then a JupyterHub start twice. Needs root (useradd, runuser). The wheel is the
+run's (tests/packaging/wheel.py: built once for this test and the wheel test).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,6 +34,7 @@ from pztraining.serving.hub import HubSettings, config_text
 from pztraining.store import Store
 from tests.browser.helpers import PHONE_VIEWPORT, register
 from tests.nginx import Nginx, binary_or_skip, self_signed
+from tests.packaging.wheel import built_wheel
 from tests.postgres import Cluster, bin_or_skip
 from tests.processes import descendants, free_port
 
@@ -48,6 +49,10 @@ ADMIN, ADMIN_PASSWORD = "beheer", "beheer-wachtwoord-1"
 TRAINER, TRAINER_PASSWORD, ORGANISATION = "anna", "anna-wachtwoord-1", "Zorggroep Noord"
 SCRIPT_SECONDS = 1200
 SPAWN_MS = 240_000
+#: The service's folder (its venv: some 30,000 files) in memory where there is room: removing it from
+#: this machine's disk took 6-13 s of the module's teardown, from memory well under a second.
+MEMORY = Path("/dev/shm")
+MEMORY_NEEDED = 2 * 1024**3
 
 
 @dataclass
@@ -122,25 +127,21 @@ def run_script(env: dict[str, str]) -> tuple[float, str]:
 def stop_hub(home: Path) -> tuple[float, list[str]]:
     """SIGTERM to the hub (what systemd does); seconds until it is gone, and what it left behind."""
     pid = int((home / "hub" / "jupyterhub.pid").read_text())
+    if not _running(pid):
+        return 0.0, []  # stopped already (the last test stops it)
     below = descendants(pid)
     started = time.monotonic()
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return 0.0, []
-    while Path(f"/proc/{pid}").exists() and time.monotonic() - started < 60:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        if state == "Z":
-            break
+    while _running(pid) and time.monotonic() - started < 60:
         time.sleep(0.05)
     seconds = time.monotonic() - started
-    time.sleep(1)
-    left = [
-        command
-        for child, command in below.items()
-        if Path(f"/proc/{child}").exists()
-        and Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    ]
+    settled = time.monotonic() + 1  # what runs a second after the hub is gone is left behind
+    while any(_running(child) for child in below) and time.monotonic() < settled:
+        time.sleep(0.05)
+    left = [command for child, command in below.items() if _running(child)]
     for child in below:
         try:
             os.kill(child, signal.SIGKILL)
@@ -149,23 +150,34 @@ def stop_hub(home: Path) -> tuple[float, list[str]]:
     return seconds, left
 
 
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie does not: nobody here reaps the hub, which the script started)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _service_folder() -> Path:
+    # A run killed before its teardown leaves its folder in memory: removed a day later (no run lasts that long).
+    for stale in MEMORY.glob("pz-install-*"):
+        if time.time() - stale.stat().st_mtime > 86_400:
+            shutil.rmtree(stale, ignore_errors=True)
+    memory = os.statvfs(MEMORY) if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
+    roomy = memory is not None and memory.f_bavail * memory.f_frsize > MEMORY_NEEDED
+    return Path(tempfile.mkdtemp(prefix="pz-install-", dir=MEMORY if roomy else None))
+
+
 @pytest.fixture(scope="module")
 def installed() -> Iterator[Installed]:
     if os.geteuid() != 0 or shutil.which("runuser") is None:
         pytest.skip("install.sh runs as root (useradd, runuser)")
     nginx = Nginx(binary_or_skip())
     cluster = Cluster(bin_or_skip())
-    home = Path(tempfile.mkdtemp(prefix="pz-install-"))
+    home = _service_folder()
     home.chmod(0o755)
     try:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(home / "wheel"), str(CHECKOUT)],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        (wheel,) = (home / "wheel").glob("pztraining-*.whl")
-        (home / "wheel").chmod(0o755)
+        wheel = built_wheel()
         cert, key = self_signed(nginx.folder)
         PIP_CACHE.mkdir(exist_ok=True)
         PIP_CACHE.chmod(0o777)  # the test user's, across runs (it may not exist yet)
@@ -173,7 +185,7 @@ def installed() -> Iterator[Installed]:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("PZTRAINING", "JUPYTER", "PYTHONPATH", "VIRTUAL_ENV"))
+            if not key.startswith(("PZTRAINING", "JUPYTER", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE"))
         }
         env.update(
             PZ_USER=USER,
@@ -193,6 +205,11 @@ def installed() -> Iterator[Installed]:
             PZ_ACME_DIR=str(home / "acme"),
             PZ_NO_SYSTEMD="1",
             PIP_CACHE_DIR=str(PIP_CACHE),
+            # Not compiling every module of the ~120 packages to bytecode (27 s of pip's 63 s): the
+            # first process that imports a module compiles it and keeps the .pyc for the next ones
+            # (so not PYTHONDONTWRITEBYTECODE, which a test machine may set and a root shell has not).
+            # pip hands this value to its `compile` switch as it is: "0" is --no-compile.
+            PIP_NO_COMPILE="0",
             PZ_HUB_OPTIONS=f"--JupyterHub.hub_port={free_port()} "
             f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
         )
@@ -231,7 +248,7 @@ def _wait_for_room(installed: Installed) -> None:
                 return  # a room copy itself: no _xsrf cookie, refused
         except requests.RequestException:
             pass
-        time.sleep(1)
+        time.sleep(0.25)
     raise AssertionError(f"the room service did not answer through nginx:\n{installed.hub_log()[-3000:]}")
 
 

@@ -1,9 +1,10 @@
 """The built wheel on its own: installed into a fresh venv, run from a folder outside the checkout,
 with no path to the sources, it checks its content, prints an agenda and serves the apps.
 
-A wheel build (pip, with build isolation: setuptools from PyPI or pip's cache), pip installing the
-wheel without dependencies, and its declared dependency closure linked from the test venv
-(tests/packaging/closure.py; ``pip check`` proves it complete).
+The run's wheel (tests/packaging/wheel.py: pip with build isolation, once for this test and the
+install script's), installed by pip without dependencies into a venv without pip of its own (the
+test venv's pip works on it with ``--python``), and its declared dependency closure linked from the
+test venv (tests/packaging/closure.py; ``pip check`` proves it complete).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ import pytest
 
 from pztraining.core.texts import t
 from tests.packaging.closure import link_closure, wanted
+from tests.packaging.wheel import built_wheel
 from tests.processes import free_port, isolated_env, stop_tree
 
 pytestmark = pytest.mark.packaging
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 START_SECONDS = 180  # the first start builds the decks and starts a kernel for the trainer page
 
 
@@ -40,21 +41,20 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     bin_dir = tmp / "venv" / "bin"
     # Only the installed package may be found: neither pip nor the app may see the checkout.
     outside = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    quiet(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp / "dist"), str(CHECKOUT), cwd=tmp, env=outside
-    )
-    (wheel,) = (tmp / "dist").glob("pztraining-*.whl")
-    quiet(sys.executable, "-m", "venv", str(tmp / "venv"), cwd=tmp, env=outside)
+    wheel = built_wheel()
+    # No pip in the venv (ensurepip took 4-5 s): the package needs none, and this venv's pip acts on it.
+    quiet(sys.executable, "-m", "venv", "--without-pip", str(tmp / "venv"), cwd=tmp, env=outside)
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_dir / "python")]
     # The wheel by pip, its declared dependencies (with the postgres extra) linked from this venv:
     # the same versions pip would install here, without unpacking them again (tests/packaging/closure.py).
-    quiet(str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", str(wheel), cwd=tmp, env=outside)
+    quiet(*pip, "install", "--no-deps", str(wheel), cwd=tmp, env=outside)
     with zipfile.ZipFile(wheel) as archive:
         (meta,) = (name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
         requires = email.parser.Parser().parsestr(archive.read(meta).decode()).get_all("Requires-Dist") or []
     linked = link_closure(tmp / "venv", wanted(requires, ["postgres"]))
     assert {"voila", "ipykernel", "sqlalchemy", "psycopg-binary"} <= set(linked)
     assert "jupyterlab" not in linked and "pytest" not in linked  # the lab and test extras are not asked for
-    quiet(str(bin_dir / "python"), "-m", "pip", "check", cwd=tmp, env=outside)  # the closure is complete
+    quiet(*pip, "check", cwd=tmp, env=outside)  # the closure is complete
     env = {key: value for key, value in isolated_env(tmp).items() if key in outside or key not in os.environ}
     # A cache of its own: the decks this wheel builds are looked for there (one folder per content version).
     env.update(
