@@ -152,19 +152,15 @@ if [ -n "$wheel" ]; then
     cp "$wheel" "$PZ_HOME/dist/"
     chown -R "$PZ_USER:" "$PZ_HOME/dist"
     local_wheel="$PZ_HOME/dist/$(basename "$wheel")"
+    # Every run: a dependency of the hub missing or removed from the venv is installed again.
+    as_user pip install --quiet --disable-pip-version-check "$local_wheel[hub]"
+    # The same version number built again (a fix without a new number): pip keeps the old
+    # files unless told; reinstall only pztraining itself, only when the wheel changed (a new
+    # venv has just got this one).
     digest="$(sha256sum "$local_wheel" | cut -d' ' -f1)"
-    had="$(cat "$VENV/.pztraining-wheel" 2>/dev/null || true)"
-    # This very wheel went in with its dependencies before, and none of them is broken (pip check):
-    # nothing to do (pip took 10 s to find all of them there). A venv broken otherwise: remove it,
-    # the next run makes it anew.
-    if [ "$had" != "$digest" ] || ! as_user pip check >/dev/null; then
-        as_user pip install --quiet --disable-pip-version-check "$local_wheel[hub]"
-        # The same version number built again (a fix without a new number): pip keeps the old
-        # files unless told; reinstall only pztraining itself, only when the wheel changed (a new
-        # venv has just got this one).
-        if [ -z "$new_venv" ] && [ "$had" != "$digest" ]; then
+    if [ "$(cat "$VENV/.pztraining-wheel" 2>/dev/null || true)" != "$digest" ]; then
+        [ -n "$new_venv" ] ||
             as_user pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$local_wheel"
-        fi
         echo "$digest" > "$VENV/.pztraining-wheel"
     fi
 else
