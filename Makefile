@@ -24,8 +24,11 @@ POPPLER_FOUND = $(shell command -v pdftotext >/dev/null 2>&1 && echo 1 || echo 0
 WORKERS ?= 3
 # The fast tier computes: one worker a core.
 FAST_WORKERS ?= 2
+# PYTHONDONTWRITEBYTECODE emptied: many containers set it, and then every process the tests start
+# (each Voila server and kernel) compiled the package's modules again (~1 s of CPU a process,
+# hundreds of processes in a run); with it empty the first one writes __pycache__ (ignored by git).
 TEST_ENV = PZ_CHROMIUM=$(CHROMIUM) PZ_REQUIRE_POSTGRES=$(PG_FOUND) PZ_REQUIRE_LIBREOFFICE=$(LO_FOUND) \
-	PZ_REQUIRE_NGINX=$(NGINX_FOUND) PZ_REQUIRE_POPPLER=$(POPPLER_FOUND)
+	PZ_REQUIRE_NGINX=$(NGINX_FOUND) PZ_REQUIRE_POPPLER=$(POPPLER_FOUND) PYTHONDONTWRITEBYTECODE=
 
 .PHONY: demo test test-fast bench check chromium postgres proxy libreoffice poppler nginx ab clean
 
