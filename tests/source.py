@@ -22,3 +22,10 @@ def syntax_tree(source: str) -> ast.Module:
 def module_tree(path: Path) -> ast.Module:
     """The syntax tree of the UTF-8 Python file at ``path``."""
     return syntax_tree(path.read_text(encoding="utf-8"))
+
+
+@cache
+def nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
+    """Every node of ``tree`` in :func:`ast.walk`'s order, walked once per tree: the checks walk the
+    same shared trees again for every name they look for (ast.walk is most of their CPU)."""
+    return tuple(ast.walk(tree))

@@ -96,10 +96,6 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
         raise ContentError([ContentProblem(name, where, t("content.ongeldige_yaml", problem=problem))]) from None
 
 
-def _read_yaml(path: Path) -> Any:
-    return parse_yaml(read_text(path), display_name(path))
-
-
 # ---------------------------------------------------------------- the region (zorgkaart)
 
 #: Where content names a regional role: ``<regio:ziekenhuis>`` becomes that role's name.
@@ -221,10 +217,30 @@ def load_file(path: Path) -> BaseModel:
 
     Regional names (``<regio:KEY>``) are filled in from the region file in use.
     """
-    data = _read_yaml(path)
+    name = display_name(path)
+    return _validated(read_text(path), name, _region_state())
+
+
+def _region_state() -> tuple[str, float] | None:
+    """What a loaded file's regional names depend on: the region file in use and its time of change
+    (as :func:`active_region` keys it); None when it cannot be told (filling then says why)."""
+    try:
+        path = region_path()
+        return str(path), path.stat().st_mtime
+    except (OSError, PztrainingError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def _validated(text: str, name: str, _region: tuple[str, float] | None) -> BaseModel:
+    # Once per text, name and region: a file's model depends on nothing else. Parsing and
+    # validating the library took ~90 ms of CPU, and builds, handouts and the CLI load it again
+    # (load_library); the models are frozen, so every caller may share one. A file that does
+    # not load raises, and lru_cache keeps no exception: it is read and named again next time.
+    data = parse_yaml(text, name)
     if isinstance(data, dict) and data.get("kind") != "region":
-        data = _fill_data(data, display_name(path))
-    return validate_data(data, display_name(path))
+        data = _fill_data(data, name)
+    return validate_data(data, name)
 
 
 def check_files(paths: list[Path]) -> list[ContentProblem]:

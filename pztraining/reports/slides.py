@@ -221,14 +221,25 @@ def _exporter():
 
 #: The exporter sets its filters for the notebook it renders: one deck at a time.
 _RENDERING = threading.Lock()
+#: Pages rendered in this process, by their notebook and style sheet (JSON): a deck whose source,
+#: programme and style did not change is not rendered again (a build renders every deck, ~60 ms of
+#: CPU each, also when only one changed). At most RENDERED_KEPT pages, the oldest forgotten first.
+RENDERED: dict[str, str] = {}
+RENDERED_KEPT = 64
 
 
 def render_deck(deck: DeckSource, program: content.Program) -> str:
     """The deck as one reveal.js HTML page that loads reveal.js from ``reveal.js/`` beside it."""
     css = (TEMPLATE_ROOT / "pz-reveal" / "deck.css").read_text(encoding="utf-8")
     notebook = deck_notebook(deck, program)
+    key = json.dumps([notebook, css], sort_keys=True, ensure_ascii=False)
     with _RENDERING:
-        body, _resources = _exporter().from_notebook_node(notebook, resources={"pz_css": css})
+        body = RENDERED.get(key)
+        if body is None:
+            body, _resources = _exporter().from_notebook_node(notebook, resources={"pz_css": css})
+            while len(RENDERED) >= RENDERED_KEPT:
+                del RENDERED[next(iter(RENDERED))]
+            RENDERED[key] = body
     return body
 
 

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 import pztraining
-from tests.source import module_tree, syntax_tree
+from tests.source import module_tree, nodes, syntax_tree
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -47,7 +47,7 @@ def _modules() -> list[Path]:
 def _imported(tree: ast.Module) -> list[tuple[int, str, int]]:
     """(line, imported name, relative level) of every pztraining import in the module."""
     found = []
-    for node in ast.walk(tree):
+    for node in nodes(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "pztraining" and not node.level:
             # `from pztraining import content` imports the module pztraining.content
             found += [(node.lineno, f"pztraining.{alias.name}", 0) for alias in node.names]

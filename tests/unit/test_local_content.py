@@ -82,3 +82,20 @@ def test_a_broken_local_file_leaves_the_shipped_content_usable(own, monkeypatch)
     monkeypatch.setenv(loader.CONTENT_ENV, str(own))
     loader.library.cache_clear()
     assert "janssen" in loader.library().cases
+
+
+def test_a_file_edited_within_the_same_moment_and_size_is_read_as_it_is_now(tmp_path):
+    # The loaded models are kept per text: an edit is seen even when the file's size and time of
+    # change stay the same (an editor saving twice within one tick of the file system's clock).
+    shipped = (loader.builtin_content_dir() / "cases" / "janssen.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "janssen.yaml"
+    path.write_text(shipped, encoding="utf-8")
+    stamp = path.stat().st_mtime_ns
+    first = loader.load_file(path)
+    path.write_text(shipped.replace("age: 83", "age: 84"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    assert (first.person.age, loader.load_file(path).person.age) == (83, 84)
+    path.write_text(shipped.replace("age: 83", "age: ab"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    with pytest.raises(loader.ContentError, match=r"person\.age"):
+        loader.load_file(path)

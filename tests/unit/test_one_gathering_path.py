@@ -12,7 +12,7 @@ import pytest
 import pztraining
 from pztraining.services import results
 from pztraining.services.kartrekker import gather
-from tests.source import module_tree
+from tests.source import module_tree, nodes
 from tests.unit.test_kartrekker_indicators import AMSTERDAM, ORG, TODAY, fill_organisation
 
 PACKAGE = Path(pztraining.__file__).parent
@@ -22,7 +22,7 @@ def _calls(name: str) -> list[str]:
     """Where the package calls ``<something>.name(...)``, as "path:line"."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(module_tree(path)):
+        for node in nodes(module_tree(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name:
                 found.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
     return found

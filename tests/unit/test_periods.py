@@ -11,7 +11,7 @@ import pytest
 import pztraining
 from pztraining.core.errors import ScopeError
 from pztraining.domain.periods import DEFAULT_PER, PERIODS, Period, borging_period, check_span, division
-from tests.source import module_tree
+from tests.source import module_tree, nodes
 
 PACKAGE = Path(pztraining.__file__).parent
 JAN, DEC = date(2026, 1, 1), date(2026, 12, 31)
@@ -50,7 +50,7 @@ def test_the_division_is_chosen_else_planned_else_half_years():
 def _text_keys_used(path: Path) -> set[str]:
     return {
         node.value
-        for node in ast.walk(module_tree(path))
+        for node in nodes(module_tree(path))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
 

@@ -100,6 +100,27 @@ def test_before_and_after_pairs_and_a_wilcoxon_test(store):
     assert sorted(bundle.pairs["change"]) == [2, 2, 3, 3, 3, 3, 3]
 
 
+def test_the_same_pairs_are_tested_once_with_scipys_own_result(monkeypatch):
+    import scipy.stats
+
+    real, calls = scipy.stats.wilcoxon, []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.stats, "wilcoxon", counted)
+    report.wilcoxon_test.cache_clear()
+    # Tied changes: SciPy's exact permutation test over all 2**7 signs.
+    before, after = tuple(map(float, BEFORE)), tuple(map(float, AFTER))
+    expected = real(before, after)
+    for _ in range(3):  # the results page, its redraw and an export of the same training
+        assert report.wilcoxon_test(before, after) == (float(expected.statistic), float(expected.pvalue))
+    assert len(calls) == 1
+    assert report.wilcoxon_test(after, before) == (float(expected.statistic), float(expected.pvalue))
+    assert len(calls) == 2  # other pairs are tested anew
+
+
 def test_too_few_pairs_are_reported_instead_of_tested(store):
     training, _ = fill(store)
     tidy = bundle_for(store, training).tidy

@@ -10,7 +10,7 @@ import pytest
 import pztraining
 from pztraining.core import settings
 from pztraining.core.settings import Settings, SettingsError
-from tests.source import module_tree
+from tests.source import module_tree, nodes
 
 PACKAGE = Path(pztraining.__file__).parent
 
@@ -72,7 +72,7 @@ def test_what_a_server_hands_down_a_kernel_reads_back(tmp_path):
 
 def _reads_the_environment(tree: ast.AST) -> list[int]:
     lines = []
-    for node in ast.walk(tree):
+    for node in nodes(tree):
         os_attribute = (
             isinstance(node, ast.Attribute)
             and node.attr in {"environ", "getenv", "putenv"}

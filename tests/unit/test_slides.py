@@ -174,12 +174,36 @@ def test_the_conversation_card_slide_is_made_from_the_card_file(built):
         assert _text(step.summary) in _text(card_slide).replace("&#x27;", "'")
 
 
-def test_building_twice_gives_the_same_files(tmp_path):
+def test_building_twice_gives_the_same_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(slides, "RENDERED", {})
     first = slides.build(tmp_path / "a")
+    slides.RENDERED.clear()  # the second build renders every deck anew, as another process would
     second = slides.build(tmp_path / "b")
     for deck in first.built:
         assert (tmp_path / "a" / deck.file).read_bytes() == (tmp_path / "b" / deck.file).read_bytes()
     assert len(second.built) == len(first.built)
+
+
+def test_a_deck_is_rendered_again_only_when_its_source_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(slides, "RENDERED", {})
+    real, rendered = slides._exporter(), []
+
+    class Counting:
+        def from_notebook_node(self, notebook, **kwargs):
+            rendered.append(notebook.metadata["pztraining"]["deck"])
+            return real.from_notebook_node(notebook, **kwargs)
+
+    monkeypatch.setattr(slides, "_exporter", Counting)
+    source = _deck(tmp_path, "proef-1.md", GOOD_DECK)
+    first = slides.build(tmp_path / "a", [source])
+    slides.build(tmp_path / "b", [source])
+    assert rendered == ["proef-1"]
+    assert (tmp_path / "b" / "proef-1.html").read_bytes() == (tmp_path / "a" / "proef-1.html").read_bytes()
+    source.write_text(GOOD_DECK.replace("- een punt", "- een ander punt"), encoding="utf-8")
+    slides.build(tmp_path / "c", [source])
+    assert rendered == ["proef-1", "proef-1"]
+    assert "een ander punt" in (tmp_path / "c" / "proef-1.html").read_text(encoding="utf-8")
+    assert first.ok
 
 
 def _deck(folder: Path, name: str, text: str) -> Path:

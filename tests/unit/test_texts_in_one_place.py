@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pztraining
 from pztraining.core.texts import NL
-from tests.source import module_tree
+from tests.source import module_tree, nodes
 
 PACKAGE = Path(pztraining.__file__).parent
 #: Files that name text keys: the modules, the page scripts (they get the texts from the
@@ -81,15 +81,16 @@ def looks_dutch(text: str) -> bool:
 def _literals(tree: ast.AST):
     """(line, text) of each string literal that is not a docstring; an f-string as one text."""
     docstrings = {
-        id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        id(node.value) for node in nodes(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
     }
     parts = set()
-    for node in ast.walk(tree):
+    for node in nodes(tree):
         if isinstance(node, ast.JoinedStr):
             parts.update(id(value) for value in node.values)
             yield node.lineno, "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | parts:
+    skipped = docstrings | parts
+    for node in nodes(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
             yield node.lineno, node.value
 
 
