@@ -15,7 +15,9 @@
   the server before the fan-out fix beside now; ``--only scale --pages-only``: the page rows alone;
 - hub: JupyterHub with 5 trainings at once, 20 phones each (``benchmarks/hub.py``; writes
   ``benchmarks/results-hub.txt``);
-- results: the per-item summary of 1,000,000 answers, and a typical training's Excel export.
+- results: the per-item summary of 1,000,000 answers, and a typical training's Excel export;
+- start: the CPU a fresh process spends importing each of our servers, jsonschema's IRI
+  grammars compiled at import (as before) beside loaded on first use (now).
 
 Usage: ``python benchmarks/run.py [--quick] [--no-browser] [--only PART] [--minutes M]``. Goals from the issues are
 printed next to the figures; nothing here fails a build.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -60,6 +63,37 @@ def row(what: str, value: float, unit: str, goal: str = "") -> None:
 
 def p95(values: list[float]) -> float:
     return float(np.percentile(values, 95))
+
+
+# ------------------------------------------------------------------------------ start
+
+#: The module each of our processes starts from.
+SERVERS = {
+    "room server": "pztraining.serving.room.app",
+    "trainer server (Voila)": "pztraining.serving.voila_app",
+    "trainer server on the hub": "pztraining.serving.singleuser",
+}
+START_RUNS = 5
+
+
+def import_cpu(code: str) -> float:
+    """Median CPU seconds (user + system) of a fresh interpreter running ``code``."""
+    spent = []
+    for _ in range(START_RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-c", code], check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return median(spent)
+
+
+def bench_start() -> None:
+    for name, module in SERVERS.items():
+        # Before: rfc3987_syntax imported first, as jsonschema's import did before the stand-in.
+        before = import_cpu(f"import rfc3987_syntax, {module}")
+        now = import_cpu(f"import {module}")
+        row(f"start: import the {name}, IRI grammars at import (before)", before, "s")
+        row(f"start: import the {name}, IRI grammars on first use (now)", now, "s")
 
 
 # ------------------------------------------------------------------------------ schedule
@@ -290,7 +324,7 @@ def main() -> None:
     parser.add_argument("--chromium", default=os.environ.get("PZ_CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument(
         "--only",
-        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub", "scale"),
+        choices=("schedule", "store", "report", "room", "flood", "trainer", "materials", "hub", "scale", "start"),
         help="run one part only",
     )
     room.add_arguments(parser)
@@ -309,6 +343,7 @@ def main() -> None:
             "trainer": lambda: None if args.no_browser else bench_trainer_page(folder, args.chromium),
             "materials": lambda: bench_materials(folder, args.chromium),
             "hub": lambda: hub.bench_hub(hub.hub_args(args), lambda text: print(text, flush=True)),
+            "start": bench_start,
             "scale": lambda: (scale.bench_push if args.push_only else scale.bench_scale)(
                 scale.scale_args(args), lambda text: print(text, flush=True)
             ),
