@@ -180,7 +180,7 @@ NL: dict[str, str] = {
     "fac.block_left": "Nog {minutes} min in het oefenblok · past nog {turns} beurt(en)",
     "fac.block_full": "Er past geen volledige beurt meer in het oefenblok.",
     "fac.done": "Het oefenen van deze groep is afgelopen: {count} beurten gespeeld.",
-    "fac.conflict": "Een andere facilitator was je net voor; dit is de actuele stand.",
+    "fac.conflict": "Er was al op gedrukt (twee keer getikt, of een andere facilitator was je net voor); dit is de actuele stand.",
     "fac.turns_played": "Gespeeld: {count} beurt(en)",
     "fac.warn": "Let op: {warning}",
     # ---------------------------------------------------------------- case views

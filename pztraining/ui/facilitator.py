@@ -47,6 +47,7 @@ from pztraining.ui.common import (
     training_options,
 )
 from pztraining.ui.countdown import Countdown
+from pztraining.ui.press_button import PressButton
 
 #: How often the page re-reads the group from the store, in seconds.
 REFRESH_SECONDS = 2.0
@@ -198,8 +199,11 @@ class FacilitatorApp:
             ("skip", "fac.skip", ""),
             ("end", "fac.end", ""),
         ):
-            button = named(w.Button(description=t(label), button_style=style, layout=big()), action)
-            button.on_click(lambda _, a=action: self.dispatch(a))
+            # A press carries the version the tablet showed, and a double tap is one press: an
+            # ipywidgets Button's second click would act on the state the first one left ("skip"
+            # twice: two members' turns gone).
+            button = PressButton(action, t(label), button_style=style, layout=big())
+            button.on_press(self._presser(action))
             self.buttons[action] = button
         self.case_box = named(w.HTML(), "case-view")
         self.turns_played = named(w.HTML(), "turns-played")
@@ -352,14 +356,23 @@ class FacilitatorApp:
 
     # ================================================================ playing
 
-    def dispatch(self, action: str) -> None:
-        """Apply ``action`` to the group's latest stored state (the store decides who was first)."""
+    def _presser(self, action: str) -> Callable[[int], None]:
+        """What a press of ``action``'s button does, with the version the tablet showed."""
+        return lambda version: self.dispatch(action, version)
+
+    def dispatch(self, action: str, version: int | None = None) -> None:
+        """Apply ``action`` to the group's latest stored state (the store decides who was first).
+
+        ``version``: of the state the tablet showed when the button was pressed (default: the
+        one this page last read); a press on a state that has moved on since is refused.
+        """
         if self.row is None:
             return
         now = self.clock()
+        expected = self.row.version if version is None else version
         try:
             row, applied = self.store.update_roleplay(
-                self.row.id, lambda state: roleplay.step(state, action, now), now, expected_version=self.row.version
+                self.row.id, lambda state: roleplay.step(state, action, now), now, expected_version=expected
             )
         except (RolePlayError, StoreError) as exc:
             self.play_message.error(str(exc))
@@ -436,6 +449,7 @@ class FacilitatorApp:
         }[phase]
         for action, button in self.buttons.items():
             button.layout.display = None if action in visible else "none"
+            button.version = self.row.version
         self.variant.layout.display = None if state.can_choose_variant else "none"
         if state.can_choose_variant and self.variant.value != state.variant and state.variant != "basis":
             self.variant.value = state.variant

@@ -1,9 +1,11 @@
 """A button whose press carries the version of the state the page showed when it was pressed.
 
 An ipywidgets Button sends a bare "click": the kernel handles a double click as two
-presses, each on the state the first one left behind. This button sends the version the
-browser last received with it, so two presses made on the same screen carry the same
-version, and the store can act on the first only (``Store.update_run``).
+presses, each on the state the first one left behind. This button sends no press for the
+second click of a double click (the browser's click count), whenever the kernel answers the
+first; and each press carries the version the browser last received, so two presses made on
+the same screen (a stale page, two tabs) carry the same version and the store acts on the
+first only (``Store.update_run``).
 """
 
 from __future__ import annotations

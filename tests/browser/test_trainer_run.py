@@ -142,10 +142,19 @@ def test_a_double_click_on_next_block_moves_on_one_block(page: Page, served, sto
     open_trainer(page, served.trainer_url)
     create_training(page, "Dubbelklik")
     start_meeting(page)
-    page.locator(".pz-next").dblclick()  # both clicks leave before the kernel has answered the first
+    # A double click whose first click the kernel answered before the second arrived (a quiet
+    # laptop answers in tens of milliseconds, a hand double-clicks in a hundred or more): the
+    # second click, which the browser counts as the second of a double click, is no press.
+    page.locator(".pz-next").click()
     expect(page.locator(".pz-current-block .pz-block-title")).to_have_text(SECOND.title)
-    expect(page.locator(".pz-run-message")).to_contain_text("dubbele klik")
+    page.locator(".pz-next").dispatch_event("click", {"detail": 2})  # as the browser sends the second click
+    # Presses reach the kernel in the order they were made: once "+5 min" (pressed after the
+    # double click) has been handled, a second "next" sent with the double click would have been too.
+    after = seconds_left(page)
+    page.locator(".pz-extend").click()
+    wait_for_seconds(page, ">", after + 200)
     expect(page.locator(".pz-block-position")).to_contain_text(f"Blok 2 van {len(MEETING.blocks)}")
+    expect(page.locator(".pz-run-message")).to_have_text("")
     training = next(tr for tr in store.list_trainings() if tr.name == "Dubbelklik")
     run = store.find_run(training.id, MEETING.number)[0]
     assert run["current"] == 1 and len(run["finished"]) == 1, run

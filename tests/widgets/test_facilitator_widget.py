@@ -163,3 +163,18 @@ def test_a_facilitator_link_shows_only_its_own_training_and_meeting(store, clock
     assert "Team De Linde" in scoped.scope_title.value
     assert store.find_facilitator_link("NOTACODE00") is None
     assert store.facilitator_code(training.id, 1) == code  # the QR code on the Draaiboek stays valid
+
+
+def test_a_double_tap_on_skip_that_arrives_as_two_presses_skips_one_member(app, store):
+    """Two presses made on the same screen carry the version that screen showed: the store acts
+    on the first only and the tablet says why (an ipywidgets button's second click acted on the
+    state the first one left: two members' turns gone)."""
+    make_group(app)
+    shown = app.buttons["skip"].version
+    assert shown == app.row.version
+    app.buttons["skip"].click(shown)
+    app.buttons["skip"].click(shown)
+    assert "Bram" in app.member_box.value.split("pz-member-next")[0]
+    assert "Er was al op gedrukt" in app.play_message.value
+    state = RolePlay.from_dict(store.find_roleplay_group(app.row.id).state)
+    assert state.member == "Bram"
