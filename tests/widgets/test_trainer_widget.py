@@ -29,6 +29,14 @@ def test_an_empty_database_opens_the_new_training_form(app):
     assert "Nog geen training" in app.message.value
 
 
+def test_a_double_click_on_create_makes_one_training_and_says_so(app, store):
+    app.new_training.group_name.value = "Team De Linde"
+    _press(app.new_training.create_button)
+    _press(app.new_training.create_button)  # handled after the first: the form is closed and empty by then
+    assert [tr.name for tr in store.list_trainings()] == ["Team De Linde"]
+    assert "aangemaakt" in app.message.value
+
+
 def test_creating_a_training_shows_its_draaiboek(app, store):
     _create(app)
     [training] = store.list_trainings()

@@ -91,6 +91,10 @@ class NewTrainingForm:
     def create(self) -> None:
         """Store the training as filled in (a group name is needed)."""
         name = clean_name(self.group_name.value)
+        if not name and self.root.layout.display == "none":
+            # The form was sent and closed a moment ago: this is the second click of a double
+            # click, not a trainer who forgot the name (it would replace "created" by "name missing").
+            return
         if not name:
             self.message.error(t("training.name_missing"))
             return
