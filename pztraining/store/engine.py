@@ -441,8 +441,15 @@ class Database:
         seconds = self.busy_seconds if deadline is None else deadline - time.monotonic()
         return max(0, int(seconds * 1000))
 
+    @retry_when_busy
     def _probe(self) -> None:
-        """Connect once: at open a server that cannot be reached is said at once, not waited for."""
+        """Connect once: at open a server that cannot be reached is said at once, not waited for.
+
+        A busy SQLite file is waited for, as a write is: processes opening a new database together
+        (``pztraining serve`` starts two servers) each switch it to WAL as they connect, and when
+        two try at the same moment SQLite refuses one at once, without its busy timeout (waiting
+        would deadlock them). Its next try finds the file in WAL mode.
+        """
         try:
             with self._connect():
                 pass

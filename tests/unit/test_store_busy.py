@@ -162,3 +162,26 @@ def test_a_phones_submit_meeting_a_lock_beyond_the_retry_window_gives_store_busy
     assert 0.9 <= waited < 2.5  # the window is bounded
     assert str(busy.value) == t("store.busy")
     assert store.load_submission(training.id, 1, "reflectie", f"p:{person.id}") is None
+
+
+def test_a_new_database_another_process_is_writing_to_opens_once_its_write_is_done(tmp_path):
+    """``pztraining serve`` starts two servers on a new database: each switches the file to WAL as
+    it connects, and SQLite refuses the second switch at once while the other holds the write
+    lock (its busy timeout would deadlock them). Opening waits and tries again, as a write does."""
+    path = tmp_path / "pz.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE other_process (a)")  # a file in rollback mode, with a schema to read
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO other_process VALUES (1)")
+    release = threading.Timer(0.5, other.commit)
+    release.start()
+    try:
+        started = time.monotonic()
+        store = Store(f"sqlite:///{path}", busy_seconds=5)
+        waited = time.monotonic() - started
+    finally:
+        release.join()
+        other.close()
+    assert waited >= 0.4
+    assert store.list_trainings() == []
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
